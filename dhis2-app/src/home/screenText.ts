@@ -1,0 +1,23 @@
+import i18n from '@dhis2/d2-i18n'
+import type { RelaisScreen } from '../roles/roles'
+
+/** Title and one-line purpose of each future screen, in the user's language. */
+export function screenText(screen: RelaisScreen): { title: string; purpose: string } {
+  switch (screen) {
+    case 'saisie':
+      return {
+        title: i18n.t('Report entry'),
+        purpose: i18n.t("Enter and check the community health workers' monthly reports"),
+      }
+    case 'tableau-de-bord':
+      return {
+        title: i18n.t('Dashboard'),
+        purpose: i18n.t("Follow the community health workers' performance"),
+      }
+    case 'synchronisation':
+      return {
+        title: i18n.t('Synchronisation'),
+        purpose: i18n.t('Follow and retry the data exchanges with DHIS2'),
+      }
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * What every API module of the stand-in receives: the state, its derived index, the clock, the
+ * options, and the signed-in user of a request. Modules register their routes with `register(router,
+ * ctx)` and never reach into each other.
+ */
+import type { Request, Router } from 'express'
+import type { OrganisationUnit, User } from '@relais/mappings'
+import type { Clock } from './store/clock'
+import type { StandinIndex, StandinState } from './store/state'
+import type { TaskRegistry } from './api/tasks'
+
+export interface StandinOptions {
+  /** Reported DHIS2 version (`/api/system/info`); decides the API version the app shell uses. */
+  version: string
+  timeZone: string
+  /** Installed apps: app name → folder of its built files (e.g. `relais` → dhis2-app/build/app). */
+  apps: Record<string, string>
+  /** Enables `/api/testing/*` (clock, faults, reset). Off unless a flag turns it on. */
+  testEndpoints: boolean
+  /** Seconds a browser session lives without activity. */
+  sessionTimeoutSeconds: number
+  /** File the state is saved to on `POST /api/testing/state/save` and on shutdown (demo). */
+  stateFile?: string
+}
+
+/** The signed-in user of a request, with everything authorisation checks need. */
+export interface AuthUser {
+  user: User
+  authorities: Set<string>
+  isSuperuser: boolean
+  /** Data capture org units (writes must fall in their sub-trees). */
+  captureOrgUnits: OrganisationUnit[]
+  /** Data view org units (reads); DHIS2 falls back to the capture units when none are set. */
+  viewOrgUnits: OrganisationUnit[]
+  via: 'basic' | 'token' | 'session'
+}
+
+export interface StandinContext {
+  readonly state: StandinState
+  readonly index: StandinIndex
+  readonly clock: Clock
+  readonly options: StandinOptions
+  readonly tasks: TaskRegistry
+  /** Rebuilds the index after metadata or users change. */
+  reindex(): void
+  /** Replaces the whole state (load from file, reset to seed). */
+  replaceState(state: StandinState): void
+  /** The authenticated user of a request (the auth middleware guarantees one on /api). */
+  userOf(req: Request): AuthUser
+  hasAuthority(user: AuthUser, ...authorities: string[]): boolean
+  /** True when the org unit is inside one of the given roots' sub-trees. */
+  isWithinAny(orgUnit: OrganisationUnit, roots: OrganisationUnit[]): boolean
+}
+
+export type RegisterApi = (router: Router, ctx: StandinContext) => void

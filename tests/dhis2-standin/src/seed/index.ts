@@ -1,0 +1,65 @@
+/** The seeded programme at one of three sizes: small (tests), demo (≈1,200 RC), large (20,000 RC). */
+import { DataValueStore } from '../store/data-values'
+import type { StandinState } from '../store/state'
+import { buildMetadata, type SeedSize } from './build-metadata'
+import { seedData } from './build-data'
+import { buildUsers, type DemoLogin } from './users'
+
+export { RC_COUNT, uid, type SeedSize } from './build-metadata'
+export { DEMO_BRIDGE_TOKEN, DEMO_PASSWORD, type DemoLogin } from './users'
+
+export interface SeedOptions {
+  size: SeedSize
+  /** Seed number: the same number gives the same programme, users and reports. */
+  seed?: number
+  now: Date
+  timeZone: string
+  /** Months of reports before the current month (default 12; 0 = metadata and users only). */
+  months?: number
+}
+
+export function createSeededState(options: SeedOptions): { state: StandinState; logins: DemoLogin[] } {
+  const seed = options.seed ?? 1
+  const { snapshot, units } = buildMetadata(options.size, seed)
+  const people = buildUsers(snapshot.organisationUnits, units.rcs, options.now.toISOString())
+  const dataValues = new DataValueStore()
+  const { registrations } = seedData(dataValues, {
+    rcs: units.rcs,
+    inactive: units.inactive,
+    seed,
+    now: options.now,
+    timeZone: options.timeZone,
+    months: options.months ?? 12,
+  })
+  const state: StandinState = {
+    metadata: snapshot,
+    users: people.users,
+    userGroups: people.userGroups,
+    userRoles: people.userRoles,
+    credentials: people.credentials,
+    apiTokens: people.apiTokens,
+    dataValues,
+    registrations,
+    dataStore: new Map(),
+    messageConversations: [],
+    smsOutbound: [],
+    smsGatewayConfigured: false,
+    routes: [],
+    systemSettings: {
+      applicationTitle: 'DHIS2 (stand-in) — CNLS-TP Bénin',
+      helpPageLink: 'https://docs.dhis2.org/',
+      keyUiLocale: 'fr',
+      keyDbLocale: 'fr',
+      analyticsFinancialYearStart: 'FINANCIAL_YEAR_OCTOBER',
+      keyDataImportStrictPeriods: false,
+      keyDataImportStrictDataElements: false,
+      keyDataImportStrictCategoryOptionCombos: false,
+      keyDataImportStrictOrganisationUnits: false,
+      keyDataImportStrictAttributeOptionCombos: false,
+      keyDataImportRequireCategoryOptionCombo: false,
+      keyDataImportRequireAttributeOptionCombo: false,
+    },
+    lastAnalyticsTableSuccess: undefined,
+  }
+  return { state, logins: people.logins }
+}

@@ -1,0 +1,158 @@
+/**
+ * Users of each Relais role (community-program.md "Users and roles"), with the password-age,
+ * last-login, disabled and 2FA fields of DHIS2 2.41. The superuser is admin / district, as on
+ * DHIS2's public demo databases; the other demo users share one password, printed by the demo.
+ */
+import { createHash } from 'node:crypto'
+import type { OrganisationUnit, Ref, User, UserGroup, UserRole } from '@relais/mappings'
+import type { ApiToken, Credential } from '../store/state'
+import { USER_GROUPS } from './program'
+import { uid } from './build-metadata'
+
+export const DEMO_PASSWORD = 'Relais-2026'
+/** The bridge's personal access token in the demo (DHIS2 2.37–2.40 `d2pat_` format, still accepted by 2.41). */
+export const DEMO_BRIDGE_TOKEN = 'd2pat_RelaisDemoBridgeTokenNotForProduct1234567890'
+
+export interface DemoLogin {
+  username: string
+  password: string
+  role: string
+  orgUnit: string
+  note: string
+}
+
+export function hashPassword(password: string, salt: string): Credential {
+  return { salt, hash: createHash('sha256').update(salt + password).digest('hex') }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+const ROLE_DEFS: { code: string; name: string; authorities: string[] }[] = [
+  { code: 'SUPERUSER', name: 'Superuser', authorities: ['ALL'] },
+  {
+    code: 'ROLE_SAISIE_RC',
+    name: 'Saisie RC',
+    authorities: ['F_DATAVALUE_ADD', 'F_DATAVALUE_DELETE', 'M_dhis-web-aggregate-data-entry', 'M_relais'],
+  },
+  {
+    code: 'ROLE_SUPERVISEUR',
+    name: 'Superviseur RC',
+    authorities: ['F_DATAVALUE_ADD', 'F_DATAVALUE_DELETE', 'F_SEND_MESSAGE', 'M_dhis-web-dashboard', 'M_relais'],
+  },
+  {
+    code: 'ROLE_GESTIONNAIRE',
+    name: 'Gestionnaire de données',
+    authorities: ['F_DATAVALUE_ADD', 'F_DATAVALUE_DELETE', 'F_SEND_MESSAGE', 'F_PERFORM_MAINTENANCE', 'F_MOBILE_SENDSMS', 'M_dhis-web-dashboard', 'M_relais'],
+  },
+  {
+    code: 'ROLE_ADMIN_RELAIS',
+    name: 'Administrateur Relais',
+    authorities: ['F_USER_VIEW', 'F_USER_ADD', 'F_USERGROUP_PUBLIC_ADD', 'F_ROUTE_PUBLIC_ADD', 'F_SYSTEM_SETTING', 'F_PERFORM_MAINTENANCE', 'F_SEND_MESSAGE', 'M_relais'],
+  },
+  {
+    // The bridge's service account: it may write past expiry (the bridge itself decides about late data).
+    code: 'ROLE_PASSERELLE',
+    name: 'Passerelle Relais',
+    authorities: ['F_DATAVALUE_ADD', 'F_DATAVALUE_DELETE', 'F_EDIT_EXPIRED', 'F_USER_VIEW', 'F_METADATA_EXPORT', 'F_SEND_MESSAGE', 'F_MOBILE_SENDSMS'],
+  },
+]
+
+interface UserDef {
+  username: string
+  firstName: string
+  surname: string
+  roles: string[]
+  groups: string[]
+  orgUnits: OrganisationUnit[]
+  password: string
+  disabled?: boolean
+  twoFactorEnabled?: boolean
+  passwordAgeDays: number
+  lastLoginDaysAgo?: number
+  locale?: string
+  note: string
+}
+
+export interface SeededUsers {
+  users: User[]
+  userGroups: UserGroup[]
+  userRoles: UserRole[]
+  credentials: Map<string, Credential>
+  apiTokens: ApiToken[]
+  logins: DemoLogin[]
+}
+
+const ref = (id: string): Ref => ({ id })
+
+export function buildUsers(orgUnits: OrganisationUnit[], rcs: OrganisationUnit[], nowIso: string): SeededUsers {
+  const byCode = new Map(orgUnits.map((o) => [o.code ?? '', o]))
+  const find = (code: string): OrganisationUnit => {
+    const unit = byCode.get(code)
+    if (!unit) throw new Error(`seed: no org unit ${code}`)
+    return unit
+  }
+  const firstRc = rcs.find((rc) => rc.code?.startsWith('RC-AQ-')) ?? rcs[0]
+  if (!firstRc) throw new Error('seed: no RC org unit')
+  const aire = orgUnits.find((o) => o.id === firstRc.parent?.id)
+  const zone = aire && orgUnits.find((o) => o.id === aire.parent?.id)
+  if (!aire || !zone) throw new Error('seed: RC without aire or zone')
+
+  const defs: UserDef[] = [
+    { username: 'admin', firstName: 'John', surname: 'Traore', roles: ['SUPERUSER'], groups: ['RELAIS_ADMINS'], orgUnits: [find('BJ')], password: 'district', passwordAgeDays: 30, lastLoginDaysAgo: 0, locale: 'en', note: 'DHIS2 superuser' },
+    { username: 'relais', firstName: firstRc.name.replace(/^RC /, '').split(' (')[0]?.split(' ')[0] ?? 'Afiavi', surname: firstRc.name.replace(/^RC /, '').split(' (')[0]?.split(' ').slice(1).join(' ') ?? 'Houénou', roles: ['ROLE_SAISIE_RC'], groups: ['RELAIS_RC'], orgUnits: [firstRc], password: DEMO_PASSWORD, passwordAgeDays: 20, lastLoginDaysAgo: 2, locale: 'fr', note: `relais communautaire of ${firstRc.code}` },
+    { username: 'superviseur', firstName: 'Codjo', surname: 'Agossou', roles: ['ROLE_SUPERVISEUR'], groups: ['RELAIS_SUPERVISEURS'], orgUnits: [zone], password: DEMO_PASSWORD, passwordAgeDays: 45, lastLoginDaysAgo: 1, locale: 'fr', note: `supervisor of zone ${zone.code}` },
+    { username: 'superviseur.aire', firstName: 'Honorine', surname: 'Dossa', roles: ['ROLE_SUPERVISEUR'], groups: ['RELAIS_SUPERVISEURS'], orgUnits: [aire], password: DEMO_PASSWORD, passwordAgeDays: 100, lastLoginDaysAgo: 12, locale: 'fr', note: `supervisor of aire ${aire.code} (password older than 90 days)` },
+    { username: 'gestionnaire', firstName: 'Mathias', surname: 'Gbaguidi', roles: ['ROLE_GESTIONNAIRE'], groups: ['RELAIS_GESTIONNAIRES'], orgUnits: [find('BJ')], password: DEMO_PASSWORD, passwordAgeDays: 10, lastLoginDaysAgo: 0, locale: 'fr', note: 'data manager, all of Bénin' },
+    { username: 'administrateur', firstName: 'Pélagie', surname: 'Soglo', roles: ['ROLE_ADMIN_RELAIS'], groups: ['RELAIS_ADMINS'], orgUnits: [find('BJ')], password: DEMO_PASSWORD, passwordAgeDays: 60, lastLoginDaysAgo: 3, locale: 'fr', note: 'Relais administrator' },
+    { username: 'controleur', firstName: 'Sèna', surname: 'Kiki', roles: ['ROLE_GESTIONNAIRE'], groups: [], orgUnits: [find('BJ')], password: DEMO_PASSWORD, twoFactorEnabled: true, passwordAgeDays: 15, lastLoginDaysAgo: 5, locale: 'fr', note: 'two-factor authentication on: password sign-in alone is refused' },
+    { username: 'ancien.superviseur', firstName: 'Orou', surname: 'Bio', roles: ['ROLE_SUPERVISEUR'], groups: ['RELAIS_SUPERVISEURS'], orgUnits: [find('ZS-BO-01')], password: DEMO_PASSWORD, disabled: true, passwordAgeDays: 400, lastLoginDaysAgo: 300, locale: 'fr', note: 'disabled account (cannot log in)' },
+    { username: 'passerelle', firstName: 'Passerelle', surname: 'Relais', roles: ['ROLE_PASSERELLE'], groups: [], orgUnits: [find('BJ')], password: DEMO_PASSWORD, passwordAgeDays: 5, locale: 'en', note: 'service account of the bridge (also has the API token)' },
+  ]
+
+  const now = new Date(nowIso)
+  const daysAgo = (d: number) => new Date(now.getTime() - d * 86400000).toISOString().replace('Z', '')
+  const userRoles: UserRole[] = ROLE_DEFS.map((r) => ({ id: uid('userRole', r.code), code: r.code, name: r.name, created: '2024-01-15T09:00:00.000', lastUpdated: '2024-01-15T09:00:00.000', authorities: r.authorities, users: [] }))
+  const userGroups: UserGroup[] = USER_GROUPS.map((g) => ({ id: uid('userGroup', g.code), code: g.code, name: g.fr, created: '2024-01-15T09:00:00.000', lastUpdated: '2024-01-15T09:00:00.000', translations: [{ property: 'NAME', locale: 'en', value: g.en }], users: [] }))
+  const credentials = new Map<string, Credential>()
+  const users: User[] = defs.map((d) => {
+    const id = uid('user', d.username)
+    const units = d.orgUnits.map((o) => ref(o.id))
+    for (const r of d.roles) userRoles.find((x) => x.code === r)?.users.push(ref(id))
+    for (const g of d.groups) userGroups.find((x) => x.code === g)?.users.push(ref(id))
+    credentials.set(d.username, hashPassword(d.password, `seed-${d.username}`))
+    const user: User = {
+      id,
+      code: d.username.toUpperCase(),
+      name: `${d.firstName} ${d.surname}`,
+      username: d.username,
+      firstName: d.firstName,
+      surname: d.surname,
+      email: `${d.username}@relais.bj`,
+      created: '2024-01-15T09:00:00.000',
+      lastUpdated: daysAgo(d.passwordAgeDays),
+      disabled: d.disabled ?? false,
+      twoFactorEnabled: d.twoFactorEnabled ?? false,
+      passwordLastUpdated: daysAgo(d.passwordAgeDays),
+      externalAuth: false,
+      organisationUnits: units,
+      dataViewOrganisationUnits: units,
+      teiSearchOrganisationUnits: [],
+      userGroups: d.groups.map((g) => ref(uid('userGroup', g))),
+      userRoles: d.roles.map((r) => ref(uid('userRole', r))),
+      settings: { keyUiLocale: d.locale ?? 'fr', keyDbLocale: d.locale ?? 'fr' },
+    }
+    if (d.lastLoginDaysAgo !== undefined) user.lastLogin = daysAgo(d.lastLoginDaysAgo)
+    return user
+  })
+  const apiTokens: ApiToken[] = [{ id: uid('apiToken', 'passerelle'), keyHash: hashToken(DEMO_BRIDGE_TOKEN), userId: uid('user', 'passerelle') }]
+  const logins: DemoLogin[] = defs.map((d) => ({
+    username: d.username,
+    password: d.password,
+    role: d.roles.includes('SUPERUSER') ? 'superuser' : (d.groups[0] ?? 'service account'),
+    orgUnit: d.orgUnits.map((o) => o.code).join(', '),
+    note: d.note,
+  }))
+  return { users, userGroups, userRoles, credentials, apiTokens, logins }
+}

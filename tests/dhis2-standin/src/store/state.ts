@@ -1,0 +1,145 @@
+/**
+ * Everything the stand-in knows, in memory: metadata, users and their credentials, data values,
+ * completeness registrations, dataStore, messages, SMS, routes, system settings. `saveState` /
+ * `loadState` write it to a JSON file on demand, so the demo keeps its data between restarts.
+ */
+import { MetadataIndex, type MetadataSnapshot, type User, type UserGroup, type UserRole } from '@relais/mappings'
+import { DataValueStore } from './data-values'
+
+export interface Credential {
+  salt: string
+  /** sha256(salt + password), hex: the stand-in never keeps a password in clear, not even in its file. */
+  hash: string
+}
+
+export interface ApiToken {
+  id: string
+  /** sha256 of the whole token, as DHIS2 stores it. */
+  keyHash: string
+  userId: string
+  expire?: number
+  disabled?: boolean
+}
+
+export interface Registration {
+  dataSet: string
+  period: string
+  organisationUnit: string
+  attributeOptionCombo: string
+  /** Completion date: the only date that decides timeliness (analytics §4.5). */
+  date: string
+  storedBy: string
+  lastUpdated: string
+  lastUpdatedBy: string
+  completed: boolean
+}
+
+export const registrationKey = (r: Pick<Registration, 'dataSet' | 'period' | 'organisationUnit' | 'attributeOptionCombo'>): string =>
+  `${r.dataSet}|${r.period}|${r.organisationUnit}|${r.attributeOptionCombo}`
+
+export interface DataStoreEntry {
+  value: unknown
+  created: string
+  lastUpdated: string
+  createdBy: string
+  lastUpdatedBy: string
+}
+
+export interface Message {
+  id: string
+  text: string
+  created: string
+  sender?: string
+}
+
+export interface MessageConversation {
+  id: string
+  subject: string
+  messageType: 'PRIVATE' | 'FEEDBACK' | 'SYSTEM' | 'VALIDATION' | 'TICKET'
+  created: string
+  lastUpdated: string
+  lastMessage: string
+  createdBy?: string
+  /** Users who take part (sender and every recipient, groups and org units expanded). */
+  participants: string[]
+  readBy: string[]
+  messages: Message[]
+}
+
+export interface OutboundSms {
+  id: string
+  message: string
+  recipients: string[]
+  date: string
+  sender: string
+  status: 'SENT' | 'FAILED'
+}
+
+export interface RouteAuth {
+  type: 'http-basic' | 'api-token' | 'api-headers' | 'api-query-params'
+  username?: string
+  password?: string
+  token?: string
+  headers?: Record<string, string>
+  queryParams?: Record<string, string>
+}
+
+export interface Route {
+  id: string
+  code: string
+  name: string
+  description?: string
+  disabled: boolean
+  url: string
+  headers: Record<string, string>
+  auth?: RouteAuth
+  authorities: string[]
+  responseTimeoutSeconds: number
+  created: string
+  lastUpdated: string
+}
+
+export interface StandinState {
+  metadata: MetadataSnapshot
+  users: User[]
+  userGroups: UserGroup[]
+  userRoles: UserRole[]
+  credentials: Map<string, Credential>
+  apiTokens: ApiToken[]
+  dataValues: DataValueStore
+  registrations: Map<string, Registration>
+  dataStore: Map<string, Map<string, DataStoreEntry>>
+  messageConversations: MessageConversation[]
+  smsOutbound: OutboundSms[]
+  smsGatewayConfigured: boolean
+  routes: Route[]
+  systemSettings: Record<string, unknown>
+  /** When the analytics tables were last generated (server-local timestamp); undefined = never. */
+  lastAnalyticsTableSuccess?: string
+  lastAnalyticsTableRuntime?: string
+}
+
+/** The derived look-ups of a state; rebuilt when metadata or users change. */
+export class StandinIndex {
+  readonly metadata: MetadataIndex
+  readonly usersById = new Map<string, User>()
+  readonly usersByUsername = new Map<string, User>()
+  readonly userGroupsById = new Map<string, UserGroup>()
+  readonly userRolesById = new Map<string, UserRole>()
+
+  constructor(state: StandinState) {
+    this.metadata = new MetadataIndex(state.metadata)
+    for (const u of state.users) {
+      this.usersById.set(u.id, u)
+      this.usersByUsername.set(u.username, u)
+    }
+    for (const g of state.userGroups) this.userGroupsById.set(g.id, g)
+    for (const r of state.userRoles) this.userRolesById.set(r.id, r)
+  }
+
+  authoritiesOf(user: User): Set<string> {
+    const authorities = new Set<string>()
+    for (const r of user.userRoles) for (const a of this.userRolesById.get(r.id)?.authorities ?? []) authorities.add(a)
+    return authorities
+  }
+}
