@@ -111,7 +111,10 @@ describe('loadEnv with good values', () => {
   })
 
   it('puts the embedded PGlite database under RELAIS_DATA_DIR when DATABASE_URL is unset', () => {
-    expect(loadEnv({ ...minimal, RELAIS_DATA_DIR: '/data' }).database).toEqual({ kind: 'pglite', dataDir: '/data/pglite' })
+    expect(loadEnv({ ...minimal, RELAIS_DATA_DIR: '/data' }).database).toEqual({
+      kind: 'pglite',
+      dataDir: '/data/pglite',
+    })
   })
 
   it('logs in with a personal access token', () => {
@@ -154,40 +157,175 @@ describe('loadEnv with bad or missing values', () => {
   // [what, variable named, environment, a part of the message that says what to write]
   const cases: [string, string, NodeJS.ProcessEnv, RegExp][] = [
     ['DHIS2_URL missing', 'DHIS2_URL', { ...minimal, DHIS2_URL: undefined }, /DHIS2_URL=https:\/\/dhis2\.example\.org/],
-    ['DHIS2_URL not a URL', 'DHIS2_URL', { ...minimal, DHIS2_URL: 'foo' }, /http\(s\) URL, e\.g\. https:\/\/dhis2\.example\.org \(got "foo"\)$/],
+    [
+      'DHIS2_URL not a URL',
+      'DHIS2_URL',
+      { ...minimal, DHIS2_URL: 'foo' },
+      /http\(s\) URL, e\.g\. https:\/\/dhis2\.example\.org \(got "foo"\)$/,
+    ],
     ['DHIS2_URL not http', 'DHIS2_URL', { ...minimal, DHIS2_URL: 'ftp://dhis2.example.org' }, /http\(s\) URL/],
-    ['DHIS2_URL ending in /api', 'DHIS2_URL', { ...minimal, DHIS2_URL: 'https://dhis2.example.org/api/41' }, /without \/api/],
-    ['DHIS2_URL with a query', 'DHIS2_URL', { ...minimal, DHIS2_URL: 'https://dhis2.example.org/?x=1' }, /without \? or #/],
+    [
+      'DHIS2_URL ending in /api',
+      'DHIS2_URL',
+      { ...minimal, DHIS2_URL: 'https://dhis2.example.org/api/41' },
+      /without \/api/,
+    ],
+    [
+      'DHIS2_URL with a query',
+      'DHIS2_URL',
+      { ...minimal, DHIS2_URL: 'https://dhis2.example.org/?x=1' },
+      /without \? or #/,
+    ],
     ['no DHIS2 credentials', 'DHIS2_TOKEN', withoutToken, /personal access token.*DHIS2_USERNAME and DHIS2_PASSWORD/],
-    ['both ways to log in', 'DHIS2_TOKEN', { ...minimal, DHIS2_USERNAME: 'admin', DHIS2_PASSWORD: PASSWORD }, /keep one way/],
-    ['user name without password', 'DHIS2_PASSWORD', { ...withoutToken, DHIS2_USERNAME: 'admin' }, /set both, or use DHIS2_TOKEN/],
-    ['password without user name', 'DHIS2_USERNAME', { ...withoutToken, DHIS2_PASSWORD: PASSWORD }, /set both, or use DHIS2_TOKEN/],
+    [
+      'both ways to log in',
+      'DHIS2_TOKEN',
+      { ...minimal, DHIS2_USERNAME: 'admin', DHIS2_PASSWORD: PASSWORD },
+      /keep one way/,
+    ],
+    [
+      'user name without password',
+      'DHIS2_PASSWORD',
+      { ...withoutToken, DHIS2_USERNAME: 'admin' },
+      /set both, or use DHIS2_TOKEN/,
+    ],
+    [
+      'password without user name',
+      'DHIS2_USERNAME',
+      { ...withoutToken, DHIS2_PASSWORD: PASSWORD },
+      /set both, or use DHIS2_TOKEN/,
+    ],
     ['token with a space', 'DHIS2_TOKEN', { ...minimal, DHIS2_TOKEN: 'd2pat_abc def' }, /copy it again from DHIS2/],
-    ['token placeholder', 'DHIS2_TOKEN', { ...minimal, DHIS2_TOKEN: 'change-me' }, /placeholder: create a personal access token/],
-    ['password placeholder', 'DHIS2_PASSWORD', { ...withoutToken, DHIS2_USERNAME: 'a', DHIS2_PASSWORD: 'change-me' }, /placeholder/],
-    ['REDIS_URL not redis', 'REDIS_URL', { ...minimal, REDIS_URL: 'http://redis:6379' }, /redis:\/\/ or rediss:\/\/ URL.*\(got "http:\/\/redis:6379"\)/],
-    ['DATABASE_URL not postgres', 'DATABASE_URL', { ...minimal, DATABASE_URL: 'mysql://db/relais' }, /postgres:\/\/ URL.*or unset to use the embedded PGlite/],
-    ['DATABASE_URL placeholder password', 'DATABASE_URL', { ...minimal, DATABASE_URL: 'postgres://relais:change-me-openssl-rand-hex-32@ledger-db/relais' }, /placeholder as its password/],
-    ['PORT not a number', 'PORT', { ...minimal, PORT: 'abc' }, /whole number from 1 to 65535, e\.g\. 3000 \(got "abc"\)/],
+    [
+      'token placeholder',
+      'DHIS2_TOKEN',
+      { ...minimal, DHIS2_TOKEN: 'change-me' },
+      /placeholder: create a personal access token/,
+    ],
+    [
+      'password placeholder',
+      'DHIS2_PASSWORD',
+      { ...withoutToken, DHIS2_USERNAME: 'a', DHIS2_PASSWORD: 'change-me' },
+      /placeholder/,
+    ],
+    [
+      'REDIS_URL not redis',
+      'REDIS_URL',
+      { ...minimal, REDIS_URL: 'http://redis:6379' },
+      /redis:\/\/ or rediss:\/\/ URL.*\(got "http:\/\/redis:6379"\)/,
+    ],
+    [
+      'DATABASE_URL not postgres',
+      'DATABASE_URL',
+      { ...minimal, DATABASE_URL: 'mysql://db/relais' },
+      /postgres:\/\/ URL.*or unset to use the embedded PGlite/,
+    ],
+    [
+      'DATABASE_URL placeholder password',
+      'DATABASE_URL',
+      { ...minimal, DATABASE_URL: 'postgres://relais:change-me-openssl-rand-hex-32@ledger-db/relais' },
+      /placeholder as its password/,
+    ],
+    [
+      'PORT not a number',
+      'PORT',
+      { ...minimal, PORT: 'abc' },
+      /whole number from 1 to 65535, e\.g\. 3000 \(got "abc"\)/,
+    ],
     ['PORT zero', 'PORT', { ...minimal, PORT: '0' }, /from 1 to 65535/],
     ['PORT too big', 'PORT', { ...minimal, PORT: '65536' }, /from 1 to 65535/],
     ['PORT with a fraction', 'PORT', { ...minimal, PORT: '3000.5' }, /whole number/],
-    ['RELAIS_ROUTE_SECRET missing', 'RELAIS_ROUTE_SECRET', { ...minimal, RELAIS_ROUTE_SECRET: undefined }, /openssl rand -hex 32.*X-Relais-Route-Secret/],
-    ['RELAIS_ROUTE_SECRET short', 'RELAIS_ROUTE_SECRET', { ...minimal, RELAIS_ROUTE_SECRET: 'short-but-secret' }, /too short \(16 characters, at least 32 needed\)/],
-    ['RELAIS_ROUTE_SECRET placeholder', 'RELAIS_ROUTE_SECRET', { ...minimal, RELAIS_ROUTE_SECRET: 'change-me-with-openssl-rand-hex-32-xxxxxxxx' }, /example placeholder/],
-    ['RELAIS_PSEUDONYM_KEY missing', 'RELAIS_PSEUDONYM_KEY', { ...minimal, RELAIS_PSEUDONYM_KEY: undefined }, /openssl rand -hex 32/],
+    [
+      'RELAIS_ROUTE_SECRET missing',
+      'RELAIS_ROUTE_SECRET',
+      { ...minimal, RELAIS_ROUTE_SECRET: undefined },
+      /openssl rand -hex 32.*X-Relais-Route-Secret/,
+    ],
+    [
+      'RELAIS_ROUTE_SECRET short',
+      'RELAIS_ROUTE_SECRET',
+      { ...minimal, RELAIS_ROUTE_SECRET: 'short-but-secret' },
+      /too short \(16 characters, at least 32 needed\)/,
+    ],
+    [
+      'RELAIS_ROUTE_SECRET placeholder',
+      'RELAIS_ROUTE_SECRET',
+      { ...minimal, RELAIS_ROUTE_SECRET: 'change-me-with-openssl-rand-hex-32-xxxxxxxx' },
+      /example placeholder/,
+    ],
+    [
+      'RELAIS_PSEUDONYM_KEY missing',
+      'RELAIS_PSEUDONYM_KEY',
+      { ...minimal, RELAIS_PSEUDONYM_KEY: undefined },
+      /openssl rand -hex 32/,
+    ],
     ['RELAIS_PSEUDONYM_KEY short', 'RELAIS_PSEUDONYM_KEY', { ...minimal, RELAIS_PSEUDONYM_KEY: 'abc' }, /at least 32/],
-    ['pseudonym key equal to route secret', 'RELAIS_PSEUDONYM_KEY', { ...minimal, RELAIS_PSEUDONYM_KEY: ROUTE_SECRET }, /must differ from RELAIS_ROUTE_SECRET/],
-    ['RELAIS_CONFIG not YAML', 'RELAIS_CONFIG', { ...minimal, RELAIS_CONFIG: 'relais.json' }, /path of a YAML file, e\.g\. \.\/relais\.config\.yaml \(got "relais\.json"\)/],
-    ['LOG_LEVEL unknown', 'LOG_LEVEL', { ...minimal, LOG_LEVEL: 'verbose' }, /one of fatal, error, warn, info, debug, trace, e\.g\. info \(got "verbose"\)/],
-    ['API key entry without role', 'RELAIS_API_KEYS', { ...minimal, RELAIS_API_KEYS: `ops:${KEY_A}` }, /entry 1 must be written name:role:key/],
-    ['API key with a bad name', 'RELAIS_API_KEYS', { ...minimal, RELAIS_API_KEYS: `ops script:lecteur:${KEY_A}` }, /entry 1 needs a name of 1 to 31/],
-    ['API key with an unknown role', 'RELAIS_API_KEYS', { ...minimal, RELAIS_API_KEYS: `ops:admin:${KEY_A}` }, /entry 1 \("ops"\) has the unknown role "admin": write one of gestionnaire, administrateur, superviseur, lecteur/],
-    ['API key too short', 'RELAIS_API_KEYS', { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A},bot:lecteur:tooshortkey1` }, /entry 2 \("bot"\) has a key of 12 characters, at least 32 needed/],
-    ['API key with odd characters', 'RELAIS_API_KEYS', { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A}!` }, /characters other than/],
-    ['API key placeholder', 'RELAIS_API_KEYS', { ...minimal, RELAIS_API_KEYS: 'ops:lecteur:change-me-openssl-rand-hex-32-xxxxxxxxxx' }, /placeholder/],
-    ['API key names repeated', 'RELAIS_API_KEYS', { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A},ops:lecteur:${KEY_B}` }, /entry 2 \("ops"\) repeats the name of entry 1/],
-    ['API keys repeated', 'RELAIS_API_KEYS', { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A},bot:lecteur:${KEY_A}` }, /entry 2 \("bot"\) repeats the key of entry 1/],
+    [
+      'pseudonym key equal to route secret',
+      'RELAIS_PSEUDONYM_KEY',
+      { ...minimal, RELAIS_PSEUDONYM_KEY: ROUTE_SECRET },
+      /must differ from RELAIS_ROUTE_SECRET/,
+    ],
+    [
+      'RELAIS_CONFIG not YAML',
+      'RELAIS_CONFIG',
+      { ...minimal, RELAIS_CONFIG: 'relais.json' },
+      /path of a YAML file, e\.g\. \.\/relais\.config\.yaml \(got "relais\.json"\)/,
+    ],
+    [
+      'LOG_LEVEL unknown',
+      'LOG_LEVEL',
+      { ...minimal, LOG_LEVEL: 'verbose' },
+      /one of fatal, error, warn, info, debug, trace, e\.g\. info \(got "verbose"\)/,
+    ],
+    [
+      'API key entry without role',
+      'RELAIS_API_KEYS',
+      { ...minimal, RELAIS_API_KEYS: `ops:${KEY_A}` },
+      /entry 1 must be written name:role:key/,
+    ],
+    [
+      'API key with a bad name',
+      'RELAIS_API_KEYS',
+      { ...minimal, RELAIS_API_KEYS: `ops script:lecteur:${KEY_A}` },
+      /entry 1 needs a name of 1 to 31/,
+    ],
+    [
+      'API key with an unknown role',
+      'RELAIS_API_KEYS',
+      { ...minimal, RELAIS_API_KEYS: `ops:admin:${KEY_A}` },
+      /entry 1 \("ops"\) has the unknown role "admin": write one of gestionnaire, administrateur, superviseur, lecteur/,
+    ],
+    [
+      'API key too short',
+      'RELAIS_API_KEYS',
+      { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A},bot:lecteur:tooshortkey1` },
+      /entry 2 \("bot"\) has a key of 12 characters, at least 32 needed/,
+    ],
+    [
+      'API key with odd characters',
+      'RELAIS_API_KEYS',
+      { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A}!` },
+      /characters other than/,
+    ],
+    [
+      'API key placeholder',
+      'RELAIS_API_KEYS',
+      { ...minimal, RELAIS_API_KEYS: 'ops:lecteur:change-me-openssl-rand-hex-32-xxxxxxxxxx' },
+      /placeholder/,
+    ],
+    [
+      'API key names repeated',
+      'RELAIS_API_KEYS',
+      { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A},ops:lecteur:${KEY_B}` },
+      /entry 2 \("ops"\) repeats the name of entry 1/,
+    ],
+    [
+      'API keys repeated',
+      'RELAIS_API_KEYS',
+      { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A},bot:lecteur:${KEY_A}` },
+      /entry 2 \("bot"\) repeats the key of entry 1/,
+    ],
   ]
 
   it.each(cases)('%s: one line naming %s', (_what, variable, env, hint) => {
@@ -209,7 +347,9 @@ describe('loadEnv with bad or missing values', () => {
       'RELAIS_PSEUDONYM_KEY',
       'LOG_LEVEL',
     ])
-    expect(error.message).toMatch(/^DHIS2_URL is not set: .* \(and 5 more: DHIS2_TOKEN, PORT, RELAIS_ROUTE_SECRET, RELAIS_PSEUDONYM_KEY, LOG_LEVEL\)$/)
+    expect(error.message).toMatch(
+      /^DHIS2_URL is not set: .* \(and 5 more: DHIS2_TOKEN, PORT, RELAIS_ROUTE_SECRET, RELAIS_PSEUDONYM_KEY, LOG_LEVEL\)$/,
+    )
     expect(error.message).not.toMatch(/\n/)
     expect(error.name).toBe('ConfigError')
   })
@@ -232,7 +372,10 @@ describe('secrets never appear in a message', () => {
     ['an API key in the role', { ...minimal, RELAIS_API_KEYS: `ops:${KEY_A}:lecteur` }],
     ['a token pasted into PORT', { ...minimal, PORT: TOKEN }],
     ['a key pasted into LOG_LEVEL', { ...minimal, LOG_LEVEL: PSEUDONYM_KEY }],
-    ['an API key pasted into RELAIS_CONFIG', { ...minimal, RELAIS_CONFIG: KEY_A, RELAIS_API_KEYS: `x:lecteur:${KEY_A}` }],
+    [
+      'an API key pasted into RELAIS_CONFIG',
+      { ...minimal, RELAIS_CONFIG: KEY_A, RELAIS_API_KEYS: `x:lecteur:${KEY_A}` },
+    ],
   ]
 
   it.each(leaky)('with %s', (_what, env) => {

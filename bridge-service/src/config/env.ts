@@ -37,8 +37,7 @@ export type Dhis2Auth =
 
 /** Where the ledger lives: an external PostgreSQL, or the embedded PGlite database under RELAIS_DATA_DIR. */
 export type LedgerDatabase =
-  | { readonly kind: 'postgres'; readonly url: string }
-  | { readonly kind: 'pglite'; readonly dataDir: string }
+  { readonly kind: 'postgres'; readonly url: string } | { readonly kind: 'pglite'; readonly dataDir: string }
 
 export interface BridgeEnv {
   readonly dhis2: { readonly url: string; readonly auth: Dhis2Auth }
@@ -96,12 +95,8 @@ function quote(raw: string): string {
 
 /** Echo of a URL without its user, password, query or fragment; nothing at all if it cannot be parsed safely. */
 function describeUrl(raw: string): string {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    return raw.includes('@') ? 'a value that is not a URL' : quote(raw)
-  }
+  const url = parseUrl(raw)
+  if (!url) return raw.includes('@') ? 'a value that is not a URL' : quote(raw)
   const credentials = url.username || url.password ? '***@' : ''
   // An "@" that the parser did not take as credentials (e.g. "user:pass@host" without a scheme) may hide one.
   if (!credentials && raw.includes('@')) return 'a value that is not a URL'
@@ -143,7 +138,8 @@ const urlWithProtocols =
   (variable: string, protocols: readonly string[], expected: string) =>
   (raw: string): Checked<string> => {
     const url = parseUrl(raw)
-    if (!url || !protocols.includes(url.protocol)) return bad(`${variable} must be ${expected} (got ${describeUrl(raw)})`)
+    if (!url || !protocols.includes(url.protocol))
+      return bad(`${variable} must be ${expected} (got ${describeUrl(raw)})`)
     if (PLACEHOLDER.test(safeDecode(url.password))) {
       return bad(`${variable} still holds the example placeholder as its password: ${GENERATE} and write it in the URL`)
     }
@@ -164,7 +160,8 @@ const checkDatabaseUrl = urlWithProtocols(
 
 const checkPort = (raw: string): Checked<number> => {
   const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN
-  if (!(port >= 1 && port <= 65535)) return bad(`PORT must be a whole number from 1 to 65535, e.g. 3000 (got ${quote(raw)})`)
+  if (!(port >= 1 && port <= 65535))
+    return bad(`PORT must be a whole number from 1 to 65535, e.g. 3000 (got ${quote(raw)})`)
   return ok(port)
 }
 
@@ -181,7 +178,8 @@ const secretOfLength =
     return ok(raw)
   }
 
-const ROUTE_SECRET_PURPOSE = 'and put the same value in the X-Relais-Route-Secret header of the DHIS2 route relais-bridge'
+const ROUTE_SECRET_PURPOSE =
+  'and put the same value in the X-Relais-Route-Secret header of the DHIS2 route relais-bridge'
 const PSEUDONYM_KEY_PURPOSE = 'and keep it: a new key gives every person a new pseudonym'
 
 const checkRouteSecret = secretOfLength('RELAIS_ROUTE_SECRET', ROUTE_SECRET_PURPOSE)
@@ -192,17 +190,23 @@ const DHIS2_TOKEN_CHARS = /^[A-Za-z0-9\-._~+/]+=*$/
 
 const checkDhis2Token = (raw: string): Checked<string> => {
   if (PLACEHOLDER.test(raw)) {
-    return bad('DHIS2_TOKEN still holds the example placeholder: create a personal access token in DHIS2 (Profile → Personal access tokens) and write it here')
+    return bad(
+      'DHIS2_TOKEN still holds the example placeholder: create a personal access token in DHIS2 (Profile → Personal access tokens) and write it here',
+    )
   }
   if (!DHIS2_TOKEN_CHARS.test(raw)) {
-    return bad('DHIS2_TOKEN must be a DHIS2 personal access token such as d2pat_…, without spaces or quotes: copy it again from DHIS2')
+    return bad(
+      'DHIS2_TOKEN must be a DHIS2 personal access token such as d2pat_…, without spaces or quotes: copy it again from DHIS2',
+    )
   }
   return ok(raw)
 }
 
 const checkDhis2Password = (raw: string): Checked<string> =>
   PLACEHOLDER.test(raw)
-    ? bad("DHIS2_PASSWORD still holds the example placeholder: write the DHIS2 user's password, or use DHIS2_TOKEN instead")
+    ? bad(
+        "DHIS2_PASSWORD still holds the example placeholder: write the DHIS2 user's password, or use DHIS2_TOKEN instead",
+      )
     : ok(raw)
 
 const checkConfigPath = (raw: string): Checked<string> =>
@@ -260,7 +264,8 @@ const checkApiKeys = (raw: string): Checked<ApiKey[]> => {
 // ---------------------------------------------------------------------------------------------------------
 // The schema: one zod field per variable. Its keys are the contract's variable names.
 
-interface FieldMeta {
+// A type alias, not an interface: zod's meta() wants an object type with an index signature.
+type FieldMeta = {
   /** The value (or a part of it) must never be printed. */
   secret?: boolean
 }
@@ -276,11 +281,11 @@ function toZod<T>(check: (raw: string) => Checked<T>) {
 
 /** Must be set; `unset` is the whole message shown when it is not. */
 const required = <T>(unset: string, check: (raw: string) => Checked<T>, meta: FieldMeta = {}) =>
-  z.string({ error: unset }).transform(toZod(check)).meta({ ...meta })
+  z.string({ error: unset }).transform(toZod(check)).meta(meta)
 
 /** Falls back to `fallback`, which goes through the same check. */
 const withDefault = <T>(fallback: string, check: (raw: string) => Checked<T>, meta: FieldMeta = {}) =>
-  z.string().default(fallback).transform(toZod(check)).meta({ ...meta })
+  z.string().default(fallback).transform(toZod(check)).meta(meta)
 
 /** May stay unset (undefined). */
 const optional = <T>(check: (raw: string) => Checked<T>, meta: FieldMeta = {}) =>
@@ -288,7 +293,7 @@ const optional = <T>(check: (raw: string) => Checked<T>, meta: FieldMeta = {}) =
     .string()
     .optional()
     .transform((raw, ctx) => (raw === undefined ? undefined : toZod(check)(raw, ctx)))
-    .meta({ ...meta })
+    .meta(meta)
 
 const fields = {
   DHIS2_URL: required(
@@ -319,7 +324,13 @@ const fields = {
 
 export type BridgeEnvVariable = keyof typeof fields
 
-const DHIS2_AUTH_VARIABLES: readonly BridgeEnvVariable[] = ['DHIS2_TOKEN', 'DHIS2_USERNAME', 'DHIS2_PASSWORD']
+/** The two ways to give the bridge its DHIS2 credentials: exactly one of them must be set. */
+export const DHIS2_AUTH_MODES: readonly (readonly BridgeEnvVariable[])[] = [
+  ['DHIS2_TOKEN'],
+  ['DHIS2_USERNAME', 'DHIS2_PASSWORD'],
+]
+
+const DHIS2_AUTH_VARIABLES = DHIS2_AUTH_MODES.flat()
 
 /** Cross-variable rules run only once the variables they read are individually valid. */
 const onlyIfValid =
@@ -334,7 +345,8 @@ const variablesSchema = z
       const token = env.DHIS2_TOKEN !== undefined
       const username = env.DHIS2_USERNAME !== undefined
       const password = env.DHIS2_PASSWORD !== undefined
-      const add = (variable: BridgeEnvVariable, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message })
+      const add = (variable: BridgeEnvVariable, message: string) =>
+        ctx.addIssue({ code: 'custom', path: [variable], message })
       if (token && (username || password)) {
         add(
           'DHIS2_TOKEN',
@@ -375,12 +387,6 @@ export const BRIDGE_ENV_VARIABLES: readonly BridgeEnvVariable[] = Object.keys(
 export const REQUIRED_BRIDGE_ENV_VARIABLES: readonly BridgeEnvVariable[] = BRIDGE_ENV_VARIABLES.filter(
   (name) => !variablesSchema.shape[name].safeParse(undefined).success,
 )
-
-/** The two ways to give the bridge its DHIS2 credentials: exactly one of them must be set. */
-export const DHIS2_AUTH_MODES: readonly (readonly BridgeEnvVariable[])[] = [
-  ['DHIS2_TOKEN'],
-  ['DHIS2_USERNAME', 'DHIS2_PASSWORD'],
-]
 
 /** Variables whose value, or a part of it, is secret: never log them whole. */
 export const SECRET_BRIDGE_ENV_VARIABLES: readonly BridgeEnvVariable[] = BRIDGE_ENV_VARIABLES.filter(
@@ -449,7 +455,10 @@ export function loadEnv(env: NodeJS.ProcessEnv): BridgeEnv {
     const problems = result.error.issues
       .map((issue) => {
         const variable = String(issue.path[0] ?? 'environment')
-        const message = issue.code === 'custom' || issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`
+        const message =
+          issue.code === 'custom' || issue.message.startsWith(variable)
+            ? issue.message
+            : `${variable}: ${issue.message}`
         return { variable, message: scrubSecrets(message.replace(/\s+/g, ' '), fragments) }
       })
       .sort((a, b) => order(a.variable) - order(b.variable))

@@ -10,8 +10,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { OrganisationUnit } from '@relais/mappings'
 import { API_MODULES } from './api'
 import { registerAuth } from './api/auth'
+import { faultMiddleware } from './api/faults'
 import { registerModules } from './api/system'
 import { TaskRegistry } from './api/tasks'
+import { attachSessionStore } from './api/testing'
 import { authenticate, authUserOf } from './auth/middleware'
 import { SessionStore } from './auth/sessions'
 import type { AuthUser, StandinContext, StandinOptions } from './context'
@@ -98,6 +100,7 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
   }
 
   const sessions = new SessionStore(() => opts.sessionTimeoutSeconds)
+  attachSessionStore(ctx, sessions)
   const app = express()
   app.disable('x-powered-by')
   app.set('etag', false)
@@ -115,6 +118,7 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
   const root = express.Router()
   registerAuth(root, ctx, sessions)
   app.use(root)
+  app.use(faultMiddleware(ctx))
   app.use(authenticate(ctx, sessions))
   registerModules(app, ctx)
   const api = express.Router()

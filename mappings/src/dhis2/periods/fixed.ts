@@ -83,18 +83,16 @@ function step(period: Period, direction: number): Period {
 
 /** The periods of `type` whose start date lies within [startDate, endDate] (both inclusive), in order. */
 export function periodsInRange(type: PeriodTypeName, startDate: string, endDate: string): Period[] {
+  const last = formatDate(parseDate(endDate)) // validates endDate; ISO dates then compare as strings
   const periods: Period[] = []
   let period = periodForDate(type, startDate)
   if (period.startDate < startDate) period = addPeriods(period, 1)
-  while (period.startDate <= parseDateText(endDate)) {
+  while (period.startDate <= last) {
     periods.push(period)
     period = addPeriods(period, 1)
   }
   return periods
 }
-
-/** Validates a date argument and returns it; ISO dates compare correctly as strings. */
-const parseDateText = (date: string) => formatDate(parseDate(date))
 
 /** The canonical id of the period of `type` containing `date` (e.g. Weekly, 2025-02-12 → `2025W7`). */
 export function formatPeriodId(type: PeriodTypeName, date: string): string {
@@ -127,7 +125,12 @@ export function periodContainsForAggregation(outer: Period, inner: Period): bool
 
 function dayPeriod(type: PeriodTypeName, startDay: number, endDay: number): Period {
   const start = fromDayNumber(startDay)
-  return { id: dayPeriodId(type, start, startDay), periodType: type, startDate: formatDate(start), endDate: formatDate(fromDayNumber(endDay)) }
+  return {
+    id: dayPeriodId(type, start, startDay),
+    periodType: type,
+    startDate: formatDate(start),
+    endDate: formatDate(fromDayNumber(endDay)),
+  }
 }
 
 function dayPeriodId(type: PeriodTypeName, start: CalendarDate, startDay: number): string {

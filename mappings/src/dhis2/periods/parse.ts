@@ -11,28 +11,31 @@
  * Use isCanonicalPeriodId to insist on the exact form DHIS2 itself prints.
  * TwoYearly has no ISO format in DHIS2, so no id parses to it.
  */
-import { CalendarDate, fromDayNumber, isRealDate } from './calendar'
+import { CalendarDate, fromDayNumber, fromMonthIndex, isRealDate, monthIndex } from './calendar'
 import { periodAt } from './fixed'
 import { Period, PeriodTypeName, WEEKLY_TYPES, WeeklyTypeName } from './types'
 import { firstWeekStart, jodaWeeksInYear, weekOf } from './weeks'
 
-type Reader = (year: number, n: number, extra: number) => CalendarDate | undefined
+type Reader = (year: number, n: number, third: number) => CalendarDate | undefined
 
-/** Pattern → type and the date of the period's first day, from (year, number, second number). */
+/**
+ * DHIS2's id patterns, tried in its order; a matching pattern gives the type and the period's first day
+ * from the id's numbers (year, then week / month / quarter …). The first pattern that matches decides,
+ * as in DHIS2: `202413` is an invalid month, not something else.
+ */
 const FORMATS: Array<[RegExp, PeriodTypeName, Reader]> = [
   [/^(\d{4})(\d{2})(\d{2})$/, 'Daily', (year, month, day) => validDate(year, month, day)],
   [/^(\d{4})-(\d{2})-(\d{2})$/, 'Daily', (year, month, day) => validDate(year, month, day)],
   ...weeklyFormats(),
   [/^(\d{4})BiW(\d\d?)$/, 'BiWeekly', (year, n) => biWeekStart(year, n)],
   [/^(\d{4})-?(\d{2})$/, 'Monthly', (year, month) => validDate(year, month, 1)],
-  [/^(\d{4})(\d{2})B$/, 'BiMonthly', (year, n) => (n >= 1 && n <= 6 ? { year, month: n * 2 - 1, day: 1 } : undefined)],
-  [/^(\d{4})Q(\d)$/, 'Quarterly', (year, q) => (q >= 1 && q <= 4 ? { year, month: q * 3 - 2, day: 1 } : undefined)],
-  // QuarterlyNov: Q1 of year N starts on November 1st of N − 1, then February, May, August of N.
-  [/^(\d{4})NovQ(\d)$/, 'QuarterlyNov', (year, q) => (q === 1 ? { year: year - 1, month: 11, day: 1 } : quarterNov(year, q))],
-  [/^(\d{4})S(\d)$/, 'SixMonthly', (year, s) => half(s, { year, month: 1, day: 1 }, { year, month: 7, day: 1 })],
-  [/^(\d{4})AprilS(\d)$/, 'SixMonthlyApril', (year, s) => half(s, { year, month: 4, day: 1 }, { year, month: 10, day: 1 })],
-  // SixMonthlyNov: S1 of year N = November N − 1 to April N, S2 = May to October N.
-  [/^(\d{4})NovS(\d)$/, 'SixMonthlyNov', (year, s) => half(s, { year: year - 1, month: 11, day: 1 }, { year, month: 5, day: 1 })],
+  [/^(\d{4})(\d{2})B$/, 'BiMonthly', (year, n) => nth(year, n, { count: 6, months: 2, firstMonth: 1 })],
+  [/^(\d{4})Q(\d)$/, 'Quarterly', (year, q) => nth(year, q, { count: 4, months: 3, firstMonth: 1 })],
+  // QuarterlyNov and SixMonthlyNov years start on November 1st of the year before: 2024NovQ1 = Nov 2023 – Jan 2024.
+  [/^(\d{4})NovQ(\d)$/, 'QuarterlyNov', (year, q) => nth(year, q, { count: 4, months: 3, firstMonth: -1 })],
+  [/^(\d{4})S(\d)$/, 'SixMonthly', (year, s) => nth(year, s, { count: 2, months: 6, firstMonth: 1 })],
+  [/^(\d{4})AprilS(\d)$/, 'SixMonthlyApril', (year, s) => nth(year, s, { count: 2, months: 6, firstMonth: 4 })],
+  [/^(\d{4})NovS(\d)$/, 'SixMonthlyNov', (year, s) => nth(year, s, { count: 2, months: 6, firstMonth: -1 })],
   [/^(\d{4})$/, 'Yearly', (year) => ({ year, month: 1, day: 1 })],
   [/^(\d{4})April$/, 'FinancialApril', (year) => ({ year, month: 4, day: 1 })],
   [/^(\d{4})July$/, 'FinancialJuly', (year) => ({ year, month: 7, day: 1 })],
@@ -65,12 +68,17 @@ function validDate(year: number, month: number, day: number): CalendarDate | und
   return isRealDate(year, month, day) ? { year, month, day } : undefined
 }
 
-function half(s: number, first: CalendarDate, second: CalendarDate): CalendarDate | undefined {
-  return s === 1 ? first : s === 2 ? second : undefined
-}
-
-function quarterNov(year: number, q: number): CalendarDate | undefined {
-  return q >= 2 && q <= 4 ? { year, month: q * 3 - 4, day: 1 } : undefined
+/**
+ * First day of period `n` (1 … count) of a year cut into `months`-long periods, the first one starting
+ * in `firstMonth` of that year (−1: November of the year before).
+ */
+function nth(
+  year: number,
+  n: number,
+  cut: { count: number; months: number; firstMonth: number },
+): CalendarDate | undefined {
+  if (n < 1 || n > cut.count) return undefined
+  return fromMonthIndex(monthIndex(year, cut.firstMonth) + (n - 1) * cut.months)
 }
 
 function weeklyFormats(): Array<[RegExp, PeriodTypeName, Reader]> {

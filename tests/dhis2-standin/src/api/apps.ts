@@ -48,8 +48,12 @@ export function registerApps(router: Router, ctx: StandinContext): void {
       const html = readFileSync(file, 'utf8').replace(/__DHIS2_BASE_URL__/g, baseUrlOf(req))
       res.type('html').set('Cache-Control', 'no-cache').send(html)
     }
-    router.get(`/apps/${name}`, (_req, res) => res.redirect(302, `${_req.baseUrl}/apps/${name}/`))
-    router.get([`/apps/${name}/`, `/apps/${name}/index.html`], sendIndex)
+    router.get(`/apps/${name}/index.html`, sendIndex)
+    // Express matches `/apps/relais` and `/apps/relais/` alike: only the bare form is redirected.
+    router.get(`/apps/${name}`, (req, res) => {
+      if (req.originalUrl.split('?')[0]?.endsWith('/')) sendIndex(req, res)
+      else res.redirect(302, `${req.originalUrl.split('?')[0] ?? ''}/`)
+    })
     router.get(`/apps/${name}/*rest`, (req, res, next) => {
       const relative = normalize(decodeURIComponent(req.path.slice(`/apps/${name}/`.length)))
       const file = resolve(root, relative)

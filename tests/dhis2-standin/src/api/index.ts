@@ -4,8 +4,13 @@
  */
 import type { RegisterApi } from '../context'
 import { registerApps } from './apps'
+import { registerDatastore } from './datastore'
+import { registerMessageConversations } from './message-conversations'
 import { registerMetadata } from './metadata'
+import { registerRoutes } from './routes'
+import { registerSms } from './sms'
 import { registerSystem } from './system'
 import { registerTasks } from './tasks'
+import { registerTesting } from './testing'
 
-export const API_MODULES: RegisterApi[] = [registerSystem, registerTasks, registerMetadata, registerApps]
+export const API_MODULES: RegisterApi[] = [registerSystem, registerTasks, registerMetadata, registerApps, registerDatastore, registerMessageConversations, registerSms, registerRoutes, registerTesting]

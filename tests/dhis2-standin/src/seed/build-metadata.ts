@@ -48,7 +48,17 @@ export const RC_COUNT: Record<SeedSize, number> = { small: 60, demo: 1200, large
 /** When the programme's metadata was "created" in DHIS2: fixed, so snapshots are reproducible. */
 const CREATED = '2024-01-15T09:00:00.000'
 
-export const uid = (kind: string, code: string): string => uidFromSeed(`${kind}:${code}`)
+const uidCache = new Map<string, string>()
+/** The UID of an object of a kind and code; memoised because the seed asks for the same ones millions of times. */
+export function uid(kind: string, code: string): string {
+  const key = `${kind}:${code}`
+  let id = uidCache.get(key)
+  if (id === undefined) {
+    id = uidFromSeed(key)
+    uidCache.set(key, id)
+  }
+  return id
+}
 const ref = (id: string): Ref => ({ id })
 
 function base(kind: string, item: Named, withShortName = true) {

@@ -1,0 +1,71 @@
+/**
+ * Every endpoint an App Platform app calls at start (toolchain.md §3.1), under /api/ and /api/41/,
+ * and the installed-app endpoints that serve the built Relais app.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startStandin, type Client } from './support'
+
+let c: Client
+const appDir = mkdtempSync(join(tmpdir(), 'relais-app-'))
+writeFileSync(join(appDir, 'index.html'), '<html><head><meta name="dhis2-base-url" content="__DHIS2_BASE_URL__"></head><body>app</body></html>')
+writeFileSync(join(appDir, 'manifest.webapp'), JSON.stringify({ name: 'Relais', version: '0.1.0', description: 'test' }))
+writeFileSync(join(appDir, 'main.js'), 'console.log(1)')
+
+beforeAll(async () => {
+  c = await startStandin({ apps: { relais: appDir } })
+})
+afterAll(() => c.close())
+
+const startup: { path: string; check: (body: any) => void }[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- bodies checked field by field
+  { path: '/system/info', check: (b) => { expect(b.version).toMatch(/^2\.41\./); expect(b.serverTimeZoneId).toBe('Africa/Porto-Novo'); expect(b.serverDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/) } },
+  { path: '/me', check: (b) => { expect(b.username).toBe('superviseur'); expect(b.settings.keyUiLocale).toBe('fr'); expect(b.authorities).toContain('F_DATAVALUE_ADD') } },
+  { path: '/userSettings', check: (b) => expect(b.keyUiLocale).toBe('fr') },
+  { path: '/me?fields=id', check: (b) => expect(Object.keys(b)).toEqual(['id']) },
+  { path: '/systemSettings/applicationTitle', check: (b) => expect(typeof b.applicationTitle).toBe('string') },
+  { path: '/systemSettings/helpPageLink', check: (b) => expect(b.helpPageLink).toMatch(/^https?:/) },
+  { path: '/me?fields=authorities,avatar,email,name,settings', check: (b) => expect(Object.keys(b).sort()).toEqual(['authorities', 'email', 'name', 'settings']) },
+  { path: '/me/dashboard', check: (b) => expect(b).toEqual({ unreadInterpretations: 0, unreadMessageConversations: 0 }) },
+  { path: '/me?fields=id,name,username,authorities,userGroups[id,code,name],organisationUnits[id,name,level]', check: (b) => { expect(b.userGroups[0].code).toBe('RELAIS_SUPERVISEURS'); expect(b.organisationUnits[0].level).toBe(3) } },
+]
+
+describe.each(['/api', '/api/41'])('start-up endpoints under %s', (prefix) => {
+  test.each(startup)('GET $path', async ({ path, check }) => {
+    const res = await c.call('GET', `${prefix}${path}`, { as: 'superviseur' })
+    expect(res.status).toBe(200)
+    check(res.body)
+  })
+  test('GET staticContent/logo_banner → 404 WebMessage (the header bar then shows its default logo)', async () => {
+    const res = await c.call('GET', `${prefix}/staticContent/logo_banner`, { as: 'superviseur' })
+    expect(res.status).toBe(404)
+    expect(res.body).toMatchObject({ httpStatus: 'Not Found', httpStatusCode: 404, status: 'ERROR' })
+  })
+})
+
+test('the header bar module menu lists the installed app', async () => {
+  const res = await c.call('GET', '/dhis-web-commons/menu/getModules.action', { as: 'superviseur' })
+  expect(res.status).toBe(200)
+  expect(res.body.modules).toEqual([expect.objectContaining({ name: 'relais', displayName: 'Relais', defaultAction: '../api/apps/relais/index.html' })])
+})
+
+test('GET /api/apps lists the installed app with its launch URL', async () => {
+  const res = await c.call('GET', '/api/apps')
+  expect(res.body).toEqual([expect.objectContaining({ key: 'relais', name: 'Relais', version: '0.1.0', launchUrl: `${c.url}/api/apps/relais/index.html` })])
+})
+
+test('the app is served at /api/apps/relais/ with the base-URL placeholder replaced', async () => {
+  const index = await c.call('GET', '/api/apps/relais/', { as: 'relais' })
+  expect(index.status).toBe(200)
+  expect(index.body).toContain(`content="${c.url}"`)
+  const asset = await c.call('GET', '/api/apps/relais/main.js', { as: 'relais' })
+  expect(asset.body).toBe('console.log(1)')
+  const traversal = await c.call('GET', '/api/apps/relais/..%2F..%2Fetc%2Fpasswd', { as: 'relais' })
+  expect(traversal.status).toBe(404)
+})
+
+test('an unknown API path answers a 404 WebMessage', async () => {
+  const res = await c.call('GET', '/api/41/nothingHere')
+  expect(res.status).toBe(404)
+  expect(res.body.httpStatusCode).toBe(404)
+})
