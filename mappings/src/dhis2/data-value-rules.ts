@@ -31,14 +31,7 @@ import { isZeroAndInsignificant, normalizeBoolean, validateValue } from './value
  * property), or `extra` (only a message argument).
  */
 export type ConflictArgument =
-  | 'dataSet'
-  | 'dataElement'
-  | 'period'
-  | 'organisationUnit'
-  | 'categoryOptionCombo'
-  | 'user'
-  | 'i18n'
-  | 'extra'
+  'dataSet' | 'dataElement' | 'period' | 'organisationUnit' | 'categoryOptionCombo' | 'user' | 'i18n' | 'extra'
 
 export interface DataValueRule {
   code: string
@@ -127,7 +120,10 @@ export const DATA_VALUE_RULES = [
     property: 'period',
     args: ['period'],
     message: 'Period not valid: `{0}`',
-    description: { en: 'The period is not a DHIS2 ISO period id.', fr: "La période n'est pas un identifiant de période ISO de DHIS2." },
+    description: {
+      en: 'The period is not a DHIS2 ISO period id.',
+      fr: "La période n'est pas un identifiant de période ISO de DHIS2.",
+    },
   },
   {
     code: 'E7612',
@@ -143,7 +139,10 @@ export const DATA_VALUE_RULES = [
     property: 'categoryOptionCombo',
     args: ['categoryOptionCombo'],
     message: 'Category option combo not found or not accessible for writing data: `{0}`',
-    description: { en: 'Unknown category option combo (disaggregation).', fr: 'Combinaison de catégories (ventilation) inconnue.' },
+    description: {
+      en: 'Unknown category option combo (disaggregation).',
+      fr: 'Combinaison de catégories (ventilation) inconnue.',
+    },
   },
   {
     code: 'E7615',
@@ -192,7 +191,10 @@ export const DATA_VALUE_RULES = [
     property: 'comment',
     args: ['i18n'],
     message: 'Invalid comment: {0}',
-    description: { en: 'The comment is longer than 50,000 characters.', fr: 'Le commentaire dépasse 50 000 caractères.' },
+    description: {
+      en: 'The comment is longer than 50,000 characters.',
+      fr: 'Le commentaire dépasse 50 000 caractères.',
+    },
   },
   {
     code: 'E7630',
@@ -212,7 +214,7 @@ export const DATA_VALUE_RULES = [
     args: [],
     message: 'Attribute option combo is required but is not specified',
     description: {
-      en: "requireAttributeOptionCombo is on and the value has no attribute option combo.",
+      en: 'requireAttributeOptionCombo is on and the value has no attribute option combo.',
       fr: "requireAttributeOptionCombo est activé et la valeur n'a pas de combinaison d'attributs.",
     },
   },
@@ -326,7 +328,9 @@ export const DATA_VALUE_RULES = [
 
 export type DataValueRuleCode = (typeof DATA_VALUE_RULES)[number]['code']
 
-const RULES_BY_CODE: ReadonlyMap<string, DataValueRule> = new Map(DATA_VALUE_RULES.map((r) => [r.code, r as DataValueRule]))
+const RULES_BY_CODE: ReadonlyMap<string, DataValueRule> = new Map(
+  DATA_VALUE_RULES.map((r) => [r.code, r as DataValueRule]),
+)
 
 export function dataValueRule(code: DataValueRuleCode): DataValueRule {
   return RULES_BY_CODE.get(code) as DataValueRule
@@ -503,7 +507,8 @@ export function resolveIdSchemes(schemes: Partial<DataValueIdSchemes> = {}): Dat
   }
 }
 
-const blank = (text: string | null | undefined): text is null | undefined | '' => text === null || text === undefined || text.trim() === ''
+const blank = (text: string | null | undefined): text is null | undefined | '' =>
+  text === null || text === undefined || text.trim() === ''
 
 /**
  * The data-set level checks, in DHIS2's order: E7600 (unknown data set), E7601 (no data write access),
@@ -529,7 +534,8 @@ export function checkDataSetLevel(args: {
   if (!dataSet && options.strictDataElements) return { ok: false, conflict: createConflict('E7602') }
   const orgUnitRaw = blank(header.orgUnit) ? undefined : header.orgUnit.trim()
   const orgUnit = orgUnitRaw === undefined ? undefined : objects.organisationUnits.get(orgUnitRaw, schemes.orgUnit)
-  if (orgUnitRaw !== undefined && !orgUnit) return { ok: false, conflict: createConflict('E7603', header.orgUnit, header.dataSet) }
+  if (orgUnitRaw !== undefined && !orgUnit)
+    return { ok: false, conflict: createConflict('E7603', header.orgUnit, header.dataSet) }
   const aocRaw = blank(header.attributeOptionCombo) ? undefined : header.attributeOptionCombo.trim()
   const aoc = aocRaw === undefined ? undefined : objects.categoryOptionCombos.get(aocRaw, schemes.attributeOptionCombo)
   if (aocRaw !== undefined && !aoc) {
@@ -555,11 +561,13 @@ export function checkDataSetLevel(args: {
 const COMMENT_MAX_LENGTH = 50000
 const STORED_BY_MAX_LENGTH = 255
 
-const truthy = (flag: boolean | string | null | undefined): boolean => flag === true || (typeof flag === 'string' && flag.toLowerCase() === 'true')
+const truthy = (flag: boolean | string | null | undefined): boolean =>
+  flag === true || (typeof flag === 'string' && flag.toLowerCase() === 'true')
 
 /** 'YYYY-MM-DD' plus some days, in plain UTC day arithmetic (no time zone can move it). */
 function addDaysToDate(date: string, days: number): string {
-  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * 86400000
+  const t =
+    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * 86400000
   return new Date(t).toISOString().slice(0, 10)
 }
 
@@ -578,6 +586,8 @@ export class DataValueValidator {
   private readonly periods = new Map<string, Period | null>()
   private readonly inHierarchy = new Map<string, boolean>()
   private readonly locked = new Map<string, boolean>()
+  /** With a payload data set, the only target data set of every value. */
+  private readonly headerTargets: DataSet[] | undefined
   private readonly latestOpen = new Map<string, Period>()
   private readonly comboCocs = new Map<string, ReadonlySet<string>>()
   private readonly elementPeriodTypes = new Map<string, ReadonlySet<string>>()
@@ -594,9 +604,11 @@ export class DataValueValidator {
   ) {
     this.schemes = resolveIdSchemes(options.idSchemes)
     this.context = context ?? { raw: {} }
+    this.headerTargets = this.context.dataSet ? [this.context.dataSet] : undefined
     this.today = now.slice(0, 10)
     this.captureIds = new Set(user.captureOrgUnitIds)
-    const authorities = user.authorities instanceof Set ? user.authorities : new Set(user.authorities as readonly string[])
+    const authorities =
+      user.authorities instanceof Set ? user.authorities : new Set(user.authorities as readonly string[])
     this.canEditExpired = user.isSuperuser || authorities.has('ALL') || authorities.has('F_EDIT_EXPIRED')
     this.forced = options.force === true && (user.isSuperuser || authorities.has('ALL'))
     this.deleteStrategy = options.importStrategy === 'DELETE'
@@ -612,11 +624,15 @@ export class DataValueValidator {
     const rawOrgUnit = dv.orgUnit ?? raw.orgUnit
     const rawAoc = dv.attributeOptionCombo ?? raw.attributeOptionCombo
 
-    const element = blank(dv.dataElement) ? undefined : objects.dataElements.get(dv.dataElement.trim(), schemes.dataElement)
+    const element = blank(dv.dataElement)
+      ? undefined
+      : objects.dataElements.get(dv.dataElement.trim(), schemes.dataElement)
     if (!element) return reject(createConflict('E7610', dv.dataElement))
     const period = context.period ?? this.period(dv.period)
     if (!period) return reject(createConflict('E7611', rawPeriod))
-    const orgUnit = context.orgUnit ?? (blank(dv.orgUnit) ? undefined : objects.organisationUnits.get(dv.orgUnit.trim(), schemes.orgUnit))
+    const orgUnit =
+      context.orgUnit ??
+      (blank(dv.orgUnit) ? undefined : objects.organisationUnits.get(dv.orgUnit.trim(), schemes.orgUnit))
     if (!orgUnit) return reject(createConflict('E7612', rawOrgUnit))
     const cocRaw = blank(dv.categoryOptionCombo) ? undefined : dv.categoryOptionCombo.trim()
     let coc = cocRaw === undefined ? undefined : objects.categoryOptionCombos.get(cocRaw, schemes.categoryOptionCombo)
@@ -653,11 +669,15 @@ export class DataValueValidator {
     }
     const cocId = coc?.id ?? fallback
     const aocId = aoc?.id ?? fallback
-    const targets = context.dataSet ? [context.dataSet] : index.dataSetsOf(element.id)
+    const targets = this.headerTargets ?? index.dataSetsOf(element.id)
     if (options.strictPeriods && !this.periodTypesOf(element).has(period.periodType)) {
       return reject(createConflict('E7632', rawPeriod, dv.dataElement))
     }
-    if (options.strictDataElements && context.dataSet && !index.dataSetsOf(element.id).some((ds) => ds.id === context.dataSet?.id)) {
+    if (
+      options.strictDataElements &&
+      context.dataSet &&
+      !index.dataSetsOf(element.id).some((ds) => ds.id === context.dataSet?.id)
+    ) {
       return reject(createConflict('E7633', dv.dataElement, context.dataSet.id))
     }
     if (options.strictCategoryOptionCombos && !this.cocAllowed(element, cocId)) {
@@ -674,7 +694,10 @@ export class DataValueValidator {
     }
     if (aoc) {
       const range = this.aocRange(aoc)
-      if ((range.start !== undefined && range.start > period.endDate) || (range.end !== undefined && range.end < period.startDate)) {
+      if (
+        (range.start !== undefined && range.start > period.endDate) ||
+        (range.end !== undefined && range.end < period.startDate)
+      ) {
         return reject(createConflict('E7638', rawPeriod, rawAoc ?? aocId))
       }
       if (range.orgUnits && !range.orgUnits.some((id) => index.isWithin(orgUnit, id))) {
@@ -686,7 +709,8 @@ export class DataValueValidator {
       if (expired) return reject(expired)
       for (const ds of targets) {
         const latest = this.latestOpenPeriod(ds)
-        if (period.startDate > latest.endDate) return reject(createConflict('E7641', rawPeriod, dv.dataElement, ds.id, latest.id))
+        if (period.startDate > latest.endDate)
+          return reject(createConflict('E7641', rawPeriod, dv.dataElement, ds.id, latest.id))
       }
     }
 
@@ -703,7 +727,9 @@ export class DataValueValidator {
       comment: comment === '' ? null : comment,
       followup: truthy(dv.followup),
       deleted,
-      zeroInsignificant: !valueNull && isZeroAndInsignificant(valueText, element.valueType, element.zeroIsSignificant, element.aggregationType),
+      zeroInsignificant:
+        !valueNull &&
+        isZeroAndInsignificant(valueText, element.valueType, element.zeroIsSignificant, element.aggregationType),
     }
   }
 
@@ -730,7 +756,11 @@ export class DataValueValidator {
     return locked
   }
 
-  private expiryConflict(targets: DataSet[], period: Period, rawPeriod: string | null | undefined): DataValueConflict | undefined {
+  private expiryConflict(
+    targets: DataSet[],
+    period: Period,
+    rawPeriod: string | null | undefined,
+  ): DataValueConflict | undefined {
     // Not strict: one open target data set is enough (checkDataValueTargetDataSets).
     let first: DataValueConflict | undefined
     for (const ds of targets) {
@@ -773,7 +803,9 @@ export class DataValueValidator {
 
   /** With a payload data set its element's combo (the data set element's override wins); else any of the element's combos. */
   private cocAllowed(element: DataElement, cocId: string): boolean {
-    const combos = this.context.dataSet ? [this.index.categoryComboOf(element, this.context.dataSet)] : this.index.allowedCategoryCombos(element)
+    const combos = this.context.dataSet
+      ? [this.index.categoryComboOf(element, this.context.dataSet)]
+      : this.index.allowedCategoryCombos(element)
     for (const combo of combos) if (this.optionCombosOf(combo).has(cocId)) return true
     return false
   }
@@ -814,7 +846,8 @@ export class DataValueValidator {
         const end = option.endDate?.slice(0, 10)
         if (start && (range.start === undefined || start > range.start)) range.start = start
         if (end && (range.end === undefined || end < range.end)) range.end = end
-        if (option.organisationUnits.length > 0) (range.orgUnits ??= []).push(...option.organisationUnits.map((o) => o.id))
+        if (option.organisationUnits.length > 0)
+          (range.orgUnits ??= []).push(...option.organisationUnits.map((o) => o.id))
       }
       this.aocRanges.set(aoc.id, range)
     }
@@ -849,7 +882,12 @@ export function validateDataValue(args: {
   dataValue: DataValueInput
   header?: DataValueSetHeader
 }): DataValueCheck {
-  const level = checkDataSetLevel({ index: args.index, options: args.options, user: args.user, header: args.header ?? {} })
+  const level = checkDataSetLevel({
+    index: args.index,
+    options: args.options,
+    user: args.user,
+    header: args.header ?? {},
+  })
   if (!level.ok) return { ok: false, conflict: level.conflict }
   return createDataValueValidator({ ...args, context: level.context }).check(args.dataValue)
 }

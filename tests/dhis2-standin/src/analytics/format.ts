@@ -20,31 +20,29 @@ function plainDecimal(value: number): string {
 
 /** `Precision.round(value, scale)`: HALF_UP on the shortest decimal representation (1.005 → 1.01). */
 export function roundHalfUp(value: number, scale: number): number {
-  if (!Number.isFinite(value)) return value
-  const text = plainDecimal(value)
-  const negative = text.startsWith('-')
-  const [whole = '0', fraction = ''] = (negative ? text.slice(1) : text).split('.')
-  if (fraction.length <= scale) return value
-  const kept = whole + fraction.slice(0, scale)
-  const roundUp = (fraction.charCodeAt(scale) - 48) >= 5
-  let digits = kept
-  if (roundUp) {
-    // Add one unit in the last kept place, carrying through the digits.
-    const chars = kept.split('')
-    let i = chars.length - 1
-    for (; i >= 0; i--) {
-      if (chars[i] === '9') chars[i] = '0'
-      else {
-        chars[i] = String.fromCharCode((chars[i] ?? '0').charCodeAt(0) + 1)
-        break
-      }
+  if (!Number.isFinite(value) || Number.isInteger(value)) return value
+  let text = String(value)
+  if (text.includes('e')) text = plainDecimal(value)
+  const point = text.indexOf('.')
+  if (point < 0 || text.length - point - 1 <= scale) return value
+  const cut = point + 1 + scale
+  const kept = scale > 0 ? text.slice(0, cut) : text.slice(0, point)
+  if (text.charCodeAt(cut) - 48 < 5) return Number(kept)
+  // Add one unit in the last kept place, carrying through the digits (on the text: no binary error).
+  const negative = kept.startsWith('-')
+  const chars = (negative ? kept.slice(1) : kept).split('')
+  let i = chars.length - 1
+  for (; i >= 0; i--) {
+    const c = chars[i]
+    if (c === '.') continue
+    if (c === '9') chars[i] = '0'
+    else {
+      chars[i] = String.fromCharCode((c ?? '0').charCodeAt(0) + 1)
+      break
     }
-    digits = (i < 0 ? '1' : '') + chars.join('')
   }
-  const intPart = digits.slice(0, digits.length - scale) || '0'
-  const fracPart = digits.slice(digits.length - scale)
-  const result = Number(scale > 0 ? `${intPart}.${fracPart}` : intPart)
-  return negative ? -result : result
+  const digits = (i < 0 ? '1' : '') + chars.join('')
+  return Number(negative ? `-${digits}` : digits)
 }
 
 /** Java's `Math.round(double)`: floor(x + 0.5), printed as a long. */

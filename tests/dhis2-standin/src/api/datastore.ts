@@ -47,7 +47,13 @@ function protections(ctx: StandinContext): Map<string, Protection> {
     if (!namespace) continue
     const authorities = [APP_MANAGEMENT]
     // App.getSeeAppAuthority(): "M_" + short name without special characters, spaces as "_".
-    if (manifest.short_name) authorities.push(`M_${manifest.short_name.trim().replace(/[^a-zA-Z0-9\s]/g, '').replace(/\s+/g, '_')}`)
+    if (manifest.short_name)
+      authorities.push(
+        `M_${manifest.short_name
+          .trim()
+          .replace(/[^a-zA-Z0-9\s]/g, '')
+          .replace(/\s+/g, '_')}`,
+      )
     map.set(namespace, { reads: 'RESTRICTED', writes: 'RESTRICTED', authorities })
   }
   protectionsByCtx.set(ctx, map)
@@ -128,7 +134,14 @@ export function registerDatastore(router: Router, ctx: StandinContext): void {
       const now = ctx.clock.timestamp()
       let keys = store().get(ns)
       if (!keys) store().set(ns, (keys = new Map()))
-      const entry: Entry = { value, created: now, lastUpdated: now, createdBy: user.user.id, lastUpdatedBy: user.user.id, id: generateUid() }
+      const entry: Entry = {
+        value,
+        created: now,
+        lastUpdated: now,
+        createdBy: user.user.id,
+        lastUpdatedBy: user.user.id,
+        id: generateUid(),
+      }
       if (req.query.encrypt === 'true') entry.encrypted = true
       keys.set(key, entry)
     }
@@ -137,13 +150,15 @@ export function registerDatastore(router: Router, ctx: StandinContext): void {
 
   router.get('/dataStore', (req, res) => {
     const user = ctx.userOf(req)
-    noStore(res).json([...store().keys()].filter((ns) => (store().get(ns)?.size ?? 0) > 0 && isVisible(ctx, user, ns)).sort())
+    noStore(res).json(
+      [...store().keys()].filter((ns) => (store().get(ns)?.size ?? 0) > 0 && isVisible(ctx, user, ns)).sort(),
+    )
   })
 
-  const listKeys = (req: Request, res: Response) => {
+  const listKeys = (req: Request, res: Response, queryApi: boolean) => {
     const user = ctx.userOf(req)
     const ns = param(req, 'namespace')
-    if ('fields' in req.query) return queryEntries(ctx, req, res, user, ns)
+    if (queryApi && 'fields' in req.query) return queryEntries(ctx, req, res, user, ns)
     const readable = canReadNamespace(ctx, user, ns)
     const keys = readable ? store().get(ns) : undefined
     if (!keys || keys.size === 0) throw new HttpError(404, `Namespace not found: '${ns}'`, 'E1005')
@@ -153,10 +168,9 @@ export function registerDatastore(router: Router, ctx: StandinContext): void {
   }
   router.get('/dataStore/:namespace/keys', (req, res) => {
     // The collision-free alias of GET /{namespace}; the query API is only on /{namespace}.
-    delete (req.query as Record<string, unknown>).fields
-    listKeys(req, res)
+    listKeys(req, res, false)
   })
-  router.get('/dataStore/:namespace', listKeys)
+  router.get('/dataStore/:namespace', (req, res) => listKeys(req, res, true))
 
   router.delete('/dataStore/:namespace', (req, res) => {
     const user = ctx.userOf(req)
@@ -284,7 +298,10 @@ function valueAt(entryKey: string, value: unknown, path: string): unknown {
   if (path === '_') return entryKey
   if (path === '.') return value
   let current: unknown = value
-  for (const raw of path.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean)) {
+  for (const raw of path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean)) {
     if (current === null || typeof current !== 'object') return undefined
     current = (current as Record<string, unknown>)[raw]
   }
@@ -292,11 +309,39 @@ function valueAt(entryKey: string, value: unknown, path: string): unknown {
 }
 
 const OPERATORS: Record<string, string> = {
-  null: 'null', '!null': '!null', empty: 'empty', '!empty': '!empty', in: 'in', '!in': '!in',
-  eq: 'eq', '!eq': '!eq', neq: '!eq', ne: '!eq', lt: 'lt', lte: 'le', le: 'le', gt: 'gt', gte: 'ge', ge: 'ge',
-  like: 'like', '!like': '!like', $like: '$like', '!$like': '!$like', like$: 'like$', '!like$': '!like$',
-  ieq: 'ieq', ilike: 'ilike', '!ilike': '!ilike', $ilike: '$ilike', startswith: '$ilike', '!$ilike': '!$ilike',
-  '!startswith': '!$ilike', ilike$: 'ilike$', endswith: 'ilike$', '!ilike$': '!ilike$', '!endswith': '!ilike$',
+  null: 'null',
+  '!null': '!null',
+  empty: 'empty',
+  '!empty': '!empty',
+  in: 'in',
+  '!in': '!in',
+  eq: 'eq',
+  '!eq': '!eq',
+  neq: '!eq',
+  ne: '!eq',
+  lt: 'lt',
+  lte: 'le',
+  le: 'le',
+  gt: 'gt',
+  gte: 'ge',
+  ge: 'ge',
+  like: 'like',
+  '!like': '!like',
+  $like: '$like',
+  '!$like': '!$like',
+  like$: 'like$',
+  '!like$': '!like$',
+  ieq: 'ieq',
+  ilike: 'ilike',
+  '!ilike': '!ilike',
+  $ilike: '$ilike',
+  startswith: '$ilike',
+  '!$ilike': '!$ilike',
+  '!startswith': '!$ilike',
+  ilike$: 'ilike$',
+  endswith: 'ilike$',
+  '!ilike$': '!ilike$',
+  '!endswith': '!ilike$',
 }
 
 interface Filter {
@@ -307,11 +352,15 @@ interface Filter {
 
 function parseFilters(values: string[]): Filter[] {
   // Spring joins repeated `filter` parameters with commas; DHIS2 splits them again outside [..].
-  const parts = values.join(',').split(/,(?![^[\]]*\])/).filter(Boolean)
+  const parts = values
+    .join(',')
+    .split(/,(?![^[\]]*\])/)
+    .filter(Boolean)
   return parts.map((text) => {
     const [path = '', opText = '', ...rest] = text.split(':')
     const op = OPERATORS[opText.toLowerCase()]
-    if (!op) throw new HttpError(409, `Unknown operator: \`${opText}\` Use one of ${JSON.stringify(Object.keys(OPERATORS))}`)
+    if (!op)
+      throw new HttpError(409, `Unknown operator: \`${opText}\` Use one of ${JSON.stringify(Object.keys(OPERATORS))}`)
     return { path: path.replace(/^\[|\]$/g, ''), op, value: rest.join(':') }
   })
 }
@@ -320,13 +369,20 @@ function matches(actual: unknown, f: Filter): boolean {
   const { op } = f
   if (op === 'null') return actual === null
   if (op === '!null') return actual !== null && actual !== undefined
-  const isEmpty = actual === '' || (Array.isArray(actual) && actual.length === 0) || (actual !== null && typeof actual === 'object' && Object.keys(actual).length === 0)
+  const isEmpty =
+    actual === '' ||
+    (Array.isArray(actual) && actual.length === 0) ||
+    (actual !== null && typeof actual === 'object' && Object.keys(actual).length === 0)
   if (op === 'empty') return actual !== undefined && isEmpty
   if (op === '!empty') return actual !== undefined && actual !== null && !isEmpty
-  if (actual === undefined || actual === null || typeof actual === 'object') return op.startsWith('!') && actual !== undefined
+  if (actual === undefined || actual === null || typeof actual === 'object')
+    return op.startsWith('!') && actual !== undefined
   const text = String(actual)
   if (op === 'in' || op === '!in') {
-    const list = f.value.replace(/^\[|\]$/g, '').split(',').map((s) => s.trim())
+    const list = f.value
+      .replace(/^\[|\]$/g, '')
+      .split(',')
+      .map((s) => s.trim())
     return list.includes(text) === (op === 'in')
   }
   // Typed by the filter value: true/false → boolean, number → numeric, 'quoted' → text.
@@ -342,26 +398,50 @@ function matches(actual: unknown, f: Filter): boolean {
   const v = String(value)
   const lv = v.toLowerCase()
   switch (op) {
-    case 'eq': return typeof value === 'boolean' ? actual === value : typeof value === 'number' ? actual === value : text === v
-    case '!eq': return !(typeof value === 'boolean' ? actual === value : typeof value === 'number' ? actual === value : text === v)
-    case 'lt': return cmp() < 0
-    case 'le': return cmp() <= 0
-    case 'gt': return cmp() > 0
-    case 'ge': return cmp() >= 0
-    case 'like': return text.includes(v)
-    case '!like': return !text.includes(v)
-    case '$like': return text.startsWith(v)
-    case '!$like': return !text.startsWith(v)
-    case 'like$': return text.endsWith(v)
-    case '!like$': return !text.endsWith(v)
-    case 'ieq': return lower === lv
-    case 'ilike': return lower.includes(lv)
-    case '!ilike': return !lower.includes(lv)
-    case '$ilike': return lower.startsWith(lv)
-    case '!$ilike': return !lower.startsWith(lv)
-    case 'ilike$': return lower.endsWith(lv)
-    case '!ilike$': return !lower.endsWith(lv)
-    default: return false
+    case 'eq':
+      return typeof value === 'boolean' ? actual === value : typeof value === 'number' ? actual === value : text === v
+    case '!eq':
+      return !(typeof value === 'boolean'
+        ? actual === value
+        : typeof value === 'number'
+          ? actual === value
+          : text === v)
+    case 'lt':
+      return cmp() < 0
+    case 'le':
+      return cmp() <= 0
+    case 'gt':
+      return cmp() > 0
+    case 'ge':
+      return cmp() >= 0
+    case 'like':
+      return text.includes(v)
+    case '!like':
+      return !text.includes(v)
+    case '$like':
+      return text.startsWith(v)
+    case '!$like':
+      return !text.startsWith(v)
+    case 'like$':
+      return text.endsWith(v)
+    case '!like$':
+      return !text.endsWith(v)
+    case 'ieq':
+      return lower === lv
+    case 'ilike':
+      return lower.includes(lv)
+    case '!ilike':
+      return !lower.includes(lv)
+    case '$ilike':
+      return lower.startsWith(lv)
+    case '!$ilike':
+      return !lower.startsWith(lv)
+    case 'ilike$':
+      return lower.endsWith(lv)
+    case '!ilike$':
+      return !lower.endsWith(lv)
+    default:
+      return false
   }
 }
 
@@ -404,15 +484,16 @@ function queryEntries(ctx: StandinContext, req: Request, res: Response, user: Au
       return anyFilter ? hits.some(Boolean) : hits.every(Boolean)
     })
   }
-  if (fields.length > 0 && !includeAll) rows = rows.filter((r) => fields.some((f) => (valueAt(r.key, r.value, f.path) ?? null) !== null))
+  if (fields.length > 0 && !includeAll)
+    rows = rows.filter((r) => fields.some((f) => (valueAt(r.key, r.value, f.path) ?? null) !== null))
   const numeric = direction.startsWith('n')
   const sign = direction.endsWith('desc') ? -1 : 1
   rows.sort((a, b) => {
     const x = valueAt(a.key, a.value, orderPath)
     const y = valueAt(b.key, b.value, orderPath)
     if (numeric) return sign * (Number(x) - Number(y))
-    const sx = typeof x === 'string' ? x : JSON.stringify(x) ?? ''
-    const sy = typeof y === 'string' ? y : JSON.stringify(y) ?? ''
+    const sx = typeof x === 'string' ? x : (JSON.stringify(x) ?? '')
+    const sy = typeof y === 'string' ? y : (JSON.stringify(y) ?? '')
     return sign * (sx < sy ? -1 : sx > sy ? 1 : 0)
   })
   if (paging) rows = rows.slice((page - 1) * pageSize, page * pageSize)

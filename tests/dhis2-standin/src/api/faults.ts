@@ -87,18 +87,22 @@ export function faultsOf(ctx: StandinContext): FaultState {
 
 /** Validates a `POST /api/testing/faults` body; 400 with the reason otherwise. */
 export function parseFaultConfig(body: unknown): FaultConfig {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'Faults must be a JSON object')
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new HttpError(400, 'Faults must be a JSON object')
   const raw = body as Record<string, unknown>
   const known = ['latencyMs', 'errorRate', 'hang', 'down', 'rateLimit', 'paths']
   const unknown = Object.keys(raw).filter((k) => !known.includes(k))
-  if (unknown.length > 0) throw new HttpError(400, `Unknown fault(s): ${unknown.join(', ')} (known: ${known.join(', ')})`)
+  if (unknown.length > 0)
+    throw new HttpError(400, `Unknown fault(s): ${unknown.join(', ')} (known: ${known.join(', ')})`)
   const config: FaultConfig = {}
   if (raw.latencyMs !== undefined) {
-    if (typeof raw.latencyMs !== 'number' || raw.latencyMs < 0 || raw.latencyMs > 600000) throw new HttpError(400, 'latencyMs must be a number of milliseconds (0–600000)')
+    if (typeof raw.latencyMs !== 'number' || raw.latencyMs < 0 || raw.latencyMs > 600000)
+      throw new HttpError(400, 'latencyMs must be a number of milliseconds (0–600000)')
     config.latencyMs = raw.latencyMs
   }
   if (raw.errorRate !== undefined) {
-    if (typeof raw.errorRate !== 'number' || raw.errorRate < 0 || raw.errorRate > 1) throw new HttpError(400, 'errorRate must be a number between 0 and 1')
+    if (typeof raw.errorRate !== 'number' || raw.errorRate < 0 || raw.errorRate > 1)
+      throw new HttpError(400, 'errorRate must be a number between 0 and 1')
     config.errorRate = raw.errorRate
   }
   for (const flag of ['hang', 'down'] as const) {
@@ -111,8 +115,10 @@ export function parseFaultConfig(body: unknown): FaultConfig {
     const r = raw.rateLimit as Record<string, unknown> | null
     const status = r?.status === undefined ? 429 : r.status
     const retryAfterSeconds = r?.retryAfterSeconds === undefined ? 1 : r.retryAfterSeconds
-    if (typeof status !== 'number' || status < 400 || status > 599) throw new HttpError(400, 'rateLimit.status must be an HTTP error status (429)')
-    if (typeof retryAfterSeconds !== 'number' || retryAfterSeconds < 0) throw new HttpError(400, 'rateLimit.retryAfterSeconds must be a number of seconds')
+    if (typeof status !== 'number' || status < 400 || status > 599)
+      throw new HttpError(400, 'rateLimit.status must be an HTTP error status (429)')
+    if (typeof retryAfterSeconds !== 'number' || retryAfterSeconds < 0)
+      throw new HttpError(400, 'rateLimit.retryAfterSeconds must be a number of seconds')
     config.rateLimit = { status, retryAfterSeconds }
   }
   if (raw.paths !== undefined) {
@@ -149,7 +155,10 @@ export function faultMiddleware(ctx: StandinContext): RequestHandler {
         return
       }
       if (c.errorRate && Math.random() < c.errorRate) {
-        const [status, message] = ERROR_ANSWERS[Math.floor(Math.random() * ERROR_ANSWERS.length)] ?? [500, 'Internal error']
+        const [status, message] = ERROR_ANSWERS[Math.floor(Math.random() * ERROR_ANSWERS.length)] ?? [
+          500,
+          'Internal error',
+        ]
         res.status(status).json(webMessage(status, message))
         return
       }

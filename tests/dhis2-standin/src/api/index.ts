@@ -3,7 +3,11 @@
  * its own paths under `/api` (the router also serves `/api/<version>/…`).
  */
 import type { RegisterApi } from '../context'
+import { registerAnalytics } from './analytics'
 import { registerApps } from './apps'
+import { registerCompleteDataSetRegistrations } from './complete-data-set-registrations'
+import { registerDataValueSets } from './data-value-sets'
+import { registerDataValues } from './data-values'
 import { registerDatastore } from './datastore'
 import { registerMessageConversations } from './message-conversations'
 import { registerMetadata } from './metadata'
@@ -13,4 +17,4 @@ import { registerSystem } from './system'
 import { registerTasks } from './tasks'
 import { registerTesting } from './testing'
 
-export const API_MODULES: RegisterApi[] = [registerSystem, registerTasks, registerMetadata, registerApps, registerDatastore, registerMessageConversations, registerSms, registerRoutes, registerTesting]
+export const API_MODULES: RegisterApi[] = [registerSystem, registerTasks, registerMetadata, registerApps, registerDatastore, registerMessageConversations, registerSms, registerRoutes, registerTesting, registerDataValueSets, registerDataValues, registerCompleteDataSetRegistrations, registerAnalytics]

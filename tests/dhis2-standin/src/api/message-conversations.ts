@@ -86,7 +86,14 @@ function hasAccess(ctx: StandinContext, user: AuthUser, c: MessageConversation):
   return canRead(user, c) || (c.messageType === 'TICKET' && managesFeedback(ctx, user))
 }
 
-function newConversation(ctx: StandinContext, subject: string, text: string, type: MessageConversation['messageType'], sender: User, recipients: string[]): MessageConversation {
+function newConversation(
+  ctx: StandinContext,
+  subject: string,
+  text: string,
+  type: MessageConversation['messageType'],
+  sender: User,
+  recipients: string[],
+): MessageConversation {
   const now = ctx.clock.timestamp()
   const message: Message = { id: generateUid(), text, created: now, sender: sender.id }
   return {
@@ -104,7 +111,12 @@ function newConversation(ctx: StandinContext, subject: string, text: string, typ
 }
 
 /** The MessageConversation as DHIS2 serialises it, for one reader (`read` is per user). */
-function dtoOf(ctx: StandinContext, c: MessageConversation, reader: AuthUser, baseUrl: string): Record<string, unknown> {
+function dtoOf(
+  ctx: StandinContext,
+  c: MessageConversation,
+  reader: AuthUser,
+  baseUrl: string,
+): Record<string, unknown> {
   const users = ctx.index.usersById
   const last = c.messages[c.messages.length - 1]
   const lastSender = last?.sender ? users.get(last.sender) : undefined
@@ -135,8 +147,19 @@ function dtoOf(ctx: StandinContext, c: MessageConversation, reader: AuthUser, ba
       attachments: [],
     })),
   }
-  if (lastSender) Object.assign(dto, { lastSender: { id: lastSender.id }, lastSenderFirstname: lastSender.firstName, lastSenderSurname: lastSender.surname })
-  if (creator) Object.assign(dto, { createdBy: { id: creator.id }, user: { id: creator.id }, userFirstname: creator.firstName, userSurname: creator.surname })
+  if (lastSender)
+    Object.assign(dto, {
+      lastSender: { id: lastSender.id },
+      lastSenderFirstname: lastSender.firstName,
+      lastSenderSurname: lastSender.surname,
+    })
+  if (creator)
+    Object.assign(dto, {
+      createdBy: { id: creator.id },
+      user: { id: creator.id },
+      userFirstname: creator.firstName,
+      userSurname: creator.surname,
+    })
   return dto
 }
 
@@ -164,7 +187,13 @@ function render(ctx: StandinContext, object: Record<string, unknown>, nodes: Fie
     if (value === undefined) continue
     value = renderValue(ctx, value, node)
     if (node.transform) {
-      const size = Array.isArray(value) ? value.length : typeof value === 'string' ? value.length : value == null ? 0 : 1
+      const size = Array.isArray(value)
+        ? value.length
+        : typeof value === 'string'
+          ? value.length
+          : value == null
+            ? 0
+            : 1
       value = node.transform === 'size' ? size : node.transform === 'isEmpty' ? size === 0 : size > 0
     }
     out[node.rename ?? node.name] = value
@@ -180,7 +209,15 @@ function renderValue(ctx: StandinContext, value: unknown, node: FieldNode): unkn
     if (!node.children) return { id: record.id }
     const u = ctx.index.usersById.get(record.id)
     if (!u) return { id: record.id }
-    const userObject = { id: u.id, code: u.code, name: u.name, displayName: u.name, username: u.username, firstName: u.firstName, surname: u.surname }
+    const userObject = {
+      id: u.id,
+      code: u.code,
+      name: u.name,
+      displayName: u.name,
+      username: u.username,
+      firstName: u.firstName,
+      surname: u.surname,
+    }
     return render(ctx, userObject, node.children)
   }
   return node.children ? render(ctx, record, node.children) : value
@@ -193,8 +230,32 @@ function matchesFilter(object: Record<string, unknown>, text: string): boolean {
   const path = (first < 0 ? text : text.slice(0, first)).split('.')
   const op = first < 0 ? '' : second < 0 ? text.slice(first + 1) : text.slice(first + 1, second)
   const value = second < 0 ? '' : text.slice(second + 1)
-  const known = ['eq', '!eq', 'ne', 'neq', 'ieq', 'like', '!like', 'ilike', '!ilike', '$like', '$ilike', 'like$', 'ilike$', 'in', '!in', 'null', '!null', 'gt', 'ge', 'lt', 'le', 'token']
-  if (!known.includes(op)) throw new HttpError(400, `Query failed because of a syntax error (Invalid filter operator: ${op})`, 'E2014')
+  const known = [
+    'eq',
+    '!eq',
+    'ne',
+    'neq',
+    'ieq',
+    'like',
+    '!like',
+    'ilike',
+    '!ilike',
+    '$like',
+    '$ilike',
+    'like$',
+    'ilike$',
+    'in',
+    '!in',
+    'null',
+    '!null',
+    'gt',
+    'ge',
+    'lt',
+    'le',
+    'token',
+  ]
+  if (!known.includes(op))
+    throw new HttpError(400, `Query failed because of a syntax error (Invalid filter operator: ${op})`, 'E2014')
   const values: unknown[] = []
   const walk = (node: unknown, rest: string[]): void => {
     if (Array.isArray(node)) return node.forEach((n) => walk(n, rest))
@@ -208,26 +269,61 @@ function matchesFilter(object: Record<string, unknown>, text: string): boolean {
     const l = s?.toLowerCase()
     const v = value.toLowerCase()
     switch (op) {
-      case 'eq': return s === value
-      case '!eq': case 'ne': case 'neq': return s !== value
-      case 'ieq': return l === v
-      case 'like': return s?.includes(value) ?? false
-      case '!like': return !(s?.includes(value) ?? false)
-      case 'ilike': case 'token': return l?.includes(v) ?? false
-      case '!ilike': return !(l?.includes(v) ?? false)
-      case '$like': return s?.startsWith(value) ?? false
-      case '$ilike': return l?.startsWith(v) ?? false
-      case 'like$': return s?.endsWith(value) ?? false
-      case 'ilike$': return l?.endsWith(v) ?? false
-      case 'in': return s !== undefined && value.replace(/^\[|\]$/g, '').split(',').includes(s)
-      case '!in': return s === undefined || !value.replace(/^\[|\]$/g, '').split(',').includes(s)
-      case 'null': return s === undefined
-      case '!null': return s !== undefined
-      case 'gt': return s !== undefined && (typeof actual === 'number' ? actual > Number(value) : s > value)
-      case 'ge': return s !== undefined && (typeof actual === 'number' ? actual >= Number(value) : s >= value)
-      case 'lt': return s !== undefined && (typeof actual === 'number' ? actual < Number(value) : s < value)
-      case 'le': return s !== undefined && (typeof actual === 'number' ? actual <= Number(value) : s <= value)
-      default: return false
+      case 'eq':
+        return s === value
+      case '!eq':
+      case 'ne':
+      case 'neq':
+        return s !== value
+      case 'ieq':
+        return l === v
+      case 'like':
+        return s?.includes(value) ?? false
+      case '!like':
+        return !(s?.includes(value) ?? false)
+      case 'ilike':
+      case 'token':
+        return l?.includes(v) ?? false
+      case '!ilike':
+        return !(l?.includes(v) ?? false)
+      case '$like':
+        return s?.startsWith(value) ?? false
+      case '$ilike':
+        return l?.startsWith(v) ?? false
+      case 'like$':
+        return s?.endsWith(value) ?? false
+      case 'ilike$':
+        return l?.endsWith(v) ?? false
+      case 'in':
+        return (
+          s !== undefined &&
+          value
+            .replace(/^\[|\]$/g, '')
+            .split(',')
+            .includes(s)
+        )
+      case '!in':
+        return (
+          s === undefined ||
+          !value
+            .replace(/^\[|\]$/g, '')
+            .split(',')
+            .includes(s)
+        )
+      case 'null':
+        return s === undefined
+      case '!null':
+        return s !== undefined
+      case 'gt':
+        return s !== undefined && (typeof actual === 'number' ? actual > Number(value) : s > value)
+      case 'ge':
+        return s !== undefined && (typeof actual === 'number' ? actual >= Number(value) : s >= value)
+      case 'lt':
+        return s !== undefined && (typeof actual === 'number' ? actual < Number(value) : s < value)
+      case 'le':
+        return s !== undefined && (typeof actual === 'number' ? actual <= Number(value) : s <= value)
+      default:
+        return false
     }
   }
   const negative = op.startsWith('!') || op === 'ne' || op === 'neq' || op === 'null'
@@ -249,22 +345,32 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
     const filters = queryValues(req, 'filter')
     if (filters.length > 0) {
       const any = String(req.query.rootJunction ?? 'AND').toUpperCase() === 'OR'
-      items = items.filter((o) => (any ? filters.some((f) => matchesFilter(o, f)) : filters.every((f) => matchesFilter(o, f))))
+      items = items.filter((o) =>
+        any ? filters.some((f) => matchesFilter(o, f)) : filters.every((f) => matchesFilter(o, f)),
+      )
     }
     const queryString = typeof req.query.queryString === 'string' ? req.query.queryString.toLowerCase() : undefined
     if (queryString) {
       items = items.filter((o) => {
         const c = find(String(o.id))
-        const senders = (c?.messages ?? []).map((m) => (m.sender ? ctx.index.usersById.get(m.sender)?.name ?? '' : ''))
-        return [String(o.subject), ...(c?.messages ?? []).map((m) => m.text), ...senders].some((t) => t.toLowerCase().includes(queryString))
+        const senders = (c?.messages ?? []).map((m) =>
+          m.sender ? (ctx.index.usersById.get(m.sender)?.name ?? '') : '',
+        )
+        return [String(o.subject), ...(c?.messages ?? []).map((m) => m.text), ...senders].some((t) =>
+          t.toLowerCase().includes(queryString),
+        )
       })
     }
-    const [orderProp = 'lastMessage', orderDir = 'desc'] = (queryValues(req, 'order')[0] ?? 'lastMessage:desc').split(':')
+    const [orderProp = 'lastMessage', orderDir = 'desc'] = (queryValues(req, 'order')[0] ?? 'lastMessage:desc').split(
+      ':',
+    )
     const sign = orderDir.endsWith('desc') ? -1 : 1
     items.sort((a, b) => {
       const x = String(a[orderProp] ?? '')
       const y = String(b[orderProp] ?? '')
-      return sign * (orderDir.startsWith('i') ? x.toLowerCase().localeCompare(y.toLowerCase()) : x < y ? -1 : x > y ? 1 : 0)
+      return (
+        sign * (orderDir.startsWith('i') ? x.toLowerCase().localeCompare(y.toLowerCase()) : x < y ? -1 : x > y ? 1 : 0)
+      )
     })
     const fields = parseFields(queryValues(req, 'fields').join(',') || 'id,displayName')
     const body: Record<string, unknown> = {}
@@ -303,7 +409,8 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
     const ids = (refs: Ref[] | undefined) => (Array.isArray(refs) ? refs.map((r) => String(r?.id ?? '')) : [])
     // Same order of checks as getUsersToMessageConversation: org units, users, then user groups.
     for (const id of ids(posted.organisationUnits)) {
-      if (!ctx.index.metadata.objects.organisationUnits.byId.has(id)) throw new HttpError(409, `Organisation Unit does not exist: ${id}`, 'E1004')
+      if (!ctx.index.metadata.objects.organisationUnits.byId.has(id))
+        throw new HttpError(409, `Organisation Unit does not exist: ${id}`, 'E1004')
       for (const u of ctx.state.users) if (u.organisationUnits.some((o) => o.id === id)) recipients.add(u.id)
     }
     for (const id of ids(posted.users)) {
@@ -311,12 +418,20 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
       recipients.add(id)
     }
     for (const id of ids(posted.userGroups)) {
-      if (!ctx.index.userGroupsById.has(id)) throw new HttpError(404, `UserGroup with id ${id} could not be found.`, 'E1005')
+      if (!ctx.index.userGroupsById.has(id))
+        throw new HttpError(404, `UserGroup with id ${id} could not be found.`, 'E1005')
       for (const member of groupMembers(ctx, id)) recipients.add(member)
     }
     if (recipients.size === 0) throw new HttpError(409, 'No recipients selected.', 'E1004')
     for (const a of ids(posted.attachments)) throw new HttpError(409, `Attachment '${a}' not found.`, 'E1004')
-    const conversation = newConversation(ctx, String(posted.subject ?? ''), String(posted.text ?? ''), 'PRIVATE', user.user, [...recipients])
+    const conversation = newConversation(
+      ctx,
+      String(posted.subject ?? ''),
+      String(posted.text ?? ''),
+      'PRIVATE',
+      user.user,
+      [...recipients],
+    )
     conversations().push(conversation)
     res.set('Location', locationOf(req, res, `${ENDPOINT}/${conversation.id}`))
     sendWebMessage(res, 201, 'Message conversation created')
@@ -349,7 +464,8 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
       return
     }
     for (const c of found) {
-      if (!hasAccess(ctx, current, c)) throw new HttpError(403, 'Not authorized to change read property of this conversation.', 'E1006')
+      if (!hasAccess(ctx, current, c))
+        throw new HttpError(403, 'Not authorized to change read property of this conversation.', 'E1006')
     }
     const marked: string[] = []
     for (const c of found) {
@@ -364,8 +480,12 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
   const uidList = (req: Request): string[] => (Array.isArray(req.body) ? (req.body as unknown[]).map(String) : [])
   router.post(`${ENDPOINT}/read`, json, (req, res) => markRead(req, res, uidList(req), req.query.user, true))
   router.post(`${ENDPOINT}/unread`, json, (req, res) => markRead(req, res, uidList(req), req.query.user, false))
-  router.post(`${ENDPOINT}/:uid/read`, (req, res) => markRead(req, res, [String(req.params.uid)], req.query.userUid, true))
-  router.post(`${ENDPOINT}/:uid/unread`, (req, res) => markRead(req, res, [String(req.params.uid)], req.query.userUid, false))
+  router.post(`${ENDPOINT}/:uid/read`, (req, res) =>
+    markRead(req, res, [String(req.params.uid)], req.query.userUid, true),
+  )
+  router.post(`${ENDPOINT}/:uid/unread`, (req, res) =>
+    markRead(req, res, [String(req.params.uid)], req.query.userUid, false),
+  )
 
   router.get(`${ENDPOINT}/:uid`, (req, res) => {
     const user = ctx.userOf(req)
@@ -377,7 +497,8 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
       return
     }
     if (!canRead(user, c)) throw new HttpError(403, 'Not authorized to access this conversation.')
-    if (req.query.markRead === 'true' && c.participants.includes(user.user.id) && !c.readBy.includes(user.user.id)) c.readBy.push(user.user.id)
+    if (req.query.markRead === 'true' && c.participants.includes(user.user.id) && !c.readBy.includes(user.user.id))
+      c.readBy.push(user.user.id)
     res.json(render(ctx, dtoOf(ctx, c, user, baseUrl(req)), parseFields(queryValues(req, 'fields').join(',') || '*')))
   })
 
@@ -389,8 +510,10 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
       res.status(404).json(webMessage(404, `Message conversation does not exist: ${uid}`))
       return
     }
-    if (req.query.internal === 'true' && !managesFeedback(ctx, user)) throw new HttpError(403, 'Not authorized to send internal messages')
-    if (!hasAccess(ctx, user, c)) throw new HttpError(403, 'Not authorized to send messages to this conversation.', 'E1006')
+    if (req.query.internal === 'true' && !managesFeedback(ctx, user))
+      throw new HttpError(403, 'Not authorized to send internal messages')
+    if (!hasAccess(ctx, user, c))
+      throw new HttpError(403, 'Not authorized to send messages to this conversation.', 'E1006')
     const now = ctx.clock.timestamp()
     c.messages.push({ id: generateUid(), text: textBody(req), created: now, sender: user.user.id })
     // markReplied: everyone but the sender gets it as unread.
@@ -412,7 +535,16 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
     }
     if (!hasAccess(ctx, user, c)) throw new HttpError(403, 'Not authorized to delete this conversation.', 'E1006')
     ctx.state.messageConversations = conversations().filter((x) => x.id !== uid)
-    res.json(webMessage(200, undefined, { response: { responseType: 'ObjectReport', uid, klass: 'org.hisp.dhis.message.MessageConversation', errorReports: [] } }))
+    res.json(
+      webMessage(200, undefined, {
+        response: {
+          responseType: 'ObjectReport',
+          uid,
+          klass: 'org.hisp.dhis.message.MessageConversation',
+          errorReports: [],
+        },
+      }),
+    )
   })
 
   router.get('/configuration/feedbackRecipients', (_req, res) => {

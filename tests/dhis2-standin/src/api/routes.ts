@@ -37,12 +37,33 @@ const KLASS = 'org.hisp.dhis.route.Route'
 const UID = /^[A-Za-z][A-Za-z0-9]{10}$/
 
 export const ALLOWED_REQUEST_HEADERS = new Set([
-  'accept', 'accept-encoding', 'accept-language', 'x-requested-with', 'user-agent', 'cache-control',
-  'if-match', 'if-modified-since', 'if-none-match', 'if-range', 'if-unmodified-since',
-  'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto', 'x-forwarded-prefix', 'forwarded',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'x-requested-with',
+  'user-agent',
+  'cache-control',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-proto',
+  'x-forwarded-prefix',
+  'forwarded',
 ])
 export const ALLOWED_RESPONSE_HEADERS = new Set([
-  'content-encoding', 'content-language', 'content-length', 'content-type', 'expires', 'cache-control', 'last-modified', 'etag',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-type',
+  'expires',
+  'cache-control',
+  'last-modified',
+  'etag',
 ])
 const AUTH_TYPES = new Set(['http-basic', 'api-token', 'api-headers', 'api-query-params'])
 
@@ -99,7 +120,13 @@ function objectReport(httpStatusCode: number, uid: string, errorReports: unknown
 }
 
 function errorReport(message: string, errorCode: string, property: string, value?: unknown) {
-  return { message, mainKlass: KLASS, errorCode, errorProperty: property, errorProperties: [property, ...(value === undefined ? [] : [value])] }
+  return {
+    message,
+    mainKlass: KLASS,
+    errorCode,
+    errorProperty: property,
+    errorProperties: [property, ...(value === undefined ? [] : [value])],
+  }
 }
 
 /** RouteService.validateRoute (409 ConflictException, errorCode E1004). */
@@ -110,10 +137,15 @@ function validateRoute(route: StoredRoute): void {
   } catch {
     throw new HttpError(409, 'Malformed route URL', 'E1004')
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpError(409, 'Route URL scheme must be either http or https', 'E1004')
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new HttpError(409, 'Route URL scheme must be either http or https', 'E1004')
   const t = route.responseTimeoutSeconds
   if (!Number.isInteger(t) || t < 1 || t > 60) {
-    throw new HttpError(409, 'Route response timeout must be greater than 0 seconds and less than or equal to 60 seconds', 'E1004')
+    throw new HttpError(
+      409,
+      'Route response timeout must be greater than 0 seconds and less than or equal to 60 seconds',
+      'E1004',
+    )
   }
 }
 
@@ -127,7 +159,10 @@ function parseAuth(value: unknown): RouteAuth | undefined {
   const raw = value as Record<string, unknown>
   const type = String(raw.type ?? '')
   if (!AUTH_TYPES.has(type)) {
-    throw new HttpError(409, `Could not resolve type id '${type}' as a subtype of \`org.hisp.dhis.common.auth.AuthScheme\`: known type ids = [api-headers, api-query-params, api-token, http-basic]`)
+    throw new HttpError(
+      409,
+      `Could not resolve type id '${type}' as a subtype of \`org.hisp.dhis.common.auth.AuthScheme\`: known type ids = [api-headers, api-query-params, api-token, http-basic]`,
+    )
   }
   const auth: RouteAuth = { type: type as RouteAuth['type'] }
   if (type === 'http-basic') {
@@ -142,7 +177,12 @@ function parseAuth(value: unknown): RouteAuth | undefined {
 
 function routeFromBody(body: Record<string, unknown>, base: Partial<StoredRoute>): StoredRoute {
   const sharing = body.sharing as { public?: unknown } | undefined
-  const publicAccess = typeof sharing?.public === 'string' ? sharing.public : typeof body.publicAccess === 'string' ? body.publicAccess : base.publicAccess
+  const publicAccess =
+    typeof sharing?.public === 'string'
+      ? sharing.public
+      : typeof body.publicAccess === 'string'
+        ? body.publicAccess
+        : base.publicAccess
   return {
     id: base.id ?? generateUid(),
     code: typeof body.code === 'string' ? body.code : '',
@@ -153,7 +193,8 @@ function routeFromBody(body: Record<string, unknown>, base: Partial<StoredRoute>
     headers: toStringMap(body.headers),
     ...(body.auth !== undefined && body.auth !== null ? { auth: parseAuth(body.auth) } : {}),
     authorities: Array.isArray(body.authorities) ? body.authorities.map(String) : [],
-    responseTimeoutSeconds: body.responseTimeoutSeconds === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(body.responseTimeoutSeconds),
+    responseTimeoutSeconds:
+      body.responseTimeoutSeconds === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(body.responseTimeoutSeconds),
     created: base.created ?? '',
     lastUpdated: base.lastUpdated ?? '',
     ...(base.createdBy ? { createdBy: base.createdBy } : {}),
@@ -163,10 +204,12 @@ function routeFromBody(body: Record<string, unknown>, base: Partial<StoredRoute>
 
 function requireJsonBody(req: Request): Record<string, unknown> {
   const type = req.get('content-type')
-  if (type?.split(';')[0]?.trim().toLowerCase() !== 'application/json') throw new HttpError(415, `Content type '${type ?? ''}' not supported`)
+  if (type?.split(';')[0]?.trim().toLowerCase() !== 'application/json')
+    throw new HttpError(415, `Content type '${type ?? ''}' not supported`)
   try {
     const parsed = JSON.parse(typeof req.body === 'string' && req.body ? req.body : '{}') as unknown
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('Expected a JSON object')
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('Expected a JSON object')
     return parsed as Record<string, unknown>
   } catch (error) {
     throw new HttpError(409, (error as Error).message)
@@ -193,24 +236,51 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
     if (!route.url) errors.push(errorReport('Missing required property `url`', 'E4000', 'url'))
     const clash = routes().find((r) => r.id !== route.id && route.code && r.code === route.code)
     if (clash) {
-      errors.push(errorReport(`Property \`code\` with value \`${route.code}\` on object ${route.name} [${route.id}] (Route) already exists on object ${clash.id}`, 'E5003', 'code', route.code))
+      errors.push(
+        errorReport(
+          `Property \`code\` with value \`${route.code}\` on object ${route.name} [${route.id}] (Route) already exists on object ${clash.id}`,
+          'E5003',
+          'code',
+          route.code,
+        ),
+      )
     }
     const nameClash = routes().find((r) => r.id !== route.id && r.name === route.name)
     if (route.name && nameClash) {
-      errors.push(errorReport(`Property \`name\` with value \`${route.name}\` on object ${route.name} [${route.id}] (Route) already exists on object ${nameClash.id}`, 'E5003', 'name', route.name))
+      errors.push(
+        errorReport(
+          `Property \`name\` with value \`${route.name}\` on object ${route.name} [${route.id}] (Route) already exists on object ${nameClash.id}`,
+          'E5003',
+          'name',
+          route.name,
+        ),
+      )
     }
     return errors
   }
 
   router.get('/routes', (req, res) => {
     const user = ctx.userOf(req)
-    let items = routes().filter((r) => canReadRoute(user, r)).map((r) => dtoOf(r, req))
+    let items = routes()
+      .filter((r) => canReadRoute(user, r))
+      .map((r) => dtoOf(r, req))
     for (const f of queryValues(req, 'filter')) {
       const [property = '', op = '', ...rest] = f.split(':')
       const value = rest.join(':')
       if (op === 'eq') items = items.filter((i) => String(i[property]) === value)
-      else if (op === 'in') items = items.filter((i) => value.replace(/^\[|\]$/g, '').split(',').includes(String(i[property])))
-      else if (op === 'ilike') items = items.filter((i) => String(i[property] ?? '').toLowerCase().includes(value.toLowerCase()))
+      else if (op === 'in')
+        items = items.filter((i) =>
+          value
+            .replace(/^\[|\]$/g, '')
+            .split(',')
+            .includes(String(i[property])),
+        )
+      else if (op === 'ilike')
+        items = items.filter((i) =>
+          String(i[property] ?? '')
+            .toLowerCase()
+            .includes(value.toLowerCase()),
+        )
       else throw new HttpError(400, `Query failed because of a syntax error (Invalid filter operator: ${op})`, 'E2014')
     }
     items.sort((a, b) => String(a.name).toLowerCase().localeCompare(String(b.name).toLowerCase()))
@@ -232,9 +302,12 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
     const id = String(req.params.id)
     const route = routes().find((r) => r.id === id)
     if (!route) throw new HttpError(404, `Route with id ${id} could not be found.`, 'E1005')
-    if (!canReadRoute(user, route)) throw new HttpError(403, "You don't have the proper permissions to read objects of this type.", 'E1006')
+    if (!canReadRoute(user, route))
+      throw new HttpError(403, "You don't have the proper permissions to read objects of this type.", 'E1006')
     const render = createRenderContext(ctx, 'en', baseUrl(req))
-    res.json(renderObject(dtoOf(route, req), undefined, parseFields(queryValues(req, 'fields').join(',') || '*'), render))
+    res.json(
+      renderObject(dtoOf(route, req), undefined, parseFields(queryValues(req, 'fields').join(',') || '*'), render),
+    )
   })
 
   router.post('/routes', text, (req, res) => {
@@ -248,12 +321,25 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
     const route = routeFromBody(body, { id: wanted, created: now, lastUpdated: now, createdBy: user.user.id })
     validateRoute(route)
     if (wanted && routes().some((r) => r.id === wanted)) {
-      res.status(409).json(objectReport(409, wanted, [errorReport(`Object with id ${wanted} already exists`, 'E5000', 'id', wanted)], 'One or more errors occurred, please see full details in import report.'))
+      res
+        .status(409)
+        .json(
+          objectReport(
+            409,
+            wanted,
+            [errorReport(`Object with id ${wanted} already exists`, 'E5000', 'id', wanted)],
+            'One or more errors occurred, please see full details in import report.',
+          ),
+        )
       return
     }
     const errors = importErrors(route)
     if (errors.length > 0) {
-      res.status(409).json(objectReport(409, route.id, errors, 'One or more errors occurred, please see full details in import report.'))
+      res
+        .status(409)
+        .json(
+          objectReport(409, route.id, errors, 'One or more errors occurred, please see full details in import report.'),
+        )
       return
     }
     ctx.state.routes.push(route)
@@ -267,7 +353,10 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
     const id = String(req.params.id)
     const existing = routes().find((r) => r.id === id)
     if (!existing) throw new HttpError(404, `Route with id ${id} could not be found.`, 'E1005')
-    if (!ctx.hasAuthority(user, 'F_ROUTE_PUBLIC_ADD', 'F_ROUTE_PRIVATE_ADD') || !(user.isSuperuser || existing.createdBy === user.user.id || (existing.publicAccess ?? '').startsWith('rw'))) {
+    if (
+      !ctx.hasAuthority(user, 'F_ROUTE_PUBLIC_ADD', 'F_ROUTE_PRIVATE_ADD') ||
+      !(user.isSuperuser || existing.createdBy === user.user.id || (existing.publicAccess ?? '').startsWith('rw'))
+    ) {
       throw new HttpError(403, "You don't have the proper permissions to update this object.", 'E1006')
     }
     // A full replacement, as DHIS2's PUT is: an `auth` sent without its secret loses the secret.
@@ -275,7 +364,9 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
     validateRoute(updated)
     const errors = importErrors(updated)
     if (errors.length > 0) {
-      res.status(409).json(objectReport(409, id, errors, 'One or more errors occurred, please see full details in import report.'))
+      res
+        .status(409)
+        .json(objectReport(409, id, errors, 'One or more errors occurred, please see full details in import report.'))
       return
     }
     const at = routes().indexOf(existing)
@@ -288,7 +379,10 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
     const id = String(req.params.id)
     const existing = routes().find((r) => r.id === id)
     if (!existing) throw new HttpError(404, `Route with id ${id} could not be found.`, 'E1005')
-    if (!ctx.hasAuthority(user, 'F_ROUTE_PUBLIC_ADD', 'F_ROUTE_DELETE') || !(user.isSuperuser || existing.createdBy === user.user.id || (existing.publicAccess ?? '').startsWith('rw'))) {
+    if (
+      !ctx.hasAuthority(user, 'F_ROUTE_PUBLIC_ADD', 'F_ROUTE_DELETE') ||
+      !(user.isSuperuser || existing.createdBy === user.user.id || (existing.publicAccess ?? '').startsWith('rw'))
+    ) {
       throw new HttpError(403, "You don't have the proper permissions to delete this object.", 'E1006')
     }
     ctx.state.routes = ctx.state.routes.filter((r) => r.id !== id)
@@ -307,7 +401,8 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
     const rest = path.slice(afterId + '/run'.length)
     const subPath = rest.startsWith('/') ? rest.slice(1) : undefined
     const allowsSubpaths = route.url.endsWith('/**')
-    if (subPath !== undefined && !allowsSubpaths) throw new HttpError(502, `Route '${route.id}' does not allow sub-paths`)
+    if (subPath !== undefined && !allowsSubpaths)
+      throw new HttpError(502, `Route '${route.id}' does not allow sub-paths`)
     proxy(route, user, subPath, req, res)
   }
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
@@ -327,7 +422,11 @@ function upstreamUrl(route: StoredRoute, subPath: string | undefined, req: Reque
 }
 
 /** Whitelisted browser headers, then the route's headers, X-Forwarded-User, then the route's auth. */
-export function upstreamHeaders(rawHeaders: string[], route: Pick<Route, 'headers' | 'auth'>, username: string): [string, string][] {
+export function upstreamHeaders(
+  rawHeaders: string[],
+  route: Pick<Route, 'headers' | 'auth'>,
+  username: string,
+): [string, string][] {
   const headers: [string, string][] = []
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] ?? ''
@@ -336,14 +435,16 @@ export function upstreamHeaders(rawHeaders: string[], route: Pick<Route, 'header
   for (const [name, value] of Object.entries(route.headers)) headers.push([name, value])
   if (username) headers.push(['X-Forwarded-User', username])
   const set = (name: string, value: string) => {
-    for (let i = headers.length - 1; i >= 0; i--) if (headers[i]?.[0].toLowerCase() === name.toLowerCase()) headers.splice(i, 1)
+    for (let i = headers.length - 1; i >= 0; i--)
+      if (headers[i]?.[0].toLowerCase() === name.toLowerCase()) headers.splice(i, 1)
     headers.push([name, value])
   }
   const auth = route.auth
   if (auth?.type === 'http-basic' && auth.username && auth.password) {
     headers.push(['Authorization', `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`])
   } else if (auth?.type === 'api-token' && auth.token) set('Authorization', `ApiToken ${auth.token}`)
-  else if (auth?.type === 'api-headers') for (const [name, value] of Object.entries(auth.headers ?? {})) set(name, value)
+  else if (auth?.type === 'api-headers')
+    for (const [name, value] of Object.entries(auth.headers ?? {})) set(name, value)
   return headers
 }
 
@@ -413,6 +514,9 @@ function proxy(route: StoredRoute, user: AuthUser, subPath: string | undefined, 
     const reason = error.code === 'ECONNREFUSED' ? 'Connection refused' : error.message
     fail(503, `I/O error on ${req.method} request for "${forLog}": ${reason}`)
   })
-  req.on('aborted', () => upstream.destroy())
+  // The browser went away before the answer: stop talking to the upstream.
+  res.on('close', () => {
+    if (!done) upstream.destroy()
+  })
   req.pipe(upstream)
 }

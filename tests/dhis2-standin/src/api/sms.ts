@@ -49,14 +49,23 @@ export function registerSms(router: Router, ctx: StandinContext): void {
       }
       const list = Array.isArray(body.recipients) ? body.recipients : []
       recipients = list
-        .map((r) => (typeof r === 'string' ? r : typeof r === 'object' && r !== null ? String((r as { id?: unknown }).id ?? '') : String(r)))
+        .map((r) =>
+          typeof r === 'string'
+            ? r
+            : typeof r === 'object' && r !== null
+              ? String((r as { id?: unknown }).id ?? '')
+              : String(r),
+        )
         .filter((r) => r.length > 0)
       message = typeof body.message === 'string' ? body.message : ''
     } else {
       // @RequestParam String recipient, message: a missing one has no handler in 2.41 → catch-all 500.
       for (const name of ['recipient', 'message']) {
         if (typeof req.query[name] !== 'string') {
-          throw new HttpError(500, `Required request parameter '${name}' for method parameter type String is not present`)
+          throw new HttpError(
+            500,
+            `Required request parameter '${name}' for method parameter type String is not present`,
+          )
         }
       }
       const recipient = String(req.query.recipient)
@@ -91,7 +100,12 @@ export function registerSms(router: Router, ctx: StandinContext): void {
       const [property = '', op = '', ...rest] = f.split(':')
       const value = rest.join(':')
       if (op === 'eq') items = items.filter((i) => String(i[property]) === value)
-      else if (op === 'like' || op === 'ilike') items = items.filter((i) => String(i[property] ?? '').toLowerCase().includes(value.toLowerCase()))
+      else if (op === 'like' || op === 'ilike')
+        items = items.filter((i) =>
+          String(i[property] ?? '')
+            .toLowerCase()
+            .includes(value.toLowerCase()),
+        )
       else throw new HttpError(400, `Query failed because of a syntax error (Invalid filter operator: ${op})`, 'E2014')
     }
     items.sort((a, b) => String(b.date).localeCompare(String(a.date)))
@@ -111,7 +125,8 @@ export function registerSms(router: Router, ctx: StandinContext): void {
   router.delete('/sms/outbound/:uid', (req, res) => {
     if (!ctx.hasAuthority(ctx.userOf(req), 'F_MOBILE_SETTINGS')) throw new HttpError(403, 'Access is denied')
     const uid = String(req.params.uid)
-    if (!ctx.state.smsOutbound.some((s) => s.id === uid)) throw new HttpError(404, `No OutboundSms with id '${uid}' was found.`)
+    if (!ctx.state.smsOutbound.some((s) => s.id === uid))
+      throw new HttpError(404, `No OutboundSms with id '${uid}' was found.`)
     ctx.state.smsOutbound = ctx.state.smsOutbound.filter((s) => s.id !== uid)
     sendWebMessage(res, 200, `OutboundSms with ${uid} deleted`)
   })

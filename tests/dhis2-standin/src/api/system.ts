@@ -107,7 +107,7 @@ export function registerSystem(router: Router, ctx: StandinContext): void {
     res.json(value === undefined ? {} : { [key]: value })
   })
 
-  router.get('/staticContent/:key', (req, res) => {
+  router.get('/staticContent/:key', (req) => {
     throw notFound(`No custom file found for key: ${String(req.params.key)}`)
   })
   router.get(['/ping', '/system/ping'], (_req, res) => res.type('text/plain').send('pong'))

@@ -33,7 +33,11 @@ export function registerTesting(router: Router, ctx: StandinContext): void {
   if (!ctx.options.testEndpoints) return
   const json = express.json({ type: () => true })
 
-  const clockAnswer = () => ({ now: ctx.clock.now().toISOString(), serverDate: ctx.clock.timestamp(), serverTimeZoneId: ctx.clock.timeZone })
+  const clockAnswer = () => ({
+    now: ctx.clock.now().toISOString(),
+    serverDate: ctx.clock.timestamp(),
+    serverTimeZoneId: ctx.clock.timeZone,
+  })
   router.get('/testing/clock', (_req, res) => res.json(clockAnswer()))
   router.post('/testing/clock', json, (req, res) => {
     const body = bodyOf(req)

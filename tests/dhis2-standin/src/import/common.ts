@@ -2,7 +2,7 @@
  * What the data import and export modules share: the rule user of a signed-in user, query-parameter
  * readers, id schemes, and the ImportSummary / ImportOptions shapes of DHIS2 2.41 (web-api §2.6).
  */
-import type { DataValueRuleUser, IdScheme, IdentifiableObject } from '@relais/mappings'
+import type { DataValueRuleUser, IdScheme } from '@relais/mappings'
 import type { AuthUser, StandinContext } from '../context'
 
 /** The user as the shared import rules see it (capture org units for writes, authorities, superuser). */
@@ -36,7 +36,11 @@ export function parseIdScheme(text: unknown, name: string): IdScheme | undefined
 }
 
 /** An identifier of an object in an output id scheme (CODE falls back to nothing, as DHIS2 prints null). */
-export function idIn(object: IdentifiableObject | undefined, scheme: IdScheme, fallback: string): string | undefined {
+export function idIn(
+  object: { id: string; code?: string } | undefined,
+  scheme: IdScheme,
+  fallback: string,
+): string | undefined {
   if (!object) return fallback
   return scheme === 'CODE' ? object.code : object.id
 }
@@ -46,7 +50,10 @@ export function listParam(source: Record<string, unknown>, name: string): string
   const raw = source[name]
   if (raw === undefined || raw === null || raw === '') return []
   const items = Array.isArray(raw) ? raw : [raw]
-  return items.flatMap((item) => String(item).split(',')).map((s) => s.trim()).filter((s) => s.length > 0)
+  return items
+    .flatMap((item) => String(item).split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
 }
 
 export function stringParam(source: Record<string, unknown>, name: string): string | undefined {
@@ -187,9 +194,18 @@ export function parseStrategy(text: unknown): (typeof IMPORT_STRATEGIES)[number]
 }
 
 /** The WebMessage status, HTTP code and message for an ImportSummary (WebMessageUtils.importSummary). */
-export function summaryEnvelope(status: ImportStatus): { httpStatusCode: number; status: 'OK' | 'WARNING' | 'ERROR'; message: string } {
+export function summaryEnvelope(status: ImportStatus): {
+  httpStatusCode: number
+  status: 'OK' | 'WARNING' | 'ERROR'
+  message: string
+} {
   if (status === 'SUCCESS') return { httpStatusCode: 200, status: 'OK', message: 'Import was successful.' }
-  if (status === 'WARNING') return { httpStatusCode: 409, status: 'WARNING', message: 'One more conflicts encountered, please check import summary.' }
+  if (status === 'WARNING')
+    return {
+      httpStatusCode: 409,
+      status: 'WARNING',
+      message: 'One more conflicts encountered, please check import summary.',
+    }
   return { httpStatusCode: 409, status: 'ERROR', message: 'An error occurred, please check import summary.' }
 }
 
