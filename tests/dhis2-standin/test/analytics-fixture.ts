@@ -31,7 +31,13 @@ export interface World {
   ZONE_B: string
   DEP: string
   BJ: string
-  put(deCode: string, period: string, orgUnit: string, value: string, options?: { coc?: string; lastUpdated?: string }): void
+  put(
+    deCode: string,
+    period: string,
+    orgUnit: string,
+    value: string,
+    options?: { coc?: string; lastUpdated?: string },
+  ): void
   register(period: string, orgUnit: string, date: string, completed?: boolean): void
   run(): void
   /** GET /api/analytics?<query> as a user; the JSON body and status. */
@@ -57,7 +63,8 @@ export async function startWorld(): Promise<World> {
   const ZONE_A = parentOf(AIRE_A)
   const ZONE_B = parentOf(parentOf(RC3))
   // Preconditions on the seed's layout (small seed, seed number 1).
-  if (parentOf(parentOf(RC2)) !== ZONE_A || parentOf(parentOf(RC4)) !== ZONE_B || ZONE_A === ZONE_B) throw new Error('seed layout changed: RC-AQ-00001/2 and 00003/4 must share zones')
+  if (parentOf(parentOf(RC2)) !== ZONE_A || parentOf(parentOf(RC4)) !== ZONE_B || ZONE_A === ZONE_B)
+    throw new Error('seed layout changed: RC-AQ-00001/2 and 00003/4 must share zones')
   ou('RC-AQ-00004').openingDate = '2026-09-15T00:00:00.000'
 
   const world: World = {
@@ -75,12 +82,28 @@ export async function startWorld(): Promise<World> {
     put(deCode, period, orgUnit, value, options = {}) {
       const lastUpdated = options.lastUpdated ?? '2026-10-20T09:00:00.000'
       ctx.state.dataValues.set(
-        { dataElement: de(deCode), period, orgUnit, categoryOptionCombo: options.coc ? coc(options.coc) : DEFAULT, attributeOptionCombo: DEFAULT },
+        {
+          dataElement: de(deCode),
+          period,
+          orgUnit,
+          categoryOptionCombo: options.coc ? coc(options.coc) : DEFAULT,
+          attributeOptionCombo: DEFAULT,
+        },
         { value, followup: false, storedBy: 'test', created: lastUpdated, lastUpdated, deleted: false },
       )
     },
     register(period, orgUnit, date, completed = true) {
-      const r: Registration = { dataSet: DS, period, organisationUnit: orgUnit, attributeOptionCombo: DEFAULT, date, storedBy: 'test', lastUpdated: date, lastUpdatedBy: 'test', completed }
+      const r: Registration = {
+        dataSet: DS,
+        period,
+        organisationUnit: orgUnit,
+        attributeOptionCombo: DEFAULT,
+        date,
+        storedBy: 'test',
+        lastUpdated: date,
+        lastUpdatedBy: 'test',
+        completed,
+      }
       ctx.state.registrations.set(registrationKey(r), r)
     },
     run() {

@@ -21,12 +21,20 @@ describe('data element values', () => {
     {
       name: 'a month: the RC, its zone (RC1 30 + RC2 5) and its département (+ RC3 7)',
       query: () => `dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.RC1};${w.ZONE_A};${w.DEP}`,
-      expected: () => ({ [`${TDR}|202609|${w.RC1}`]: '30', [`${TDR}|202609|${w.ZONE_A}`]: '35', [`${TDR}|202609|${w.DEP}`]: '42' }),
+      expected: () => ({
+        [`${TDR}|202609|${w.RC1}`]: '30',
+        [`${TDR}|202609|${w.ZONE_A}`]: '35',
+        [`${TDR}|202609|${w.DEP}`]: '42',
+      }),
     },
     {
       name: 'a quarter, a six-month and a year sum the months (10 + 20 + 30)',
       query: () => `dimension=dx:${TDR}&dimension=pe:2026Q3;2026S2;2026&dimension=ou:${w.RC1}`,
-      expected: () => ({ [`${TDR}|2026Q3|${w.RC1}`]: '60', [`${TDR}|2026S2|${w.RC1}`]: '60', [`${TDR}|2026|${w.RC1}`]: '60' }),
+      expected: () => ({
+        [`${TDR}|2026Q3|${w.RC1}`]: '60',
+        [`${TDR}|2026S2|${w.RC1}`]: '60',
+        [`${TDR}|2026|${w.RC1}`]: '60',
+      }),
     },
     {
       name: 'no row without data (October), none for monthly data asked by week',
@@ -60,7 +68,11 @@ describe('data element values', () => {
     {
       name: 'booleans: true → 1, false → 0 (a row "0" for RC2)',
       query: () => `dimension=dx:${de('RC_RUPTURE')}&dimension=pe:202609&dimension=ou:${w.RC1};${w.RC2};${w.ZONE_A}`,
-      expected: () => ({ [`${de('RC_RUPTURE')}|202609|${w.RC1}`]: '1', [`${de('RC_RUPTURE')}|202609|${w.RC2}`]: '0', [`${de('RC_RUPTURE')}|202609|${w.ZONE_A}`]: '1' }),
+      expected: () => ({
+        [`${de('RC_RUPTURE')}|202609|${w.RC1}`]: '1',
+        [`${de('RC_RUPTURE')}|202609|${w.RC2}`]: '0',
+        [`${de('RC_RUPTURE')}|202609|${w.ZONE_A}`]: '1',
+      }),
     },
     {
       name: 'a stored "0" of a SUM element is not in the tables (RC2 has no TDR_POS row)',
@@ -69,10 +81,17 @@ describe('data element values', () => {
     },
     {
       name: 'weeks go wholly to the month of their Thursday (W36 → Sep, W39 → Sep, W40 → Oct)',
-      query: () => `dimension=dx:${de('RC_CAUSERIES')}&dimension=pe:202609;202610;2026Q3;2026Q4;2026W40&filter=ou:${w.RC1}`,
+      query: () =>
+        `dimension=dx:${de('RC_CAUSERIES')}&dimension=pe:202609;202610;2026Q3;2026Q4;2026W40&filter=ou:${w.RC1}`,
       expected: () => {
         const d = de('RC_CAUSERIES')
-        return { [`${d}|202609`]: '5', [`${d}|202610`]: '4', [`${d}|2026Q3`]: '5', [`${d}|2026Q4`]: '4', [`${d}|2026W40`]: '4' }
+        return {
+          [`${d}|202609`]: '5',
+          [`${d}|202610`]: '4',
+          [`${d}|2026Q3`]: '5',
+          [`${d}|2026Q4`]: '4',
+          [`${d}|2026W40`]: '4',
+        }
       },
     },
     {
@@ -82,7 +101,8 @@ describe('data element values', () => {
     },
     {
       name: 'AVERAGE_SUM_ORG_UNIT yearly targets are repeated in each month and quarter, summed over org units',
-      query: () => `dimension=dx:${de('RC_CIBLE_TDR')}&dimension=pe:202608;2026Q3;2026&dimension=ou:${w.RC1};${w.ZONE_A}`,
+      query: () =>
+        `dimension=dx:${de('RC_CIBLE_TDR')}&dimension=pe:202608;2026Q3;2026&dimension=ou:${w.RC1};${w.ZONE_A}`,
       expected: () => {
         const d = de('RC_CIBLE_TDR')
         return {
@@ -138,7 +158,8 @@ describe('indicators', () => {
     },
     {
       name: 'completeness and timeliness indicators from R{ds.METRIC} (zone A: 2/2, 1/2; RC2: 1/1, 0/1)',
-      query: () => `dimension=dx:${ind('IND_COMPLETUDE')};${ind('IND_PROMPTITUDE')}&dimension=pe:202609&dimension=ou:${w.ZONE_A};${w.RC2}`,
+      query: () =>
+        `dimension=dx:${ind('IND_COMPLETUDE')};${ind('IND_PROMPTITUDE')}&dimension=pe:202609&dimension=ou:${w.ZONE_A};${w.RC2}`,
       expected: () => ({
         [`${ind('IND_COMPLETUDE')}|202609|${w.ZONE_A}`]: '100.0',
         [`${ind('IND_PROMPTITUDE')}|202609|${w.ZONE_A}`]: '50.0',
@@ -157,8 +178,19 @@ describe('indicators', () => {
   })
 
   test('includeNumDen: numerator, denominator, factor rounded like the value; multiplier and divisor as integers', async () => {
-    const { body } = await w.analytics(`dimension=dx:${POS};${TDR}&dimension=pe:202609&filter=ou:${w.ZONE_A}&includeNumDen=true`)
-    expect(body.headers.map((h: { name: string }) => h.name)).toEqual(['dx', 'pe', 'value', 'numerator', 'denominator', 'factor', 'multiplier', 'divisor'])
+    const { body } = await w.analytics(
+      `dimension=dx:${POS};${TDR}&dimension=pe:202609&filter=ou:${w.ZONE_A}&includeNumDen=true`,
+    )
+    expect(body.headers.map((h: { name: string }) => h.name)).toEqual([
+      'dx',
+      'pe',
+      'value',
+      'numerator',
+      'denominator',
+      'factor',
+      'multiplier',
+      'divisor',
+    ])
     expect(body.rows).toEqual([
       [POS, '202609', '34.3', '12.0', '35.0', '100.0', '100', '1'],
       [TDR, '202609', '35', '', '', '', '', ''],
@@ -166,7 +198,9 @@ describe('indicators', () => {
   })
 
   test('skipRounding: 10 decimals, data elements as doubles', async () => {
-    const { body } = await w.analytics(`dimension=dx:${POS};${TDR}&dimension=pe:202609&filter=ou:${w.ZONE_A}&skipRounding=true`)
+    const { body } = await w.analytics(
+      `dimension=dx:${POS};${TDR}&dimension=pe:202609&filter=ou:${w.ZONE_A}&skipRounding=true`,
+    )
     expect(body.rows).toEqual([
       [POS, '202609', '34.2857142857'],
       [TDR, '202609', '35.0'],
@@ -188,7 +222,9 @@ describe('org units', () => {
     expect(rows).toEqual({ [w.ZONE_A]: '35', [w.ZONE_B]: '7' })
     const level = w.c.standin.ctx.state.metadata.organisationUnitLevels.find((l) => l.level === 3)!
     expect(body.metaData.items[level.id]).toEqual({ uid: level.id, code: 'NIV_ZONE', name: 'Zone sanitaire' })
-    expect(body.metaData.dimensions.ou.length).toBe(w.c.standin.ctx.state.metadata.organisationUnits.filter((o) => o.level === 3).length)
+    expect(body.metaData.dimensions.ou.length).toBe(
+      w.c.standin.ctx.state.metadata.organisationUnits.filter((o) => o.level === 3).length,
+    )
   })
 
   test('OU_GROUP-x inside a boundary lists the active RC as rows', async () => {
@@ -200,7 +236,10 @@ describe('org units', () => {
   })
 
   test('USER_ORGUNIT, _CHILDREN, _GRANDCHILDREN of a zone supervisor, with the 2.41 metaData items', async () => {
-    const { body } = await w.analytics(`dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:USER_ORGUNIT;USER_ORGUNIT_CHILDREN;USER_ORGUNIT_GRANDCHILDREN`, 'superviseur')
+    const { body } = await w.analytics(
+      `dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:USER_ORGUNIT;USER_ORGUNIT_CHILDREN;USER_ORGUNIT_GRANDCHILDREN`,
+      'superviseur',
+    )
     const rows = Object.fromEntries(body.rows.map((r: string[]) => [r[2], r[3]]))
     expect(rows).toEqual({ [w.ZONE_A]: '35', [w.AIRE_A]: '35', [w.RC1]: '30', [w.RC2]: '5' })
     expect(body.metaData.items.USER_ORGUNIT).toEqual({ organisationUnits: [w.ZONE_A] })
@@ -220,8 +259,22 @@ describe('response', () => {
     const { body } = await w.analytics(`dimension=ou:${w.RC1}&dimension=pe:202609&dimension=co&dimension=dx:${SENS}`)
     expect(body.headers).toEqual([
       { name: 'dx', column: 'Data', valueType: 'TEXT', type: 'java.lang.String', hidden: false, meta: true },
-      { name: 'co', column: 'Category option combo', valueType: 'TEXT', type: 'java.lang.String', hidden: false, meta: true },
-      { name: 'ou', column: 'Organisation unit', valueType: 'TEXT', type: 'java.lang.String', hidden: false, meta: true },
+      {
+        name: 'co',
+        column: 'Category option combo',
+        valueType: 'TEXT',
+        type: 'java.lang.String',
+        hidden: false,
+        meta: true,
+      },
+      {
+        name: 'ou',
+        column: 'Organisation unit',
+        valueType: 'TEXT',
+        type: 'java.lang.String',
+        hidden: false,
+        meta: true,
+      },
       { name: 'pe', column: 'Period', valueType: 'TEXT', type: 'java.lang.String', hidden: false, meta: true },
       { name: 'value', column: 'Value', valueType: 'NUMBER', type: 'java.lang.Double', hidden: false, meta: false },
     ])
@@ -230,8 +283,22 @@ describe('response', () => {
 
   test('the envelope: rowContext {}, height, width, headerWidth; no rows → width 0, headers kept', async () => {
     const some = await w.analytics(`dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.RC1}`)
-    expect(Object.keys(some.body)).toEqual(['headers', 'metaData', 'rowContext', 'rows', 'height', 'width', 'headerWidth'])
-    expect(some.body).toMatchObject({ rowContext: {}, rows: [[TDR, '202609', w.RC1, '30']], height: 1, width: 4, headerWidth: 4 })
+    expect(Object.keys(some.body)).toEqual([
+      'headers',
+      'metaData',
+      'rowContext',
+      'rows',
+      'height',
+      'width',
+      'headerWidth',
+    ])
+    expect(some.body).toMatchObject({
+      rowContext: {},
+      rows: [[TDR, '202609', w.RC1, '30']],
+      height: 1,
+      width: 4,
+      headerWidth: 4,
+    })
     const none = await w.analytics(`dimension=dx:${TDR}&dimension=pe:202512&dimension=ou:${w.RC1}`)
     expect(none.body).toMatchObject({ rows: [], height: 0, width: 0, headerWidth: 4 })
   })
@@ -250,7 +317,9 @@ describe('response', () => {
       '202608': { name: 'August 2026' },
       '202609': { name: 'September 2026' },
       LAST_3_MONTHS: { name: 'Last 3 months' },
-      [w.ZONE_A]: { name: zone.translations?.find((t) => t.property === 'NAME' && t.locale === 'en')?.value ?? zone.name },
+      [w.ZONE_A]: {
+        name: zone.translations?.find((t) => t.property === 'NAME' && t.locale === 'en')?.value ?? zone.name,
+      },
       dx: { name: 'Data' },
       pe: { name: 'Period' },
       ou: { name: 'Organisation unit' },
@@ -264,7 +333,9 @@ describe('response', () => {
   })
 
   test('period names: quarter, six-month, year, week; French for a French-speaking user', async () => {
-    const en = await w.analytics(`dimension=dx:${TDR}&dimension=pe:2026Q3;2026S2;2026;2026W40&filter=ou:${w.RC1}&skipData=true`)
+    const en = await w.analytics(
+      `dimension=dx:${TDR}&dimension=pe:2026Q3;2026S2;2026;2026W40&filter=ou:${w.RC1}&skipData=true`,
+    )
     expect(en.body.metaData.items['2026Q3']).toEqual({ name: 'July - September 2026' })
     expect(en.body.metaData.items['2026S2']).toEqual({ name: 'July - December 2026' })
     expect(en.body.metaData.items['2026']).toEqual({ name: '2026' })
@@ -275,7 +346,9 @@ describe('response', () => {
   })
 
   test('relative periods from relativePeriodDate, else from the server date (2026-11-10)', async () => {
-    const given = await w.analytics(`dimension=dx:${TDR}&dimension=pe:LAST_3_MONTHS;THIS_YEAR&filter=ou:${w.RC1}&relativePeriodDate=2026-10-15&skipData=true`)
+    const given = await w.analytics(
+      `dimension=dx:${TDR}&dimension=pe:LAST_3_MONTHS;THIS_YEAR&filter=ou:${w.RC1}&relativePeriodDate=2026-10-15&skipData=true`,
+    )
     expect(given.body.metaData.dimensions.pe).toEqual(['202607', '202608', '202609', '2026'])
     const now = await w.analytics(`dimension=dx:${TDR}&dimension=pe:LAST_3_MONTHS&filter=ou:${w.RC1}&skipData=true`)
     expect(now.body.metaData.dimensions.pe).toEqual(['202608', '202609', '202610'])
@@ -283,7 +356,15 @@ describe('response', () => {
 
   test('skipMeta → metaData {}; skipData → no headers, no rows', async () => {
     const meta = await w.analytics(`dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.RC1}&skipMeta=true`)
-    expect(meta.body).toEqual({ headers: meta.body.headers, metaData: {}, rowContext: {}, rows: [[TDR, '202609', w.RC1, '30']], height: 1, width: 4, headerWidth: 4 })
+    expect(meta.body).toEqual({
+      headers: meta.body.headers,
+      metaData: {},
+      rowContext: {},
+      rows: [[TDR, '202609', w.RC1, '30']],
+      height: 1,
+      width: 4,
+      headerWidth: 4,
+    })
     const data = await w.analytics(`dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.RC1}&skipData=true`)
     expect(data.body).toMatchObject({ headers: [], rows: [], height: 0, width: 0, headerWidth: 0 })
     expect(data.body.metaData.dimensions.ou).toEqual([w.RC1])
@@ -295,14 +376,36 @@ describe('response', () => {
     expect(code.body.metaData.items[TDR]).toEqual({ name: 'Malaria RDTs performed' })
     const name = await w.analytics(`dimension=dx:${TDR}&dimension=ou:${w.RC1}&dimension=pe:202609&outputIdScheme=NAME`)
     expect(name.body.rows).toEqual([['TDR paludisme réalisés', w.ou('RC-AQ-00001').name, 'September 2026', '30']])
-    const ouOnly = await w.analytics(`dimension=dx:${TDR}&dimension=ou:${w.RC1}&dimension=pe:202609&outputOrgUnitIdScheme=CODE`)
+    const ouOnly = await w.analytics(
+      `dimension=dx:${TDR}&dimension=ou:${w.RC1}&dimension=pe:202609&outputOrgUnitIdScheme=CODE`,
+    )
     expect(ouOnly.body.rows).toEqual([[TDR, 'RC-AQ-00001', '202609', '30']])
   })
 
+  test('the ao dimension: a column with the attribute option combo (default here)', async () => {
+    const { body } = await w.analytics(`dimension=pe:202609&dimension=ao&dimension=dx:${TDR}&filter=ou:${w.RC1}`)
+    expect(body.headers.map((h: { name: string }) => h.name)).toEqual(['dx', 'ao', 'pe', 'value'])
+    expect(body.rows).toEqual([[TDR, DEFAULT, '202609', '30']])
+  })
+
+  test('displayProperty=SHORTNAME names items by their (translated) short names', async () => {
+    const zone = w.ou('ZS-AQ-01')
+    const query = `dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.ZONE_A}&skipData=true`
+    const name = await w.analytics(query)
+    const short = await w.analytics(`${query}&displayProperty=SHORTNAME`)
+    expect(name.body.metaData.items[w.ZONE_A].name).toBe(zone.translations?.find((t) => t.property === 'NAME')?.value)
+    expect(short.body.metaData.items[w.ZONE_A].name).toBe(zone.shortName)
+    expect(short.body.metaData.items[w.ZONE_A].name).not.toBe(name.body.metaData.items[w.ZONE_A].name)
+  })
+
   test('order=ASC / DESC sorts rows by value', async () => {
-    const asc = await w.analytics(`dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.RC1};${w.RC2};${w.RC3}&order=ASC`)
+    const asc = await w.analytics(
+      `dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.RC1};${w.RC2};${w.RC3}&order=ASC`,
+    )
     expect(asc.body.rows.map((r: string[]) => r[3])).toEqual(['5', '7', '30'])
-    const desc = await w.analytics(`dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.RC1};${w.RC2};${w.RC3}&order=DESC`)
+    const desc = await w.analytics(
+      `dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.RC1};${w.RC2};${w.RC3}&order=DESC`,
+    )
     expect(desc.body.rows.map((r: string[]) => r[3])).toEqual(['30', '7', '5'])
   })
 

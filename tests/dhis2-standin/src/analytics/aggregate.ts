@@ -8,7 +8,14 @@
  * the table's columns for one COC/AOC restriction and org-unit group mask, and the bound evaluator is
  * called for each org unit with nothing but array reads.
  */
-import { frequencyOrder, periodContainsForAggregation, periodForDate, type DataElement, type MetadataIndex, type Period } from '@relais/mappings'
+import {
+  frequencyOrder,
+  periodContainsForAggregation,
+  periodForDate,
+  type DataElement,
+  type MetadataIndex,
+  type Period,
+} from '@relais/mappings'
 import { daysIn } from './periods'
 import { dataPeriodTypeOf, type AnalyticsTable, type Column, type Mask } from './table'
 
@@ -37,7 +44,8 @@ export type BoundValue = (ranges: Int32Array) => CellValue | undefined
 
 export function rangeSum(prefix: Float64Array | Int32Array, ranges: Int32Array): number {
   let s = 0
-  for (let i = 0; i < ranges.length; i += 2) s += (prefix[ranges[i + 1] as number] as number) - (prefix[ranges[i] as number] as number)
+  for (let i = 0; i < ranges.length; i += 2)
+    s += (prefix[ranges[i + 1] as number] as number) - (prefix[ranges[i] as number] as number)
   return s
 }
 
@@ -60,21 +68,32 @@ function kindOf(de: DataElement, override: string | undefined): AggregationKind 
 const periodAverage = (kind: AggregationKind) => kind !== 'SUM' && kind !== 'COUNT'
 
 /** Disaggregation: a data period type coarser than (or as long as, but different from) the query's. */
-function isDisaggregation(kind: AggregationKind, queryType: Period['periodType'], dataType: Period['periodType'] | undefined): boolean {
+function isDisaggregation(
+  kind: AggregationKind,
+  queryType: Period['periodType'],
+  dataType: Period['periodType'] | undefined,
+): boolean {
   if (!dataType || !periodAverage(kind)) return false
   const q = frequencyOrder(queryType)
   const d = frequencyOrder(dataType)
   return q < d || (q === d && queryType !== dataType)
 }
 
-export function planDataElement(table: AnalyticsTable, index: MetadataIndex, de: DataElement, override: string | undefined, sel: PeriodSelection): DePlan {
+export function planDataElement(
+  table: AnalyticsTable,
+  index: MetadataIndex,
+  de: DataElement,
+  override: string | undefined,
+  sel: PeriodSelection,
+): DePlan {
   const kind = kindOf(de, override)
   const available = table.dePeriods.get(de.id) ?? []
   const terms: DePlan['terms'] = []
   if (sel.range) {
     const { startDate, endDate } = sel.range
     for (const d of available) {
-      if (d.startDate >= startDate && d.endDate <= endDate) terms.push({ periodId: d.id, weight: daysIn(d) / sel.days, days: daysIn(d) })
+      if (d.startDate >= startDate && d.endDate <= endDate)
+        terms.push({ periodId: d.id, weight: daysIn(d) / sel.days, days: daysIn(d) })
     }
     return { kind, terms }
   }
@@ -90,18 +109,27 @@ export function planDataElement(table: AnalyticsTable, index: MetadataIndex, de:
     }
     const days = [...outer.values()].reduce((n, y) => n + daysIn(y), 0)
     for (const d of available) {
-      if ([...outer.values()].some((y) => periodContainsForAggregation(y, d))) terms.push({ periodId: d.id, weight: daysIn(d) / days, days: daysIn(d) })
+      if ([...outer.values()].some((y) => periodContainsForAggregation(y, d)))
+        terms.push({ periodId: d.id, weight: daysIn(d) / days, days: daysIn(d) })
     }
     return { kind, terms }
   }
   for (const d of available) {
-    if (sel.periods.some((p) => periodContainsForAggregation(p, d))) terms.push({ periodId: d.id, weight: daysIn(d) / sel.days, days: daysIn(d) })
+    if (sel.periods.some((p) => periodContainsForAggregation(p, d)))
+      terms.push({ periodId: d.id, weight: daysIn(d) / sel.days, days: daysIn(d) })
   }
   return { kind, terms }
 }
 
 /** Binds a plan to columns: COC restriction (null = all), AOC restriction, org-unit group mask. */
-export function bindDataElement(table: AnalyticsTable, de: DataElement, plan: DePlan, coc: string | null, aoc: ReadonlySet<string> | string | null, mask: Mask | null): BoundValue {
+export function bindDataElement(
+  table: AnalyticsTable,
+  de: DataElement,
+  plan: DePlan,
+  coc: string | null,
+  aoc: ReadonlySet<string> | string | null,
+  mask: Mask | null,
+): BoundValue {
   const cols: { col: Column; weight: number; days: number }[] = []
   for (const t of plan.terms) {
     const col = table.deColumn(de.id, coc, aoc, t.periodId, mask)

@@ -12,7 +12,8 @@ import { bindReportingRate, type BoundReportingRate } from './reporting-rates'
 import type { DxItem } from './resolve'
 import type { AnalyticsTable, Mask } from './table'
 
-const aocKey = (aoc: ReadonlySet<string> | string | null) => (aoc === null ? '*' : typeof aoc === 'string' ? aoc : [...aoc].sort().join('+'))
+const aocKey = (aoc: ReadonlySet<string> | string | null) =>
+  aoc === null ? '*' : typeof aoc === 'string' ? aoc : [...aoc].sort().join('+')
 
 export class QueryComputer implements ItemSource {
   private readonly selections = new Map<string, PeriodSelection>()
@@ -40,7 +41,13 @@ export class QueryComputer implements ItemSource {
     const key = `r:${startDate}_${endDate}`
     let sel = this.selections.get(key)
     if (!sel) {
-      sel = { key, periods: [], filter: true, range: { startDate, endDate }, days: dayNumber(endDate) - dayNumber(startDate) + 1 }
+      sel = {
+        key,
+        periods: [],
+        filter: true,
+        range: { startDate, endDate },
+        days: dayNumber(endDate) - dayNumber(startDate) + 1,
+      }
       this.selections.set(key, sel)
     }
     return sel
@@ -54,7 +61,13 @@ export class QueryComputer implements ItemSource {
     return v
   }
 
-  dataElement(deId: string, coc: string | null, aoc: ReadonlySet<string> | string | null, sel: PeriodSelection, mask: Mask | null): BoundValue {
+  dataElement(
+    deId: string,
+    coc: string | null,
+    aoc: ReadonlySet<string> | string | null,
+    sel: PeriodSelection,
+    mask: Mask | null,
+  ): BoundValue {
     return this.memo(`de|${deId}|${coc ?? '*'}|${aocKey(aoc)}|${sel.key}|${mask?.key ?? ''}`, () => {
       const de = this.index.objects.dataElements.byId.get(deId)
       if (!de) return () => undefined
@@ -76,12 +89,25 @@ export class QueryComputer implements ItemSource {
     })
   }
 
-  indicator(item: Extract<DxItem, { type: 'INDICATOR' }>, sel: PeriodSelection, mask: Mask | null, aoc: ReadonlySet<string> | string | null): BoundIndicator {
-    return this.memo(`in|${item.id}|${sel.key}|${mask?.key ?? ''}|${aocKey(aoc)}`, () => bindIndicator(this, item, sel, mask, aoc))
+  indicator(
+    item: Extract<DxItem, { type: 'INDICATOR' }>,
+    sel: PeriodSelection,
+    mask: Mask | null,
+    aoc: ReadonlySet<string> | string | null,
+  ): BoundIndicator {
+    return this.memo(`in|${item.id}|${sel.key}|${mask?.key ?? ''}|${aocKey(aoc)}`, () =>
+      bindIndicator(this, item, sel, mask, aoc),
+    )
   }
 
   // ItemSource (indicator items).
-  dataElementValue(de: string, coc: string | null, aoc: ReadonlySet<string> | string | null, sel: PeriodSelection, mask: Mask | null) {
+  dataElementValue(
+    de: string,
+    coc: string | null,
+    aoc: ReadonlySet<string> | string | null,
+    sel: PeriodSelection,
+    mask: Mask | null,
+  ) {
     const bound = this.dataElement(de, coc, aoc, sel, mask)
     return (ranges: Int32Array) => bound(ranges)?.value
   }

@@ -54,7 +54,11 @@ function satisfies(criteria: readonly MeasureCriterion[], value: number, any: bo
 }
 
 /** Intersects an item's own AOC with the cell's and the ao filter's; undefined when they exclude each other. */
-function combineAoc(own: string | null, cell: string | null, filter: ReadonlySet<string> | null): AocRestriction | undefined {
+function combineAoc(
+  own: string | null,
+  cell: string | null,
+  filter: ReadonlySet<string> | null,
+): AocRestriction | undefined {
   let r: AocRestriction = own
   if (cell !== null) {
     if (r !== null && r !== cell) return undefined
@@ -79,7 +83,14 @@ interface CellContext {
   aoc: string | null
 }
 
-function computeRows(rc: ResolveContext, table: AnalyticsTable, query: ResolvedQuery, headerDims: Dimension[], dxItems: DxItem[], request: AnalyticsRequest): string[][] {
+function computeRows(
+  rc: ResolveContext,
+  table: AnalyticsTable,
+  query: ResolvedQuery,
+  headerDims: Dimension[],
+  dxItems: DxItem[],
+  request: AnalyticsRequest,
+): string[][] {
   const { ctx } = rc
   const tree = table.tree
   const computer = new QueryComputer(table, ctx.index.metadata, request.skipRounding, request.aggregationType)
@@ -102,24 +113,42 @@ function computeRows(rc: ResolveContext, table: AnalyticsTable, query: ResolvedQ
   // Org units: one cell per dimension item (its sub-tree), or the union of the filter's sub-trees.
   const ouDim = find(query.dimensions, 'ORGANISATION_UNIT')
   const ouFilter = find(query.filters, 'ORGANISATION_UNIT')
-  const positions = (ids: { id: string }[]) => ids.map((u) => tree.position.get(u.id)).filter((p): p is number => p !== undefined)
+  const positions = (ids: { id: string }[]) =>
+    ids.map((u) => tree.position.get(u.id)).filter((p): p is number => p !== undefined)
   const ouCells: { id?: string; ranges: Int32Array }[] = ouDim
     ? ouDim.items.map((u) => {
         const p = tree.position.get(u.id)
         return { id: u.id, ranges: p === undefined ? EMPTY : Int32Array.of(p, tree.end[p] ?? p + 1) }
       })
-    : [{ ranges: ouFilter ? rangesOf(tree, positions(ouFilter.items)) : rangesOf(tree, tree.ids.map((_, i) => i).filter((i) => tree.parent[i] === -1)) }]
+    : [
+        {
+          ranges: ouFilter
+            ? rangesOf(tree, positions(ouFilter.items))
+            : rangesOf(
+                tree,
+                tree.ids.map((_, i) => i).filter((i) => tree.parent[i] === -1),
+              ),
+        },
+      ]
 
   // Org-unit group sets: filters restrict every cell; dimensions give one cell per group.
-  const groupFilters = query.filters.flatMap((d) => (d.type === 'ORGANISATION_UNIT_GROUP_SET' ? [d.items.map((g) => g.id)] : []))
-  const groupDims = query.dimensions.filter((d): d is Extract<Dimension, { type: 'ORGANISATION_UNIT_GROUP_SET' }> => d.type === 'ORGANISATION_UNIT_GROUP_SET')
+  const groupFilters = query.filters.flatMap((d) =>
+    d.type === 'ORGANISATION_UNIT_GROUP_SET' ? [d.items.map((g) => g.id)] : [],
+  )
+  const groupDims = query.dimensions.filter(
+    (d): d is Extract<Dimension, { type: 'ORGANISATION_UNIT_GROUP_SET' }> => d.type === 'ORGANISATION_UNIT_GROUP_SET',
+  )
   const groupCombos = cartesian(groupDims.map((d) => d.items.map((g): [string, string] => [d.id, g.id])))
 
   // Attribute option combos.
   const aoDim = find(query.dimensions, 'ATTRIBUTE_OPTION_COMBO')
   const aoFilter = find(query.filters, 'ATTRIBUTE_OPTION_COMBO')
   const aoFilterSet = aoFilter && aoFilter.items.length > 0 ? new Set(aoFilter.items.map((c) => c.id)) : null
-  const aoCells: (string | null)[] = aoDim ? (aoDim.items.length > 0 ? aoDim.items.map((c) => c.id) : [...table.aocs].sort()) : [null]
+  const aoCells: (string | null)[] = aoDim
+    ? aoDim.items.length > 0
+      ? aoDim.items.map((c) => c.id)
+      : [...table.aocs].sort()
+    : [null]
   const coDim = find(query.dimensions, 'CATEGORY_OPTION_COMBO')
   const coItems = coDim && coDim.items.length > 0 ? new Set(coDim.items.map((c) => c.id)) : null
 
@@ -150,11 +179,16 @@ function computeRows(rc: ResolveContext, table: AnalyticsTable, query: ResolvedQ
     return r
   }
 
-  const dataElementRows = (entries: { de: DataElement; coc: string | null; aoc: string | null }[], dxId: string | null) => {
+  const dataElementRows = (
+    entries: { de: DataElement; coc: string | null; aoc: string | null }[],
+    dxId: string | null,
+  ) => {
     let cocCells: (string | null)[] = [null]
     if (coDim) {
       const found = new Set<string>()
-      for (const e of entries) for (const s of table.series.get(e.de.id) ?? []) if (s.columns.size > 0 && (e.coc === null || e.coc === s.coc)) found.add(s.coc)
+      for (const e of entries)
+        for (const s of table.series.get(e.de.id) ?? [])
+          if (s.columns.size > 0 && (e.coc === null || e.coc === s.coc)) found.add(s.coc)
       cocCells = [...found].filter((c) => coItems === null || coItems.has(c)).sort()
     }
     for (const c of contexts) {
@@ -209,17 +243,24 @@ function computeRows(rc: ResolveContext, table: AnalyticsTable, query: ResolvedQ
   }
 
   const deTotals = dxItems.filter((i): i is Extract<DxItem, { type: 'DATA_ELEMENT' }> => i.type === 'DATA_ELEMENT')
-  const operands = dxItems.filter((i): i is Extract<DxItem, { type: 'DATA_ELEMENT_OPERAND' }> => i.type === 'DATA_ELEMENT_OPERAND')
+  const operands = dxItems.filter(
+    (i): i is Extract<DxItem, { type: 'DATA_ELEMENT_OPERAND' }> => i.type === 'DATA_ELEMENT_OPERAND',
+  )
   const dxFilter = find(query.filters, 'DATA_X')
   if (dxFilter && !find(query.dimensions, 'DATA_X') && dxItems.length === 0) {
     // Several data elements as dx filter: one value per cell, their sum, without a dx column.
     const entries = dxFilter.items.flatMap((i) =>
-      i.type === 'DATA_ELEMENT' ? [{ de: i.de, coc: null, aoc: null }] : i.type === 'DATA_ELEMENT_OPERAND' ? [{ de: i.de, coc: i.coc?.id ?? null, aoc: i.aoc?.id ?? null }] : [],
+      i.type === 'DATA_ELEMENT'
+        ? [{ de: i.de, coc: null, aoc: null }]
+        : i.type === 'DATA_ELEMENT_OPERAND'
+          ? [{ de: i.de, coc: i.coc?.id ?? null, aoc: i.aoc?.id ?? null }]
+          : [],
     )
     if (entries.length > 0) dataElementRows(entries, null)
   }
   for (const item of deTotals) dataElementRows([{ de: item.de, coc: null, aoc: null }], item.id)
-  for (const item of operands) dataElementRows([{ de: item.de, coc: item.coc?.id ?? null, aoc: item.aoc?.id ?? null }], item.id)
+  for (const item of operands)
+    dataElementRows([{ de: item.de, coc: item.coc?.id ?? null, aoc: item.aoc?.id ?? null }], item.id)
 
   const rates = dxItems.filter((i): i is Extract<DxItem, { type: 'REPORTING_RATE' }> => i.type === 'REPORTING_RATE')
   for (const metric of REPORTING_METRICS as readonly ReportingMetric[]) {
@@ -249,7 +290,12 @@ export interface QueryOptions {
   ignoreLimit?: boolean
 }
 
-export function runAnalyticsQuery(ctx: StandinContext, user: AuthUser, rawQuery: Record<string, unknown>, options: QueryOptions): AnalyticsResponse {
+export function runAnalyticsQuery(
+  ctx: StandinContext,
+  user: AuthUser,
+  rawQuery: Record<string, unknown>,
+  options: QueryOptions,
+): AnalyticsResponse {
   const request = parseAnalyticsRequest(rawQuery)
   const settings = user.user.settings
   const namer = new Namer(settings.keyDbLocale || 'en', settings.keyUiLocale || 'en', request.displayProperty)
@@ -266,8 +312,13 @@ export function runAnalyticsQuery(ctx: StandinContext, user: AuthUser, rawQuery:
   // A single indicator or reporting rate as dx filter is computed as a dimension whose column is dropped.
   const dxDim = query.dimensions.find((d) => d.type === 'DATA_X')
   const dxFilter = query.filters.find((d) => d.type === 'DATA_X')
-  const singleFilterItem = dxFilter && dxFilter.items.length === 1 && (dxFilter.items[0] as DxItem).type !== 'DATA_ELEMENT' && (dxFilter.items[0] as DxItem).type !== 'DATA_ELEMENT_OPERAND'
-  const dxItems: DxItem[] = dxDim?.type === 'DATA_X' ? dxDim.items : singleFilterItem && dxFilter?.type === 'DATA_X' ? dxFilter.items : []
+  const singleFilterItem =
+    dxFilter &&
+    dxFilter.items.length === 1 &&
+    (dxFilter.items[0] as DxItem).type !== 'DATA_ELEMENT' &&
+    (dxFilter.items[0] as DxItem).type !== 'DATA_ELEMENT_OPERAND'
+  const dxItems: DxItem[] =
+    dxDim?.type === 'DATA_X' ? dxDim.items : singleFilterItem && dxFilter?.type === 'DATA_X' ? dxFilter.items : []
 
   const headerDims = headerDimensions(query.dimensions)
   let headers = buildHeaders(headerDims, request.includeNumDen)
@@ -282,7 +333,9 @@ export function runAnalyticsQuery(ctx: StandinContext, user: AuthUser, rawQuery:
   const metaData = request.skipMeta ? {} : buildMetaData(rc, all)
   if (!request.skipMeta) {
     const map = idSchemeMap(rc, all)
-    if (map) for (const r of rows) for (let i = 0; i < headerDims.length; i++) r[i] = map.get(r[i] as string) ?? (r[i] as string)
+    if (map)
+      for (const r of rows)
+        for (let i = 0; i < headerDims.length; i++) r[i] = map.get(r[i] as string) ?? (r[i] as string)
   }
   if (request.order) {
     const i = headerDims.length

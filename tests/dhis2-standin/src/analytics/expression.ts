@@ -7,10 +7,17 @@
  * item counts as 0).
  */
 
-export const REPORTING_METRICS = ['REPORTING_RATE', 'REPORTING_RATE_ON_TIME', 'ACTUAL_REPORTS', 'ACTUAL_REPORTS_ON_TIME', 'EXPECTED_REPORTS'] as const
+export const REPORTING_METRICS = [
+  'REPORTING_RATE',
+  'REPORTING_RATE_ON_TIME',
+  'ACTUAL_REPORTS',
+  'ACTUAL_REPORTS_ON_TIME',
+  'EXPECTED_REPORTS',
+] as const
 export type ReportingMetric = (typeof REPORTING_METRICS)[number]
 
-export const isReportingMetric = (s: string): s is ReportingMetric => (REPORTING_METRICS as readonly string[]).includes(s)
+export const isReportingMetric = (s: string): s is ReportingMetric =>
+  (REPORTING_METRICS as readonly string[]).includes(s)
 
 export interface ExpressionItem {
   kind: 'DE' | 'RR'
@@ -66,7 +73,14 @@ export function parseExpression(text: string): ParsedExpression {
     if (prefix === '#') {
       const [de, coc, aoc] = parts
       if (!de) fail('Empty data element')
-      item = { kind: 'DE', de, coc: coc === undefined || coc === '*' ? null : coc, aoc: aoc === undefined || aoc === '*' ? null : aoc, yearToDate: false, periodOffset: 0 }
+      item = {
+        kind: 'DE',
+        de,
+        coc: coc === undefined || coc === '*' ? null : coc,
+        aoc: aoc === undefined || aoc === '*' ? null : aoc,
+        yearToDate: false,
+        periodOffset: 0,
+      }
     } else if (prefix === 'R') {
       const [ds, metric] = parts
       if (!ds || !metric || !isReportingMetric(metric)) fail(`Not a reporting rate: ${body}`)
@@ -108,7 +122,8 @@ export function parseExpression(text: string): ParsedExpression {
     if (ch === '[') {
       const close = text.indexOf(']', pos)
       const name = text.slice(pos + 1, close).trim()
-      if (close < 0 || (name !== 'days' && name !== 'periodInYear' && name !== 'yearlyPeriodCount')) fail('Unknown variable')
+      if (close < 0 || (name !== 'days' && name !== 'periodInYear' && name !== 'yearlyPeriodCount'))
+        fail('Unknown variable')
       pos = close + 1
       return { t: 'var', name: name as PeriodVariable }
     }
@@ -219,7 +234,11 @@ function evalNode(node: Node, st: EvalState): number {
  * The value of an expression given its items' values (undefined = missing), or null when skipped: all
  * items missing (SKIP_IF_ALL_VALUES_MISSING) or a division by zero.
  */
-export function evaluateExpression(parsed: ParsedExpression, values: readonly (number | undefined)[], vars: Record<PeriodVariable, number | undefined>): number | null {
+export function evaluateExpression(
+  parsed: ParsedExpression,
+  values: readonly (number | undefined)[],
+  vars: Record<PeriodVariable, number | undefined>,
+): number | null {
   if (parsed.items.length > 0) {
     let found = false
     for (const v of values) if (v !== undefined) found = true

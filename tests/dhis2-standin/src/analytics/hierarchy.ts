@@ -40,7 +40,8 @@ export class OrgUnitTree {
     this.closed = new Float64Array(this.size)
     // Iterative pre-order walk: a node's end is known when its last descendant has been numbered.
     const stack: { unit: OrganisationUnit; parent: number; exit: boolean; pos: number }[] = []
-    for (let i = roots.length - 1; i >= 0; i--) stack.push({ unit: roots[i] as OrganisationUnit, parent: -1, exit: false, pos: -1 })
+    for (let i = roots.length - 1; i >= 0; i--)
+      stack.push({ unit: roots[i] as OrganisationUnit, parent: -1, exit: false, pos: -1 })
     while (stack.length > 0) {
       const frame = stack.pop() as (typeof stack)[number]
       if (frame.exit) {
@@ -59,7 +60,8 @@ export class OrgUnitTree {
       if (frame.parent >= 0) this.childLists[frame.parent]?.push(pos)
       stack.push({ unit, parent: frame.parent, exit: true, pos })
       const kids = children.get(unit.id) ?? []
-      for (let i = kids.length - 1; i >= 0; i--) stack.push({ unit: kids[i] as OrganisationUnit, parent: pos, exit: false, pos: -1 })
+      for (let i = kids.length - 1; i >= 0; i--)
+        stack.push({ unit: kids[i] as OrganisationUnit, parent: pos, exit: false, pos: -1 })
     }
   }
 

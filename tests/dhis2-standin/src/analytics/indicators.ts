@@ -28,15 +28,32 @@ export type BoundIndicator = (ranges: Int32Array) => IndicatorResult | undefined
 export interface ItemSource {
   skipRounding: boolean
   selectionOf(periods: Period[], filter: boolean): PeriodSelection
-  dataElementValue(de: string, coc: string | null, aoc: ReadonlySet<string> | string | null, sel: PeriodSelection, mask: Mask | null): ((ranges: Int32Array) => number | undefined) | undefined
-  reportingValue(ds: string, metric: NonNullable<ExpressionItem['metric']>, sel: PeriodSelection, mask: Mask | null): ((ranges: Int32Array) => number | undefined) | undefined
+  dataElementValue(
+    de: string,
+    coc: string | null,
+    aoc: ReadonlySet<string> | string | null,
+    sel: PeriodSelection,
+    mask: Mask | null,
+  ): ((ranges: Int32Array) => number | undefined) | undefined
+  reportingValue(
+    ds: string,
+    metric: NonNullable<ExpressionItem['metric']>,
+    sel: PeriodSelection,
+    mask: Mask | null,
+  ): ((ranges: Int32Array) => number | undefined) | undefined
 }
 
 type ItemValue = (ranges: Int32Array) => number | undefined
 
 const missing: ItemValue = () => undefined
 
-function bindItem(source: ItemSource, item: ExpressionItem, sel: PeriodSelection, mask: Mask | null, cellAoc: ReadonlySet<string> | string | null): ItemValue {
+function bindItem(
+  source: ItemSource,
+  item: ExpressionItem,
+  sel: PeriodSelection,
+  mask: Mask | null,
+  cellAoc: ReadonlySet<string> | string | null,
+): ItemValue {
   const round = (v: number) => roundHalfUp(v, source.skipRounding ? 10 : 2)
   const single = sel.periods.length === 1 && !sel.filter && !sel.range ? sel.periods[0] : undefined
   if ((item.yearToDate || item.periodOffset !== 0) && !single) return missing // both need the period as a dimension

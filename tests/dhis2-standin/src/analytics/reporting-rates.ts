@@ -22,7 +22,13 @@ export interface ReportingValue {
 
 export type BoundReportingRate = (ranges: Int32Array) => ReportingValue | undefined
 
-export function bindReportingRate(table: AnalyticsTable, ds: DataSet, metric: ReportingMetric, sel: PeriodSelection, mask: Mask | null): BoundReportingRate {
+export function bindReportingRate(
+  table: AnalyticsTable,
+  ds: DataSet,
+  metric: ReportingMetric,
+  sel: PeriodSelection,
+  mask: Mask | null,
+): BoundReportingRate {
   const first = sel.periods[0]
   if (!first) return () => undefined
   const targets = table.targetCounts(ds.id, first.startDate, first.endDate, mask)

@@ -43,7 +43,9 @@ type Query = Record<string, unknown>
 function values(query: Query, name: string): string[] {
   const v = query[name]
   if (v === undefined || v === null) return []
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string')
+  // qs turns more than 20 repeated parameters into an object keyed by index.
+  const list = Array.isArray(v) ? v : typeof v === 'object' ? Object.values(v as object) : [v]
+  return list.filter((x): x is string => typeof x === 'string')
 }
 
 function single(query: Query, name: string): string | undefined {
@@ -107,7 +109,8 @@ function measureCriteria(query: Query): MeasureCriterion[] {
   return v.split(';').map((part) => {
     const [op = '', num = ''] = part.split(':')
     const upper = op.toUpperCase()
-    if (!['EQ', 'GT', 'GE', 'LT', 'LE'].includes(upper) || Number.isNaN(Number(num))) throw badRequest(`Invalid measure criteria: ${part}`)
+    if (!['EQ', 'GT', 'GE', 'LT', 'LE'].includes(upper) || Number.isNaN(Number(num)))
+      throw badRequest(`Invalid measure criteria: ${part}`)
     return { op: upper as MeasureCriterion['op'], value: Number(num) }
   })
 }

@@ -30,8 +30,21 @@ import type { AnalyticsRequest, RawDimension } from './request'
 
 export type DxItem =
   | { type: 'DATA_ELEMENT'; id: string; de: DataElement }
-  | { type: 'DATA_ELEMENT_OPERAND'; id: string; de: DataElement; coc: CategoryOptionCombo | null; aoc: CategoryOptionCombo | null }
-  | { type: 'INDICATOR'; id: string; indicator: Indicator; indicatorType?: IndicatorType; numerator?: ParsedExpression; denominator?: ParsedExpression }
+  | {
+      type: 'DATA_ELEMENT_OPERAND'
+      id: string
+      de: DataElement
+      coc: CategoryOptionCombo | null
+      aoc: CategoryOptionCombo | null
+    }
+  | {
+      type: 'INDICATOR'
+      id: string
+      indicator: Indicator
+      indicatorType?: IndicatorType
+      numerator?: ParsedExpression
+      denominator?: ParsedExpression
+    }
   | { type: 'REPORTING_RATE'; id: string; ds: DataSet; metric: ReportingMetric }
 
 export interface KeywordItem {
@@ -61,11 +74,18 @@ export type Dimension =
   | (DimBase & { type: 'ORGANISATION_UNIT'; items: OrganisationUnit[]; userKeywords: UserOrgUnitKeyword[] })
   | (DimBase & { type: 'CATEGORY_OPTION_COMBO'; items: CategoryOptionCombo[] })
   | (DimBase & { type: 'ATTRIBUTE_OPTION_COMBO'; items: CategoryOptionCombo[] })
-  | (DimBase & { type: 'ORGANISATION_UNIT_GROUP_SET'; items: OrganisationUnitGroup[]; groupSet: OrganisationUnitGroupSet })
+  | (DimBase & {
+      type: 'ORGANISATION_UNIT_GROUP_SET'
+      items: OrganisationUnitGroup[]
+      groupSet: OrganisationUnitGroupSet
+    })
 
 export type DimensionOf<T extends Dimension['type']> = Extract<Dimension, { type: T }>
 
-export function findDimension<T extends Dimension['type']>(list: readonly Dimension[], type: T): DimensionOf<T> | undefined {
+export function findDimension<T extends Dimension['type']>(
+  list: readonly Dimension[],
+  type: T,
+): DimensionOf<T> | undefined {
   return list.find((d): d is DimensionOf<T> => d.type === type)
 }
 
@@ -90,7 +110,10 @@ export class Namer {
   private translation(object: Nameable, property: Translation['property']): string | undefined {
     const list = object.translations ?? []
     const lang = this.dbLocale.split(/[_-]/)[0]
-    return (list.find((t) => t.property === property && t.locale === this.dbLocale) ?? list.find((t) => t.property === property && t.locale === lang))?.value
+    return (
+      list.find((t) => t.property === property && t.locale === this.dbLocale) ??
+      list.find((t) => t.property === property && t.locale === lang)
+    )?.value
   }
 
   displayName(object: Nameable): string {
@@ -99,7 +122,8 @@ export class Namer {
 
   /** `getDisplayProperty(displayProperty)`. */
   of(object: Nameable): string {
-    if (this.displayProperty === 'SHORTNAME') return this.translation(object, 'SHORT_NAME') ?? object.shortName ?? this.displayName(object)
+    if (this.displayProperty === 'SHORTNAME')
+      return this.translation(object, 'SHORT_NAME') ?? object.shortName ?? this.displayName(object)
     return this.displayName(object)
   }
 
@@ -128,7 +152,10 @@ const FINANCIAL: Record<string, FinancialYearStart> = {
   FINANCIAL_YEAR_NOVEMBER: 'NOVEMBER',
 }
 
-const indicatorCache = new WeakMap<Indicator, { numerator?: ParsedExpression; denominator?: ParsedExpression; key: string }>()
+const indicatorCache = new WeakMap<
+  Indicator,
+  { numerator?: ParsedExpression; denominator?: ParsedExpression; key: string }
+>()
 
 function parsedIndicator(indicator: Indicator): { numerator?: ParsedExpression; denominator?: ParsedExpression } {
   const key = `${indicator.numerator}\u0000${indicator.denominator}`
@@ -166,7 +193,13 @@ function resolveDx(rc: ResolveContext, raw: RawDimension): Dimension {
       }
       const indicator = o.indicators.byId.get(id)
       if (indicator) {
-        add({ type: 'INDICATOR', id, indicator, indicatorType: o.indicatorTypes.byId.get(indicator.indicatorType.id), ...parsedIndicator(indicator) })
+        add({
+          type: 'INDICATOR',
+          id,
+          indicator,
+          indicatorType: o.indicatorTypes.byId.get(indicator.indicatorType.id),
+          ...parsedIndicator(indicator),
+        })
       }
       continue
     }
@@ -233,7 +266,12 @@ export function childrenOf(rc: ResolveContext, units: readonly OrganisationUnit[
   const byId = rc.ctx.index.metadata.objects.organisationUnits.byId
   const out: OrganisationUnit[] = []
   for (const unit of units) {
-    out.push(...sortByName(rc.namer, unit.children.map((c) => byId.get(c.id)).filter((o): o is OrganisationUnit => o !== undefined)))
+    out.push(
+      ...sortByName(
+        rc.namer,
+        unit.children.map((c) => byId.get(c.id)).filter((o): o is OrganisationUnit => o !== undefined),
+      ),
+    )
   }
   return out
 }
@@ -257,7 +295,8 @@ function resolveOu(rc: ResolveContext, raw: RawDimension): Dimension {
     } else if (item.startsWith('LEVEL-')) {
       const value = item.slice('LEVEL-'.length)
       const level = /^\d+$/.test(value) ? Number(value) : meta.objects.organisationUnitLevels.byId.get(value)?.level
-      if (level !== undefined && meta.objects.organisationUnitLevels.items.some((l) => l.level === level)) levels.push(level)
+      if (level !== undefined && meta.objects.organisationUnitLevels.items.some((l) => l.level === level))
+        levels.push(level)
     } else if (item.startsWith('OU_GROUP-')) {
       const group = meta.objects.organisationUnitGroups.byId.get(item.slice('OU_GROUP-'.length))
       if (group) groups.push(group)
@@ -290,7 +329,12 @@ function resolveOu(rc: ResolveContext, raw: RawDimension): Dimension {
   const keywords: Keyword[] = []
   if (levels.length > 0) {
     const wanted = new Set(levels)
-    items.push(...sortByName(rc.namer, rc.ctx.state.metadata.organisationUnits.filter((u) => wanted.has(u.level) && within(u))))
+    items.push(
+      ...sortByName(
+        rc.namer,
+        rc.ctx.state.metadata.organisationUnits.filter((u) => wanted.has(u.level) && within(u)),
+      ),
+    )
     for (const level of levels) {
       const l = meta.objects.organisationUnitLevels.items.find((x) => x.level === level)
       if (l) keywords.push({ key: l.id, item: { uid: l.id, ...(l.code ? { code: l.code } : {}), name: l.name } })
@@ -298,21 +342,42 @@ function resolveOu(rc: ResolveContext, raw: RawDimension): Dimension {
   }
   if (groups.length > 0) {
     const members = new Set(groups.flatMap((g) => g.organisationUnits.map((r) => r.id)))
-    items.push(...sortByName(rc.namer, [...members].map((id) => byId.get(id)).filter((u): u is OrganisationUnit => u !== undefined && within(u))))
-    for (const g of groups) keywords.push({ key: g.id, item: { uid: g.id, ...(g.code ? { code: g.code } : {}), name: rc.namer.of(g) } })
+    items.push(
+      ...sortByName(
+        rc.namer,
+        [...members].map((id) => byId.get(id)).filter((u): u is OrganisationUnit => u !== undefined && within(u)),
+      ),
+    )
+    for (const g of groups)
+      keywords.push({ key: g.id, item: { uid: g.id, ...(g.code ? { code: g.code } : {}), name: rc.namer.of(g) } })
   }
   // When levels or groups are present, the plain org units are boundaries, not rows.
   if (levels.length === 0 && groups.length === 0) items = boundaries
-  if (keywords.length > 0) for (const b of boundaries) keywords.push({ key: b.id, item: { uid: b.id, ...(b.code ? { code: b.code } : {}), name: b.name } })
+  if (keywords.length > 0)
+    for (const b of boundaries)
+      keywords.push({ key: b.id, item: { uid: b.id, ...(b.code ? { code: b.code } : {}), name: b.name } })
   if (items.length === 0) throw new AnalyticsError('E7143')
   items = [...new Map(items.map((o) => [o.id, o])).values()]
-  return { type: 'ORGANISATION_UNIT', id: 'ou', name: DIMENSION_NAMES.ou, filter: raw.filter, keywords, items, userKeywords }
+  return {
+    type: 'ORGANISATION_UNIT',
+    id: 'ou',
+    name: DIMENSION_NAMES.ou,
+    filter: raw.filter,
+    keywords,
+    items,
+    userKeywords,
+  }
 }
 
-function resolveCombo(rc: ResolveContext, raw: RawDimension, type: 'CATEGORY_OPTION_COMBO' | 'ATTRIBUTE_OPTION_COMBO'): Dimension {
+function resolveCombo(
+  rc: ResolveContext,
+  raw: RawDimension,
+  type: 'CATEGORY_OPTION_COMBO' | 'ATTRIBUTE_OPTION_COMBO',
+): Dimension {
   const cocs = rc.ctx.index.metadata.objects.categoryOptionCombos.byId
   const items = raw.items.map((id) => cocs.get(id)).filter((c): c is CategoryOptionCombo => c !== undefined)
-  if (type === 'CATEGORY_OPTION_COMBO') return { type, id: 'co', name: DIMENSION_NAMES.co, filter: raw.filter, keywords: [], items }
+  if (type === 'CATEGORY_OPTION_COMBO')
+    return { type, id: 'co', name: DIMENSION_NAMES.co, filter: raw.filter, keywords: [], items }
   return { type, id: 'ao', name: DIMENSION_NAMES.ao, filter: raw.filter, keywords: [], items }
 }
 
@@ -323,10 +388,22 @@ function resolveDynamic(rc: ResolveContext, raw: RawDimension): Dimension {
   const all = raw.items.length === 0 || raw.items.includes('ALL_ITEMS')
   const members = new Set(groupSet.organisationUnitGroups.map((g) => g.id))
   const items = all
-    ? groupSet.organisationUnitGroups.map((g) => o.organisationUnitGroups.byId.get(g.id)).filter((g): g is OrganisationUnitGroup => g !== undefined)
-    : raw.items.map((id) => o.organisationUnitGroups.byId.get(id)).filter((g): g is OrganisationUnitGroup => g !== undefined && members.has(g.id))
+    ? groupSet.organisationUnitGroups
+        .map((g) => o.organisationUnitGroups.byId.get(g.id))
+        .filter((g): g is OrganisationUnitGroup => g !== undefined)
+    : raw.items
+        .map((id) => o.organisationUnitGroups.byId.get(id))
+        .filter((g): g is OrganisationUnitGroup => g !== undefined && members.has(g.id))
   if (items.length === 0) throw new AnalyticsError('E7124', raw.id)
-  return { type: 'ORGANISATION_UNIT_GROUP_SET', id: groupSet.id, name: rc.namer.of(groupSet), filter: raw.filter, keywords: [], items, groupSet }
+  return {
+    type: 'ORGANISATION_UNIT_GROUP_SET',
+    id: groupSet.id,
+    name: rc.namer.of(groupSet),
+    filter: raw.filter,
+    keywords: [],
+    items,
+    groupSet,
+  }
 }
 
 export function resolveDimension(rc: ResolveContext, raw: RawDimension): Dimension {

@@ -19,7 +19,11 @@ export interface GridHeader {
   meta: boolean
 }
 
-const TYPE_ORDER: Partial<Record<Dimension['type'], number>> = { DATA_X: 0, CATEGORY_OPTION_COMBO: 1, ATTRIBUTE_OPTION_COMBO: 2 }
+const TYPE_ORDER: Partial<Record<Dimension['type'], number>> = {
+  DATA_X: 0,
+  CATEGORY_OPTION_COMBO: 1,
+  ATTRIBUTE_OPTION_COMBO: 2,
+}
 
 /** Header order: dx, co, ao, then the others in request order (DataQueryParams.addDimension). */
 export function headerDimensions(dimensions: readonly Dimension[]): Dimension[] {
@@ -30,11 +34,31 @@ export function headerDimensions(dimensions: readonly Dimension[]): Dimension[] 
 }
 
 export function buildHeaders(dims: readonly Dimension[], includeNumDen: boolean): GridHeader[] {
-  const headers: GridHeader[] = dims.map((d) => ({ name: d.id, column: d.name, valueType: 'TEXT', type: 'java.lang.String', hidden: false, meta: true }))
-  const number = (name: string, column: string): GridHeader => ({ name, column, valueType: 'NUMBER', type: 'java.lang.Double', hidden: false, meta: false })
+  const headers: GridHeader[] = dims.map((d) => ({
+    name: d.id,
+    column: d.name,
+    valueType: 'TEXT',
+    type: 'java.lang.String',
+    hidden: false,
+    meta: true,
+  }))
+  const number = (name: string, column: string): GridHeader => ({
+    name,
+    column,
+    valueType: 'NUMBER',
+    type: 'java.lang.Double',
+    hidden: false,
+    meta: false,
+  })
   headers.push(number('value', 'Value'))
   if (includeNumDen) {
-    headers.push(number('numerator', 'Numerator'), number('denominator', 'Denominator'), number('factor', 'Factor'), number('multiplier', 'Multiplier'), number('divisor', 'Divisor'))
+    headers.push(
+      number('numerator', 'Numerator'),
+      number('denominator', 'Denominator'),
+      number('factor', 'Factor'),
+      number('multiplier', 'Multiplier'),
+      number('divisor', 'Divisor'),
+    )
   }
   return headers
 }
@@ -93,7 +117,8 @@ export function buildMetaData(rc: ResolveContext, all: readonly Dimension[]): Re
       case 'DATA_X':
         for (const item of dim.items) {
           items[item.id] = { name: dxName(namer, item) }
-          if (item.type === 'DATA_ELEMENT') for (const coc of cocsOfDataElement(ctx, item.de)) items[coc.id] = { name: namer.of(coc) }
+          if (item.type === 'DATA_ELEMENT')
+            for (const coc of cocsOfDataElement(ctx, item.de)) items[coc.id] = { name: namer.of(coc) }
         }
         break
       case 'PERIOD':
@@ -115,8 +140,10 @@ export function buildMetaData(rc: ResolveContext, all: readonly Dimension[]): Re
     const capture = rc.user.captureOrgUnits
     const ids = (units: OrganisationUnit[]) => units.map((u) => u.id)
     if (used.has('USER_ORGUNIT')) items.USER_ORGUNIT = { organisationUnits: ids(capture) }
-    if (used.has('USER_ORGUNIT_CHILDREN')) items.USER_ORGUNIT_CHILDREN = { organisationUnits: ids(childrenOf(rc, capture)) }
-    if (used.has('USER_ORGUNIT_GRANDCHILDREN')) items.USER_ORGUNIT_GRANDCHILDREN = { organisationUnits: ids(childrenOf(rc, childrenOf(rc, capture))) }
+    if (used.has('USER_ORGUNIT_CHILDREN'))
+      items.USER_ORGUNIT_CHILDREN = { organisationUnits: ids(childrenOf(rc, capture)) }
+    if (used.has('USER_ORGUNIT_GRANDCHILDREN'))
+      items.USER_ORGUNIT_GRANDCHILDREN = { organisationUnits: ids(childrenOf(rc, childrenOf(rc, capture))) }
   }
 
   const dimensions: Record<string, string[]> = {}
@@ -124,7 +151,10 @@ export function buildMetaData(rc: ResolveContext, all: readonly Dimension[]): Re
   for (const d of all) if (d.type === 'PERIOD') for (const p of d.items) if (!periods.includes(p.id)) periods.push(p.id)
   dimensions.pe = periods
   const cocs = new Set<string>()
-  for (const d of all) if (d.type === 'DATA_X') for (const i of d.items) if (i.type === 'DATA_ELEMENT') for (const c of cocsOfDataElement(ctx, i.de)) cocs.add(c.id)
+  for (const d of all)
+    if (d.type === 'DATA_X')
+      for (const i of d.items)
+        if (i.type === 'DATA_ELEMENT') for (const c of cocsOfDataElement(ctx, i.de)) cocs.add(c.id)
   dimensions.co = [...cocs]
   for (const d of all) if (!(d.id in dimensions)) dimensions[d.id] = itemKeys(d)
   return { items, dimensions }
@@ -136,7 +166,8 @@ export function buildMetaData(rc: ResolveContext, all: readonly Dimension[]): Re
  */
 export function idSchemeMap(rc: ResolveContext, all: readonly Dimension[]): Map<string, string> | undefined {
   const { outputIdScheme: general, outputDataElementIdScheme: deScheme, outputOrgUnitIdScheme: ouScheme } = rc.request
-  if ((!general || general === 'UID') && (!deScheme || deScheme === 'UID') && (!ouScheme || ouScheme === 'UID')) return undefined
+  if ((!general || general === 'UID') && (!deScheme || deScheme === 'UID') && (!ouScheme || ouScheme === 'UID'))
+    return undefined
   const map = new Map<string, string>()
   const prop = (o: { id: string; code?: string; name: string }, scheme: OutputIdScheme): string | undefined =>
     scheme === 'UID' ? o.id : scheme === 'CODE' ? o.code : o.name
@@ -165,7 +196,8 @@ export function idSchemeMap(rc: ResolveContext, all: readonly Dimension[]): Map<
             const de = prop(dx.de, scheme)
             const coc = dx.coc ? prop(dx.coc, scheme) : '*'
             const aoc = dx.aoc ? prop(dx.aoc, scheme) : undefined
-            if (de !== undefined && coc !== undefined) put(dx.id, [de, coc, ...(dx.aoc ? [aoc ?? dx.aoc.id] : [])].join('.'))
+            if (de !== undefined && coc !== undefined)
+              put(dx.id, [de, coc, ...(dx.aoc ? [aoc ?? dx.aoc.id] : [])].join('.'))
             break
           }
           case 'REPORTING_RATE': {

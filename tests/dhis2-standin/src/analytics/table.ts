@@ -8,7 +8,15 @@
  * pre-order (see hierarchy.ts), so a sub-tree total is `sum[end] - sum[start]`. Derived columns (a data
  * element's total over its COCs, restrictions to an org-unit group) are built on first use and cached.
  */
-import { frequencyOrder, type DataElement, type DataSet, type MetadataIndex, type MetadataSnapshot, type Period, type PeriodTypeName } from '@relais/mappings'
+import {
+  frequencyOrder,
+  type DataElement,
+  type DataSet,
+  type MetadataIndex,
+  type MetadataSnapshot,
+  type Period,
+  type PeriodTypeName,
+} from '@relais/mappings'
 import { localTimestamp, parseLocalTimestamp } from '../store/clock'
 import type { StandinState } from '../store/state'
 import { OrgUnitTree } from './hierarchy'
@@ -49,7 +57,15 @@ export interface TableBuildOptions {
 }
 
 const NUMERIC_LENIENT = /^(-?[0-9]+)(\.[0-9]+)?$/
-const NUMERIC_TYPES = new Set(['NUMBER', 'UNIT_INTERVAL', 'PERCENTAGE', 'INTEGER', 'INTEGER_POSITIVE', 'INTEGER_NEGATIVE', 'INTEGER_ZERO_OR_POSITIVE'])
+const NUMERIC_TYPES = new Set([
+  'NUMBER',
+  'UNIT_INTERVAL',
+  'PERCENTAGE',
+  'INTEGER',
+  'INTEGER_POSITIVE',
+  'INTEGER_NEGATIVE',
+  'INTEGER_ZERO_OR_POSITIVE',
+])
 const CACHE_LIMIT = 4000
 
 interface KeyState {
@@ -113,7 +129,13 @@ export class AnalyticsTable {
    * A data element's column for a period, over the series matching the COC / AOC restriction (null:
    * all), restricted to a mask. Undefined when there is no data at all.
    */
-  deColumn(de: string, coc: string | null, aoc: ReadonlySet<string> | string | null, periodId: string, mask: Mask | null): Column | undefined {
+  deColumn(
+    de: string,
+    coc: string | null,
+    aoc: ReadonlySet<string> | string | null,
+    periodId: string,
+    mask: Mask | null,
+  ): Column | undefined {
     const aocKey = aoc === null ? '*' : typeof aoc === 'string' ? aoc : [...aoc].sort().join('+')
     const key = `v|${de}|${coc ?? '*'}|${aocKey}|${periodId}|${mask?.key ?? ''}`
     const hit = this.cache.get(key) as Column | null | undefined
@@ -137,7 +159,10 @@ export class AnalyticsTable {
   completenessColumn(ds: string, periodId: string, mask: Mask | null): CompletenessColumn | undefined {
     const base = this.completeness.get(ds)?.get(periodId)
     if (!base || !mask) return base
-    return this.cached(`c|${ds}|${periodId}|${mask.key}`, () => ({ count: maskCounts(base.count, mask.bits), timely: maskCounts(base.timely, mask.bits) }))
+    return this.cached(`c|${ds}|${periodId}|${mask.key}`, () => ({
+      count: maskCounts(base.count, mask.bits),
+      timely: maskCounts(base.timely, mask.bits),
+    }))
   }
 
   /** Prefix counts of the data set's assigned org units open for the whole of [start, end]. */
@@ -210,7 +235,15 @@ function wallClock(text: string, timeZone: string): number {
   }
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?/.exec(text)
   if (!m) return NaN
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Number((m[7] ?? '0').padEnd(3, '0')))
+  return Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+    Number((m[7] ?? '0').padEnd(3, '0')),
+  )
 }
 
 /** `lastUpdated < startedAt`; plain string comparison when both have DHIS2's own format. */
@@ -225,7 +258,11 @@ function updatedBefore(lastUpdated: string, startedAt: string, startMs: number, 
  */
 export function isTimely(completed: string, period: Period, timelyDays: number, timeZone: string): boolean {
   const done = wallClock(completed, timeZone)
-  const end = Date.UTC(Number(period.endDate.slice(0, 4)), Number(period.endDate.slice(5, 7)) - 1, Number(period.endDate.slice(8, 10)))
+  const end = Date.UTC(
+    Number(period.endDate.slice(0, 4)),
+    Number(period.endDate.slice(5, 7)) - 1,
+    Number(period.endDate.slice(8, 10)),
+  )
   return (done - end) / 86400000 <= timelyDays + 1
 }
 
@@ -239,15 +276,25 @@ export function dataPeriodTypeOf(index: MetadataIndex, de: DataElement): PeriodT
 }
 
 /** Builds the tables from the state as it is now (the caller runs this synchronously: a true snapshot). */
-export function buildAnalyticsTable(state: StandinState, index: MetadataIndex, options: TableBuildOptions): AnalyticsTable {
+export function buildAnalyticsTable(
+  state: StandinState,
+  index: MetadataIndex,
+  options: TableBuildOptions,
+): AnalyticsTable {
   const metadata: MetadataSnapshot = state.metadata
   const tree = new OrgUnitTree(metadata.organisationUnits)
   const table = new AnalyticsTable(tree, options.startedAt)
   const size = tree.size
   const startMs = wallClock(options.startedAt, options.timeZone)
-  const cutoffYear = options.lastYears !== undefined && options.lastYears > 0 ? Number(options.startedAt.slice(0, 4)) - options.lastYears + 1 : undefined
+  const cutoffYear =
+    options.lastYears !== undefined && options.lastYears > 0
+      ? Number(options.startedAt.slice(0, 4)) - options.lastYears + 1
+      : undefined
   const inPartition = (period: Period) => cutoffYear === undefined || Number(period.startDate.slice(0, 4)) >= cutoffYear
-  const previousOk = options.previous && options.previous.tree.size === size && options.previous.tree.ids.every((id, i) => tree.ids[i] === id)
+  const previousOk =
+    options.previous &&
+    options.previous.tree.size === size &&
+    options.previous.tree.ids.every((id, i) => tree.ids[i] === id)
 
   // Resource tables: org-unit group members and data-set assignments.
   for (const group of metadata.organisationUnitGroups) {
@@ -259,7 +306,9 @@ export function buildAnalyticsTable(state: StandinState, index: MetadataIndex, o
     table.groups.set(group.id, bits)
   }
   for (const ds of metadata.dataSets) {
-    const positions = ds.organisationUnits.map((o) => tree.position.get(o.id)).filter((p): p is number => p !== undefined)
+    const positions = ds.organisationUnits
+      .map((o) => tree.position.get(o.id))
+      .filter((p): p is number => p !== undefined)
     table.targets.set(ds.id, Int32Array.from(new Set(positions)).sort())
   }
 
@@ -271,14 +320,19 @@ export function buildAnalyticsTable(state: StandinState, index: MetadataIndex, o
     const element = index.objects.dataElements.byId.get(de)
     if (!element || element.domainType !== 'AGGREGATE') return null
     const vt = element.valueType
-    const kind = vt === 'BOOLEAN' ? 'boolean' : vt === 'TRUE_ONLY' ? 'trueOnly' : NUMERIC_TYPES.has(vt) ? 'number' : null
+    const kind =
+      vt === 'BOOLEAN' ? 'boolean' : vt === 'TRUE_ONLY' ? 'trueOnly' : NUMERIC_TYPES.has(vt) ? 'number' : null
     if (!kind) return null
     let list = table.series.get(de)
     if (!list) table.series.set(de, (list = []))
     let series = list.find((s) => s.coc === coc && s.aoc === aoc)
     if (!series) list.push((series = { coc, aoc, columns: new Map() }))
     const agg = element.aggregationType
-    return { series, kind, keepZero: agg === 'AVERAGE' || agg === 'AVERAGE_SUM_ORG_UNIT' || (includeZero && element.zeroIsSignificant) }
+    return {
+      series,
+      kind,
+      keepZero: agg === 'AVERAGE' || agg === 'AVERAGE_SUM_ORG_UNIT' || (includeZero && element.zeroIsSignificant),
+    }
   }
   let lastOu = ''
   let lastPos = -1
@@ -321,10 +375,12 @@ export function buildAnalyticsTable(state: StandinState, index: MetadataIndex, o
     col.count[lastPos + 1] = (col.count[lastPos + 1] ?? 0) + 1
     table.valueCount++
   })
-  for (const list of table.series.values()) for (const s of list) for (const col of s.columns.values()) {
-    toPrefix(col.sum)
-    toPrefix(col.count)
-  }
+  for (const list of table.series.values())
+    for (const s of list)
+      for (const col of s.columns.values()) {
+        toPrefix(col.sum)
+        toPrefix(col.count)
+      }
   if (cutoffYear !== undefined && previousOk && options.previous) {
     // Partitions older than lastYears are kept as the previous run left them.
     for (const [de, list] of options.previous.series) {
@@ -366,7 +422,8 @@ export function buildAnalyticsTable(state: StandinState, index: MetadataIndex, o
     let col = byPeriod.get(period.id)
     if (!col) byPeriod.set(period.id, (col = { count: new Int32Array(size + 1), timely: new Int32Array(size + 1) }))
     col.count[pos + 1] = (col.count[pos + 1] ?? 0) + 1
-    if (isTimely(r.date, period, ds.timelyDays ?? 15, options.timeZone)) col.timely[pos + 1] = (col.timely[pos + 1] ?? 0) + 1
+    if (isTimely(r.date, period, ds.timelyDays ?? 15, options.timeZone))
+      col.timely[pos + 1] = (col.timely[pos + 1] ?? 0) + 1
     table.registrationCount++
   }
   for (const [ds, byPeriod] of raw) {
@@ -387,7 +444,10 @@ export function buildAnalyticsTable(state: StandinState, index: MetadataIndex, o
     }
   }
   for (const [ds, byPeriod] of table.completeness) {
-    table.completenessPeriods.set(ds, [...byPeriod.keys()].map((pe) => periodOf(pe)).filter((p): p is Period => p !== undefined))
+    table.completenessPeriods.set(
+      ds,
+      [...byPeriod.keys()].map((pe) => periodOf(pe)).filter((p): p is Period => p !== undefined),
+    )
   }
   return table
 }

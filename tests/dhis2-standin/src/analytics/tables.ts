@@ -56,7 +56,13 @@ export function runAnalyticsTables(ctx: StandinContext, options: AnalyticsRunOpt
   const runtimeMs = Math.round(performance.now() - t0)
   state.lastAnalyticsTableSuccess = startedAt
   state.lastAnalyticsTableRuntime = formatRuntime(runtimeMs)
-  return { startedAt, runtime: state.lastAnalyticsTableRuntime, runtimeMs, dataValues: table?.valueCount ?? 0, registrations: table?.registrationCount ?? 0 }
+  return {
+    startedAt,
+    runtime: state.lastAnalyticsTableRuntime,
+    runtimeMs,
+    dataValues: table?.valueCount ?? 0,
+    registrations: table?.registrationCount ?? 0,
+  }
 }
 
 /** The current tables, or undefined when analytics was never run for this state (→ E7144). */
@@ -75,7 +81,11 @@ export function getAnalyticsTable(ctx: StandinContext): AnalyticsTable | undefin
 }
 
 /** Runs the tables now and then every `intervalMs`; returns a stop function. The timer does not keep the process alive. */
-export function scheduleAnalyticsTables(ctx: StandinContext, intervalMs: number, onRun?: (summary: AnalyticsRunSummary) => void): () => void {
+export function scheduleAnalyticsTables(
+  ctx: StandinContext,
+  intervalMs: number,
+  onRun?: (summary: AnalyticsRunSummary) => void,
+): () => void {
   const run = () => {
     try {
       onRun?.(runAnalyticsTables(ctx))

@@ -17,7 +17,9 @@ export interface ResolvedQuery {
 /** The user's data view org units, only when set on the user (DHIS2's `hasDataViewOrganisationUnit`). */
 function dataViewUnits(rc: ResolveContext): OrganisationUnit[] {
   const byId = rc.ctx.index.metadata.objects.organisationUnits.byId
-  return rc.user.user.dataViewOrganisationUnits.map((r) => byId.get(r.id)).filter((o): o is OrganisationUnit => o !== undefined)
+  return rc.user.user.dataViewOrganisationUnits
+    .map((r) => byId.get(r.id))
+    .filter((o): o is OrganisationUnit => o !== undefined)
 }
 
 /** `decideAccess` then `withUserConstraints` (DefaultAnalyticsSecurityManager). */
@@ -28,16 +30,32 @@ export function applySecurity(rc: ResolveContext, query: ResolvedQuery): void {
     for (const dim of all) {
       if (dim.type !== 'ORGANISATION_UNIT') continue
       for (const unit of dim.items) {
-        if (!view.some((v) => rc.ctx.index.metadata.isWithin(unit, v.id))) throw new AnalyticsError('E7120', rc.user.user.username, unit.id)
+        if (!view.some((v) => rc.ctx.index.metadata.isWithin(unit, v.id)))
+          throw new AnalyticsError('E7120', rc.user.user.username, unit.id)
       }
     }
     if (!all.some((d) => d.type === 'ORGANISATION_UNIT' && d.items.length > 0)) {
-      query.filters.push({ type: 'ORGANISATION_UNIT', id: 'ou', name: DIMENSION_NAMES.ou, filter: true, keywords: [], items: view, userKeywords: [] })
+      query.filters.push({
+        type: 'ORGANISATION_UNIT',
+        id: 'ou',
+        name: DIMENSION_NAMES.ou,
+        filter: true,
+        keywords: [],
+        items: view,
+        userKeywords: [],
+      })
     }
   }
 }
 
-const COMPLETENESS_TYPES = ['DATA_X', 'PERIOD', 'ORGANISATION_UNIT', 'ORGANISATION_UNIT_GROUP_SET', 'CATEGORY_OPTION_GROUP_SET', 'CATEGORY']
+const COMPLETENESS_TYPES = [
+  'DATA_X',
+  'PERIOD',
+  'ORGANISATION_UNIT',
+  'ORGANISATION_UNIT_GROUP_SET',
+  'CATEGORY_OPTION_GROUP_SET',
+  'CATEGORY',
+]
 
 export function isAggregatable(de: DataElement): boolean {
   if (de.aggregationType === 'NONE') return false
@@ -83,16 +101,23 @@ export function validateQuery(rc: ResolveContext, query: ResolvedQuery): void {
     seen.add(d.id)
   }
   if (duplicates.length > 0) fail('E7111', javaList(duplicates))
-  if (reportingRates.length > 0 && all.some((d) => !COMPLETENESS_TYPES.includes(d.type))) fail('E7112', javaList(COMPLETENESS_TYPES))
+  if (reportingRates.length > 0 && all.some((d) => !COMPLETENESS_TYPES.includes(d.type)))
+    fail('E7112', javaList(COMPLETENESS_TYPES))
   if (hasCo && dataElements.length === 0) fail('E7113')
   if (hasCo && dataElements.length !== allDx.length) fail('E7114')
   // Data elements.
   const elements = allDx.flatMap((i) => (i.type === 'DATA_ELEMENT' || i.type === 'DATA_ELEMENT_OPERAND' ? [i.de] : []))
   const nonAggregatable = [...new Map(elements.filter((de) => !isAggregatable(de)).map((de) => [de.id, de])).keys()]
   if (nonAggregatable.length > 0) fail('E7115', javaList(nonAggregatable))
-  const skipTotal = dataElements.filter((i) => rc.ctx.index.metadata.objects.categoryCombos.byId.get(i.de.categoryCombo.id)?.skipTotal === true)
+  const skipTotal = dataElements.filter(
+    (i) => rc.ctx.index.metadata.objects.categoryCombos.byId.get(i.de.categoryCombo.id)?.skipTotal === true,
+  )
   if (skipTotal.length > 0) fail('E7134')
   // Indicators.
   const peFilter = filters.some((f) => f.type === 'PERIOD')
-  if (peFilter && allDx.some((i) => i.type === 'INDICATOR' && i.numerator !== undefined && hasPeriodOffset(i.numerator))) fail('E7152')
+  if (
+    peFilter &&
+    allDx.some((i) => i.type === 'INDICATOR' && i.numerator !== undefined && hasPeriodOffset(i.numerator))
+  )
+    fail('E7152')
 }

@@ -28,7 +28,8 @@ function cacheControl(ctx: StandinContext): string {
   const strategy = String(ctx.state.systemSettings.keyCacheStrategy ?? 'CACHE_1_MINUTE')
   const seconds = CACHE_SECONDS[strategy] ?? 60
   if (seconds === 0) return 'no-cache, private'
-  const cacheability = String(ctx.state.systemSettings.keyCacheability ?? 'PUBLIC').toLowerCase() === 'private' ? 'private' : 'public'
+  const cacheability =
+    String(ctx.state.systemSettings.keyCacheability ?? 'PUBLIC').toLowerCase() === 'private' ? 'private' : 'public'
   return `max-age=${seconds}, ${cacheability}`
 }
 
@@ -49,12 +50,15 @@ export function registerAnalytics(router: Router, ctx: StandinContext): void {
 
   const generate = (req: Request, res: Response) => {
     const user = ctx.userOf(req)
-    if (!ctx.hasAuthority(user, 'F_PERFORM_MAINTENANCE')) throw forbidden('Access is denied, requires one Authority from [F_PERFORM_MAINTENANCE]')
+    if (!ctx.hasAuthority(user, 'F_PERFORM_MAINTENANCE'))
+      throw forbidden('Access is denied, requires one Authority from [F_PERFORM_MAINTENANCE]')
     const options: AnalyticsRunOptions = {
       skipAggregate: req.query.skipAggregate === 'true',
       lastYears: intParam(req.query.lastYears),
     }
-    res.json(ctx.tasks.start('ANALYTICS_TABLE', 'inMemoryAnalyticsJob', user.user.id, () => runAnalyticsTables(ctx, options)))
+    res.json(
+      ctx.tasks.start('ANALYTICS_TABLE', 'inMemoryAnalyticsJob', user.user.id, () => runAnalyticsTables(ctx, options)),
+    )
   }
   router.post('/resourceTables/analytics', generate)
   router.put('/resourceTables/analytics', generate)

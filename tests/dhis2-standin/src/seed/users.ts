@@ -150,7 +150,7 @@ export function buildUsers(orgUnits: OrganisationUnit[], rcs: OrganisationUnit[]
   const logins: DemoLogin[] = defs.map((d) => ({
     username: d.username,
     password: d.password,
-    role: d.roles.includes('SUPERUSER') ? 'superuser' : (d.groups[0] ?? 'service account'),
+    role: d.roles.includes('SUPERUSER') ? 'superuser' : (d.groups[0] ?? 'no Relais group'),
     orgUnit: d.orgUnits.map((o) => o.code).join(', '),
     note: d.note,
   }))
