@@ -34,22 +34,25 @@ const cases = [
   { username: 'admin', password: 'district', expect: ['Welcome', 'Administrator'] },
 ]
 
-test.each(cases)('$username signs in through the login page and sees the Relais app', async ({ username, password, expect: texts }) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  const page = await context.newPage()
-  try {
-    await page.goto(`${url}/`)
-    await page.waitForURL(/login\.action/)
-    await page.fill('#j_username', username)
-    await page.fill('#j_password', password)
-    await page.click('button[type=submit]')
-    await page.waitForURL(/\/api\/apps\/relais\//)
-    for (const text of texts) await page.getByText(text, { exact: false }).first().waitFor({ timeout: 30_000 })
-    await page.screenshot({ path: join(ARTIFACTS, `app-in-standin-${username}.png`), fullPage: true })
-  } finally {
-    await context.close()
-  }
-})
+test.each(cases)(
+  '$username signs in through the login page and sees the Relais app',
+  async ({ username, password, expect: texts }) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const page = await context.newPage()
+    try {
+      await page.goto(`${url}/`)
+      await page.waitForURL(/login\.action/)
+      await page.fill('#j_username', username)
+      await page.fill('#j_password', password)
+      await page.click('button[type=submit]')
+      await page.waitForURL(/\/api\/apps\/relais\//)
+      for (const text of texts) await page.getByText(text, { exact: false }).first().waitFor({ timeout: 30_000 })
+      await page.screenshot({ path: join(ARTIFACTS, `app-in-standin-${username}.png`), fullPage: true })
+    } finally {
+      await context.close()
+    }
+  },
+)
 
 test('a wrong password keeps the person on the login page with a bilingual message', async () => {
   const context = await browser.newContext()

@@ -11,7 +11,9 @@ export const ARTIFACTS = join(__dirname, '..', 'artifacts')
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH`)
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH`,
+    )
   }
   mkdirSync(ARTIFACTS, { recursive: true })
   return chromium.launch({

@@ -81,15 +81,7 @@ export interface CategoryOptionCombo extends IdentifiableObject {
   ignoreApproval: boolean
 }
 
-export type AggregationType =
-  | 'SUM'
-  | 'AVERAGE'
-  | 'AVERAGE_SUM_ORG_UNIT'
-  | 'LAST'
-  | 'COUNT'
-  | 'MIN'
-  | 'MAX'
-  | 'NONE'
+export type AggregationType = 'SUM' | 'AVERAGE' | 'AVERAGE_SUM_ORG_UNIT' | 'LAST' | 'COUNT' | 'MIN' | 'MAX' | 'NONE'
 
 export interface DataElement extends NameableObject {
   formName?: string
@@ -156,12 +148,7 @@ export interface ValidationRuleSide {
 export interface ValidationRule extends NameableObject {
   importance: 'HIGH' | 'MEDIUM' | 'LOW'
   operator:
-    | 'equal_to'
-    | 'not_equal_to'
-    | 'greater_than'
-    | 'greater_than_or_equal_to'
-    | 'less_than'
-    | 'less_than_or_equal_to'
+    'equal_to' | 'not_equal_to' | 'greater_than' | 'greater_than_or_equal_to' | 'less_than' | 'less_than_or_equal_to'
   periodType: PeriodTypeName
   leftSide: ValidationRuleSide
   rightSide: ValidationRuleSide

@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     return
   }
   const size = values.seed as SeedSize
-  if (!['small', 'demo', 'large'].includes(size)) throw new Error(`--seed must be small, demo or large (got "${values.seed}")`)
+  if (!['small', 'demo', 'large'].includes(size))
+    throw new Error(`--seed must be small, demo or large (got "${values.seed}")`)
   const apps: Record<string, string> = {}
   for (const entry of values.app ?? []) {
     const [name, dir] = entry.includes('=') ? entry.split('=', 2) : ['relais', entry]
@@ -69,8 +70,12 @@ async function main(): Promise<void> {
 
   const ctx = standin.ctx
   const rcCount = ctx.state.metadata.organisationUnits.filter((o) => o.level === 5).length
-  console.log(`\nDHIS2 stand-in (DHIS2 ${ctx.options.version}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  console.log(`  ${rcCount} relais communautaires, ${ctx.state.dataValues.size} data values, ${ctx.state.registrations.size} completed reports`)
+  console.log(
+    `\nDHIS2 stand-in (DHIS2 ${ctx.options.version}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
+  console.log(
+    `  ${rcCount} relais communautaires, ${ctx.state.dataValues.size} data values, ${ctx.state.registrations.size} completed reports`,
+  )
   for (const name of Object.keys(apps)) console.log(`  App:   ${url}/api/apps/${name}/index.html`)
   console.log(`  Login: ${url}/  (or the API with Basic auth)\n`)
   const logins = standin.logins.length > 0 ? standin.logins : undefined

@@ -17,6 +17,7 @@ import { attachSessionStore } from './api/testing'
 import { authenticate, authUserOf } from './auth/middleware'
 import { SessionStore } from './auth/sessions'
 import type { AuthUser, StandinContext, StandinOptions } from './context'
+import { cors } from './http/cors'
 import { HttpError, webMessage } from './http/web-message'
 import { createSeededState, type DemoLogin, type SeedSize } from './seed'
 import { Clock } from './store/clock'
@@ -62,7 +63,13 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
   let state: StandinState
   if (options.loadFrom && existsFile(options.loadFrom)) state = loadState(options.loadFrom)
   else {
-    const seeded = createSeededState({ size: options.seed ?? 'small', seed: options.seedNumber, now: clock.now(), timeZone: opts.timeZone, months: options.months })
+    const seeded = createSeededState({
+      size: options.seed ?? 'small',
+      seed: options.seedNumber,
+      now: clock.now(),
+      timeZone: opts.timeZone,
+      months: options.months,
+    })
     state = seeded.state
     logins = seeded.logins
   }
@@ -107,6 +114,7 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
   app.set('query parser', 'extended')
 
   // `/api/41/...` and `/api/...` are the same API; the version is kept for the pre-2.38 plain answers.
+  app.use(cors)
   app.use((req: Request, res: Response, next: NextFunction) => {
     const m = /^\/api\/(\d{2})(\/.*|$)/.exec(req.url)
     if (m) {
@@ -166,7 +174,11 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
 function errorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(error)
   if (error instanceof HttpError) {
-    res.status(error.httpStatusCode).json(webMessage(error.httpStatusCode, error.message, { errorCode: error.errorCode, devMessage: error.devMessage }))
+    res
+      .status(error.httpStatusCode)
+      .json(
+        webMessage(error.httpStatusCode, error.message, { errorCode: error.errorCode, devMessage: error.devMessage }),
+      )
     return
   }
   const e = error as { type?: string; status?: number; message?: string }

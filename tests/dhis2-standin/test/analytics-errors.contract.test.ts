@@ -6,6 +6,7 @@
  */
 import type { Indicator } from '@relais/mappings'
 import { uid } from '../src/seed'
+import { deserialiseState, serialiseState } from '../src/store/persistence'
 import { DS, de, ind, startWorld, writeCommonData, type World } from './analytics-fixture'
 
 const TDR = de('RC_PALU_TDR')
@@ -107,6 +108,23 @@ describe('freshness', () => {
     await generate('admin', 'PUT')
     expect(await tdrOct()).toBe('99')
   })
+})
+
+test('a state loaded from a file rebuilds its tables as of its recorded run (later data stays invisible)', async () => {
+  const w = await startWorld()
+  try {
+    writeCommonData(w)
+    w.run()
+    const ctx = w.c.standin.ctx
+    ctx.clock.advance(60000)
+    w.put('RC_PALU_TDR', '202610', w.RC1, '8', { lastUpdated: ctx.clock.timestamp() })
+    ctx.replaceState(deserialiseState(serialiseState(ctx.state)))
+    expect(await w.rows(`dimension=dx:${TDR}&dimension=pe:202609;202610&dimension=ou:${w.RC1}`)).toEqual({
+      [`${TDR}|202609|${w.RC1}`]: '30',
+    })
+  } finally {
+    await w.c.close()
+  }
 })
 
 describe('errors, in DHIS2 2.41 order', () => {

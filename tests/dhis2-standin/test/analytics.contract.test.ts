@@ -116,6 +116,22 @@ describe('data element values', () => {
       },
     },
     {
+      name: 'startDate/endDate instead of pe: the periods inside the range, no period column',
+      query: () => `dimension=dx:${TDR}&dimension=ou:${w.RC1}&startDate=2026-07-01&endDate=2026-09-30`,
+      expected: () => ({ [`${TDR}|${w.RC1}`]: '60' }),
+    },
+    {
+      name: "aggregationType=COUNT overrides the element's type (3 values in the quarter)",
+      query: () => `dimension=dx:${TDR}&dimension=pe:2026Q3&dimension=ou:${w.RC1}&aggregationType=COUNT`,
+      expected: () => ({ [`${TDR}|2026Q3|${w.RC1}`]: '3' }),
+    },
+    {
+      name: 'measureCriteria keeps the values that satisfy every criterion (GE:6;LT:30 → RC3 7 only)',
+      query: () =>
+        `dimension=dx:${TDR}&dimension=pe:202609&dimension=ou:${w.RC1};${w.RC2};${w.RC3}&measureCriteria=GE:6;LT:30`,
+      expected: () => ({ [`${TDR}|202609|${w.RC3}`]: '7' }),
+    },
+    {
       name: 'several data elements as dx filter are summed, without a dx column (30 + 12)',
       query: () => `dimension=pe:202609&filter=dx:${TDR};${de('RC_PALU_TDR_POS')}&filter=ou:${w.RC1}`,
       expected: () => ({ '202609': '42' }),

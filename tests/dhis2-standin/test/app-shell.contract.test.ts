@@ -9,8 +9,14 @@ import { startStandin, type Client } from './support'
 
 let c: Client
 const appDir = mkdtempSync(join(tmpdir(), 'relais-app-'))
-writeFileSync(join(appDir, 'index.html'), '<html><head><meta name="dhis2-base-url" content="__DHIS2_BASE_URL__"></head><body>app</body></html>')
-writeFileSync(join(appDir, 'manifest.webapp'), JSON.stringify({ name: 'Relais', version: '0.1.0', description: 'test' }))
+writeFileSync(
+  join(appDir, 'index.html'),
+  '<html><head><meta name="dhis2-base-url" content="__DHIS2_BASE_URL__"></head><body>app</body></html>',
+)
+writeFileSync(
+  join(appDir, 'manifest.webapp'),
+  JSON.stringify({ name: 'Relais', version: '0.1.0', description: 'test' }),
+)
 writeFileSync(join(appDir, 'main.js'), 'console.log(1)')
 
 beforeAll(async () => {
@@ -18,16 +24,43 @@ beforeAll(async () => {
 })
 afterAll(() => c.close())
 
-const startup: { path: string; check: (body: any) => void }[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- bodies checked field by field
-  { path: '/system/info', check: (b) => { expect(b.version).toMatch(/^2\.41\./); expect(b.serverTimeZoneId).toBe('Africa/Porto-Novo'); expect(b.serverDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/) } },
-  { path: '/me', check: (b) => { expect(b.username).toBe('superviseur'); expect(b.settings.keyUiLocale).toBe('fr'); expect(b.authorities).toContain('F_DATAVALUE_ADD') } },
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+const startup: { path: string; check: (body: any) => void }[] = [
+  {
+    path: '/system/info',
+    check: (b) => {
+      expect(b.version).toMatch(/^2\.41\./)
+      expect(b.serverTimeZoneId).toBe('Africa/Porto-Novo')
+      expect(b.serverDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/)
+    },
+  },
+  {
+    path: '/me',
+    check: (b) => {
+      expect(b.username).toBe('superviseur')
+      expect(b.settings.keyUiLocale).toBe('fr')
+      expect(b.authorities).toContain('F_DATAVALUE_ADD')
+    },
+  },
   { path: '/userSettings', check: (b) => expect(b.keyUiLocale).toBe('fr') },
   { path: '/me?fields=id', check: (b) => expect(Object.keys(b)).toEqual(['id']) },
   { path: '/systemSettings/applicationTitle', check: (b) => expect(typeof b.applicationTitle).toBe('string') },
   { path: '/systemSettings/helpPageLink', check: (b) => expect(b.helpPageLink).toMatch(/^https?:/) },
-  { path: '/me?fields=authorities,avatar,email,name,settings', check: (b) => expect(Object.keys(b).sort()).toEqual(['authorities', 'email', 'name', 'settings']) },
-  { path: '/me/dashboard', check: (b) => expect(b).toEqual({ unreadInterpretations: 0, unreadMessageConversations: 0 }) },
-  { path: '/me?fields=id,name,username,authorities,userGroups[id,code,name],organisationUnits[id,name,level]', check: (b) => { expect(b.userGroups[0].code).toBe('RELAIS_SUPERVISEURS'); expect(b.organisationUnits[0].level).toBe(3) } },
+  {
+    path: '/me?fields=authorities,avatar,email,name,settings',
+    check: (b) => expect(Object.keys(b).sort()).toEqual(['authorities', 'email', 'name', 'settings']),
+  },
+  {
+    path: '/me/dashboard',
+    check: (b) => expect(b).toEqual({ unreadInterpretations: 0, unreadMessageConversations: 0 }),
+  },
+  {
+    path: '/me?fields=id,name,username,authorities,userGroups[id,code,name],organisationUnits[id,name,level]',
+    check: (b) => {
+      expect(b.userGroups[0].code).toBe('RELAIS_SUPERVISEURS')
+      expect(b.organisationUnits[0].level).toBe(3)
+    },
+  },
 ]
 
 describe.each(['/api', '/api/41'])('start-up endpoints under %s', (prefix) => {
@@ -46,12 +79,21 @@ describe.each(['/api', '/api/41'])('start-up endpoints under %s', (prefix) => {
 test('the header bar module menu lists the installed app', async () => {
   const res = await c.call('GET', '/dhis-web-commons/menu/getModules.action', { as: 'superviseur' })
   expect(res.status).toBe(200)
-  expect(res.body.modules).toEqual([expect.objectContaining({ name: 'relais', displayName: 'Relais', defaultAction: '../api/apps/relais/index.html' })])
+  expect(res.body.modules).toEqual([
+    expect.objectContaining({ name: 'relais', displayName: 'Relais', defaultAction: '../api/apps/relais/index.html' }),
+  ])
 })
 
 test('GET /api/apps lists the installed app with its launch URL', async () => {
   const res = await c.call('GET', '/api/apps')
-  expect(res.body).toEqual([expect.objectContaining({ key: 'relais', name: 'Relais', version: '0.1.0', launchUrl: `${c.url}/api/apps/relais/index.html` })])
+  expect(res.body).toEqual([
+    expect.objectContaining({
+      key: 'relais',
+      name: 'Relais',
+      version: '0.1.0',
+      launchUrl: `${c.url}/api/apps/relais/index.html`,
+    }),
+  ])
 })
 
 test('the app is served at /api/apps/relais/ with the base-URL placeholder replaced', async () => {
@@ -68,4 +110,20 @@ test('an unknown API path answers a 404 WebMessage', async () => {
   const res = await c.call('GET', '/api/41/nothingHere')
   expect(res.status).toBe(404)
   expect(res.body.httpStatusCode).toBe(404)
+})
+
+test('CORS: a loopback dev-server origin is echoed with credentials; a foreign origin is not', async () => {
+  const preflight = await fetch(`${c.url}/api/41/me`, {
+    method: 'OPTIONS',
+    headers: {
+      Origin: 'http://localhost:3000',
+      'Access-Control-Request-Method': 'GET',
+      'Access-Control-Request-Headers': 'x-requested-with',
+    },
+  })
+  expect(preflight.status).toBe(204)
+  expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3000')
+  expect(preflight.headers.get('access-control-allow-credentials')).toBe('true')
+  const foreign = await c.call('GET', '/api/41/me', { headers: { Origin: 'https://evil.example' } })
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
 })

@@ -27,9 +27,20 @@ test('a default list: id and displayName, with the pager', async () => {
 test('the twelve départements by ISO 3166-2 code, ordered', async () => {
   const body = await get('/organisationUnits?level=2&fields=code,name&paging=false&order=code:asc')
   expect(body.pager).toBeUndefined()
-  expect(body.organisationUnits.map((o: { code: string }) => o.code)).toEqual(
-    ['BJ-AK', 'BJ-AL', 'BJ-AQ', 'BJ-BO', 'BJ-CO', 'BJ-DO', 'BJ-KO', 'BJ-LI', 'BJ-MO', 'BJ-OU', 'BJ-PL', 'BJ-ZO'],
-  )
+  expect(body.organisationUnits.map((o: { code: string }) => o.code)).toEqual([
+    'BJ-AK',
+    'BJ-AL',
+    'BJ-AQ',
+    'BJ-BO',
+    'BJ-CO',
+    'BJ-DO',
+    'BJ-KO',
+    'BJ-LI',
+    'BJ-MO',
+    'BJ-OU',
+    'BJ-PL',
+    'BJ-ZO',
+  ])
   expect(body.organisationUnits.find((o: { code: string }) => o.code === 'BJ-OU').name).toBe('Ouémé')
 })
 
@@ -44,7 +55,10 @@ const filterRows: { filter: string; check: (codes: string[]) => void }[] = [
   { filter: 'level:ne:5', check: (codes) => expect(codes.some((x) => x.startsWith('RC-'))).toBe(false) },
   { filter: 'code:!in:[BJ]&filter=level:le:2', check: (codes) => expect(codes).toHaveLength(12) },
   { filter: 'parent.code:eq:BJ', check: (codes) => expect(codes).toHaveLength(12) },
-  { filter: 'organisationUnitGroups.code:eq:OUG_RC_ACTIFS&filter=code:$like:RC-AQ', check: (codes) => expect(codes.length).toBeGreaterThan(0) },
+  {
+    filter: 'organisationUnitGroups.code:eq:OUG_RC_ACTIFS&filter=code:$like:RC-AQ',
+    check: (codes) => expect(codes.length).toBeGreaterThan(0),
+  },
 ]
 test.each(filterRows)('filter=$filter', async ({ filter, check }) => {
   const body = await get(`/organisationUnits?filter=${filter}&fields=code&paging=false`)
@@ -60,18 +74,27 @@ test('path:like finds a sub-tree; level:eq:5 keeps its RC', async () => {
 })
 
 test('rootJunction=OR ORs the filters', async () => {
-  const body = await get('/organisationUnits?filter=code:eq:BJ-AQ&filter=code:eq:BJ-LI&rootJunction=OR&fields=code&paging=false')
+  const body = await get(
+    '/organisationUnits?filter=code:eq:BJ-AQ&filter=code:eq:BJ-LI&rootJunction=OR&fields=code&paging=false',
+  )
   expect(body.organisationUnits).toHaveLength(2)
 })
 
 test('nested fields expand references; ::size counts', async () => {
-  const body = await get('/organisationUnits?filter=code:eq:RC-AQ-00001&fields=code,level,path,parent[code,parent[code]],children::size,ancestors[code]')
+  const body = await get(
+    '/organisationUnits?filter=code:eq:RC-AQ-00001&fields=code,level,path,parent[code,parent[code]],children::size,ancestors[code]',
+  )
   const rc = body.organisationUnits[0]
   expect(rc.level).toBe(5)
   expect(rc.parent.code).toMatch(/^AS-AQ-\d\d-\d\d$/)
   expect(rc.parent.parent.code).toMatch(/^ZS-AQ-\d\d$/)
   expect(rc.children).toBe(0)
-  expect(rc.ancestors.map((a: { code: string }) => a.code)).toEqual(['BJ', 'BJ-AQ', rc.parent.parent.code, rc.parent.code])
+  expect(rc.ancestors.map((a: { code: string }) => a.code)).toEqual([
+    'BJ',
+    'BJ-AQ',
+    rc.parent.parent.code,
+    rc.parent.code,
+  ])
   expect(rc.path.split('/')).toHaveLength(6)
 })
 
@@ -92,7 +115,13 @@ test('paging: page 2 of 5 with prev and next links', async () => {
   expect(body.pager).toMatchObject({ page: 2, total: 12, pageSize: 5, pageCount: 3 })
   expect(body.pager.nextPage).toContain('page=3')
   expect(body.pager.prevPage).toContain('page=1')
-  expect(body.organisationUnits.map((o: { code: string }) => o.code)).toEqual(['BJ-DO', 'BJ-KO', 'BJ-LI', 'BJ-MO', 'BJ-OU'])
+  expect(body.organisationUnits.map((o: { code: string }) => o.code)).toEqual([
+    'BJ-DO',
+    'BJ-KO',
+    'BJ-LI',
+    'BJ-MO',
+    'BJ-OU',
+  ])
 })
 
 test('organisationUnits/{id}?includeAncestors, includeChildren, includeDescendants', async () => {
@@ -114,33 +143,69 @@ test('an unknown id → 404 WebMessage', async () => {
 
 describe('the programme metadata', () => {
   test('RC_MENSUEL: monthly, expiryDays 15, openFuturePeriods 0, timelyDays 5, 19 elements in 4 sections, every RC', async () => {
-    const body = await get('/dataSets?filter=code:eq:RC_MENSUEL&fields=*,dataSetElements[dataElement[code,valueType,categoryCombo[code]]],sections[code,sortOrder,dataElements[code]]')
+    const body = await get(
+      '/dataSets?filter=code:eq:RC_MENSUEL&fields=*,dataSetElements[dataElement[code,valueType,categoryCombo[code]]],sections[code,sortOrder,dataElements[code]]',
+    )
     const ds = body.dataSets[0]
-    expect(ds).toMatchObject({ periodType: 'Monthly', expiryDays: 15, openFuturePeriods: 0, timelyDays: 5, name: "RC - Rapport mensuel d'activités" })
+    expect(ds).toMatchObject({
+      periodType: 'Monthly',
+      expiryDays: 15,
+      openFuturePeriods: 0,
+      timelyDays: 5,
+      name: "RC - Rapport mensuel d'activités",
+    })
     expect(ds.dataSetElements).toHaveLength(19)
     expect(ds.sections.map((s: { code: string }) => s.code)).toEqual(['SEC_VIH', 'SEC_TB', 'SEC_PALU', 'SEC_ACTIVITES'])
     const sens = ds.dataSetElements.find((e: { dataElement: { code: string } }) => e.dataElement.code === 'RC_VIH_SENS')
-    expect(sens.dataElement).toEqual({ code: 'RC_VIH_SENS', valueType: 'INTEGER_ZERO_OR_POSITIVE', categoryCombo: { code: 'SEXE_AGE' } })
+    expect(sens.dataElement).toEqual({
+      code: 'RC_VIH_SENS',
+      valueType: 'INTEGER_ZERO_OR_POSITIVE',
+      categoryCombo: { code: 'SEXE_AGE' },
+    })
     const rcCount = c.standin.ctx.state.metadata.organisationUnits.filter((o) => o.level === 5).length
     expect(ds.organisationUnits).toHaveLength(rcCount)
   })
 
   test('COC codes join option codes; SEXE_AGE has 6', async () => {
     const body = await get('/categoryCombos?filter=code:eq:SEXE_AGE&fields=categoryOptionCombos[code]')
-    expect(body.categoryCombos[0].categoryOptionCombos.map((x: { code: string }) => x.code).sort()).toEqual(
-      ['F_A_15_24', 'F_A_25PLUS', 'F_A_MOINS15', 'M_A_15_24', 'M_A_25PLUS', 'M_A_MOINS15'],
-    )
+    expect(body.categoryCombos[0].categoryOptionCombos.map((x: { code: string }) => x.code).sort()).toEqual([
+      'F_A_15_24',
+      'F_A_25PLUS',
+      'F_A_MOINS15',
+      'M_A_15_24',
+      'M_A_25PLUS',
+      'M_A_MOINS15',
+    ])
   })
 
   test('indicators, validation rules, targets, group and levels by their codes', async () => {
-    const codes = async (collection: string) => (await get(`/${collection}?fields=code&paging=false`))[collection].map((o: { code: string }) => o.code).sort()
-    expect(await codes('indicators')).toEqual(['IND_COMPLETUDE', 'IND_CTA_24H', 'IND_PDV_RETR', 'IND_PROMPTITUDE', 'IND_REAL_SENS', 'IND_REAL_TDR', 'IND_REAL_VAD', 'IND_TDR_POS'])
+    const codes = async (collection: string) =>
+      (await get(`/${collection}?fields=code&paging=false`))[collection].map((o: { code: string }) => o.code).sort()
+    expect(await codes('indicators')).toEqual([
+      'IND_COMPLETUDE',
+      'IND_CTA_24H',
+      'IND_PDV_RETR',
+      'IND_PROMPTITUDE',
+      'IND_REAL_SENS',
+      'IND_REAL_TDR',
+      'IND_REAL_VAD',
+      'IND_TDR_POS',
+    ])
     expect(await codes('validationRules')).toEqual(['VR_AUTOTEST_SENS', 'VR_CTA', 'VR_PDV', 'VR_TDR_POS'])
     expect(await codes('organisationUnitGroups')).toEqual(['OUG_RC_ACTIFS'])
-    expect(await codes('userGroups')).toEqual(['RELAIS_ADMINS', 'RELAIS_GESTIONNAIRES', 'RELAIS_RC', 'RELAIS_SUPERVISEURS'])
-    const targets = await get('/dataSets?filter=code:eq:RC_CIBLES&fields=periodType,dataSetElements[dataElement[code,valueType]]')
+    expect(await codes('userGroups')).toEqual([
+      'RELAIS_ADMINS',
+      'RELAIS_GESTIONNAIRES',
+      'RELAIS_RC',
+      'RELAIS_SUPERVISEURS',
+    ])
+    const targets = await get(
+      '/dataSets?filter=code:eq:RC_CIBLES&fields=periodType,dataSetElements[dataElement[code,valueType]]',
+    )
     expect(targets.dataSets[0].periodType).toBe('Yearly')
-    expect(targets.dataSets[0].dataSetElements.map((e: { dataElement: { valueType: string } }) => e.dataElement.valueType)).toEqual(Array(4).fill('INTEGER_POSITIVE'))
+    expect(
+      targets.dataSets[0].dataSetElements.map((e: { dataElement: { valueType: string } }) => e.dataElement.valueType),
+    ).toEqual(Array(4).fill('INTEGER_POSITIVE'))
   })
 
   test('displayName follows the user database locale: French for superviseur, English for admin', async () => {
@@ -153,9 +218,16 @@ describe('the programme metadata', () => {
 
 describe('users (2.41 fields)', () => {
   test('password age, last login, disabled, 2FA and the userCredentials compatibility object', async () => {
-    const body = await get('/users?filter=username:eq:controleur&fields=username,lastLogin,passwordLastUpdated,disabled,twoFactorEnabled,userCredentials[username,twoFactorEnabled],userGroups[code],organisationUnits[code]')
+    const body = await get(
+      '/users?filter=username:eq:controleur&fields=username,lastLogin,passwordLastUpdated,disabled,twoFactorEnabled,userCredentials[username,twoFactorEnabled],userGroups[code],organisationUnits[code]',
+    )
     const u = body.users[0]
-    expect(u).toMatchObject({ username: 'controleur', disabled: false, twoFactorEnabled: true, userCredentials: { username: 'controleur', twoFactorEnabled: true } })
+    expect(u).toMatchObject({
+      username: 'controleur',
+      disabled: false,
+      twoFactorEnabled: true,
+      userCredentials: { username: 'controleur', twoFactorEnabled: true },
+    })
     expect(u.passwordLastUpdated).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(u.lastLogin).toMatch(/^\d{4}-\d\d-\d\dT/)
   })

@@ -18,7 +18,11 @@ test.each([
   expect(new Set(rcs.map((o) => o.code)).size).toBe(count)
   const zones = snapshot.organisationUnits.filter((o) => o.level === 3)
   expect(zones.every((z) => /^ZS-[A-Z]{2}-\d{2}$/.test(z.code ?? ''))).toBe(true)
-  expect(snapshot.organisationUnits.filter((o) => o.level === 4).every((a) => /^AS-[A-Z]{2}-\d{2}-\d{2}$/.test(a.code ?? ''))).toBe(true)
+  expect(
+    snapshot.organisationUnits
+      .filter((o) => o.level === 4)
+      .every((a) => /^AS-[A-Z]{2}-\d{2}-\d{2}$/.test(a.code ?? '')),
+  ).toBe(true)
 })
 
 test('the same seed number gives the same programme and reports; another gives other reports', () => {
@@ -45,7 +49,20 @@ test('twelve months of reports: most on time, some late, some missing, inactive 
   const { state } = createSeededState({ size: 'demo', seed: 1, now: NOW, timeZone: TZ })
   const regs = [...state.registrations.values()]
   const periods = new Set(regs.map((r) => r.period))
-  expect([...periods].sort()).toEqual(['202511', '202512', '202601', '202602', '202603', '202604', '202605', '202606', '202607', '202608', '202609', '202610'])
+  expect([...periods].sort()).toEqual([
+    '202511',
+    '202512',
+    '202601',
+    '202602',
+    '202603',
+    '202604',
+    '202605',
+    '202606',
+    '202607',
+    '202608',
+    '202609',
+    '202610',
+  ])
   // On time = completed by the 5th of the following month (timelyDays 5).
   const onTime = regs.filter((r) => Number(r.date.slice(8, 10)) <= 5).length
   const rate = onTime / regs.length

@@ -21,7 +21,11 @@ export interface Client {
   standin: Standin
   url: string
   /** fetch as a user (Basic auth), JSON body if given. */
-  call(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }> // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+  call(
+    method: string,
+    path: string,
+    options?: { as?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }> // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
   close(): Promise<void>
 }
 

@@ -97,16 +97,7 @@ export function dxName(namer: Namer, item: DxItem): string {
   }
 }
 
-function itemKeys(dim: Dimension): string[] {
-  switch (dim.type) {
-    case 'PERIOD':
-      return dim.items.map((p) => p.id)
-    case 'DATA_X':
-      return dim.items.map((i) => i.id)
-    default:
-      return dim.items.map((i) => i.id)
-  }
-}
+const itemKeys = (dim: Dimension): string[] => (dim.items as { id: string }[]).map((i) => i.id)
 
 export function buildMetaData(rc: ResolveContext, all: readonly Dimension[]): Record<string, unknown> {
   const { namer, ctx } = rc

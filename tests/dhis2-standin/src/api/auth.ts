@@ -74,7 +74,9 @@ export function registerAuth(root: Router, ctx: StandinContext, sessions: Sessio
   )
 
   root.get(['/dhis-web-commons-security/login.action', '/dhis-web-commons/security/login.action'], (req, res) => {
-    res.type('html').send(loginPage(String(ctx.state.systemSettings.applicationTitle ?? 'DHIS2'), req.query.failed === 'true'))
+    res
+      .type('html')
+      .send(loginPage(String(ctx.state.systemSettings.applicationTitle ?? 'DHIS2'), req.query.failed === 'true'))
   })
 
   root.get(['/dhis-web-commons-security/logout.action', '/api/auth/logout'], (req, res) => {

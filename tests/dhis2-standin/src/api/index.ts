@@ -17,4 +17,18 @@ import { registerSystem } from './system'
 import { registerTasks } from './tasks'
 import { registerTesting } from './testing'
 
-export const API_MODULES: RegisterApi[] = [registerSystem, registerTasks, registerMetadata, registerApps, registerDatastore, registerMessageConversations, registerSms, registerRoutes, registerTesting, registerDataValueSets, registerDataValues, registerCompleteDataSetRegistrations, registerAnalytics]
+export const API_MODULES: RegisterApi[] = [
+  registerSystem,
+  registerTasks,
+  registerMetadata,
+  registerApps,
+  registerDatastore,
+  registerMessageConversations,
+  registerSms,
+  registerRoutes,
+  registerTesting,
+  registerDataValueSets,
+  registerDataValues,
+  registerCompleteDataSetRegistrations,
+  registerAnalytics,
+]

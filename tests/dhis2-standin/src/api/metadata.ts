@@ -34,7 +34,12 @@ function canRead(collection: CollectionName, user: AuthUser): boolean {
   return user.isSuperuser || user.authorities.has('F_USER_VIEW') || user.authorities.has('F_USER_ADD')
 }
 
-function sortItems(items: Record<string, unknown>[], order: string[], render: RenderContext, collection: CollectionName): void {
+function sortItems(
+  items: Record<string, unknown>[],
+  order: string[],
+  render: RenderContext,
+  collection: CollectionName,
+): void {
   const keys = (order.length > 0 ? order.join(',').split(',') : ['name:asc']).map((o) => {
     const [property = 'name', direction = 'asc'] = o.split(':')
     return { property, direction }
@@ -78,7 +83,12 @@ function orgUnitScope(req: Request, user: AuthUser, items: Record<string, unknow
   }
   if (typeof req.query.query === 'string' && req.query.query.length > 0) {
     const q = req.query.query.toLowerCase()
-    out = out.filter((o) => String(o.name).toLowerCase().includes(q) || String(o.code ?? '').toLowerCase() === q || o.id === req.query.query)
+    out = out.filter(
+      (o) =>
+        String(o.name).toLowerCase().includes(q) ||
+        String(o.code ?? '').toLowerCase() === q ||
+        o.id === req.query.query,
+    )
   }
   return out
 }
@@ -91,7 +101,9 @@ export function listCollection(ctx: StandinContext, req: Request, collection: Co
   if (collection === 'organisationUnits') items = orgUnitScope(req, user, items)
   if (filters.length > 0) {
     items = items.filter((item) =>
-      orJunction ? filters.some((f) => matchesFilter(item, collection, f, render)) : filters.every((f) => matchesFilter(item, collection, f, render)),
+      orJunction
+        ? filters.some((f) => matchesFilter(item, collection, f, render))
+        : filters.every((f) => matchesFilter(item, collection, f, render)),
     )
   } else items = [...items]
   sortItems(items, queryValues(req, 'order'), render, collection)
@@ -118,14 +130,22 @@ export function listCollection(ctx: StandinContext, req: Request, collection: Co
   return body
 }
 
-function withRelatives(ctx: StandinContext, req: Request, unit: Record<string, unknown>): Record<string, unknown>[] | undefined {
+function withRelatives(
+  ctx: StandinContext,
+  req: Request,
+  unit: Record<string, unknown>,
+): Record<string, unknown>[] | undefined {
   const all = ctx.state.metadata.organisationUnits
   const path = String(unit.path)
-  if (req.query.includeDescendants === 'true') return all.filter((o) => `${o.path}/`.startsWith(`${path}/`)) as unknown as Record<string, unknown>[]
-  if (req.query.includeChildren === 'true') return [unit, ...all.filter((o) => o.parent?.id === unit.id)] as unknown as Record<string, unknown>[]
+  if (req.query.includeDescendants === 'true')
+    return all.filter((o) => `${o.path}/`.startsWith(`${path}/`)) as unknown as Record<string, unknown>[]
+  if (req.query.includeChildren === 'true')
+    return [unit, ...all.filter((o) => o.parent?.id === unit.id)] as unknown as Record<string, unknown>[]
   if (req.query.includeAncestors === 'true') {
     const ids = path.split('/').filter(Boolean)
-    return ids.map((id) => ctx.index.metadata.objects.organisationUnits.byId.get(id)).filter(Boolean) as unknown as Record<string, unknown>[]
+    return ids
+      .map((id) => ctx.index.metadata.objects.organisationUnits.byId.get(id))
+      .filter(Boolean) as unknown as Record<string, unknown>[]
   }
   return undefined
 }
@@ -142,7 +162,8 @@ export function registerMetadata(router: Router, ctx: StandinContext): void {
       if (!canRead(collection, user)) throw forbidden()
       const id = String(req.params.id)
       const item = collectionItems(ctx, collection).find((o) => o.id === id)
-      if (!item) throw notFound(`${capitalise(SCHEMAS[collection].singular)} with id ${id} could not be found.`, 'E1005')
+      if (!item)
+        throw notFound(`${capitalise(SCHEMAS[collection].singular)} with id ${id} could not be found.`, 'E1005')
       const render = renderContextFor(ctx, req, user)
       const fields = parseFields(queryValues(req, 'fields').join(',') || '*')
       const relatives = collection === 'organisationUnits' ? withRelatives(ctx, req, item) : undefined
@@ -158,7 +179,9 @@ export function registerMetadata(router: Router, ctx: StandinContext): void {
     const user = ctx.userOf(req)
     const render = renderContextFor(ctx, req, user)
     const fields = parseFields(queryValues(req, 'fields').join(',') || ':owner')
-    const wanted = COLLECTIONS.filter((c) => req.query[c] === undefined || req.query[c] === 'true').filter((c) => canRead(c, user))
+    const wanted = COLLECTIONS.filter((c) => req.query[c] === undefined || req.query[c] === 'true').filter((c) =>
+      canRead(c, user),
+    )
     const onlySome = COLLECTIONS.some((c) => req.query[c] === 'true')
     const body: Record<string, unknown> = { system: { version: ctx.options.version, date: ctx.clock.timestamp() } }
     for (const c of onlySome ? COLLECTIONS.filter((c) => req.query[c] === 'true') : wanted) {
@@ -171,4 +194,3 @@ export function registerMetadata(router: Router, ctx: StandinContext): void {
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
-

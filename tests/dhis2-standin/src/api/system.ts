@@ -14,10 +14,14 @@ import { baseUrlOf, renderContextFor } from './metadata'
 function meObject(ctx: StandinContext, user: AuthUser): Record<string, unknown> {
   const u = user.user
   const dataSets = ctx.state.metadata.dataSets
-    .filter((ds) => user.isSuperuser || ds.organisationUnits.some((o) => {
-      const unit = ctx.index.metadata.objects.organisationUnits.byId.get(o.id)
-      return unit !== undefined && ctx.isWithinAny(unit, user.captureOrgUnits)
-    }))
+    .filter(
+      (ds) =>
+        user.isSuperuser ||
+        ds.organisationUnits.some((o) => {
+          const unit = ctx.index.metadata.objects.organisationUnits.byId.get(o.id)
+          return unit !== undefined && ctx.isWithinAny(unit, user.captureOrgUnits)
+        }),
+    )
     .map((ds) => ds.id)
   return {
     ...u,
@@ -52,7 +56,9 @@ export function registerSystem(router: Router, ctx: StandinContext): void {
       serverTimeZoneId: ctx.options.timeZone,
       serverTimeZoneDisplayName: 'West Africa Time',
       lastAnalyticsTableSuccess: ctx.state.lastAnalyticsTableSuccess,
-      intervalSinceLastAnalyticsTableSuccess: ctx.state.lastAnalyticsTableSuccess ? sinceText(ctx, ctx.state.lastAnalyticsTableSuccess) : undefined,
+      intervalSinceLastAnalyticsTableSuccess: ctx.state.lastAnalyticsTableSuccess
+        ? sinceText(ctx, ctx.state.lastAnalyticsTableSuccess)
+        : undefined,
       lastAnalyticsTableRuntime: ctx.state.lastAnalyticsTableRuntime,
       version: ctx.options.version,
       revision: 'relais-standin',
@@ -85,13 +91,21 @@ export function registerSystem(router: Router, ctx: StandinContext): void {
   })
   router.get('/me/dashboard', (req, res) => {
     const user = ctx.userOf(req)
-    const unread = ctx.state.messageConversations.filter((c) => c.participants.includes(user.user.id) && !c.readBy.includes(user.user.id)).length
+    const unread = ctx.state.messageConversations.filter(
+      (c) => c.participants.includes(user.user.id) && !c.readBy.includes(user.user.id),
+    ).length
     res.json({ unreadInterpretations: 0, unreadMessageConversations: unread })
   })
 
   router.get('/userSettings', (req, res) => {
     const user = ctx.userOf(req).user
-    res.json({ keyUiLocale: user.settings.keyUiLocale, keyDbLocale: user.settings.keyDbLocale, keyStyle: 'light_blue/light_blue.css', keyMessageEmailNotification: false, keyMessageSmsNotification: false })
+    res.json({
+      keyUiLocale: user.settings.keyUiLocale,
+      keyDbLocale: user.settings.keyDbLocale,
+      keyStyle: 'light_blue/light_blue.css',
+      keyMessageEmailNotification: false,
+      keyMessageSmsNotification: false,
+    })
   })
   router.get('/userSettings/:key', (req, res) => {
     const user = ctx.userOf(req).user

@@ -74,7 +74,14 @@ export class TaskRegistry {
   }
 
   private notify(job: Job, level: Notification['level'], message: string, completed: boolean) {
-    job.notifications.unshift({ uid: generateUid(), level, category: job.type, time: this.clock.timestamp(), message, completed })
+    job.notifications.unshift({
+      uid: generateUid(),
+      level,
+      category: job.type,
+      time: this.clock.timestamp(),
+      message,
+      completed,
+    })
   }
 }
 

@@ -7,13 +7,16 @@ import type { User } from '@relais/mappings'
 import { hashPassword, hashToken } from '../seed/users'
 import type { StandinIndex, StandinState } from '../store/state'
 
-export type CredentialCheck =
-  | { ok: true; user: User }
-  | { ok: false; message: string }
+export type CredentialCheck = { ok: true; user: User } | { ok: false; message: string }
 
 const TOKEN_HEADER = /^ApiToken (?<token>[a-z0-9-._~+/]+=*)$/i
 
-export function checkPassword(state: StandinState, index: StandinIndex, username: string, password: string): CredentialCheck {
+export function checkPassword(
+  state: StandinState,
+  index: StandinIndex,
+  username: string,
+  password: string,
+): CredentialCheck {
   const user = index.usersByUsername.get(username)
   const credential = state.credentials.get(username)
   if (!user || !credential) return { ok: false, message: 'Unauthorized' }
@@ -21,7 +24,8 @@ export function checkPassword(state: StandinState, index: StandinIndex, username
   const same = timingSafeEqual(Buffer.from(attempt, 'hex'), Buffer.from(credential.hash, 'hex'))
   if (!same) return { ok: false, message: 'Unauthorized' }
   if (user.disabled) return { ok: false, message: 'Account disabled' }
-  if (user.accountExpiry && new Date(user.accountExpiry).getTime() < Date.now()) return { ok: false, message: 'Account expired' }
+  if (user.accountExpiry && new Date(user.accountExpiry).getTime() < Date.now())
+    return { ok: false, message: 'Account expired' }
   return { ok: true, user }
 }
 
@@ -44,7 +48,8 @@ export function checkApiToken(state: StandinState, index: StandinIndex, header: 
   if (!/^d2pat_|^d2p_/.test(token)) return { ok: false, message: 'Checksum validation failed' }
   const stored = state.apiTokens.find((t) => t.keyHash === hashToken(token))
   if (!stored) return { ok: false, message: 'The API token does not exists' }
-  if (stored.expire !== undefined && stored.expire < now) return { ok: false, message: 'Failed to authenticate API token, token has expired.' }
+  if (stored.expire !== undefined && stored.expire < now)
+    return { ok: false, message: 'Failed to authenticate API token, token has expired.' }
   const user = index.usersById.get(stored.userId)
   if (!user) return { ok: false, message: 'The API token does not exists' }
   if (stored.disabled || user.disabled || user.twoFactorEnabled) {

@@ -72,7 +72,12 @@ export interface RenderContext {
 const IDENTIFIABLE = ['id', 'code', 'name', 'displayName', 'created', 'lastUpdated', 'href']
 const NAMEABLE = [...IDENTIFIABLE, 'shortName', 'displayShortName', 'description', 'displayDescription']
 
-function expandPresets(nodes: FieldNode[], object: Record<string, unknown>, collection: CollectionName | undefined, ctx: RenderContext): FieldNode[] {
+function expandPresets(
+  nodes: FieldNode[],
+  object: Record<string, unknown>,
+  collection: CollectionName | undefined,
+  ctx: RenderContext,
+): FieldNode[] {
   const out: FieldNode[] = []
   const excluded = new Set(nodes.filter((n) => n.exclude).map((n) => n.name))
   const schema = collection ? SCHEMAS[collection] : undefined
@@ -118,7 +123,12 @@ export function renderObject(
   return result
 }
 
-function renderValue(value: unknown, refCollection: CollectionName | undefined, node: FieldNode, ctx: RenderContext): unknown {
+function renderValue(
+  value: unknown,
+  refCollection: CollectionName | undefined,
+  node: FieldNode,
+  ctx: RenderContext,
+): unknown {
   if (Array.isArray(value)) return value.map((v) => renderValue(v, refCollection, node, ctx))
   if (value === null || typeof value !== 'object') return value
   const record = value as Record<string, unknown>

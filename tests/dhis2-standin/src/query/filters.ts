@@ -15,9 +15,35 @@ export interface Filter {
 }
 
 const OPERATORS = new Set([
-  'eq', '!eq', 'ieq', 'ne', 'neq', 'like', '!like', '$like', '!$like', 'like$', '!like$',
-  'ilike', '!ilike', '$ilike', '!$ilike', 'ilike$', '!ilike$', 'gt', 'ge', 'lt', 'le',
-  'null', '!null', 'empty', '!empty', 'token', '!token', 'in', '!in',
+  'eq',
+  '!eq',
+  'ieq',
+  'ne',
+  'neq',
+  'like',
+  '!like',
+  '$like',
+  '!$like',
+  'like$',
+  '!like$',
+  'ilike',
+  '!ilike',
+  '$ilike',
+  '!$ilike',
+  'ilike$',
+  '!ilike$',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'null',
+  '!null',
+  'empty',
+  '!empty',
+  'token',
+  '!token',
+  'in',
+  '!in',
 ])
 
 export function parseFilter(text: string): Filter {
@@ -33,7 +59,12 @@ export function parseFilter(text: string): Filter {
 }
 
 /** Values the path reaches: a collection on the way fans out (any element may match). */
-function valuesAt(object: Record<string, unknown>, collection: CollectionName | undefined, path: string[], ctx: RenderContext): unknown[] {
+function valuesAt(
+  object: Record<string, unknown>,
+  collection: CollectionName | undefined,
+  path: string[],
+  ctx: RenderContext,
+): unknown[] {
   const [head, ...rest] = path
   if (head === undefined) return [object]
   const info = collection ? SCHEMAS[collection].properties[head] : undefined
@@ -61,39 +92,70 @@ function parseList(value: string): string[] {
 }
 
 function compare(actual: unknown, operator: string, value: string): boolean {
-  const text = actual === undefined || actual === null ? undefined : typeof actual === 'object' ? undefined : String(actual)
+  const text =
+    actual === undefined || actual === null ? undefined : typeof actual === 'object' ? undefined : String(actual)
   const lower = text?.toLowerCase()
   const v = value.toLowerCase()
   const numeric = typeof actual === 'number'
   switch (operator) {
-    case 'eq': return text === value
-    case '!eq': case 'ne': case 'neq': return text !== value
-    case 'ieq': return lower === v
-    case 'like': return text !== undefined && text.includes(value)
-    case '!like': return text === undefined || !text.includes(value)
-    case '$like': return text !== undefined && text.startsWith(value)
-    case '!$like': return text === undefined || !text.startsWith(value)
-    case 'like$': return text !== undefined && text.endsWith(value)
-    case '!like$': return text === undefined || !text.endsWith(value)
-    case 'ilike': return lower !== undefined && lower.includes(v)
-    case '!ilike': return lower === undefined || !lower.includes(v)
-    case '$ilike': return lower !== undefined && lower.startsWith(v)
-    case '!$ilike': return lower === undefined || !lower.startsWith(v)
-    case 'ilike$': return lower !== undefined && lower.endsWith(v)
-    case '!ilike$': return lower === undefined || !lower.endsWith(v)
-    case 'gt': return text !== undefined && (numeric ? Number(actual) > Number(value) : text > value)
-    case 'ge': return text !== undefined && (numeric ? Number(actual) >= Number(value) : text >= value)
-    case 'lt': return text !== undefined && (numeric ? Number(actual) < Number(value) : text < value)
-    case 'le': return text !== undefined && (numeric ? Number(actual) <= Number(value) : text <= value)
-    case 'null': return actual === undefined || actual === null
-    case '!null': return actual !== undefined && actual !== null
-    case 'empty': return Array.isArray(actual) ? actual.length === 0 : text === undefined || text === ''
-    case '!empty': return Array.isArray(actual) ? actual.length > 0 : text !== undefined && text !== ''
-    case 'in': return text !== undefined && parseList(value).includes(text)
-    case '!in': return text === undefined || !parseList(value).includes(text)
-    case 'token': return tokenMatch(lower, v)
-    case '!token': return !tokenMatch(lower, v)
-    default: return false
+    case 'eq':
+      return text === value
+    case '!eq':
+    case 'ne':
+    case 'neq':
+      return text !== value
+    case 'ieq':
+      return lower === v
+    case 'like':
+      return text !== undefined && text.includes(value)
+    case '!like':
+      return text === undefined || !text.includes(value)
+    case '$like':
+      return text !== undefined && text.startsWith(value)
+    case '!$like':
+      return text === undefined || !text.startsWith(value)
+    case 'like$':
+      return text !== undefined && text.endsWith(value)
+    case '!like$':
+      return text === undefined || !text.endsWith(value)
+    case 'ilike':
+      return lower !== undefined && lower.includes(v)
+    case '!ilike':
+      return lower === undefined || !lower.includes(v)
+    case '$ilike':
+      return lower !== undefined && lower.startsWith(v)
+    case '!$ilike':
+      return lower === undefined || !lower.startsWith(v)
+    case 'ilike$':
+      return lower !== undefined && lower.endsWith(v)
+    case '!ilike$':
+      return lower === undefined || !lower.endsWith(v)
+    case 'gt':
+      return text !== undefined && (numeric ? Number(actual) > Number(value) : text > value)
+    case 'ge':
+      return text !== undefined && (numeric ? Number(actual) >= Number(value) : text >= value)
+    case 'lt':
+      return text !== undefined && (numeric ? Number(actual) < Number(value) : text < value)
+    case 'le':
+      return text !== undefined && (numeric ? Number(actual) <= Number(value) : text <= value)
+    case 'null':
+      return actual === undefined || actual === null
+    case '!null':
+      return actual !== undefined && actual !== null
+    case 'empty':
+      return Array.isArray(actual) ? actual.length === 0 : text === undefined || text === ''
+    case '!empty':
+      return Array.isArray(actual) ? actual.length > 0 : text !== undefined && text !== ''
+    case 'in':
+      return text !== undefined && parseList(value).includes(text)
+    case '!in':
+      return text === undefined || !parseList(value).includes(text)
+    case 'token':
+      return tokenMatch(lower, v)
+    case '!token':
+      return !tokenMatch(lower, v)
+    default:
+      return false
   }
 }
 
@@ -101,17 +163,34 @@ function compare(actual: unknown, operator: string, value: string): boolean {
 function tokenMatch(text: string | undefined, query: string): boolean {
   if (text === undefined) return false
   const words = text.split(/[\s\-_/()]+/)
-  return query.split(/\s+/).filter(Boolean).every((q) => words.some((w) => w.startsWith(q)) || text.includes(q))
+  return query
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((q) => words.some((w) => w.startsWith(q)) || text.includes(q))
 }
 
-export function matchesFilter(object: Record<string, unknown>, collection: CollectionName, filter: Filter, ctx: RenderContext): boolean {
+export function matchesFilter(
+  object: Record<string, unknown>,
+  collection: CollectionName,
+  filter: Filter,
+  ctx: RenderContext,
+): boolean {
   if (filter.path.length === 1 && filter.path[0] === 'identifiable' && filter.operator.endsWith('token')) {
-    const haystack = [object.id, object.code, object.name].filter((x) => typeof x === 'string').join(' ').toLowerCase()
+    const haystack = [object.id, object.code, object.name]
+      .filter((x) => typeof x === 'string')
+      .join(' ')
+      .toLowerCase()
     const hit = tokenMatch(haystack, filter.value.toLowerCase())
     return filter.operator === 'token' ? hit : !hit
   }
   const values = valuesAt(object, collection, filter.path, ctx)
-  const negative = filter.operator.startsWith('!') || filter.operator === 'ne' || filter.operator === 'neq' || filter.operator === 'null'
+  const negative =
+    filter.operator.startsWith('!') ||
+    filter.operator === 'ne' ||
+    filter.operator === 'neq' ||
+    filter.operator === 'null'
   if (values.length === 0) return compare(undefined, filter.operator, filter.value)
-  return negative ? values.every((v) => compare(v, filter.operator, filter.value)) : values.some((v) => compare(v, filter.operator, filter.value))
+  return negative
+    ? values.every((v) => compare(v, filter.operator, filter.value))
+    : values.some((v) => compare(v, filter.operator, filter.value))
 }

@@ -20,10 +20,14 @@ const FALLBACK: Record<string, string> = {
 export function collectionItems(ctx: StandinContext, collection: CollectionName): Record<string, unknown>[] {
   const s = ctx.state
   switch (collection) {
-    case 'users': return s.users as unknown as Record<string, unknown>[]
-    case 'userGroups': return s.userGroups as unknown as Record<string, unknown>[]
-    case 'userRoles': return s.userRoles as unknown as Record<string, unknown>[]
-    default: return s.metadata[collection] as unknown as Record<string, unknown>[]
+    case 'users':
+      return s.users as unknown as Record<string, unknown>[]
+    case 'userGroups':
+      return s.userGroups as unknown as Record<string, unknown>[]
+    case 'userRoles':
+      return s.userRoles as unknown as Record<string, unknown>[]
+    default:
+      return s.metadata[collection] as unknown as Record<string, unknown>[]
   }
 }
 
@@ -31,17 +35,22 @@ export function createRenderContext(ctx: StandinContext, locale: string, baseUrl
   const resolve = (collection: CollectionName, id: string): Record<string, unknown> | undefined => {
     const i = ctx.index
     switch (collection) {
-      case 'users': return i.usersById.get(id) as unknown as Record<string, unknown> | undefined
-      case 'userGroups': return i.userGroupsById.get(id) as unknown as Record<string, unknown> | undefined
-      case 'userRoles': return i.userRolesById.get(id) as unknown as Record<string, unknown> | undefined
-      default: return i.metadata.objects[collection].byId.get(id) as unknown as Record<string, unknown> | undefined
+      case 'users':
+        return i.usersById.get(id) as unknown as Record<string, unknown> | undefined
+      case 'userGroups':
+        return i.userGroupsById.get(id) as unknown as Record<string, unknown> | undefined
+      case 'userRoles':
+        return i.userRolesById.get(id) as unknown as Record<string, unknown> | undefined
+      default:
+        return i.metadata.objects[collection].byId.get(id) as unknown as Record<string, unknown> | undefined
     }
   }
   const computed = (collection: CollectionName, object: Record<string, unknown>, property: string): unknown => {
     if (property in TRANSLATED) {
       const translations = (object.translations ?? []) as Translation[]
       const hit = translations.find((t) => t.property === TRANSLATED[property] && t.locale === locale)
-      const fallback = object[FALLBACK[property] ?? 'name'] ?? (property === 'displayFormName' ? object.name : undefined)
+      const fallback =
+        object[FALLBACK[property] ?? 'name'] ?? (property === 'displayFormName' ? object.name : undefined)
       return hit?.value ?? fallback
     }
     if (property === 'href') return `${baseUrl}/api/${collection}/${String(object.id)}`
@@ -50,25 +59,49 @@ export function createRenderContext(ctx: StandinContext, locale: string, baseUrl
       return ids.map((id) => ({ id }))
     }
     if (collection === 'organisationUnits' && property === 'dataSets') {
-      return ctx.state.metadata.dataSets.filter((ds) => ctx.index.metadata.isAssigned(ds.id, String(object.id))).map((ds) => ({ id: ds.id }))
+      return ctx.state.metadata.dataSets
+        .filter((ds) => ctx.index.metadata.isAssigned(ds.id, String(object.id)))
+        .map((ds) => ({ id: ds.id }))
     }
     if (collection === 'dataElements' && property === 'dataSetElements') {
       return ctx.index.metadata.dataSetsOf(String(object.id)).map((ds) => ({
         dataSet: { id: ds.id },
         dataElement: { id: object.id },
-        ...(ds.dataSetElements.find((e) => e.dataElement.id === object.id)?.categoryCombo ? { categoryCombo: ds.dataSetElements.find((e) => e.dataElement.id === object.id)?.categoryCombo } : {}),
+        ...(ds.dataSetElements.find((e) => e.dataElement.id === object.id)?.categoryCombo
+          ? { categoryCombo: ds.dataSetElements.find((e) => e.dataElement.id === object.id)?.categoryCombo }
+          : {}),
       }))
     }
     if (collection === 'users' && property === 'userCredentials') {
       // The 2.38–2.41 compatibility view of the account fields (removed in 2.42).
-      const pick = ['id', 'username', 'lastLogin', 'passwordLastUpdated', 'disabled', 'twoFactorEnabled', 'accountExpiry', 'externalAuth', 'userRoles']
+      const pick = [
+        'id',
+        'username',
+        'lastLogin',
+        'passwordLastUpdated',
+        'disabled',
+        'twoFactorEnabled',
+        'accountExpiry',
+        'externalAuth',
+        'userRoles',
+      ]
       return Object.fromEntries(pick.filter((k) => object[k] !== undefined).map((k) => [k, object[k]]))
     }
     return undefined
   }
   const computedNames = (collection: CollectionName): string[] => {
     const names = ['displayName', 'href']
-    if (collection !== 'users' && collection !== 'userGroups' && collection !== 'userRoles' && collection !== 'categoryCombos' && collection !== 'categoryOptionCombos' && collection !== 'indicatorTypes' && collection !== 'organisationUnitLevels' && collection !== 'sections') names.push('displayShortName')
+    if (
+      collection !== 'users' &&
+      collection !== 'userGroups' &&
+      collection !== 'userRoles' &&
+      collection !== 'categoryCombos' &&
+      collection !== 'categoryOptionCombos' &&
+      collection !== 'indicatorTypes' &&
+      collection !== 'organisationUnitLevels' &&
+      collection !== 'sections'
+    )
+      names.push('displayShortName')
     if (collection === 'dataElements') names.push('displayFormName')
     return names
   }

@@ -100,7 +100,16 @@ export function seedData(store: DataValueStore, options: SeedDataOptions): SeedD
       for (const year of years) {
         const a = profile.activity
         const set = (code: string, value: number) =>
-          store.seed(rc.id, year, de(code), DEFAULT, DEFAULT, String(Math.max(1, Math.round(value))), 'superviseur', `${year}-01-20T10:00:00.000`)
+          store.seed(
+            rc.id,
+            year,
+            de(code),
+            DEFAULT,
+            DEFAULT,
+            String(Math.max(1, Math.round(value))),
+            'superviseur',
+            `${year}-01-20T10:00:00.000`,
+          )
         set('RC_CIBLE_SENS', 12 * 60 * a * (0.9 + random.next() * 0.3))
         set('RC_CIBLE_VAD', 12 * 20 * a * (0.9 + random.next() * 0.3))
         set('RC_CIBLE_TDR', 12 * 14 * a * (0.9 + random.next() * 0.3))
@@ -111,7 +120,15 @@ export function seedData(store: DataValueStore, options: SeedDataOptions): SeedD
   return { registrations, months: months.map((m) => m.id) }
 }
 
-function writeReport(store: DataValueStore, random: Random, profile: Profile, ou: string, pe: string, storedBy: string, created: string): void {
+function writeReport(
+  store: DataValueStore,
+  random: Random,
+  profile: Profile,
+  ou: string,
+  pe: string,
+  storedBy: string,
+  created: string,
+): void {
   const a = profile.activity
   const put = (code: string, comboCode: string, value: number | string) => {
     let text = String(value)

@@ -96,7 +96,10 @@ function buildCategories() {
       categoryOptions: cat.options.map((o) => ref(uid('categoryOption', o.code))),
     })
   }
-  const defaultOption: CategoryOption = { ...base('categoryOption', { code: 'default', fr: 'default', en: 'default' }), organisationUnits: [] }
+  const defaultOption: CategoryOption = {
+    ...base('categoryOption', { code: 'default', fr: 'default', en: 'default' }),
+    organisationUnits: [],
+  }
   const defaultCategory: Category = {
     ...base('category', { code: 'default', fr: 'default', en: 'default' }),
     dataDimensionType: 'DISAGGREGATION',
@@ -196,7 +199,13 @@ export function buildOrgUnits(size: SeedSize, random: Random): SeededOrgUnits {
   const inactive = new Set<string>()
   const activeGroupId = uid('organisationUnitGroup', ACTIVE_RC_GROUP.code)
 
-  const add = (code: string, name: string, nameEn: string, parent: OrganisationUnit | undefined, openingDate: string) => {
+  const add = (
+    code: string,
+    name: string,
+    nameEn: string,
+    parent: OrganisationUnit | undefined,
+    openingDate: string,
+  ) => {
     const id = uid('organisationUnit', code)
     const unit: OrganisationUnit = {
       id,
@@ -236,14 +245,26 @@ export function buildOrgUnits(size: SeedSize, random: Random): SeededOrgUnits {
       const rcPerAire = spread(random, rcPerZone[z - 1] ?? 0, Math.max(1, aires))
       for (let a = 1; a <= Math.max(1, aires); a++) {
         const village = `${random.pick(VILLAGE_ROOTS)}-${random.pick(VILLAGE_SUFFIXES)}`
-        const aire = add(`AS-${depShort}-${pad(z, 2)}-${pad(a, 2)}`, `AS ${village}`, `HA ${village}`, zone, '2005-01-01T00:00:00.000')
+        const aire = add(
+          `AS-${depShort}-${pad(z, 2)}-${pad(a, 2)}`,
+          `AS ${village}`,
+          `HA ${village}`,
+          zone,
+          '2005-01-01T00:00:00.000',
+        )
         for (let r = 0; r < (rcPerAire[a - 1] ?? 0); r++) {
           rcNumber++
           const person = `${random.pick(FIRST_NAMES)} ${random.pick(SURNAMES)}`
           const place = random.chance(0.5) ? village : `${random.pick(VILLAGE_ROOTS)}-${random.pick(VILLAGE_SUFFIXES)}`
           // Most RC were recruited years ago; a few joined this year and are expected only from then.
           const opened = random.chance(0.04) ? `2026-0${random.int(2, 9)}-01T00:00:00.000` : '2020-01-01T00:00:00.000'
-          const rc = add(`RC-${depShort}-${pad(rcNumber, 5)}`, `RC ${person} (${place})`, `CHV ${person} (${place})`, aire, opened)
+          const rc = add(
+            `RC-${depShort}-${pad(rcNumber, 5)}`,
+            `RC ${person} (${place})`,
+            `CHV ${person} (${place})`,
+            aire,
+            opened,
+          )
           if (random.chance(0.05)) inactive.add(rc.id)
           else rc.organisationUnitGroups.push(ref(activeGroupId))
           rcs.push(rc)
@@ -290,11 +311,18 @@ export function buildMetadata(size: SeedSize, seed: number): { snapshot: Metadat
     dataElements: s.elements.map((e) => ref(uid('dataElement', e.code))),
   }))
 
-  const dataSet = (def: typeof monthly | typeof DATA_SETS.targets, elements: DataElementDef[], sectionRefs: Ref[]): DataSet => ({
+  const dataSet = (
+    def: typeof monthly | typeof DATA_SETS.targets,
+    elements: DataElementDef[],
+    sectionRefs: Ref[],
+  ): DataSet => ({
     ...base('dataSet', def),
     periodType: def.periodType,
     categoryCombo: ref(uid('categoryCombo', 'default')),
-    dataSetElements: elements.map((e) => ({ dataSet: ref(uid('dataSet', def.code)), dataElement: ref(uid('dataElement', e.code)) })),
+    dataSetElements: elements.map((e) => ({
+      dataSet: ref(uid('dataSet', def.code)),
+      dataElement: ref(uid('dataElement', e.code)),
+    })),
     organisationUnits: level5,
     sections: sectionRefs,
     expiryDays: def.expiryDays,
@@ -304,7 +332,11 @@ export function buildMetadata(size: SeedSize, seed: number): { snapshot: Metadat
     validCompleteOnly: false,
   })
   const dataSets = [
-    dataSet(monthly, monthlyElements, sections.map((s) => ref(s.id))),
+    dataSet(
+      monthly,
+      monthlyElements,
+      sections.map((s) => ref(s.id)),
+    ),
     dataSet(DATA_SETS.targets, TARGET_ELEMENTS, []),
   ]
 
@@ -335,8 +367,16 @@ export function buildMetadata(size: SeedSize, seed: number): { snapshot: Metadat
     operator: 'less_than_or_equal_to',
     periodType: 'Monthly',
     instruction: vr.instructionFr,
-    leftSide: { expression: `#{${uid('dataElement', vr.left)}}`, description: vr.left, missingValueStrategy: 'SKIP_IF_ALL_VALUES_MISSING' },
-    rightSide: { expression: `#{${uid('dataElement', vr.right)}}`, description: vr.right, missingValueStrategy: 'NEVER_SKIP' },
+    leftSide: {
+      expression: `#{${uid('dataElement', vr.left)}}`,
+      description: vr.left,
+      missingValueStrategy: 'SKIP_IF_ALL_VALUES_MISSING',
+    },
+    rightSide: {
+      expression: `#{${uid('dataElement', vr.right)}}`,
+      description: vr.right,
+      missingValueStrategy: 'NEVER_SKIP',
+    },
     translations: [
       { property: 'NAME', locale: 'en', value: vr.en },
       { property: 'DESCRIPTION', locale: 'en', value: vr.instructionEn },

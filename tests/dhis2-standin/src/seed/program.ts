@@ -121,7 +121,11 @@ export const MONTHLY_SECTIONS: SectionDef[] = [
       int('RC_PALU_FIEVRE', 'Enfants de moins de 5 ans fébriles vus', 'Febrile children under 5 seen', 'SEXE'),
       int('RC_PALU_TDR', 'TDR paludisme réalisés', 'Malaria RDTs performed'),
       int('RC_PALU_TDR_POS', 'TDR paludisme positifs', 'Positive malaria RDTs'),
-      int('RC_PALU_CTA_24H', 'Cas positifs traités par CTA dans les 24 h', 'Positive cases treated with ACT within 24 h'),
+      int(
+        'RC_PALU_CTA_24H',
+        'Cas positifs traités par CTA dans les 24 h',
+        'Positive cases treated with ACT within 24 h',
+      ),
       int('RC_PALU_REF_GRAVE', 'Cas graves référés', 'Severe cases referred'),
       int('RC_PALU_MILDA', 'MILDA distribuées', 'Long-lasting insecticidal nets distributed'),
     ],
@@ -311,18 +315,16 @@ export const INDICATORS: IndicatorDef[] = [
       ['IND_REAL_VAD', 'visites à domicile', 'home visits', 'RC_VAD', 'RC_CIBLE_VAD'],
       ['IND_REAL_TDR', 'TDR', 'RDTs', 'RC_PALU_TDR', 'RC_CIBLE_TDR'],
     ] as const
-  ).map(
-    ([code, fr, en, done, goal]): IndicatorDef => ({
-      code,
-      fr: `Réalisation de la cible de ${fr}`,
-      en: `Achievement of the ${en} target`,
-      type: 'PERCENT',
-      numerator: `#{${done}}.yearToDate()`,
-      denominator: `#{${goal}} * [periodInYear] / [yearlyPeriodCount]`,
-      numeratorDescription: 'Réalisé depuis le début de l’année',
-      denominatorDescription: 'Cible annuelle au prorata des mois écoulés',
-    }),
-  ),
+  ).map(([code, fr, en, done, goal]): IndicatorDef => ({
+    code,
+    fr: `Réalisation de la cible de ${fr}`,
+    en: `Achievement of the ${en} target`,
+    type: 'PERCENT',
+    numerator: `#{${done}}.yearToDate()`,
+    denominator: `#{${goal}} * [periodInYear] / [yearlyPeriodCount]`,
+    numeratorDescription: 'Réalisé depuis le début de l’année',
+    denominatorDescription: 'Cible annuelle au prorata des mois écoulés',
+  })),
 ]
 
 export const USER_GROUPS: (Named & { role: string })[] = [
@@ -332,5 +334,9 @@ export const USER_GROUPS: (Named & { role: string })[] = [
   { code: 'RELAIS_ADMINS', fr: 'Administrateurs', en: 'Administrators', role: 'administrateur' },
 ]
 
-export const ACTIVE_RC_GROUP: Named = { code: 'OUG_RC_ACTIFS', fr: 'RC actifs cette année', en: 'CHVs active this year' }
+export const ACTIVE_RC_GROUP: Named = {
+  code: 'OUG_RC_ACTIFS',
+  fr: 'RC actifs cette année',
+  en: 'CHVs active this year',
+}
 export const ACTIVITY_GROUP_SET: Named = { code: 'OUGS_ACTIVITE_RC', fr: 'Activité des RC', en: 'CHV activity' }

@@ -22,7 +22,12 @@ export interface DemoLogin {
 }
 
 export function hashPassword(password: string, salt: string): Credential {
-  return { salt, hash: createHash('sha256').update(salt + password).digest('hex') }
+  return {
+    salt,
+    hash: createHash('sha256')
+      .update(salt + password)
+      .digest('hex'),
+  }
 }
 
 export function hashToken(token: string): string {
@@ -44,18 +49,43 @@ const ROLE_DEFS: { code: string; name: string; authorities: string[] }[] = [
   {
     code: 'ROLE_GESTIONNAIRE',
     name: 'Gestionnaire de données',
-    authorities: ['F_DATAVALUE_ADD', 'F_DATAVALUE_DELETE', 'F_SEND_MESSAGE', 'F_PERFORM_MAINTENANCE', 'F_MOBILE_SENDSMS', 'M_dhis-web-dashboard', 'M_relais'],
+    authorities: [
+      'F_DATAVALUE_ADD',
+      'F_DATAVALUE_DELETE',
+      'F_SEND_MESSAGE',
+      'F_PERFORM_MAINTENANCE',
+      'F_MOBILE_SENDSMS',
+      'M_dhis-web-dashboard',
+      'M_relais',
+    ],
   },
   {
     code: 'ROLE_ADMIN_RELAIS',
     name: 'Administrateur Relais',
-    authorities: ['F_USER_VIEW', 'F_USER_ADD', 'F_USERGROUP_PUBLIC_ADD', 'F_ROUTE_PUBLIC_ADD', 'F_SYSTEM_SETTING', 'F_PERFORM_MAINTENANCE', 'F_SEND_MESSAGE', 'M_relais'],
+    authorities: [
+      'F_USER_VIEW',
+      'F_USER_ADD',
+      'F_USERGROUP_PUBLIC_ADD',
+      'F_ROUTE_PUBLIC_ADD',
+      'F_SYSTEM_SETTING',
+      'F_PERFORM_MAINTENANCE',
+      'F_SEND_MESSAGE',
+      'M_relais',
+    ],
   },
   {
     // The bridge's service account: it may write past expiry (the bridge itself decides about late data).
     code: 'ROLE_PASSERELLE',
     name: 'Passerelle Relais',
-    authorities: ['F_DATAVALUE_ADD', 'F_DATAVALUE_DELETE', 'F_EDIT_EXPIRED', 'F_USER_VIEW', 'F_METADATA_EXPORT', 'F_SEND_MESSAGE', 'F_MOBILE_SENDSMS'],
+    authorities: [
+      'F_DATAVALUE_ADD',
+      'F_DATAVALUE_DELETE',
+      'F_EDIT_EXPIRED',
+      'F_USER_VIEW',
+      'F_METADATA_EXPORT',
+      'F_SEND_MESSAGE',
+      'F_MOBILE_SENDSMS',
+    ],
   },
 ]
 
@@ -100,21 +130,146 @@ export function buildUsers(orgUnits: OrganisationUnit[], rcs: OrganisationUnit[]
   if (!aire || !zone) throw new Error('seed: RC without aire or zone')
 
   const defs: UserDef[] = [
-    { username: 'admin', firstName: 'John', surname: 'Traore', roles: ['SUPERUSER'], groups: ['RELAIS_ADMINS'], orgUnits: [find('BJ')], password: 'district', passwordAgeDays: 30, lastLoginDaysAgo: 0, locale: 'en', note: 'DHIS2 superuser' },
-    { username: 'relais', firstName: firstRc.name.replace(/^RC /, '').split(' (')[0]?.split(' ')[0] ?? 'Afiavi', surname: firstRc.name.replace(/^RC /, '').split(' (')[0]?.split(' ').slice(1).join(' ') ?? 'Houénou', roles: ['ROLE_SAISIE_RC'], groups: ['RELAIS_RC'], orgUnits: [firstRc], password: DEMO_PASSWORD, passwordAgeDays: 20, lastLoginDaysAgo: 2, locale: 'fr', note: `relais communautaire of ${firstRc.code}` },
-    { username: 'superviseur', firstName: 'Codjo', surname: 'Agossou', roles: ['ROLE_SUPERVISEUR'], groups: ['RELAIS_SUPERVISEURS'], orgUnits: [zone], password: DEMO_PASSWORD, passwordAgeDays: 45, lastLoginDaysAgo: 1, locale: 'fr', note: `supervisor of zone ${zone.code}` },
-    { username: 'superviseur.aire', firstName: 'Honorine', surname: 'Dossa', roles: ['ROLE_SUPERVISEUR'], groups: ['RELAIS_SUPERVISEURS'], orgUnits: [aire], password: DEMO_PASSWORD, passwordAgeDays: 100, lastLoginDaysAgo: 12, locale: 'fr', note: `supervisor of aire ${aire.code} (password older than 90 days)` },
-    { username: 'gestionnaire', firstName: 'Mathias', surname: 'Gbaguidi', roles: ['ROLE_GESTIONNAIRE'], groups: ['RELAIS_GESTIONNAIRES'], orgUnits: [find('BJ')], password: DEMO_PASSWORD, passwordAgeDays: 10, lastLoginDaysAgo: 0, locale: 'fr', note: 'data manager, all of Bénin' },
-    { username: 'administrateur', firstName: 'Pélagie', surname: 'Soglo', roles: ['ROLE_ADMIN_RELAIS'], groups: ['RELAIS_ADMINS'], orgUnits: [find('BJ')], password: DEMO_PASSWORD, passwordAgeDays: 60, lastLoginDaysAgo: 3, locale: 'fr', note: 'Relais administrator' },
-    { username: 'controleur', firstName: 'Sèna', surname: 'Kiki', roles: ['ROLE_GESTIONNAIRE'], groups: [], orgUnits: [find('BJ')], password: DEMO_PASSWORD, twoFactorEnabled: true, passwordAgeDays: 15, lastLoginDaysAgo: 5, locale: 'fr', note: 'two-factor authentication on: password sign-in alone is refused' },
-    { username: 'ancien.superviseur', firstName: 'Orou', surname: 'Bio', roles: ['ROLE_SUPERVISEUR'], groups: ['RELAIS_SUPERVISEURS'], orgUnits: [find('ZS-BO-01')], password: DEMO_PASSWORD, disabled: true, passwordAgeDays: 400, lastLoginDaysAgo: 300, locale: 'fr', note: 'disabled account (cannot log in)' },
-    { username: 'passerelle', firstName: 'Passerelle', surname: 'Relais', roles: ['ROLE_PASSERELLE'], groups: [], orgUnits: [find('BJ')], password: DEMO_PASSWORD, passwordAgeDays: 5, locale: 'en', note: 'service account of the bridge (also has the API token)' },
+    {
+      username: 'admin',
+      firstName: 'John',
+      surname: 'Traore',
+      roles: ['SUPERUSER'],
+      groups: ['RELAIS_ADMINS'],
+      orgUnits: [find('BJ')],
+      password: 'district',
+      passwordAgeDays: 30,
+      lastLoginDaysAgo: 0,
+      locale: 'en',
+      note: 'DHIS2 superuser',
+    },
+    {
+      username: 'relais',
+      firstName: firstRc.name.replace(/^RC /, '').split(' (')[0]?.split(' ')[0] ?? 'Afiavi',
+      surname: firstRc.name.replace(/^RC /, '').split(' (')[0]?.split(' ').slice(1).join(' ') ?? 'Houénou',
+      roles: ['ROLE_SAISIE_RC'],
+      groups: ['RELAIS_RC'],
+      orgUnits: [firstRc],
+      password: DEMO_PASSWORD,
+      passwordAgeDays: 20,
+      lastLoginDaysAgo: 2,
+      locale: 'fr',
+      note: `relais communautaire of ${firstRc.code}`,
+    },
+    {
+      username: 'superviseur',
+      firstName: 'Codjo',
+      surname: 'Agossou',
+      roles: ['ROLE_SUPERVISEUR'],
+      groups: ['RELAIS_SUPERVISEURS'],
+      orgUnits: [zone],
+      password: DEMO_PASSWORD,
+      passwordAgeDays: 45,
+      lastLoginDaysAgo: 1,
+      locale: 'fr',
+      note: `supervisor of zone ${zone.code}`,
+    },
+    {
+      username: 'superviseur.aire',
+      firstName: 'Honorine',
+      surname: 'Dossa',
+      roles: ['ROLE_SUPERVISEUR'],
+      groups: ['RELAIS_SUPERVISEURS'],
+      orgUnits: [aire],
+      password: DEMO_PASSWORD,
+      passwordAgeDays: 100,
+      lastLoginDaysAgo: 12,
+      locale: 'fr',
+      note: `supervisor of aire ${aire.code} (password older than 90 days)`,
+    },
+    {
+      username: 'gestionnaire',
+      firstName: 'Mathias',
+      surname: 'Gbaguidi',
+      roles: ['ROLE_GESTIONNAIRE'],
+      groups: ['RELAIS_GESTIONNAIRES'],
+      orgUnits: [find('BJ')],
+      password: DEMO_PASSWORD,
+      passwordAgeDays: 10,
+      lastLoginDaysAgo: 0,
+      locale: 'fr',
+      note: 'data manager, all of Bénin',
+    },
+    {
+      username: 'administrateur',
+      firstName: 'Pélagie',
+      surname: 'Soglo',
+      roles: ['ROLE_ADMIN_RELAIS'],
+      groups: ['RELAIS_ADMINS'],
+      orgUnits: [find('BJ')],
+      password: DEMO_PASSWORD,
+      passwordAgeDays: 60,
+      lastLoginDaysAgo: 3,
+      locale: 'fr',
+      note: 'Relais administrator',
+    },
+    {
+      username: 'controleur',
+      firstName: 'Sèna',
+      surname: 'Kiki',
+      roles: ['ROLE_GESTIONNAIRE'],
+      groups: [],
+      orgUnits: [find('BJ')],
+      password: DEMO_PASSWORD,
+      twoFactorEnabled: true,
+      passwordAgeDays: 15,
+      lastLoginDaysAgo: 5,
+      locale: 'fr',
+      note: 'two-factor authentication on: password sign-in alone is refused',
+    },
+    {
+      username: 'ancien.superviseur',
+      firstName: 'Orou',
+      surname: 'Bio',
+      roles: ['ROLE_SUPERVISEUR'],
+      groups: ['RELAIS_SUPERVISEURS'],
+      orgUnits: [find('ZS-BO-01')],
+      password: DEMO_PASSWORD,
+      disabled: true,
+      passwordAgeDays: 400,
+      lastLoginDaysAgo: 300,
+      locale: 'fr',
+      note: 'disabled account (cannot log in)',
+    },
+    {
+      username: 'passerelle',
+      firstName: 'Passerelle',
+      surname: 'Relais',
+      roles: ['ROLE_PASSERELLE'],
+      groups: [],
+      orgUnits: [find('BJ')],
+      password: DEMO_PASSWORD,
+      passwordAgeDays: 5,
+      locale: 'en',
+      note: 'service account of the bridge (also has the API token)',
+    },
   ]
 
   const now = new Date(nowIso)
   const daysAgo = (d: number) => new Date(now.getTime() - d * 86400000).toISOString().replace('Z', '')
-  const userRoles: UserRole[] = ROLE_DEFS.map((r) => ({ id: uid('userRole', r.code), code: r.code, name: r.name, created: '2024-01-15T09:00:00.000', lastUpdated: '2024-01-15T09:00:00.000', authorities: r.authorities, users: [] }))
-  const userGroups: UserGroup[] = USER_GROUPS.map((g) => ({ id: uid('userGroup', g.code), code: g.code, name: g.fr, created: '2024-01-15T09:00:00.000', lastUpdated: '2024-01-15T09:00:00.000', translations: [{ property: 'NAME', locale: 'en', value: g.en }], users: [] }))
+  const userRoles: UserRole[] = ROLE_DEFS.map((r) => ({
+    id: uid('userRole', r.code),
+    code: r.code,
+    name: r.name,
+    created: '2024-01-15T09:00:00.000',
+    lastUpdated: '2024-01-15T09:00:00.000',
+    authorities: r.authorities,
+    users: [],
+  }))
+  const userGroups: UserGroup[] = USER_GROUPS.map((g) => ({
+    id: uid('userGroup', g.code),
+    code: g.code,
+    name: g.fr,
+    created: '2024-01-15T09:00:00.000',
+    lastUpdated: '2024-01-15T09:00:00.000',
+    translations: [{ property: 'NAME', locale: 'en', value: g.en }],
+    users: [],
+  }))
   const credentials = new Map<string, Credential>()
   const users: User[] = defs.map((d) => {
     const id = uid('user', d.username)
@@ -146,7 +301,9 @@ export function buildUsers(orgUnits: OrganisationUnit[], rcs: OrganisationUnit[]
     if (d.lastLoginDaysAgo !== undefined) user.lastLogin = daysAgo(d.lastLoginDaysAgo)
     return user
   })
-  const apiTokens: ApiToken[] = [{ id: uid('apiToken', 'passerelle'), keyHash: hashToken(DEMO_BRIDGE_TOKEN), userId: uid('user', 'passerelle') }]
+  const apiTokens: ApiToken[] = [
+    { id: uid('apiToken', 'passerelle'), keyHash: hashToken(DEMO_BRIDGE_TOKEN), userId: uid('user', 'passerelle') },
+  ]
   const logins: DemoLogin[] = defs.map((d) => ({
     username: d.username,
     password: d.password,

@@ -64,10 +64,20 @@ export function localTimestamp(at: Date, timeZone: string): string {
 
 /** Parses a DHIS2 timestamp or date (no offset = server-local) into an instant. */
 export function parseLocalTimestamp(text: string, timeZone: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim())
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    text.trim(),
+  )
   if (!m) return undefined
   const [, y, mo, d, h = '00', mi = '00', s = '00', msText = '0', zone] = m
-  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(msText.padEnd(3, '0')))
+  const asUtc = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    Number(msText.padEnd(3, '0')),
+  )
   if (zone) {
     if (zone === 'Z') return new Date(asUtc)
     const sign = zone.startsWith('-') ? -1 : 1

@@ -55,12 +55,27 @@ export class DataValueStore {
     const row = this.row(key.orgUnit, key.period, value.storedBy, value.created)
     const k = this.intern(entryKey(key.dataElement, key.categoryOptionCombo, key.attributeOptionCombo))
     if (!row.entries.has(k)) this.count++
-    const plain = !value.deleted && !value.followup && value.comment === undefined && value.storedBy === row.storedBy && value.created === row.created && value.lastUpdated === row.created
+    const plain =
+      !value.deleted &&
+      !value.followup &&
+      value.comment === undefined &&
+      value.storedBy === row.storedBy &&
+      value.created === row.created &&
+      value.lastUpdated === row.created
     row.entries.set(k, plain ? value.value : value)
   }
 
   /** Fast path for the seed: a plain value whose metadata is its row's defaults. */
-  seed(orgUnit: string, period: string, dataElement: string, coc: string, aoc: string, value: string, storedBy: string, created: string): void {
+  seed(
+    orgUnit: string,
+    period: string,
+    dataElement: string,
+    coc: string,
+    aoc: string,
+    value: string,
+    storedBy: string,
+    created: string,
+  ): void {
     const row = this.row(orgUnit, period, storedBy, created)
     const k = this.intern(entryKey(dataElement, coc, aoc))
     if (!row.entries.has(k)) this.count++
@@ -87,7 +102,9 @@ export class DataValueStore {
   }
 
   /** Raw iteration for analytics table builds: no object per value unless it carries metadata. */
-  forEachEntry(visit: (orgUnit: string, period: string, key: string, value: string, deleted: boolean, lastUpdated: string) => void): void {
+  forEachEntry(
+    visit: (orgUnit: string, period: string, key: string, value: string, deleted: boolean, lastUpdated: string) => void,
+  ): void {
     for (const [orgUnit, rows] of this.byOrgUnit) {
       for (const [period, row] of rows) {
         for (const [k, entry] of row.entries) {
@@ -127,7 +144,14 @@ export class DataValueStore {
 
 function materialise(row: Row, entry: string | StoredValue): StoredValue {
   if (typeof entry !== 'string') return entry
-  return { value: entry, followup: false, storedBy: row.storedBy, created: row.created, lastUpdated: row.created, deleted: false }
+  return {
+    value: entry,
+    followup: false,
+    storedBy: row.storedBy,
+    created: row.created,
+    lastUpdated: row.created,
+    deleted: false,
+  }
 }
 
 function toRecord(orgUnit: string, period: string, key: string, value: StoredValue): DataValueRecord {

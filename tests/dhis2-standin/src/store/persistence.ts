@@ -20,7 +20,8 @@ export function serialiseState(state: StandinState): string {
 
 export function deserialiseState(text: string): StandinState {
   const raw = JSON.parse(text) as Record<string, unknown> & { format?: string }
-  if (raw.format !== FORMAT) throw new Error(`Not a stand-in state file (format ${String(raw.format)}, expected ${FORMAT})`)
+  if (raw.format !== FORMAT)
+    throw new Error(`Not a stand-in state file (format ${String(raw.format)}, expected ${FORMAT})`)
   const dataValues = new DataValueStore()
   for (const v of raw.dataValues as DataValueRecord[]) {
     const { dataElement, period, orgUnit, categoryOptionCombo, attributeOptionCombo, ...stored } = v
@@ -29,7 +30,9 @@ export function deserialiseState(text: string): StandinState {
   const state = raw as unknown as StandinState
   return {
     ...state,
-    credentials: new Map(raw.credentials as [string, StandinState['credentials'] extends Map<string, infer C> ? C : never][]),
+    credentials: new Map(
+      raw.credentials as [string, StandinState['credentials'] extends Map<string, infer C> ? C : never][],
+    ),
     dataValues,
     registrations: new Map(raw.registrations as [string, never][]),
     dataStore: new Map((raw.dataStore as [string, [string, never][]][]).map(([ns, keys]) => [ns, new Map(keys)])),

@@ -34,8 +34,9 @@ export interface Registration {
   completed: boolean
 }
 
-export const registrationKey = (r: Pick<Registration, 'dataSet' | 'period' | 'organisationUnit' | 'attributeOptionCombo'>): string =>
-  `${r.dataSet}|${r.period}|${r.organisationUnit}|${r.attributeOptionCombo}`
+export const registrationKey = (
+  r: Pick<Registration, 'dataSet' | 'period' | 'organisationUnit' | 'attributeOptionCombo'>,
+): string => `${r.dataSet}|${r.period}|${r.organisationUnit}|${r.attributeOptionCombo}`
 
 export interface DataStoreEntry {
   value: unknown

@@ -1,0 +1,18 @@
+/**
+ * Writes the small seed's metadata snapshot to test-fixtures/small-seed-metadata.json, so that the
+ * mappings tests compile the specs against the stand-in's real metadata without importing tests/ code.
+ * Re-run after a change to the seed: `npx tsx mappings/scripts/export-seed-metadata.ts`.
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createSeededState } from '../../tests/dhis2-standin/src/seed'
+
+const { state } = createSeededState({
+  size: 'small',
+  now: new Date('2026-10-05T09:00:00Z'),
+  timeZone: 'Africa/Porto-Novo',
+  months: 0,
+})
+const target = join(__dirname, '..', 'test-fixtures', 'small-seed-metadata.json')
+writeFileSync(target, `${JSON.stringify(state.metadata, null, 1)}\n`)
+console.log(`wrote ${target}: ${state.metadata.organisationUnits.length} org units`)
