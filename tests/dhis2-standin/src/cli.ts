@@ -78,12 +78,12 @@ async function main(): Promise<void> {
   )
   for (const name of Object.keys(apps)) console.log(`  App:   ${url}/api/apps/${name}/index.html`)
   console.log(`  Login: ${url}/  (or the API with Basic auth)\n`)
-  const logins = standin.logins.length > 0 ? standin.logins : undefined
+  const logins = ctx.state.demoLogins
   if (logins) {
     console.log('  username             password      role / org unit')
     for (const l of logins) console.log(`  ${l.username.padEnd(20)} ${l.password.padEnd(13)} ${l.role} — ${l.note}`)
     console.log(`\n  Bridge API token (user passerelle): ${DEMO_BRIDGE_TOKEN}`)
-  } else console.log('  (state loaded from file: logins as printed on the first start, see README)')
+  } else console.log('  (no demo logins recorded in this state file: see the README)')
   console.log('\nCtrl-C to stop.')
 
   let saving = false

@@ -60,6 +60,7 @@ export function createSeededState(options: SeedOptions): { state: StandinState; 
       keyDataImportRequireAttributeOptionCombo: false,
     },
     lastAnalyticsTableSuccess: undefined,
+    demoLogins: people.logins,
   }
   return { state, logins: people.logins }
 }

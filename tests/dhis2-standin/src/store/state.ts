@@ -115,6 +115,8 @@ export interface StandinState {
   smsGatewayConfigured: boolean
   routes: Route[]
   systemSettings: Record<string, unknown>
+  /** The seeded demo users' logins, printed at every start of the demo (documented in the README). */
+  demoLogins?: { username: string; password: string; role: string; orgUnit: string; note: string }[]
   /** When the analytics tables were last generated (server-local timestamp); undefined = never. */
   lastAnalyticsTableSuccess?: string
   lastAnalyticsTableRuntime?: string
