@@ -226,7 +226,7 @@ function describeIssue(issue: Issue, raw: unknown, locate: LoadedSpec['locate'])
     }
     default: {
       // custom refinements and formats carry their own sentence, which already says what to write.
-      const fr = FRENCH_CUSTOM[issue.message] ?? issue.message
+      const fr = frenchOf(issue.message)
       return [error({ en: `\`${name}\`: ${issue.message}`, fr: `\`${name}\` : ${fr}` })]
     }
   }
@@ -238,4 +238,12 @@ const FRENCH_CUSTOM: Record<string, string> = {
   'an id is lower-case letters, digits and dashes, like `kobo-rapport-rc`':
     'un id s’écrit en minuscules, chiffres et tirets, comme `kobo-rapport-rc`',
 }
-for (const several of ['a value needs one of', 'a value takes only one of']) void several
+
+function frenchOf(message: string): string {
+  return (
+    FRENCH_CUSTOM[message] ??
+    message
+      .replace(/^a value needs one of /, 'une valeur prend un de ')
+      .replace(/^a value takes only one of /, 'une valeur ne prend qu’un seul de ')
+  )
+}

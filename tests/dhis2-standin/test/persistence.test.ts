@@ -28,12 +28,16 @@ test('values, registrations, dataStore and users survive save → restart from t
     expect(second.ctx.state.dataValues.size).toBe(valuesBefore)
     expect(second.ctx.state.registrations.size).toBe(registrationsBefore)
     const auth = { Authorization: `Basic ${Buffer.from('admin:district').toString('base64')}` }
-    const value = await fetch(`${url}/api/dataValueSets?dataElement=${de}&period=202609&orgUnit=${ou}`, { headers: auth })
+    const value = await fetch(`${url}/api/dataValueSets?dataElement=${de}&period=202609&orgUnit=${ou}`, {
+      headers: auth,
+    })
     const body = (await value.json()) as { dataValues: { value: string; comment?: string }[] }
     expect(body.dataValues).toEqual([expect.objectContaining({ value: '31', comment: 'saisi en retard' })])
     const stored = await fetch(`${url}/api/dataStore/relais-test/gap-1`, { headers: auth })
     expect(await stored.json()).toEqual({ cause: 'maladie' })
-    const login = await fetch(`${url}/api/me`, { headers: { Authorization: `Basic ${Buffer.from('relais:Relais-2026').toString('base64')}` } })
+    const login = await fetch(`${url}/api/me`, {
+      headers: { Authorization: `Basic ${Buffer.from('relais:Relais-2026').toString('base64')}` },
+    })
     expect(login.status).toBe(200)
   } finally {
     await second.close()
@@ -43,5 +47,7 @@ test('values, registrations, dataStore and users survive save → restart from t
 test('a file that is not a stand-in state is refused with a clear message', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'standin-state-')), 'other.json')
   writeFileSync(file, JSON.stringify({ hello: 'world' }))
-  expect(() => loadState(file)).toThrow('Not a stand-in state file (format undefined, expected relais-dhis2-standin-state/1)')
+  expect(() => loadState(file)).toThrow(
+    'Not a stand-in state file (format undefined, expected relais-dhis2-standin-state/2)',
+  )
 })

@@ -26,6 +26,14 @@ export interface DataValueKey {
 
 export interface DataValueRecord extends DataValueKey, StoredValue {}
 
+export type SavedRow = [
+  orgUnit: string,
+  period: string,
+  storedBy: string,
+  created: string,
+  entries: [string, string | StoredValue][],
+]
+
 interface Row {
   storedBy: string
   created: string
@@ -111,6 +119,26 @@ export class DataValueStore {
           if (typeof entry === 'string') visit(orgUnit, period, k, entry, false, row.created)
           else visit(orgUnit, period, k, entry.value, entry.deleted, entry.lastUpdated)
         }
+      }
+    }
+  }
+
+  /** Compact rows for the state file: [orgUnit, period, storedBy, created, [[entryKey, value], …]]. */
+  exportRows(): SavedRow[] {
+    const rows: SavedRow[] = []
+    for (const [orgUnit, periods] of this.byOrgUnit) {
+      for (const [period, row] of periods) rows.push([orgUnit, period, row.storedBy, row.created, [...row.entries]])
+    }
+    return rows
+  }
+
+  importRows(rows: SavedRow[]): void {
+    for (const [orgUnit, period, storedBy, created, entries] of rows) {
+      const row = this.row(orgUnit, period, storedBy, created)
+      for (const [k, entry] of entries) {
+        const key = this.intern(k)
+        if (!row.entries.has(key)) this.count++
+        row.entries.set(key, entry)
       }
     }
   }

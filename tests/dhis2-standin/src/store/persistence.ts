@@ -1,18 +1,18 @@
 /** Saves the state to a JSON file and loads it back (the demo keeps its data between restarts). */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { DataValueStore, type DataValueRecord } from './data-values'
+import { DataValueStore, type SavedRow } from './data-values'
 import type { StandinState } from './state'
 
-const FORMAT = 'relais-dhis2-standin-state/1'
+const FORMAT = 'relais-dhis2-standin-state/2'
 
 export function serialiseState(state: StandinState): string {
-  const values: DataValueRecord[] = [...state.dataValues.all()]
   return JSON.stringify({
     format: FORMAT,
     ...state,
     credentials: [...state.credentials],
-    dataValues: values,
+    // Rows keep the store's compact form: a value equal to its row's defaults is a bare string.
+    dataValues: state.dataValues.exportRows(),
     registrations: [...state.registrations],
     dataStore: [...state.dataStore].map(([ns, keys]) => [ns, [...keys]]),
   })
@@ -23,10 +23,7 @@ export function deserialiseState(text: string): StandinState {
   if (raw.format !== FORMAT)
     throw new Error(`Not a stand-in state file (format ${String(raw.format)}, expected ${FORMAT})`)
   const dataValues = new DataValueStore()
-  for (const v of raw.dataValues as DataValueRecord[]) {
-    const { dataElement, period, orgUnit, categoryOptionCombo, attributeOptionCombo, ...stored } = v
-    dataValues.set({ dataElement, period, orgUnit, categoryOptionCombo, attributeOptionCombo }, stored)
-  }
+  dataValues.importRows(raw.dataValues as SavedRow[])
   const state = raw as unknown as StandinState
   return {
     ...state,
