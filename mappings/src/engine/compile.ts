@@ -9,7 +9,7 @@ import type { DataElement, DataSet, MetadataSnapshot } from '../dhis2/metadata'
 import { MetadataIndex } from '../dhis2/metadata-index'
 import { createDataValueValidator, type DataValueRuleOptions, type DataValueRuleUser } from '../dhis2/data-value-rules'
 import { closest, formatPath, type Bilingual, type SpecError, type SpecPath } from '../spec/errors'
-import type { LoadedSpec } from '../spec/load'
+import { loadSpec, type LoadedSpec } from '../spec/load'
 import type { MappingSpec } from '../spec/schema'
 import { compileExpression, type CompiledExpression, type ExpressionProblem } from './expressions'
 import { createMapper, type CompiledValue } from './mapper'
@@ -318,4 +318,15 @@ function warnUnmapped(
       fr: `${element.code ?? element.id} du jeu de données n’est pas alimenté (${what === 'all' ? 'tout' : what})`,
     })
   }
+}
+
+/** loadSpec then compileSpec: the YAML text of a spec → a mapper, or every error with its line. */
+export function compileYaml(
+  text: string,
+  metadata: MetadataSnapshot | MetadataIndex,
+  options: CompileOptions,
+): CompileResult {
+  const loaded = loadSpec(text)
+  if (!loaded.ok) return { ok: false, errors: loaded.errors, warnings: [] }
+  return compileSpec(loaded, metadata, options)
 }

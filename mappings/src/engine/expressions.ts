@@ -252,13 +252,14 @@ function constantValue(
   const converted = converter(ctx, '')(text, { warnings: [] })
   const result = typeof converted === 'string' ? converted : text
   const error = validateValue(ctx.valueType, result)
-  if (error || typeof converted === 'object') {
+  const issue = typeof converted === 'object' ? converted : undefined
+  if (error || issue) {
     problems.push({
       path,
       value: text,
       message: {
-        fr: `« ${text} » ne convient pas au type ${ctx.valueType} de ${ctx.dataElement} : ${error ? valueTypeErrorMessage(error, 'fr') : converted?.message.fr}`,
-        en: `"${text}" does not fit ${ctx.dataElement}'s type ${ctx.valueType}: ${error ? valueTypeErrorMessage(error, 'en') : converted?.message.en}`,
+        fr: `« ${text} » ne convient pas au type ${ctx.valueType} de ${ctx.dataElement} : ${error ? valueTypeErrorMessage(error, 'fr') : issue?.message.fr}`,
+        en: `"${text}" does not fit ${ctx.dataElement}'s type ${ctx.valueType}: ${error ? valueTypeErrorMessage(error, 'en') : issue?.message.en}`,
       },
     })
   }

@@ -10,6 +10,7 @@
  */
 import {
   frequencyOrder,
+  isNumericValueType,
   type DataElement,
   type DataSet,
   type MetadataIndex,
@@ -57,15 +58,6 @@ export interface TableBuildOptions {
 }
 
 const NUMERIC_LENIENT = /^(-?[0-9]+)(\.[0-9]+)?$/
-const NUMERIC_TYPES = new Set([
-  'NUMBER',
-  'UNIT_INTERVAL',
-  'PERCENTAGE',
-  'INTEGER',
-  'INTEGER_POSITIVE',
-  'INTEGER_NEGATIVE',
-  'INTEGER_ZERO_OR_POSITIVE',
-])
 const CACHE_LIMIT = 4000
 
 interface KeyState {
@@ -321,7 +313,7 @@ export function buildAnalyticsTable(
     if (!element || element.domainType !== 'AGGREGATE') return null
     const vt = element.valueType
     const kind =
-      vt === 'BOOLEAN' ? 'boolean' : vt === 'TRUE_ONLY' ? 'trueOnly' : NUMERIC_TYPES.has(vt) ? 'number' : null
+      vt === 'BOOLEAN' ? 'boolean' : vt === 'TRUE_ONLY' ? 'trueOnly' : isNumericValueType(vt) ? 'number' : null
     if (!kind) return null
     let list = table.series.get(de)
     if (!list) table.series.set(de, (list = []))

@@ -27,7 +27,7 @@ import {
   type DataValueRuleUser,
   type MetadataIndex,
 } from '@relais/mappings'
-import type { DataValueKey, DataValueStore, StoredValue } from '../store/data-values'
+import { storedValue, type DataValueKey, type DataValueStore, type StoredValue } from '../store/data-values'
 import { registrationKey, type Registration } from '../store/state'
 import {
   ImportRequestError,
@@ -327,7 +327,7 @@ export function importDataValueSet(input: ImportDataValueSetInput): ImportSummar
           if (!dryRun)
             store.set(
               key,
-              stored(checked.value, checked.comment, checked.followup, false, user.username, existing.created, now),
+              storedValue(checked.value, checked.comment, checked.followup, false, user.username, existing.created, now),
             )
         }
       } else if (strategy === 'DELETE') {
@@ -347,7 +347,7 @@ export function importDataValueSet(input: ImportDataValueSetInput): ImportSummar
       if (!dryRun)
         store.set(
           key,
-          stored(
+          storedValue(
             checked.value,
             checked.comment,
             checked.followup,
@@ -369,19 +369,6 @@ export function importDataValueSet(input: ImportDataValueSetInput): ImportSummar
   })
 }
 
-function stored(
-  value: string | null,
-  comment: string | null,
-  followup: boolean,
-  deleted: boolean,
-  storedBy: string,
-  created: string,
-  lastUpdated: string,
-): StoredValue {
-  const record: StoredValue = { value: value ?? '', followup, storedBy, created, lastUpdated, deleted }
-  if (comment !== null) record.comment = comment
-  return record
-}
 
 /** A soft delete keeps the row (and its last value when the payload sends none). */
 function softDeleted(
@@ -392,7 +379,7 @@ function softDeleted(
   storedBy: string,
   now: string,
 ): StoredValue {
-  return stored(
+  return storedValue(
     value ?? existing.value,
     comment ?? existing.comment ?? null,
     followup,

@@ -19,7 +19,7 @@ import {
 } from '@relais/mappings'
 import type { AuthUser, StandinContext } from '../context'
 import { HttpError } from '../http/web-message'
-import type { DataValueKey, StoredValue } from '../store/data-values'
+import { storedValue, type DataValueKey } from '../store/data-values'
 import { ruleUserOf, stringParam } from './common'
 import { attributeOptionComboOf } from './complete-registrations'
 
@@ -184,7 +184,7 @@ export function saveSingleDataValue(ctx: StandinContext, user: AuthUser, params:
     if ((checked.value === null && checked.comment === null) || checked.zeroInsignificant) return
     store.set(
       key,
-      record(checked.value, checked.comment, followUp ?? false, false, username, existing?.created ?? now, now),
+      storedValue(checked.value, checked.comment, followUp ?? false, false, username, existing?.created ?? now, now),
     )
     return
   }
@@ -194,7 +194,7 @@ export function saveSingleDataValue(ctx: StandinContext, user: AuthUser, params:
   const deleted = (value === null && comment === null) || (params.value !== undefined && checked.zeroInsignificant)
   store.set(
     key,
-    record(deleted ? (value ?? existing.value) : value, comment, followup, deleted, username, existing.created, now),
+    storedValue(deleted ? (value ?? existing.value) : value, comment, followup, deleted, username, existing.created, now),
   )
 }
 
@@ -249,16 +249,3 @@ function resolveForRead(ctx: StandinContext, user: AuthUser, params: SingleValue
   }
 }
 
-function record(
-  value: string | null,
-  comment: string | null,
-  followup: boolean,
-  deleted: boolean,
-  storedBy: string,
-  created: string,
-  lastUpdated: string,
-): StoredValue {
-  const r: StoredValue = { value: value ?? '', followup, storedBy, created, lastUpdated, deleted }
-  if (comment !== null) r.comment = comment
-  return r
-}

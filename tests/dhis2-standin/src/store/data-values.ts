@@ -16,6 +16,21 @@ export interface StoredValue {
   deleted: boolean
 }
 
+/** A written value's record; the comment is left out when there is none (DHIS2 omits null fields). */
+export function storedValue(
+  value: string | null,
+  comment: string | null,
+  followup: boolean,
+  deleted: boolean,
+  storedBy: string,
+  created: string,
+  lastUpdated: string,
+): StoredValue {
+  const record: StoredValue = { value: value ?? '', followup, storedBy, created, lastUpdated, deleted }
+  if (comment !== null) record.comment = comment
+  return record
+}
+
 export interface DataValueKey {
   dataElement: string
   period: string
