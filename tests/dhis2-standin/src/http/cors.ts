@@ -16,7 +16,10 @@ export function cors(req: Request, res: Response, next: NextFunction): void {
   res.set('Vary', 'Origin')
   if (req.method === 'OPTIONS') {
     res.set('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS')
-    res.set('Access-Control-Allow-Headers', req.get('access-control-request-headers') ?? 'Content-Type, Authorization, X-Requested-With')
+    res.set(
+      'Access-Control-Allow-Headers',
+      req.get('access-control-request-headers') ?? 'Content-Type, Authorization, X-Requested-With',
+    )
     res.set('Access-Control-Max-Age', '3600')
     res.status(204).end()
     return

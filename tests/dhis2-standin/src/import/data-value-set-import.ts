@@ -327,7 +327,15 @@ export function importDataValueSet(input: ImportDataValueSetInput): ImportSummar
           if (!dryRun)
             store.set(
               key,
-              storedValue(checked.value, checked.comment, checked.followup, false, user.username, existing.created, now),
+              storedValue(
+                checked.value,
+                checked.comment,
+                checked.followup,
+                false,
+                user.username,
+                existing.created,
+                now,
+              ),
             )
         }
       } else if (strategy === 'DELETE') {
@@ -368,7 +376,6 @@ export function importDataValueSet(input: ImportDataValueSetInput): ImportSummar
     dataSetComplete,
   })
 }
-
 
 /** A soft delete keeps the row (and its last value when the payload sends none). */
 function softDeleted(

@@ -194,7 +194,15 @@ export function saveSingleDataValue(ctx: StandinContext, user: AuthUser, params:
   const deleted = (value === null && comment === null) || (params.value !== undefined && checked.zeroInsignificant)
   store.set(
     key,
-    storedValue(deleted ? (value ?? existing.value) : value, comment, followup, deleted, username, existing.created, now),
+    storedValue(
+      deleted ? (value ?? existing.value) : value,
+      comment,
+      followup,
+      deleted,
+      username,
+      existing.created,
+      now,
+    ),
   )
 }
 
@@ -248,4 +256,3 @@ function resolveForRead(ctx: StandinContext, user: AuthUser, params: SingleValue
     },
   }
 }
-
