@@ -58,7 +58,11 @@ export function createMapper(parts: MapperParts): Mapper {
     ...spec.values.flatMap((v) => fieldsReadBy(v)),
   ])
   const ignored = spec.source.ignoreFields
-  const slots: SlotValues = { numbers: new Float64Array(values.length), present: new Uint8Array(values.length) }
+  const slots: SlotValues = {
+    numbers: new Float64Array(values.length),
+    present: new Uint8Array(values.length),
+    failed: new Uint8Array(values.length),
+  }
   const numeric = values.map((v) => isNumericValueType(v.element.valueType))
   const outlierOptions = spec.outliers
 
@@ -129,6 +133,7 @@ export function createMapper(parts: MapperParts): Mapper {
     }
 
     slots.present.fill(0)
+    slots.failed.fill(0)
     let reported: Set<string> | undefined
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as CompiledValue
@@ -136,6 +141,7 @@ export function createMapper(parts: MapperParts): Mapper {
       if (cell === undefined) continue
       if (typeof cell !== 'string') {
         errors.push(cell)
+        slots.failed[i] = 1
         continue
       }
       const check = validator.check({
@@ -147,6 +153,7 @@ export function createMapper(parts: MapperParts): Mapper {
         value: cell,
       })
       if (!check.ok) {
+        slots.failed[i] = 1
         const code = check.conflict.errorCode
         if (RECORD_LEVEL_CONFLICTS.has(code)) {
           reported ??= new Set()
@@ -224,7 +231,9 @@ export function createMapper(parts: MapperParts): Mapper {
     const extra: string[] = []
     for (const field of Object.keys(record)) {
       if (known.has(field) || ignored.some((pattern) => matches(pattern, field))) continue
-      extra.push(field)
+      // An extra column left empty loses nothing; only ignored data is worth a warning.
+      const text = cellText(record[field])
+      if (text !== undefined && text.trim() !== '') extra.push(field)
     }
     if (extra.length === 0) return
     const list = extra.join(', ')
@@ -232,8 +241,8 @@ export function createMapper(parts: MapperParts): Mapper {
       mappingIssue(
         'EXTRA_FIELDS',
         {
-          fr: `Colonnes non utilisées par la spécification, ignorées : ${list}.`,
-          en: `Columns the spec does not use, ignored: ${list}.`,
+          fr: `Colonnes remplies mais non utilisées par la spécification, ignorées : ${list}.`,
+          en: `Filled columns the spec does not use, ignored: ${list}.`,
         },
         { field: list },
       ),

@@ -15,6 +15,8 @@ import { formatNumber } from './numbers'
 export interface SlotValues {
   numbers: Float64Array
   present: Uint8Array
+  /** 1 where the source value was refused: a rule reading it cannot be judged, so it is not checked. */
+  failed: Uint8Array
 }
 
 export interface SlotInfo {
@@ -30,6 +32,8 @@ interface Side {
   operands: number[][]
   strategy: ValidationRule['leftSide']['missingValueStrategy']
   fields: string[]
+  /** Every slot the side reads. */
+  slots: number[]
 }
 
 export interface CompiledValidationRule {
@@ -160,6 +164,11 @@ function skipSide(side: Side, values: SlotValues): boolean {
   return side.strategy === 'SKIP_IF_ANY_VALUE_MISSING' ? missing > 0 : missing === side.operands.length
 }
 
+function anyFailed(side: Side, values: SlotValues): boolean {
+  for (const s of side.slots) if (values.failed[s] === 1) return true
+  return false
+}
+
 function translation(rule: ValidationRule, property: 'NAME' | 'DESCRIPTION'): string | undefined {
   return rule.translations?.find((t) => t.property === property && t.locale.startsWith('en'))?.value
 }
@@ -211,7 +220,7 @@ export function compileValidationRules(args: {
       const parser = new Parser(s.expression, slotsOf)
       const evaluate = parser.parse()
       const fields = parser.operands.flatMap((list) => list.map((i) => slots[i]?.field ?? ''))
-      return { evaluate, operands: parser.operands, strategy: s.missingValueStrategy, fields }
+      return { evaluate, operands: parser.operands, strategy: s.missingValueStrategy, fields, slots: parser.operands.flat() }
     }
     let left: Side
     let right: Side
@@ -234,6 +243,7 @@ export function compileValidationRules(args: {
     rules.push({
       rule,
       check(values) {
+        if (anyFailed(left, values) || anyFailed(right, values)) return undefined
         if (skipSide(left, values) || skipSide(right, values)) return undefined
         const a = left.evaluate(values)
         const b = right.evaluate(values)
