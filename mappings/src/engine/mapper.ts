@@ -160,7 +160,7 @@ export function createMapper(parts: MapperParts): Mapper {
           if (reported.has(code)) continue
           reported.add(code)
         }
-        errors.push(conflictIssue(check.conflict, v, cell, spec, { orgUnit: orgUnitText, period: periodText }))
+        errors.push(conflictIssue(check.conflict, v, cell, spec, { orgUnit: orgUnitText, period: periodText, value: sourceText(record, v.origin.field) }))
         continue
       }
       if (check.value === null) continue
@@ -278,6 +278,11 @@ export function createMapper(parts: MapperParts): Mapper {
   return mapper
 }
 
+/** The trimmed source text of a value's field, for error reports (cold path). */
+function sourceText(record: SourceRecord, field: string): string | undefined {
+  return cellText(ownField(record, field))?.trim()
+}
+
 function matches(pattern: string, field: string): boolean {
   return pattern.endsWith('*') ? field.startsWith(pattern.slice(0, -1)) : pattern === field
 }
@@ -308,19 +313,21 @@ function conflictIssue(
   v: CompiledValue,
   value: string,
   spec: MappingSpec,
-  texts: { orgUnit?: string; period?: string },
+  texts: { orgUnit?: string; period?: string; value?: string },
 ): MappingIssue {
   const rule = dataValueRule(conflict.errorCode)
   const target = `${v.origin.dataElement} (${v.origin.categoryOptionCombo})`
   let fr = `${target} : ${rule.description.fr}`
   let en = `${target}: ${rule.description.en}`
   let field = v.origin.field
-  let raw = value
+  let raw = texts.value ?? value
+  const read = raw === value ? `« ${value} »` : `« ${raw} » (lue ${value})`
+  const readEn = raw === value ? `"${value}"` : `"${raw}" (read as ${value})`
   if (conflict.errorCode === 'E7619') {
     const key = conflict.objects.value as ValueTypeError | undefined
     if (key) {
-      fr = `Valeur « ${value} » refusée pour ${target} : ${valueTypeErrorMessage(key, 'fr')}`
-      en = `Value "${value}" refused for ${target}: ${valueTypeErrorMessage(key, 'en')}`
+      fr = `Valeur ${read} refusée pour ${target} : ${valueTypeErrorMessage(key, 'fr')}`
+      en = `Value ${readEn} refused for ${target}: ${valueTypeErrorMessage(key, 'en')}`
     }
   } else if (conflict.property === 'period') {
     field = spec.period.field
