@@ -1,0 +1,80 @@
+import { join } from 'node:path'
+import { loadRelaisConfig, parseRelaisConfig, RelaisConfigError } from './relais-config'
+
+const ENV = { KOBO_TOKEN: 'kobo-token-value', WEBHOOK_PARTENAIRES_SECRET: 'webhook-secret-value' }
+
+test('the committed example config is valid, with defaults filled in', () => {
+  const config = loadRelaisConfig(join(__dirname, '..', '..', 'relais.config.example.yaml'), ENV)
+  expect(config.sources.map((s) => `${s.name}:${s.kind}`)).toEqual([
+    'kobo-rapport-rc:kobo',
+    'csv-partenaires:csv',
+    'webhook-partenaires:webhook',
+  ])
+  expect(config.sources.every((s) => s.batchSize === 5000 && s.allowLateData === false)).toBe(true)
+})
+
+function problems(text: string, env: NodeJS.ProcessEnv = ENV): string[] {
+  try {
+    parseRelaisConfig(text, 'relais.config.yaml', env)
+  } catch (error) {
+    if (error instanceof RelaisConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+const kobo = (extra = '') => `sources:
+  - name: kobo-a
+    kind: kobo
+    url: https://kf.example.org
+    asset: abc
+    tokenEnv: KOBO_TOKEN
+    mapping: specs/kobo.yaml
+${extra}`
+
+test.each([
+  [
+    'a secret written in place of a variable name',
+    kobo().replace('tokenEnv: KOBO_TOKEN', 'tokenEnv: s3cr3t-token'),
+    'relais.config.yaml:6:15 sources.0.tokenEnv must be the NAME of an environment variable',
+  ],
+  [
+    'a variable that is not set',
+    kobo(),
+    'relais.config.yaml:6:15 source "kobo-a" needs the environment variable KOBO_TOKEN, which is not set',
+  ],
+  [
+    'a bad cron',
+    kobo('    schedule: every hour'),
+    'relais.config.yaml:8:15 sources.0.schedule must be a cron expression',
+  ],
+  [
+    'an unknown kind',
+    'sources:\n  - name: x1\n    kind: ftp\n    mapping: a.yaml',
+    'relais.config.yaml:3:11 sources.0.kind',
+  ],
+  [
+    'a URL that is not http(s)',
+    kobo().replace('https://kf.example.org', 'ftp://kf'),
+    'relais.config.yaml:4:10 sources.0.url must be the KoboToolbox server URL',
+  ],
+  [
+    'two sources with one name',
+    `${kobo()}  - name: kobo-a\n    kind: csv\n    mapping: b.yaml\n`,
+    'relais.config.yaml:8:11 sources.1.name "kobo-a" is used by two sources',
+  ],
+  ['broken YAML', 'sources:\n  - name: [oops\n', 'relais.config.yaml:'],
+])('%s → a line-precise message', (_name, text, expected) => {
+  const env = _name === 'a variable that is not set' ? {} : ENV
+  const found = problems(text, env)
+  expect(found.length).toBeGreaterThan(0)
+  expect(found[0]).toContain(expected)
+  // Never echo a secret's value.
+  expect(found.join('\n')).not.toContain('kobo-token-value')
+})
+
+test('a missing file names RELAIS_CONFIG and what to do', () => {
+  expect(() => loadRelaisConfig('/nonexistent/relais.config.yaml', ENV)).toThrow(
+    'RELAIS_CONFIG: cannot read /nonexistent/relais.config.yaml — set RELAIS_CONFIG',
+  )
+})

@@ -1,0 +1,148 @@
+/**
+ * `relais.config.yaml`: the sources the bridge knows, each with its kind, connection, mapping spec and
+ * schedule. Secrets are never written in this file: a source names the environment variable that holds
+ * each one, and the loader checks that the variable is set. Errors point at the file's line.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml'
+import { z } from 'zod'
+import { Cron } from 'croner'
+
+const envName = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]*$/, 'must be the NAME of an environment variable (capitals, digits, _), not a secret itself')
+
+const cron = z.string().refine((text) => {
+  try {
+    new Cron(text, { paused: true })
+    return true
+  } catch {
+    return false
+  }
+}, 'must be a cron expression, e.g. "*/30 * * * *" (every 30 minutes)')
+
+const common = {
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'must be 2–41 lower-case letters, digits or dashes, e.g. kobo-ong-espoir'),
+  description: z.string().optional(),
+  mapping: z.string().min(1, 'must be the path of a mapping spec, e.g. ../mappings/specs/kobo-rapport-rc.yaml'),
+  /** Values for periods DHIS2 already locks (expiryDays) are quarantined as late unless this is true. */
+  allowLateData: z.boolean().default(false),
+  /** Values per dataValueSets request (the body also stays under 10 MB). */
+  batchSize: z.number().int().min(1).max(50_000).default(5_000),
+  enabled: z.boolean().default(true),
+}
+
+const koboSource = z.object({
+  ...common,
+  kind: z.literal('kobo'),
+  url: z.url({ protocol: /^https?$/, error: 'must be the KoboToolbox server URL, e.g. https://kf.kobotoolbox.org' }),
+  asset: z.string().min(1, 'must be the form (asset) uid, e.g. aBcD3fGh1JkLmN'),
+  tokenEnv: envName,
+  schedule: cron.default('*/30 * * * *'),
+  /** How often the edit sweep runs (Kobo edits in place and exposes no edit time). */
+  sweepSchedule: cron.default('0 2 * * *'),
+})
+
+const fileSource = z.object({
+  ...common,
+  kind: z.enum(['csv', 'xlsx']),
+  maxUploadMegabytes: z.number().positive().max(500).default(50),
+})
+
+const webhookSource = z.object({
+  ...common,
+  kind: z.literal('webhook'),
+  secretEnv: envName,
+})
+
+export const sourceSchema = z.discriminatedUnion('kind', [koboSource, fileSource, webhookSource])
+export const relaisConfigSchema = z.object({
+  sources: z.array(sourceSchema).superRefine((sources, ctx) => {
+    const seen = new Set<string>()
+    sources.forEach((s, i) => {
+      if (seen.has(s.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `"${s.name}" is used by two sources: names must be unique`,
+        })
+      seen.add(s.name)
+    })
+  }),
+})
+
+export type SourceConfig = z.infer<typeof sourceSchema>
+export type RelaisConfig = z.infer<typeof relaisConfigSchema>
+
+export class RelaisConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? (problems[0] ?? '') : `${problems[0]} (and ${problems.length - 1} more)`)
+  }
+}
+
+/** `line:column` of the node at a zod issue path, when the YAML has one there. */
+function positionOf(doc: Document, counter: LineCounter, path: PropertyKey[]): string {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth) as (string | number)[], true) as
+      { range?: [number, number] } | undefined
+    if (node && typeof node === 'object' && node.range) {
+      const { line, col } = counter.linePos(node.range[0])
+      return `${line}:${col}`
+    }
+  }
+  return '1:1'
+}
+
+/** Parses and checks the config text; `env` is used to check each named secret variable is set. */
+export function parseRelaisConfig(text: string, file: string, env: NodeJS.ProcessEnv): RelaisConfig {
+  const counter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false })
+  if (doc.errors.length > 0) {
+    throw new RelaisConfigError(
+      doc.errors.map(
+        (e) =>
+          `${file}:${e.linePos?.[0]?.line ?? 1}:${e.linePos?.[0]?.col ?? 1} YAML syntax: ${e.message.split('\n')[0]}`,
+      ),
+    )
+  }
+  if (!isMap(doc.contents)) throw new RelaisConfigError([`${file}:1:1 must be a mapping with a "sources:" list`])
+  const parsed = relaisConfigSchema.safeParse(doc.toJS())
+  if (!parsed.success) {
+    throw new RelaisConfigError(
+      parsed.error.issues.map(
+        (issue) =>
+          `${file}:${positionOf(doc, counter, issue.path)} ${issue.path.join('.') || 'sources'} ${issue.message}`,
+      ),
+    )
+  }
+  const missing: string[] = []
+  parsed.data.sources.forEach((source, i) => {
+    const variable = source.kind === 'kobo' ? source.tokenEnv : source.kind === 'webhook' ? source.secretEnv : undefined
+    if (variable && !env[variable]?.trim()) {
+      const key = source.kind === 'kobo' ? 'tokenEnv' : 'secretEnv'
+      missing.push(
+        `${file}:${positionOf(doc, counter, ['sources', i, key])} source "${source.name}" needs the environment variable ${variable}, which is not set`,
+      )
+    }
+  })
+  if (missing.length > 0) throw new RelaisConfigError(missing)
+  return parsed.data
+}
+
+export function loadRelaisConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): RelaisConfig & { baseDir: string } {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    throw new RelaisConfigError([
+      `RELAIS_CONFIG: cannot read ${file} — set RELAIS_CONFIG to the path of relais.config.yaml`,
+    ])
+  }
+  return { ...parseRelaisConfig(text, file, env), baseDir: dirname(resolve(file)) }
+}
