@@ -1,0 +1,97 @@
+import type { AddressInfo } from 'node:net'
+import express from 'express'
+import { CachedDirectory, requireAction, type UserDirectory } from './auth'
+import { ACTIONS, mayDo, PERMISSIONS, rolesFromDhis2, type Role } from './roles'
+
+const SECRET = 'route-secret-0123456789abcdef0123456789abcdef'
+const KEYS = [
+  { name: 'ops', role: 'administrateur' as const, key: 'k'.repeat(40) },
+  { name: 'reader', role: 'lecteur' as const, key: 'r'.repeat(40) },
+]
+const USERS: Record<string, Role[]> = {
+  gestionnaire: ['gestionnaire'],
+  superviseur: ['superviseur'],
+  relais: ['relais'],
+}
+const directory: UserDirectory = { rolesOf: async (u) => USERS[u] }
+
+let url: string
+let close: () => void
+beforeAll(async () => {
+  const app = express()
+  const options = { routeSecret: SECRET, apiKeys: KEYS, directory }
+  app.post('/runs', requireAction('runs:write', options), (_req, res) => res.status(202).json({ ok: true }))
+  app.get('/audit', requireAction('audit:read', options), (_req, res) => res.json({ ok: true }))
+  const server = app.listen(0)
+  await new Promise((r) => server.once('listening', r))
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  close = () => server.close()
+})
+afterAll(() => close())
+
+const route = (user?: string, secret = SECRET) => ({
+  'X-Relais-Route-Secret': secret,
+  ...(user ? { 'X-Forwarded-User': user } : {}),
+})
+
+test.each([
+  { who: 'anonymous', headers: {}, path: 'POST /runs', status: 401 },
+  { who: 'a wrong route secret', headers: route('gestionnaire', 'nope'), path: 'POST /runs', status: 401 },
+  { who: 'the route without X-Forwarded-User', headers: route(), path: 'POST /runs', status: 401 },
+  { who: 'an unknown DHIS2 user', headers: route('nobody'), path: 'POST /runs', status: 401 },
+  { who: 'gestionnaire via the route', headers: route('gestionnaire'), path: 'POST /runs', status: 202 },
+  { who: 'superviseur via the route', headers: route('superviseur'), path: 'POST /runs', status: 403 },
+  { who: 'relais via the route', headers: route('relais'), path: 'POST /runs', status: 403 },
+  { who: 'gestionnaire reading the audit', headers: route('gestionnaire'), path: 'GET /audit', status: 403 },
+  { who: 'an admin API key', headers: { Authorization: `Bearer ${'k'.repeat(40)}` }, path: 'GET /audit', status: 200 },
+  {
+    who: 'a reader API key starting a run',
+    headers: { Authorization: `Bearer ${'r'.repeat(40)}` },
+    path: 'POST /runs',
+    status: 403,
+  },
+  {
+    who: 'an unknown API key',
+    headers: { Authorization: `Bearer ${'x'.repeat(40)}` },
+    path: 'GET /audit',
+    status: 401,
+  },
+  {
+    who: 'Basic credentials',
+    headers: { Authorization: 'Basic YWRtaW46ZGlzdHJpY3Q=' },
+    path: 'GET /audit',
+    status: 401,
+  },
+])('$who → $path → $status', async ({ headers, path, status }) => {
+  const [method, p] = path.split(' ')
+  const res = await fetch(`${url}${p}`, { method, headers })
+  expect(res.status).toBe(status)
+  const body = (await res.json()) as { message?: string }
+  if (status >= 400) expect(body.message).toEqual(expect.any(String))
+  expect(JSON.stringify(body)).not.toContain(SECRET)
+})
+
+test('roles from DHIS2 groups; a superuser is administrateur', () => {
+  expect(rolesFromDhis2(['RELAIS_SUPERVISEURS', 'OTHER'], [])).toEqual(['superviseur'])
+  expect(rolesFromDhis2([], ['ALL'])).toEqual(['administrateur'])
+  expect(rolesFromDhis2(['RELAIS_RC', 'RELAIS_GESTIONNAIRES'], [])).toEqual(['relais', 'gestionnaire'])
+})
+
+test('the permission table: only administrateur reads the audit; relais may do nothing', () => {
+  expect(ACTIONS.filter((a) => mayDo(['administrateur'], a))).toEqual([...ACTIONS])
+  expect(ACTIONS.filter((a) => mayDo(['relais'], a))).toEqual([])
+  expect(mayDo(['gestionnaire'], 'audit:read')).toBe(false)
+  expect(PERMISSIONS.lecteur.has('runs:write')).toBe(false)
+})
+
+test('the directory cache asks DHIS2 once per user within its TTL', async () => {
+  let calls = 0
+  let now = 0
+  const cached = new CachedDirectory({ rolesOf: async () => (calls++, ['gestionnaire']) }, 1000, () => now)
+  await cached.rolesOf('a')
+  await cached.rolesOf('a')
+  expect(calls).toBe(1)
+  now = 1001
+  await cached.rolesOf('a')
+  expect(calls).toBe(2)
+})

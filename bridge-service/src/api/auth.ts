@@ -1,0 +1,126 @@
+/**
+ * Authentication of the bridge's API (ARCHITECTURE.md "Auth"):
+ * - through the DHIS2 route: the route's secret header, checked in constant time, then DHIS2's
+ *   `X-Forwarded-User`, whose roles come from their DHIS2 groups (looked up with the bridge's own
+ *   credentials and cached a few minutes);
+ * - scripts and operators: `Authorization: Bearer <key>`, each key with a role.
+ * Anything else: 401 JSON. A known caller without the right: 403 JSON.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { NextFunction, Request, Response } from 'express'
+import type { ApiKey } from '../config/env'
+import { mayDo, type Action, type Role } from './roles'
+
+export const ROUTE_SECRET_HEADER = 'x-relais-route-secret'
+
+export interface Principal {
+  kind: 'route-user' | 'api-key'
+  /** DHIS2 username, or the API key's name. */
+  name: string
+  roles: Role[]
+}
+
+/** Looks up a DHIS2 user's roles (the bridge's DHIS2 client implements it). */
+export interface UserDirectory {
+  rolesOf(username: string): Promise<Role[] | undefined>
+}
+
+/** Caches a directory's answers for `ttlMs`, so each request does not cost a DHIS2 call. */
+export class CachedDirectory implements UserDirectory {
+  private readonly cache = new Map<string, { roles: Role[] | undefined; expires: number }>()
+
+  constructor(
+    private readonly inner: UserDirectory,
+    private readonly ttlMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async rolesOf(username: string): Promise<Role[] | undefined> {
+    const hit = this.cache.get(username)
+    if (hit && hit.expires > this.now()) return hit.roles
+    const roles = await this.inner.rolesOf(username)
+    this.cache.set(username, { roles, expires: this.now() + this.ttlMs })
+    return roles
+  }
+}
+
+/** Constant-time comparison of two secrets of any length (hashing first equalises the lengths). */
+export function secretsEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}
+
+export interface AuthOptions {
+  routeSecret: string
+  apiKeys: readonly ApiKey[]
+  directory: UserDirectory
+}
+
+export class AuthError extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Who is calling, or an AuthError(401). */
+export async function identify(req: Request, options: AuthOptions): Promise<Principal> {
+  const secret = req.get(ROUTE_SECRET_HEADER)
+  if (secret !== undefined) {
+    if (!secretsEqual(secret, options.routeSecret)) throw new AuthError(401, 'Invalid route secret')
+    const username = req.get('x-forwarded-user')
+    if (!username)
+      throw new AuthError(401, 'X-Forwarded-User is missing: call the bridge through the DHIS2 route relais-bridge')
+    const roles = await options.directory.rolesOf(username)
+    if (!roles) throw new AuthError(401, `Unknown DHIS2 user: ${username}`)
+    return { kind: 'route-user', name: username, roles }
+  }
+  const authorization = req.get('authorization')
+  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1]
+  if (bearer) {
+    const key = options.apiKeys.find((k) => secretsEqual(bearer, k.key))
+    if (!key) throw new AuthError(401, 'Invalid API key')
+    return { kind: 'api-key', name: key.name, roles: [key.role] }
+  }
+  throw new AuthError(
+    401,
+    'Authentication required: call through the DHIS2 route, or send Authorization: Bearer <API key>',
+  )
+}
+
+const PRINCIPAL = Symbol('relais-principal')
+type WithPrincipal = Request & { [PRINCIPAL]?: Principal }
+
+export function principalOf(req: Request): Principal {
+  const principal = (req as WithPrincipal)[PRINCIPAL]
+  if (!principal) throw new AuthError(401, 'Authentication required')
+  return principal
+}
+
+/** Express middleware: the caller must be known and allowed `action`. */
+export function requireAction(action: Action, options: AuthOptions) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    identify(req, options).then(
+      (principal) => {
+        if (!mayDo(principal.roles, action)) {
+          res
+            .status(403)
+            .json({
+              error: 'forbidden',
+              message: `Your role (${principal.roles.join(', ') || 'none'}) may not ${action}`,
+            })
+          return
+        }
+        ;(req as WithPrincipal)[PRINCIPAL] = principal
+        next()
+      },
+      (error: unknown) => {
+        if (error instanceof AuthError) res.status(error.status).json({ error: 'unauthorized', message: error.message })
+        else next(error)
+      },
+    )
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Who may do what through the bridge's API. A person's role comes from their DHIS2 user groups
+ * (community-program.md "Users and roles"); an API key carries its own role. One table decides every
+ * route, so the table-driven auth test and the code read the same thing.
+ */
+export const ROLES = ['relais', 'superviseur', 'gestionnaire', 'administrateur', 'lecteur'] as const
+export type Role = (typeof ROLES)[number]
+
+export const ACTIONS = [
+  'runs:read',
+  'runs:write',
+  'records:read',
+  'quarantine:decide',
+  'uploads:create',
+  'sources:read',
+  'metadata:read',
+  'metadata:refresh',
+  'audit:read',
+] as const
+export type Action = (typeof ACTIONS)[number]
+
+const READ: Action[] = ['runs:read', 'records:read', 'sources:read', 'metadata:read']
+
+export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
+  // RC enter reports in DHIS2; the sync console is not theirs.
+  relais: new Set(),
+  superviseur: new Set(READ),
+  gestionnaire: new Set([...READ, 'runs:write', 'quarantine:decide', 'uploads:create', 'metadata:refresh']),
+  administrateur: new Set(ACTIONS),
+  lecteur: new Set(READ),
+}
+
+/** DHIS2 user group codes → Relais roles. */
+const GROUP_ROLES: Record<string, Role> = {
+  RELAIS_RC: 'relais',
+  RELAIS_SUPERVISEURS: 'superviseur',
+  RELAIS_GESTIONNAIRES: 'gestionnaire',
+  RELAIS_ADMINS: 'administrateur',
+}
+
+/** A DHIS2 user's Relais roles: from their groups, and administrateur for a superuser (authority ALL). */
+export function rolesFromDhis2(groupCodes: readonly string[], authorities: readonly string[]): Role[] {
+  const roles = new Set<Role>()
+  for (const code of groupCodes) {
+    const role = GROUP_ROLES[code]
+    if (role) roles.add(role)
+  }
+  if (authorities.includes('ALL')) roles.add('administrateur')
+  return ROLES.filter((r) => roles.has(r))
+}
+
+export function mayDo(roles: readonly Role[], action: Action): boolean {
+  return roles.some((role) => PERMISSIONS[role].has(action))
+}
