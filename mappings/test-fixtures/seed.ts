@@ -13,7 +13,9 @@ import type { Mapper } from '../src/engine/types'
 export const NOW = '2026-10-05T10:00:00'
 export const ROOT = join(__dirname, '..')
 
-export const snapshot = JSON.parse(readFileSync(join(__dirname, 'small-seed-metadata.json'), 'utf8')) as MetadataSnapshot
+export const snapshot = JSON.parse(
+  readFileSync(join(__dirname, 'small-seed-metadata.json'), 'utf8'),
+) as MetadataSnapshot
 export const index = new MetadataIndex(snapshot)
 
 export function readSpec(name: string): string {
@@ -33,6 +35,7 @@ export function mapperFor(specOrYaml: string, options: Partial<CompileOptions> =
 }
 
 export const uidOf = {
+  dataSet: index.objects.dataSets.byCode.get('RC_MENSUEL')?.id ?? '?RC_MENSUEL',
   dataElement: (code: string) => index.objects.dataElements.byCode.get(code)?.id ?? `?${code}`,
   coc: (code: string) => index.objects.categoryOptionCombos.byCode.get(code)?.id ?? `?${code}`,
   orgUnit: (code: string) => index.objects.organisationUnits.byCode.get(code)?.id ?? `?${code}`,

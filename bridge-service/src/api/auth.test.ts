@@ -29,12 +29,12 @@ beforeAll(async () => {
 })
 afterAll(() => close())
 
-const route = (user?: string, secret = SECRET) => ({
+const route = (user?: string, secret = SECRET): Record<string, string> => ({
   'X-Relais-Route-Secret': secret,
   ...(user ? { 'X-Forwarded-User': user } : {}),
 })
 
-test.each([
+test.each<{ who: string; headers: Record<string, string>; path: string; status: number }>([
   { who: 'anonymous', headers: {}, path: 'POST /runs', status: 401 },
   { who: 'a wrong route secret', headers: route('gestionnaire', 'nope'), path: 'POST /runs', status: 401 },
   { who: 'the route without X-Forwarded-User', headers: route(), path: 'POST /runs', status: 401 },

@@ -73,7 +73,17 @@ export function mapBatch(mapper: Mapper, records: readonly unknown[]): BatchResu
     }
   }
 
-  const summary = { records: results.length, ok: 0, invalid: 0, empty: 0, duplicate: 0, superseded: 0, values: 0, errors: 0, warnings: 0 }
+  const summary = {
+    records: results.length,
+    ok: 0,
+    invalid: 0,
+    empty: 0,
+    duplicate: 0,
+    superseded: 0,
+    values: 0,
+    errors: 0,
+    warnings: 0,
+  }
   for (const r of results) {
     summary[r.status]++
     if (r.status === 'ok') summary.values += r.dataValues.length

@@ -42,8 +42,7 @@ export const STRICT_IMPORT_OPTIONS: DataValueRuleOptions = {
 }
 
 export type CompileResult =
-  | { ok: true; mapper: Mapper; warnings: SpecError[] }
-  | { ok: false; errors: SpecError[]; warnings: SpecError[] }
+  { ok: true; mapper: Mapper; warnings: SpecError[] } | { ok: false; errors: SpecError[]; warnings: SpecError[] }
 
 /** Compiles a spec (as loaded from YAML, for line numbers, or a plain object) against metadata. */
 export function compileSpec(
@@ -58,13 +57,17 @@ export function compileSpec(
   const warnings: SpecError[] = []
   const report = (list: SpecError[], code: string, path: SpecPath, message: Bilingual, hint?: Bilingual) => {
     const pos = locate(path)
-    list.push({ code, path: formatPath(path), line: pos?.line, column: pos?.column, message, ...(hint ? { hint } : {}) })
+    list.push({
+      code,
+      path: formatPath(path),
+      line: pos?.line,
+      column: pos?.column,
+      message,
+      ...(hint ? { hint } : {}),
+    })
   }
   const objects = index.objects
-  const suggest = (word: string, codes: Iterable<string>): Bilingual | undefined => {
-    const guess = closest(word, codes)
-    return guess ? { en: `did you mean \`${guess}\`?`, fr: `vouliez-vous écrire \`${guess}\` ?` } : undefined
-  }
+  const suggest = closest
   const codesOf = (items: { code?: string }[]) => items.flatMap((i) => (i.code === undefined ? [] : [i.code]))
 
   // Target data set.
@@ -75,7 +78,10 @@ export function compileSpec(
       errors,
       'DATA_SET_UNKNOWN',
       ['target', 'dataSet'],
-      { en: `no data set has the code or UID \`${target.dataSet}\``, fr: `aucun jeu de données n’a le code ou l’UID \`${target.dataSet}\`` },
+      {
+        en: `no data set has the code or UID \`${target.dataSet}\``,
+        fr: `aucun jeu de données n’a le code ou l’UID \`${target.dataSet}\``,
+      },
       suggest(target.dataSet, codesOf(index.snapshot.dataSets)),
     )
   } else if (target.periodType !== undefined && target.periodType !== dataSet.periodType) {
@@ -137,7 +143,10 @@ export function compileSpec(
         errors,
         'DATA_ELEMENT_UNKNOWN',
         [...path, 'dataElement'],
-        { en: `no data element has the code or UID \`${rule.dataElement}\``, fr: `aucun élément de données n’a le code ou l’UID \`${rule.dataElement}\`` },
+        {
+          en: `no data element has the code or UID \`${rule.dataElement}\``,
+          fr: `aucun élément de données n’a le code ou l’UID \`${rule.dataElement}\``,
+        },
         suggest(rule.dataElement, codesOf(index.snapshot.dataElements)),
       )
       return
@@ -161,7 +170,10 @@ export function compileSpec(
           errors,
           'CATEGORY_OPTION_COMBO_UNKNOWN',
           [...path, 'categoryOptionCombo'],
-          { en: `no option combo has the code or UID \`${cocRef}\``, fr: `aucune combinaison d’options n’a le code ou l’UID \`${cocRef}\`` },
+          {
+            en: `no option combo has the code or UID \`${cocRef}\``,
+            fr: `aucune combinaison d’options n’a le code ou l’UID \`${cocRef}\``,
+          },
           suggest(cocRef, allowedCodes),
         )
         return
@@ -178,7 +190,10 @@ export function compileSpec(
           en: `\`${cocRef ?? 'default'}\` is not an option combo of ${rule.dataElement} (combo ${combo?.code ?? comboId})`,
           fr: `\`${cocRef ?? 'default'}\` n’est pas une combinaison d’options de ${rule.dataElement} (combinaison ${combo?.code ?? comboId})`,
         },
-        { en: `write \`categoryOptionCombo:\` one of ${list}`, fr: `écrivez \`categoryOptionCombo:\` avec l’une de ${list}` },
+        {
+          en: `write \`categoryOptionCombo:\` one of ${list}`,
+          fr: `écrivez \`categoryOptionCombo:\` avec l’une de ${list}`,
+        },
       )
       return
     }
@@ -223,7 +238,8 @@ export function compileSpec(
   }
 
   // Disaggregations of the data set that no rule fills: not wrong, but often a forgotten column.
-  if (dataSet) warnUnmapped(dataSet, index, seen, (message) => report(warnings, 'OPERAND_NOT_MAPPED', ['values'], message))
+  if (dataSet)
+    warnUnmapped(dataSet, index, seen, (message) => report(warnings, 'OPERAND_NOT_MAPPED', ['values'], message))
 
   // Validation rules.
   const ruleResult = compileValidationRules({
@@ -250,9 +266,18 @@ export function compileSpec(
   }
   for (const problem of ruleResult.problems) {
     const what: Record<typeof problem.reason, Bilingual> = {
-      'unknown-item': { en: `refers to an unknown data element or option combo ${problem.detail}`, fr: `cite un élément ou une combinaison inconnus ${problem.detail}` },
-      unsupported: { en: `has an expression Relais cannot evaluate (${problem.detail})`, fr: `a une expression que Relais ne sait pas évaluer (${problem.detail})` },
-      'outside-data-set': { en: `uses data elements outside ${target.dataSet}`, fr: `utilise des éléments hors de ${target.dataSet}` },
+      'unknown-item': {
+        en: `refers to an unknown data element or option combo ${problem.detail}`,
+        fr: `cite un élément ou une combinaison inconnus ${problem.detail}`,
+      },
+      unsupported: {
+        en: `has an expression Relais cannot evaluate (${problem.detail})`,
+        fr: `a une expression que Relais ne sait pas évaluer (${problem.detail})`,
+      },
+      'outside-data-set': {
+        en: `uses data elements outside ${target.dataSet}`,
+        fr: `utilise des éléments hors de ${target.dataSet}`,
+      },
     }
     report(errors, 'VALIDATION_RULE_UNUSABLE', ['validationRules'], {
       en: `validation rule ${problem.rule} ${what[problem.reason].en}`,

@@ -117,7 +117,8 @@ function converter(ctx: ExpressionContext, field: string): (text: string, sink: 
   }
   if (ctx.valueType === 'BOOLEAN') return (text) => readBoolean(text) ?? text
   // TRUE_ONLY stores only `true`: a "no" is no value.
-  if (ctx.valueType === 'TRUE_ONLY') return (text) => (readBoolean(text) === 'false' ? undefined : (readBoolean(text) ?? text))
+  if (ctx.valueType === 'TRUE_ONLY')
+    return (text) => (readBoolean(text) === 'false' ? undefined : (readBoolean(text) ?? text))
   const limit = ctx.truncate
   if (limit !== undefined) {
     return (text, sink) => {
@@ -228,11 +229,14 @@ export function compileExpression(
       ),
     )
     const whenThen = compileExpression(then, ctx, [...path, 'condition', 'then'], problems)
-    const whenElse = otherwise ? compileExpression(otherwise, ctx, [...path, 'condition', 'else'], problems) : () => zero
+    const whenElse = otherwise
+      ? compileExpression(otherwise, ctx, [...path, 'condition', 'else'], problems)
+      : () => zero
     return (record, sink) => {
       const text = read(record)
       if (typeof text === 'object') return text
-      const holds = test.blank !== undefined ? (text === undefined) === test.blank : text !== undefined && wanted.has(fold(text))
+      const holds =
+        test.blank !== undefined ? (text === undefined) === test.blank : text !== undefined && wanted.has(fold(text))
       return holds ? whenThen(record, sink) : whenElse(record, sink)
     }
   }

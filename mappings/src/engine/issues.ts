@@ -43,7 +43,7 @@ export const MAPPING_ISSUE_CODES = {
   PERIOD_UNREADABLE: 'error: the period is not in a known form',
   PERIOD_TOO_COARSE: "error: the period spans several of the data set's periods",
   TEXT_TRUNCATED: 'warning: free text longer than `truncate` was cut',
-  VALIDATION_RULE: "error: a validation rule of the data set is violated",
+  VALIDATION_RULE: 'error: a validation rule of the data set is violated',
   OUTLIER: "warning: the value is far above the org unit's own history",
   DUPLICATE_RECORD: 'warning: the same org unit and period with the same values as an earlier record; not sent twice',
   CONFLICTING_RECORDS: 'error: the same org unit and period with different values in several records',

@@ -39,7 +39,17 @@ export interface MapperParts {
 }
 
 /** Conflicts that concern the whole record (its org unit or period): reported once, not once per value. */
-const RECORD_LEVEL_CONFLICTS = new Set(['E7611', 'E7612', 'E7617', 'E7632', 'E7636', 'E7638', 'E7639', 'E7640', 'E7641'])
+const RECORD_LEVEL_CONFLICTS = new Set([
+  'E7611',
+  'E7612',
+  'E7617',
+  'E7632',
+  'E7636',
+  'E7638',
+  'E7639',
+  'E7640',
+  'E7641',
+])
 
 export function createMapper(parts: MapperParts): Mapper {
   const { spec, dataSet, values, validator, rules, history } = parts
@@ -160,7 +170,13 @@ export function createMapper(parts: MapperParts): Mapper {
           if (reported.has(code)) continue
           reported.add(code)
         }
-        errors.push(conflictIssue(check.conflict, v, cell, spec, { orgUnit: orgUnitText, period: periodText, value: sourceText(record, v.origin.field) }))
+        errors.push(
+          conflictIssue(check.conflict, v, cell, spec, {
+            orgUnit: orgUnitText,
+            period: periodText,
+            value: sourceText(record, v.origin.field),
+          }),
+        )
         continue
       }
       if (check.value === null) continue
@@ -295,7 +311,9 @@ function isEmpty(record: SourceRecord, blankTokens: ReadonlySet<string>): boolea
   return true
 }
 
-function fieldsReadBy(rule: MappingSpec['values'][number] | NonNullable<MappingSpec['values'][number]['condition']>['then']): string[] {
+function fieldsReadBy(
+  rule: MappingSpec['values'][number] | NonNullable<MappingSpec['values'][number]['condition']>['then'],
+): string[] {
   const fields: string[] = []
   if (rule.field !== undefined) fields.push(rule.field)
   if (rule.sum !== undefined) fields.push(...rule.sum)
@@ -342,7 +360,10 @@ function conflictIssue(
   }
   return mappingIssue(
     conflict.errorCode,
-    { fr: `${fr} [DHIS2 ${conflict.errorCode} : ${conflict.message}]`, en: `${en} [DHIS2 ${conflict.errorCode}: ${conflict.message}]` },
+    {
+      fr: `${fr} [DHIS2 ${conflict.errorCode} : ${conflict.message}]`,
+      en: `${en} [DHIS2 ${conflict.errorCode}: ${conflict.message}]`,
+    },
     {
       field,
       raw,

@@ -23,7 +23,11 @@ function median(sorted: number[]): number {
 }
 
 /** The score when `value` is an outlier, else undefined (also when the history cannot tell). */
-export function outlierScore(value: number, history: readonly number[], options: OutlierOptions): OutlierScore | undefined {
+export function outlierScore(
+  value: number,
+  history: readonly number[],
+  options: OutlierOptions,
+): OutlierScore | undefined {
   const recent = history.filter((h) => Number.isFinite(h)).slice(-options.months)
   if (recent.length >= options.minMonths) {
     const sorted = [...recent].sort((a, b) => a - b)

@@ -25,12 +25,18 @@ function table(rows: string[][], indent = ''): string[] {
   const widths: number[] = []
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)))
   return rows.map((row) =>
-    (indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))).join('  ')).trimEnd(),
+    (
+      indent +
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length)))
+        .join('  ')
+    ).trimEnd(),
   )
 }
 
 function issueRow(mark: string, issue: MappingIssue, locale: 'fr' | 'en'): string[] {
-  const raw = issue.raw === undefined ? '' : JSON.stringify(issue.raw.length > 40 ? `${issue.raw.slice(0, 40)}…` : issue.raw)
+  const raw =
+    issue.raw === undefined ? '' : JSON.stringify(issue.raw.length > 40 ? `${issue.raw.slice(0, 40)}…` : issue.raw)
   return [mark, issue.code, issue.field ?? '', raw, issue.message[locale]]
 }
 
@@ -45,7 +51,12 @@ function recordLines(r: BatchRecord, locale: 'fr' | 'en', withValues: boolean): 
       ...table(
         r.dataValues.map((v, i) => {
           const o = r.origins[i]
-          return [o?.dataElement ?? v.dataElement, o?.categoryOptionCombo ?? v.categoryOptionCombo, v.value.length > 60 ? `${v.value.slice(0, 60)}…` : v.value, o?.field ?? '']
+          return [
+            o?.dataElement ?? v.dataElement,
+            o?.categoryOptionCombo ?? v.categoryOptionCombo,
+            v.value.length > 60 ? `${v.value.slice(0, 60)}…` : v.value,
+            o?.field ?? '',
+          ]
         }),
         '    ',
       ),

@@ -16,8 +16,7 @@ interface Span {
 }
 
 export type PeriodResolution =
-  | { ok: true; period: Period }
-  | { ok: false; code: 'PERIOD_UNREADABLE' | 'PERIOD_TOO_COARSE'; message: Bilingual }
+  { ok: true; period: Period } | { ok: false; code: 'PERIOD_UNREADABLE' | 'PERIOD_TOO_COARSE'; message: Bilingual }
 
 /** French (with their usual abbreviations) and English month names, folded (no accents, lower case). */
 const MONTHS = new Map<string, number>()
@@ -50,7 +49,8 @@ const EXCEL_EPOCH = toDayNumber({ year: 1899, month: 12, day: 30 })
 function monthSpan(year: number, month: number): Span | undefined {
   if (month < 1 || month > 12) return undefined
   const start = toDayNumber({ year, month, day: 1 })
-  const next = month === 12 ? toDayNumber({ year: year + 1, month: 1, day: 1 }) : toDayNumber({ year, month: month + 1, day: 1 })
+  const next =
+    month === 12 ? toDayNumber({ year: year + 1, month: 1, day: 1 }) : toDayNumber({ year, month: month + 1, day: 1 })
   return { startDate: formatDate(fromDayNumber(start)), endDate: formatDate(fromDayNumber(next - 1)) }
 }
 

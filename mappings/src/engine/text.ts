@@ -10,6 +10,7 @@ export function cellText(cell: unknown): string | undefined {
   if (cell === undefined || cell === null) return undefined
   if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : 'NaN'
   if (typeof cell === 'boolean') return cell ? 'true' : 'false'
+  if (typeof cell === 'bigint') return String(cell)
   try {
     // Objects from a bad client: their JSON text, so that the error shows what came.
     return JSON.stringify(cell) ?? String(cell)

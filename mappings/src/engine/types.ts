@@ -71,7 +71,11 @@ export interface BatchResult {
 }
 
 /** A value's history at an org unit, oldest first (for outliers): UIDs of org unit, element, option combo. */
-export type HistoryLookup = (orgUnit: string, dataElement: string, categoryOptionCombo: string) => readonly number[] | undefined
+export type HistoryLookup = (
+  orgUnit: string,
+  dataElement: string,
+  categoryOptionCombo: string,
+) => readonly number[] | undefined
 
 export interface Mapper {
   readonly spec: MappingSpec

@@ -220,7 +220,13 @@ export function compileValidationRules(args: {
       const parser = new Parser(s.expression, slotsOf)
       const evaluate = parser.parse()
       const fields = parser.operands.flatMap((list) => list.map((i) => slots[i]?.field ?? ''))
-      return { evaluate, operands: parser.operands, strategy: s.missingValueStrategy, fields, slots: parser.operands.flat() }
+      return {
+        evaluate,
+        operands: parser.operands,
+        strategy: s.missingValueStrategy,
+        fields,
+        slots: parser.operands.flat(),
+      }
     }
     let left: Side
     let right: Side

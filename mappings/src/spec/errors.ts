@@ -49,17 +49,21 @@ export function editDistance(a: string, b: string): number {
   return row[b.length] ?? 0
 }
 
-/** The closest candidate within a small distance (case-insensitive), or undefined: a hint, never a guess. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined
+/**
+ * "Did you mean `a` (or `b`)?" for the closest candidates within a small distance (case-insensitive);
+ * undefined when nothing is close. A hint for a person, never a guess the engine acts on.
+ */
+export function closest(word: string, candidates: Iterable<string>): Bilingual | undefined {
+  let best: string[] = []
   let bestDistance = Infinity
   const lower = word.toLowerCase()
   for (const candidate of candidates) {
     const d = editDistance(lower, candidate.toLowerCase())
     if (d < bestDistance) {
-      best = candidate
+      best = [candidate]
       bestDistance = d
-    }
+    } else if (d === bestDistance && !best.includes(candidate)) best.push(candidate)
   }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined
+  if (best.length === 0 || best.length > 3 || bestDistance > Math.max(2, Math.floor(word.length / 4))) return undefined
+  return { en: `did you mean \`${best.join('` or `')}\`?`, fr: `vouliez-vous écrire \`${best.join('` ou `')}\` ?` }
 }

@@ -138,9 +138,7 @@ function describeIssue(issue: Issue, raw: unknown, locate: LoadedSpec['locate'])
         const list = allowed.map((k) => `\`${k}\``).join(', ')
         return error(
           { en: `unknown key \`${key}\``, fr: `clé inconnue \`${key}\`` },
-          guess
-            ? { en: `did you mean \`${guess}\`?`, fr: `vouliez-vous écrire \`${guess}\` ?` }
-            : { en: `remove it; this place takes ${list}`, fr: `supprimez-la ; cet endroit accepte ${list}` },
+          guess ?? { en: `remove it; this place takes ${list}`, fr: `supprimez-la ; cet endroit accepte ${list}` },
           [...path, key],
           true,
         )
@@ -164,7 +162,9 @@ function describeIssue(issue: Issue, raw: unknown, locate: LoadedSpec['locate'])
             en: `\`${name}\` must be a ${expected}, not a ${typeName(value)}`,
             fr: `\`${name}\` doit être de type ${expected}, pas ${typeName(value)}`,
           },
-          example ? { en: `write for example \`${name}: ${example}\``, fr: `écrivez par exemple \`${name}: ${example}\`` } : undefined,
+          example
+            ? { en: `write for example \`${name}: ${example}\``, fr: `écrivez par exemple \`${name}: ${example}\`` }
+            : undefined,
         ),
       ]
     }
@@ -218,9 +218,14 @@ function describeIssue(issue: Issue, raw: unknown, locate: LoadedSpec['locate'])
       return [
         error(
           isList
-            ? { en: `\`${name}\` needs at least ${String(issue.minimum)} item(s)`, fr: `\`${name}\` doit avoir au moins ${String(issue.minimum)} élément(s)` }
+            ? {
+                en: `\`${name}\` needs at least ${String(issue.minimum)} item(s)`,
+                fr: `\`${name}\` doit avoir au moins ${String(issue.minimum)} élément(s)`,
+              }
             : { en: `\`${name}\` is too small or empty`, fr: `\`${name}\` est trop petit ou vide` },
-          example ? { en: `write for example \`${name}: ${example}\``, fr: `écrivez par exemple \`${name}: ${example}\`` } : undefined,
+          example
+            ? { en: `write for example \`${name}: ${example}\``, fr: `écrivez par exemple \`${name}: ${example}\`` }
+            : undefined,
         ),
       ]
     }

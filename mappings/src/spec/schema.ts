@@ -161,9 +161,9 @@ const outliers = z.strictObject({
 })
 
 export const specSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'an id is lower-case letters, digits and dashes, like `kobo-rapport-rc`' }),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
+    message: 'an id is lower-case letters, digits and dashes, like `kobo-rapport-rc`',
+  }),
   version: z.int().positive(),
   description: z.string().min(1),
   source,
