@@ -1,0 +1,454 @@
+/**
+ * `records`: one row per (source, source key, version), and its status changes with their `record_events`.
+ *
+ * - `insertMany` is the intake path: one statement per chunk of 1,000 (arrays through `unnest`), idempotent
+ *   — a (source, source key, version) already stored is not stored again and answers its existing id, so a
+ *   redelivered webhook or a re-read file adds nothing. Each new record gets its `received` event in the
+ *   same statement. Call it inside a transaction together with `cursors.set` (see cursors.ts).
+ * - `transition` / `transitionMany` move records `from → to` (record-status.ts decides what is legal) and write
+ *   one `record_events` row per record in the SAME statement — so atomically, inside or outside a
+ *   transaction. They compare-and-set on `from`: a record that another worker moved meanwhile is not
+ *   touched (`transition` throws StaleTransitionError, `transitionMany` reports it as skipped).
+ */
+import { SQLSTATE, DbError, type Db } from './db'
+import { Params, chunks, fromJson, json, toDate } from './sql'
+import { pageBounds, paged, type PageRequest, type Paged } from './paging'
+import {
+  assertTransition,
+  IN_FLIGHT_STATUSES,
+  RECORD_STATUSES,
+  type QuarantineReason,
+  type RecordStatus,
+} from './record-status'
+
+export interface NewRecord {
+  readonly source: string
+  readonly sourceKey: string
+  /** The source's version of the record (Kobo `_version`/edit hash, webhook event id, file row hash, …). */
+  readonly version: string
+  readonly contentHash: string
+  /** The record as received, identifiers already pseudonymised. */
+  readonly raw: unknown
+  readonly period?: string | null
+  readonly orgUnit?: string | null
+  readonly rcCode?: string | null
+  readonly runId?: string | null
+}
+
+export interface InsertOutcome {
+  readonly id: string
+  /** False when this (source, source key, version) was already in the ledger (or earlier in the same call). */
+  readonly inserted: boolean
+  readonly sourceKey: string
+  readonly version: string
+}
+
+/** A record without its payloads: what lists answer. */
+export interface RecordSummary {
+  readonly id: string
+  readonly source: string
+  readonly sourceKey: string
+  readonly version: string
+  readonly contentHash: string
+  readonly status: RecordStatus
+  /** Quarantine reason or discard reason. */
+  readonly reason: string | null
+  readonly period: string | null
+  readonly orgUnit: string | null
+  readonly rcCode: string | null
+  readonly attempts: number
+  readonly lastError: unknown
+  readonly runId: string | null
+  readonly createdAt: Date
+  readonly updatedAt: Date
+}
+
+export interface LedgerRecord extends RecordSummary {
+  readonly raw: unknown
+  readonly mapped: unknown
+}
+
+export interface RecordFilter {
+  readonly source?: string
+  readonly sourceKey?: string
+  readonly rcCode?: string
+  readonly orgUnit?: string
+  readonly period?: string
+  readonly status?: RecordStatus | readonly RecordStatus[]
+  readonly reason?: string
+  readonly runId?: string
+}
+
+export interface TransitionOptions {
+  /** Who or what: a user name, `pipeline:map`, `pipeline:push`, … */
+  readonly actor: string
+  /** Required for quarantined (a QuarantineReason) and discarded; kept on the record for those two. */
+  readonly reason?: QuarantineReason | string | null
+  /** Stored on the event: DHIS2's message, the corrected values, … */
+  readonly detail?: unknown
+  /** Sets `records.mapped` (e.g. on received → mapped, or on release with a corrected payload). */
+  readonly mapped?: unknown
+  /** Sets `records.last_error` (null clears it). */
+  readonly lastError?: unknown
+  /** Sets attempts back to 0 (retry by hand of a failed record). */
+  readonly resetAttempts?: boolean
+}
+
+/** One record of a batch transition, with what is its own. */
+export interface TransitionItem {
+  readonly id: string
+  readonly detail?: unknown
+  readonly mapped?: unknown
+  readonly lastError?: unknown
+}
+
+export type StatusCounts = Record<RecordStatus, number> & { readonly total: number }
+
+export interface InFlightRecord {
+  readonly id: string
+  readonly source: string
+  readonly status: RecordStatus
+  readonly runId: string | null
+  readonly attempts: number
+  readonly updatedAt: Date
+}
+
+export class RecordNotFoundError extends Error {
+  override readonly name = 'RecordNotFoundError'
+  constructor(readonly id: string) {
+    super(`no record ${id} in the ledger`)
+  }
+}
+
+/** The record is no longer in the status the caller read: someone else moved it first. */
+export class StaleTransitionError extends Error {
+  override readonly name = 'StaleTransitionError'
+  constructor(
+    readonly id: string,
+    readonly expected: RecordStatus,
+    readonly actual: RecordStatus,
+  ) {
+    super(`record ${id} is ${actual}, not ${expected}: it was moved meanwhile`)
+  }
+}
+
+const INSERT_CHUNK = 1000
+
+const SUMMARY_COLUMNS = `id, source, source_key, version, content_hash, status, reason, period, org_unit, rc_code,
+  attempts, last_error, run_id, created_at, updated_at`
+
+interface SummaryRow {
+  id: string
+  source: string
+  source_key: string
+  version: string
+  content_hash: string
+  status: RecordStatus
+  reason: string | null
+  period: string | null
+  org_unit: string | null
+  rc_code: string | null
+  attempts: number
+  last_error: unknown
+  run_id: string | null
+  created_at: unknown
+  updated_at: unknown
+}
+
+function toSummary(r: SummaryRow): RecordSummary {
+  return {
+    id: r.id,
+    source: r.source,
+    sourceKey: r.source_key,
+    version: r.version,
+    contentHash: r.content_hash,
+    status: r.status,
+    reason: r.reason,
+    period: r.period,
+    orgUnit: r.org_unit,
+    rcCode: r.rc_code,
+    attempts: r.attempts,
+    lastError: fromJson(r.last_error),
+    runId: r.run_id,
+    createdAt: toDate(r.created_at),
+    updatedAt: toDate(r.updated_at),
+  }
+}
+
+const keyOf = (source: string, sourceKey: string, version: string) => JSON.stringify([source, sourceKey, version])
+
+/** WHERE clause of a record filter. */
+function whereOf(filter: RecordFilter, params: Params): string {
+  const clauses: string[] = []
+  if (filter.source !== undefined) clauses.push(`source = ${params.add(filter.source)}`)
+  if (filter.sourceKey !== undefined) clauses.push(`source_key = ${params.add(filter.sourceKey)}`)
+  if (filter.rcCode !== undefined) clauses.push(`rc_code = ${params.add(filter.rcCode)}`)
+  if (filter.orgUnit !== undefined) clauses.push(`org_unit = ${params.add(filter.orgUnit)}`)
+  if (filter.period !== undefined) clauses.push(`period = ${params.add(filter.period)}`)
+  if (filter.reason !== undefined) clauses.push(`reason = ${params.add(filter.reason)}`)
+  if (filter.runId !== undefined) clauses.push(`run_id = ${params.add(filter.runId)}`)
+  if (filter.status !== undefined) {
+    const statuses: readonly RecordStatus[] = typeof filter.status === 'string' ? [filter.status] : filter.status
+    for (const s of statuses) {
+      if (!RECORD_STATUSES.includes(s)) throw new RangeError(`unknown record status ${JSON.stringify(s)}`)
+    }
+    clauses.push(`status = ANY(${params.add(statuses)}::text[])`)
+  }
+  return clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`
+}
+
+export function emptyCounts(): Record<RecordStatus, number> {
+  return Object.fromEntries(RECORD_STATUSES.map((s) => [s, 0])) as Record<RecordStatus, number>
+}
+
+export function recordsRepository(db: Db) {
+  /** One chunk: insert what is new (with its `received` event), answer the ids of the new rows. */
+  async function insertChunk(rows: readonly NewRecord[], actor: string): Promise<Map<string, string>> {
+    const inserted = await db.query<{ id: string; source: string; source_key: string; version: string }>(
+      `WITH ins AS (
+         INSERT INTO records (source, source_key, version, content_hash, raw, period, org_unit, rc_code, run_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[],
+                              $8::text[], $9::text[])
+         ON CONFLICT (source, source_key, version) DO NOTHING
+         RETURNING id, source, source_key, version
+       ), ev AS (
+         INSERT INTO record_events (record_id, actor, from_status, to_status)
+         SELECT id, $10, NULL, 'received' FROM ins
+       )
+       SELECT id, source, source_key, version FROM ins`,
+      [
+        rows.map((r) => r.source),
+        rows.map((r) => r.sourceKey),
+        rows.map((r) => r.version),
+        rows.map((r) => r.contentHash),
+        rows.map((r) => JSON.stringify(r.raw ?? null)),
+        rows.map((r) => r.period ?? null),
+        rows.map((r) => r.orgUnit ?? null),
+        rows.map((r) => r.rcCode ?? null),
+        rows.map((r) => r.runId ?? null),
+        actor,
+      ],
+    )
+    return new Map(inserted.map((r) => [keyOf(r.source, r.source_key, r.version), r.id]))
+  }
+
+  async function existingIds(keys: readonly (readonly [string, string, string])[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map()
+    const rows = await db.query<{ id: string; source: string; source_key: string; version: string }>(
+      `SELECT r.id, r.source, r.source_key, r.version
+         FROM records r
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(source, source_key, version)
+           ON r.source = k.source AND r.source_key = k.source_key AND r.version = k.version`,
+      [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])],
+    )
+    return new Map(rows.map((r) => [keyOf(r.source, r.source_key, r.version), r.id]))
+  }
+
+  async function transitionMany(
+    items: readonly TransitionItem[],
+    from: RecordStatus,
+    to: RecordStatus,
+    options: TransitionOptions,
+  ): Promise<{ moved: string[]; skipped: string[] }> {
+    assertTransition(from, to, options.reason)
+    if (items.length === 0) return { moved: [], skipped: [] }
+    const keepReason = to === 'quarantined' || to === 'discarded'
+    const has = (item: TransitionItem, key: 'mapped' | 'lastError') =>
+      item[key] !== undefined || options[key] !== undefined
+    const rows = await db.query<{ id: string }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::jsonb[], $3::boolean[], $4::jsonb[], $5::boolean[], $6::jsonb[])
+           AS t(id, mapped, set_mapped, last_error, set_error, detail)
+       ), moved AS (
+         UPDATE records r
+            SET status = $8, reason = $9, updated_at = now(),
+                mapped = CASE WHEN input.set_mapped THEN input.mapped ELSE r.mapped END,
+                last_error = CASE WHEN input.set_error THEN input.last_error ELSE r.last_error END,
+                attempts = CASE WHEN $10::boolean THEN 0 ELSE r.attempts END
+           FROM input
+          WHERE r.id = input.id AND r.status = $7
+         RETURNING r.id, input.detail
+       ), ev AS (
+         INSERT INTO record_events (record_id, actor, from_status, to_status, reason, detail)
+         SELECT id, $11, $7, $8, $12, detail FROM moved
+       )
+       SELECT id FROM moved`,
+      [
+        items.map((i) => i.id),
+        items.map((i) => json(i.mapped !== undefined ? i.mapped : options.mapped)),
+        items.map((i) => has(i, 'mapped')),
+        items.map((i) => json(i.lastError !== undefined ? i.lastError : options.lastError)),
+        items.map((i) => has(i, 'lastError')),
+        items.map((i) => json(i.detail !== undefined ? i.detail : options.detail)),
+        from,
+        to,
+        keepReason ? (options.reason ?? null) : null,
+        options.resetAttempts === true,
+        options.actor,
+        options.reason ?? null,
+      ],
+    )
+    const movedIds = new Set(rows.map((r) => r.id))
+    return {
+      moved: items.map((i) => i.id).filter((id) => movedIds.has(id)),
+      skipped: items.map((i) => i.id).filter((id) => !movedIds.has(id)),
+    }
+  }
+
+  return {
+    /**
+     * Stores new records (status `received`) and answers, for each input in order, its id and whether it
+     * is new. Idempotent on (source, source key, version).
+     */
+    async insertMany(records: readonly NewRecord[], options: { actor: string }): Promise<InsertOutcome[]> {
+      // Keep the first of repeated keys: one statement cannot insert a row and then conflict with it usefully.
+      const firstOf = new Map<string, NewRecord>()
+      for (const r of records) {
+        const key = keyOf(r.source, r.sourceKey, r.version)
+        if (!firstOf.has(key)) firstOf.set(key, r)
+      }
+      const unique = [...firstOf.values()]
+      const ids = new Map<string, string>()
+      for (const chunk of chunks(unique, INSERT_CHUNK)) {
+        for (const [key, id] of await insertChunk(chunk, options.actor)) ids.set(key, id)
+      }
+      const newKeys = new Set(ids.keys())
+      const missing = unique
+        .filter((r) => !ids.has(keyOf(r.source, r.sourceKey, r.version)))
+        .map((r) => [r.source, r.sourceKey, r.version] as const)
+      for (const chunk of chunks(missing, INSERT_CHUNK)) {
+        for (const [key, id] of await existingIds(chunk)) ids.set(key, id)
+      }
+      const seen = new Set<string>()
+      return records.map((r) => {
+        const key = keyOf(r.source, r.sourceKey, r.version)
+        const id = ids.get(key)
+        if (id === undefined) {
+          // Inserted by a concurrent transaction that has not committed: the caller retries its batch.
+          throw new DbError(`record ${r.source}/${r.sourceKey}@${r.version} is being inserted concurrently`, {
+            code: SQLSTATE.uniqueViolation,
+          })
+        }
+        const inserted = newKeys.has(key) && !seen.has(key)
+        seen.add(key)
+        return { id, inserted, sourceKey: r.sourceKey, version: r.version }
+      })
+    },
+
+    async get(id: string): Promise<LedgerRecord | undefined> {
+      const [row] = await db.query<SummaryRow & { raw: unknown; mapped: unknown }>(
+        `SELECT ${SUMMARY_COLUMNS}, raw, mapped FROM records WHERE id = $1`,
+        [id],
+      )
+      return row && { ...toSummary(row), raw: fromJson(row.raw), mapped: fromJson(row.mapped) }
+    },
+
+    /** Every stored version of one source record, newest first. */
+    async versions(source: string, sourceKey: string): Promise<RecordSummary[]> {
+      const rows = await db.query<SummaryRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM records WHERE source = $1 AND source_key = $2 ORDER BY seq DESC`,
+        [source, sourceKey],
+      )
+      return rows.map(toSummary)
+    },
+
+    /** Filters are ANDed; newest first. */
+    async search(filter: RecordFilter = {}, page: PageRequest = {}): Promise<Paged<RecordSummary>> {
+      const bounds = pageBounds(page)
+      const params = new Params()
+      const where = whereOf(filter, params)
+      const [count] = await db.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM records ${where}`,
+        params.values,
+      )
+      const total = count?.total ?? 0
+      const rows =
+        bounds.offset >= total
+          ? []
+          : await db.query<SummaryRow>(
+              `SELECT ${SUMMARY_COLUMNS} FROM records ${where}
+                ORDER BY seq DESC
+                LIMIT ${params.add(bounds.pageSize)} OFFSET ${params.add(bounds.offset)}`,
+              params.values,
+            )
+      return paged(rows.map(toSummary), bounds, total)
+    },
+
+    /** Counts per status (every status present, 0 when none) over the records matching `filter`. */
+    async countByStatus(filter: RecordFilter = {}): Promise<StatusCounts> {
+      const params = new Params()
+      const rows = await db.query<{ status: RecordStatus; n: number }>(
+        `SELECT status, count(*)::int AS n FROM records ${whereOf(filter, params)} GROUP BY status`,
+        params.values,
+      )
+      const counts = emptyCounts()
+      let total = 0
+      for (const r of rows) {
+        counts[r.status] = r.n
+        total += r.n
+      }
+      return { ...counts, total }
+    },
+
+    /**
+     * The records the pipeline still owes work (received, mapped), by id, `limit` at a time: pass the last id
+     * of a page as `afterId` to get the next. Reconciliation re-enqueues those without a live job.
+     */
+    async nonTerminal(options: { afterId?: string; limit?: number } = {}): Promise<InFlightRecord[]> {
+      const limit = options.limit ?? 1000
+      const rows = await db.query<{
+        id: string
+        source: string
+        status: RecordStatus
+        run_id: string | null
+        attempts: number
+        updated_at: unknown
+      }>(
+        `SELECT id, source, status, run_id, attempts, updated_at FROM records
+          WHERE status = ANY($1::text[]) AND id > $2
+          ORDER BY id LIMIT $3`,
+        [IN_FLIGHT_STATUSES, options.afterId ?? '', limit],
+      )
+      return rows.map((r) => ({
+        id: r.id,
+        source: r.source,
+        status: r.status,
+        runId: r.run_id,
+        attempts: r.attempts,
+        updatedAt: toDate(r.updated_at),
+      }))
+    },
+
+    /**
+     * Moves one record `from → to` and writes its event, atomically. Throws IllegalTransitionError (not
+     * allowed by the state machine), RecordNotFoundError, or StaleTransitionError (not in `from` any more).
+     */
+    async transition(id: string, from: RecordStatus, to: RecordStatus, options: TransitionOptions): Promise<void> {
+      const { moved } = await transitionMany([{ id }], from, to, options)
+      if (moved.length === 1) return
+      const [row] = await db.query<{ status: RecordStatus }>('SELECT status FROM records WHERE id = $1', [id])
+      if (!row) throw new RecordNotFoundError(id)
+      throw new StaleTransitionError(id, from, row.status)
+    },
+
+    /**
+     * Moves many records `from → to` in one statement, each with its own event (and optionally its own
+     * detail, mapped payload, last error). Records not in `from` (or unknown) are left alone and answered
+     * in `skipped`.
+     */
+    transitionMany,
+
+    /** Counts one more delivery attempt and keeps its error; answers the new attempts per id. */
+    async recordAttempt(ids: readonly string[], lastError: unknown): Promise<Map<string, number>> {
+      if (ids.length === 0) return new Map()
+      const rows = await db.query<{ id: string; attempts: number }>(
+        `UPDATE records SET attempts = attempts + 1, last_error = $2::jsonb, updated_at = now()
+          WHERE id = ANY($1::text[]) RETURNING id, attempts`,
+        [ids, json(lastError)],
+      )
+      return new Map(rows.map((r) => [r.id, r.attempts]))
+    },
+  }
+}
+
+export type RecordsRepository = ReturnType<typeof recordsRepository>

@@ -1,0 +1,147 @@
+/**
+ * `runs`: one pull, upload or scheduled sync of a source, in `dry-run` or `import` mode.
+ * Live counts per status are computed from `records` (indexed by run and status); the counts at the end of
+ * the run are also stored on the run.
+ */
+import type { Db } from './db'
+import { pageBounds, paged, type PageRequest, type Paged } from './paging'
+import { recordsRepository, type StatusCounts } from './records'
+import { Params, fromJson, json, toDate, toDateOrNull } from './sql'
+
+export const RUN_MODES = ['dry-run', 'import'] as const
+export type RunMode = (typeof RUN_MODES)[number]
+
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+
+export interface NewRun {
+  readonly source: string
+  readonly mode: RunMode
+  /** What started it: `api`, `cli`, `schedule`, `upload`, `webhook`, … */
+  readonly trigger: string
+  readonly actor: string
+  readonly detail?: Record<string, unknown>
+}
+
+export interface Run {
+  readonly id: string
+  readonly source: string
+  readonly mode: RunMode
+  readonly trigger: string
+  readonly status: RunStatus
+  readonly actor: string
+  readonly detail: Record<string, unknown>
+  /** Stored when the run ended; null while it runs (use `counts()` for live ones). */
+  readonly finalCounts: StatusCounts | null
+  readonly startedAt: Date
+  readonly finishedAt: Date | null
+}
+
+export interface RunFilter {
+  readonly source?: string
+  readonly status?: RunStatus
+}
+
+export class RunStateError extends Error {
+  override readonly name = 'RunStateError'
+}
+
+interface RunRow {
+  id: string
+  source: string
+  mode: RunMode
+  trigger: string
+  status: RunStatus
+  actor: string
+  detail: unknown
+  counts: unknown
+  started_at: unknown
+  finished_at: unknown
+}
+
+const COLUMNS = 'id, source, mode, trigger, status, actor, detail, counts, started_at, finished_at'
+
+const toRun = (r: RunRow): Run => ({
+  id: r.id,
+  source: r.source,
+  mode: r.mode,
+  trigger: r.trigger,
+  status: r.status,
+  actor: r.actor,
+  detail: fromJson<Record<string, unknown>>(r.detail) ?? {},
+  finalCounts: fromJson<StatusCounts>(r.counts),
+  startedAt: toDate(r.started_at),
+  finishedAt: toDateOrNull(r.finished_at),
+})
+
+export function runsRepository(db: Db) {
+  const records = recordsRepository(db)
+
+  /** Ends a running run with `status`, storing the counts; throws RunStateError if it is not running. */
+  async function end(id: string, status: Exclude<RunStatus, 'running'>, detail?: Record<string, unknown>) {
+    const counts = await records.countByStatus({ runId: id })
+    const [row] = await db.query<RunRow>(
+      `UPDATE runs SET status = $2, finished_at = clock_timestamp(), counts = $3::jsonb,
+              detail = detail || COALESCE($4::jsonb, '{}'::jsonb)
+        WHERE id = $1 AND status = 'running' RETURNING ${COLUMNS}`,
+      [id, status, json(counts), json(detail)],
+    )
+    if (row) return toRun(row)
+    const [current] = await db.query<{ status: RunStatus }>('SELECT status FROM runs WHERE id = $1', [id])
+    throw new RunStateError(
+      current ? `run ${id} is already ${current.status}, it cannot become ${status}` : `no run ${id} in the ledger`,
+    )
+  }
+
+  return {
+    async create(run: NewRun): Promise<Run> {
+      const [row] = await db.query<RunRow>(
+        `INSERT INTO runs (source, mode, trigger, actor, detail) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING ${COLUMNS}`,
+        [run.source, run.mode, run.trigger, run.actor, JSON.stringify(run.detail ?? {})],
+      )
+      return toRun(row!)
+    },
+
+    async get(id: string): Promise<Run | undefined> {
+      const [row] = await db.query<RunRow>(`SELECT ${COLUMNS} FROM runs WHERE id = $1`, [id])
+      return row && toRun(row)
+    },
+
+    /** Newest first. */
+    async list(filter: RunFilter = {}, page: PageRequest = {}): Promise<Paged<Run>> {
+      const bounds = pageBounds(page)
+      const params = new Params()
+      const clauses: string[] = []
+      if (filter.source !== undefined) clauses.push(`source = ${params.add(filter.source)}`)
+      if (filter.status !== undefined) clauses.push(`status = ${params.add(filter.status)}`)
+      const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`
+      const [count] = await db.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM runs ${where}`,
+        params.values,
+      )
+      const rows = await db.query<RunRow>(
+        `SELECT ${COLUMNS} FROM runs ${where} ORDER BY seq DESC
+          LIMIT ${params.add(bounds.pageSize)} OFFSET ${params.add(bounds.offset)}`,
+        params.values,
+      )
+      return paged(rows.map(toRun), bounds, count?.total ?? 0)
+    },
+
+    /** Live counts per record status of a run, computed from `records`. */
+    counts(id: string): Promise<StatusCounts> {
+      return records.countByStatus({ runId: id })
+    },
+
+    /** The run read everything it had to (`completed`) or stopped on an error (`failed`, with detail). */
+    finish(id: string, outcome: { status?: 'completed' | 'failed'; detail?: Record<string, unknown> } = {}) {
+      return end(id, outcome.status ?? 'completed', outcome.detail)
+    },
+
+    /** Stops a running run; who and why go in its detail. Throws RunStateError when it already ended. */
+    cancel(id: string, by: { actor: string; reason?: string }) {
+      return end(id, 'cancelled', { cancelledBy: by.actor, ...(by.reason ? { cancelReason: by.reason } : {}) })
+    },
+  }
+}
+
+export type RunsRepository = ReturnType<typeof runsRepository>
