@@ -1,0 +1,482 @@
+/**
+ * The bridge's DHIS2 client: a thin axios adapter over the few Web API endpoints the bridge uses.
+ *
+ * - Auth from the env contract: `Authorization: ApiToken <token>` or Basic (web-api reference §8).
+ * - Paths are unversioned `/api/…` under DHIS2_URL (which may carry a context path such as `/dhis`), so
+ *   that dataValueSets answers the 2.38+ WebMessage and never the pre-2.38 bare summary (§1.2).
+ * - A timeout per request (default 30 s; 120 s for imports and metadata), enforced as a total deadline
+ *   and not only as socket inactivity, and cancellable by the caller's AbortSignal.
+ * - Every failure is a `Dhis2Error` classified transient/permanent (errors.ts). axios is told never to
+ *   throw on a status and never to follow redirects: the status is classified here, and DHIS2 only
+ *   redirects to its login page.
+ * - `postDataValueSets` returns the ImportSummary for 200 **and** 409: a 409 WARNING means some values
+ *   were saved (§2.6, §11.1), so it must be read, not thrown.
+ */
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios'
+import { z } from 'zod'
+import type { MetadataCollection, MetadataSnapshot } from '@relais/mappings'
+import type { BridgeEnv, Dhis2Auth } from '../config/env'
+import { parseRetryAfter } from './backoff'
+import { classifyStatus, Dhis2Error, readWebMessage, redact, type Dhis2ErrorKind } from './errors'
+import { readImportSummary, type ImportSummary } from './import-summary'
+import {
+  inFilter,
+  pruneToDataSets,
+  SNAPSHOT_COLLECTIONS,
+  SNAPSHOT_FIELDS,
+  type MetadataSnapshotResult,
+} from './metadata'
+
+export const DEFAULT_TIMEOUT_MS = 30_000
+export const DEFAULT_IMPORT_TIMEOUT_MS = 120_000
+/** Metadata list requests in flight at once while building a snapshot. */
+const METADATA_CONCURRENCY = 4
+
+/** Something the client reports after every request: for push-latency and error-class metrics. */
+export interface Dhis2RequestEvent {
+  /** `METHOD /api/path`, without the query string. */
+  request: string
+  durationMs: number
+  status?: number
+  /** Set when the request ended in a Dhis2Error (a 409 with an import summary is not one). */
+  error?: Dhis2Error
+}
+
+export interface Dhis2ClientOptions {
+  /** DHIS2's base URL without `/api`, e.g. https://dhis2.example.org or https://example.org/dhis. */
+  url: string
+  auth: Dhis2Auth
+  timeoutMs?: number
+  /** Timeout of dataValueSets imports and metadata snapshots (large bodies). */
+  importTimeoutMs?: number
+  userAgent?: string
+  /** Milliseconds since the epoch, to read a Retry-After given as an HTTP date; Date.now by default. */
+  now?: () => number
+  onRequest?: (event: Dhis2RequestEvent) => void
+}
+
+export interface RequestOptions {
+  /** Overrides the client's timeout for this request. */
+  timeoutMs?: number
+  /** Cancels the request (e.g. on shutdown): it then fails with a transient Dhis2Error, reason `aborted`. */
+  signal?: AbortSignal
+}
+
+/** `uid | code | name | attribute:ID` (web-api §2.4); DHIS2 reads them case-insensitively. */
+export type IdScheme = 'uid' | 'code' | 'name' | `attribute:${string}`
+
+export type ImportStrategy = 'CREATE_AND_UPDATE' | 'CREATE' | 'UPDATE' | 'DELETE'
+
+export interface PostDataValueSetsOptions extends RequestOptions {
+  dryRun?: boolean
+  importStrategy?: ImportStrategy
+  idScheme?: IdScheme
+  dataElementIdScheme?: IdScheme
+  orgUnitIdScheme?: IdScheme
+  categoryOptionComboIdScheme?: IdScheme
+  attributeOptionComboIdScheme?: IdScheme
+  dataSetIdScheme?: IdScheme
+  /** Preload metadata caches: faster for large, diverse payloads (§11.5). */
+  preheatCache?: boolean
+  skipAudit?: boolean
+  skipExistingCheck?: boolean
+}
+
+/** One value of a data value set; DHIS2's JSON wants every value as a string. */
+export interface DataValue {
+  dataElement: string
+  period?: string
+  orgUnit?: string
+  categoryOptionCombo?: string
+  attributeOptionCombo?: string
+  value?: string | null
+  comment?: string
+  followup?: boolean
+  deleted?: boolean
+  storedBy?: string
+}
+
+/**
+ * The body of `POST /api/dataValueSets`. Deliberately without `dryRun`, `strategy` and the id schemes:
+ * in the body they override the query parameters, and this client sets those only through options.
+ */
+export interface DataValueSetPayload {
+  dataSet?: string
+  completeDate?: string
+  period?: string
+  orgUnit?: string
+  attributeOptionCombo?: string
+  dataValues: DataValue[]
+}
+
+export interface Dhis2Me {
+  id: string
+  username: string
+  name?: string
+  authorities: string[]
+  userGroups: { id: string; code?: string; name?: string }[]
+  organisationUnits: { id: string }[]
+}
+
+/** What the API's role lookup needs about a DHIS2 user (ARCHITECTURE.md, "Auth"). */
+export interface Dhis2UserAccess {
+  id: string
+  username: string
+  disabled: boolean
+  userGroups: { id: string; code?: string; name?: string }[]
+  /** Union of the authorities of the user's roles (`ALL` for a superuser). */
+  authorities: string[]
+}
+
+const groupSchema = z.object({ id: z.string(), code: z.string().optional(), name: z.string().optional() })
+const meSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string().optional(),
+  authorities: z.array(z.string()).default([]),
+  userGroups: z.array(groupSchema).default([]),
+  organisationUnits: z.array(z.object({ id: z.string() })).default([]),
+})
+const usersSchema = z.object({
+  users: z.array(
+    z.object({
+      id: z.string(),
+      username: z.string(),
+      disabled: z.boolean().default(false),
+      userGroups: z.array(groupSchema).default([]),
+      userRoles: z.array(z.object({ authorities: z.array(z.string()).default([]) })).default([]),
+    }),
+  ),
+})
+
+/** What DHIS2 accepts in a username (plus `-` for older accounts); anything else cannot be one. */
+const USERNAME = /^[A-Za-z0-9._@+-]{1,255}$/
+
+const ME_FIELDS = 'id,username,name,authorities,userGroups[id,code,name],organisationUnits[id]'
+const USER_FIELDS = 'id,username,disabled,userGroups[id,code,name],userRoles[authorities]'
+
+interface SendOptions extends RequestOptions {
+  params?: Record<string, string | number | boolean>
+  data?: unknown
+  /** Statuses the caller reads itself instead of having them thrown (dataValueSets: 409). */
+  accept?: (status: number) => boolean
+}
+
+export class Dhis2Client {
+  /** The target's identity (base URL), e.g. the circuit breaker's key. */
+  readonly target: string
+  private readonly http: AxiosInstance
+  private readonly timeoutMs: number
+  private readonly importTimeoutMs: number
+  private readonly secrets: string[]
+  private readonly now: () => number
+  private readonly onRequest: ((event: Dhis2RequestEvent) => void) | undefined
+  private readonly basePath: string
+
+  constructor(options: Dhis2ClientOptions) {
+    const base = new URL(options.url)
+    const path = base.pathname.replace(/\/+$/, '')
+    if (/\/api(\/\d+)?$/.test(path)) throw new TypeError('Dhis2Client: give the base URL without /api')
+    this.target = `${base.origin}${path}`
+    this.basePath = `${path}/api`
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    this.importTimeoutMs = options.importTimeoutMs ?? DEFAULT_IMPORT_TIMEOUT_MS
+    this.now = options.now ?? Date.now
+    this.onRequest = options.onRequest
+    const { header, secrets } = authorization(options.auth)
+    this.secrets = secrets
+    this.http = axios.create({
+      baseURL: `${this.target}/api`,
+      headers: {
+        Authorization: header,
+        Accept: 'application/json',
+        // Without it, DHIS2 answers a missing or unusable login with a 302 to its login page (§1.3).
+        'X-Requested-With': 'XMLHttpRequest',
+        'User-Agent': options.userAgent ?? 'relais-bridge',
+      },
+      maxRedirects: 0,
+      validateStatus: () => true,
+      // DHIS2 bodies can be large (metadata, import summaries with many conflicts).
+      maxContentLength: Infinity,
+      maxBodyLength: Infinity,
+    })
+  }
+
+  /**
+   * Posts a data value set and returns DHIS2's ImportSummary, for 200 (SUCCESS) and 409 (WARNING:
+   * partly saved; ERROR: nothing saved). Everything else is thrown as a Dhis2Error.
+   */
+  async postDataValueSets(
+    payload: DataValueSetPayload,
+    options: PostDataValueSetsOptions = {},
+  ): Promise<ImportSummary> {
+    const { timeoutMs, signal, ...query } = options
+    const params: Record<string, string | boolean> = {}
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params[key] = value
+    const request = this.describe('POST', '/dataValueSets')
+    const res = await this.send('POST', '/dataValueSets', {
+      params,
+      data: payload,
+      timeoutMs: timeoutMs ?? this.importTimeoutMs,
+      signal,
+      accept: (status) => status === 409,
+    })
+    const summary = readImportSummary(res.data)
+    if (summary) return summary
+    if (res.status === 409) throw this.httpError(request, res)
+    throw this.invalidResponse(request, res.status, 'an answer without an import summary')
+  }
+
+  /** The bridge's own DHIS2 user (the credentials' probe: 401 when they are wrong). */
+  async getMe(options: RequestOptions = {}): Promise<Dhis2Me> {
+    const res = await this.send('GET', '/me', { ...options, params: { fields: ME_FIELDS } })
+    return this.parse(this.describe('GET', '/me'), res, meSchema)
+  }
+
+  /**
+   * A DHIS2 user's groups and authorities, looked up with the bridge's credentials (which need
+   * F_USER_VIEW). Undefined when no such user exists.
+   */
+  async getUserGroups(username: string, options: RequestOptions = {}): Promise<Dhis2UserAccess | undefined> {
+    // Not a username DHIS2 could have; also keeps `:` and `,` out of the filter expression.
+    if (!USERNAME.test(username)) return undefined
+    const res = await this.send('GET', '/users', {
+      ...options,
+      params: { filter: `username:eq:${username}`, fields: USER_FIELDS, paging: false },
+    })
+    const { users } = this.parse(this.describe('GET', '/users'), res, usersSchema)
+    const user = users.find((u) => u.username === username)
+    if (!user) return undefined
+    const authorities = [...new Set(user.userRoles.flatMap((r) => r.authorities))].sort()
+    return { id: user.id, username: user.username, disabled: user.disabled, userGroups: user.userGroups, authorities }
+  }
+
+  /**
+   * The metadata the mappings engine validates against, for the data sets with these codes: one list
+   * request per collection (paging=false), then cut down to what those data sets reference (metadata.ts).
+   */
+  async getMetadataSnapshot(
+    dataSetCodes: readonly string[],
+    options: RequestOptions = {},
+  ): Promise<MetadataSnapshotResult> {
+    if (dataSetCodes.length === 0) throw new RangeError('getMetadataSnapshot: give at least one data set code')
+    const codes = [...new Set(dataSetCodes)]
+    const filter = `code:in:${inFilter(codes)}`
+    const timeoutMs = options.timeoutMs ?? this.importTimeoutMs
+    // A few lists at a time (kind to DHIS2); the first failure cancels the requests still out.
+    const stop = new AbortController()
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
+    let lists: (readonly [MetadataCollection, unknown[]])[]
+    try {
+      lists = await mapWithLimit(SNAPSHOT_COLLECTIONS, METADATA_CONCURRENCY, stop.signal, async (collection) => {
+        const params: Record<string, string | boolean> = { fields: SNAPSHOT_FIELDS[collection], paging: false }
+        if (collection === 'dataSets') params.filter = filter
+        const res = await this.send('GET', `/${collection}`, { timeoutMs, signal, params })
+        return [collection, this.readList(collection, res)] as const
+      })
+    } catch (error) {
+      stop.abort()
+      throw error
+    }
+    // The fields asked for mirror the @relais/mappings interfaces (metadata.ts); the shape is DHIS2's.
+    const full = Object.fromEntries(lists) as unknown as MetadataSnapshot
+    const found = new Set(full.dataSets.map((d) => d.code))
+    return { snapshot: pruneToDataSets(full), missingDataSetCodes: codes.filter((c) => !found.has(c)) }
+  }
+
+  /** Liveness: `GET /api/system/ping` (no authentication needed). Resolves with the round-trip time. */
+  async ping(options: RequestOptions = {}): Promise<{ latencyMs: number }> {
+    const started = performance.now()
+    await this.send('GET', '/system/ping', options)
+    return { latencyMs: Math.round(performance.now() - started) }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+
+  private async send(method: 'GET' | 'POST', path: string, options: SendOptions): Promise<AxiosResponse> {
+    const request = this.describe(method, path)
+    const started = performance.now()
+    const report = (status: number | undefined, error?: Dhis2Error) => {
+      const event: Dhis2RequestEvent = { request, durationMs: performance.now() - started }
+      if (status !== undefined) event.status = status
+      if (error) event.error = error
+      try {
+        this.onRequest?.(event)
+      } catch {
+        // An observer (metrics, logs) must never change the outcome of a request.
+      }
+    }
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs
+    // axios' own `timeout` only watches socket inactivity; this deadline covers the whole exchange.
+    const deadline = AbortSignal.timeout(timeoutMs)
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
+    let res: AxiosResponse
+    try {
+      res = await this.http.request({
+        method,
+        url: path.replace(/^\//, ''),
+        params: options.params,
+        data: options.data,
+        signal,
+        timeout: timeoutMs,
+      })
+    } catch (error) {
+      const failure = this.transportError(request, error, timeoutMs, deadline.aborted, options.signal?.aborted)
+      report(undefined, failure)
+      throw failure
+    }
+    if ((res.status >= 200 && res.status < 300) || options.accept?.(res.status)) {
+      report(res.status)
+      return res
+    }
+    const failure = this.httpError(request, res)
+    report(res.status, failure)
+    throw failure
+  }
+
+  /** A failure without an HTTP answer. Built from plain fields: the axios error holds our headers. */
+  private transportError(
+    request: string,
+    error: unknown,
+    timeoutMs: number,
+    deadlinePassed: boolean,
+    callerAborted: boolean | undefined,
+  ): Dhis2Error {
+    if (!axios.isAxiosError(error)) {
+      // Not from the network (a bug, a bad option): keep its message, never its object.
+      const text = error instanceof Error ? error.message : String(error)
+      return new Dhis2Error(this.clean(`DHIS2 ${request} failed: ${text}`), {
+        kind: 'permanent',
+        reason: 'invalid-response',
+        request,
+      })
+    }
+    const code = typeof error.code === 'string' ? error.code : undefined
+    if (callerAborted && !deadlinePassed) {
+      return new Dhis2Error(`DHIS2 ${request} was cancelled`, { kind: 'transient', reason: 'aborted', request })
+    }
+    if (deadlinePassed || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+      return new Dhis2Error(`DHIS2 ${request}: no answer within ${timeoutMs} ms`, {
+        kind: 'transient',
+        reason: 'timeout',
+        request,
+        ...(code && code !== 'ERR_CANCELED' ? { networkCode: code } : {}),
+      })
+    }
+    const cause = error.cause as { code?: unknown } | undefined
+    const networkCode = code ?? (typeof cause?.code === 'string' ? cause.code : undefined)
+    return new Dhis2Error(
+      this.clean(`DHIS2 ${request}: no answer (${networkCode ?? 'network error'}: ${error.message})`),
+      {
+        kind: 'transient',
+        reason: 'network',
+        request,
+        ...(networkCode ? { networkCode } : {}),
+      },
+    )
+  }
+
+  private httpError(request: string, res: AxiosResponse): Dhis2Error {
+    const kind: Dhis2ErrorKind = classifyStatus(res.status)
+    const web = readWebMessage(res.data)
+    const retryAfterMs = parseRetryAfter(headerOf(res, 'retry-after'), this.now())
+    const statusText = typeof res.statusText === 'string' && res.statusText !== '' ? ` ${res.statusText}` : ''
+    const dhis2Message = web.message !== undefined ? this.clean(web.message) : undefined
+    const detail = dhis2Message !== undefined ? `: ${dhis2Message}` : ''
+    const location = res.status >= 300 && res.status < 400 ? redirectHint(headerOf(res, 'location')) : ''
+    return new Dhis2Error(this.clean(`DHIS2 ${request} → ${res.status}${statusText}${detail}${location}`), {
+      kind,
+      reason: 'http',
+      request,
+      status: res.status,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(dhis2Message !== undefined ? { dhis2Message } : {}),
+      ...(web.errorCode !== undefined ? { errorCode: web.errorCode } : {}),
+    })
+  }
+
+  private invalidResponse(request: string, status: number, what: string): Dhis2Error {
+    return new Dhis2Error(`DHIS2 ${request} → ${status} with ${what}`, {
+      kind: 'permanent',
+      reason: 'invalid-response',
+      request,
+      status,
+    })
+  }
+
+  private parse<T>(request: string, res: AxiosResponse, schema: z.ZodType<T>): T {
+    const parsed = schema.safeParse(res.data)
+    if (parsed.success) return parsed.data
+    const issue = parsed.error.issues[0]
+    const where = issue ? ` (${issue.path.join('.') || 'body'}: ${issue.message})` : ''
+    throw this.invalidResponse(request, res.status, `an unexpected body${where}`)
+  }
+
+  private readList(collection: MetadataCollection, res: AxiosResponse): unknown[] {
+    const body = res.data as Record<string, unknown> | undefined
+    const list = body !== null && typeof body === 'object' ? body[collection] : undefined
+    if (!Array.isArray(list))
+      throw this.invalidResponse(
+        this.describe('GET', `/${collection}`),
+        res.status,
+        `no "${collection}" array in the body`,
+      )
+    return list
+  }
+
+  private describe(method: string, path: string): string {
+    return `${method} ${this.basePath}${path}`
+  }
+
+  private clean(text: string): string {
+    return redact(text, this.secrets)
+  }
+}
+
+export function createDhis2Client(
+  env: Pick<BridgeEnv, 'dhis2'>,
+  options: Omit<Dhis2ClientOptions, 'url' | 'auth'> = {},
+): Dhis2Client {
+  return new Dhis2Client({ ...options, url: env.dhis2.url, auth: env.dhis2.auth })
+}
+
+/** Runs `task` over `items`, at most `limit` at a time, in order of the items; stops starting new ones once aborted. */
+async function mapWithLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  signal: AbortSignal,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) {
+      const at = next++
+      results[at] = await task(items[at]!)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}
+
+function authorization(auth: Dhis2Auth): { header: string; secrets: string[] } {
+  if (auth.kind === 'token') return { header: `ApiToken ${auth.token}`, secrets: [auth.token] }
+  const pair = `${auth.username}:${auth.password}`
+  const encoded = Buffer.from(pair, 'utf8').toString('base64')
+  return { header: `Basic ${encoded}`, secrets: [auth.password, encoded, pair] }
+}
+
+function headerOf(res: AxiosResponse, name: string): string | undefined {
+  const value: unknown = res.headers[name]
+  if (typeof value === 'string') return value
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0]
+  return undefined
+}
+
+/** A redirect from DHIS2 means its login page (credentials refused or missing) or a wrong DHIS2_URL. */
+function redirectHint(location: string | undefined): string {
+  if (location === undefined) return ' (redirect: check DHIS2_URL)'
+  return /login/i.test(location)
+    ? ' (redirect to the login page: check DHIS2_TOKEN or DHIS2_USERNAME/DHIS2_PASSWORD)'
+    : ' (redirect: check DHIS2_URL)'
+}
