@@ -1,0 +1,55 @@
+/**
+ * Replay protection for webhooks. A valid signature seen once is refused afterwards: within the 5-minute
+ * window a captured delivery would otherwise be accepted again. The signature covers timestamp and body,
+ * so it identifies one delivery; the cache only needs to remember it for as long as the timestamp is
+ * acceptable (2 × the tolerance, since a timestamp may be ahead of our clock by the tolerance too).
+ *
+ * The pipeline backs this with Redis (`SET key 1 NX EX <ttl>` — one atomic round trip). A sender's honest
+ * retry is signed again with a new timestamp, so it is not a replay: "same record → one version" is the
+ * ledger's job (content hash), not this cache's.
+ */
+import { TOLERANCE_SECONDS, verifySignature, type VerifyInput, type VerifyResult } from './hmac'
+
+export interface ReplayCache {
+  /** Records the signature and says whether it had been seen before. Atomic. */
+  seen(signature: string): Promise<boolean>
+}
+
+export const REPLAY_TTL_SECONDS = 2 * TOLERANCE_SECONDS
+
+/** In-process cache for tests and single-process use; entries expire after the TTL. */
+export class MemoryReplayCache implements ReplayCache {
+  private readonly entries = new Map<string, number>()
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs: number = REPLAY_TTL_SECONDS * 1000,
+  ) {}
+
+  async seen(signature: string): Promise<boolean> {
+    const now = this.now()
+    // Expired entries are swept as we go; Map keeps insertion order, so the oldest come first.
+    for (const [key, at] of this.entries) {
+      if (now - at < this.ttlMs) break
+      this.entries.delete(key)
+    }
+    if (this.entries.has(signature)) return true
+    this.entries.set(signature, now)
+    return false
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+}
+
+export type DeliveryCheck = VerifyResult | { ok: false; reason: 'replayed'; message: string }
+
+/** Signature first (a forged request must not fill the cache), then the replay check. */
+export async function checkDelivery(input: VerifyInput, cache: ReplayCache): Promise<DeliveryCheck> {
+  const verified = verifySignature(input)
+  if (!verified.ok) return verified
+  if (await cache.seen(verified.signature))
+    return { ok: false, reason: 'replayed', message: 'This delivery was already received (same signature).' }
+  return verified
+}

@@ -1,0 +1,7 @@
+export { createKoboStandin, DEFAULT_LIMIT, MAX_LIMIT } from './server'
+export type { Fault, KoboStandin, KoboStandinOptions } from './server'
+export { koboTime, KoboStore } from './store'
+export type { AddOptions, Answers, KoboAssetInput } from './store'
+export { rcCode, rcSubmission, rcSubmissions, seededRandom } from './generator'
+export { matches, toSafeQuery, UnsupportedQuery } from './mongo'
+export type { Json, JsonObject } from './mongo'
