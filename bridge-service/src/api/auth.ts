@@ -106,12 +106,10 @@ export function requireAction(action: Action, options: AuthOptions) {
     identify(req, options).then(
       (principal) => {
         if (!mayDo(principal.roles, action)) {
-          res
-            .status(403)
-            .json({
-              error: 'forbidden',
-              message: `Your role (${principal.roles.join(', ') || 'none'}) may not ${action}`,
-            })
+          res.status(403).json({
+            error: 'forbidden',
+            message: `Your role (${principal.roles.join(', ') || 'none'}) may not ${action}`,
+          })
           return
         }
         ;(req as WithPrincipal)[PRINCIPAL] = principal

@@ -14,12 +14,12 @@ Run "relais <command> --help" for a command's options.`
 
 const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`) }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
     switch (command) {
       case 'mappings':
-        return runMappingsCommand(rest, io)
+        return await runMappingsCommand(rest, io)
       case undefined:
       case '--help':
       case 'help':
@@ -35,4 +35,13 @@ export function main(argv: string[]): number {
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('relais.js')) process.exitCode = main(process.argv.slice(2))
+if (require.main === module || process.argv[1]?.endsWith('relais.js')) {
+  // `relais … | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code
+  })
+}

@@ -85,6 +85,24 @@ test('preview --json: the mapped payload and the per-row issues of the messy sam
   expect(result.records.some((rec) => rec.errors.length > 0)).toBe(true)
 })
 
+test('preview reads the messy CSV exactly as an upload: Windows-1252, `;`, and per-row outcomes', () => {
+  const r = relais(
+    'mappings',
+    'preview',
+    join(SPECS, 'csv-partenaires.yaml'),
+    join(SAMPLES, 'partenaires.messy.csv'),
+    '--metadata',
+    METADATA,
+    '--now',
+    '2026-10-05T09:00:00',
+    '--locale',
+    'en',
+  )
+  expect(r.status).toBe(0)
+  expect(r.stdout).toMatch(/^File partenaires\.messy\.csv: CSV, windows-1252, ;, \d+ row\(s\)/)
+  expect(r.stdout).toMatch(/\d+ record\(s\): \d+ ok, [1-9]\d* invalid/)
+})
+
 test.each([
   [['mappings', 'validate', join(SPECS, 'kobo-rapport-rc.yaml')], '--metadata <snapshot.json> is required'],
   [

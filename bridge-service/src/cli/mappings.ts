@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { compileYaml, formatPreview, formatSpecError, type MetadataSnapshot } from '@relais/mappings'
+import { readAll, readFile } from '../sources/files/read-file'
+import type { FileSummary } from '../sources/files/findings'
 import { localNow } from './time'
 
 export const MAPPINGS_USAGE = `Usage:
   relais mappings validate <spec.yaml>… --metadata <snapshot.json> [--now <date>] [--locale fr|en]
-  relais mappings preview <spec.yaml> <sample.json> --metadata <snapshot.json> [--now <date>] [--json] [--locale fr|en]
+  relais mappings preview <spec.yaml> <sample.csv|.xlsx|.json> --metadata <snapshot.json> [--now <date>] [--json] [--locale fr|en]
 
   --metadata  a DHIS2 metadata snapshot (GET /api/metadata export, or mappings/test-fixtures/small-seed-metadata.json)
   --now       DHIS2 server-local date deciding open and expired periods (default: now in Africa/Porto-Novo)
@@ -39,23 +41,39 @@ function readMetadata(file: string | undefined): MetadataSnapshot {
   return snapshot as MetadataSnapshot
 }
 
-/** Records of a sample: a JSON array, or a Kobo page `{ results: [...] }`. */
-function readSample(file: string): unknown[] {
-  const text = readFileSync(file, 'utf8')
+interface Sample {
+  records: unknown[]
+  /** What the file reader detected and flagged (CSV/XLSX only). */
+  file?: FileSummary
+}
+
+/**
+ * Records of a sample: a CSV or XLSX file read exactly as an upload is (encoding, separator and cell
+ * findings included), a JSON array, or a Kobo page `{ results: [...] }`.
+ */
+async function readSample(file: string): Promise<Sample> {
+  const bytes = readFileSync(file)
+  if (!/\.json$/i.test(file)) {
+    const { rows, summary } = await readAll(await readFile(bytes, basename(file)))
+    return { records: rows.map((row) => row.cells), file: summary }
+  }
   let raw: unknown
   try {
-    raw = JSON.parse(text)
+    raw = JSON.parse(bytes.toString('utf8'))
   } catch {
-    throw new Error(`${file}: the preview reads JSON samples (an array of records, or a Kobo page with "results")`)
+    throw new Error(
+      `${file}: not valid JSON (give a .csv/.xlsx file, an array of records, or a Kobo page with "results")`,
+    )
   }
-  if (Array.isArray(raw)) return raw
-  if (raw && typeof raw === 'object' && Array.isArray((raw as { results?: unknown }).results))
-    return (raw as { results: unknown[] }).results
+  if (Array.isArray(raw)) return { records: raw }
+  if (raw && typeof raw === 'object' && Array.isArray((raw as { results?: unknown }).results)) {
+    return { records: (raw as { results: unknown[] }).results }
+  }
   throw new Error(`${file}: expected an array of records or an object with "results"`)
 }
 
 /** Runs `relais mappings …`; returns the exit code (0 ok, 1 invalid specs, 2 bad usage). */
-export function runMappingsCommand(argv: string[], io: Io): number {
+export async function runMappingsCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -100,10 +118,31 @@ export function runMappingsCommand(argv: string[], io: Io): number {
       for (const error of compiled.errors) io.err(formatSpecError(error, locale, basename(specFile)))
       return 1
     }
-    const result = compiled.mapper.mapBatch(readSample(sampleFile))
-    io.out(formatPreview(result, { json: values.json, locale }))
+    const sample = await readSample(sampleFile)
+    const result = compiled.mapper.mapBatch(sample.records)
+    if (values.json) io.out(JSON.stringify({ file: sample.file, ...result }, null, 2))
+    else {
+      if (sample.file) io.out(describeFile(sample.file, locale))
+      io.out(formatPreview(result, { json: false, locale }))
+    }
     return 0
   }
   io.err(`unknown mappings command "${verb}"\n${MAPPINGS_USAGE}`)
   return 2
+}
+
+/** One line about the file as read, then its file-level findings. */
+function describeFile(file: FileSummary, locale: 'fr' | 'en'): string {
+  const fr = locale === 'fr'
+  const encoding = file.encoding ? `${file.encoding.encoding}${file.encoding.bom ? ' + BOM' : ''}` : undefined
+  const detected = [file.format.toUpperCase(), encoding, file.separator === '\t' ? 'tab' : file.separator]
+    .filter(Boolean)
+    .join(', ')
+  const lines = [
+    fr
+      ? `Fichier ${file.filename} : ${detected}, ${file.rows} ligne(s)`
+      : `File ${file.filename}: ${detected}, ${file.rows} row(s)`,
+  ]
+  for (const finding of file.findings) lines.push(`  ! ${finding.message}`)
+  return `${lines.join('\n')}\n`
 }
