@@ -1,0 +1,58 @@
+/**
+ * What the pipeline offers the API and the CLI: the only way they change records or start work. The
+ * API reads lists and details straight from the ledger's repositories; every write goes through here,
+ * so that each one is validated, audited and enqueued the same way whoever asked.
+ */
+import type { Readable } from 'node:stream'
+import type { RunMode } from '../ledger/runs'
+
+export interface Actor {
+  /** DHIS2 username or API key name; `scheduler` / `pipeline:*` for the system itself. */
+  name: string
+  role: string
+}
+
+export interface UploadInput {
+  source: string
+  filename: string
+  /** The raw file bytes (CSV or XLSX, recognised from the bytes). */
+  body: Readable | Buffer
+  mode: RunMode
+}
+
+export interface WebhookDelivery {
+  source: string
+  /** The records of `{"records": [...]}`, already checked against the signature. */
+  records: unknown[]
+}
+
+export interface StartedRun {
+  id: string
+}
+
+export interface PipelineServices {
+  /** Starts a pull (Kobo) or replays a source's last input; 202 + id. Unknown source → UnknownSourceError. */
+  startRun(source: string, mode: RunMode, actor: Actor): Promise<StartedRun>
+  /** A file becomes a run: rows are committed to the ledger before this resolves. */
+  upload(input: UploadInput, actor: Actor): Promise<StartedRun & { rows: number }>
+  /** Webhook intake: records are durable in the ledger before this resolves (then 202). */
+  receive(delivery: WebhookDelivery): Promise<{ runId: string; accepted: number; duplicates: number }>
+  cancelRun(runId: string, actor: Actor): Promise<void>
+  /** Failed records of a run go back to mapped and are pushed again. */
+  retryFailed(runId: string, actor: Actor): Promise<{ retried: number }>
+  /** A quarantined record, optionally with a corrected raw payload, is re-validated then re-queued. */
+  release(recordId: string, actor: Actor, corrected?: unknown): Promise<{ status: string; errors?: unknown[] }>
+  discard(recordId: string, actor: Actor, reason: string): Promise<void>
+  /** Fetches DHIS2 metadata now, stores the snapshot, recompiles the specs, reports drift. */
+  refreshMetadata(actor: Actor): Promise<{ snapshotId: string; drift: unknown[] }>
+}
+
+/** The source is not in relais.config.yaml. */
+export class UnknownSourceError extends Error {
+  constructor(readonly source: string) {
+    super(`Unknown source "${source}": it is not in relais.config.yaml`)
+  }
+}
+
+/** The request cannot be done in the record's or run's current state (e.g. release a record not quarantined). */
+export class StateConflictError extends Error {}
