@@ -2,13 +2,16 @@
  * The `relais` command line: `serve`, `run`, `status`, `records`, `quarantine`, `migrate`, `mappings`.
  * Each verb lives in its own module; this file only dispatches and turns errors into one clear line.
  */
+import { ConfigError } from '../config/env'
 import { runMappingsCommand } from './mappings'
+import { runMigrateCommand } from './migrate'
 
 const USAGE = `Usage: relais <command> [options]
 
 Commands:
+  migrate                     apply the ledger's pending migrations (PostgreSQL, or PGlite when DATABASE_URL is unset)
   mappings validate|preview   check mapping specs against DHIS2 metadata; preview a sample file
-  (serve, run, status, records, quarantine and migrate come with the bridge's pipeline)
+  (serve, run, status, records and quarantine come with the bridge's pipeline)
 
 Run "relais <command> --help" for a command's options.`
 
@@ -20,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'mappings':
         return await runMappingsCommand(rest, io)
+      case 'migrate':
+        return await runMigrateCommand(io)
       case undefined:
       case '--help':
       case 'help':
@@ -30,7 +35,9 @@ export async function main(argv: string[]): Promise<number> {
         return 2
     }
   } catch (error) {
-    io.err(`relais ${command}: ${error instanceof Error ? error.message : String(error)}`)
+    // A configuration problem is one line naming the variable (ARCHITECTURE.md contract), nothing more.
+    if (error instanceof ConfigError) io.err(error.message)
+    else io.err(`relais ${command}: ${error instanceof Error ? error.message : String(error)}`)
     return 2
   }
 }
