@@ -56,3 +56,8 @@ export class UnknownSourceError extends Error {
 
 /** The request cannot be done in the record's or run's current state (e.g. release a record not quarantined). */
 export class StateConflictError extends Error {}
+
+/** No such run (or other object the request names): the API answers 404. Unknown records raise the ledger's RecordNotFoundError. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError'
+}

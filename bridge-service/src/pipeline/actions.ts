@@ -1,0 +1,183 @@
+/**
+ * What data managers do to records and runs — release, discard, retry failed records, cancel a run — each
+ * checked against the record's or run's current state, written as a status transition with its event
+ * (who, why), and appended to the audit log.
+ *
+ * Release re-validates: the record (or the corrected payload a person typed) is mapped again with the
+ * source's spec. Still invalid → it stays in quarantine and the errors are answered. A release is a person's
+ * decision, so it passes what only a person may pass: a late record's period lock (the bridge's account has
+ * F_EDIT_EXPIRED) and a cross-source duplicate.
+ */
+import { repositories, type Db } from '../ledger'
+import { RecordNotFoundError, StaleTransitionError } from '../ledger/records'
+import { RunStateError } from '../ledger/runs'
+import type { Enqueuer } from './enqueue'
+import { loadRecords, recordIdsOfRun, setMappedFields } from './ledger-queries'
+import type { MetadataService } from './metadata'
+import type { MappedPayload } from './payload'
+import type { RunBook } from './runs'
+import { NotFoundError, StateConflictError, type Actor } from './services'
+import type { SpecRegistry } from './specs'
+
+export interface ActionDeps {
+  readonly db: Db
+  readonly specs: SpecRegistry
+  readonly metadata: MetadataService
+  readonly enqueue: Enqueuer
+  readonly runs: RunBook
+}
+
+async function audit(db: Db, actor: Actor, action: string, target: string, detail: unknown): Promise<void> {
+  await repositories(db).audit.append({ actor: actor.name, role: actor.role, action, target, detail })
+}
+
+export async function release(
+  deps: ActionDeps,
+  recordId: string,
+  actor: Actor,
+  corrected?: unknown,
+): Promise<{ status: string; errors?: unknown[] }> {
+  const { db, specs } = deps
+  const [record] = await loadRecords(db, [recordId])
+  if (!record) throw new RecordNotFoundError(recordId)
+  if (record.status !== 'quarantined')
+    throw new StateConflictError(`record ${recordId} is ${record.status}: only a quarantined record can be released`)
+  const raw = corrected === undefined ? record.raw : corrected
+  const lenient = specs.source(record.source).allowLateData || record.reason === 'late'
+  const snapshot = await deps.metadata.current()
+  const mapper = specs.mapperFor(record.source, snapshot, lenient)
+  const result = mapper.map(raw)
+  const target = `record:${recordId}`
+  if (result.status === 'invalid') {
+    await audit(db, actor, 'quarantine.release', target, {
+      outcome: 'still-invalid',
+      reason: record.reason,
+      corrected: corrected !== undefined,
+      ...(corrected !== undefined ? { correctedPayload: corrected } : {}),
+      errors: result.errors,
+    })
+    return { status: 'quarantined', errors: result.errors }
+  }
+  const mapped: MappedPayload = {
+    spec: { id: mapper.spec.id, version: mapper.spec.version },
+    snapshotId: snapshot.id,
+    dataSet: mapper.dataSet.id,
+    orgUnit: result.orgUnit ?? null,
+    orgUnitCode: result.orgUnitCode ?? null,
+    period: result.period ?? null,
+    dataValues: result.dataValues,
+    warnings: result.warnings,
+  }
+  try {
+    await db.transaction(async (tx) => {
+      await repositories(tx).records.transition(recordId, 'quarantined', 'mapped', {
+        actor: actor.name,
+        mapped,
+        lastError: null,
+        detail: {
+          releasedBy: actor.name,
+          role: actor.role,
+          previousReason: record.reason,
+          ...(corrected !== undefined ? { corrected } : {}),
+          values: result.dataValues.length,
+        },
+      })
+      await setMappedFields(tx, [
+        { id: recordId, period: mapped.period, orgUnit: mapped.orgUnit, rcCode: mapped.orgUnitCode },
+      ])
+      await repositories(tx).audit.append({
+        actor: actor.name,
+        role: actor.role,
+        action: 'quarantine.release',
+        target,
+        detail: {
+          outcome: 'released',
+          reason: record.reason,
+          corrected: corrected !== undefined,
+          ...(corrected !== undefined ? { correctedPayload: corrected } : {}),
+        },
+      })
+    })
+  } catch (error) {
+    if (error instanceof StaleTransitionError) throw new StateConflictError(error.message)
+    throw error
+  }
+  await deps.enqueue.push(record.runId, [recordId], { generation: `release-${Date.now()}` })
+  return { status: 'mapped' }
+}
+
+export async function discard(deps: ActionDeps, recordId: string, actor: Actor, reason: string): Promise<void> {
+  const { db } = deps
+  if (reason.trim() === '') throw new StateConflictError('a record is discarded with a reason')
+  const [record] = await loadRecords(db, [recordId])
+  if (!record) throw new RecordNotFoundError(recordId)
+  if (record.status !== 'quarantined')
+    throw new StateConflictError(`record ${recordId} is ${record.status}: only a quarantined record can be discarded`)
+  try {
+    await db.transaction(async (tx) => {
+      await repositories(tx).records.transition(recordId, 'quarantined', 'discarded', {
+        actor: actor.name,
+        reason: reason.trim(),
+        detail: { discardedBy: actor.name, role: actor.role, previousReason: record.reason },
+      })
+      await repositories(tx).audit.append({
+        actor: actor.name,
+        role: actor.role,
+        action: 'quarantine.discard',
+        target: `record:${recordId}`,
+        detail: { reason: reason.trim(), previousReason: record.reason },
+      })
+    })
+  } catch (error) {
+    if (error instanceof StaleTransitionError) throw new StateConflictError(error.message)
+    throw error
+  }
+  await deps.runs.settle([record.runId])
+}
+
+export async function retryFailed(deps: ActionDeps, runId: string, actor: Actor): Promise<{ retried: number }> {
+  const { db } = deps
+  const run = await deps.runs.get(runId)
+  if (!run) throw new NotFoundError(`no run ${runId}`)
+  if (run.status === 'cancelled') throw new StateConflictError(`run ${runId} was cancelled: start a new run instead`)
+  const ids = await recordIdsOfRun(db, runId, ['failed'])
+  const moved = await db.transaction(async (tx) => {
+    const { moved } = await repositories(tx).records.transitionMany(
+      ids.map((id) => ({ id })),
+      'failed',
+      'mapped',
+      { actor: actor.name, resetAttempts: true, lastError: null, detail: { retriedBy: actor.name, role: actor.role } },
+    )
+    await repositories(tx).audit.append({
+      actor: actor.name,
+      role: actor.role,
+      action: 'run.retry-failed',
+      target: `run:${runId}`,
+      detail: { retried: moved.length },
+    })
+    return moved
+  })
+  await deps.enqueue.push(runId, moved, { generation: `retry-${Date.now()}` })
+  return { retried: moved.length }
+}
+
+export async function cancelRun(deps: ActionDeps, runId: string, actor: Actor): Promise<void> {
+  const { db } = deps
+  const run = await deps.runs.get(runId)
+  if (!run) throw new NotFoundError(`no run ${runId}`)
+  try {
+    await repositories(db).runs.cancel(runId, { actor: actor.name })
+  } catch (error) {
+    if (error instanceof RunStateError) throw new StateConflictError(error.message)
+    throw error
+  }
+  // Records not sent yet are not sent; received ones follow when their map job ends (push sees the cancel).
+  const mapped = await recordIdsOfRun(db, runId, ['mapped'])
+  const { moved } = await repositories(db).records.transitionMany(
+    mapped.map((id) => ({ id })),
+    'mapped',
+    'failed',
+    { actor: actor.name, lastError: { kind: 'cancelled', message: `run cancelled by ${actor.name}` } },
+  )
+  await audit(db, actor, 'run.cancel', `run:${runId}`, { source: run.source, stopped: moved.length })
+}

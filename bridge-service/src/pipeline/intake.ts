@@ -1,0 +1,104 @@
+/**
+ * Intake: records from a source become durable before the source is acknowledged (ARCHITECTURE.md, "the
+ * ledger is the source of truth"):
+ *
+ * 1. the records and the source's cursor are written in ONE transaction (so a crash can never leave the
+ *    cursor ahead of what was stored, nor records stored without the cursor that covers them);
+ * 2. only then does the caller acknowledge (answer 202, move on to the next Kobo page…);
+ * 3. map jobs are enqueued for the new records. A crash between 1 and 3 loses nothing: the records are
+ *    `received` without a live job, and reconciliation re-enqueues them at the next start.
+ *
+ * Insertion is idempotent on (source, source key, version): the same webhook delivered twice, or the same
+ * Kobo page read twice, stores one record version and reports the second as a duplicate.
+ */
+import { DbError, repositories, SQLSTATE, type Db } from '../ledger'
+import type { Enqueuer } from './enqueue'
+
+export interface IntakeRecord {
+  readonly sourceKey: string
+  readonly version: string
+  readonly contentHash: string
+  /** The record as received. */
+  readonly raw: unknown
+}
+
+export interface IntakeBatch {
+  readonly source: string
+  readonly runId: string
+  /** Who brought the records in: `source:<name>`, `webhook:<name>`, a user's name for uploads. */
+  readonly actor: string
+  readonly records: readonly IntakeRecord[]
+  /** The source's new cursor, stored with the records (undefined: leave the cursor alone). */
+  readonly cursor?: unknown
+}
+
+export interface IntakeResult {
+  /** The ledger id of every input record, in order (an already stored version answers its existing id). */
+  readonly ids: string[]
+  readonly newIds: string[]
+  /** Inputs that were already in the ledger (or repeated in this batch). */
+  readonly duplicates: number
+}
+
+/** Concurrent intakes of the same record version: one wins, the other retries and finds it stored. */
+const CONCURRENT_RETRIES = 3
+
+export class Intake {
+  constructor(
+    private readonly db: Db,
+    private readonly enqueue: Enqueuer,
+  ) {}
+
+  async commit(batch: IntakeBatch): Promise<IntakeResult> {
+    const outcomes = await this.insert(batch)
+    const newIds = outcomes.filter((o) => o.inserted).map((o) => o.id)
+    // After the commit, never inside it: a job must not run before its records are visible.
+    await this.enqueue.map(batch.runId, newIds)
+    return { ids: outcomes.map((o) => o.id), newIds, duplicates: outcomes.length - newIds.length }
+  }
+
+  private async insert(batch: IntakeBatch) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(async (tx) => {
+          const { records, cursors } = repositories(tx)
+          const outcomes = await records.insertMany(
+            batch.records.map((r) => ({
+              source: batch.source,
+              sourceKey: r.sourceKey,
+              version: r.version,
+              contentHash: r.contentHash,
+              raw: r.raw,
+              runId: batch.runId,
+            })),
+            { actor: batch.actor },
+          )
+          if (batch.cursor !== undefined) await cursors.set(batch.source, batch.cursor)
+          return outcomes
+        })
+      } catch (error) {
+        const concurrent = error instanceof DbError && error.code === SQLSTATE.uniqueViolation
+        if (!concurrent || attempt >= CONCURRENT_RETRIES) throw error
+      }
+    }
+  }
+}
+
+/**
+ * The ledger version of a record:
+ * - the source's own version id when it has one (Kobo `meta/instanceID`), else its content hash — so the
+ *   same delivery twice is one version, and an edit is a new one;
+ * - for a file, the run too: uploading a file is a person's explicit act, and each row of each upload is
+ *   tracked (an identical re-upload ends `unchanged`, row by row, without re-sending anything);
+ * - a dry run's records live apart (`dry-run:<run>:…`), so that a preview never makes the real import of the
+ *   same input look like a duplicate.
+ */
+export function recordVersion(
+  kind: 'kobo' | 'csv' | 'xlsx' | 'webhook',
+  identity: { version: string | undefined; contentHash: string },
+  run: { id: string; mode: 'dry-run' | 'import' },
+): string {
+  const base =
+    kind === 'csv' || kind === 'xlsx' ? `${run.id}:${identity.contentHash}` : (identity.version ?? identity.contentHash)
+  return run.mode === 'dry-run' ? `dry-run:${run.id}:${base}` : base
+}

@@ -1,0 +1,208 @@
+/**
+ * The few reads and writes the pipeline needs that the ledger's repositories do not offer (bulk loads by id,
+ * version chains, a run's detail). Kept here, as plain SQL over the same tables and in the same style
+ * (`$n` parameters, JSON through `::jsonb`), so that src/ledger/ stays as it is; each could move there.
+ */
+import type { Db } from '../ledger'
+import type { RecordStatus } from '../ledger/record-status'
+import type { DataValueKey } from '../ledger/imported-values'
+
+export interface PipelineRecord {
+  readonly id: string
+  readonly source: string
+  readonly sourceKey: string
+  readonly version: string
+  readonly contentHash: string
+  readonly status: RecordStatus
+  readonly reason: string | null
+  readonly raw: unknown
+  readonly mapped: unknown
+  readonly runId: string | null
+  readonly attempts: number
+  readonly updatedAt: Date
+}
+
+interface Row {
+  id: string
+  source: string
+  source_key: string
+  version: string
+  content_hash: string
+  status: RecordStatus
+  reason: string | null
+  raw: unknown
+  mapped: unknown
+  run_id: string | null
+  attempts: number
+  updated_at: unknown
+}
+
+/** Records by id, in the order of `ids` (unknown ids are left out). */
+export async function loadRecords(db: Db, ids: readonly string[]): Promise<PipelineRecord[]> {
+  if (ids.length === 0) return []
+  const rows = await db.query<Row>(
+    `SELECT id, source, source_key, version, content_hash, status, reason, raw, mapped, run_id, attempts, updated_at
+       FROM records WHERE id = ANY($1::text[])`,
+    [ids],
+  )
+  const byId = new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        source: r.source,
+        sourceKey: r.source_key,
+        version: r.version,
+        contentHash: r.content_hash,
+        status: r.status,
+        reason: r.reason,
+        raw: r.raw ?? null,
+        mapped: r.mapped ?? null,
+        runId: r.run_id,
+        attempts: r.attempts,
+        updatedAt: new Date(r.updated_at as string),
+      } satisfies PipelineRecord,
+    ]),
+  )
+  return ids.flatMap((id) => {
+    const record = byId.get(id)
+    return record ? [record] : []
+  })
+}
+
+/** Fills the searchable columns once a record is mapped (org unit UID, period, RC code). */
+export async function setMappedFields(
+  db: Db,
+  items: readonly { id: string; period: string | null; orgUnit: string | null; rcCode: string | null }[],
+): Promise<void> {
+  if (items.length === 0) return
+  await db.query(
+    `UPDATE records r SET period = COALESCE(t.period, r.period), org_unit = COALESCE(t.org_unit, r.org_unit),
+            rc_code = COALESCE(t.rc_code, r.rc_code)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, period, org_unit, rc_code)
+      WHERE r.id = t.id`,
+    [items.map((i) => i.id), items.map((i) => i.period), items.map((i) => i.orgUnit), items.map((i) => i.rcCode)],
+  )
+}
+
+/**
+ * Of `ids`, those a newer version of the same source record (same source and source key, stored later, by
+ * another run) replaces. Versions within one run are the batch checks' business (mapBatch), not this; a dry
+ * run's versions replace nothing.
+ */
+export async function supersededIds(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db.query<{ id: string; newer: string }>(
+    `SELECT r.id, (SELECT n.id FROM records n
+                    WHERE n.source = r.source AND n.source_key = r.source_key AND n.seq > r.seq
+                      AND n.run_id IS DISTINCT FROM r.run_id AND n.version NOT LIKE 'dry-run:%'
+                    ORDER BY n.seq DESC LIMIT 1) AS newer
+       FROM records r WHERE r.id = ANY($1::text[])`,
+    [ids],
+  )
+  return new Map(rows.filter((r) => r.newer !== null).map((r) => [r.id, r.newer]))
+}
+
+/** Older versions of these records still waiting in quarantine (a newer version makes them moot). */
+export async function quarantinedOlderVersions(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ id: string; newer: string }[]> {
+  if (ids.length === 0) return []
+  return db.query<{ id: string; newer: string }>(
+    `SELECT o.id, r.id AS newer FROM records r
+       JOIN records o ON o.source = r.source AND o.source_key = r.source_key AND o.seq < r.seq
+      WHERE r.id = ANY($1::text[]) AND o.status = 'quarantined' AND r.version NOT LIKE 'dry-run:%'`,
+    [ids],
+  )
+}
+
+/** What DHIS2 holds from older versions of these records: per new record id, the keys imported from them. */
+export async function valuesOfOlderVersions(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, (DataValueKey & { contentHash: string })[]>> {
+  const out = new Map<string, (DataValueKey & { contentHash: string })[]>()
+  if (ids.length === 0) return out
+  const rows = await db.query<{
+    id: string
+    data_element: string
+    period: string
+    org_unit: string
+    category_option_combo: string
+    attribute_option_combo: string
+    content_hash: string
+  }>(
+    `SELECT r.id, v.data_element, v.period, v.org_unit, v.category_option_combo, v.attribute_option_combo,
+            v.content_hash
+       FROM records r
+       JOIN records o ON o.source = r.source AND o.source_key = r.source_key AND o.seq < r.seq
+       JOIN imported_values v ON v.record_id = o.id
+      WHERE r.id = ANY($1::text[])`,
+    [ids],
+  )
+  for (const r of rows) {
+    const list = out.get(r.id) ?? []
+    list.push({
+      dataElement: r.data_element,
+      period: r.period,
+      orgUnit: r.org_unit,
+      categoryOptionCombo: r.category_option_combo,
+      attributeOptionCombo: r.attribute_option_combo,
+      contentHash: r.content_hash,
+    })
+    out.set(r.id, list)
+  }
+  return out
+}
+
+/** The ids of a run's records in some statuses. */
+export async function recordIdsOfRun(db: Db, runId: string, statuses: readonly RecordStatus[]): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM records WHERE run_id = $1 AND status = ANY($2::text[]) ORDER BY seq`,
+    [runId, statuses],
+  )
+  return rows.map((r) => r.id)
+}
+
+/** The raw payloads of a run's records, in arrival order (to replay a source's last input). */
+export async function rawsOfRun(db: Db, runId: string): Promise<unknown[]> {
+  const rows = await db.query<{ raw: unknown }>(`SELECT raw FROM records WHERE run_id = $1 ORDER BY seq`, [runId])
+  return rows.map((r) => r.raw)
+}
+
+/** Merges keys into a run's detail (intake finished, file summary, preview…). */
+export async function patchRunDetail(db: Db, runId: string, detail: Record<string, unknown>): Promise<void> {
+  await db.query(`UPDATE runs SET detail = detail || $2::jsonb WHERE id = $1`, [runId, JSON.stringify(detail)])
+}
+
+/** Ids of the runs still running. */
+export async function runningRunIds(db: Db): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(`SELECT id FROM runs WHERE status = 'running' ORDER BY seq`)
+  return rows.map((r) => r.id)
+}
+
+/** In-flight (received, mapped) records of a run. */
+export async function inFlightCount(db: Db, runId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM records WHERE run_id = $1 AND status IN ('received', 'mapped')`,
+    [runId],
+  )
+  return row?.n ?? 0
+}
+
+/** Kobo sweep input: `_id` → `_uuid` of the newest version we hold of each submission of a source. */
+export async function knownKoboVersions(db: Db, source: string): Promise<Map<number, string>> {
+  const rows = await db.query<{ source_key: string; uuid: string | null }>(
+    `SELECT DISTINCT ON (source_key) source_key, raw->>'_uuid' AS uuid
+       FROM records WHERE source = $1 AND version NOT LIKE 'dry-run:%'
+      ORDER BY source_key, seq DESC`,
+    [source],
+  )
+  const known = new Map<number, string>()
+  for (const r of rows) {
+    const id = Number(r.source_key)
+    if (Number.isSafeInteger(id) && r.uuid) known.set(id, r.uuid)
+  }
+  return known
+}

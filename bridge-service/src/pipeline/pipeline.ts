@@ -1,0 +1,354 @@
+/**
+ * `createPipeline`: the PipelineServices the API and the CLI use, plus the machinery behind them — the two
+ * BullMQ workers, reconciliation, the scheduler — wired over one ledger, one Redis and one DHIS2.
+ *
+ * ```ts
+ * const pipeline = createPipeline({ db, redis: env.redisUrl, dhis2, config, logger })
+ * await pipeline.start()   // snapshot, reconciliation, workers, schedules
+ * await pipeline.upload({ source: 'csv-partenaires', filename, body, mode: 'import' }, actor)
+ * await pipeline.stop()    // every Worker, Queue, timer and Redis connection closed
+ * ```
+ *
+ * An API-only process calls `createPipeline({ …, workers: false, schedules: false })`: it can take uploads,
+ * deliveries and actions (they only write the ledger and enqueue), while worker processes do the work.
+ */
+import type { Readable } from 'node:stream'
+import type { RelaisConfig, SourceConfig } from '../config/relais-config'
+import { CircuitBreakerRegistry, type CircuitBreakerOptions } from '../dhis2/circuit-breaker'
+import type { Dhis2Client } from '../dhis2/client'
+import { repositories, type Db } from '../ledger'
+import type { Run, RunMode } from '../ledger/runs'
+import type { Logger } from '../log/logger'
+import { UnreadableFileError } from '../sources/files/findings'
+import * as actions from './actions'
+import { Enqueuer, DEFAULT_CHUNK_SIZE } from './enqueue'
+import { intakeFile } from './file-source'
+import { Intake, recordVersion } from './intake'
+import { pullKobo, sweepKobo, type KoboSourceConfig, type KoboSourceDeps } from './kobo-source'
+import { rawsOfRun } from './ledger-queries'
+import { MetadataService } from './metadata'
+import { DEFAULT_RETRY, openQueues, type PipelineQueues, type RedisTarget, type RetrySettings } from './queues'
+import { reconcile, type ReconcileResult } from './reconcile'
+import { RunBook } from './runs'
+import { Scheduler } from './scheduler'
+import {
+  StateConflictError,
+  UnknownSourceError,
+  type Actor,
+  type PipelineServices,
+  type StartedRun,
+  type UploadInput,
+  type WebhookDelivery,
+} from './services'
+import { SpecRegistry, type DriftFinding } from './specs'
+import { startWorkers, type StageWorkers } from './workers'
+
+export interface PipelineOptions {
+  readonly db: Db
+  /** REDIS_URL, or the URL and a key prefix for the queues. */
+  readonly redis: string | RedisTarget
+  readonly dhis2: Dhis2Client
+  /** relais.config.yaml as loaded (`baseDir` resolves the specs' relative paths). */
+  readonly config: RelaisConfig & { readonly baseDir?: string }
+  readonly logger: Logger
+  /** The clock that decides which periods DHIS2 locks (default: the real time). */
+  readonly now?: () => Date
+  /** DHIS2's server time zone: expiry is counted in DHIS2's local days (default UTC). */
+  readonly timeZone?: string
+  /** Delivery attempts per record and the backoff between them (default 8, 1 s → 5 min, full jitter). */
+  readonly retry?: Partial<RetrySettings>
+  /** The breakers of the DHIS2 targets (default: 5 consecutive failures open for 30 s). */
+  readonly circuitBreaker?: CircuitBreakerOptions | CircuitBreakerRegistry
+  /** Jobs processed at once per worker (default map 2, push 4). */
+  readonly concurrency?: { readonly map?: number; readonly push?: number }
+  /** Records per map or push job (default 500). */
+  readonly chunkSize?: number
+  /** Largest dataValueSets body (default 10 MB). */
+  readonly maxBodyBytes?: number
+  /** Run the workers in this process (default true). */
+  readonly workers?: boolean
+  /** Run the cron schedules in this process (default true). */
+  readonly schedules?: boolean
+  /** Cron of the metadata refresh (default nightly), null for none. */
+  readonly metadataSchedule?: string | null
+  /** Where the sources' secrets are read (default process.env). */
+  readonly env?: NodeJS.ProcessEnv
+  /** Overrides how Kobo sources are reached (tests). */
+  readonly koboClient?: KoboSourceDeps['clientFor']
+}
+
+export interface Pipeline extends PipelineServices {
+  /** Metadata snapshot (fetched if the ledger has none), reconciliation, workers, schedules. */
+  start(): Promise<void>
+  /** Stops schedules and workers (letting running jobs end), waits for background reads, closes Redis. */
+  stop(): Promise<void>
+  /** Runs reconciliation now (also done by start). */
+  reconcile(): Promise<ReconcileResult>
+  /** The nightly Kobo edit sweep, as a run. */
+  startSweep(source: string, actor: Actor): Promise<StartedRun>
+  /** Drift findings of the newest snapshot. */
+  drift(): Promise<DriftFinding[]>
+  readonly queues: PipelineQueues
+  readonly breakers: CircuitBreakerRegistry
+}
+
+const SCHEDULER: Actor = { name: 'scheduler', role: 'system' }
+
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const { db, dhis2, logger } = options
+  const now = options.now ?? (() => new Date())
+  const redis: RedisTarget = typeof options.redis === 'string' ? { url: options.redis } : options.redis
+  const retry: RetrySettings = { ...DEFAULT_RETRY, ...options.retry }
+  const breakers =
+    options.circuitBreaker instanceof CircuitBreakerRegistry
+      ? options.circuitBreaker
+      : new CircuitBreakerRegistry(options.circuitBreaker)
+  const breaker = breakers.for(dhis2.target)
+  const specs = new SpecRegistry(options.config, { now, timeZone: options.timeZone ?? 'UTC' })
+  const queues = openQueues(redis, retry)
+  const enqueue = new Enqueuer(queues, options.chunkSize ?? DEFAULT_CHUNK_SIZE)
+  const runs = new RunBook(db, logger)
+  const intake = new Intake(db, enqueue)
+  const metadata = new MetadataService({
+    db,
+    dhis2,
+    breaker,
+    policy: { maxAttempts: Math.min(retry.maxAttempts, 3), backoff: retry.backoff },
+    specs,
+    logger,
+  })
+  const actionDeps: actions.ActionDeps = { db, specs, metadata, enqueue, runs }
+  const koboDeps: KoboSourceDeps = {
+    db,
+    intake,
+    specs,
+    runs,
+    logger,
+    env: options.env ?? process.env,
+    ...(options.koboClient ? { clientFor: options.koboClient } : {}),
+  }
+  const background = new Set<Promise<unknown>>()
+  let workers: StageWorkers | undefined
+  let scheduler: Scheduler | undefined
+  let stopped = false
+
+  const sourceOf = (name: string): SourceConfig => specs.source(name)
+
+  const audit = (actor: Actor, action: string, target: string, detail: unknown) =>
+    repositories(db).audit.append({ actor: actor.name, role: actor.role, action, target, detail })
+
+  /** Reads a source in the background for a run answered 202; a failure ends the run `failed`. */
+  function inBackground(run: Run, read: () => Promise<unknown>): void {
+    const task = read()
+      .catch(async (error: unknown) => {
+        logger.error(
+          { runId: run.id, source: run.source, err: { message: String(error) } },
+          'reading the source failed',
+        )
+        await runs.intakeFailed(run.id, error)
+      })
+      .catch((error: unknown) => logger.error({ err: { message: String(error) } }, 'could not record the failed run'))
+      .finally(() => background.delete(task))
+    background.add(task)
+  }
+
+  async function newRun(source: SourceConfig, mode: RunMode, trigger: string, actor: Actor, detail = {}): Promise<Run> {
+    if (stopped) throw new StateConflictError('the pipeline is stopping')
+    return runs.create({ source: source.name, mode, trigger, actor: actor.name, detail })
+  }
+
+  /** A file or webhook source's last input, read again as a new run. */
+  async function replay(source: SourceConfig, run: Run): Promise<void> {
+    const previous = (await repositories(db).runs.list({ source: source.name }, { page: 1, pageSize: 50 })).items
+    for (const candidate of previous) {
+      if (candidate.id === run.id) continue
+      const raws = await rawsOfRun(db, candidate.id)
+      if (raws.length === 0) continue
+      const kind = source.kind === 'kobo' ? 'webhook' : source.kind
+      for (let i = 0; i < raws.length; i += 1000) {
+        await intake.commit({
+          source: source.name,
+          runId: run.id,
+          actor: `replay:${candidate.id}`,
+          records: raws.slice(i, i + 1000).map((raw) => {
+            const identity = specs.identify(source.name, raw)
+            return {
+              sourceKey: identity.sourceKey,
+              version: recordVersion(kind, identity, run),
+              contentHash: identity.contentHash,
+              raw,
+            }
+          }),
+        })
+      }
+      await runs.intakeComplete(run.id, { replayOf: candidate.id, rows: raws.length })
+      return
+    }
+    await runs.intakeComplete(run.id, { replayOf: null, note: 'no earlier input to replay' })
+  }
+
+  const pipeline: Pipeline = {
+    queues,
+    breakers,
+
+    async startRun(sourceName: string, mode: RunMode, actor: Actor): Promise<StartedRun> {
+      const source = sourceOf(sourceName)
+      const run = await newRun(source, mode, actor.name === SCHEDULER.name ? 'schedule' : 'api', actor)
+      await audit(actor, 'run.start', `run:${run.id}`, { source: source.name, mode })
+      inBackground(run, () => (source.kind === 'kobo' ? pullKobo(koboDeps, source, run) : replay(source, run)))
+      return { id: run.id }
+    },
+
+    async startSweep(sourceName: string, actor: Actor): Promise<StartedRun> {
+      const source = sourceOf(sourceName)
+      if (source.kind !== 'kobo')
+        throw new StateConflictError(`source "${sourceName}" is not a Kobo form: nothing to sweep`)
+      const run = await newRun(source, 'import', 'sweep', actor)
+      await audit(actor, 'run.start', `run:${run.id}`, { source: source.name, mode: 'import', sweep: true })
+      inBackground(run, () => sweepKobo(koboDeps, source as KoboSourceConfig, run))
+      return { id: run.id }
+    },
+
+    async upload(input: UploadInput, actor: Actor): Promise<StartedRun & { rows: number }> {
+      const source = sourceOf(input.source)
+      if (source.kind !== 'csv' && source.kind !== 'xlsx')
+        throw new StateConflictError(`source "${input.source}" is a ${source.kind} source: it does not take files`)
+      const run = await newRun(source, input.mode, 'upload', actor, { filename: input.filename })
+      try {
+        const body: Readable | Buffer = input.body
+        const read = await intakeFile(
+          { intake, specs, runs },
+          { source: source.name, kind: source.kind, filename: input.filename, body, actor: actor.name },
+          run,
+        )
+        await audit(actor, 'upload', `run:${run.id}`, {
+          source: source.name,
+          filename: input.filename,
+          mode: input.mode,
+          ...read,
+        })
+        return { id: run.id, rows: read.rows }
+      } catch (error) {
+        await runs.intakeFailed(run.id, error)
+        await audit(actor, 'upload', `run:${run.id}`, {
+          source: source.name,
+          filename: input.filename,
+          mode: input.mode,
+          error: error instanceof UnreadableFileError ? error.code : String(error),
+        })
+        throw error
+      }
+    },
+
+    async receive(delivery: WebhookDelivery) {
+      const source = sourceOf(delivery.source)
+      if (source.kind !== 'webhook')
+        throw new StateConflictError(`source "${delivery.source}" is a ${source.kind} source: it takes no webhook`)
+      const actor: Actor = { name: `webhook:${source.name}`, role: 'source' }
+      const run = await newRun(source, 'import', 'webhook', actor, { records: delivery.records.length })
+      const result = await intake.commit({
+        source: source.name,
+        runId: run.id,
+        actor: actor.name,
+        records: delivery.records.map((raw) => {
+          const identity = specs.identify(source.name, raw)
+          return {
+            sourceKey: identity.sourceKey,
+            version: recordVersion('webhook', identity, run),
+            contentHash: identity.contentHash,
+            raw,
+          }
+        }),
+      })
+      await runs.intakeComplete(run.id, { accepted: result.newIds.length, duplicates: result.duplicates })
+      return { runId: run.id, accepted: result.newIds.length, duplicates: result.duplicates }
+    },
+
+    async cancelRun(runId: string, actor: Actor) {
+      await actions.cancelRun(actionDeps, runId, actor)
+    },
+
+    retryFailed: (runId, actor) => actions.retryFailed(actionDeps, runId, actor),
+
+    release: (recordId, actor, corrected) => actions.release(actionDeps, recordId, actor, corrected),
+
+    discard: (recordId, actor, reason) => actions.discard(actionDeps, recordId, actor, reason),
+
+    async refreshMetadata(actor: Actor) {
+      const result = await metadata.refresh()
+      await audit(actor, 'metadata.refresh', `snapshot:${result.snapshotId}`, { drift: result.drift.length })
+      return result
+    },
+
+    async drift() {
+      return (await repositories(db).snapshots.latest<unknown, DriftFinding>())?.drift ?? []
+    },
+
+    reconcile: () => reconcile({ db, queues, enqueue, runs, logger }),
+
+    async start() {
+      try {
+        await metadata.current()
+      } catch (error) {
+        // Not fatal: map jobs retry, and the API can still take input while DHIS2 is away.
+        logger.warn({ err: { message: String(error) } }, 'no metadata snapshot yet: DHIS2 unreachable')
+      }
+      await pipeline.reconcile()
+      if (options.workers ?? true) {
+        workers = startWorkers(
+          { redis, retry, logger, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
+          { db, specs, metadata, enqueue, runs, logger },
+          {
+            db,
+            dhis2,
+            breaker,
+            retry,
+            specs,
+            enqueue,
+            runs,
+            logger,
+            ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+          },
+        )
+      }
+      if (options.schedules ?? true) {
+        const skipIfRunning = async (name: string, start: () => Promise<StartedRun>) => {
+          const running = await repositories(db).runs.list(
+            { source: name, status: 'running' },
+            { page: 1, pageSize: 1 },
+          )
+          if (running.pager.total > 0)
+            return logger.info({ source: name }, 'a run of this source is still running: tick skipped')
+          return start()
+        }
+        scheduler = new Scheduler(
+          {
+            sources: options.config.sources,
+            logger,
+            ...(options.metadataSchedule !== undefined ? { metadataSchedule: options.metadataSchedule } : {}),
+            ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+          },
+          {
+            pull: (name) => skipIfRunning(name, () => pipeline.startRun(name, 'import', SCHEDULER)),
+            sweep: (name) => skipIfRunning(name, () => pipeline.startSweep(name, SCHEDULER)),
+            refreshMetadata: () => pipeline.refreshMetadata(SCHEDULER),
+          },
+        )
+        scheduler.start()
+      }
+      logger.info({ workers: workers !== undefined, schedules: scheduler !== undefined }, 'pipeline started')
+    },
+
+    async stop() {
+      stopped = true
+      scheduler?.stop()
+      await Promise.allSettled([...background])
+      await workers?.close()
+      await queues.close()
+      logger.info('pipeline stopped')
+    },
+  }
+  return pipeline
+}
+
+export { UnknownSourceError }

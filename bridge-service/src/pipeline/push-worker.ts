@@ -1,0 +1,419 @@
+/**
+ * The push stage: `mapped` records → DHIS2 `dataValueSets` → `imported` | `unchanged` | `quarantined(conflict)`
+ * | `failed`, one chunk of records per job.
+ *
+ * - Values whose content hash equals what DHIS2 already holds from us (importedValues) are not sent; a record
+ *   whose values are all unchanged (or that has nothing to send: superseded, duplicate row, empty) → unchanged.
+ * - A newer version of a source record (Kobo edit, corrected re-upload) replaces the older one's values: keys
+ *   the older version had imported and the new one no longer has are sent as deletions.
+ * - Requests per data set × period, ≤ batchSize values (source config, default 5,000), body ≤ 10 MB
+ *   (batches.ts). `dryRun` for dry-run runs; nothing is then recorded as imported.
+ * - The import summary is mapped back to the exact records through its indexes (409 WARNING = partly saved):
+ *   records whose values were all accepted → imported; records with a refused value → quarantined(conflict)
+ *   with DHIS2's messages. Every accepted value's hash goes to importedValues — also the accepted values of a
+ *   refused record, since DHIS2 stored them.
+ * - Transient failures (5xx, 429, timeouts, resets): one attempt more on each record of the request; records at
+ *   `maxAttempts` → failed (visible, re-triable by hand); the others are retried by BullMQ with the `relais`
+ *   backoff (Retry-After as a floor). If the job has no BullMQ attempt left, a continuation job is enqueued.
+ * - Circuit open (DHIS2 down): nothing is sent, no attempt is counted; the job is moved to delayed until the
+ *   breaker allows a probe — so a DHIS2 that is down receives one request per cool-down, whatever the backlog.
+ * - 401/403 (and 404, redirects, non-DHIS2 answers): a configuration problem, not the records' fault. They stay
+ *   mapped, the job fails loudly (Dhis2ConfigurationError) and is not retried.
+ * - A run cancelled meanwhile: its mapped records → failed (`cancelled`), nothing is sent.
+ */
+import { interpretImportSummary, recordOutcomes, type ImportSummary } from '../dhis2/import-summary'
+import { backoffDelay } from '../dhis2/backoff'
+import type { CircuitBreaker } from '../dhis2/circuit-breaker'
+import type { Dhis2Client } from '../dhis2/client'
+import { isDhis2Error, type Dhis2Error } from '../dhis2/errors'
+import { repositories, type Db } from '../ledger'
+import { valueKey } from '../ledger/imported-values'
+import type { TransitionItem } from '../ledger/records'
+import type { Logger } from '../log/logger'
+import {
+  DEFAULT_BATCH_VALUES,
+  DEFAULT_MAX_BODY_BYTES,
+  planBatches,
+  wireValue,
+  type Batch,
+  type OutgoingValue,
+  type RecordWork,
+} from './batches'
+import type { Enqueuer } from './enqueue'
+import { valueHash } from './hashing'
+import { loadRecords, supersededIds, valuesOfOlderVersions, type PipelineRecord } from './ledger-queries'
+import { isMappedPayload, type MappedPayload } from './payload'
+import type { RetrySettings } from './queues'
+import type { RunBook } from './runs'
+import { UnknownSourceError } from './services'
+import type { SpecRegistry } from './specs'
+
+export const PUSH_ACTOR = 'pipeline:push'
+
+export interface PushStageDeps {
+  readonly db: Db
+  readonly dhis2: Dhis2Client
+  readonly breaker: CircuitBreaker
+  readonly retry: RetrySettings
+  readonly specs: SpecRegistry
+  readonly enqueue: Enqueuer
+  readonly runs: RunBook
+  readonly logger: Logger
+  readonly maxBodyBytes?: number
+}
+
+/** What the stage needs from the job that runs it (BullMQ in workers.ts; anything in a test). */
+export interface PushJobContext {
+  /** Failed attempts of the job so far, and how many it may make in all. */
+  readonly attemptsMade: number
+  readonly maxAttempts: number
+  /** Puts the job back to wait `ms` without counting an attempt; never returns (throws the queue's signal). */
+  delay(ms: number): Promise<never>
+}
+
+/** A transient DHIS2 failure the job is retried for; BullMQ's backoff reads `retryAfterMs`. */
+export class TransientPushError extends Error {
+  override readonly name = 'TransientPushError'
+  readonly retryAfterMs: number | undefined
+  constructor(readonly dhis2: Dhis2Error) {
+    super(dhis2.message)
+    this.retryAfterMs = dhis2.retryAfterMs
+  }
+}
+
+/** DHIS2 refuses the bridge itself (credentials, authorities, URL): records stay mapped, someone must act. */
+export class Dhis2ConfigurationError extends Error {
+  override readonly name = 'Dhis2ConfigurationError'
+  constructor(readonly dhis2: Dhis2Error) {
+    super(
+      `DHIS2 refuses the bridge (${dhis2.message}): check DHIS2_URL and the bridge's credentials and authorities; the records stay mapped`,
+    )
+  }
+}
+
+export function isConfigurationProblem(error: Dhis2Error): boolean {
+  const status = error.status ?? 0
+  return (
+    status === 401 ||
+    status === 403 ||
+    status === 404 ||
+    (status >= 300 && status < 400) ||
+    error.reason === 'invalid-response'
+  )
+}
+
+export interface PushStageResult {
+  imported: number
+  unchanged: number
+  conflicts: number
+  failed: number
+  requests: number
+}
+
+export async function runPushStage(
+  deps: PushStageDeps,
+  runId: string | null,
+  recordIds: readonly string[],
+  job: PushJobContext,
+): Promise<PushStageResult> {
+  const { db, logger } = deps
+  const result: PushStageResult = { imported: 0, unchanged: 0, conflicts: 0, failed: 0, requests: 0 }
+  const records = (await loadRecords(db, recordIds)).filter((r) => r.status === 'mapped')
+  if (records.length === 0) return result
+  const settle = () => deps.runs.settle(records.map((r) => r.runId))
+  const ledger = repositories(db).records
+  const run = runId === null ? undefined : await deps.runs.get(runId)
+  const dryRun = run?.mode === 'dry-run'
+
+  if (run?.status === 'cancelled') {
+    const { moved } = await ledger.transitionMany(
+      records.map((r) => ({ id: r.id })),
+      'mapped',
+      'failed',
+      {
+        actor: PUSH_ACTOR,
+        lastError: { kind: 'cancelled', message: 'the run was cancelled before this record was sent' },
+      },
+    )
+    result.failed = moved.length
+    await settle()
+    return result
+  }
+
+  const prepared = await prepare(deps, records, dryRun)
+  result.unchanged += await finishUnchanged(deps, prepared.nothingToSend, dryRun)
+  const byId = new Map(records.map((r) => [r.id, r]))
+  const done = new Set<string>(prepared.nothingToSend.map((n) => n.id))
+  const batches = planBatches(prepared.work, {
+    maxValues: batchSizeOf(deps.specs, records[0]?.source ?? ''),
+    maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  })
+
+  for (const batch of batches) {
+    if (!deps.breaker.tryAcquire()) {
+      await settle()
+      return job.delay(Math.max(50, deps.breaker.retryInMs()))
+    }
+    let summary: ImportSummary
+    try {
+      result.requests++
+      const payload = { dataSet: batch.dataSet, dataValues: batch.values.map(wireValue) }
+      summary = await deps.dhis2.postDataValueSets(payload, dryRun ? { dryRun: true } : {})
+      deps.breaker.onSuccess()
+    } catch (error) {
+      if (!isDhis2Error(error) || error.reason === 'aborted') {
+        deps.breaker.release()
+        throw error
+      }
+      deps.breaker.onFailure(error.kind)
+      if (error.kind === 'transient') {
+        const failed = new Set(await transientFailure(deps, batch, error))
+        result.failed += failed.size
+        // This request's records (but those now failed) and the requests not made yet.
+        const remaining = records.filter((r) => !done.has(r.id) && !failed.has(r.id))
+        await settle()
+        if (remaining.length === 0) return result
+        if (job.attemptsMade + 1 < job.maxAttempts) throw new TransientPushError(error)
+        // BullMQ will not retry this job again: a fresh job carries the rest (attempts live on the records).
+        const attempt = Math.max(1, ...remaining.map((r) => r.attempts + 1))
+        await deps.enqueue.push(
+          runId,
+          remaining.map((r) => r.id),
+          {
+            generation: `continue-${Date.now()}`,
+            delayMs: backoffDelay(Math.min(attempt, 30), deps.retry.backoff, error.retryAfterMs),
+          },
+        )
+        logger.warn({ runId, records: remaining.length, error: error.message }, 'push continues in a new job')
+        return result
+      }
+      if (isConfigurationProblem(error)) {
+        logger.error({ err: error.toJSON(), runId }, 'DHIS2 refuses the bridge: records stay mapped until it is fixed')
+        throw new Dhis2ConfigurationError(error)
+      }
+      // DHIS2 refused this payload as a whole (400, 413…): DHIS2's message goes with each record.
+      result.conflicts += await quarantineConflicts(
+        deps,
+        batch.recordIds.map((id) => ({ id, detail: { dhis2: error.toJSON() }, lastError: error.toJSON() })),
+        dryRun,
+      )
+      for (const id of batch.recordIds) done.add(id)
+      continue
+    }
+    const applied = await applySummary(deps, batch, summary, byId, dryRun)
+    result.imported += applied.imported
+    result.unchanged += applied.unchanged
+    result.conflicts += applied.conflicts
+    for (const id of batch.recordIds) done.add(id)
+  }
+  await settle()
+  logger.debug({ runId, ...result }, 'push stage done')
+  return result
+}
+
+function batchSizeOf(specs: SpecRegistry, source: string): number {
+  try {
+    return specs.source(source).batchSize
+  } catch (error) {
+    if (error instanceof UnknownSourceError) return DEFAULT_BATCH_VALUES
+    throw error
+  }
+}
+
+interface Prepared {
+  work: RecordWork[]
+  nothingToSend: { id: string; detail: Record<string, unknown> }[]
+}
+
+/** Each record's values to send: its own (unless DHIS2 already holds them), plus deletions of vanished keys. */
+async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], dryRun: boolean): Promise<Prepared> {
+  const ids = records.map((r) => r.id)
+  const superseded = await supersededIds(deps.db, ids)
+  const older = dryRun ? new Map<string, never[]>() : await valuesOfOlderVersions(deps.db, ids)
+  const prepared: Prepared = { work: [], nothingToSend: [] }
+  const candidates: { record: PipelineRecord; payload: MappedPayload; values: OutgoingValue[] }[] = []
+  for (const record of records) {
+    const payload = record.mapped
+    if (!isMappedPayload(payload)) {
+      prepared.nothingToSend.push({ id: record.id, detail: { note: 'no mapped payload' } })
+      continue
+    }
+    const newer = superseded.get(record.id) ?? (payload.note === 'superseded' ? payload.supersededBy : undefined)
+    if (newer !== undefined || payload.note !== undefined) {
+      prepared.nothingToSend.push({
+        id: record.id,
+        detail: { note: payload.note ?? 'superseded', ...(newer ? { supersededBy: newer } : {}) },
+      })
+      continue
+    }
+    const values: OutgoingValue[] = payload.dataValues.map((dv) => ({
+      dataElement: dv.dataElement,
+      period: dv.period,
+      orgUnit: dv.orgUnit,
+      categoryOptionCombo: dv.categoryOptionCombo,
+      attributeOptionCombo: dv.attributeOptionCombo,
+      value: dv.value,
+      recordId: record.id,
+      hash: valueHash(dv),
+    }))
+    const present = new Set(values.map(valueKey))
+    const deletedHash = (k: Omit<OutgoingValue, 'recordId' | 'hash'>) => valueHash({ ...k, value: '', deleted: true })
+    for (const old of older.get(record.id) ?? []) {
+      if (present.has(valueKey(old))) continue
+      const key = {
+        dataElement: old.dataElement,
+        period: old.period,
+        orgUnit: old.orgUnit,
+        categoryOptionCombo: old.categoryOptionCombo,
+        attributeOptionCombo: old.attributeOptionCombo,
+      }
+      if (old.contentHash === deletedHash(key)) continue
+      present.add(valueKey(old))
+      values.push({ ...key, deleted: true, recordId: record.id, hash: deletedHash(key) })
+    }
+    candidates.push({ record, payload, values })
+  }
+  const all = candidates.flatMap((c) => c.values.map((v) => ({ ...v, contentHash: v.hash, source: c.record.source })))
+  const classified = await repositories(deps.db).importedValues.classify(all)
+  const unchangedKeys = new Set(
+    classified.filter((c) => c.class === 'unchanged').map((c) => `${c.value.recordId}\n${valueKey(c.value)}`),
+  )
+  for (const { record, payload, values } of candidates) {
+    const toSend = values.filter((v) => !unchangedKeys.has(`${record.id}\n${valueKey(v)}`))
+    if (toSend.length === 0) {
+      prepared.nothingToSend.push({ id: record.id, detail: { values: values.length, unchanged: values.length } })
+      continue
+    }
+    prepared.work.push({
+      recordId: record.id,
+      dataSet: payload.dataSet,
+      period: payload.period ?? toSend[0]?.period ?? '',
+      values: toSend,
+    })
+  }
+  return prepared
+}
+
+async function finishUnchanged(
+  deps: PushStageDeps,
+  items: readonly { id: string; detail: Record<string, unknown> }[],
+  dryRun: boolean,
+): Promise<number> {
+  const { moved } = await repositories(deps.db).records.transitionMany(
+    items.map((i) => ({ id: i.id, detail: dryRun ? { ...i.detail, dryRun: true } : i.detail })),
+    'mapped',
+    'unchanged',
+    { actor: PUSH_ACTOR, lastError: null },
+  )
+  return moved.length
+}
+
+/** One more attempt on each record of the request; those at maxAttempts → failed. Answers the failed ids. */
+async function transientFailure(deps: PushStageDeps, batch: Batch, error: Dhis2Error): Promise<string[]> {
+  const ledger = repositories(deps.db).records
+  const attempts = await ledger.recordAttempt(batch.recordIds, error.toJSON())
+  const exhausted = batch.recordIds.filter((id) => (attempts.get(id) ?? 0) >= deps.retry.maxAttempts)
+  const { moved } = await ledger.transitionMany(
+    exhausted.map((id) => ({ id, detail: { attempts: attempts.get(id), error: error.toJSON() } })),
+    'mapped',
+    'failed',
+    { actor: PUSH_ACTOR, lastError: error.toJSON() },
+  )
+  if (moved.length > 0)
+    deps.logger.warn({ records: moved.length, error: error.message }, 'records failed after their last attempt')
+  return moved
+}
+
+async function quarantineConflicts(
+  deps: PushStageDeps,
+  items: readonly TransitionItem[],
+  dryRun: boolean,
+): Promise<number> {
+  const ledger = repositories(deps.db).records
+  const { moved } = await ledger.transitionMany(items, 'mapped', 'quarantined', {
+    actor: PUSH_ACTOR,
+    reason: 'conflict',
+  })
+  if (dryRun)
+    await ledger.transitionMany(
+      moved.map((id) => ({ id })),
+      'quarantined',
+      'discarded',
+      { actor: PUSH_ACTOR, reason: 'dry-run: conflict' },
+    )
+  return moved.length
+}
+
+async function applySummary(
+  deps: PushStageDeps,
+  batch: Batch,
+  summary: ImportSummary,
+  byId: ReadonlyMap<string, PipelineRecord>,
+  dryRun: boolean,
+): Promise<{ imported: number; unchanged: number; conflicts: number }> {
+  const { records, importedValues } = repositories(deps.db)
+  const interpretation = interpretImportSummary(batch.values, summary)
+  const outcomes = recordOutcomes(
+    interpretation.values,
+    batch.values.map((v) => v.recordId),
+  )
+  if (!dryRun) {
+    const accepted = interpretation.values
+      .filter((v) => v.outcome === 'accepted')
+      .map((v) => batch.values[v.index] as OutgoingValue)
+    await importedValues.recordImported(
+      accepted.map((v) => ({
+        dataElement: v.dataElement,
+        period: v.period,
+        orgUnit: v.orgUnit,
+        categoryOptionCombo: v.categoryOptionCombo,
+        attributeOptionCombo: v.attributeOptionCombo,
+        contentHash: v.hash,
+        source: byId.get(v.recordId)?.source ?? '',
+        recordId: v.recordId,
+      })),
+    )
+  }
+  const common = {
+    dataSet: batch.dataSet,
+    period: batch.period,
+    status: summary.status,
+    importCount: summary.importCount,
+  }
+  const ok = outcomes.records.filter((r) => r.outcome === 'imported')
+  const refused = outcomes.records.filter((r) => r.outcome === 'rejected')
+  const accepted = await records.transitionMany(
+    ok.map((r) => ({
+      id: r.recordId,
+      detail: { ...common, values: r.valueIndexes.length, ...(dryRun ? { dryRun: true, wouldBe: 'imported' } : {}) },
+    })),
+    'mapped',
+    dryRun ? 'unchanged' : 'imported',
+    { actor: PUSH_ACTOR, lastError: null },
+  )
+  const conflicts = await quarantineConflicts(
+    deps,
+    refused.map((r) => {
+      const rejected = r.rejectedValues.map((rv) => {
+        const v = batch.values[rv.index] as OutgoingValue
+        return {
+          dataElement: v.dataElement,
+          categoryOptionCombo: v.categoryOptionCombo,
+          period: v.period,
+          orgUnit: v.orgUnit,
+          value: v.deleted ? null : (v.value ?? null),
+          conflicts: rv.conflicts,
+        }
+      })
+      const detail = {
+        ...common,
+        ambiguous: interpretation.ambiguous,
+        rejected,
+        accepted: r.valueIndexes.length - rejected.length,
+      }
+      return { id: r.recordId, detail, lastError: { kind: 'conflict', rejected } }
+    }),
+    dryRun,
+  )
+  return { imported: dryRun ? 0 : accepted.moved.length, unchanged: dryRun ? accepted.moved.length : 0, conflicts }
+}

@@ -1,0 +1,131 @@
+/** The pure pieces of the pipeline: batching, hashes and job ids, Redis URLs, the backoff strategy, DHIS2's local time. */
+import { planBatches, wireValue, type OutgoingValue, type RecordWork } from './batches'
+import { canonicalJson, contentHash, jobIdOf, valueHash } from './hashing'
+import { recordVersion } from './intake'
+import { redisOptions, relaisBackoffStrategy, retryAfterOf } from './queues'
+import { serverLocalNow } from './specs'
+
+const value = (recordId: string, de: string, period = '202609'): OutgoingValue => ({
+  dataElement: de,
+  period,
+  orgUnit: 'ou1',
+  categoryOptionCombo: 'coc',
+  attributeOptionCombo: 'aoc',
+  value: '12',
+  recordId,
+  hash: `h-${recordId}-${de}`,
+})
+const work = (recordId: string, n: number, period = '202609', dataSet = 'ds1'): RecordWork => ({
+  recordId,
+  dataSet,
+  period,
+  values: Array.from({ length: n }, (_, i) => value(recordId, `de${i}`, period)),
+})
+
+describe('planBatches', () => {
+  test('one request per data set × period, records kept whole, ≤ maxValues', () => {
+    const batches = planBatches(
+      [work('a', 3), work('b', 3), work('c', 3), work('d', 2, '202608'), work('e', 1, '202609', 'ds2')],
+      { maxValues: 7, maxBytes: 10_000_000 },
+    )
+    expect(batches.map((b) => [b.dataSet, b.period, b.recordIds, b.values.length])).toEqual([
+      ['ds1', '202609', ['a', 'b'], 6],
+      ['ds1', '202609', ['c'], 3],
+      ['ds1', '202608', ['d'], 2],
+      ['ds2', '202609', ['e'], 1],
+    ])
+  })
+
+  test('the body stays under maxBytes; a record larger than a request alone is split', () => {
+    const size = JSON.stringify(wireValue(value('a', 'de0'))).length + 1
+    const byBytes = planBatches([work('a', 4), work('b', 4)], { maxValues: 100, maxBytes: 64 + size * 5 })
+    expect(byBytes.map((b) => b.recordIds)).toEqual([['a'], ['b']])
+    const split = planBatches([work('big', 5)], { maxValues: 2, maxBytes: 10_000_000 })
+    expect(split.map((b) => b.values.length)).toEqual([2, 2, 1])
+    expect(split.every((b) => b.recordIds[0] === 'big')).toBe(true)
+  })
+
+  test('a deletion goes as deleted: true, without a value; records without values make no request', () => {
+    expect(wireValue({ ...value('a', 'x'), deleted: true })).toEqual({
+      dataElement: 'x',
+      period: '202609',
+      orgUnit: 'ou1',
+      categoryOptionCombo: 'coc',
+      attributeOptionCombo: 'aoc',
+      deleted: true,
+    })
+    expect(planBatches([work('a', 0)], { maxValues: 10, maxBytes: 1000 })).toEqual([])
+  })
+})
+
+describe('hashes and ids', () => {
+  test('content hash ignores key order; value hash covers key and content', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}',
+    )
+    expect(contentHash({ a: 1, b: 2 })).toBe(contentHash({ b: 2, a: 1 }))
+    const dv = {
+      dataElement: 'd',
+      period: 'p',
+      orgUnit: 'o',
+      categoryOptionCombo: 'c',
+      attributeOptionCombo: 'a',
+      value: '1',
+    }
+    expect(valueHash(dv)).toBe(valueHash({ ...dv }))
+    expect(valueHash(dv)).not.toBe(valueHash({ ...dv, value: '2' }))
+    expect(valueHash(dv)).not.toBe(valueHash({ ...dv, orgUnit: 'x' }))
+  })
+
+  test('job ids: same records (any order) → same id; another generation → another id; no colon', () => {
+    expect(jobIdOf('map', ['b', 'a'])).toBe(jobIdOf('map', ['a', 'b']))
+    expect(jobIdOf('push', ['a'])).not.toBe(jobIdOf('push', ['a'], 'release-1'))
+    expect(jobIdOf('map', ['a'])).not.toBe(jobIdOf('push', ['a']))
+    expect(jobIdOf('map', ['a'])).toMatch(/^map_[0-9a-f]{24}$/)
+  })
+
+  test('record versions: the source’s own, a file’s per upload, a dry run’s apart', () => {
+    const id = { version: 'uuid:1', contentHash: 'h' }
+    expect(recordVersion('kobo', id, { id: 'r1', mode: 'import' })).toBe('uuid:1')
+    expect(recordVersion('webhook', { version: undefined, contentHash: 'h' }, { id: 'r1', mode: 'import' })).toBe('h')
+    expect(recordVersion('csv', id, { id: 'r1', mode: 'import' })).toBe('r1:h')
+    expect(recordVersion('kobo', id, { id: 'r2', mode: 'dry-run' })).toBe('dry-run:r2:uuid:1')
+  })
+})
+
+describe('queues', () => {
+  test('REDIS_URL → ioredis options, workers never give up on a command', () => {
+    expect(redisOptions('redis://127.0.0.1:6379')).toEqual({
+      host: '127.0.0.1',
+      port: 6379,
+      db: 0,
+      maxRetriesPerRequest: null,
+    })
+    expect(redisOptions('rediss://u:p%40ss@redis.example:6380/3')).toMatchObject({
+      host: 'redis.example',
+      port: 6380,
+      db: 3,
+      username: 'u',
+      password: 'p@ss',
+      tls: {},
+    })
+    expect(() => redisOptions('http://x')).toThrow(/redis:\/\//)
+    expect(() => redisOptions('redis://x/abc')).toThrow(/database index/)
+  })
+
+  test('the relais backoff: exponential with full jitter, never under Retry-After', () => {
+    const strategy = relaisBackoffStrategy({ baseMs: 100, capMs: 1000, random: () => 0.999 })
+    expect(strategy(1, 'relais')).toBe(99)
+    expect(strategy(3, 'relais')).toBe(399)
+    expect(strategy(10, 'relais')).toBe(999)
+    expect(strategy(1, 'relais', Object.assign(new Error('429'), { retryAfterMs: 2000 }))).toBe(2000)
+    expect(retryAfterOf({ retryAfterMs: -1 })).toBeUndefined()
+    expect(retryAfterOf('x')).toBeUndefined()
+  })
+})
+
+test('DHIS2 server-local now in its time zone', () => {
+  expect(serverLocalNow(new Date('2026-10-05T09:00:00Z'), 'Africa/Porto-Novo')).toBe('2026-10-05T10:00:00')
+  expect(serverLocalNow(new Date('2026-12-31T23:30:00Z'), 'Africa/Porto-Novo')).toBe('2027-01-01T00:30:00')
+  expect(serverLocalNow(new Date('2026-10-05T09:00:00Z'), 'UTC')).toBe('2026-10-05T09:00:00')
+})

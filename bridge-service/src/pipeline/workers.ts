@@ -1,0 +1,84 @@
+/**
+ * The BullMQ workers of the two stages: thin adapters from a job to map-worker.ts / push-worker.ts.
+ * What is BullMQ-specific lives here: moving a job to delayed without spending an attempt (circuit open),
+ * turning a configuration problem into an UnrecoverableError (no retry), the `relais` backoff strategy.
+ */
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { Logger } from '../log/logger'
+import { runMapStage, type MapStageDeps, type MapStageResult } from './map-worker'
+import { Dhis2ConfigurationError, runPushStage, type PushStageDeps, type PushStageResult } from './push-worker'
+import {
+  MAP_QUEUE,
+  PUSH_QUEUE,
+  redisOptions,
+  relaisBackoffStrategy,
+  type RedisTarget,
+  type RetrySettings,
+  type StageJobData,
+} from './queues'
+
+export interface WorkerSettings {
+  readonly redis: RedisTarget
+  readonly retry: RetrySettings
+  readonly concurrency?: { readonly map?: number; readonly push?: number }
+  readonly logger: Logger
+}
+
+export interface StageWorkers {
+  readonly map: Worker<StageJobData, MapStageResult>
+  readonly push: Worker<StageJobData, PushStageResult>
+  close(): Promise<void>
+}
+
+export function startWorkers(settings: WorkerSettings, mapDeps: MapStageDeps, pushDeps: PushStageDeps): StageWorkers {
+  const { logger } = settings
+  const common = {
+    connection: redisOptions(settings.redis.url),
+    ...(settings.redis.prefix ? { prefix: settings.redis.prefix } : {}),
+    settings: { backoffStrategy: relaisBackoffStrategy(settings.retry.backoff) },
+  }
+  const map = new Worker<StageJobData, MapStageResult>(MAP_QUEUE, (job) => runMapStage(mapDeps, job.data.recordIds), {
+    ...common,
+    concurrency: settings.concurrency?.map ?? 2,
+  })
+  const push = new Worker<StageJobData, PushStageResult>(
+    PUSH_QUEUE,
+    async (job: Job<StageJobData, PushStageResult>, token?: string) => {
+      try {
+        return await runPushStage(pushDeps, job.data.runId, job.data.recordIds, {
+          attemptsMade: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? 1,
+          async delay(ms) {
+            await job.moveToDelayed(Date.now() + ms, token)
+            throw new DelayedError()
+          },
+        })
+      } catch (error) {
+        if (error instanceof Dhis2ConfigurationError) throw new UnrecoverableError(error.message)
+        throw error
+      }
+    },
+    // An import may take DHIS2 up to the client's import timeout (120 s): keep the lock longer than that.
+    { ...common, concurrency: settings.concurrency?.push ?? 4, lockDuration: 150_000 },
+  )
+  for (const [stage, worker] of [
+    ['map', map],
+    ['push', push],
+  ] as const) {
+    worker.on('failed', (job, error) => {
+      const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError' : true
+      logger[final ? 'error' : 'warn'](
+        { stage, jobId: job?.id, attemptsMade: job?.attemptsMade, err: { name: error.name, message: error.message } },
+        final ? `${stage} job failed for good` : `${stage} job failed, will retry`,
+      )
+    })
+    worker.on('error', (error) => logger.error({ stage, err: { message: error.message } }, `${stage} worker error`))
+  }
+  return {
+    map,
+    push,
+    async close() {
+      await Promise.all([map.close(), push.close()])
+    },
+  }
+}
