@@ -1,10 +1,15 @@
 import i18n from '@dhis2/d2-i18n'
 import { Tag } from '@dhis2/ui'
+import { Link } from 'react-router-dom'
+import { SCREEN_PATHS } from '../app/screenPaths'
 import type { RelaisScreen } from '../roles/roles'
 import classes from './HomePage.module.css'
 import { screenText } from './screenText'
 
-/** Placeholder for the navigation: lists the screens the user's roles allow; none is built yet. */
+/** Screens built in this version; the others say they come in the next one. */
+const READY: ReadonlySet<RelaisScreen> = new Set<RelaisScreen>(['saisie'])
+
+/** The screens the user's roles allow, with what each is for. */
 export function ScreenNavigation({ screens }: { screens: readonly RelaisScreen[] }) {
   return (
     <nav className={classes.section} aria-labelledby="relais-screens">
@@ -14,8 +19,11 @@ export function ScreenNavigation({ screens }: { screens: readonly RelaisScreen[]
           const { title, purpose } = screenText(screen)
           return (
             <li key={screen} data-test={`relais-screen-${screen}`}>
-              <strong>{title}</strong> — <span className={classes.muted}>{purpose}</span>{' '}
-              <Tag>{i18n.t('Coming soon')}</Tag>
+              <Link to={SCREEN_PATHS[screen]}>
+                <strong>{title}</strong>
+              </Link>{' '}
+              — <span className={classes.muted}>{purpose}</span>{' '}
+              {READY.has(screen) ? null : <Tag>{i18n.t('Coming soon')}</Tag>}
             </li>
           )
         })}

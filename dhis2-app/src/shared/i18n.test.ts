@@ -34,6 +34,10 @@ describe('translations', () => {
     expect(potKeys.sort()).toEqual(used)
   })
 
+  it('uses no ":" or "_" in a key: the extractor reads them as namespace and context separators', () => {
+    expect(keysUsedInSource().filter((key) => /[:_]/.test(key))).toEqual([])
+  })
+
   it('translates every string of i18n/en.pot in i18n/fr.po, keeping the {{placeholders}}', () => {
     const missing = pot.filter((entry) => !fr.get(entry.key)?.msgstr).map((entry) => entry.key)
     expect(missing).toEqual([])

@@ -1,0 +1,68 @@
+import i18n from '@dhis2/d2-i18n'
+import { HashRouter, Navigate, Route, Routes } from 'react-router-dom'
+import { HomePage } from '../home/HomePage'
+import type { QueueStorage } from '../offline/types'
+import { ValueQueueProvider } from '../offline/ValueQueueProvider'
+import { SaisiePage } from '../saisie/SaisiePage'
+import { CurrentUserProvider } from '../shared/CurrentUserProvider'
+import { AppMenu } from './AppMenu'
+import classes from './AppShell.module.css'
+import { ComingSoon } from './ComingSoon'
+import { RequireScreen } from './RequireScreen'
+
+/**
+ * The routes, inside a router given by the caller (HashRouter in the app, MemoryRouter in tests); the
+ * queue's storage is IndexedDB unless a test gives another.
+ */
+export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
+  return (
+    <CurrentUserProvider>
+      <ValueQueueProvider storage={queueStorage}>
+        <div className={classes.shell}>
+          <header className={classes.header}>
+            <h1 className={classes.title}>{i18n.t('Relais')}</h1>
+            <AppMenu />
+          </header>
+          <main className={classes.main}>
+            <Routes>
+              <Route path="/" element={<HomePage />} />
+              <Route
+                path="/saisie"
+                element={
+                  <RequireScreen screen="saisie">
+                    <SaisiePage />
+                  </RequireScreen>
+                }
+              />
+              <Route
+                path="/tableau-de-bord"
+                element={
+                  <RequireScreen screen="tableau-de-bord">
+                    <ComingSoon screen="tableau-de-bord" />
+                  </RequireScreen>
+                }
+              />
+              <Route
+                path="/synchronisation"
+                element={
+                  <RequireScreen screen="synchronisation">
+                    <ComingSoon screen="synchronisation" />
+                  </RequireScreen>
+                }
+              />
+              <Route path="*" element={<Navigate to="/" replace />} />
+            </Routes>
+          </main>
+        </div>
+      </ValueQueueProvider>
+    </CurrentUserProvider>
+  )
+}
+
+export function AppShell() {
+  return (
+    <HashRouter>
+      <AppRoutes />
+    </HashRouter>
+  )
+}

@@ -1,0 +1,8 @@
+import type { RelaisScreen } from '../roles/roles'
+
+/** The route of each screen (HashRouter: `#/saisie`…). */
+export const SCREEN_PATHS: Readonly<Record<RelaisScreen, string>> = {
+  saisie: '/saisie',
+  'tableau-de-bord': '/tableau-de-bord',
+  synchronisation: '/synchronisation',
+}

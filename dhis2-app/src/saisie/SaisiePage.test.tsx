@@ -1,0 +1,245 @@
+import { FetchError } from '@dhis2/app-runtime'
+import { act, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { switchLanguage } from '../shared/testing/switchLanguage'
+import { COC_DEFAULT, COC_M_15_24, DE, OU_RC } from './testing/fixtures'
+import { renderApp, SUPERVISOR, UNITS } from './testing/renderApp'
+
+const box = (name: string) => screen.findByRole('textbox', { name })
+
+async function typeAndLeave(name: string, text: string) {
+  const user = userEvent.setup()
+  const input = await box(name)
+  await user.clear(input)
+  await user.type(input, text)
+  await user.tab()
+  return input
+}
+
+describe('Saisie', () => {
+  it('opens the RC user directly on their own report for the open month, in the data set sections', async () => {
+    renderApp()
+
+    expect(await screen.findByRole('heading', { name: /RC Mathias Hounsou .* — September 2026/ })).toBeTruthy()
+    expect(screen.queryByText('Find a community health worker by name or code')).toBeNull()
+    const legends = [...document.querySelectorAll('legend')].map((l) => l.textContent)
+    expect(legends).toEqual(['VIH', 'Tuberculose', 'Paludisme', 'Activités'])
+    // disaggregations as grids, BOOLEAN as yes/no, LONG_TEXT as a text area
+    expect(await box('Personnes sensibilisées sur le VIH/IST, Masculin, 15-24')).toBeTruthy()
+    expect(screen.getByRole('textbox', { name: 'Cas présumés de tuberculose référés, Féminin' })).toBeTruthy()
+    expect(screen.getByRole('combobox', { name: "Rupture d'intrants pendant le mois" })).toBeTruthy()
+    expect(screen.getByRole('textbox', { name: 'Difficultés rencontrées' }).tagName).toBe('TEXTAREA')
+  })
+
+  it('shows the stored values of the month', async () => {
+    renderApp({
+      values: [
+        { dataElement: DE.vad.id, period: '202609', orgUnit: OU_RC, categoryOptionCombo: COC_DEFAULT, value: '14' },
+      ],
+    })
+    expect(((await box('Visites à domicile réalisées')) as HTMLInputElement).value).toBe('14')
+  })
+
+  it('checks values as they are typed with the shared rules, and saves a valid value when the cell is left', async () => {
+    const { saved } = renderApp()
+    const user = userEvent.setup()
+    const input = await box('Personnes sensibilisées sur le VIH/IST, Masculin, 15-24')
+
+    await user.type(input, '-3')
+    expect(screen.getByRole('alert').textContent).toBe('The value must be zero or a whole number greater than zero.')
+    await user.tab()
+    expect(saved).toEqual([]) // an invalid value is never sent
+
+    await user.clear(input)
+    await user.type(input, '12')
+    expect(screen.queryByRole('alert')).toBeNull()
+    await user.tab()
+
+    await waitFor(() => expect(input.getAttribute('data-status')).toBe('saved'))
+    expect(screen.getByText(/Saved/)).toBeTruthy()
+    expect(saved).toEqual([{ de: DE.sens.id, pe: '202609', ou: OU_RC, co: COC_M_15_24, value: '12' }])
+  })
+
+  it('saves yes/no at once and long text when it is left', async () => {
+    const { saved } = renderApp()
+    const user = userEvent.setup()
+    await user.selectOptions(
+      await screen.findByRole('combobox', { name: "Rupture d'intrants pendant le mois" }),
+      'true',
+    )
+    await typeAndLeave('Difficultés rencontrées', 'Pas de TDR depuis le 20')
+    await waitFor(() => expect(saved).toHaveLength(2))
+    expect(saved.map((s) => s.value)).toEqual(['true', 'Pas de TDR depuis le 20'])
+  })
+
+  it('flags a value far above the RC history as an outlier, without blocking it', async () => {
+    const history = ['202510', '202511', '202512', '202601', '202602', '202603', '202604', '202605', '202606', '202607']
+    const { saved } = renderApp({
+      values: history.map((period, i) => ({
+        dataElement: DE.vad.id,
+        period,
+        orgUnit: OU_RC,
+        categoryOptionCombo: COC_DEFAULT,
+        value: String(10 + (i % 3)),
+      })),
+    })
+    await typeAndLeave('Visites à domicile réalisées', '95')
+    expect(screen.getByText(/Unusually high compared with the last 10 months \(highest 12\)/)).toBeTruthy()
+    await waitFor(() => expect(saved).toHaveLength(1))
+  })
+
+  it('shows a closed month read-only, saying why and since when', async () => {
+    renderApp({ path: '/saisie?pe=202608' })
+
+    expect(await screen.findByText('This month is closed since 16 September 2026')).toBeTruthy()
+    expect(screen.getByText(/up to 15 days after the end of the month/)).toBeTruthy()
+    expect(((await box('Visites à domicile réalisées')) as HTMLInputElement).disabled).toBe(true)
+    expect(screen.queryByRole('button', { name: 'Complete the report' })).toBeNull()
+    const months = within(screen.getByRole('combobox', { name: 'Month' }))
+    expect(months.getByRole('option', { name: 'September 2026' })).toBeTruthy()
+    expect(months.getByRole('option', { name: 'August 2026 (closed)' })).toBeTruthy()
+  })
+
+  it('blocks completion on a validation rule, with the rule message', async () => {
+    const { completions } = renderApp()
+    await typeAndLeave('TDR paludisme réalisés', '5')
+    await typeAndLeave('TDR paludisme positifs', '8')
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Complete the report' }))
+
+    expect(await screen.findByText('The report breaks validation rules')).toBeTruthy()
+    expect(
+      screen.getByText(
+        'Validation rule "Positive RDTs ≤ RDTs performed" violated (8 ≤ 5 is false). Positive RDTs cannot exceed RDTs performed.',
+      ),
+    ).toBeTruthy()
+    expect(completions).toEqual([])
+  })
+
+  it('re-completes a report and un-completes it, keeping the first completion date', async () => {
+    const { completions } = renderApp({
+      registrations: [
+        {
+          dataSet: 'dsRcMensuel',
+          period: '202609',
+          organisationUnit: OU_RC,
+          date: '2026-10-02T08:15:00.000',
+          completed: false,
+        },
+      ],
+    })
+    const user = userEvent.setup()
+    await typeAndLeave('TDR paludisme réalisés', '8')
+    await typeAndLeave('TDR paludisme positifs', '5')
+    expect(await screen.findByText(/first completed on 2 October 2026; that date is kept/)).toBeTruthy()
+    await waitFor(() => expect(screen.getAllByText(/Saved/)).toHaveLength(2))
+
+    await user.click(screen.getByRole('button', { name: 'Complete the report' }))
+    expect(await screen.findByText('Completed on 2 October 2026')).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: 'Un-complete the report' }))
+    expect(await screen.findByText(/Not completed \(first completed on 2 October 2026/)).toBeTruthy()
+
+    expect(completions.map((c) => c.completeDataSetRegistrations[0])).toEqual([
+      expect.objectContaining({ completed: true, date: '2026-10-02T08:15:00.000', period: '202609' }),
+      expect.objectContaining({ completed: false, date: '2026-10-02T08:15:00.000', period: '202609' }),
+    ])
+  })
+
+  it('completes a report never completed before without a date, so that DHIS2 stamps it', async () => {
+    const { completions } = renderApp()
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Complete the report' }))
+    expect(await screen.findByText('Completed on 3 October 2026')).toBeTruthy()
+    expect(completions[0]?.completeDataSetRegistrations[0]).not.toHaveProperty('date')
+  })
+
+  it('keeps values typed offline in a visible queue and sends them when the connection returns', async () => {
+    let online = false
+    const { saved, storage } = renderApp({
+      saveValue: () => {
+        if (!online) throw new FetchError({ type: 'network', message: 'An unknown network error occurred' })
+      },
+    })
+    const input = await typeAndLeave('Visites à domicile réalisées', '14')
+
+    expect(await screen.findByText('No connection to DHIS2')).toBeTruthy()
+    expect(screen.getByText('Waiting to be sent (1)')).toBeTruthy()
+    expect(screen.getByText(/Visites à domicile réalisées — September 2026/)).toBeTruthy()
+    expect(input.getAttribute('data-status')).toBe('waiting')
+    expect([...storage.items.values()].map((v) => v.value)).toEqual(['14'])
+    // completing now would leave the value behind
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Complete the report' }))
+    expect(screen.getByText(/Some values are still waiting to be sent/)).toBeTruthy()
+
+    online = true
+    act(() => {
+      window.dispatchEvent(new Event('online'))
+    })
+    await waitFor(() => expect(input.getAttribute('data-status')).toBe('saved'))
+    expect(screen.queryByText(/Waiting to be sent/)).toBeNull()
+    expect(saved.map((s) => s.value)).toEqual(['14'])
+    expect(storage.items.size).toBe(0)
+  })
+
+  it('keeps the values when the session expires and asks to sign in again', async () => {
+    const { storage } = renderApp({
+      saveValue: () => {
+        throw new FetchError({ type: 'access', message: 'Unauthorized', details: { httpStatusCode: 401 } })
+      },
+    })
+    await typeAndLeave('Visites à domicile réalisées', '14')
+    expect(await screen.findByText('Your DHIS2 session has expired')).toBeTruthy()
+    expect(screen.getByRole('link', { name: 'Sign in again' })).toBeTruthy()
+    expect(screen.getByText('Waiting — sign in again')).toBeTruthy()
+    expect(storage.items.size).toBe(1)
+  })
+
+  it('shows why DHIS2 refused a value', async () => {
+    renderApp({
+      saveValue: () => {
+        throw new FetchError({ type: 'access', message: 'Data set is locked', details: { httpStatusCode: 409 } })
+      },
+    })
+    await typeAndLeave('Visites à domicile réalisées', '14')
+    expect(await screen.findByText('Not saved — Data set is locked')).toBeTruthy()
+  })
+
+  it('lets a supervisor find an RC by code and open their report', async () => {
+    const { searches } = renderApp({ user: SUPERVISOR, search: () => [UNITS[OU_RC] as (typeof UNITS)[string]] })
+    const user = userEvent.setup()
+    expect(await screen.findByText('Choose a community health worker to open their report.')).toBeTruthy()
+
+    await user.type(screen.getByRole('searchbox', { name: /Find a community health worker/ }), 'RC-AQ-00001')
+    await user.click(await screen.findByRole('button', { name: /RC-AQ-00001/ }))
+
+    expect(
+      await screen.findByRole('heading', { name: /RC Mathias Hounsou .* \(RC-AQ-00001\) — September 2026/ }),
+    ).toBeTruthy()
+    expect(searches.at(-1)).toEqual({
+      withinUserHierarchy: true,
+      filter: ['level:eq:5', 'identifiable:token:RC-AQ-00001'],
+      fields: 'id,displayName,code,level,path',
+      order: 'code:asc',
+      pageSize: 20,
+    })
+  })
+
+  describe('in French', () => {
+    beforeAll(() => switchLanguage('fr'))
+    afterAll(() => switchLanguage('en'))
+
+    it('speaks French: month, value-type messages, closed months and rule messages', async () => {
+      renderApp()
+      expect(await screen.findByRole('heading', { name: /— septembre 2026/ })).toBeTruthy()
+      await typeAndLeave('TDR paludisme réalisés', 'abc')
+      expect(screen.getByRole('alert').textContent).toBe(
+        'La valeur doit être zéro ou un nombre entier supérieur à zéro.',
+      )
+      await typeAndLeave('TDR paludisme réalisés', '2')
+      await typeAndLeave('TDR paludisme positifs', '3')
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Compléter le rapport' }))
+      expect(
+        await screen.findByText(/Règle de validation « TDR positifs ≤ TDR réalisés » non respectée \(3 ≤ 2 est faux\)/),
+      ).toBeTruthy()
+      expect(screen.getByRole('option', { name: 'août 2026 (clos)' })).toBeTruthy()
+    })
+  })
+})

@@ -1,0 +1,68 @@
+import type { DataElementMeta, OptionComboMeta } from '../metadata/types'
+import classes from '../Saisie.module.css'
+import { FormCell } from './FormCell'
+
+/** The option combo made of exactly these category options. */
+function comboOf(element: DataElementMeta, optionIds: string[]): OptionComboMeta | undefined {
+  return element.categoryCombo.categoryOptionCombos.find(
+    (coc) =>
+      coc.categoryOptions.length === optionIds.length &&
+      optionIds.every((id) => coc.categoryOptions.some((o) => o.id === id)),
+  )
+}
+
+/**
+ * A disaggregation as a small grid: one category (SEXE) is one row of columns; two (SEXE_AGE) are rows
+ * of the first (sex) by columns of the second (age). Anything larger falls back to one row per combo.
+ */
+export function DisaggregationGrid({ element }: { element: DataElementMeta }) {
+  const categories = element.categoryCombo.categories
+  const name = element.displayFormName
+  if (categories.length === 1 || categories.length === 2) {
+    const rows = categories.length === 2 ? (categories[0]?.categoryOptions ?? []) : [undefined]
+    const columns = categories[categories.length - 1]?.categoryOptions ?? []
+    return (
+      <table className={classes.grid}>
+        <thead>
+          <tr>
+            {categories.length === 2 && <td />}
+            {columns.map((column) => (
+              <th key={column.id} scope="col">
+                {column.displayName}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row?.id ?? 'single'}>
+              {row && <th scope="row">{row.displayName}</th>}
+              {columns.map((column) => {
+                const coc = comboOf(element, row ? [row.id, column.id] : [column.id])
+                if (!coc) return <td key={column.id} />
+                const label = row
+                  ? `${name}, ${row.displayName}, ${column.displayName}`
+                  : `${name}, ${column.displayName}`
+                return (
+                  <td key={column.id}>
+                    <FormCell element={element} optionCombo={coc.id} label={label} />
+                  </td>
+                )
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )
+  }
+  return (
+    <div className={classes.comboList}>
+      {element.categoryCombo.categoryOptionCombos.map((coc) => (
+        <label key={coc.id} className={classes.comboItem}>
+          <span>{coc.displayName}</span>
+          <FormCell element={element} optionCombo={coc.id} label={`${name}, ${coc.displayName}`} />
+        </label>
+      ))}
+    </div>
+  )
+}

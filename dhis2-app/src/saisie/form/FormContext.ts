@@ -1,0 +1,18 @@
+import { createContext, useContext } from 'react'
+import type { EntryFormApi } from './useEntryForm'
+
+export interface FormContextValue {
+  form: EntryFormApi
+  readOnly: boolean
+  history: ReadonlyMap<string, number[]>
+  /** "septembre 2026": added to queue labels. */
+  periodLabel: string
+}
+
+export const FormContext = createContext<FormContextValue | null>(null)
+
+export function useFormContext(): FormContextValue {
+  const value = useContext(FormContext)
+  if (!value) throw new Error('useFormContext needs an EntryForm')
+  return value
+}

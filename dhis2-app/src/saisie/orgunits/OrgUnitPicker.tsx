@@ -1,0 +1,34 @@
+import i18n from '@dhis2/d2-i18n'
+import type { CurrentUser } from '../../shared/currentUser'
+import classes from '../Saisie.module.css'
+import { OrgUnitSearch } from './OrgUnitSearch'
+import { OrgUnitTree } from './OrgUnitTree'
+import type { OrgUnitNode } from './types'
+
+interface Props {
+  user: CurrentUser
+  selected?: string
+  onSelect: (unit: OrgUnitNode) => void
+}
+
+/** Search first (fast with 20,000 RC), the tree to browse. */
+export function OrgUnitPicker({ user, selected, onSelect }: Props) {
+  const roots: OrgUnitNode[] = user.organisationUnits.map((unit) => ({
+    id: unit.id,
+    displayName: unit.name,
+    level: unit.level,
+    path: '',
+  }))
+  return (
+    <section className={classes.picker} aria-labelledby="relais-pick-rc">
+      <h3 id="relais-pick-rc" className={classes.pickerTitle}>
+        {i18n.t('Community health worker')}
+      </h3>
+      <OrgUnitSearch onSelect={onSelect} />
+      <details className={classes.treeBox}>
+        <summary>{i18n.t('Browse the hierarchy')}</summary>
+        <OrgUnitTree roots={roots} selected={selected} onSelect={onSelect} />
+      </details>
+    </section>
+  )
+}

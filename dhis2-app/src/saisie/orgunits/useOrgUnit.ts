@@ -1,0 +1,16 @@
+import { useDataQuery } from '@dhis2/app-runtime'
+import { ORG_UNIT_FIELDS, type OrgUnitNode } from './types'
+
+const query = {
+  unit: {
+    resource: 'organisationUnits',
+    id: (variables: Record<string, string>) => variables.id ?? '',
+    params: { fields: ORG_UNIT_FIELDS },
+  },
+}
+
+/** One org unit's name, code and path (the path is what the hierarchy check needs). Remount to change id. */
+export function useOrgUnit(id: string) {
+  const { loading, error, data } = useDataQuery<{ unit: OrgUnitNode }>(query, { variables: { id } })
+  return { loading, error, unit: data?.unit }
+}

@@ -1,0 +1,113 @@
+// Test-only: the app's routes against a fake DHIS2 (CustomDataProvider) that answers like the stand-in.
+import { CustomDataProvider } from '@dhis2/app-runtime'
+import { render } from '@testing-library/react'
+import type { ComponentProps } from 'react'
+import { MemoryRouter } from 'react-router-dom'
+import { AppRoutes } from '../../app/AppShell'
+import { memoryQueueStorage } from '../../offline/storage'
+import type { CurrentUser } from '../../shared/currentUser'
+import type { Registration } from '../completion/registration'
+import type { DataValueJson } from '../data/reportValues'
+import type { OrgUnitNode } from '../orgunits/types'
+import { DATA_SET, OU_RC, OU_ZONE, RC_PATH, RULE_TDR_POS, SERVER_DATE } from './fixtures'
+
+type CustomData = ComponentProps<typeof CustomDataProvider>['data']
+type JsonValue = Exclude<CustomData[string], (...args: never[]) => unknown>
+type Params = Record<string, string>
+
+/** As it comes over the wire (and typed the way CustomDataProvider wants it). */
+export const json = (value: unknown): JsonValue => JSON.parse(JSON.stringify(value ?? null)) as JsonValue
+
+export const RC_USER: CurrentUser = {
+  id: 'usrRelais01',
+  name: 'Mathias Hounsou',
+  username: 'relais',
+  authorities: ['F_DATAVALUE_ADD'],
+  userGroups: [{ id: 'grpRc000001', code: 'RELAIS_RC', name: 'Relais communautaires' }],
+  organisationUnits: [{ id: OU_RC, name: 'RC Mathias Hounsou (Grand-Popo)', level: 5 }],
+}
+
+export const SUPERVISOR: CurrentUser = {
+  id: 'usrSuperv01',
+  name: 'Codjo Agossou',
+  username: 'superviseur',
+  authorities: ['F_DATAVALUE_ADD'],
+  userGroups: [{ id: 'grpSup00001', code: 'RELAIS_SUPERVISEURS', name: 'Superviseurs' }],
+  organisationUnits: [{ id: OU_ZONE, name: 'ZS Ouidah', level: 3 }],
+}
+
+export const UNITS: Record<string, OrgUnitNode> = {
+  [OU_RC]: { id: OU_RC, displayName: 'RC Mathias Hounsou (Grand-Popo)', code: 'RC-AQ-00001', level: 5, path: RC_PATH },
+  [OU_ZONE]: {
+    id: OU_ZONE,
+    displayName: 'ZS Ouidah',
+    code: 'ZS-AQ-01',
+    level: 3,
+    path: '/ouBenin0001/ouDepAq0001/ouZsAq00001',
+  },
+}
+
+export interface FakeDhis2Options {
+  user?: CurrentUser
+  values?: DataValueJson[]
+  registrations?: Registration[]
+  /** Answers POST /api/dataValues; throw to refuse. Default: accepted. */
+  saveValue?: (params: Params) => void
+  /** Answers the org unit search. */
+  search?: (params: Record<string, unknown>) => OrgUnitNode[]
+  path?: string
+}
+
+export function renderApp(options: FakeDhis2Options = {}) {
+  const user = options.user ?? RC_USER
+  const saved: Params[] = []
+  const completions: Array<{ completeDataSetRegistrations: Array<Record<string, unknown>> }> = []
+  const searches: Array<Record<string, unknown>> = []
+  let registrations = options.registrations ?? []
+  const storage = memoryQueueStorage()
+  const data: CustomData = {
+    me: async () => json(user),
+    dataSets: json({ dataSets: [DATA_SET] }),
+    validationRules: json({ validationRules: [RULE_TDR_POS] }),
+    'system/info': { serverDate: SERVER_DATE },
+    organisationUnits: async (_type, query) => {
+      if (query.id) return json(UNITS[query.id])
+      const params = (query.params ?? {}) as Record<string, unknown>
+      searches.push(params)
+      const found = options.search?.(params) ?? []
+      return json({ pager: { page: 1, total: found.length, pageSize: 20 }, organisationUnits: found })
+    },
+    dataValueSets: async () => json({ dataValues: options.values ?? [] }),
+    dataValues: async (_type, query) => {
+      const params = query.params as Params
+      options.saveValue?.(params)
+      saved.push(params)
+      return {}
+    },
+    completeDataSetRegistrations: async (type, query) => {
+      if (type !== 'create') return json({ completeDataSetRegistrations: registrations })
+      const body = query.data as (typeof completions)[number]
+      completions.push(body)
+      const item = body.completeDataSetRegistrations[0] ?? {}
+      // DHIS2 (and the stand-in): the supplied date or now, overwriting the old one.
+      registrations = [
+        {
+          dataSet: String(item.dataSet),
+          period: String(item.period),
+          organisationUnit: String(item.organisationUnit),
+          date: typeof item.date === 'string' ? item.date : SERVER_DATE,
+          completed: item.completed !== false,
+        },
+      ]
+      return { httpStatus: 'OK', status: 'OK', response: { status: 'SUCCESS', importCount: { imported: 1 } } }
+    },
+  }
+  const view = render(
+    <CustomDataProvider data={data}>
+      <MemoryRouter initialEntries={[options.path ?? '/saisie']}>
+        <AppRoutes queueStorage={storage} />
+      </MemoryRouter>
+    </CustomDataProvider>,
+  )
+  return { ...view, saved, completions, searches, storage, registrations: () => registrations }
+}
