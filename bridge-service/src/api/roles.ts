@@ -16,6 +16,7 @@ export const ACTIONS = [
   'metadata:read',
   'metadata:refresh',
   'audit:read',
+  'metrics:read',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -27,7 +28,8 @@ export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   superviseur: new Set(READ),
   gestionnaire: new Set([...READ, 'runs:write', 'quarantine:decide', 'uploads:create', 'metadata:refresh']),
   administrateur: new Set(ACTIONS),
-  lecteur: new Set(READ),
+  // Read-only API keys for scripts and monitoring: Prometheus scrapes /metrics with one.
+  lecteur: new Set([...READ, 'metrics:read']),
 }
 
 /** DHIS2 user group codes → Relais roles. */

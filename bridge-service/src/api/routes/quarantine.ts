@@ -1,0 +1,119 @@
+/** `/api/v1/quarantine`: records waiting for a data manager; release (optionally corrected) or discard. */
+import { z } from 'zod'
+import type { LedgerRepositories } from '../../ledger'
+import type { PipelineServices } from '../../pipeline/services'
+import { ApiError, notFound } from '../errors'
+import { defineRoute, reply, type Route } from '../route'
+import {
+  idParams,
+  named,
+  pageQuery,
+  pagedOf,
+  QuarantineReason,
+  RecordStatus,
+  RecordSummarySchema,
+  recordSummaryDto,
+} from '../schemas'
+
+const listQuery = z.strictObject({
+  reason: QuarantineReason.optional(),
+  source: z.string().min(1).optional(),
+  runId: z.string().min(1).optional(),
+  ...pageQuery,
+})
+
+const QuarantineList = pagedOf('QuarantineList', RecordSummarySchema)
+
+const ReleaseBody = named(
+  'ReleaseRequest',
+  z.object({
+    corrected: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'The corrected raw record; it is validated again before it goes on' }),
+  }),
+)
+
+const ReleaseResult = named(
+  'ReleaseResult',
+  z.object({
+    id: z.string(),
+    status: z.string().meta({ description: 'mapped when released; quarantined when the correction is still invalid' }),
+    errors: z.array(z.unknown()).optional().meta({ description: 'Why the correction is still invalid' }),
+  }),
+)
+
+const DiscardBody = named(
+  'DiscardRequest',
+  z.object({ reason: z.string().trim().min(1, 'a reason is required to discard a record').max(1000) }),
+)
+
+const DiscardResult = named('DiscardResult', z.object({ id: z.string(), status: RecordStatus }))
+
+export interface QuarantineDeps {
+  services: PipelineServices
+  repos: Pick<LedgerRepositories, 'records'>
+}
+
+export function quarantineRoutes({ services, repos }: QuarantineDeps): Route[] {
+  /** 404 for an unknown record, 409 for one that is not (any more) in quarantine. */
+  const quarantined = async (id: string) => {
+    const record = await repos.records.get(id)
+    if (!record) throw notFound(`Record ${id}`)
+    if (record.status !== 'quarantined')
+      throw new ApiError(409, 'state-conflict', `Record ${id} is ${record.status}, not quarantined.`)
+    return record
+  }
+
+  return [
+    defineRoute({
+      operationId: 'listQuarantine',
+      method: 'get',
+      path: '/api/v1/quarantine',
+      tag: 'quarantine',
+      summary: 'Quarantined records, newest first, by reason',
+      access: { kind: 'action', action: 'records:read' },
+      query: listQuery,
+      responses: { 200: QuarantineList },
+      errors: [400],
+      async handle({ query: { page, pageSize, ...filter } }) {
+        const list = await repos.records.search({ ...filter, status: 'quarantined' }, { page, pageSize })
+        return reply(200, { items: list.items.map(recordSummaryDto), pager: list.pager })
+      },
+    }),
+    defineRoute({
+      operationId: 'releaseRecord',
+      method: 'post',
+      path: '/api/v1/quarantine/{id}/release',
+      tag: 'quarantine',
+      summary: 'Release a quarantined record, optionally with a corrected payload (validated again)',
+      access: { kind: 'action', action: 'quarantine:decide' },
+      params: idParams,
+      body: ReleaseBody,
+      responses: { 200: ReleaseResult },
+      errors: [400, 404, 409],
+      async handle({ params, body, actor }) {
+        await quarantined(params.id)
+        const result = await services.release(params.id, actor, body.corrected)
+        return reply(200, { id: params.id, ...result })
+      },
+    }),
+    defineRoute({
+      operationId: 'discardRecord',
+      method: 'post',
+      path: '/api/v1/quarantine/{id}/discard',
+      tag: 'quarantine',
+      summary: 'Discard a quarantined record, with a reason',
+      access: { kind: 'action', action: 'quarantine:decide' },
+      params: idParams,
+      body: DiscardBody,
+      responses: { 200: DiscardResult },
+      errors: [400, 404, 409],
+      async handle({ params, body, actor }) {
+        await quarantined(params.id)
+        await services.discard(params.id, actor, body.reason)
+        return reply(200, { id: params.id, status: 'discarded' as const })
+      },
+    }),
+  ]
+}

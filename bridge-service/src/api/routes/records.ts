@@ -1,0 +1,155 @@
+/** `/api/v1/records`: search (paged) and one record with its history and DHIS2's messages. */
+import { z } from 'zod'
+import type { LedgerRepositories } from '../../ledger'
+import type { RecordEvent } from '../../ledger/events'
+import { dhis2MessagesOf } from '../dhis2-messages'
+import { notFound } from '../errors'
+import { defineRoute, reply, type Route } from '../route'
+import {
+  compact,
+  DETAIL_FIELD_CHARS,
+  idParams,
+  iso,
+  named,
+  pageQuery,
+  pagedOf,
+  RecordStatus,
+  RecordSummarySchema,
+  recordSummaryDto,
+  timestamp,
+} from '../schemas'
+
+/** Newest events shown with a record (its full history stays in the ledger). */
+export const MAX_HISTORY = 50
+const MAX_VERSIONS = 20
+
+const statusList = z
+  .string()
+  .transform((text) => text.split(',').map((s) => s.trim()))
+  .pipe(z.array(RecordStatus).min(1))
+  .meta({ description: 'One status or several separated by commas, e.g. quarantined,failed' })
+
+const searchQuery = z.strictObject({
+  source: z.string().min(1).optional(),
+  sourceKey: z.string().min(1).optional(),
+  rcCode: z.string().min(1).optional(),
+  orgUnit: z.string().min(1).optional(),
+  period: z.string().min(1).optional(),
+  status: statusList.optional(),
+  reason: z.string().min(1).optional(),
+  runId: z.string().min(1).optional(),
+  ...pageQuery,
+})
+
+const RecordList = pagedOf('RecordList', RecordSummarySchema)
+
+const RecordEventSchema = named(
+  'RecordEvent',
+  z.object({
+    id: z.string(),
+    at: timestamp,
+    actor: z.string(),
+    fromStatus: RecordStatus.nullable(),
+    toStatus: RecordStatus,
+    reason: z.string().nullable(),
+    detail: z.unknown(),
+  }),
+)
+
+const Dhis2MessageSchema = named(
+  'Dhis2Message',
+  z.object({
+    at: timestamp.nullable(),
+    status: z.string().nullable(),
+    message: z.string(),
+    errorCode: z.string().optional(),
+    property: z.string().optional(),
+    dataElement: z.string().optional(),
+    httpStatus: z.number().int().optional(),
+  }),
+)
+
+const RecordDetail = named(
+  'RecordDetail',
+  z.object({
+    record: RecordSummarySchema.extend({ raw: z.unknown(), mapped: z.unknown() }),
+    history: z.array(RecordEventSchema).meta({ description: `Oldest first; the newest ${MAX_HISTORY} events` }),
+    historyTotal: z.number().int(),
+    dhis2Messages: z.array(Dhis2MessageSchema),
+    versions: z
+      .array(z.object({ id: z.string(), version: z.string(), status: RecordStatus, createdAt: timestamp }))
+      .meta({ description: 'Every stored version of the same source record, newest first' }),
+  }),
+)
+
+const eventDto = (e: RecordEvent): z.input<typeof RecordEventSchema> => ({
+  id: e.id,
+  at: iso(e.at),
+  actor: e.actor,
+  fromStatus: e.fromStatus,
+  toStatus: e.toStatus,
+  reason: e.reason,
+  detail: compact(e.detail, DETAIL_FIELD_CHARS),
+})
+
+export interface RecordsDeps {
+  repos: Pick<LedgerRepositories, 'records' | 'events' | 'audit'>
+}
+
+export function recordsRoutes({ repos }: RecordsDeps): Route[] {
+  return [
+    defineRoute({
+      operationId: 'searchRecords',
+      method: 'get',
+      path: '/api/v1/records',
+      tag: 'records',
+      summary: 'Find records by source key, RC code, org unit, period, status, run (filters are ANDed)',
+      access: { kind: 'action', action: 'records:read' },
+      query: searchQuery,
+      responses: { 200: RecordList },
+      errors: [400],
+      async handle({ query: { page, pageSize, ...filter } }) {
+        const list = await repos.records.search(filter, { page, pageSize })
+        return reply(200, { items: list.items.map(recordSummaryDto), pager: list.pager })
+      },
+    }),
+    defineRoute({
+      operationId: 'getRecord',
+      method: 'get',
+      path: '/api/v1/records/{id}',
+      tag: 'records',
+      summary: 'One record: payloads, history and DHIS2 messages',
+      description: 'Viewing a record (its payload) is written to the audit log as record.view.',
+      access: { kind: 'action', action: 'records:read' },
+      params: idParams,
+      responses: { 200: RecordDetail },
+      errors: [404],
+      async handle({ params, actor }) {
+        const record = await repos.records.get(params.id)
+        if (!record) throw notFound(`Record ${params.id}`)
+        const [events, versions] = await Promise.all([
+          repos.events.forRecord(record.id),
+          repos.records.versions(record.source, record.sourceKey),
+        ])
+        await repos.audit.append({
+          actor: actor.name,
+          role: actor.role,
+          action: 'record.view',
+          target: `record:${record.id}`,
+        })
+        return reply(200, {
+          record: { ...recordSummaryDto(record, DETAIL_FIELD_CHARS), raw: record.raw, mapped: record.mapped },
+          history: events.slice(-MAX_HISTORY).map(eventDto),
+          historyTotal: events.length,
+          dhis2Messages: dhis2MessagesOf(events, record.lastError),
+          versions: versions.slice(0, MAX_VERSIONS).map((v) => ({
+            id: v.id,
+            version: v.version,
+            status: v.status,
+            createdAt: iso(v.createdAt),
+          })),
+        })
+      },
+    }),
+  ]
+}

@@ -1,0 +1,173 @@
+/** `/api/v1/runs`: start (202 + id), list, one run with live counts per status, cancel, retry failed records. */
+import { z } from 'zod'
+import type { LedgerRepositories } from '../../ledger'
+import type { Run } from '../../ledger/runs'
+import type { PipelineServices } from '../../pipeline/services'
+import { notFound } from '../errors'
+import { defineRoute, reply, type Route } from '../route'
+import {
+  idParams,
+  iso,
+  isoOrNull,
+  named,
+  pageQuery,
+  pagedOf,
+  RunMode,
+  RunStatus,
+  StatusCounts,
+  timestamp,
+} from '../schemas'
+
+export const StartRunBody = named(
+  'StartRunRequest',
+  z.object({
+    source: z.string().min(1).max(100).meta({ description: 'A source of relais.config.yaml' }),
+    mode: RunMode,
+  }),
+)
+
+export const Accepted = named(
+  'Accepted',
+  z.object({ id: z.string().meta({ description: 'Poll GET /api/v1/runs/{id}' }) }),
+  'Long work was started; poll the run.',
+)
+
+export const RunSchema = named(
+  'Run',
+  z.object({
+    id: z.string(),
+    source: z.string(),
+    mode: RunMode,
+    trigger: z.string(),
+    status: RunStatus,
+    actor: z.string(),
+    detail: z.record(z.string(), z.unknown()),
+    finalCounts: StatusCounts.nullable().meta({ description: 'Stored when the run ended' }),
+    startedAt: timestamp,
+    finishedAt: timestamp.nullable(),
+  }),
+)
+
+export const RunDetail = named(
+  'RunDetail',
+  z.object({ run: RunSchema, counts: StatusCounts.meta({ description: 'Live counts of its records per status' }) }),
+)
+
+const RunList = pagedOf('RunList', RunSchema)
+
+const RetryAccepted = named('RetryAccepted', z.object({ id: z.string(), retried: z.number().int() }))
+
+const listQuery = z.strictObject({
+  source: z.string().min(1).optional(),
+  status: RunStatus.optional(),
+  ...pageQuery,
+})
+
+export function runDto(run: Run): z.input<typeof RunSchema> {
+  return {
+    id: run.id,
+    source: run.source,
+    mode: run.mode,
+    trigger: run.trigger,
+    status: run.status,
+    actor: run.actor,
+    detail: run.detail,
+    finalCounts: run.finalCounts,
+    startedAt: iso(run.startedAt),
+    finishedAt: isoOrNull(run.finishedAt),
+  }
+}
+
+export interface RunsDeps {
+  services: PipelineServices
+  repos: Pick<LedgerRepositories, 'runs'>
+}
+
+export function runsRoutes({ services, repos }: RunsDeps): Route[] {
+  const existing = async (id: string) => {
+    const run = await repos.runs.get(id)
+    if (!run) throw notFound(`Run ${id}`)
+    return run
+  }
+
+  return [
+    defineRoute({
+      operationId: 'startRun',
+      method: 'post',
+      path: '/api/v1/runs',
+      tag: 'runs',
+      summary: 'Start a run of a source (dry-run or import)',
+      access: { kind: 'action', action: 'runs:write' },
+      body: StartRunBody,
+      responses: { 202: Accepted },
+      errors: [400, 404, 409],
+      async handle({ body, actor }) {
+        const { id } = await services.startRun(body.source, body.mode, actor)
+        return reply(202, { id })
+      },
+    }),
+    defineRoute({
+      operationId: 'listRuns',
+      method: 'get',
+      path: '/api/v1/runs',
+      tag: 'runs',
+      summary: 'Runs, newest first',
+      access: { kind: 'action', action: 'runs:read' },
+      query: listQuery,
+      responses: { 200: RunList },
+      errors: [400],
+      async handle({ query: { page, pageSize, ...filter } }) {
+        const list = await repos.runs.list(filter, { page, pageSize })
+        return reply(200, { items: list.items.map(runDto), pager: list.pager })
+      },
+    }),
+    defineRoute({
+      operationId: 'getRun',
+      method: 'get',
+      path: '/api/v1/runs/{id}',
+      tag: 'runs',
+      summary: 'One run, with the live counts of its records per status',
+      access: { kind: 'action', action: 'runs:read' },
+      params: idParams,
+      responses: { 200: RunDetail },
+      errors: [404],
+      async handle({ params }) {
+        const run = await existing(params.id)
+        return reply(200, { run: runDto(run), counts: await repos.runs.counts(run.id) })
+      },
+    }),
+    defineRoute({
+      operationId: 'cancelRun',
+      method: 'post',
+      path: '/api/v1/runs/{id}/cancel',
+      tag: 'runs',
+      summary: 'Cancel a running run',
+      access: { kind: 'action', action: 'runs:write' },
+      params: idParams,
+      responses: { 200: RunDetail },
+      errors: [404, 409],
+      async handle({ params, actor }) {
+        await existing(params.id)
+        await services.cancelRun(params.id, actor)
+        const run = await existing(params.id)
+        return reply(200, { run: runDto(run), counts: await repos.runs.counts(run.id) })
+      },
+    }),
+    defineRoute({
+      operationId: 'retryFailed',
+      method: 'post',
+      path: '/api/v1/runs/{id}/retry-failed',
+      tag: 'runs',
+      summary: 'Push the failed records of a run again',
+      access: { kind: 'action', action: 'runs:write' },
+      params: idParams,
+      responses: { 202: RetryAccepted },
+      errors: [404, 409],
+      async handle({ params, actor }) {
+        await existing(params.id)
+        const { retried } = await services.retryFailed(params.id, actor)
+        return reply(202, { id: params.id, retried })
+      },
+    }),
+  ]
+}
