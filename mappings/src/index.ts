@@ -1,6 +1,7 @@
 export * from './dhis2/metadata'
 export * from './dhis2/metadata-index'
 export * from './dhis2/uid'
+export * from './dhis2/timestamps'
 export * from './dhis2/periods'
 export * from './dhis2/value-types'
 export * from './dhis2/data-value-rules'

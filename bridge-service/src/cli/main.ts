@@ -5,13 +5,15 @@
 import { ConfigError } from '../config/env'
 import { runMappingsCommand } from './mappings'
 import { runMigrateCommand } from './migrate'
+import { serve } from './serve'
 
 const USAGE = `Usage: relais <command> [options]
 
 Commands:
+  serve [--api-only|--workers-only]   the bridge: REST API and queue workers (one process, or scaled out)
   migrate                     apply the ledger's pending migrations (PostgreSQL, or PGlite when DATABASE_URL is unset)
   mappings validate|preview   check mapping specs against DHIS2 metadata; preview a sample file
-  (serve, run, status, records and quarantine come with the bridge's pipeline)
+  (run, status, records and quarantine: next)
 
 Run "relais <command> --help" for a command's options.`
 
@@ -25,6 +27,18 @@ export async function main(argv: string[]): Promise<number> {
         return await runMappingsCommand(rest, io)
       case 'migrate':
         return await runMigrateCommand(io)
+      case 'serve': {
+        const handle = await serve(rest, process.env, (message) => io.out(message))
+        const stop = () => {
+          handle.stop().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          )
+        }
+        process.once('SIGTERM', stop)
+        process.once('SIGINT', stop)
+        return await new Promise<number>(() => undefined) // runs until a signal stops it
+      }
       case undefined:
       case '--help':
       case 'help':

@@ -1,18 +1,6 @@
 /** DHIS2 server-local "now" (`yyyy-MM-ddTHH:mm:ss`) in the programme's time zone. */
+import { localTimestamp } from '@relais/mappings'
+
 export function localNow(timeZone = 'Africa/Porto-Novo', at: Date = new Date()): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  )
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`
+  return localTimestamp(at, timeZone).slice(0, 19)
 }

@@ -128,6 +128,18 @@ export interface Dhis2UserAccess {
   authorities: string[]
 }
 
+export interface Dhis2SystemInfo {
+  version: string
+  serverTimeZoneId: string
+  serverDate?: string
+}
+
+const systemInfoSchema = z.object({
+  version: z.string(),
+  serverTimeZoneId: z.string(),
+  serverDate: z.string().optional(),
+})
+
 const groupSchema = z.object({ id: z.string(), code: z.string().optional(), name: z.string().optional() })
 const meSchema = z.object({
   id: z.string(),
@@ -282,6 +294,15 @@ export class Dhis2Client {
     const full = Object.fromEntries(lists) as unknown as MetadataSnapshot
     const found = new Set(full.dataSets.map((d) => d.code))
     return { snapshot: pruneToDataSets(full), missingDataSetCodes: codes.filter((c) => !found.has(c)) }
+  }
+
+  /**
+   * DHIS2's version and clock: timestamps and period expiry are in the server's time zone
+   * (web-api §11.8), so the pipeline reads `serverTimeZoneId` here rather than guessing it.
+   */
+  async getSystemInfo(options: RequestOptions = {}): Promise<Dhis2SystemInfo> {
+    const res = await this.send('GET', '/system/info', options)
+    return this.parse(this.describe('GET', '/system/info'), res, systemInfoSchema)
   }
 
   /** Liveness: `GET /api/system/ping` (no authentication needed). Resolves with the round-trip time. */

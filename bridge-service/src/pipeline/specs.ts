@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import {
+  localTimestamp,
   compileSpec,
   loadSpec,
   MetadataIndex,
@@ -64,18 +65,7 @@ interface LoadedSource {
 
 /** DHIS2 server-local date-time (`yyyy-MM-ddTHH:mm:ss`) of an instant in a time zone. */
 export function serverLocalNow(now: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now)
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00'
-  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}`
+  return localTimestamp(now, timeZone).slice(0, 19)
 }
 
 export interface SourceIdentity {

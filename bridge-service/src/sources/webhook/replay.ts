@@ -53,3 +53,24 @@ export async function checkDelivery(input: VerifyInput, cache: ReplayCache): Pro
     return { ok: false, reason: 'replayed', message: 'This delivery was already received (same signature).' }
   return verified
 }
+
+/** The minimal Redis command the shared cache needs (ioredis's `set` with NX and EX). */
+export interface RedisSetNx {
+  set(key: string, value: string, ex: 'EX', seconds: number, nx: 'NX'): Promise<'OK' | null>
+}
+
+/**
+ * Replay cache shared by every API process: one atomic `SET key 1 EX ttl NX` per delivery, so a replay
+ * sent to another process behind the load balancer is still caught.
+ */
+export class RedisReplayCache implements ReplayCache {
+  constructor(
+    private readonly redis: RedisSetNx,
+    private readonly prefix = 'relais:webhook-replay:',
+  ) {}
+
+  async seen(signature: string): Promise<boolean> {
+    const stored = await this.redis.set(`${this.prefix}${signature}`, '1', 'EX', REPLAY_TTL_SECONDS, 'NX')
+    return stored === null
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * `relais serve [--api-only | --workers-only]`: the bridge's processes. One process runs both; to scale
+ * out, run N `--api-only` and M `--workers-only` against one Redis and one PostgreSQL — BullMQ gives
+ * each job to one worker. Configuration is checked before anything starts; SIGTERM stops cleanly.
+ */
+import type { Server } from 'node:http'
+import { parseArgs } from 'node:util'
+import { Redis } from 'ioredis'
+import { createApiApp } from '../api/app'
+import { CachedDirectory } from '../api/auth'
+import { dhis2Directory } from '../api/dhis2-directory'
+import { createMetrics } from '../api/metrics'
+import { bullmqQueueStats } from '../api/queue-stats'
+import { loadEnv, type BridgeEnv } from '../config/env'
+import { loadRelaisConfig } from '../config/relais-config'
+import { parseLocalTimestamp } from '@relais/mappings'
+import { createDhis2Client, type Dhis2Client } from '../dhis2/client'
+import { openLedger, repositories } from '../ledger'
+import { createLogger, type Logger } from '../log/logger'
+import { createPipeline } from '../pipeline'
+import { RedisReplayCache } from '../sources/webhook/replay'
+
+/**
+ * DHIS2's time zone and how far its clock is from ours (0 in production, give or take NTP; a test
+ * stand-in may run at another date). Falls back to Benin's zone and our clock when DHIS2 is away.
+ */
+async function dhis2Clock(dhis2: Dhis2Client, logger: Logger): Promise<{ timeZone: string; offsetMs: number }> {
+  try {
+    const info = await dhis2.getSystemInfo()
+    const serverNow = info.serverDate ? parseLocalTimestamp(info.serverDate, info.serverTimeZoneId) : undefined
+    return { timeZone: info.serverTimeZoneId, offsetMs: serverNow ? serverNow.getTime() - Date.now() : 0 }
+  } catch (error) {
+    logger.warn(
+      { err: error },
+      'DHIS2 unreachable at start: assuming its time zone is Africa/Porto-Novo and its clock is ours',
+    )
+    return { timeZone: 'Africa/Porto-Novo', offsetMs: 0 }
+  }
+}
+
+export interface ServeHandle {
+  url?: string
+  stop(): Promise<void>
+}
+
+export async function serve(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  onReady?: (message: string) => void,
+): Promise<ServeHandle> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'api-only': { type: 'boolean', default: false }, 'workers-only': { type: 'boolean', default: false } },
+  })
+  if (values['api-only'] && values['workers-only'])
+    throw new Error('choose one of --api-only and --workers-only, not both')
+  const bridge: BridgeEnv = loadEnv(env)
+  const logger = createLogger(bridge.logLevel)
+  const config = loadRelaisConfig(bridge.configPath, env)
+  const db = await openLedger({ database: bridge.database })
+  const redis = new Redis(bridge.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true })
+  await redis.connect()
+  const dhis2 = createDhis2Client(bridge)
+  // Period expiry is DHIS2's decision, on DHIS2's clock and in its local days: take both from DHIS2.
+  const clock = await dhis2Clock(dhis2, logger)
+  const timeZone = clock.timeZone
+  const runWorkers = !values['api-only']
+  const pipeline = createPipeline({
+    db,
+    redis: bridge.redisUrl,
+    dhis2,
+    config,
+    logger,
+    timeZone,
+    now: () => new Date(Date.now() + clock.offsetMs),
+    workers: runWorkers,
+    schedules: runWorkers,
+    env,
+  })
+  await pipeline.start()
+
+  let server: Server | undefined
+  let url: string | undefined
+  if (!values['workers-only']) {
+    const metrics = createMetrics({ logger })
+    metrics.collectFrom({
+      queues: bullmqQueueStats({ map: pipeline.queues.map, push: pipeline.queues.push }),
+      recordCounts: () => repositories(db).records.countByStatus(),
+      circuits: () => pipeline.breakers.snapshots(),
+    })
+    const app = createApiApp({
+      services: pipeline,
+      repos: repositories(db),
+      auth: {
+        routeSecret: bridge.routeSecret,
+        apiKeys: bridge.apiKeys,
+        directory: new CachedDirectory(dhis2Directory(dhis2)),
+      },
+      config,
+      logger,
+      metrics,
+      replayCache: new RedisReplayCache(redis),
+      health: {
+        checks: {
+          redis: () => redis.ping(),
+          ledger: () => db.query('SELECT 1'),
+          // DHIS2 down only degrades readiness: intake must go on while DHIS2 is away.
+          dhis2: { check: () => dhis2.ping(), critical: false },
+        },
+      },
+    })
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(bridge.port, () => resolve(s))
+      s.once('error', reject)
+    })
+    const address = server.address()
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : bridge.port}`
+  }
+  const mode = values['api-only'] ? 'API only' : values['workers-only'] ? 'workers only' : 'API and workers'
+  const ledger = bridge.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${bridge.database.dataDir})`
+  const message = `relais bridge ready (${mode}) — ${url ? `${url}/api/v1, ` : ''}ledger ${ledger}, ${config.sources.length} source(s)`
+  logger.info({ mode, url, sources: config.sources.map((s) => s.name) }, 'bridge ready')
+  onReady?.(message)
+
+  return {
+    url,
+    async stop() {
+      if (server) {
+        server.closeAllConnections()
+        await new Promise<void>((resolve) => server?.close(() => resolve()))
+      }
+      await pipeline.stop()
+      redis.disconnect()
+      await db.close()
+    },
+  }
+}
