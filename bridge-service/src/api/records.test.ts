@@ -93,8 +93,10 @@ describe('GET /api/v1/records', () => {
     const text = await res.text()
     expect(res.status).toBe(200)
     expect(text.length).toBeLessThan(150 * 1024)
-    const [first] = (JSON.parse(text) as { items: { lastError: unknown }[] }).items
-    expect(first!.lastError).toEqual({ truncated: true, chars: expect.any(Number), preview: expect.any(String) })
+    const items = (JSON.parse(text) as { items: { lastError: unknown }[] }).items
+    expect(items[0]!.lastError).toEqual({ truncated: true, chars: expect.any(Number), preview: expect.any(String) })
+    // Every position gets the same preview (a list's index must never leak into the size limit).
+    for (const item of items) expect((item.lastError as { preview: string }).preview).toHaveLength(500)
     const one = await get(`/api/v1/records/${out[0]!.id}`)
     expect(one.body.dhis2Messages).toEqual([expect.objectContaining({ message: `${'x'.repeat(1999)}…` })])
   })

@@ -78,7 +78,7 @@ export function quarantineRoutes({ services, repos }: QuarantineDeps): Route[] {
       errors: [400],
       async handle({ query: { page, pageSize, ...filter } }) {
         const list = await repos.records.search({ ...filter, status: 'quarantined' }, { page, pageSize })
-        return reply(200, { items: list.items.map(recordSummaryDto), pager: list.pager })
+        return reply(200, { items: list.items.map((r) => recordSummaryDto(r)), pager: list.pager })
       },
     }),
     defineRoute({

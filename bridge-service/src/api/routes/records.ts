@@ -110,7 +110,7 @@ export function recordsRoutes({ repos }: RecordsDeps): Route[] {
       errors: [400],
       async handle({ query: { page, pageSize, ...filter } }) {
         const list = await repos.records.search(filter, { page, pageSize })
-        return reply(200, { items: list.items.map(recordSummaryDto), pager: list.pager })
+        return reply(200, { items: list.items.map((r) => recordSummaryDto(r)), pager: list.pager })
       },
     }),
     defineRoute({
