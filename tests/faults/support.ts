@@ -3,18 +3,15 @@
  * with any arguments and a handle that can SIGKILL them, a throwaway PostgreSQL database, and partner CSVs
  * of any size built from the stand-in's own metadata, with the values DHIS2 must end up holding.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client } from 'pg'
 import { parse } from 'yaml'
 import type { Standin } from '../dhis2-standin/src/server'
-import { freePort } from '../support/bridge-process'
+import { spawnBridge, type ServeChild, type ServeOptions } from '../support/bridge-process'
 
 export const ROOT = join(__dirname, '..', '..')
-const BIN = join(ROOT, 'bridge-service', 'bin', 'relais.js')
 export const CSV_SPEC = join(ROOT, 'mappings', 'specs', 'csv-partenaires.yaml')
 export const PG_URL = process.env.RELAIS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 export const API_KEY = 'bench-gestionnaire-key-0123456789abcdef0123456789'
@@ -65,87 +62,19 @@ export async function createDatabase(prefix = 'relais_faults'): Promise<Throwawa
 // ---------------------------------------------------------------------------------------------------------
 // `relais serve` as a child process.
 
-export interface ServeChild {
-  readonly pid: number
-  readonly url: string
-  readonly child: ChildProcess
-  output(): string
-  /** Resolves when "relais bridge ready" is printed; rejects if the process exits first. */
-  readonly ready: Promise<void>
-  readonly exited: Promise<number | null>
-  kill9(): Promise<void>
-  stop(): Promise<void>
-}
+export type { ServeChild, ServeOptions } from '../support/bridge-process'
 
-export interface ServeOptions {
-  args?: string[]
-  env: Record<string, string>
-  /** relais.config.yaml text. */
-  config: string
-  port?: number
-  readyTimeoutMs?: number
-}
-
-export async function spawnServe(options: ServeOptions): Promise<ServeChild> {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-serve-'))
-  const configFile = join(dir, 'relais.config.yaml')
-  writeFileSync(configFile, options.config)
-  const port = options.port ?? (await freePort())
-  const child = spawn(process.execPath, [BIN, 'serve', ...(options.args ?? [])], {
+/** `relais serve` with the secrets and API key these tests and benches use (see tests/support/bridge-process). */
+export function spawnServe(options: ServeOptions): Promise<ServeChild> {
+  return spawnBridge({
+    ...options,
     env: {
-      PATH: process.env.PATH ?? '',
-      RELAIS_DATA_DIR: join(dir, 'data'),
-      RELAIS_CONFIG: configFile,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
       RELAIS_ROUTE_SECRET: ROUTE_SECRET,
       RELAIS_PSEUDONYM_KEY: PSEUDONYM_KEY,
       RELAIS_API_KEYS: `bench:gestionnaire:${API_KEY}`,
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   })
-  let output = ''
-  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)))
-  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`bridge not ready in time:\n${output}`)),
-      options.readyTimeoutMs ?? 60_000,
-    )
-    const check = () => {
-      if (output.includes('relais bridge ready')) {
-        clearTimeout(timer)
-        resolve()
-      }
-    }
-    child.stdout?.on('data', check)
-    void exited.then((code) => {
-      clearTimeout(timer)
-      reject(new Error(`bridge exited with ${code}:\n${output.slice(-4000)}`))
-    })
-  })
-  ready.catch(() => undefined)
-  return {
-    pid: child.pid ?? -1,
-    url: `http://127.0.0.1:${port}`,
-    child,
-    output: () => output,
-    ready,
-    exited,
-    async kill9() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      await exited
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-      await exited
-      clearTimeout(timer)
-    },
-  }
 }
 
 export const csvSourceConfig = (extra = '') =>

@@ -22,22 +22,34 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export interface BridgeProcess {
-  url: string
-  output: () => string
+export interface ServeChild {
+  readonly pid: number
+  readonly url: string
+  readonly child: ChildProcess
+  output(): string
+  /** Resolves when "relais bridge ready" is printed; rejects if the process exits first. */
+  readonly ready: Promise<void>
+  readonly exited: Promise<number | null>
+  kill9(): Promise<void>
   stop(): Promise<void>
 }
 
-export async function startBridge(options: {
+export interface ServeOptions {
+  args?: string[]
   env: Record<string, string>
+  /** relais.config.yaml text. */
   config: string
-  timeoutMs?: number
-}): Promise<BridgeProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-bridge-'))
+  port?: number
+  readyTimeoutMs?: number
+}
+
+/** Spawns `relais serve [args]` with its own config file, PGlite data folder and port. */
+export async function spawnBridge(options: ServeOptions): Promise<ServeChild> {
+  const dir = mkdtempSync(join(tmpdir(), 'relais-serve-'))
   const configFile = join(dir, 'relais.config.yaml')
   writeFileSync(configFile, options.config)
-  const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+  const port = options.port ?? (await freePort())
+  const child = spawn(process.execPath, [BIN, 'serve', ...(options.args ?? [])], {
     env: {
       PATH: process.env.PATH ?? '',
       RELAIS_DATA_DIR: join(dir, 'data'),
@@ -49,12 +61,13 @@ export async function startBridge(options: {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  await new Promise<void>((resolve, reject) => {
+  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)))
+  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`bridge not ready in time:\n${output}`)),
-      options.timeoutMs ?? 60_000,
+      options.readyTimeoutMs ?? 60_000,
     )
     const check = () => {
       if (output.includes('relais bridge ready')) {
@@ -63,19 +76,42 @@ export async function startBridge(options: {
       }
     }
     child.stdout?.on('data', check)
-    child.once('exit', (code) => {
+    void exited.then((code) => {
       clearTimeout(timer)
-      reject(new Error(`bridge exited with ${code}:\n${output}`))
+      reject(new Error(`bridge exited with ${code}:\n${output.slice(-4000)}`))
     })
   })
+  ready.catch(() => undefined)
   return {
+    pid: child.pid ?? -1,
     url: `http://127.0.0.1:${port}`,
+    child,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
+    ready,
+    exited,
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+      await exited
+      clearTimeout(timer)
+    },
   }
+}
+
+export interface BridgeProcess {
+  url: string
+  output: () => string
+  stop(): Promise<void>
+}
+
+/** A bridge process that is ready to serve (or a rejection carrying its output). */
+export async function startBridge(options: ServeOptions & { timeoutMs?: number }): Promise<BridgeProcess> {
+  const serve = await spawnBridge({ ...options, readyTimeoutMs: options.timeoutMs ?? options.readyTimeoutMs })
+  await serve.ready
+  return { url: serve.url, output: serve.output, stop: serve.stop }
 }
