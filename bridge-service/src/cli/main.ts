@@ -1,33 +1,62 @@
 /**
  * The `relais` command line: `serve`, `run`, `status`, `records`, `quarantine`, `migrate`, `mappings`.
- * Each verb lives in its own module; this file only dispatches and turns errors into one clear line.
+ * Each verb lives in its own module, loaded when it is called (`relais records --help` does not load the API
+ * or PGlite); this file only dispatches and turns errors into one clear line.
  */
 import { ConfigError } from '../config/env'
-import { runMappingsCommand } from './mappings'
-import { runMigrateCommand } from './migrate'
-import { serve } from './serve'
+import { RelaisConfigError } from '../config/relais-config'
+import { UnknownSourceError } from '../pipeline/services'
+import { UsageError, type CliIo } from './args'
+import { lazy } from './lazy'
 
 const USAGE = `Usage: relais <command> [options]
 
 Commands:
   serve [--api-only|--workers-only]   the bridge: REST API and queue workers (one process, or scaled out)
+  run <source> [--dry-run] [--file F] [--with-workers]
+                              upload a file or start a run, watch it (progress bar), print its summary;
+                              exit 0 when nothing failed or was quarantined, 1 otherwise
+  status                      sources and their last run, queues, records by status, DHIS2 reachability
+  records [filters] | <id>    find records (--source --rc --org-unit --period --status --run --page);
+                              one record with its history and DHIS2's messages
+  quarantine [--reason R]     records waiting for a person; release <id> [--corrected file.json];
+                              discard <id> --reason "why"
   migrate                     apply the ledger's pending migrations (PostgreSQL, or PGlite when DATABASE_URL is unset)
   mappings validate|preview   check mapping specs against DHIS2 metadata; preview a sample file
-  (run, status, records and quarantine: next)
+
+Every command but serve and migrate takes --json. run, status, records and quarantine open the ledger and
+Redis themselves (no API needed); a running \`relais serve\` does the work. With the embedded PGlite ledger
+only one process may open it: use \`relais run --with-workers\` instead of a separate \`relais serve\`.
 
 Run "relais <command> --help" for a command's options.`
 
-const io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`) }
+const io: CliIo = {
+  out: (t: string) => process.stdout.write(`${t}\n`),
+  err: (t: string) => process.stderr.write(`${t}\n`),
+  stdout: process.stdout,
+}
+
+/** The verbs that answer 1 (not 2) when the work itself failed: 2 stays for usage and configuration. */
+const OPERATIONS = new Set(['run', 'status', 'records', 'quarantine'])
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
     switch (command) {
       case 'mappings':
-        return await runMappingsCommand(rest, io)
+        return await lazy<typeof import('./mappings')>('./mappings').runMappingsCommand(rest, io)
       case 'migrate':
-        return await runMigrateCommand(io)
+        return await lazy<typeof import('./migrate')>('./migrate').runMigrateCommand(io)
+      case 'run':
+        return await lazy<typeof import('./run')>('./run').runRunCommand(rest, io)
+      case 'status':
+        return await lazy<typeof import('./status')>('./status').runStatusCommand(rest, io)
+      case 'records':
+        return await lazy<typeof import('./records')>('./records').runRecordsCommand(rest, io)
+      case 'quarantine':
+        return await lazy<typeof import('./quarantine')>('./quarantine').runQuarantineCommand(rest, io)
       case 'serve': {
+        const { serve } = lazy<typeof import('./serve')>('./serve')
         const handle = await serve(rest, process.env, (message) => io.out(message))
         const stop = () => {
           handle.stop().then(
@@ -50,9 +79,14 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     // A configuration problem is one line naming the variable (ARCHITECTURE.md contract), nothing more.
-    if (error instanceof ConfigError) io.err(error.message)
-    else io.err(`relais ${command}: ${error instanceof Error ? error.message : String(error)}`)
-    return 2
+    if (error instanceof ConfigError) {
+      io.err(error.message)
+      return 2
+    }
+    io.err(`relais ${command}: ${error instanceof Error ? error.message : String(error)}`)
+    const usage =
+      error instanceof UsageError || error instanceof RelaisConfigError || error instanceof UnknownSourceError
+    return usage || !OPERATIONS.has(command ?? '') ? 2 : 1
   }
 }
 

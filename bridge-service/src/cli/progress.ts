@@ -1,0 +1,79 @@
+/**
+ * The live view of a run: a cli-progress bar of settled records (with the counts per status) when stdout is
+ * a terminal, plain lines otherwise (CI logs, pipes) — one when the counts change, at most one a second.
+ */
+import { Presets, SingleBar } from 'cli-progress'
+import { RECORD_STATUSES } from '../ledger/record-status'
+import type { StatusCounts } from '../ledger/records'
+import type { CliIo } from './args'
+import { formatDuration } from './table'
+
+/** `received 3, mapped 1, imported 20` — the statuses that have records. */
+export function countsLine(counts: StatusCounts): string {
+  const parts = RECORD_STATUSES.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`)
+  return parts.length === 0 ? 'no records yet' : parts.join(', ')
+}
+
+export const inFlight = (counts: StatusCounts): number => counts.received + counts.mapped
+
+export interface RunProgress {
+  update(counts: StatusCounts, elapsedMs: number): void
+  /** A message above the bar (or as its own line). */
+  note(text: string): void
+  stop(): void
+}
+
+export function createProgress(io: CliIo, options: { quiet: boolean }): RunProgress {
+  if (options.quiet) return { update: () => undefined, note: () => undefined, stop: () => undefined }
+  const stream = io.stdout
+  if (stream?.isTTY) {
+    const bar = new SingleBar(
+      {
+        format: '{bar} {value}/{total} records settled | {counts} | {elapsed}',
+        stream,
+        hideCursor: true,
+        clearOnComplete: false,
+        barsize: 30,
+        etaBuffer: 50,
+        fps: 10,
+      },
+      Presets.shades_classic,
+    )
+    let started = false
+    return {
+      update(counts, elapsedMs) {
+        const payload = { counts: countsLine(counts), elapsed: formatDuration(elapsedMs) }
+        const settled = counts.total - inFlight(counts)
+        if (!started) {
+          bar.start(Math.max(counts.total, 1), settled, payload)
+          started = true
+        } else {
+          bar.setTotal(Math.max(counts.total, 1))
+          bar.update(settled, payload)
+        }
+      },
+      note(text) {
+        if (started) bar.stop()
+        started = false
+        io.err(text)
+      },
+      stop() {
+        if (started) bar.stop()
+        started = false
+      },
+    }
+  }
+  let last = ''
+  let lastAt = -Infinity
+  return {
+    update(counts, elapsedMs) {
+      const line = `${counts.total - inFlight(counts)}/${counts.total} records settled — ${countsLine(counts)}`
+      if (line === last || elapsedMs - lastAt < 1000) return
+      last = line
+      lastAt = elapsedMs
+      io.out(`[${formatDuration(elapsedMs).padStart(8)}] ${line}`)
+    },
+    note: (text) => io.err(text),
+    stop: () => undefined,
+  }
+}
