@@ -68,7 +68,7 @@ describe('readFile', () => {
     })
     // Held whole, the file is ~25 MB of text and the rows several hundred MB; streamed, a few MB.
     expect(growthMb).toBeLessThan(100)
-    expect(Date.now() - started).toBeLessThan(15_000)
+    // No time limit here: speed is measured by the benches, and CI's load would make a timed test flaky.
   })
 
   it('takes a Buffer as well as a stream', async () => {
