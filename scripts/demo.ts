@@ -5,7 +5,6 @@
  * with one Kobo pull and one partner-file upload so the sync console has a history. Data and secrets
  * stay in .relais/ between restarts. Ctrl-C stops everything and saves DHIS2's state.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -15,6 +14,7 @@ import { runAnalyticsTables } from '../tests/dhis2-standin/src/analytics/tables'
 import { DEMO_BRIDGE_TOKEN } from '../tests/dhis2-standin/src/seed'
 import { createStandin } from '../tests/dhis2-standin/src/server'
 import { createKoboStandin, rcSubmission, seededRandom } from '../tests/kobo-standin/src'
+import { spawnBridge, type ServeChild } from '../tests/support/bridge-process'
 
 const ROOT = join(__dirname, '..')
 const DATA = join(ROOT, '.relais')
@@ -47,23 +47,6 @@ function reachable(port: number, host = '127.0.0.1'): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), resolve(true)))
     socket.once('error', () => resolve(false))
     socket.once('timeout', () => (socket.destroy(), resolve(false)))
-  })
-}
-
-function startBridge(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bridge-service', 'bin', 'relais.js'), 'serve'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      if (output.includes('relais bridge ready')) resolve(child)
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.once('exit', (code) => reject(new Error(`the bridge stopped (exit ${code}):\n${output.slice(-3000)}`)))
   })
 }
 
@@ -105,25 +88,28 @@ async function main(): Promise<void> {
   }
 
   // 3. The bridge, when Redis is there.
-  let bridge: ChildProcess | undefined
+  let bridge: ServeChild | undefined
   let bridgeNote = ''
   if (!(await reachable(6379))) {
     bridgeNote =
       'Redis is not running on 127.0.0.1:6379, so the bridge and the sync console are off. Start Redis 7 (e.g. `redis-server --daemonize yes`) and run the demo again.'
   } else {
-    bridge = await startBridge({
-      DHIS2_URL: dhis2Url,
-      DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-      REDIS_URL: 'redis://127.0.0.1:6379/1',
-      RELAIS_DATA_DIR: join(DATA, 'bridge'),
-      RELAIS_CONFIG: join(ROOT, 'bridge-service', 'relais.config.example.yaml'),
-      RELAIS_ROUTE_SECRET: secrets.routeSecret,
-      RELAIS_PSEUDONYM_KEY: secrets.pseudonymKey,
-      KOBO_TOKEN: secrets.koboToken,
-      WEBHOOK_PARTENAIRES_SECRET: secrets.webhookSecret,
-      PORT: String(BRIDGE_PORT),
-      LOG_LEVEL: 'warn',
+    bridge = await spawnBridge({
+      port: BRIDGE_PORT,
+      env: {
+        DHIS2_URL: dhis2Url,
+        DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
+        REDIS_URL: 'redis://127.0.0.1:6379/1',
+        RELAIS_DATA_DIR: join(DATA, 'bridge'),
+        RELAIS_CONFIG: join(ROOT, 'bridge-service', 'relais.config.example.yaml'),
+        RELAIS_ROUTE_SECRET: secrets.routeSecret,
+        RELAIS_PSEUDONYM_KEY: secrets.pseudonymKey,
+        KOBO_TOKEN: secrets.koboToken,
+        WEBHOOK_PARTENAIRES_SECRET: secrets.webhookSecret,
+        LOG_LEVEL: 'warn',
+      },
     })
+    await bridge.ready
     await registerRoute(dhis2Url, admin, `http://127.0.0.1:${BRIDGE_PORT}`, secrets.routeSecret)
     bridgeNote = await seedHistory(dhis2Url)
   }
@@ -145,7 +131,7 @@ async function main(): Promise<void> {
   console.log('\nCtrl-C to stop (DHIS2 data is kept in .relais/).')
 
   const stop = async () => {
-    bridge?.kill('SIGTERM')
+    await bridge?.stop()
     dhis2.save(stateFile)
     await Promise.all([dhis2.close(), kobo.close()])
     process.exit(0)

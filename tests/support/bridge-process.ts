@@ -37,8 +37,8 @@ export interface ServeChild {
 export interface ServeOptions {
   args?: string[]
   env: Record<string, string>
-  /** relais.config.yaml text. */
-  config: string
+  /** relais.config.yaml text, written to a temp file; or leave it out and set RELAIS_CONFIG in `env`. */
+  config?: string
   port?: number
   readyTimeoutMs?: number
 }
@@ -47,7 +47,7 @@ export interface ServeOptions {
 export async function spawnBridge(options: ServeOptions): Promise<ServeChild> {
   const dir = mkdtempSync(join(tmpdir(), 'relais-serve-'))
   const configFile = join(dir, 'relais.config.yaml')
-  writeFileSync(configFile, options.config)
+  if (options.config !== undefined) writeFileSync(configFile, options.config)
   const port = options.port ?? (await freePort())
   const child = spawn(process.execPath, [BIN, 'serve', ...(options.args ?? [])], {
     env: {

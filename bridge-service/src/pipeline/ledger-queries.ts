@@ -4,23 +4,26 @@
  * (`$n` parameters, JSON through `::jsonb`), so that src/ledger/ stays as it is; each could move there.
  */
 import type { Db } from '../ledger'
+import type { LedgerRecord } from '../ledger/records'
 import type { RecordStatus } from '../ledger/record-status'
 import type { DataValueKey } from '../ledger/imported-values'
 
-export interface PipelineRecord {
-  readonly id: string
-  readonly source: string
-  readonly sourceKey: string
-  readonly version: string
-  readonly contentHash: string
-  readonly status: RecordStatus
-  readonly reason: string | null
-  readonly raw: unknown
-  readonly mapped: unknown
-  readonly runId: string | null
-  readonly attempts: number
-  readonly updatedAt: Date
-}
+/** The part of a ledger record the workers read (a bulk load skips the list-only columns). */
+export type PipelineRecord = Pick<
+  LedgerRecord,
+  | 'id'
+  | 'source'
+  | 'sourceKey'
+  | 'version'
+  | 'contentHash'
+  | 'status'
+  | 'reason'
+  | 'raw'
+  | 'mapped'
+  | 'runId'
+  | 'attempts'
+  | 'updatedAt'
+>
 
 interface Row {
   id: string
