@@ -3,11 +3,12 @@ import { HashRouter, Navigate, Route, Routes } from 'react-router-dom'
 import { HomePage } from '../home/HomePage'
 import type { QueueStorage } from '../offline/types'
 import { ValueQueueProvider } from '../offline/ValueQueueProvider'
+import { DashboardPage } from '../dashboard/DashboardPage'
 import { SaisiePage } from '../saisie/SaisiePage'
 import { CurrentUserProvider } from '../shared/CurrentUserProvider'
+import { SyncConsolePage } from '../sync/SyncConsolePage'
 import { AppMenu } from './AppMenu'
 import classes from './AppShell.module.css'
-import { ComingSoon } from './ComingSoon'
 import { RequireScreen } from './RequireScreen'
 
 /**
@@ -38,7 +39,7 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
                 path="/tableau-de-bord"
                 element={
                   <RequireScreen screen="tableau-de-bord">
-                    <ComingSoon screen="tableau-de-bord" />
+                    <DashboardPage />
                   </RequireScreen>
                 }
               />
@@ -46,7 +47,7 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
                 path="/synchronisation"
                 element={
                   <RequireScreen screen="synchronisation">
-                    <ComingSoon screen="synchronisation" />
+                    <SyncConsolePage />
                   </RequireScreen>
                 }
               />
