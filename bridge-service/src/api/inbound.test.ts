@@ -56,6 +56,17 @@ describe('POST /api/v1/inbound/{source}', () => {
     expect(await deliver(body, signed(body))).toMatchObject({ status: 202, body: { accepted: 0, duplicates: 1 } })
   })
 
+  it('forgets the signature of a delivery it could not store (500), so the same signed request sent again is taken', async () => {
+    const body = delivery([{ id: 'after-500', v: 9 }])
+    const headers = signed(body)
+    api.services.failNext('receive', new Error('ledger unreachable'))
+    expect((await deliver(body, headers)).status).toBe(500)
+    expect((await api.ledger.records.search({ source: SOURCES.webhook, sourceKey: 'after-500' })).pager.total).toBe(0)
+    expect(await deliver(body, headers)).toMatchObject({ status: 202, body: { accepted: 1 } })
+    // Stored now: the very same request a third time is a replay again.
+    expect(await deliver(body, headers)).toMatchObject({ status: 401, body: { reason: 'replayed' } })
+  })
+
   it.each([
     ['a wrong secret', (b: string) => signed(b, 'not-the-secret'), 'bad-signature'],
     ['a signature of another body', () => signed(delivery()), 'bad-signature'],

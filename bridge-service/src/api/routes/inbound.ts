@@ -78,6 +78,9 @@ function webhookSourceOf(config: RelaisConfig, name: string): WebhookSource {
   return source
 }
 
+/** The signature each verified request carried, for `forget` when its records could not be stored. */
+const acceptedSignature = new WeakMap<Request, string>()
+
 const sourceName = (req: Request): string => String(req.params.source ?? '')
 
 export function inboundRoutes(deps: InboundDeps): Route[] {
@@ -128,6 +131,7 @@ export function inboundRoutes(deps: InboundDeps): Route[] {
       metrics.countInboundRejected(source.name, check.reason)
       throw new ApiError(401, 'invalid-signature', check.message, { reason: check.reason })
     }
+    acceptedSignature.set(req, check.signature)
   }
 
   return [
@@ -149,8 +153,16 @@ export function inboundRoutes(deps: InboundDeps): Route[] {
       verifyRaw,
       responses: { 202: InboundAccepted },
       errors: [400, 401, 404, 413, 429],
-      async handle({ params, body }) {
-        const result = await services.receive({ source: params.source, records: body.records })
+      async handle({ params, body, req }) {
+        let result: Awaited<ReturnType<PipelineServices['receive']>>
+        try {
+          result = await services.receive({ source: params.source, records: body.records })
+        } catch (error) {
+          const signature = acceptedSignature.get(req)
+          // Not stored: the same signed request sent again must be taken, not refused as a replay.
+          if (signature !== undefined) await replayCache.forget(signature).catch(() => undefined)
+          throw error
+        }
         metrics.countInboundAccepted(params.source, result.accepted)
         return reply(202, result)
       },

@@ -13,6 +13,11 @@ import { TOLERANCE_SECONDS, verifySignature, type VerifyInput, type VerifyResult
 export interface ReplayCache {
   /** Records the signature and says whether it had been seen before. Atomic. */
   seen(signature: string): Promise<boolean>
+  /**
+   * Drops a signature whose delivery was not stored (the ledger failed: 500), so that the sender's retry of
+   * the very same request is taken rather than refused as a replay of a delivery we never kept.
+   */
+  forget(signature: string): Promise<void>
 }
 
 export const REPLAY_TTL_SECONDS = 2 * TOLERANCE_SECONDS
@@ -38,6 +43,10 @@ export class MemoryReplayCache implements ReplayCache {
     return false
   }
 
+  async forget(signature: string): Promise<void> {
+    this.entries.delete(signature)
+  }
+
   get size(): number {
     return this.entries.size
   }
@@ -54,9 +63,10 @@ export async function checkDelivery(input: VerifyInput, cache: ReplayCache): Pro
   return verified
 }
 
-/** The minimal Redis command the shared cache needs (ioredis's `set` with NX and EX). */
+/** The minimal Redis commands the shared cache needs (ioredis's `set` with NX and EX, and `del`). */
 export interface RedisSetNx {
   set(key: string, value: string, ex: 'EX', seconds: number, nx: 'NX'): Promise<'OK' | null>
+  del(key: string): Promise<number>
 }
 
 /**
@@ -72,5 +82,9 @@ export class RedisReplayCache implements ReplayCache {
   async seen(signature: string): Promise<boolean> {
     const stored = await this.redis.set(`${this.prefix}${signature}`, '1', 'EX', REPLAY_TTL_SECONDS, 'NX')
     return stored === null
+  }
+
+  async forget(signature: string): Promise<void> {
+    await this.redis.del(`${this.prefix}${signature}`)
   }
 }
