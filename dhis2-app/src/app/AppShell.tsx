@@ -10,6 +10,7 @@ import { SyncConsolePage } from '../sync/SyncConsolePage'
 import { AppMenu } from './AppMenu'
 import classes from './AppShell.module.css'
 import { RequireScreen } from './RequireScreen'
+import { ROUTER_FUTURE } from './routerFuture'
 
 /**
  * The routes, inside a router given by the caller (HashRouter in the app, MemoryRouter in tests); the
@@ -62,7 +63,7 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
 
 export function AppShell() {
   return (
-    <HashRouter>
+    <HashRouter future={ROUTER_FUTURE}>
       <AppRoutes />
     </HashRouter>
   )

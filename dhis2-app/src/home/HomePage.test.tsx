@@ -6,6 +6,7 @@ import type { CurrentUser } from '../shared/currentUser'
 import { CurrentUserProvider } from '../shared/CurrentUserProvider'
 import { switchLanguage } from '../shared/testing/switchLanguage'
 import { HomePage } from './HomePage'
+import { ROUTER_FUTURE } from '../app/routerFuture'
 
 const ORG_UNITS = [
   { id: 'ouBorgou01', name: 'Borgou', level: 2 },
@@ -35,7 +36,7 @@ function renderHome(me: CurrentUser | (() => never), options?: { loadForever?: b
   }
   render(
     <CustomDataProvider data={data} options={options}>
-      <MemoryRouter>
+      <MemoryRouter future={ROUTER_FUTURE}>
         <CurrentUserProvider>
           <HomePage />
         </CurrentUserProvider>

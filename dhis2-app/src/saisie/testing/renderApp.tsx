@@ -10,6 +10,7 @@ import type { Registration } from '../completion/registration'
 import type { DataValueJson } from '../data/reportValues'
 import type { OrgUnitNode } from '../orgunits/types'
 import { DATA_SET, OU_RC, OU_ZONE, RC_PATH, RULE_TDR_POS, SERVER_DATE } from './fixtures'
+import { ROUTER_FUTURE } from '../app/routerFuture'
 
 type CustomData = ComponentProps<typeof CustomDataProvider>['data']
 type JsonValue = Exclude<CustomData[string], (...args: never[]) => unknown>
@@ -104,7 +105,7 @@ export function renderApp(options: FakeDhis2Options = {}) {
   }
   const view = render(
     <CustomDataProvider data={data}>
-      <MemoryRouter initialEntries={[options.path ?? '/saisie']}>
+      <MemoryRouter initialEntries={[options.path ?? '/saisie']} future={ROUTER_FUTURE}>
         <AppRoutes queueStorage={storage} />
       </MemoryRouter>
     </CustomDataProvider>,
