@@ -34,15 +34,6 @@ describe('app shell', () => {
     expect(screen.queryByRole('button', { name: 'Complete the report' })).toBeNull()
   })
 
-  it.each([
-    ['/tableau-de-bord', 'RELAIS_SUPERVISEURS', 'Dashboard'],
-    ['/synchronisation', 'RELAIS_GESTIONNAIRES', 'Synchronisation'],
-  ])('opens %s as a placeholder for the next version', async (path, code, title) => {
-    renderApp({ user: withGroup(code), path })
-    expect(await screen.findByRole('heading', { name: title })).toBeTruthy()
-    expect(screen.getByText('Coming in the next version')).toBeTruthy()
-  })
-
   it('sends unknown addresses home', async () => {
     renderApp({ path: '/nowhere' })
     expect(await screen.findByText(/Welcome, Mathias Hounsou/)).toBeTruthy()

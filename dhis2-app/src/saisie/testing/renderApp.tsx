@@ -10,7 +10,7 @@ import type { Registration } from '../completion/registration'
 import type { DataValueJson } from '../data/reportValues'
 import type { OrgUnitNode } from '../orgunits/types'
 import { DATA_SET, OU_RC, OU_ZONE, RC_PATH, RULE_TDR_POS, SERVER_DATE } from './fixtures'
-import { ROUTER_FUTURE } from '../app/routerFuture'
+import { ROUTER_FUTURE } from '../../app/routerFuture'
 
 type CustomData = ComponentProps<typeof CustomDataProvider>['data']
 type JsonValue = Exclude<CustomData[string], (...args: never[]) => unknown>

@@ -1,0 +1,305 @@
+import { act, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { switchLanguage } from '../shared/testing/switchLanguage'
+import {
+  BRIDGE_REFUSED,
+  BRIDGE_TIMEOUT,
+  conflictRecord,
+  counts,
+  FakeBridge,
+  httpError,
+  ROUTE_MISSING,
+  run,
+} from './testing/fakeBridge'
+import { ADMIN, renderSync, SUPERVISOR } from './testing/renderSync'
+
+const card = (name: string) => screen.findByRole('article', { name })
+
+describe('Synchronisation: sources', () => {
+  it('lists the sources with their health, last run and its counts, and the actions for a data manager', async () => {
+    renderSync()
+    const csv = within(await card('csv-partenaires'))
+    expect(csv.getByText('Needs attention')).toBeTruthy()
+    expect(csv.getByRole('button', { name: /Completed · Import · 3 Oct 2026/ })).toBeTruthy()
+    const countsList = within(csv.getByRole('list', { name: 'Records of the last run' }))
+    expect(countsList.getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Imported 3', 'In quarantine 1'])
+    expect(csv.getByRole('button', { name: 'Dry run' })).toBeTruthy()
+    expect(csv.getByRole('button', { name: 'Import' })).toBeTruthy()
+    expect(csv.getByRole('button', { name: 'Upload a file' })).toBeTruthy()
+
+    const kobo = within(await card('kobo-rapport-rc'))
+    expect(kobo.getAllByText('Never run')).toHaveLength(2) // health and last run
+    expect(kobo.queryByRole('button', { name: 'Upload a file' })).toBeNull() // a Kobo form takes no files
+  })
+})
+
+describe('Synchronisation: runs', () => {
+  it('starts a dry run and follows it live until it is done, then stops asking', async () => {
+    const bridge = new FakeBridge()
+    const running = (n: ReturnType<typeof counts>) => ({
+      run: run('x', { status: 'running', finishedAt: null }),
+      counts: n,
+    })
+    bridge.runScripts.set('next', [
+      running(counts({ received: 4 })),
+      running(counts({ imported: 1, mapped: 3 })),
+      running(counts({ imported: 3, quarantined: 1 })),
+      { run: run('x', { status: 'completed' }), counts: counts({ imported: 3, quarantined: 1 }) },
+    ])
+    renderSync({ bridge })
+    const user = userEvent.setup()
+    await user.click(within(await card('csv-partenaires')).getByRole('button', { name: 'Dry run' }))
+
+    expect(bridge.requestsTo('create', 'runs').map((r) => r.data)).toEqual([
+      { source: 'csv-partenaires', mode: 'dry-run' },
+    ])
+    expect(await screen.findByRole('heading', { name: 'Run of csv-partenaires' })).toBeTruthy()
+    await screen.findByText('Finished — 4 of 4 records processed', {}, { timeout: 3000 })
+    expect(screen.getByRole('progressbar', { name: 'Run progress' }).getAttribute('aria-valuenow')).toBe('100')
+    expect(screen.getByText('Completed')).toBeTruthy()
+    const table = within(screen.getByRole('table', { name: 'Records per status' }))
+    expect(table.getAllByRole('row').map((row) => row.textContent)).toEqual([
+      'StatusRecords',
+      'Imported3',
+      'In quarantine1',
+      'Total4',
+    ])
+    const asked = bridge.requestsTo('read', 'runs/run-new-1').length
+    expect(asked).toBe(4)
+    await act(() => new Promise((resolve) => setTimeout(resolve, 100)))
+    expect(bridge.requestsTo('read', 'runs/run-new-1')).toHaveLength(asked) // a finished run is not polled
+  })
+
+  it('shows the progress of a running run in percent', async () => {
+    const bridge = new FakeBridge()
+    bridge.runScripts.set('run-9', [
+      { run: run('run-9', { status: 'running', finishedAt: null }), counts: counts({ imported: 1, mapped: 3 }) },
+    ])
+    renderSync({ bridge, query: 'view=runs&run=run-9', pollMs: 10_000 })
+    expect(await screen.findByText('1 of 4 records processed (25 %)')).toBeTruthy()
+    expect(screen.getByRole('progressbar', { name: 'Run progress' }).getAttribute('aria-valuenow')).toBe('25')
+    expect(screen.getByRole('button', { name: 'Cancel the run' })).toBeTruthy()
+  })
+
+  it('asks before an import, and says why the bridge refused to start it', async () => {
+    const bridge = new FakeBridge()
+    bridge.overrides.set('create runs', () => {
+      throw httpError(409, { error: 'state-conflict', message: 'source csv-partenaires already has a running run' })
+    })
+    renderSync({ bridge })
+    const user = userEvent.setup()
+    await user.click(within(await card('csv-partenaires')).getByRole('button', { name: 'Import' }))
+    expect(bridge.requestsTo('create', 'runs')).toEqual([])
+    expect(await screen.findByText('Import from csv-partenaires?')).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: 'Start the import' }))
+
+    expect(
+      await screen.findByText(
+        'This is no longer possible; someone else may have acted first. Refresh to see the current state.',
+      ),
+    ).toBeTruthy()
+    expect(screen.getByText('source csv-partenaires already has a running run')).toBeTruthy()
+    expect(bridge.requestsTo('create', 'runs').map((r) => r.data)).toEqual([
+      { source: 'csv-partenaires', mode: 'import' },
+    ])
+  })
+
+  it('pages through the run history', async () => {
+    const bridge = new FakeBridge()
+    bridge.runs = Array.from({ length: 25 }, (_, i) =>
+      run(`run-${i + 1}`, { startedAt: `2026-10-${String(28 - i).padStart(2, '0')}T08:00:00.000Z` }),
+    )
+    renderSync({ bridge, query: 'view=runs' })
+    const user = userEvent.setup()
+    expect(await screen.findByText('Page 1 of 2 (25 in all)')).toBeTruthy()
+    expect(within(screen.getByRole('table', { name: 'Runs' })).getAllByRole('row')).toHaveLength(21)
+    await user.click(screen.getByRole('button', { name: 'Next' }))
+    expect(await screen.findByText('Page 2 of 2 (25 in all)')).toBeTruthy()
+    expect(within(screen.getByRole('table', { name: 'Runs' })).getAllByRole('row')).toHaveLength(6)
+    expect(bridge.requestsTo('read', 'runs').at(-1)?.params).toEqual({ page: 2, pageSize: 20 })
+  })
+})
+
+describe('Synchronisation: records', () => {
+  it('searches records by RC code, period and status, and opens one with its history', async () => {
+    const bridge = new FakeBridge()
+    renderSync({ bridge, query: 'view=records' })
+    const user = userEvent.setup()
+    await user.type(await screen.findByRole('textbox', { name: 'RC code' }), 'rc-bo-00001')
+    await user.type(screen.getByRole('textbox', { name: 'Period' }), '2026-09')
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'imported')
+    await user.click(screen.getByRole('button', { name: 'Search' }))
+
+    await waitFor(() =>
+      expect(bridge.requestsTo('read', 'records').at(-1)?.params).toEqual({
+        rcCode: 'RC-BO-00001',
+        period: '202609',
+        status: 'imported',
+        page: 1,
+        pageSize: 20,
+      }),
+    )
+    const results = within(await screen.findByRole('table', { name: 'Records found' }))
+    await waitFor(() => expect(results.getAllByRole('row')).toHaveLength(2))
+    await user.click(results.getByRole('button', { name: 'RC-BO-00001' }))
+
+    expect(await screen.findByRole('heading', { name: 'Record RC-BO-00001|2026-09' })).toBeTruthy()
+    const history = within(screen.getByRole('table', { name: 'History' }))
+    expect(history.getAllByRole('row').map((row) => (row as HTMLTableRowElement).cells[1]?.textContent)).toEqual([
+      'Status',
+      'Received',
+      'Received → Ready to send',
+      'Ready to send → Imported',
+    ])
+    expect(history.getByText('push-worker')).toBeTruthy()
+  })
+
+  it("shows DHIS2's own messages for a record DHIS2 refused", async () => {
+    const bridge = new FakeBridge()
+    bridge.records.set('rec-c', conflictRecord())
+    renderSync({ bridge, query: 'view=records&record=rec-c' })
+    const messages = within(await screen.findByRole('table', { name: "DHIS2's messages" }))
+    expect(
+      messages.getByText('Period: `202609` is after latest open future period: `202608` for data element: `RC_VAD`'),
+    ).toBeTruthy()
+    expect(messages.getByText('E7641')).toBeTruthy()
+    expect(screen.getByText('Refused by DHIS2')).toBeTruthy()
+  })
+})
+
+describe('Synchronisation: quarantine', () => {
+  async function openQuarantined(bridge = new FakeBridge()) {
+    const view = renderSync({ bridge, query: 'view=quarantine' })
+    const list = within(await screen.findByRole('table', { name: 'Records found' }))
+    expect(list.getByText('Value must be zero or a positive integer')).toBeTruthy() // why, in the list
+    await userEvent.setup().click(list.getByRole('button', { name: 'RC-BO-00002' }))
+    await screen.findByRole('heading', { name: 'Decide on this record' })
+    return view
+  }
+
+  it('corrects the value and releases the record after confirming; it goes on to DHIS2', async () => {
+    const { bridge } = await openQuarantined()
+    const user = userEvent.setup()
+    const vad = screen.getByRole('textbox', { name: 'vad' })
+    expect(vad.getAttribute('aria-invalid')).toBe('true')
+    expect(screen.getAllByText('Value must be zero or a positive integer').length).toBeGreaterThan(0)
+
+    await user.clear(vad)
+    await user.type(vad, '25')
+    await user.click(screen.getByRole('button', { name: 'Release with the corrections' }))
+    expect(screen.getByText('vad becomes 25 (was -5)')).toBeTruthy()
+    expect(bridge.requestsTo('create', 'quarantine/rec-q/release')).toEqual([])
+    await user.click(screen.getByRole('button', { name: 'Release' }))
+
+    expect(await screen.findByText('Record released')).toBeTruthy()
+    expect(bridge.requestsTo('create', 'quarantine/rec-q/release').map((r) => r.data)).toEqual([
+      { corrected: { code_rc: 'RC-BO-00002', mois: '2026-09', vad: '25', causeries: '3' } },
+    ])
+    // The record page follows it while the pipeline works: mapped, then imported.
+    await waitFor(() => expect(screen.getAllByText('Imported').length).toBeGreaterThan(0))
+    expect(screen.queryByRole('heading', { name: 'Decide on this record' })).toBeNull()
+  })
+
+  it('shows why the bridge still refuses a corrected value, and keeps the record in quarantine', async () => {
+    const { bridge } = await openQuarantined()
+    const user = userEvent.setup()
+    const vad = screen.getByRole('textbox', { name: 'vad' })
+    await user.clear(vad)
+    await user.type(vad, '2.5')
+    await user.click(screen.getByRole('button', { name: 'Release with the corrections' }))
+    await user.click(screen.getByRole('button', { name: 'Release' }))
+
+    expect(await screen.findByText('The corrected record is still refused')).toBeTruthy()
+    expect(bridge.records.get('rec-q')?.record.status).toBe('quarantined')
+    expect(screen.queryByText('Record released')).toBeNull()
+    expect((screen.getByRole('textbox', { name: 'vad' }) as HTMLInputElement).value).toBe('2.5')
+  })
+
+  it('discards a record with a reason, after confirming', async () => {
+    const { bridge } = await openQuarantined()
+    const user = userEvent.setup()
+    const discard = screen.getByRole('button', { name: 'Discard the record' })
+    expect(discard.hasAttribute('disabled')).toBe(true) // no reason yet
+    await user.type(screen.getByRole('textbox', { name: 'Reason for discarding' }), 'Doublon du rapport papier')
+    await user.click(discard)
+    expect(await screen.findByText('Discard this record?')).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: 'Discard' }))
+
+    expect(await screen.findByText('Record discarded')).toBeTruthy()
+    expect(bridge.requestsTo('create', 'quarantine/rec-q/discard').map((r) => r.data)).toEqual([
+      { reason: 'Doublon du rapport papier' },
+    ])
+    expect(bridge.records.get('rec-q')?.record.status).toBe('discarded')
+  })
+})
+
+describe('Synchronisation: when the bridge cannot be reached', () => {
+  it('explains how to create the route when DHIS2 has none, and opens the console once it exists', async () => {
+    const bridge = new FakeBridge()
+    bridge.fail = ROUTE_MISSING
+    renderSync({ bridge })
+    expect(await screen.findByText('The route to the Relais bridge is missing')).toBeTruthy()
+    const definition = screen.getByLabelText('Route definition').textContent ?? ''
+    expect(definition).toMatch(/^POST \/api\/routes/)
+    const body = JSON.parse(definition.slice(definition.indexOf('{'))) as Record<string, unknown>
+    expect(body).toMatchObject({
+      code: 'relais-bridge',
+      url: 'https://relais-bridge.example.org/**',
+      auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': 'the route secret' } },
+      authorities: ['M_relais'],
+    })
+    expect(screen.queryByRole('tab')).toBeNull()
+
+    bridge.fail = undefined
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }))
+    expect(await card('csv-partenaires')).toBeTruthy()
+  })
+
+  it.each([
+    ['refused (503)', BRIDGE_REFUSED, 503],
+    ['timed out (504)', BRIDGE_TIMEOUT, 504],
+  ])('says the bridge is not answering when the route %s', async (_what, error, status) => {
+    const bridge = new FakeBridge()
+    bridge.fail = error
+    renderSync({ bridge })
+    expect(await screen.findByText('The Relais bridge is not answering')).toBeTruthy()
+    expect(
+      screen.getByText(`DHIS2 has the route relais-bridge, but the bridge behind it did not answer (HTTP ${status}).`),
+    ).toBeTruthy()
+    expect(screen.queryByText('The route to the Relais bridge is missing')).toBeNull()
+  })
+
+  it("tells a bridge's own 404 (an unknown record) from a missing route", async () => {
+    renderSync({ query: 'view=records&record=nope' })
+    expect(await screen.findByText('Could not load the record')).toBeTruthy()
+    expect(screen.getByText('Not found. It may have been removed.')).toBeTruthy()
+    expect(screen.queryByText('The route to the Relais bridge is missing')).toBeNull()
+  })
+})
+
+describe('Synchronisation: roles and languages', () => {
+  it('does not open the console for a supervisor, and never calls the bridge for them', async () => {
+    const { bridge } = renderSync({ user: SUPERVISOR })
+    expect(await screen.findByText('Not available for your role')).toBeTruthy()
+    expect(bridge.requests).toEqual([])
+  })
+
+  it('gives an administrator the actions too', async () => {
+    renderSync({ user: ADMIN, query: 'view=quarantine&record=rec-q' })
+    expect(await screen.findByRole('button', { name: 'Release as it is' })).toBeTruthy()
+    expect(screen.queryByText(/Read only/)).toBeNull()
+  })
+
+  it('speaks French to French users', async () => {
+    await switchLanguage('fr')
+    try {
+      renderSync({ query: 'view=quarantine&record=rec-q' })
+      expect(await screen.findByRole('heading', { name: 'Décider du sort de cet enregistrement' })).toBeTruthy()
+      expect(screen.getByRole('tab', { name: 'Historique des exécutions' })).toBeTruthy()
+      expect(screen.getAllByText('La valeur doit être zéro ou un entier positif').length).toBeGreaterThan(0)
+      expect(screen.getByText('En quarantaine')).toBeTruthy()
+    } finally {
+      await switchLanguage('en')
+    }
+  })
+})

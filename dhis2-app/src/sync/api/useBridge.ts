@@ -1,0 +1,102 @@
+// Calls to the bridge through the DHIS2 route with the app's data engine (so tests use CustomDataProvider and the
+// app the real DHIS2 session). A read may poll while its answer says work is going on.
+import { useDataEngine } from '@dhis2/app-runtime'
+import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react'
+import { classifyError, type BridgeProblem } from '../logic/bridgeProblem'
+import { bridgeResource, type QueryParams } from './paths'
+
+export interface SyncSettings {
+  /** How often a running run (or a record on its way to DHIS2) is asked again. */
+  pollMs: number
+}
+
+/** Every 1.5 s: fast enough to watch a run move, slow enough for DHIS2 and the bridge. Tests make it shorter. */
+export const SyncSettingsContext = createContext<SyncSettings>({ pollMs: 1500 })
+export const useSyncSettings = () => useContext(SyncSettingsContext)
+
+export interface BridgeRead<T> {
+  data: T | undefined
+  problem: BridgeProblem | undefined
+  loading: boolean
+  /** Ask again now (after an action, or from a Retry button). */
+  refetch: () => void
+}
+
+/**
+ * GET a bridge path (null: nothing to ask yet). With `pollWhile`, asks again every pollMs while it says true of
+ * the last answer. Keeps the last answer while a new one is on its way, so nothing flickers while polling.
+ */
+export function useBridgeGet<T>(
+  path: string | null,
+  params?: QueryParams,
+  pollWhile?: (data: T) => boolean,
+): BridgeRead<T> {
+  const engine = useDataEngine()
+  const { pollMs } = useSyncSettings()
+  const [state, setState] = useState<{ key: string; data?: T; problem?: BridgeProblem; loading: boolean }>({
+    key: '',
+    loading: path !== null,
+  })
+  const [generation, setGeneration] = useState(0)
+  const pollRef = useRef(pollWhile)
+  pollRef.current = pollWhile
+  const key = path === null ? '' : `${path}?${JSON.stringify(params ?? {})}`
+
+  useEffect(() => {
+    if (path === null) return
+    let cancelled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const ask = async () => {
+      try {
+        const answer = (await engine.query({ result: { resource: bridgeResource(path), params: params ?? {} } })) as {
+          result: T
+        }
+        if (cancelled) return
+        setState({ key, data: answer.result, loading: false })
+        if (pollRef.current?.(answer.result)) timer = setTimeout(() => void ask(), pollMs)
+      } catch (error) {
+        if (cancelled) return
+        setState((previous) => ({
+          key,
+          ...(previous.key === key && previous.data !== undefined ? { data: previous.data } : {}),
+          problem: classifyError(error),
+          loading: false,
+        }))
+      }
+    }
+    setState((previous) => (previous.key === key ? { ...previous, loading: true } : { key, loading: true }))
+    void ask()
+    return () => {
+      cancelled = true
+      if (timer) clearTimeout(timer)
+    }
+    // `key` stands for path and params (a new params object with the same content must not ask again)
+  }, [engine, key, generation, pollMs])
+
+  const refetch = useCallback(() => setGeneration((g) => g + 1), [])
+  const current = state.key === key
+  return {
+    data: current ? state.data : undefined,
+    problem: current ? state.problem : undefined,
+    loading: path !== null && (!current || state.loading),
+    refetch,
+  }
+}
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; problem: BridgeProblem }
+
+/** POST a JSON body to a bridge path (the route drops Content-Type; the bridge parses JSON bodies whatever it says). */
+export function useBridgePost() {
+  const engine = useDataEngine()
+  return useCallback(
+    async <T>(path: string, data: Record<string, unknown> = {}): Promise<ActionResult<T>> => {
+      try {
+        const answer = (await engine.mutate({ type: 'create', resource: bridgeResource(path), data })) as T
+        return { ok: true, data: answer }
+      } catch (error) {
+        return { ok: false, problem: classifyError(error) }
+      }
+    },
+    [engine],
+  )
+}

@@ -1,0 +1,71 @@
+// The bridge's stable error codes (bridge-service/src/api/errors.ts, auth.ts, the file readers) → sentences in the
+// user's language. The server's English message stays available as detail; the code decides the sentence.
+import i18n from '@dhis2/d2-i18n'
+import type { BridgeProblem } from './bridgeProblem'
+
+export function bridgeCodeMessage(code: string): string | undefined {
+  switch (code) {
+    case 'invalid-request':
+      return i18n.t('The bridge could not accept this request; check the values entered.')
+    case 'malformed-json':
+      return i18n.t('The bridge could not read the request (malformed JSON).')
+    case 'payload-too-large':
+      return i18n.t('The file is larger than this source accepts.')
+    case 'unsupported-media-type':
+    case 'unsupported-format':
+      return i18n.t('This file is neither a CSV nor an XLSX file.')
+    case 'unsupported-encoding':
+      return i18n.t('The request was sent compressed, which the bridge does not accept.')
+    case 'empty-file':
+      return i18n.t('The file is empty.')
+    case 'no-header':
+      return i18n.t('The file has no header row with the column names.')
+    case 'corrupt-xlsx':
+      return i18n.t('The XLSX file is damaged and cannot be read.')
+    case 'header-too-long':
+      return i18n.t('The header row of the file is too long.')
+    case 'not-found':
+      return i18n.t('Not found. It may have been removed.')
+    case 'unknown-source':
+      return i18n.t('This source is not configured in the bridge.')
+    case 'wrong-source-kind':
+      return i18n.t('This source does not take files.')
+    case 'state-conflict':
+      return i18n.t('This is no longer possible; someone else may have acted first. Refresh to see the current state.')
+    case 'rate-limited':
+      return i18n.t('Too many requests. Wait a moment and try again.')
+    case 'not-ready':
+      return i18n.t('The bridge is starting; try again in a moment.')
+    case 'dhis2-unavailable':
+      return i18n.t('The bridge could not reach DHIS2; try again later.')
+    case 'forbidden':
+      return i18n.t('Your Relais role does not allow this action.')
+    case 'unauthorized':
+      return i18n.t('The bridge did not recognise the call from DHIS2.')
+    case 'internal':
+      return i18n.t('The bridge met an unexpected error; it has been logged.')
+    default:
+      return undefined
+  }
+}
+
+/** One sentence for any problem, for inline notices (the full-screen help says more, see BridgeProblemScreen). */
+export function problemMessage(problem: BridgeProblem): string {
+  switch (problem.kind) {
+    case 'route-missing':
+      return i18n.t('DHIS2 has no route to the Relais bridge.')
+    case 'route-forbidden':
+      return i18n.t('DHIS2 does not let your account use the route to the Relais bridge.')
+    case 'bridge-down':
+      return i18n.t('The Relais bridge is not answering.')
+    case 'route-secret':
+      return i18n.t('The bridge did not recognise the call from DHIS2.')
+    case 'network':
+      return i18n.t('DHIS2 could not be reached. Check your connection.')
+    case 'bridge-error':
+      return (
+        (problem.code ? bridgeCodeMessage(problem.code) : undefined) ??
+        i18n.t('The bridge answered with an error ({{status}}).', { status: problem.status ?? '?' })
+      )
+  }
+}

@@ -1,0 +1,400 @@
+// Test-only: the bridge as the app sees it through the DHIS2 route — its answers (shapes of bridge-service/src/api)
+// and the errors DHIS2 or the bridge give, turned into the data engine's FetchError exactly as app-runtime's
+// fetchData does (type access for 401/403/409, unknown with "(status)" in the message otherwise).
+import { FetchError } from '@dhis2/app-runtime'
+import type {
+  Dhis2Message,
+  MappingIssue,
+  Paged,
+  RecordDetail,
+  RecordEvent,
+  RecordStatus,
+  RecordSummary,
+  Run,
+  RunDetail,
+  Source,
+  StatusCounts,
+} from '../api/types'
+
+export const ROUTE_PREFIX = 'routes/relais-bridge/run/api/v1/'
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+
+/** The FetchError app-runtime throws for an HTTP answer `status` with JSON `body` (undefined: empty body). */
+export function httpError(status: number, body?: Record<string, unknown>): FetchError {
+  if (status === 401 || status === 403 || status === 409) {
+    const message = typeof body?.message === 'string' ? body.message : status === 401 ? 'Unauthorized' : 'Forbidden'
+    return new FetchError({ type: 'access', message, details: body ?? {} })
+  }
+  return new FetchError({
+    type: 'unknown',
+    message: `An unknown error occurred - ${STATUS_TEXT[status] ?? ''} (${status})`,
+    details: body ?? {},
+  })
+}
+
+/** DHIS2's WebMessage, as DHIS2 (and the stand-in) answers for the route itself. */
+export const webMessage = (status: number, message: string, errorCode?: string) => ({
+  httpStatus: STATUS_TEXT[status] ?? '',
+  httpStatusCode: status,
+  status: 'ERROR',
+  message,
+  ...(errorCode ? { errorCode } : {}),
+})
+
+export const ROUTE_MISSING = httpError(404, webMessage(404, 'Route relais-bridge not found', 'E1005'))
+export const BRIDGE_REFUSED = httpError(
+  503,
+  webMessage(503, 'I/O error on GET request for "http://127.0.0.1:3999/api/v1/sources": Connection refused'),
+)
+export const BRIDGE_TIMEOUT = httpError(504)
+
+export const counts = (values: Partial<Record<RecordStatus, number>>): StatusCounts => {
+  const all: StatusCounts = {
+    received: 0,
+    mapped: 0,
+    imported: 0,
+    unchanged: 0,
+    quarantined: 0,
+    discarded: 0,
+    failed: 0,
+    total: 0,
+    ...values,
+  }
+  all.total = all.received + all.mapped + all.imported + all.unchanged + all.quarantined + all.discarded + all.failed
+  return all
+}
+
+export const T0 = '2026-10-03T09:00:00.000Z'
+
+export function run(id: string, overrides: Partial<Run> = {}): Run {
+  return {
+    id,
+    source: 'csv-partenaires',
+    mode: 'import',
+    trigger: 'api',
+    status: 'completed',
+    actor: 'gestionnaire',
+    detail: { intake: 'complete' },
+    finalCounts: null,
+    startedAt: T0,
+    finishedAt: '2026-10-03T09:00:42.000Z',
+    ...overrides,
+  }
+}
+
+export const SOURCES: Source[] = [
+  {
+    name: 'csv-partenaires',
+    kind: 'csv',
+    description: 'Tableur mensuel des partenaires',
+    enabled: true,
+    mapping: 'csv-partenaires.yaml',
+    allowLateData: false,
+    schedule: null,
+    maxUploadMegabytes: 20,
+    lastRun: run('run-1', { finalCounts: counts({ imported: 3, quarantined: 1 }) }),
+    lastRunCounts: counts({ imported: 3, quarantined: 1 }),
+    health: 'attention',
+  },
+  {
+    name: 'kobo-rapport-rc',
+    kind: 'kobo',
+    description: null,
+    enabled: true,
+    mapping: 'kobo-rapport-rc.yaml',
+    allowLateData: false,
+    schedule: '0 * * * *',
+    maxUploadMegabytes: null,
+    lastRun: null,
+    lastRunCounts: null,
+    health: 'never-run',
+  },
+]
+
+/** The CSV row of a quarantined record: `vad` is negative, which RC_VAD (INTEGER_ZERO_OR_POSITIVE) refuses. */
+export const RAW_ROW = { code_rc: 'RC-BO-00002', mois: '2026-09', vad: '-5', causeries: '3' }
+
+export const VAD_ISSUE: MappingIssue = {
+  code: 'E7619',
+  field: 'vad',
+  raw: '-5',
+  dataElement: 'RC_VAD',
+  message: {
+    en: 'Value must be zero or a positive integer',
+    fr: 'La valeur doit être zéro ou un entier positif',
+  },
+}
+
+function summary(id: string, overrides: Partial<RecordSummary> = {}): RecordSummary {
+  return {
+    id,
+    source: 'csv-partenaires',
+    sourceKey: 'RC-BO-00001|2026-09',
+    version: '1',
+    contentHash: 'h1',
+    status: 'imported',
+    reason: null,
+    period: '202609',
+    orgUnit: 'ouRcBo00001',
+    rcCode: 'RC-BO-00001',
+    attempts: 1,
+    lastError: null,
+    runId: 'run-1',
+    createdAt: T0,
+    updatedAt: '2026-10-03T09:00:30.000Z',
+    ...overrides,
+  }
+}
+
+const event = (id: string, at: string, from: RecordStatus | null, to: RecordStatus, actor: string): RecordEvent => ({
+  id,
+  at,
+  actor,
+  fromStatus: from,
+  toStatus: to,
+  reason: to === 'quarantined' ? 'invalid' : null,
+  detail: null,
+})
+
+export function importedRecord(): RecordDetail {
+  return {
+    record: { ...summary('rec-ok'), raw: { code_rc: 'RC-BO-00001', mois: '2026-09', vad: '25' }, mapped: {} },
+    history: [
+      event('e1', '2026-10-03T09:00:01.000Z', null, 'received', 'gestionnaire'),
+      event('e2', '2026-10-03T09:00:02.000Z', 'received', 'mapped', 'map-worker'),
+      event('e3', '2026-10-03T09:00:30.000Z', 'mapped', 'imported', 'push-worker'),
+    ],
+    historyTotal: 3,
+    dhis2Messages: [],
+    versions: [{ id: 'rec-ok', version: '1', status: 'imported', createdAt: T0 }],
+  }
+}
+
+export function quarantinedRecord(): RecordDetail {
+  return {
+    record: {
+      ...summary('rec-q', {
+        sourceKey: 'RC-BO-00002|2026-09',
+        rcCode: 'RC-BO-00002',
+        orgUnit: 'ouRcBo00002',
+        status: 'quarantined',
+        reason: 'invalid',
+        attempts: 0,
+        lastError: { kind: 'invalid', errors: [VAD_ISSUE], warnings: [], orgUnit: 'RC-BO-00002', period: '202609' },
+      }),
+      raw: { ...RAW_ROW },
+      mapped: null,
+    },
+    history: [
+      event('q1', '2026-10-03T09:00:01.000Z', null, 'received', 'gestionnaire'),
+      event('q2', '2026-10-03T09:00:02.000Z', 'received', 'quarantined', 'map-worker'),
+    ],
+    historyTotal: 2,
+    dhis2Messages: [],
+    versions: [{ id: 'rec-q', version: '1', status: 'quarantined', createdAt: T0 }],
+  }
+}
+
+/** A record DHIS2 refused (409 conflict): its messages come from DHIS2's import summary. */
+export function conflictRecord(): RecordDetail {
+  const base = quarantinedRecord()
+  const messages: Dhis2Message[] = [
+    {
+      at: '2026-10-03T09:00:20.000Z',
+      status: 'quarantined',
+      message: 'Period: `202609` is after latest open future period: `202608` for data element: `RC_VAD`',
+      errorCode: 'E7641',
+    },
+  ]
+  return {
+    ...base,
+    record: { ...base.record, id: 'rec-c', reason: 'conflict', lastError: { kind: 'conflict', rejected: [] } },
+    dhis2Messages: messages,
+  }
+}
+
+export interface Request {
+  type: string
+  path: string
+  params: Record<string, unknown>
+  data?: unknown
+}
+
+type Handler = (request: Request) => unknown
+
+/**
+ * A bridge in memory. Runs advance one snapshot per GET (`runScripts`), released records go on to DHIS2 (mapped,
+ * then imported on the next GET), `fail` makes every call fail as DHIS2 or the bridge would.
+ */
+export class FakeBridge {
+  sources: Source[] = SOURCES.map((s) => ({ ...s }))
+  runs: Run[] = [run('run-1', { finalCounts: counts({ imported: 3, quarantined: 1 }) })]
+  runScripts = new Map<string, RunDetail[]>()
+  records = new Map<string, RecordDetail>([
+    ['rec-ok', importedRecord()],
+    ['rec-q', quarantinedRecord()],
+  ])
+  requests: Request[] = []
+  /** Every call fails with this, when set (route missing, bridge down…). */
+  fail: Error | undefined
+  /** The bridge re-validates a release: errors for a corrected record it still refuses. */
+  validate: (raw: Record<string, unknown>) => MappingIssue[] = (raw) =>
+    Number(raw.vad) >= 0 && /^\d+$/.test(String(raw.vad)) ? [] : [{ ...VAD_ISSUE, raw: String(raw.vad) }]
+  /** Extra handlers, tried first: `METHOD path` → answer (throw to fail). */
+  overrides = new Map<string, Handler>()
+  private newRuns = 0
+
+  handle(request: Request): unknown {
+    this.requests.push(request)
+    if (this.fail) throw this.fail
+    const override = this.overrides.get(`${request.type} ${request.path}`)
+    if (override) return override(request)
+    const { type, path, params } = request
+    const parts = path.split('/')
+    if (type === 'read' && path === 'sources') return paged(this.sources, params)
+    if (type === 'read' && path === 'runs') {
+      const items = this.runs.filter((r) => !params.source || r.source === params.source)
+      return paged(items, params)
+    }
+    if (type === 'create' && path === 'runs')
+      return this.startRun(request.data as { source: string; mode: Run['mode'] })
+    if (type === 'read' && parts[0] === 'runs' && parts.length === 2) return this.runDetail(parts[1]!)
+    if (type === 'read' && path === 'records') return paged(this.search(params), params)
+    if (type === 'read' && parts[0] === 'records' && parts.length === 2) return this.recordDetail(parts[1]!)
+    if (type === 'read' && path === 'quarantine')
+      return paged(this.search({ ...params, status: 'quarantined' }), params)
+    if (type === 'create' && parts[0] === 'quarantine' && parts[2] === 'release')
+      return this.release(parts[1]!, request.data as { corrected?: Record<string, unknown> })
+    if (type === 'create' && parts[0] === 'quarantine' && parts[2] === 'discard')
+      return this.discard(parts[1]!, request.data as { reason?: string })
+    throw httpError(404, { error: 'not-found', message: `No such endpoint: ${type} ${path}` })
+  }
+
+  requestsTo(type: string, path: string): Request[] {
+    return this.requests.filter((r) => r.type === type && r.path === path)
+  }
+
+  private startRun({ source, mode }: { source: string; mode: Run['mode'] }) {
+    if (!this.sources.some((s) => s.name === source))
+      throw httpError(404, { error: 'unknown-source', message: `Unknown source "${source}"` })
+    const id = `run-new-${++this.newRuns}`
+    const script = this.runScripts.get('next') ?? []
+    this.runScripts.delete('next')
+    this.runScripts.set(
+      id,
+      script.map((d) => ({ ...d, run: { ...d.run, id, source, mode } })),
+    )
+    this.runs.unshift(run(id, { source, mode, status: 'running', finishedAt: null }))
+    return { id }
+  }
+
+  private runDetail(id: string): RunDetail {
+    const script = this.runScripts.get(id)
+    if (script && script.length > 0) {
+      const next = script.length > 1 ? script.shift()! : script[0]!
+      return next
+    }
+    const found = this.runs.find((r) => r.id === id)
+    if (!found) throw httpError(404, { error: 'not-found', message: `Run ${id} was not found` })
+    return { run: found, counts: found.finalCounts ?? counts({}) }
+  }
+
+  private search(params: Record<string, unknown>): RecordSummary[] {
+    const statuses = typeof params.status === 'string' ? params.status.split(',') : undefined
+    return [...this.records.values()]
+      .map((d) => d.record)
+      .filter(
+        (r) =>
+          (!params.rcCode || r.rcCode === params.rcCode) &&
+          (!params.period || r.period === params.period) &&
+          (!params.sourceKey || r.sourceKey === params.sourceKey) &&
+          (!params.runId || r.runId === params.runId) &&
+          (!statuses || statuses.includes(r.status)),
+      )
+      .map(({ raw: _raw, mapped: _mapped, ...summary }) => summary)
+  }
+
+  private recordDetail(id: string): RecordDetail {
+    const detail = this.records.get(id)
+    if (!detail) throw httpError(404, { error: 'not-found', message: `Record ${id} was not found` })
+    // The pipeline moves a released record on: mapped now, imported when asked next time.
+    if (detail.record.status === 'mapped') {
+      const answer = structuredClone(detail)
+      this.transition(detail, 'imported', 'push-worker')
+      return answer
+    }
+    return structuredClone(detail)
+  }
+
+  private transition(detail: RecordDetail, to: RecordStatus, actor: string, reason: string | null = null) {
+    const from = detail.record.status
+    detail.record.status = to
+    detail.record.reason = reason
+    detail.history.push({
+      id: `ev-${detail.history.length + 1}`,
+      at: '2026-10-03T09:05:00.000Z',
+      actor,
+      fromStatus: from,
+      toStatus: to,
+      reason,
+      detail: null,
+    })
+    detail.historyTotal = detail.history.length
+  }
+
+  private quarantined(id: string): RecordDetail {
+    const detail = this.records.get(id)
+    if (!detail) throw httpError(404, { error: 'not-found', message: `Record ${id} was not found` })
+    if (detail.record.status !== 'quarantined')
+      throw httpError(409, {
+        error: 'state-conflict',
+        message: `Record ${id} is ${detail.record.status}, not quarantined.`,
+      })
+    return detail
+  }
+
+  private release(id: string, body: { corrected?: Record<string, unknown> }) {
+    const detail = this.quarantined(id)
+    const raw = body.corrected ?? (detail.record.raw as Record<string, unknown>)
+    const errors = this.validate(raw)
+    if (errors.length > 0) return { id, status: 'quarantined', errors }
+    if (body.corrected) detail.record.raw = body.corrected
+    detail.record.lastError = null
+    this.transition(detail, 'mapped', 'gestionnaire')
+    return { id, status: 'mapped' }
+  }
+
+  private discard(id: string, body: { reason?: string }) {
+    const reason = body.reason?.trim()
+    if (!reason)
+      throw httpError(400, {
+        error: 'invalid-request',
+        message: 'Invalid request: body.reason: a reason is required to discard a record',
+        issues: [{ path: 'body.reason', message: 'a reason is required to discard a record' }],
+      })
+    const detail = this.quarantined(id)
+    this.transition(detail, 'discarded', 'gestionnaire', reason)
+    return { id, status: 'discarded' }
+  }
+}
+
+function paged<T>(items: T[], params: Record<string, unknown>): Paged<T> {
+  const page = Number(params.page ?? 1)
+  const pageSize = Number(params.pageSize ?? 50)
+  return {
+    items: items.slice((page - 1) * pageSize, page * pageSize),
+    pager: { page, pageSize, total: items.length, pageCount: Math.ceil(items.length / pageSize) },
+  }
+}

@@ -1,0 +1,95 @@
+// Test-only: the app's routes at #/synchronisation against a fake DHIS2 (CustomDataProvider) whose route
+// relais-bridge leads to a FakeBridge; `baseUrl` points raw uploads at a real local HTTP server.
+import { CustomDataProvider, Provider } from '@dhis2/app-runtime'
+import { render } from '@testing-library/react'
+import type { ComponentProps } from 'react'
+import { MemoryRouter } from 'react-router-dom'
+import { AppRoutes } from '../../app/AppShell'
+import { memoryQueueStorage } from '../../offline/storage'
+import type { CurrentUser } from '../../shared/currentUser'
+import { SyncSettingsContext } from '../api/useBridge'
+import { FakeBridge, ROUTE_PREFIX } from './fakeBridge'
+
+type CustomData = ComponentProps<typeof CustomDataProvider>['data']
+type Resolver = Extract<CustomData[string], (...args: never[]) => unknown>
+
+export const MANAGER: CurrentUser = {
+  id: 'usrGestion1',
+  name: 'Afiavi Dossou',
+  username: 'gestionnaire',
+  authorities: ['M_relais'],
+  userGroups: [{ id: 'grpGest0001', code: 'RELAIS_GESTIONNAIRES', name: 'Gestionnaires de données' }],
+  organisationUnits: [{ id: 'ouBenin0001', name: 'Bénin', level: 1 }],
+}
+
+export const ADMIN: CurrentUser = {
+  ...MANAGER,
+  id: 'usrAdmin001',
+  name: 'Admin Relais',
+  username: 'admin',
+  authorities: ['ALL'],
+  userGroups: [],
+}
+
+export const SUPERVISOR: CurrentUser = {
+  ...MANAGER,
+  id: 'usrSuperv01',
+  name: 'Codjo Agossou',
+  username: 'superviseur',
+  authorities: [],
+  userGroups: [{ id: 'grpSup00001', code: 'RELAIS_SUPERVISEURS', name: 'Superviseurs' }],
+}
+
+export interface RenderSyncOptions {
+  user?: CurrentUser
+  bridge?: FakeBridge
+  /** Query of #/synchronisation, e.g. `view=quarantine`. */
+  query?: string
+  /** The DHIS2 base URL in the app's config (raw uploads go there); the data engine calls stay fake. */
+  baseUrl?: string
+  pollMs?: number
+}
+
+export function renderSync(options: RenderSyncOptions = {}) {
+  const bridge = options.bridge ?? new FakeBridge()
+  const user = options.user ?? MANAGER
+  // Every resource of the route goes to the fake bridge (the engine looks resources up by name).
+  const data = new Proxy({} as CustomData, {
+    get(_target, resource) {
+      if (resource === 'me') return (async () => JSON.parse(JSON.stringify(user))) as Resolver
+      if (typeof resource === 'string' && resource.startsWith(ROUTE_PREFIX)) {
+        const resolver: Resolver = async (type, query) => {
+          const answer = bridge.handle({
+            type,
+            path: resource.slice(ROUTE_PREFIX.length),
+            params: (query.params ?? {}) as Record<string, unknown>,
+            data: query.data,
+          })
+          // As over the wire: a copy, never the fake's own objects.
+          return JSON.parse(JSON.stringify(answer)) as Awaited<ReturnType<Resolver>>
+        }
+        return resolver
+      }
+      return undefined
+    },
+  })
+  const path = `/synchronisation${options.query ? `?${options.query}` : ''}`
+  const view = render(
+    <Provider
+      config={{ baseUrl: options.baseUrl ?? 'http://127.0.0.1:9', apiVersion: 41 }}
+      userInfo={undefined}
+      plugin={false}
+      parentAlertsAdd={undefined}
+      showAlertsInPlugin={false}
+    >
+      <CustomDataProvider data={data}>
+        <SyncSettingsContext.Provider value={{ pollMs: options.pollMs ?? 20 }}>
+          <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+            <AppRoutes queueStorage={memoryQueueStorage()} />
+          </MemoryRouter>
+        </SyncSettingsContext.Provider>
+      </CustomDataProvider>
+    </Provider>,
+  )
+  return { ...view, bridge }
+}

@@ -1,0 +1,181 @@
+// A data manager's decision on a quarantined record: correct its values and release it (the bridge validates it
+// again and may still refuse it), or discard it with a reason. Both are confirmed first.
+import i18n from '@dhis2/d2-i18n'
+import { Button, NoticeBox } from '@dhis2/ui'
+import { useMemo, useState } from 'react'
+import { useBridgePost } from '../api/useBridge'
+import type { DiscardResult, MappingIssue, RecordDetail, ReleaseResult } from '../api/types'
+import type { BridgeProblem } from '../logic/bridgeProblem'
+import { correctedRecord, editableFields, fieldsWithIssues, issuesIn, issuesOfField, issueText } from '../logic/issues'
+import { uiLanguage } from '../../shared/language'
+import classes from '../Sync.module.css'
+import { ConfirmModal, ProblemNotice } from './common'
+
+export type Decision = 'released' | 'discarded'
+
+export function QuarantineDecision({
+  detail,
+  onDecided,
+}: {
+  detail: RecordDetail
+  onDecided: (decision: Decision) => void
+}) {
+  const { record } = detail
+  const language = uiLanguage()
+  const post = useBridgePost()
+  const fields = useMemo(() => editableFields(record.raw), [record.raw])
+  const [edits, setEdits] = useState<Record<string, string>>({})
+  const [reason, setReason] = useState('')
+  const [confirm, setConfirm] = useState<'release' | 'discard' | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [refused, setRefused] = useState<MappingIssue[] | null>(null)
+  const [problem, setProblem] = useState<BridgeProblem | null>(null)
+
+  // What is wrong now: the bridge's answer to the last correction, else the reasons it went to quarantine.
+  const issues = refused ?? issuesIn(record.lastError)
+  const flagged = fieldsWithIssues(issues)
+  const corrected = correctedRecord(record.raw, edits)
+  const changed = (fields ?? []).filter(({ field, value }) => field in edits && edits[field] !== value)
+  const base = `quarantine/${encodeURIComponent(record.id)}`
+
+  const release = async () => {
+    setBusy(true)
+    setProblem(null)
+    const result = await post<ReleaseResult>(`${base}/release`, corrected ? { corrected } : {})
+    setBusy(false)
+    setConfirm(null)
+    if (!result.ok) return setProblem(result.problem)
+    if (result.data.status === 'mapped') return onDecided('released')
+    // Still invalid: the record stays in quarantine; say why, next to the fields.
+    const errors = issuesIn(result.data.errors ?? [])
+    setRefused(
+      errors.length > 0 ? errors : [{ code: 'STILL_INVALID', message: i18n.t('The record is still invalid.') }],
+    )
+  }
+
+  const discard = async () => {
+    setBusy(true)
+    setProblem(null)
+    const result = await post<DiscardResult>(`${base}/discard`, { reason: reason.trim() })
+    setBusy(false)
+    setConfirm(null)
+    if (!result.ok) return setProblem(result.problem)
+    onDecided('discarded')
+  }
+
+  return (
+    <section className={classes.panel} aria-labelledby="relais-decision">
+      <h3 id="relais-decision" className={classes.subtitle}>
+        {i18n.t('Decide on this record')}
+      </h3>
+      {refused && (
+        <NoticeBox error title={i18n.t('The corrected record is still refused')}>
+          <ul className={classes.list}>
+            {refused.map((issue, i) => (
+              <li key={i}>{issueText(issue, language)}</li>
+            ))}
+          </ul>
+        </NoticeBox>
+      )}
+      {fields && fields.length > 0 ? (
+        <>
+          <p className={classes.muted}>
+            {i18n.t('Correct the values if needed; the bridge checks the record again before sending it to DHIS2.')}
+          </p>
+          <div className={classes.fieldGrid}>
+            {/* The fields in error first: on a phone the one to correct is not 30 fields down. */}
+            {[...fields]
+              .sort((a, b) => Number(flagged.has(b.field)) - Number(flagged.has(a.field)))
+              .map(({ field, value }) => {
+                const fieldIssues = issuesOfField(issues, field)
+                return (
+                  <div key={field} className={flagged.has(field) ? classes.fieldInError : undefined}>
+                    <label className={classes.label}>
+                      {field}
+                      <input
+                        className={classes.input}
+                        value={edits[field] ?? value}
+                        aria-invalid={flagged.has(field) || undefined}
+                        onChange={(event) => setEdits((e) => ({ ...e, [field]: event.target.value }))}
+                      />
+                    </label>
+                    {fieldIssues.map((issue, i) => (
+                      <p key={i} className={classes.error}>
+                        {issueText(issue, language)}
+                      </p>
+                    ))}
+                  </div>
+                )
+              })}
+          </div>
+        </>
+      ) : (
+        <p className={classes.muted}>{i18n.t('This record has no fields that can be corrected here.')}</p>
+      )}
+      <div className={classes.row}>
+        <Button primary onClick={() => setConfirm('release')} disabled={busy}>
+          {corrected ? i18n.t('Release with the corrections') : i18n.t('Release as it is')}
+        </Button>
+      </div>
+      <label className={classes.label}>
+        {i18n.t('Reason for discarding')}
+        <textarea
+          className={classes.textarea}
+          rows={2}
+          value={reason}
+          maxLength={1000}
+          onChange={(event) => setReason(event.target.value)}
+        />
+      </label>
+      <div className={classes.row}>
+        <Button destructive onClick={() => setConfirm('discard')} disabled={busy || reason.trim() === ''}>
+          {i18n.t('Discard the record')}
+        </Button>
+      </div>
+      {problem && <ProblemNotice problem={problem} title={i18n.t('The decision was not recorded')} />}
+      {confirm === 'release' && (
+        <ConfirmModal
+          title={i18n.t('Release this record?')}
+          confirmLabel={i18n.t('Release')}
+          busy={busy}
+          onConfirm={() => void release()}
+          onCancel={() => setConfirm(null)}
+        >
+          {changed.length > 0 ? (
+            <>
+              <p>{i18n.t('These values will be sent instead of the original ones.')}</p>
+              <ul className={classes.list}>
+                {changed.map(({ field, value }) => (
+                  <li key={field}>
+                    {i18n.t('{{field}} becomes {{value}} (was {{previous}})', {
+                      field,
+                      value: edits[field],
+                      previous: value,
+                      // React escapes the text; i18next's own HTML escaping would show &#39; for an apostrophe
+                      interpolation: { escapeValue: false },
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p>{i18n.t('The record is checked again as it is and sent to DHIS2 if it is valid.')}</p>
+          )}
+        </ConfirmModal>
+      )}
+      {confirm === 'discard' && (
+        <ConfirmModal
+          title={i18n.t('Discard this record?')}
+          confirmLabel={i18n.t('Discard')}
+          destructive
+          busy={busy}
+          onConfirm={() => void discard()}
+          onCancel={() => setConfirm(null)}
+        >
+          <p>{i18n.t('It will never be sent to DHIS2. The reason is kept in its history.')}</p>
+          <p className={classes.muted}>{reason.trim()}</p>
+        </ConfirmModal>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,206 @@
+// One record: where it came from, its status and why, DHIS2's messages, its history; a quarantined record can be
+// decided on here by a data manager. Refreshed while the pipeline is still working on it.
+import i18n from '@dhis2/d2-i18n'
+import { Button, NoticeBox } from '@dhis2/ui'
+import { useState } from 'react'
+import { useBridgeGet } from '../api/useBridge'
+import type { RecordDetail } from '../api/types'
+import { formatDateTime } from '../logic/format'
+import { issuesIn, issueText } from '../logic/issues'
+import { isRecordInFlight, quarantineReasonLabel, RECORD_TONE, recordStatusLabel } from '../logic/status'
+import { uiLanguage, type Language } from '../../shared/language'
+import classes from '../Sync.module.css'
+import { Loading, ProblemNotice, StatusTag } from './common'
+import { QuarantineDecision, type Decision } from './QuarantineDecision'
+
+interface Props {
+  recordId: string
+  canAct: boolean
+  onBack: () => void
+  onOpenRun: (id: string) => void
+  onOpenRecord: (id: string) => void
+}
+
+export function RecordView({ recordId, canAct, onBack, onOpenRun, onOpenRecord }: Props) {
+  const language = uiLanguage()
+  const { data, problem, loading, refetch } = useBridgeGet<RecordDetail>(
+    `records/${encodeURIComponent(recordId)}`,
+    undefined,
+    (detail) => isRecordInFlight(detail.record.status),
+  )
+  const [decision, setDecision] = useState<Decision | null>(null)
+
+  return (
+    <section className={classes.page} aria-labelledby="relais-record-title">
+      <div className={classes.row}>
+        <Button small secondary onClick={onBack}>
+          {i18n.t('Back to the list')}
+        </Button>
+      </div>
+      {!data && loading && <Loading label={i18n.t('Loading the record')} />}
+      {problem && <ProblemNotice problem={problem} title={i18n.t('Could not load the record')} onRetry={refetch} />}
+      {decision && (
+        <NoticeBox valid title={decision === 'released' ? i18n.t('Record released') : i18n.t('Record discarded')}>
+          {decision === 'released'
+            ? i18n.t('The bridge accepted the record; it is being sent to DHIS2.')
+            : i18n.t('The record will not be sent to DHIS2.')}
+        </NoticeBox>
+      )}
+      {data && (
+        <RecordBody
+          detail={data}
+          language={language}
+          canAct={canAct}
+          onOpenRun={onOpenRun}
+          onOpenRecord={onOpenRecord}
+          onDecided={(d) => {
+            setDecision(d)
+            refetch()
+          }}
+        />
+      )}
+    </section>
+  )
+}
+
+function RecordBody({
+  detail,
+  language,
+  canAct,
+  onOpenRun,
+  onOpenRecord,
+  onDecided,
+}: {
+  detail: RecordDetail
+  language: Language
+  canAct: boolean
+  onOpenRun: (id: string) => void
+  onOpenRecord: (id: string) => void
+  onDecided: (decision: Decision) => void
+}) {
+  const { record, history, historyTotal, dhis2Messages, versions } = detail
+  const issues = issuesIn(record.lastError)
+  return (
+    <>
+      <div className={classes.row}>
+        <h3 id="relais-record-title" className={classes.subtitle}>
+          {i18n.t('Record {{key}}', { key: record.sourceKey, interpolation: { escapeValue: false } })}
+        </h3>
+        <StatusTag tone={RECORD_TONE[record.status]}>{recordStatusLabel(record.status)}</StatusTag>
+        {record.reason && <span className={classes.muted}>{quarantineReasonLabel(record.reason)}</span>}
+      </div>
+      <dl className={classes.facts}>
+        <dt>{i18n.t('Source')}</dt>
+        <dd>{record.source}</dd>
+        <dt>{i18n.t('RC code')}</dt>
+        <dd>{record.rcCode ?? '—'}</dd>
+        <dt>{i18n.t('Period')}</dt>
+        <dd>{record.period ?? '—'}</dd>
+        <dt>{i18n.t('Version')}</dt>
+        <dd>{record.version}</dd>
+        <dt>{i18n.t('Attempts')}</dt>
+        <dd>{record.attempts}</dd>
+        <dt>{i18n.t('Updated')}</dt>
+        <dd>{formatDateTime(record.updatedAt, language)}</dd>
+        {record.runId && (
+          <>
+            <dt>{i18n.t('Run')}</dt>
+            <dd>
+              <button type="button" className={classes.link} onClick={() => onOpenRun(record.runId!)}>
+                {i18n.t('Open the run')}
+              </button>
+            </dd>
+          </>
+        )}
+      </dl>
+      {issues.length > 0 && (
+        <NoticeBox warning title={i18n.t('Why it is not in DHIS2')}>
+          <ul className={classes.list}>
+            {issues.map((issue, i) => (
+              <li key={i}>
+                {issueText(issue, language)}
+                {issue.field && <span className={classes.muted}> ({issue.field})</span>}
+              </li>
+            ))}
+          </ul>
+        </NoticeBox>
+      )}
+      {dhis2Messages.length > 0 && (
+        <>
+          <h4 className={classes.subtitle}>{i18n.t("DHIS2's messages")}</h4>
+          <div className={classes.tableBox}>
+            <table className={classes.table} aria-label={i18n.t("DHIS2's messages")}>
+              <thead>
+                <tr>
+                  <th>{i18n.t('When')}</th>
+                  <th>{i18n.t('Message')}</th>
+                  <th>{i18n.t('Code')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dhis2Messages.map((m, i) => (
+                  <tr key={i}>
+                    <td>{formatDateTime(m.at, language)}</td>
+                    <td>{m.message}</td>
+                    <td>{[m.errorCode, m.httpStatus].filter(Boolean).join(' · ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      {record.status === 'quarantined' && canAct && <QuarantineDecision detail={detail} onDecided={onDecided} />}
+      <h4 className={classes.subtitle}>{i18n.t('History')}</h4>
+      {historyTotal > history.length && (
+        <p className={classes.muted}>
+          {i18n.t('The newest {{shown}} of {{total}} events.', { shown: history.length, total: historyTotal })}
+        </p>
+      )}
+      <div className={classes.tableBox}>
+        <table className={classes.table} aria-label={i18n.t('History')}>
+          <thead>
+            <tr>
+              <th>{i18n.t('When')}</th>
+              <th>{i18n.t('Status')}</th>
+              <th>{i18n.t('By')}</th>
+              <th>{i18n.t('Reason')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((event) => (
+              <tr key={event.id}>
+                <td>{formatDateTime(event.at, language)}</td>
+                <td>
+                  {event.fromStatus ? `${recordStatusLabel(event.fromStatus)} → ` : ''}
+                  {recordStatusLabel(event.toStatus)}
+                </td>
+                <td>{event.actor}</td>
+                <td>{event.reason ? quarantineReasonLabel(event.reason) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {versions.length > 1 && (
+        <>
+          <h4 className={classes.subtitle}>{i18n.t('Versions')}</h4>
+          <ul className={classes.list}>
+            {versions.map((v) => (
+              <li key={v.id}>
+                {v.id === record.id ? (
+                  <strong>{v.version}</strong>
+                ) : (
+                  <button type="button" className={classes.link} onClick={() => onOpenRecord(v.id)}>
+                    {v.version}
+                  </button>
+                )}{' '}
+                · {recordStatusLabel(v.status)} · {formatDateTime(v.createdAt, language)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,128 @@
+// Small pieces shared by the console's views: status tags, a pager, a confirmation dialog, loaders and notices.
+import i18n from '@dhis2/d2-i18n'
+import {
+  Button,
+  ButtonStrip,
+  CircularLoader,
+  Modal,
+  ModalActions,
+  ModalContent,
+  ModalTitle,
+  NoticeBox,
+  Tag,
+} from '@dhis2/ui'
+import type { ReactNode } from 'react'
+import type { Pager } from '../api/types'
+import type { BridgeProblem } from '../logic/bridgeProblem'
+import { problemMessage } from '../logic/messages'
+import type { Tone } from '../logic/status'
+import classes from '../Sync.module.css'
+
+export function StatusTag({ tone, children }: { tone: Tone; children: ReactNode }) {
+  return (
+    <Tag
+      positive={tone === 'positive'}
+      negative={tone === 'negative'}
+      neutral={tone === 'warning' || tone === 'running'}
+      bold={tone === 'running'}
+      dataTest={`tone-${tone}`}
+    >
+      {children}
+    </Tag>
+  )
+}
+
+export function Loading({ label }: { label: string }) {
+  return (
+    <div className={classes.centered}>
+      <CircularLoader small aria-label={label} />
+    </div>
+  )
+}
+
+/** An error of one call, worded from the bridge's code; Retry asks again. */
+export function ProblemNotice({
+  problem,
+  title,
+  onRetry,
+}: {
+  problem: BridgeProblem
+  title?: string
+  onRetry?: () => void
+}) {
+  return (
+    <NoticeBox error title={title ?? i18n.t('Something went wrong')}>
+      <p>{problemMessage(problem)}</p>
+      {problem.issues && problem.issues.length > 0 && (
+        <ul className={classes.list}>
+          {problem.issues.map((issue) => (
+            <li key={`${issue.path}-${issue.message}`}>{issue.message}</li>
+          ))}
+        </ul>
+      )}
+      {problem.message && <p className={classes.muted}>{problem.message}</p>}
+      {onRetry && (
+        <Button small onClick={onRetry}>
+          {i18n.t('Try again')}
+        </Button>
+      )}
+    </NoticeBox>
+  )
+}
+
+export function PagerBar({ pager, onPage }: { pager: Pager; onPage: (page: number) => void }) {
+  if (pager.total === 0) return null
+  return (
+    <nav className={classes.row} aria-label={i18n.t('Pages')}>
+      <Button small disabled={pager.page <= 1} onClick={() => onPage(pager.page - 1)}>
+        {i18n.t('Previous')}
+      </Button>
+      <span className={classes.muted}>
+        {i18n.t('Page {{page}} of {{pageCount}} ({{total}} in all)', {
+          page: pager.page,
+          pageCount: Math.max(1, pager.pageCount),
+          total: pager.total,
+        })}
+      </span>
+      <Button small disabled={pager.page >= pager.pageCount} onClick={() => onPage(pager.page + 1)}>
+        {i18n.t('Next')}
+      </Button>
+    </nav>
+  )
+}
+
+/** A yes/no question before something that cannot be undone. */
+export function ConfirmModal({
+  title,
+  children,
+  confirmLabel,
+  destructive,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  title: string
+  children: ReactNode
+  confirmLabel: string
+  destructive?: boolean
+  busy?: boolean
+  onConfirm: () => void
+  onCancel: () => void
+}) {
+  return (
+    <Modal onClose={onCancel} position="middle" small>
+      <ModalTitle>{title}</ModalTitle>
+      <ModalContent>{children}</ModalContent>
+      <ModalActions>
+        <ButtonStrip end>
+          <Button secondary onClick={onCancel} disabled={busy}>
+            {i18n.t('Cancel')}
+          </Button>
+          <Button primary={!destructive} destructive={destructive} onClick={onConfirm} loading={busy} disabled={busy}>
+            {confirmLabel}
+          </Button>
+        </ButtonStrip>
+      </ModalActions>
+    </Modal>
+  )
+}

@@ -1,0 +1,232 @@
+/**
+ * The sync console end to end: the built Relais app served by the DHIS2 stand-in, in headless Chromium, talking to
+ * a real `relais serve` process only through the stand-in's Route `relais-bridge` (which drops Content-Type and
+ * Authorization, as DHIS2 does). First, with no route in DHIS2, the data manager gets the help that says how to
+ * create it. Then, with the route: the data manager uploads the partners' CSV, one row of which is refused (a
+ * negative number of home visits), watches the run finish, opens the quarantine, corrects the value and releases
+ * the record — and the corrected value is in DHIS2. Screenshots of each screen go to tests/artifacts/.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
+import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { startBridge, type BridgeProcess } from '../support/bridge-process'
+import { ARTIFACTS, launchBrowser } from '../support/browser'
+import { ensureBuiltApp } from '../support/built-app'
+
+jest.setTimeout(240_000)
+
+const ROOT = join(__dirname, '..', '..')
+const NOW = '2026-10-03T09:00:00Z'
+const SECRET = 'route-secret-sync-e2e-0123456789abcdef01234567'
+const ADMIN = `Basic ${Buffer.from('admin:district').toString('base64')}`
+
+let standin: Standin
+let bridge: BridgeProcess
+let browser: Browser
+let url: string
+
+beforeAll(async () => {
+  const app = ensureBuiltApp()
+  standin = createStandin({ seed: 'small', apps: { relais: app }, now: NOW, months: 0 })
+  url = await standin.listen()
+  bridge = await startBridge({
+    env: {
+      DHIS2_URL: url,
+      DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
+      // A Redis database of its own (bridge-through-route uses 11), so no other test's queues meet this one's.
+      REDIS_URL: 'redis://127.0.0.1:6379/12',
+      RELAIS_ROUTE_SECRET: SECRET,
+      RELAIS_PSEUDONYM_KEY: 'pseudonym-key-sync-e2e-0123456789abcdef0123456',
+    },
+    config: `sources:\n  - name: csv-partenaires\n    kind: csv\n    mapping: ${join(ROOT, 'mappings', 'specs', 'csv-partenaires.yaml')}\n`,
+  })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await bridge?.stop()
+  await standin?.close()
+})
+
+async function asAdmin<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${url}${path}`, {
+    ...init,
+    headers: { Authorization: ADMIN, Accept: 'application/json', ...init.headers },
+  })
+  const text = await response.text()
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T }
+}
+
+const uidOf = async (collection: string, code: string): Promise<string> => {
+  const { body } = await asAdmin<Record<string, Array<{ id: string }>>>(
+    `/api/${collection}?filter=code:eq:${code}&fields=id&paging=false`,
+  )
+  const id = body[collection]?.[0]?.id
+  if (!id) throw new Error(`No ${collection} with code ${code}`)
+  return id
+}
+
+async function signIn(page: Page, username: string, password = 'Relais-2026'): Promise<void> {
+  await page.goto(`${url}/`)
+  await page.waitForURL(/login\.action/)
+  await page.fill('#j_username', username)
+  await page.fill('#j_password', password)
+  await page.click('button[type=submit]')
+  await page.waitForURL(/\/api\/apps\/relais\//)
+}
+
+async function openConsole(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Synchronisation' }).click()
+}
+
+/** The whole screen at a width (the app shell scrolls inside its own container; see saisie.e2e). */
+async function screenshotAt(page: Page, width: number, name: string): Promise<void> {
+  await page.setViewportSize({ width, height: 800 })
+  const height = await page.evaluate<number>(
+    'Math.max(...Array.from(document.querySelectorAll("main, main *"), (element) => element.scrollHeight))',
+  )
+  await page.setViewportSize({ width, height: Math.min(height + 120, 8000) })
+  await page.screenshot({ path: join(ARTIFACTS, name) })
+  await page.setViewportSize({ width: 1280, height: 900 })
+}
+
+/** The partners' clean CSV (4 RC of Borgou), with RC-BO-00003 reporting -5 home visits (a negative count). */
+function csvWithOneBadRow(): string {
+  const clean = readFileSync(join(ROOT, 'mappings', 'samples', 'partenaires.clean.csv'), 'utf8')
+    .trimEnd()
+    .split('\n')
+  const header = (clean[0] ?? '').split(',')
+  const vad = header.indexOf('vad')
+  const rows = clean.map((line) => {
+    if (!line.startsWith('RC-BO-00003,')) return line
+    const cells = line.split(',')
+    cells[vad] = '-5'
+    return cells.join(',')
+  })
+  const file = join(tmpdir(), `partenaires-${process.pid}.csv`)
+  writeFileSync(file, `${rows.join('\n')}\n`)
+  return file
+}
+
+// In order: the route does not exist yet in the first test; the second creates it.
+test('with no route relais-bridge in DHIS2, the data manager is told how to create it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
+  const page = await context.newPage()
+  try {
+    await signIn(page, 'gestionnaire')
+    await openConsole(page)
+    await page.getByText('La route vers la passerelle Relais est absente').waitFor({ timeout: 30_000 })
+    const definition = await page.getByLabel('Définition de la route').textContent()
+    expect(definition).toContain('"code": "relais-bridge"')
+    expect(definition).toContain('"X-Relais-Route-Secret"')
+    await screenshotAt(page, 1280, 'sync-route-missing-1280.png')
+    await screenshotAt(page, 375, 'sync-route-missing-375.png')
+  } finally {
+    await context.close()
+  }
+})
+
+test('the data manager uploads a CSV, corrects the quarantined row, releases it, and DHIS2 has the value', async () => {
+  const route = await asAdmin('/api/routes', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Relais bridge',
+      code: 'relais-bridge',
+      url: `${bridge.url}/**`,
+      auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': SECRET } },
+      authorities: ['M_relais'],
+    }),
+  })
+  expect(route.status).toBe(201)
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
+  const page = await context.newPage()
+  try {
+    await signIn(page, 'gestionnaire')
+    await openConsole(page)
+    const source = page.getByRole('article', { name: 'csv-partenaires' })
+    await source.waitFor({ timeout: 30_000 })
+    await source.getByText('Jamais exécutée').first().waitFor()
+    await screenshotAt(page, 1280, 'sync-sources-1280.png')
+    await screenshotAt(page, 768, 'sync-sources-768.png')
+    await screenshotAt(page, 375, 'sync-sources-375.png')
+
+    // upload: the raw file through the route; the console then follows the run it created
+    await source.getByRole('button', { name: 'Téléverser un fichier' }).click()
+    await source.getByLabel('Fichier CSV ou XLSX').setInputFiles(csvWithOneBadRow())
+    await source.getByRole('button', { name: 'Envoyer le fichier' }).click()
+    await page.getByRole('heading', { name: 'Exécution de csv-partenaires' }).waitFor({ timeout: 30_000 })
+    await page.getByText('Terminé — 4 enregistrements traités sur 4').waitFor({ timeout: 60_000 })
+    const counts = page.getByRole('table', { name: 'Enregistrements par statut' })
+    expect(await counts.getByRole('row').allTextContents()).toEqual([
+      'StatutEnregistrements',
+      'Importé3',
+      'En quarantaine1',
+      'Total4',
+    ])
+    expect(
+      await page.getByRole('progressbar', { name: "Avancement de l'exécution" }).getAttribute('aria-valuenow'),
+    ).toBe('100')
+    await screenshotAt(page, 1280, 'sync-run-1280.png')
+    await screenshotAt(page, 375, 'sync-run-375.png')
+
+    // the quarantine: why, then correct the value and release, after confirming
+    await page.getByRole('button', { name: 'Examiner sa quarantaine (1)' }).click()
+    const list = page.getByRole('table', { name: 'Enregistrements trouvés' })
+    await list.getByRole('button', { name: 'RC-BO-00003' }).click()
+    await page.getByRole('heading', { name: 'Décider du sort de cet enregistrement' }).waitFor()
+    const vad = page.getByRole('textbox', { name: 'vad', exact: true })
+    expect(await vad.inputValue()).toBe('-5')
+    expect(await vad.getAttribute('aria-invalid')).toBe('true')
+    await screenshotAt(page, 1280, 'sync-quarantine-record-1280.png')
+    await screenshotAt(page, 375, 'sync-quarantine-record-375.png')
+
+    // a value the bridge still refuses is said so, and the record stays in quarantine
+    await vad.fill('2,5')
+    await page.getByRole('button', { name: 'Libérer avec les corrections' }).click()
+    await page.getByRole('button', { name: 'Libérer', exact: true }).click()
+    await page.getByText("L'enregistrement corrigé est toujours refusé").waitFor()
+
+    await vad.fill('27')
+    await page.getByRole('button', { name: 'Libérer avec les corrections' }).click()
+    await page.getByText('vad devient 27 (au lieu de -5)').waitFor()
+    await page.getByRole('button', { name: 'Libérer', exact: true }).click()
+    await page.getByText('Enregistrement libéré').waitFor()
+    // the record page follows it to DHIS2
+    await page
+      .locator('h3', { hasText: 'Enregistrement' })
+      .locator('xpath=..')
+      .getByText('Importé', { exact: true })
+      .waitFor({ timeout: 60_000 })
+    await screenshotAt(page, 1280, 'sync-record-imported-1280.png')
+
+    // the record search finds it, imported
+    await page.getByRole('tab', { name: 'Enregistrements' }).click()
+    await page.getByRole('textbox', { name: 'Code RC' }).fill('rc-bo-00003')
+    await page.getByRole('textbox', { name: 'Période' }).fill('2026-09')
+    await page.getByRole('button', { name: 'Rechercher' }).click()
+    await list.getByRole('button', { name: 'RC-BO-00003' }).waitFor()
+    expect(await list.getByRole('row').count()).toBe(2)
+    await screenshotAt(page, 1280, 'sync-records-1280.png')
+
+    await page.getByRole('tab', { name: 'Historique des exécutions' }).click()
+    await page.getByRole('table', { name: 'Exécutions' }).waitFor()
+    await screenshotAt(page, 1280, 'sync-runs-1280.png')
+  } finally {
+    await context.close()
+  }
+
+  // the corrected value is really in DHIS2, stored by the bridge's account
+  const dataSet = await uidOf('dataSets', 'RC_MENSUEL')
+  const orgUnit = await uidOf('organisationUnits', 'RC-BO-00003')
+  const vadDe = await uidOf('dataElements', 'RC_VAD')
+  const { body } = await asAdmin<{ dataValues: Array<{ dataElement: string; value: string }> }>(
+    `/api/dataValueSets?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
+  )
+  expect(body.dataValues.filter((v) => v.dataElement === vadDe).map((v) => v.value)).toEqual(['27'])
+})
