@@ -1,0 +1,278 @@
+import { screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { switchLanguage } from '../shared/testing/switchLanguage'
+import { ACTIVE_FILTER, CELLS, DATA_MANAGER, RC, REGISTRATIONS, SUPERVISOR, ZONE } from './testing/fixtures'
+import { renderDashboard } from './testing/fakeDhis2'
+import type { GapDocument } from './gaps/gaps'
+
+// jsdom has no 2D canvas: the charts step aside and the data tables carry the trends.
+beforeAll(() => {
+  jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null as never)
+})
+
+const supervisor = (extra: Partial<Parameters<typeof renderDashboard>[0]> = {}) =>
+  renderDashboard({ user: SUPERVISOR, cells: CELLS, registrations: REGISTRATIONS, ...extra })
+
+/** The text of each body row, cells joined with ' | '. */
+function rowsOf(section: HTMLElement): string[] {
+  return [...section.querySelectorAll('tbody tr')].map((tr) =>
+    [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()).join(' | '),
+  )
+}
+
+const panel = (name: string) => screen.findByRole('region', { name })
+
+describe('Tableau de bord', () => {
+  it('shows completeness and timeliness of the zone, adding the reports completed after analytics', async () => {
+    const { analyticsRequests, registrationRequests } = supervisor()
+
+    expect(await screen.findByLabelText('Completeness 75%')).toBeTruthy()
+    expect(screen.getByLabelText('Timeliness 50%')).toBeTruthy()
+    expect(screen.getByText('3 of 4 reports')).toBeTruthy()
+    expect(screen.getByLabelText('Good 1')).toBeTruthy()
+    expect(screen.getByLabelText('Average 2')).toBeTruthy()
+    expect(screen.getByLabelText('Poor 1')).toBeTruthy()
+    expect(screen.getByText('Analytics last updated on 3 October 2026 at 02:00 (8 h ago).')).toBeTruthy()
+    expect(screen.getByText(/counted from the completion registrations \(1 added\)/)).toBeTruthy()
+
+    // only active RC are expected, and only completions since the run are asked for
+    expect(analyticsRequests.every((p) => (p.filter as string[]).includes(ACTIVE_FILTER))).toBe(true)
+    expect(analyticsRequests.map((p) => p.dimension)).toContainEqual([
+      `dx:dsRcMensuel.REPORTING_RATE;dsRcMensuel.REPORTING_RATE_ON_TIME;inRealSens1;inRealVad01;inRealTdr01`,
+      'pe:202609',
+      `ou:${ZONE};LEVEL-5`,
+    ])
+    expect(registrationRequests[0]).toMatchObject({ orgUnit: ZONE, children: true, created: '2026-10-03T02:00:00.000' })
+
+    const indicators = rowsOf(await panel('Indicators and targets'))
+    expect(indicators.slice(0, 3)).toEqual([
+      'Report completeness | 75% | 100% | 3 | 4',
+      'Report timeliness | 50% | 100% | 2 | 4',
+      'RDT positivity rate | 30% | — | 6 | 20',
+    ])
+    expect(indicators).toContain('Achievement of the RDT target | 120% | 100% | 168 | 140')
+  })
+
+  it('ranks the RC by score with their class', async () => {
+    supervisor()
+    const ranking = rowsOf(await panel('Community health workers ranked'))
+    expect(ranking).toEqual([
+      `1 | ${RC.a.displayName} | 1 / 1 | 100% | 100% | 96.7% | 98.9% | Good`,
+      // C completed at 08:30, after the run: reported and on time, 30 % of its targets
+      `2 | ${RC.c.displayName} | 1 / 1 | 100% | 100% | 30% | 76.7% | Average`,
+      `3 | ${RC.b.displayName} | 1 / 1 | 100% | 0% | 50% | 50% | Average`,
+      `4 | ${RC.d.displayName} | 0 / 1 | 0% | 0% | — | 0% | Poor`,
+    ])
+    expect(rowsOf(await panel('By organisation unit'))).toEqual(['AS Ouidah-Centre | 2 / 4 | 50% | 25%'])
+    const trends = rowsOf(await panel('Trends over the last 12 months'))
+    expect(trends).toHaveLength(12)
+    expect(trends[10]).toMatch(/^August 2026 \| 75% \| 50% \|/)
+    expect(trends[11]).toMatch(/^September 2026 \| 75% \| 50% \| 30% \|/)
+  })
+
+  it('locks the choices to periods whose reports are due, whatever the address says', async () => {
+    const user = userEvent.setup()
+    supervisor({ path: '/tableau-de-bord?pe=202610' })
+    const periods = await screen.findByRole('combobox', { name: 'Period' })
+    expect((periods as HTMLSelectElement).value).toBe('202609')
+    const months = within(periods)
+      .getAllByRole('option')
+      .map((o) => o.textContent)
+    expect(months.slice(0, 2)).toEqual(['September 2026', 'August 2026'])
+    expect(months).toHaveLength(12)
+    expect(months).not.toContain('October 2026')
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Period type' }), 'Quarterly')
+    const quarters = within(screen.getByRole('combobox', { name: 'Period' })).getAllByRole('option')
+    expect(quarters.map((o) => o.textContent).slice(0, 2)).toEqual(['July - September 2026', 'April - June 2026'])
+  })
+
+  it('lists the gaps: overdue, open and closed, from the dataStore', async () => {
+    const recorded: GapDocument = {
+      period: '202609',
+      gaps: {
+        [RC.d.id]: {
+          orgUnit: RC.d.id,
+          orgUnitName: RC.d.displayName,
+          period: '202609',
+          reason: 'notReported',
+          cause: 'reseau',
+          causeDetail: '',
+          action: 'Envoyer le rapport par SMS',
+          dueDate: '2026-10-01',
+          history: [{ event: 'recorded', at: '2026-09-28T09:00:00.000', by: 'superviseur', byName: 'Codjo Agossou' }],
+        },
+        [RC.b.id]: {
+          orgUnit: RC.b.id,
+          orgUnitName: RC.b.displayName,
+          period: '202609',
+          reason: 'faible',
+          cause: 'maladie',
+          causeDetail: '',
+          action: 'Visite',
+          dueDate: '2026-10-10',
+          closedAt: '2026-10-02T09:00:00.000',
+          history: [],
+        },
+      },
+    }
+    supervisor({ dataStore: { 'gaps-202609': recorded }, cells: { ...CELLS }, registrations: [] })
+    const gaps = await panel('Gaps to follow up')
+    await waitFor(() => expect(rowsOf(gaps)).toHaveLength(3))
+    expect(rowsOf(gaps).map((r) => r.split(' | ').slice(0, 5).join(' | '))).toEqual([
+      `${RC.d.displayName} | No report | 0% | Overdue | Network problem`,
+      `${RC.c.displayName} | No report | 10% | Open | —`,
+      `${RC.b.displayName} | Poor performance | 50% | Closed | Illness`,
+    ])
+    expect(within(gaps).getByText('1 open, 1 overdue, 1 closed.')).toBeTruthy()
+  })
+
+  it('lets a supervisor record the cause and action of a gap, then close it, with the history in the dataStore', async () => {
+    const user = userEvent.setup()
+    const { writes } = supervisor()
+    const gaps = await panel('Gaps to follow up')
+    await waitFor(() => expect(rowsOf(gaps)).toHaveLength(1))
+    await user.click(within(gaps).getByRole('button', { name: `Follow up ${RC.d.displayName}` }))
+
+    const editor = await panel(`Follow-up of ${RC.d.displayName}`)
+    await user.click(within(editor).getByRole('button', { name: 'Save the follow-up' }))
+    expect(within(editor).getByRole('alert').textContent).toMatch(/Write the action decided/)
+    expect(writes).toEqual([])
+
+    await user.selectOptions(within(editor).getByRole('combobox', { name: 'Cause' }), 'formulaire')
+    await user.type(within(editor).getByRole('textbox', { name: 'Action decided' }), 'Refaire la formation, formulaire')
+    await user.type(within(editor).getByLabelText('Due date'), '2026-10-15')
+    await user.click(within(editor).getByRole('button', { name: 'Save the follow-up' }))
+
+    await waitFor(() => expect(writes).toHaveLength(1))
+    expect(writes[0]).toEqual({
+      type: 'create',
+      key: 'gaps-202609',
+      data: {
+        period: '202609',
+        gaps: {
+          [RC.d.id]: {
+            orgUnit: RC.d.id,
+            orgUnitName: RC.d.displayName,
+            period: '202609',
+            reason: 'notReported',
+            cause: 'formulaire',
+            causeDetail: '',
+            action: 'Refaire la formation, formulaire',
+            dueDate: '2026-10-15',
+            history: [
+              {
+                event: 'recorded',
+                at: expect.stringMatching(/^2026-10-03T10:00/),
+                by: 'superviseur',
+                byName: 'Codjo Agossou',
+                cause: 'formulaire',
+                causeDetail: '',
+                action: 'Refaire la formation, formulaire',
+                dueDate: '2026-10-15',
+              },
+            ],
+          },
+        },
+      },
+    })
+    await waitFor(() => expect(rowsOf(gaps)[0]).toMatch(/Open \| Form not understood \| {2}\| Refaire la formation/))
+
+    await user.click(within(editor).getByRole('button', { name: 'Close the gap' }))
+    await waitFor(() => expect(writes).toHaveLength(2))
+    expect(writes[1]).toMatchObject({ type: 'replace', key: 'gaps-202609' })
+    const history = (writes[1]?.data as GapDocument).gaps[RC.d.id]?.history
+    expect(history?.map((h) => [h.event, h.by])).toEqual([
+      ['recorded', 'superviseur'],
+      ['closed', 'superviseur'],
+    ])
+    await waitFor(() => expect(rowsOf(gaps)[0]).toMatch(/\| Closed \|/))
+    expect(within(editor).getByRole('list', { name: 'History' }).textContent).toMatch(
+      /Closed — 3 October 2026 10:00, Codjo Agossou \(superviseur\)/,
+    )
+  })
+
+  it('shows a data manager the gaps and their history, without any way to edit them', async () => {
+    const user = userEvent.setup()
+    const { writes } = renderDashboard({
+      user: DATA_MANAGER,
+      path: `/tableau-de-bord?ou=${ZONE}`,
+      cells: CELLS,
+      registrations: REGISTRATIONS,
+    })
+    const gaps = await panel('Gaps to follow up')
+    await waitFor(() => expect(rowsOf(gaps)).toHaveLength(1))
+    expect(within(gaps).queryByRole('button', { name: /Follow up/ })).toBeNull()
+    expect(within(gaps).getByText(/Only supervisors record the follow-up of a gap/)).toBeTruthy()
+    await user.click(within(gaps).getByRole('button', { name: `History ${RC.d.displayName}` }))
+    const editor = await panel(`Follow-up of ${RC.d.displayName}`)
+    expect(within(editor).queryByRole('button', { name: 'Save the follow-up' })).toBeNull()
+    expect(within(editor).queryByRole('combobox', { name: 'Cause' })).toBeNull()
+    expect(within(editor).getByText('Nothing recorded yet.')).toBeTruthy()
+    expect(writes).toEqual([])
+  })
+
+  it('exports the ranking as CSV, built in the browser', async () => {
+    const user = userEvent.setup()
+    const blobs: Blob[] = []
+    const clicked: string[] = []
+    URL.createObjectURL = (blob: Blob) => {
+      blobs.push(blob)
+      return 'blob:relais'
+    }
+    URL.revokeObjectURL = () => undefined
+    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      clicked.push(this.download)
+    })
+    supervisor()
+    await user.click(await screen.findByRole('button', { name: 'Export Community health workers ranked as CSV' }))
+    click.mockRestore()
+
+    expect(clicked).toEqual(['ranking_ZS-Ouidah_202609.csv'])
+    const text = await new Promise<string>((resolve) => {
+      const reader = new FileReader()
+      reader.onload = () => resolve(String(reader.result))
+      reader.readAsText(blobs[0] as Blob)
+    })
+    expect(text.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
+      'Rank,Community health worker,Reports,Completeness,Timeliness,Targets achieved,Score,Class',
+      `1,RC Afiavi Houénou (Zè-Centre),1/1,100,100,96.7,98.9,Good`,
+      `2,RC Céline Agbo (Pahou),1/1,100,100,30,76.7,Average`,
+      `3,RC Bernard Dossou (Ouidah),1/1,100,0,50,50,Average`,
+      `4,RC Dénis Kpadé (Avlékété),0/1,0,0,,0,Poor`,
+      '',
+    ])
+  })
+
+  it('follows the current month’s reporting week by week', async () => {
+    supervisor({ path: '/tableau-de-bord?pt=Weekly' })
+    const weekly = await panel('Weekly progress of the reporting of September 2026')
+    expect(rowsOf(weekly)).toEqual([
+      'Week 40 2026-09-28 - 2026-10-04 | 1 October 2026 | 4 October 2026 | 3 | 3 | 3 | 75%',
+    ])
+    expect(screen.getByText(/week by week \(4 reports expected\)/)).toBeTruthy()
+  })
+
+  describe('in French', () => {
+    beforeAll(() => switchLanguage('fr'))
+    afterAll(() => switchLanguage('en'))
+
+    it('speaks French: figures, classes, freshness and gap statuses', async () => {
+      supervisor()
+      expect(await screen.findByLabelText(/^Complétude 75\s%$/)).toBeTruthy()
+      expect(screen.getByText('3 rapports sur 4')).toBeTruthy()
+      expect(screen.getByLabelText('Bon 1')).toBeTruthy()
+      expect(screen.getByLabelText('Faible 1')).toBeTruthy()
+      expect(screen.getByText('Analyses mises à jour le 3 octobre 2026 à 02:00 (il y a 8 h).')).toBeTruthy()
+      const ranking = rowsOf(await panel('Relais communautaires classés'))
+      expect(ranking[0]).toMatch(/^1 \| RC Afiavi .* \| 98,9\s% \| Bon$/)
+      const gaps = await panel('Écarts à suivre')
+      await waitFor(() => expect(rowsOf(gaps)[0]).toMatch(/Pas de rapport \| 0\s% \| Ouvert/))
+      expect(
+        (screen.getByRole('combobox', { name: 'Période' }) as HTMLSelectElement).selectedOptions[0]?.textContent,
+      ).toBe('septembre 2026')
+    })
+  })
+})

@@ -1,0 +1,344 @@
+import i18n from '@dhis2/d2-i18n'
+import { Button, NoticeBox } from '@dhis2/ui'
+import type { Period } from '@relais/mappings/src/dhis2/periods'
+import { useState } from 'react'
+import { formatDay, type Language } from '../../shared/language'
+import { csvFileName } from '../csv/csv'
+import classes from '../Dashboard.module.css'
+import { csvPercent, formatPercent, timeOf } from '../format'
+import type { RankedRc } from '../performance/performance'
+import { DataTable } from '../views/DataTable'
+import { causeLabel, eventLabel, reasonLabel, statusLabel } from '../views/labels'
+import {
+  GAP_CAUSES,
+  gapInputProblems,
+  gapStatus,
+  recordGap,
+  setGapClosed,
+  type Author,
+  type GapCause,
+  type GapInput,
+  type GapReason,
+  type GapRecord,
+  type GapStatus,
+} from './gaps'
+import { useGaps } from './useGaps'
+
+interface GapRow {
+  id: string
+  name: string
+  reason: GapReason
+  score?: number
+  record?: GapRecord
+  status: GapStatus
+}
+
+/**
+ * The RC of the selection that are gaps now (Faible or no report) or were recorded as gaps for the period
+ * (a late report does not erase the follow-up), overdue first, then open, then closed.
+ */
+export function gapRows(rcs: readonly RankedRc[], recorded: Record<string, GapRecord>, today: string): GapRow[] {
+  const rows = new Map<string, GapRow>()
+  for (const rc of rcs) {
+    if (!rc.gap && !recorded[rc.id]) continue
+    const record = recorded[rc.id]
+    rows.set(rc.id, {
+      id: rc.id,
+      name: rc.name,
+      reason: rc.gap ? (rc.notReported ? 'notReported' : 'faible') : (record?.reason ?? 'faible'),
+      score: rc.score,
+      record,
+      status: gapStatus(record, today),
+    })
+  }
+  const order: Record<GapStatus, number> = { overdue: 0, open: 1, closed: 2 }
+  return [...rows.values()].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name, 'fr'))
+}
+
+const when = (at: string, language: Language) => `${formatDay(at.slice(0, 10), language)} ${timeOf(at)}`
+
+export function GapsPanel({
+  rcs,
+  period,
+  unitName,
+  canEdit,
+  author,
+  now,
+  language,
+}: {
+  rcs: readonly RankedRc[]
+  period: Period
+  unitName: string
+  canEdit: boolean
+  author: Author
+  /** The server's clock, 'YYYY-MM-DDTHH:mm:ss.SSS'. */
+  now: () => string
+  language: Language
+}) {
+  const gaps = useGaps(period.id)
+  const [openId, setOpenId] = useState<string | null>(null)
+  const today = now().slice(0, 10)
+  const rows = gapRows(rcs, gaps.document?.gaps ?? {}, today)
+  const opened = rows.find((r) => r.id === openId)
+  const counts = { open: 0, overdue: 0, closed: 0 }
+  for (const row of rows) counts[row.status] += 1
+
+  if (gaps.error) {
+    return (
+      <NoticeBox error title={i18n.t('Could not load the gaps')}>
+        {gaps.error.message}
+      </NoticeBox>
+    )
+  }
+  return (
+    <>
+      <DataTable<GapRow>
+        title={i18n.t('Gaps to follow up')}
+        fileName={csvFileName('gaps', unitName, period.id)}
+        rows={rows}
+        rowKey={(r) => r.id}
+        empty={gaps.loading ? i18n.t('Loading…') : i18n.t('No gap for this period.')}
+        columns={[
+          { header: i18n.t('Community health worker'), cell: (r) => r.name, csv: (r) => r.name },
+          { header: i18n.t('Reason'), cell: (r) => reasonLabel(r.reason), csv: (r) => reasonLabel(r.reason) },
+          {
+            header: i18n.t('Score'),
+            cell: (r) => formatPercent(r.score, language),
+            csv: (r) => csvPercent(r.score),
+            numeric: true,
+          },
+          {
+            header: i18n.t('Status'),
+            cell: (r) => <span className={`${classes.badge} ${classes[r.status]}`}>{statusLabel(r.status)}</span>,
+            csv: (r) => statusLabel(r.status),
+          },
+          {
+            header: i18n.t('Cause'),
+            cell: (r) => (r.record?.cause ? causeLabel(r.record.cause) : '—'),
+            csv: (r) => (r.record?.cause ? causeLabel(r.record.cause) : ''),
+          },
+          {
+            header: i18n.t('Cause details'),
+            cell: (r) => r.record?.causeDetail || '',
+            csv: (r) => r.record?.causeDetail,
+          },
+          { header: i18n.t('Action'), cell: (r) => r.record?.action ?? '—', csv: (r) => r.record?.action },
+          {
+            header: i18n.t('Due date'),
+            cell: (r) => (r.record?.dueDate ? formatDay(r.record.dueDate, language) : '—'),
+            csv: (r) => r.record?.dueDate,
+          },
+          {
+            header: i18n.t('Last change'),
+            cell: (r) => {
+              const last = r.record?.history.at(-1)
+              return last ? `${when(last.at, language)}, ${last.byName}` : '—'
+            },
+            csv: (r) => {
+              const last = r.record?.history.at(-1)
+              return last ? `${last.at} ${last.by}` : ''
+            },
+          },
+          {
+            header: i18n.t('Follow-up'),
+            cell: (r) => (
+              <Button small onClick={() => setOpenId(r.id === openId ? null : r.id)}>
+                {canEdit ? i18n.t('Follow up') : i18n.t('History')}
+                <span className={classes.visuallyHidden}> {r.name}</span>
+              </Button>
+            ),
+            csv: () => undefined,
+          },
+        ]}
+      >
+        <p className={classes.muted}>
+          {i18n.t('{{open}} open, {{overdue}} overdue, {{closed}} closed.', counts)}{' '}
+          {!canEdit && i18n.t('Only supervisors record the follow-up of a gap.')}
+        </p>
+      </DataTable>
+      {opened && (
+        <GapEditor
+          key={opened.id}
+          row={opened}
+          canEdit={canEdit}
+          language={language}
+          onClose={() => setOpenId(null)}
+          onRecord={async (input) => {
+            const subject = { orgUnit: opened.id, orgUnitName: opened.name, period: period.id, reason: opened.reason }
+            await gaps.save((doc) => recordGap(doc, subject, input, author, now()))
+          }}
+          onSetClosed={async (closed) => {
+            const subject = { orgUnit: opened.id, orgUnitName: opened.name, period: period.id, reason: opened.reason }
+            await gaps.save((doc) => setGapClosed(doc, subject, closed, author, now()))
+          }}
+        />
+      )}
+    </>
+  )
+}
+
+function GapEditor({
+  row,
+  canEdit,
+  language,
+  onClose,
+  onRecord,
+  onSetClosed,
+}: {
+  row: GapRow
+  canEdit: boolean
+  language: Language
+  onClose: () => void
+  onRecord: (input: GapInput) => Promise<void>
+  onSetClosed: (closed: boolean) => Promise<void>
+}) {
+  const record = row.record
+  const [input, setInput] = useState<GapInput>({
+    cause: record?.cause ?? 'abandon',
+    causeDetail: record?.causeDetail ?? '',
+    action: record?.action ?? '',
+    dueDate: record?.dueDate ?? '',
+  })
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [tried, setTried] = useState(false)
+  const problems = gapInputProblems(input)
+  const closed = row.status === 'closed'
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true)
+    setError(null)
+    try {
+      await work()
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const submit = () => {
+    setTried(true)
+    if (problems.length === 0) void run(() => onRecord(input))
+  }
+  const set = (change: Partial<GapInput>) => setInput((current) => ({ ...current, ...change }))
+
+  return (
+    <section
+      className={classes.panel}
+      aria-label={i18n.t('Follow-up of {{name}}', { name: row.name, interpolation: { escapeValue: false } })}
+    >
+      <div className={classes.panelHeader}>
+        <h3 className={classes.panelTitle}>
+          {i18n.t('Follow-up of {{name}}', { name: row.name, interpolation: { escapeValue: false } })}
+        </h3>
+        <Button small secondary onClick={onClose}>
+          {i18n.t('Close the panel')}
+        </Button>
+      </div>
+      <p className={classes.muted}>
+        {reasonLabel(row.reason)} · {statusLabel(row.status)}
+      </p>
+      {canEdit && !closed && (
+        <form
+          className={classes.gapForm}
+          onSubmit={(e) => {
+            e.preventDefault()
+            submit()
+          }}
+        >
+          <label className={classes.label}>
+            {i18n.t('Cause')}
+            <select
+              className={classes.select}
+              value={input.cause}
+              onChange={(e) => set({ cause: e.target.value as GapCause })}
+            >
+              {GAP_CAUSES.map((cause) => (
+                <option key={cause} value={cause}>
+                  {causeLabel(cause)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className={classes.label}>
+            {i18n.t('Cause details')}
+            <input
+              className={classes.input}
+              value={input.causeDetail}
+              aria-invalid={tried && problems.includes('causeDetail')}
+              onChange={(e) => set({ causeDetail: e.target.value })}
+            />
+          </label>
+          <label className={`${classes.label} ${classes.wide}`}>
+            {i18n.t('Action decided')}
+            <textarea
+              className={classes.input}
+              rows={2}
+              value={input.action}
+              aria-invalid={tried && problems.includes('action')}
+              onChange={(e) => set({ action: e.target.value })}
+            />
+          </label>
+          <label className={classes.label}>
+            {i18n.t('Due date')}
+            <input
+              type="date"
+              className={classes.input}
+              value={input.dueDate}
+              aria-invalid={tried && problems.includes('dueDate')}
+              onChange={(e) => set({ dueDate: e.target.value })}
+            />
+          </label>
+          {tried && problems.length > 0 && (
+            <ul className={classes.error} role="alert">
+              {problems.includes('causeDetail') && <li>{i18n.t('Describe the cause when it is "Other".')}</li>}
+              {problems.includes('action') && <li>{i18n.t('Write the action decided.')}</li>}
+              {problems.includes('dueDate') && <li>{i18n.t('Give the due date of the action.')}</li>}
+            </ul>
+          )}
+          <div className={classes.actions}>
+            <Button primary type="submit" disabled={busy}>
+              {i18n.t('Save the follow-up')}
+            </Button>
+            {record && (
+              <Button disabled={busy} onClick={() => void run(() => onSetClosed(true))}>
+                {i18n.t('Close the gap')}
+              </Button>
+            )}
+          </div>
+        </form>
+      )}
+      {canEdit && closed && (
+        <div className={classes.actions}>
+          <Button disabled={busy} onClick={() => void run(() => onSetClosed(false))}>
+            {i18n.t('Reopen the gap')}
+          </Button>
+        </div>
+      )}
+      {error && (
+        <NoticeBox error title={i18n.t('Not saved')}>
+          {error}
+        </NoticeBox>
+      )}
+      <h4 className={classes.historyTitle}>{i18n.t('History')}</h4>
+      {record && record.history.length > 0 ? (
+        <ol className={classes.history} aria-label={i18n.t('History')}>
+          {[...record.history].reverse().map((change, i) => (
+            <li key={`${change.at}-${i}`}>
+              <strong>{eventLabel(change.event)}</strong> — {when(change.at, language)}, {change.byName} ({change.by})
+              {change.cause && (
+                <>
+                  {' '}
+                  · {causeLabel(change.cause)}
+                  {change.causeDetail ? ` (${change.causeDetail})` : ''} · {change.action} ·{' '}
+                  {change.dueDate ? formatDay(change.dueDate, language) : ''}
+                </>
+              )}
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className={classes.muted}>{i18n.t('Nothing recorded yet.')}</p>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,178 @@
+// Test-only: the app's routes against a fake DHIS2 that answers the dashboard's requests (analytics,
+// completion registrations, dataStore) with known figures, and records what the app asked and wrote.
+import { CustomDataProvider, FetchError } from '@dhis2/app-runtime'
+import { render } from '@testing-library/react'
+import type { ComponentProps } from 'react'
+import { MemoryRouter } from 'react-router-dom'
+import { AppRoutes } from '../../app/AppShell'
+import { memoryQueueStorage } from '../../offline/storage'
+import { ROUTER_FUTURE } from '../../app/routerFuture'
+import type { CurrentUser } from '../../shared/currentUser'
+import type { RegistrationRow } from '../performance/performance'
+import { AIRE, DATA_SET, INDICATORS, INFO, GROUP_SET, UNITS, ZONE, type Cells } from './fixtures'
+
+type CustomData = ComponentProps<typeof CustomDataProvider>['data']
+type Resolver = Extract<CustomData[string], (...args: never[]) => unknown>
+type Query = Parameters<Resolver>[1]
+type JsonValue = Exclude<CustomData[string], (...args: never[]) => unknown>
+
+/** As it comes over the wire (and typed the way CustomDataProvider wants it). */
+const json = (value: unknown): JsonValue => JSON.parse(JSON.stringify(value ?? null)) as JsonValue
+
+/** `dx:a;b` → ['dx', ['a', 'b']]; the engine sends several dimensions comma-joined in one parameter. */
+function parseDimensions(raw: unknown): Array<[string, string[]]> {
+  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : []
+  return list.map((text) => {
+    const [id = '', items = ''] = text.split(/:(.*)/s)
+    return [id, items.split(';').filter(Boolean)]
+  })
+}
+
+/** ou items: a uid, or `<boundary>;LEVEL-n` → the units at level n under the boundary. */
+function expandOrgUnits(items: string[]): string[] {
+  const level = items.find((i) => i.startsWith('LEVEL-'))
+  const plain = items.filter((i) => !i.startsWith('LEVEL-'))
+  if (!level) return plain
+  const n = Number(level.slice('LEVEL-'.length))
+  return Object.values(UNITS)
+    .filter((u) => u.level === n && plain.some((b) => u.path.split('/').includes(b)))
+    .map((u) => u.id)
+}
+
+/** Answers like GET /api/analytics: headers dx, then the request order; one row per known cell. */
+export function fakeAnalytics(cells: Cells, query: Query) {
+  const params = (query.params ?? {}) as Record<string, unknown>
+  const dims = parseDimensions(params.dimension)
+  const filters = parseDimensions(params.filter)
+  const fixed: Record<string, string> = {}
+  for (const [id, items] of filters) if (items.length === 1) fixed[id] = items[0] as string
+  const order = [...dims.filter(([id]) => id === 'dx'), ...dims.filter(([id]) => id !== 'dx')]
+  let combos: Array<Record<string, string>> = [{}]
+  for (const [id, items] of order) {
+    const values = id === 'ou' ? expandOrgUnits(items) : items
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [id]: v })))
+  }
+  const numDen = params.includeNumDen === true
+  const rows: string[][] = []
+  for (const combo of combos) {
+    const at = { ...fixed, ...combo }
+    const cell = cells[`${at.dx}|${at.pe}|${at.ou}`]
+    if (!cell) continue
+    const [value, numerator, denominator] = cell
+    const row = [...order.map(([id]) => combo[id] ?? ''), String(value)]
+    if (numDen)
+      row.push(
+        numerator === undefined ? '' : `${numerator}.0`,
+        denominator === undefined ? '' : `${denominator}.0`,
+        '100',
+        '',
+        '',
+      )
+    rows.push(row)
+  }
+  const names = Object.fromEntries(Object.values(UNITS).map((u) => [u.id, { name: u.displayName }]))
+  return {
+    headers: [
+      ...order.map(([id]) => ({ name: id })),
+      { name: 'value' },
+      ...(numDen ? ['numerator', 'denominator', 'factor', 'multiplier', 'divisor'].map((name) => ({ name })) : []),
+    ],
+    metaData: { items: names },
+    rows,
+    height: rows.length,
+    width: rows[0]?.length ?? 0,
+  }
+}
+
+export interface DataStoreWrite {
+  type: string
+  key: string
+  data: unknown
+}
+
+export interface FakeDashboardOptions {
+  user: CurrentUser
+  path?: string
+  cells: Cells
+  registrations?: RegistrationRow[]
+  dataStore?: Record<string, unknown>
+  lastAnalyticsTableSuccess?: string
+}
+
+const notFound = (key: string) =>
+  new FetchError({ type: 'unknown', message: `Key '${key}' not found`, details: { httpStatusCode: 404 } as never })
+
+export function renderDashboard(options: FakeDashboardOptions) {
+  const analyticsRequests: Array<Record<string, unknown>> = []
+  const registrationRequests: Array<Record<string, unknown>> = []
+  const writes: DataStoreWrite[] = []
+  const store = new Map(Object.entries(options.dataStore ?? {}))
+  const dataStore: Resolver = async (type, query) => {
+    const key = String(query.id ?? '')
+    if (type === 'read') {
+      if (!store.has(key)) throw notFound(key)
+      return json(store.get(key))
+    }
+    writes.push({ type, key, data: query.data })
+    store.set(key, query.data)
+    return json({ httpStatus: 'OK', httpStatusCode: 200 })
+  }
+  const base: CustomData = {
+    me: async () => json(options.user),
+    'system/info': json({
+      ...INFO,
+      lastAnalyticsTableSuccess: options.lastAnalyticsTableSuccess ?? INFO.lastAnalyticsTableSuccess,
+    }),
+    dataSets: json({ dataSets: [DATA_SET] }),
+    indicators: json({ indicators: INDICATORS }),
+    organisationUnitGroupSets: json({ organisationUnitGroupSets: [GROUP_SET] }),
+    organisationUnits: async (_type, query) => json(UNITS[String(query.id)]),
+    analytics: async (_type, query) => {
+      analyticsRequests.push((query.params ?? {}) as Record<string, unknown>)
+      return json(fakeAnalytics(options.cells, query))
+    },
+    completeDataSetRegistrations: async (_type, query) => {
+      const params = (query.params ?? {}) as Record<string, unknown>
+      registrationRequests.push(params)
+      const periods = new Set(String(params.period).split(','))
+      const since = typeof params.created === 'string' ? params.created : ''
+      return json({
+        completeDataSetRegistrations: (options.registrations ?? []).filter(
+          (r) => periods.has(r.period) && r.date >= since,
+        ),
+      })
+    },
+    'dataStore/relais': dataStore,
+  }
+  // Per-key resources: `dataStore/relais/<key>` (create has the key in the path), `organisationUnits/<id>` (children).
+  const data = new Proxy(base, {
+    get(target, name) {
+      if (typeof name !== 'string' || name in target) return Reflect.get(target, name)
+      const key = /^dataStore\/relais\/(.+)$/.exec(name)?.[1]
+      if (key) {
+        const resolver: Resolver = async (type, query) => {
+          if (type === 'create' && store.has(key))
+            throw new FetchError({ type: 'access', message: 'exists', details: { httpStatusCode: 409 } as never })
+          return (dataStore as Resolver)(type, { ...query, id: key })
+        }
+        return resolver
+      }
+      const parent = /^organisationUnits\/(.+)$/.exec(name)?.[1]
+      if (parent) {
+        const children = Object.values(UNITS).filter((u) => u.path.split('/').at(-2) === parent)
+        return json({ children })
+      }
+      return undefined
+    },
+  })
+  const view = render(
+    <CustomDataProvider data={data}>
+      <MemoryRouter initialEntries={[options.path ?? '/tableau-de-bord']} future={ROUTER_FUTURE}>
+        <AppRoutes queueStorage={memoryQueueStorage()} />
+      </MemoryRouter>
+    </CustomDataProvider>,
+  )
+  return { ...view, analyticsRequests, registrationRequests, writes, store }
+}
+
+export { AIRE, ZONE }

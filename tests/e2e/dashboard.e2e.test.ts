@@ -1,0 +1,171 @@
+/**
+ * Tableau de bord end to end: the built Relais app served by the DHIS2 stand-in at /api/apps/relais/, in
+ * headless Chromium. Analytics ran at 10:00; the RC `relais` then fills and completes their September
+ * report. The supervisor opens the dashboard: the RC counts as reported straight away (a completion after
+ * the analytics run, taken from completeDataSetRegistrations), and still after analytics run again. The
+ * supervisor then records the follow-up of an RC that has not reported, and it is in the dataStore with
+ * its history. Screenshots of the dashboard at 1280 and 375 px go to tests/artifacts/.
+ */
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { runAnalyticsTables } from '../dhis2-standin/src/analytics/tables'
+import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { ARTIFACTS, launchBrowser } from '../support/browser'
+import { ensureBuiltApp } from '../support/built-app'
+
+jest.setTimeout(180_000)
+
+// 3 October 2026, 10:00 in Porto-Novo: September's reports are being completed (on time until the 5th).
+const NOW = '2026-10-03T09:00:00Z'
+const ADMIN = `Basic ${Buffer.from('admin:district').toString('base64')}`
+
+let standin: Standin
+let browser: Browser
+let url: string
+
+beforeAll(async () => {
+  const app = ensureBuiltApp()
+  standin = createStandin({ seed: 'small', apps: { relais: app }, now: NOW })
+  url = await standin.listen()
+  browser = await launchBrowser()
+  // The nightly run, as of now; everything completed later is invisible to analytics until the next one.
+  runAnalyticsTables(standin.ctx)
+  standin.ctx.clock.advance(60_000)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await standin?.close()
+})
+
+async function asAdmin<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    ...init,
+    headers: { Authorization: ADMIN, Accept: 'application/json', ...init.headers },
+  })
+  expect(response.status).toBe(200)
+  return (await response.json()) as T
+}
+
+async function signIn(page: Page, username: string, password = 'Relais-2026'): Promise<void> {
+  await page.goto(`${url}/`)
+  await page.waitForURL(/login\.action/)
+  await page.fill('#j_username', username)
+  await page.fill('#j_password', password)
+  await page.click('button[type=submit]')
+  await page.waitForURL(/\/api\/apps\/relais\//)
+}
+
+async function screenshotAt(page: Page, width: number, name: string): Promise<void> {
+  await page.setViewportSize({ width, height: 800 })
+  // a string, evaluated in the page: the tests project has no DOM types
+  const height = await page.evaluate<number>(
+    'Math.max(...Array.from(document.querySelectorAll("main, main *"), (element) => element.scrollHeight))',
+  )
+  await page.setViewportSize({ width, height: Math.min(height + 120, 8000) })
+  await page.screenshot({ path: join(ARTIFACTS, name) })
+}
+
+interface GapJson {
+  gaps: Record<
+    string,
+    {
+      orgUnitName: string
+      cause: string
+      action: string
+      dueDate: string
+      history: Array<{ event: string; by: string }>
+    }
+  >
+}
+
+test('a report completed in Saisie shows on the dashboard; the supervisor records a gap', async () => {
+  const rcUnit = (
+    await asAdmin<{ organisationUnits: Array<{ id: string; name: string }> }>(
+      '/api/organisationUnits?filter=code:eq:RC-AQ-00001&fields=id,name&paging=false',
+    )
+  ).organisationUnits[0]
+  if (!rcUnit) throw new Error('no RC-AQ-00001 in the seed')
+
+  // 1. The RC fills and completes September.
+  const rcContext = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const rcPage = await rcContext.newPage()
+  try {
+    await signIn(rcPage, 'relais')
+    await rcPage.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).click()
+    await rcPage.getByRole('heading', { name: /RC-AQ-00001\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
+    for (const [label, value] of [
+      ['TDR paludisme réalisés', '6'],
+      ['TDR paludisme positifs', '2'],
+      ['Visites à domicile réalisées', '14'],
+    ] as const) {
+      const box = rcPage.getByRole('textbox', { name: label, exact: true })
+      await box.fill(value)
+      await box.press('Tab')
+      await rcPage.locator(`[aria-label="${label}"][data-status="saved"]`).waitFor()
+    }
+    await rcPage.getByRole('button', { name: 'Compléter le rapport' }).click()
+    await rcPage.getByText('Complété le 3 octobre 2026').waitFor()
+  } finally {
+    await rcContext.close()
+  }
+
+  // 2. The supervisor opens the dashboard (French user): September, their zone.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  try {
+    await signIn(page, 'superviseur')
+    await page
+      .getByRole('navigation', { name: 'Menu de Relais' })
+      .getByRole('link', { name: 'Tableau de bord' })
+      .click()
+    const ranking = page.getByRole('region', { name: 'Relais communautaires classés' })
+    await ranking.waitFor({ timeout: 30_000 })
+    expect(await page.getByRole('combobox', { name: 'Période', exact: true }).inputValue()).toBe('202609')
+    const rcRow = ranking.locator('tbody tr', { hasText: rcUnit.name })
+    // completed after the analytics run: counted from the completion registrations
+    await expect(rcRow.textContent()).resolves.toContain('1 / 1')
+    await page.getByText(/enregistrements de complétude \(1 ajouté\(s\)\)/).waitFor()
+
+    // 3. Analytics run again (POST /api/resourceTables/analytics); after a refresh analytics has the report.
+    const before = (await asAdmin<{ lastAnalyticsTableSuccess: string }>('/api/system/info')).lastAnalyticsTableSuccess
+    standin.ctx.clock.advance(60_000)
+    await asAdmin('/api/resourceTables/analytics', { method: 'POST' })
+    for (let i = 0; i < 50; i++) {
+      const info = await asAdmin<{ lastAnalyticsTableSuccess: string }>('/api/system/info')
+      if (info.lastAnalyticsTableSuccess !== before) break
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    await page.getByRole('button', { name: 'Actualiser' }).click()
+    await page.getByText(/enregistrements de complétude \(0 ajouté\(s\)\)/).waitFor()
+    await expect(ranking.locator('tbody tr', { hasText: rcUnit.name }).textContent()).resolves.toContain('1 / 1')
+
+    await screenshotAt(page, 1280, 'dashboard-1280.png')
+    await screenshotAt(page, 375, 'dashboard-375.png')
+    await page.setViewportSize({ width: 1280, height: 900 })
+
+    // 4. A gap: an RC of the zone that has not reported September.
+    const gaps = page.getByRole('region', { name: 'Écarts à suivre' })
+    const missing = gaps.locator('tbody tr', { hasText: 'Pas de rapport' }).first()
+    await missing.waitFor()
+    const name = ((await missing.locator('td').first().textContent()) ?? '').trim()
+    expect(name).not.toBe(rcUnit.name)
+    await missing.getByRole('button', { name: `Suivre ${name}` }).click()
+    const editor = page.getByRole('region', { name: `Suivi de ${name}` })
+    await editor.getByRole('combobox', { name: 'Cause', exact: true }).selectOption('reseau')
+    await editor
+      .getByRole('textbox', { name: 'Action décidée' })
+      .fill('Envoyer le rapport par SMS depuis le centre de santé')
+    await editor.getByLabel('Échéance').fill('2026-10-10')
+    await editor.getByRole('button', { name: 'Enregistrer le suivi' }).click()
+    await gaps.locator('tbody tr', { hasText: name }).filter({ hasText: 'Problème de réseau' }).waitFor()
+    await screenshotAt(page, 1280, 'dashboard-gap-1280.png')
+
+    const stored = await asAdmin<GapJson>('/api/dataStore/relais/gaps-202609')
+    const recorded = Object.values(stored.gaps).find((g) => g.orgUnitName === name)
+    expect(recorded).toMatchObject({ cause: 'reseau', dueDate: '2026-10-10' })
+    expect(recorded?.history).toEqual([expect.objectContaining({ event: 'recorded', by: 'superviseur' })])
+  } finally {
+    await context.close()
+  }
+})
