@@ -8,6 +8,13 @@ const config = {
   minDHIS2Version: '2.40',
   direction: 'auto',
   dataStoreNamespace: 'relais',
+  // Offline loading: the service worker precaches the app and keeps the last answer of each DHIS2 request
+  // (network first), so an RC with no connection can still open their form and queue values (src/offline/).
+  // The bridge's answers through the route are never kept: they are a data manager's live view.
+  pwa: {
+    enabled: true,
+    caching: { patternsToOmitFromAppShell: ['/api/routes/'] },
+  },
   entryPoints: {
     app: './src/App.tsx',
   },
