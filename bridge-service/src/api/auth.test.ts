@@ -34,11 +34,23 @@ const route = (user?: string, secret = SECRET): Record<string, string> => ({
   ...(user ? { 'X-Forwarded-User': user } : {}),
 })
 
-test.each<{ who: string; headers: Record<string, string>; path: string; status: number }>([
-  { who: 'anonymous', headers: {}, path: 'POST /runs', status: 401 },
-  { who: 'a wrong route secret', headers: route('gestionnaire', 'nope'), path: 'POST /runs', status: 401 },
-  { who: 'the route without X-Forwarded-User', headers: route(), path: 'POST /runs', status: 401 },
-  { who: 'an unknown DHIS2 user', headers: route('nobody'), path: 'POST /runs', status: 401 },
+test.each<{ who: string; headers: Record<string, string>; path: string; status: number; reason?: string }>([
+  { who: 'anonymous', headers: {}, path: 'POST /runs', status: 401, reason: 'missing' },
+  {
+    who: 'a wrong route secret',
+    headers: route('gestionnaire', 'nope'),
+    path: 'POST /runs',
+    status: 401,
+    reason: 'route-secret',
+  },
+  {
+    who: 'the route without X-Forwarded-User',
+    headers: route(),
+    path: 'POST /runs',
+    status: 401,
+    reason: 'forwarded-user-missing',
+  },
+  { who: 'an unknown DHIS2 user', headers: route('nobody'), path: 'POST /runs', status: 401, reason: 'unknown-user' },
   { who: 'gestionnaire via the route', headers: route('gestionnaire'), path: 'POST /runs', status: 202 },
   { who: 'superviseur via the route', headers: route('superviseur'), path: 'POST /runs', status: 403 },
   { who: 'relais via the route', headers: route('relais'), path: 'POST /runs', status: 403 },
@@ -55,6 +67,7 @@ test.each<{ who: string; headers: Record<string, string>; path: string; status: 
     headers: { Authorization: `Bearer ${'x'.repeat(40)}` },
     path: 'GET /audit',
     status: 401,
+    reason: 'api-key',
   },
   {
     who: 'Basic credentials',
@@ -62,12 +75,14 @@ test.each<{ who: string; headers: Record<string, string>; path: string; status: 
     path: 'GET /audit',
     status: 401,
   },
-])('$who → $path → $status', async ({ headers, path, status }) => {
+])('$who → $path → $status', async ({ headers, path, status, reason }) => {
   const [method, p] = path.split(' ')
   const res = await fetch(`${url}${p}`, { method, headers })
   expect(res.status).toBe(status)
-  const body = (await res.json()) as { message?: string }
+  const body = (await res.json()) as { message?: string; reason?: string }
   if (status >= 400) expect(body.message).toEqual(expect.any(String))
+  // The app says which of these it is (a wrong route secret is an administrator's fix, an unknown user not).
+  if (reason !== undefined) expect(body.reason).toBe(reason)
   expect(JSON.stringify(body)).not.toContain(SECRET)
 })
 

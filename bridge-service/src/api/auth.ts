@@ -57,10 +57,14 @@ export interface AuthOptions {
   directory: UserDirectory
 }
 
+/** Why a caller is not known: lets the app tell a wrong route secret from an unknown DHIS2 user. */
+export type AuthFailure = 'route-secret' | 'forwarded-user-missing' | 'unknown-user' | 'api-key' | 'missing'
+
 export class AuthError extends Error {
   constructor(
     readonly status: 401 | 403,
     message: string,
+    readonly reason: AuthFailure = 'missing',
   ) {
     super(message)
   }
@@ -70,19 +74,23 @@ export class AuthError extends Error {
 export async function identify(req: Request, options: AuthOptions): Promise<Principal> {
   const secret = req.get(ROUTE_SECRET_HEADER)
   if (secret !== undefined) {
-    if (!secretsEqual(secret, options.routeSecret)) throw new AuthError(401, 'Invalid route secret')
+    if (!secretsEqual(secret, options.routeSecret)) throw new AuthError(401, 'Invalid route secret', 'route-secret')
     const username = req.get('x-forwarded-user')
     if (!username)
-      throw new AuthError(401, 'X-Forwarded-User is missing: call the bridge through the DHIS2 route relais-bridge')
+      throw new AuthError(
+        401,
+        'X-Forwarded-User is missing: call the bridge through the DHIS2 route relais-bridge',
+        'forwarded-user-missing',
+      )
     const roles = await options.directory.rolesOf(username)
-    if (!roles) throw new AuthError(401, `Unknown DHIS2 user: ${username}`)
+    if (!roles) throw new AuthError(401, `Unknown DHIS2 user: ${username}`, 'unknown-user')
     return { kind: 'route-user', name: username, roles }
   }
   const authorization = req.get('authorization')
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1]
   if (bearer) {
     const key = options.apiKeys.find((k) => secretsEqual(bearer, k.key))
-    if (!key) throw new AuthError(401, 'Invalid API key')
+    if (!key) throw new AuthError(401, 'Invalid API key', 'api-key')
     return { kind: 'api-key', name: key.name, roles: [key.role] }
   }
   throw new AuthError(
@@ -116,7 +124,8 @@ export function requireAction(action: Action, options: AuthOptions) {
         next()
       },
       (error: unknown) => {
-        if (error instanceof AuthError) res.status(error.status).json({ error: 'unauthorized', message: error.message })
+        if (error instanceof AuthError)
+          res.status(error.status).json({ error: 'unauthorized', message: error.message, reason: error.reason })
         else next(error)
       },
     )

@@ -88,6 +88,16 @@ describe('GET /api/v1/runs', () => {
     expect(none.body).toEqual({ items: [], pager: { page: 1, pageSize: 50, total: 0, pageCount: 0 } })
   })
 
+  it('gives running runs their live counts per status, ended ones none (their finalCounts say it)', async () => {
+    const source = unique('src')
+    const running = await runWithRecords(source, ['mapped', 'failed', 'quarantined'])
+    const res = await get(`/api/v1/runs?source=${source}`)
+    expect(res.status).toBe(200)
+    const [item] = res.body.items as { id: string; status: string; counts: Record<string, number> | null }[]
+    expect(item).toMatchObject({ id: running.id, status: 'running' })
+    expect(item?.counts).toMatchObject({ mapped: 1, failed: 1, quarantined: 1, total: 3 })
+  })
+
   it('refuses bad paging and unknown filters with 400', async () => {
     for (const query of ['pageSize=101', 'page=0', 'page=abc', 'status=done', 'sauce=kobo', 'page=1&page=2']) {
       const res = await get(`/api/v1/runs?${query}`)

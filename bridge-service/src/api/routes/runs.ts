@@ -53,7 +53,16 @@ export const RunDetail = named(
   z.object({ run: RunSchema, counts: StatusCounts.meta({ description: 'Live counts of its records per status' }) }),
 )
 
-const RunList = pagedOf('RunList', RunSchema)
+const RunListItem = named(
+  'RunListItem',
+  RunSchema.extend({
+    counts: StatusCounts.nullable().meta({
+      description: 'Live counts per status while the run is running (null once it ended: see finalCounts)',
+    }),
+  }),
+)
+
+const RunList = pagedOf('RunList', RunListItem)
 
 const RetryAccepted = named('RetryAccepted', z.object({ id: z.string(), retried: z.number().int() }))
 
@@ -118,7 +127,14 @@ export function runsRoutes({ services, repos }: RunsDeps): Route[] {
       errors: [400],
       async handle({ query: { page, pageSize, ...filter } }) {
         const list = await repos.runs.list(filter, { page, pageSize })
-        return reply(200, { items: list.items.map(runDto), pager: list.pager })
+        // Only running runs need their counts computed: a page holds few of them (pageSize ≤ 100).
+        const items = await Promise.all(
+          list.items.map(async (run) => ({
+            ...runDto(run),
+            counts: run.status === 'running' ? await repos.runs.counts(run.id) : null,
+          })),
+        )
+        return reply(200, { items, pager: list.pager })
       },
     }),
     defineRoute({

@@ -50,6 +50,11 @@ export interface Run {
   finishedAt: string | null
 }
 
+/** A run in the history: running ones come with their live counts. */
+export interface RunListItem extends Run {
+  counts: StatusCounts | null
+}
+
 export interface RunDetail {
   run: Run
   counts: StatusCounts
@@ -141,7 +146,8 @@ export interface DiscardResult {
 
 export interface UploadAccepted {
   id: string
-  rows: number
+  /** Rows in the ledger; null when the bridge answered before reading a large file to its end. */
+  rows: number | null
 }
 
 /** Every error answer of the bridge. */

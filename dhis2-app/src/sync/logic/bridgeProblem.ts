@@ -12,6 +12,8 @@ export type BridgeProblemKind =
   | 'bridge-down'
   /** The bridge did not accept the route's secret: the route's header does not match RELAIS_ROUTE_SECRET. */
   | 'route-secret'
+  /** The route is fine but the bridge could not find this DHIS2 user (bridge answer 401, reason unknown-user). */
+  | 'user-unknown'
   /** The browser could not reach DHIS2 at all. */
   | 'network'
   /** Any other answer of the bridge: its code says what. */
@@ -32,10 +34,13 @@ const isObject = (value: unknown): value is Loose =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The bridge's error body `{ error, message }` (a DHIS2 WebMessage has `httpStatusCode` and no `error`). */
-function bridgeBody(body: unknown): { error: string; message?: string; issues?: BridgeProblem['issues'] } | undefined {
+function bridgeBody(
+  body: unknown,
+): { error: string; reason?: string; message?: string; issues?: BridgeProblem['issues'] } | undefined {
   if (!isObject(body) || typeof body.error !== 'string' || 'httpStatusCode' in body) return undefined
   return {
     error: body.error,
+    ...(typeof body.reason === 'string' ? { reason: body.reason } : {}),
     ...(typeof body.message === 'string' ? { message: body.message } : {}),
     ...(Array.isArray(body.issues) ? { issues: body.issues as BridgeProblem['issues'] } : {}),
   }
@@ -54,7 +59,8 @@ export function classifyAnswer(status: number | undefined, body: unknown): Bridg
       ...(bridge.issues ? { issues: bridge.issues } : {}),
     }
     if (bridge.error === 'not-ready') return { ...problem, kind: 'bridge-down' }
-    if (bridge.error === 'unauthorized') return { ...problem, kind: 'route-secret' }
+    if (bridge.error === 'unauthorized')
+      return { ...problem, kind: bridge.reason === 'unknown-user' ? 'user-unknown' : 'route-secret' }
     return problem
   }
   const withStatus = (kind: BridgeProblemKind): BridgeProblem => ({
@@ -101,6 +107,7 @@ export function blocksConsole(problem: BridgeProblem): boolean {
     problem.kind === 'route-forbidden' ||
     problem.kind === 'bridge-down' ||
     problem.kind === 'route-secret' ||
+    problem.kind === 'user-unknown' ||
     problem.kind === 'network'
   )
 }

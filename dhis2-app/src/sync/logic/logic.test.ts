@@ -86,9 +86,14 @@ describe('what went wrong', () => {
       kind: 'bridge-error',
       code: 'forbidden',
     })
-    expect(classifyError(httpError(401, { error: 'unauthorized', message: 'Invalid route secret' })).kind).toBe(
-      'route-secret',
-    )
+    expect(
+      classifyError(httpError(401, { error: 'unauthorized', message: 'Invalid route secret', reason: 'route-secret' }))
+        .kind,
+    ).toBe('route-secret')
+    expect(
+      classifyError(httpError(401, { error: 'unauthorized', message: 'Unknown DHIS2 user', reason: 'unknown-user' }))
+        .kind,
+    ).toBe('user-unknown')
     expect(classifyError(httpError(409, { error: 'state-conflict', message: 'x' }))).toMatchObject({
       kind: 'bridge-error',
       code: 'state-conflict',

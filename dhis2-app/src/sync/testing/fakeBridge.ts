@@ -265,7 +265,13 @@ export class FakeBridge {
     const parts = path.split('/')
     if (type === 'read' && path === 'sources') return paged(this.sources, params)
     if (type === 'read' && path === 'runs') {
-      const items = this.runs.filter((r) => !params.source || r.source === params.source)
+      // As the bridge: running runs carry their live counts, ended ones null (their finalCounts say it).
+      const items = this.runs
+        .filter((r) => !params.source || r.source === params.source)
+        .map((r) => ({
+          ...r,
+          counts: r.status === 'running' ? (this.runScripts.get(r.id)?.[0]?.counts ?? null) : null,
+        }))
       return paged(items, params)
     }
     if (type === 'create' && path === 'runs')

@@ -110,6 +110,16 @@ function RouteSecret() {
   )
 }
 
+function UserUnknown() {
+  return (
+    <p>
+      {i18n.t(
+        "The bridge reads each caller's groups from DHIS2 with its own account, and could not find yours. If your account is new, wait a minute and try again; otherwise ask an administrator to check that the bridge's DHIS2 account may read users.",
+      )}
+    </p>
+  )
+}
+
 export function BridgeProblemScreen({ problem, onRetry }: { problem: BridgeProblem; onRetry: () => void }) {
   const title =
     problem.kind === 'route-missing'
@@ -120,7 +130,9 @@ export function BridgeProblemScreen({ problem, onRetry }: { problem: BridgeProbl
           ? i18n.t('You may not use the route to the Relais bridge')
           : problem.kind === 'route-secret'
             ? i18n.t('The bridge refused the call from DHIS2')
-            : i18n.t('DHIS2 could not be reached')
+            : problem.kind === 'user-unknown'
+              ? i18n.t('The bridge does not know your account')
+              : i18n.t('DHIS2 could not be reached')
   return (
     <section aria-label={title} className={classes.page}>
       <NoticeBox error={problem.kind !== 'route-missing'} warning={problem.kind === 'route-missing'} title={title}>
@@ -128,6 +140,7 @@ export function BridgeProblemScreen({ problem, onRetry }: { problem: BridgeProbl
         {problem.kind === 'bridge-down' && <BridgeDown problem={problem} />}
         {problem.kind === 'route-forbidden' && <RouteForbidden />}
         {problem.kind === 'route-secret' && <RouteSecret />}
+        {problem.kind === 'user-unknown' && <UserUnknown />}
         {problem.kind === 'network' && <p>{i18n.t('Check your connection and try again.')}</p>}
         {problem.message && <p className={classes.muted}>{problem.message}</p>}
         <Button onClick={onRetry}>{i18n.t('Try again')}</Button>

@@ -1,7 +1,7 @@
 // The run history, newest first, paged; filtered by source or status.
 import i18n from '@dhis2/d2-i18n'
 import { useBridgeGet } from '../api/useBridge'
-import { RUN_STATUSES, type Paged, type Run, type Source } from '../api/types'
+import { RUN_STATUSES, type Paged, type RunListItem, type Source } from '../api/types'
 import { formatDateTime } from '../logic/format'
 import { isRunTerminal, RUN_TONE, runModeLabel, runStatusLabel } from '../logic/status'
 import { uiLanguage } from '../../shared/language'
@@ -25,7 +25,7 @@ export function RunsView({ sources, source, status, page, onFilter, onOpenRun }:
   if (source) params.source = source
   if (status) params.status = status
   // Refreshed while a run on this page is running, so its status changes without a reload.
-  const { data, problem, loading, refetch } = useBridgeGet<Paged<Run>>('runs', params, (list) =>
+  const { data, problem, loading, refetch } = useBridgeGet<Paged<RunListItem>>('runs', params, (list) =>
     list.items.some((run) => !isRunTerminal(run.status)),
   )
 
@@ -92,7 +92,7 @@ export function RunsView({ sources, source, status, page, onFilter, onOpenRun }:
                   <td>
                     <StatusTag tone={RUN_TONE[run.status]}>{runStatusLabel(run.status)}</StatusTag>
                   </td>
-                  <td>{run.finalCounts ? run.finalCounts.total : '…'}</td>
+                  <td>{(run.finalCounts ?? run.counts)?.total ?? '…'}</td>
                   <td>{run.actor}</td>
                 </tr>
               ))}
