@@ -6,18 +6,17 @@
  * supervisor then records the follow-up of an RC that has not reported, and it is in the dataStore with
  * its history. Screenshots of the dashboard at 1280 and 375 px go to tests/artifacts/.
  */
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { runAnalyticsTables } from '../dhis2-standin/src/analytics/tables'
 import { createStandin, type Standin } from '../dhis2-standin/src/server'
-import { ARTIFACTS, launchBrowser } from '../support/browser'
+import { adminJson, screenshotAt, signIn } from '../support/app-page'
+import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 
 jest.setTimeout(180_000)
 
 // 3 October 2026, 10:00 in Porto-Novo: September's reports are being completed (on time until the 5th).
 const NOW = '2026-10-03T09:00:00Z'
-const ADMIN = `Basic ${Buffer.from('admin:district').toString('base64')}`
 
 let standin: Standin
 let browser: Browser
@@ -38,34 +37,6 @@ afterAll(async () => {
   await standin?.close()
 })
 
-async function asAdmin<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${url}${path}`, {
-    ...init,
-    headers: { Authorization: ADMIN, Accept: 'application/json', ...init.headers },
-  })
-  expect(response.status).toBe(200)
-  return (await response.json()) as T
-}
-
-async function signIn(page: Page, username: string, password = 'Relais-2026'): Promise<void> {
-  await page.goto(`${url}/`)
-  await page.waitForURL(/login\.action/)
-  await page.fill('#j_username', username)
-  await page.fill('#j_password', password)
-  await page.click('button[type=submit]')
-  await page.waitForURL(/\/api\/apps\/relais\//)
-}
-
-async function screenshotAt(page: Page, width: number, name: string): Promise<void> {
-  await page.setViewportSize({ width, height: 800 })
-  // a string, evaluated in the page: the tests project has no DOM types
-  const height = await page.evaluate<number>(
-    'Math.max(...Array.from(document.querySelectorAll("main, main *"), (element) => element.scrollHeight))',
-  )
-  await page.setViewportSize({ width, height: Math.min(height + 120, 8000) })
-  await page.screenshot({ path: join(ARTIFACTS, name) })
-}
-
 interface GapJson {
   gaps: Record<
     string,
@@ -81,7 +52,8 @@ interface GapJson {
 
 test('a report completed in Saisie shows on the dashboard; the supervisor records a gap', async () => {
   const rcUnit = (
-    await asAdmin<{ organisationUnits: Array<{ id: string; name: string }> }>(
+    await adminJson<{ organisationUnits: Array<{ id: string; name: string }> }>(
+      url,
       '/api/organisationUnits?filter=code:eq:RC-AQ-00001&fields=id,name&paging=false',
     )
   ).organisationUnits[0]
@@ -91,7 +63,7 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
   const rcContext = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   const rcPage = await rcContext.newPage()
   try {
-    await signIn(rcPage, 'relais')
+    await signIn(rcPage, url, 'relais')
     await rcPage.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).click()
     await rcPage.getByRole('heading', { name: /RC-AQ-00001\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
     for (const [label, value] of [
@@ -114,7 +86,7 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
   try {
-    await signIn(page, 'superviseur')
+    await signIn(page, url, 'superviseur')
     await page
       .getByRole('navigation', { name: 'Menu de Relais' })
       .getByRole('link', { name: 'Tableau de bord' })
@@ -128,11 +100,12 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
     await page.getByText(/enregistrements de complétude \(1 ajouté\(s\)\)/).waitFor()
 
     // 3. Analytics run again (POST /api/resourceTables/analytics); after a refresh analytics has the report.
-    const before = (await asAdmin<{ lastAnalyticsTableSuccess: string }>('/api/system/info')).lastAnalyticsTableSuccess
+    const before = (await adminJson<{ lastAnalyticsTableSuccess: string }>(url, '/api/system/info'))
+      .lastAnalyticsTableSuccess
     standin.ctx.clock.advance(60_000)
-    await asAdmin('/api/resourceTables/analytics', { method: 'POST' })
+    await adminJson(url, '/api/resourceTables/analytics', { method: 'POST' })
     for (let i = 0; i < 50; i++) {
-      const info = await asAdmin<{ lastAnalyticsTableSuccess: string }>('/api/system/info')
+      const info = await adminJson<{ lastAnalyticsTableSuccess: string }>(url, '/api/system/info')
       if (info.lastAnalyticsTableSuccess !== before) break
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
@@ -161,7 +134,7 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
     await gaps.locator('tbody tr', { hasText: name }).filter({ hasText: 'Problème de réseau' }).waitFor()
     await screenshotAt(page, 1280, 'dashboard-gap-1280.png')
 
-    const stored = await asAdmin<GapJson>('/api/dataStore/relais/gaps-202609')
+    const stored = await adminJson<GapJson>(url, '/api/dataStore/relais/gaps-202609')
     const recorded = Object.values(stored.gaps).find((g) => g.orgUnitName === name)
     expect(recorded).toMatchObject({ cause: 'reseau', dueDate: '2026-10-10' })
     expect(recorded?.history).toEqual([expect.objectContaining({ event: 'recorded', by: 'superviseur' })])

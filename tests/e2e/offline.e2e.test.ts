@@ -4,15 +4,15 @@
  * shows with what DHIS2 last answered, and a value typed offline waits in the visible queue (IndexedDB) —
  * then reaches DHIS2 when the network returns. Headless Debian Chromium, the built app in the stand-in.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { ADMIN_AUTHORIZATION, signIn } from '../support/app-page'
 import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 
 jest.setTimeout(180_000)
 
 const NOW = '2026-10-03T09:00:00Z'
-const ADMIN = `Basic ${Buffer.from('admin:district').toString('base64')}`
 const FORM_HEADING = /RC-AQ-00001\) — septembre 2026/
 
 let standin: Standin
@@ -30,15 +30,6 @@ afterAll(async () => {
   await standin?.close()
 })
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${url}/`)
-  await page.waitForURL(/login\.action/)
-  await page.fill('#j_username', 'relais')
-  await page.fill('#j_password', 'Relais-2026')
-  await page.click('button[type=submit]')
-  await page.waitForURL(/\/api\/apps\/relais\//)
-}
-
 /** DHIS2's stored value of RC_VAD for the RC's September report, or undefined. */
 async function storedVisits(): Promise<string | undefined> {
   const query = new URLSearchParams({
@@ -48,7 +39,7 @@ async function storedVisits(): Promise<string | undefined> {
     idScheme: 'code',
     inputIdScheme: 'code',
   })
-  const res = await fetch(`${url}/api/dataValueSets?${query}`, { headers: { Authorization: ADMIN } })
+  const res = await fetch(`${url}/api/dataValueSets?${query}`, { headers: { Authorization: ADMIN_AUTHORIZATION } })
   const body = (await res.json()) as { dataValues?: Array<{ dataElement: string; value: string }> }
   return body.dataValues?.find((v) => v.dataElement === 'RC_VAD')?.value
 }
@@ -57,7 +48,7 @@ test('the app loads with no network, keeps a value typed offline, and sends it w
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
   const page = await context.newPage()
   try {
-    await signIn(page)
+    await signIn(page, url, 'relais')
     // The service worker installs on the first load; once it controls the page, the requests of the next
     // load pass through it and their answers are kept (network first).
     await page.waitForFunction('navigator.serviceWorker.ready.then(() => true)')

@@ -5,17 +5,16 @@
  * the registration. Un-completing and re-completing later keeps the first completion date. A
  * supervisor finds an RC by code. Screenshots of the form at 1280, 768 and 375 px go to tests/artifacts/.
  */
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { createStandin, type Standin } from '../dhis2-standin/src/server'
-import { ARTIFACTS, launchBrowser } from '../support/browser'
+import { adminJson, screenshotAt, signIn, uidOf } from '../support/app-page'
+import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 
 jest.setTimeout(180_000)
 
 // 3 October 2026, 10:00 in Porto-Novo: September 2026 is open (until 15 October), August is closed.
 const NOW = '2026-10-03T09:00:00Z'
-const ADMIN = `Basic ${Buffer.from('admin:district').toString('base64')}`
 
 let standin: Standin
 let browser: Browser
@@ -33,49 +32,11 @@ afterAll(async () => {
   await standin?.close()
 })
 
-async function asAdmin<T>(path: string): Promise<T> {
-  const response = await fetch(`${url}${path}`, { headers: { Authorization: ADMIN, Accept: 'application/json' } })
-  expect(response.status).toBe(200)
-  return (await response.json()) as T
-}
-
-const uidOf = async (collection: string, code: string): Promise<string> => {
-  const body = await asAdmin<Record<string, Array<{ id: string }>>>(
-    `/api/${collection}?filter=code:eq:${code}&fields=id&paging=false`,
-  )
-  const id = body[collection]?.[0]?.id
-  if (!id) throw new Error(`No ${collection} with code ${code}`)
-  return id
-}
-
-async function signIn(page: Page, username: string, password = 'Relais-2026'): Promise<void> {
-  await page.goto(`${url}/`)
-  await page.waitForURL(/login\.action/)
-  await page.fill('#j_username', username)
-  await page.fill('#j_password', password)
-  await page.click('button[type=submit]')
-  await page.waitForURL(/\/api\/apps\/relais\//)
-}
-
 async function enter(page: Page, label: string, value: string): Promise<void> {
   const box = page.getByRole('textbox', { name: label, exact: true })
   await box.fill(value)
   await box.press('Tab')
   await page.locator(`[aria-label="${label}"][data-status="saved"]`).waitFor()
-}
-
-/**
- * A screenshot of the whole screen at a width: the DHIS2 app shell scrolls inside its own container,
- * so Playwright's fullPage sees only the viewport; the viewport is made as tall as the content instead.
- */
-async function screenshotAt(page: Page, width: number, name: string): Promise<void> {
-  await page.setViewportSize({ width, height: 800 })
-  // a string, evaluated in the page: the tests project has no DOM types
-  const height = await page.evaluate<number>(
-    'Math.max(...Array.from(document.querySelectorAll("main, main *"), (element) => element.scrollHeight))',
-  )
-  await page.setViewportSize({ width, height: Math.min(height + 120, 8000) })
-  await page.screenshot({ path: join(ARTIFACTS, name) })
 }
 
 interface DataValue {
@@ -93,7 +54,7 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
   const page = await context.newPage()
   try {
-    await signIn(page, 'relais')
+    await signIn(page, url, 'relais')
     await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).click()
     // an RC lands directly on their own form for the open month
     await page.getByRole('heading', { name: /RC-AQ-00001\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
@@ -123,12 +84,13 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
     await page.setViewportSize({ width: 1280, height: 900 })
 
     // the values and the registration are really in DHIS2
-    const dataSet = await uidOf('dataSets', 'RC_MENSUEL')
-    const orgUnit = await uidOf('organisationUnits', 'RC-AQ-00001')
-    const vad = await uidOf('dataElements', 'RC_VAD')
-    const sens = await uidOf('dataElements', 'RC_VIH_SENS')
-    const difficulties = await uidOf('dataElements', 'RC_DIFFICULTES')
-    const set = await asAdmin<{ dataValues: DataValue[] }>(
+    const dataSet = await uidOf(url, 'dataSets', 'RC_MENSUEL')
+    const orgUnit = await uidOf(url, 'organisationUnits', 'RC-AQ-00001')
+    const vad = await uidOf(url, 'dataElements', 'RC_VAD')
+    const sens = await uidOf(url, 'dataElements', 'RC_VIH_SENS')
+    const difficulties = await uidOf(url, 'dataElements', 'RC_DIFFICULTES')
+    const set = await adminJson<{ dataValues: DataValue[] }>(
+      url,
       `/api/dataValueSets?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
     )
     const valueOf = (de: string) => set.dataValues.filter((v) => v.dataElement === de).map((v) => v.value)
@@ -139,7 +101,8 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
 
     const registrations = async () =>
       (
-        await asAdmin<{ completeDataSetRegistrations: RegistrationJson[] }>(
+        await adminJson<{ completeDataSetRegistrations: RegistrationJson[] }>(
+          url,
           `/api/completeDataSetRegistrations?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
         )
       ).completeDataSetRegistrations
@@ -164,7 +127,7 @@ test('a closed month is read-only and says since when', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
   try {
-    await signIn(page, 'relais')
+    await signIn(page, url, 'relais')
     await page.goto(`${url}/api/apps/relais/index.html#/saisie?pe=202608`)
     await page.getByText('Ce mois est clos depuis le 16 septembre 2026').waitFor({ timeout: 30_000 })
     await screenshotAt(page, 375, 'saisie-closed-375.png')
@@ -181,7 +144,7 @@ test('a supervisor finds an RC of their zone by code and opens the report', asyn
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
   try {
-    await signIn(page, 'superviseur')
+    await signIn(page, url, 'superviseur')
     await page.getByRole('link', { name: 'Saisie' }).first().click()
     await page.getByText('Choisissez un relais communautaire pour ouvrir son rapport.').waitFor({ timeout: 30_000 })
     const started = Date.now()

@@ -12,8 +12,9 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
 import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { asAdmin, screenshotAt, signIn, uidOf } from '../support/app-page'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
-import { ARTIFACTS, launchBrowser } from '../support/browser'
+import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 
 jest.setTimeout(240_000)
@@ -21,7 +22,6 @@ jest.setTimeout(240_000)
 const ROOT = join(__dirname, '..', '..')
 const NOW = '2026-10-03T09:00:00Z'
 const SECRET = 'route-secret-sync-e2e-0123456789abcdef01234567'
-const ADMIN = `Basic ${Buffer.from('admin:district').toString('base64')}`
 
 let standin: Standin
 let bridge: BridgeProcess
@@ -52,46 +52,8 @@ afterAll(async () => {
   await standin?.close()
 })
 
-async function asAdmin<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${url}${path}`, {
-    ...init,
-    headers: { Authorization: ADMIN, Accept: 'application/json', ...init.headers },
-  })
-  const text = await response.text()
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T }
-}
-
-const uidOf = async (collection: string, code: string): Promise<string> => {
-  const { body } = await asAdmin<Record<string, Array<{ id: string }>>>(
-    `/api/${collection}?filter=code:eq:${code}&fields=id&paging=false`,
-  )
-  const id = body[collection]?.[0]?.id
-  if (!id) throw new Error(`No ${collection} with code ${code}`)
-  return id
-}
-
-async function signIn(page: Page, username: string, password = 'Relais-2026'): Promise<void> {
-  await page.goto(`${url}/`)
-  await page.waitForURL(/login\.action/)
-  await page.fill('#j_username', username)
-  await page.fill('#j_password', password)
-  await page.click('button[type=submit]')
-  await page.waitForURL(/\/api\/apps\/relais\//)
-}
-
 async function openConsole(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Synchronisation' }).click()
-}
-
-/** The whole screen at a width (the app shell scrolls inside its own container; see saisie.e2e). */
-async function screenshotAt(page: Page, width: number, name: string): Promise<void> {
-  await page.setViewportSize({ width, height: 800 })
-  const height = await page.evaluate<number>(
-    'Math.max(...Array.from(document.querySelectorAll("main, main *"), (element) => element.scrollHeight))',
-  )
-  await page.setViewportSize({ width, height: Math.min(height + 120, 8000) })
-  await page.screenshot({ path: join(ARTIFACTS, name) })
-  await page.setViewportSize({ width: 1280, height: 900 })
 }
 
 /** The partners' clean CSV (4 RC of Borgou), with RC-BO-00003 reporting -5 home visits (a negative count). */
@@ -117,7 +79,7 @@ test('with no route relais-bridge in DHIS2, the data manager is told how to crea
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
   const page = await context.newPage()
   try {
-    await signIn(page, 'gestionnaire')
+    await signIn(page, url, 'gestionnaire')
     await openConsole(page)
     await page.getByText('La route vers la passerelle Relais est absente').waitFor({ timeout: 30_000 })
     const definition = await page.getByLabel('Définition de la route').textContent()
@@ -131,7 +93,7 @@ test('with no route relais-bridge in DHIS2, the data manager is told how to crea
 })
 
 test('the data manager uploads a CSV, corrects the quarantined row, releases it, and DHIS2 has the value', async () => {
-  const route = await asAdmin('/api/routes', {
+  const route = await asAdmin(url, '/api/routes', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
@@ -147,7 +109,7 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
   const page = await context.newPage()
   try {
-    await signIn(page, 'gestionnaire')
+    await signIn(page, url, 'gestionnaire')
     await openConsole(page)
     const source = page.getByRole('article', { name: 'csv-partenaires' })
     await source.waitFor({ timeout: 30_000 })
@@ -222,10 +184,11 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
   }
 
   // the corrected value is really in DHIS2, stored by the bridge's account
-  const dataSet = await uidOf('dataSets', 'RC_MENSUEL')
-  const orgUnit = await uidOf('organisationUnits', 'RC-BO-00003')
-  const vadDe = await uidOf('dataElements', 'RC_VAD')
+  const dataSet = await uidOf(url, 'dataSets', 'RC_MENSUEL')
+  const orgUnit = await uidOf(url, 'organisationUnits', 'RC-BO-00003')
+  const vadDe = await uidOf(url, 'dataElements', 'RC_VAD')
   const { body } = await asAdmin<{ dataValues: Array<{ dataElement: string; value: string }> }>(
+    url,
     `/api/dataValueSets?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
   )
   expect(body.dataValues.filter((v) => v.dataElement === vadDe).map((v) => v.value)).toEqual(['27'])
