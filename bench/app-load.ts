@@ -20,12 +20,12 @@ import { gzipSync } from 'node:zlib'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { runAnalyticsTables } from '../tests/dhis2-standin/src/analytics/tables'
 import { createStandin, type Standin } from '../tests/dhis2-standin/src/server'
+import { signIn } from '../tests/support/app-page'
 import { launchBrowser } from '../tests/support/browser'
 import { ensureBuiltApp } from '../tests/support/built-app'
 
 const NOW = '2026-10-03T09:00:00Z'
 const RUNS = Number(process.env.RUNS ?? 5)
-const PASSWORD = 'Relais-2026'
 const TARGETS = { entryForm: 2_000, dashboard: 3_000 }
 const fmt = (n: number) => Math.round(n).toLocaleString('en')
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
@@ -43,12 +43,7 @@ const gzipped = (path: string) => gzipSync(readFileSync(path), { level: 9 }).len
 async function signedIn(browser: Browser, url: string, username: string): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
   const page = await context.newPage()
-  await page.goto(`${url}/`)
-  await page.waitForURL(/login\.action/)
-  await page.fill('#j_username', username)
-  await page.fill('#j_password', PASSWORD)
-  await page.click('button[type=submit]')
-  await page.waitForURL(/\/api\/apps\/relais\//)
+  await signIn(page, url, username)
   await page.close()
   return context
 }
