@@ -88,7 +88,7 @@ describe('GET /api/v1/runs', () => {
     expect(none.body).toEqual({ items: [], pager: { page: 1, pageSize: 50, total: 0, pageCount: 0 } })
   })
 
-  it('gives running runs their live counts per status, ended ones none (their finalCounts say it)', async () => {
+  it('gives each run its live counts per status', async () => {
     const source = unique('src')
     const running = await runWithRecords(source, ['mapped', 'failed', 'quarantined'])
     const res = await get(`/api/v1/runs?source=${source}`)

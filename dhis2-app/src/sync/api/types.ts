@@ -50,9 +50,9 @@ export interface Run {
   finishedAt: string | null
 }
 
-/** A run in the history: running ones come with their live counts. */
+/** A run in the history, with the live counts of its records (they move when a person releases or retries). */
 export interface RunListItem extends Run {
-  counts: StatusCounts | null
+  counts: StatusCounts
 }
 
 export interface RunDetail {

@@ -265,13 +265,10 @@ export class FakeBridge {
     const parts = path.split('/')
     if (type === 'read' && path === 'sources') return paged(this.sources, params)
     if (type === 'read' && path === 'runs') {
-      // As the bridge: running runs carry their live counts, ended ones null (their finalCounts say it).
+      // As the bridge: every run with the live counts of its records.
       const items = this.runs
         .filter((r) => !params.source || r.source === params.source)
-        .map((r) => ({
-          ...r,
-          counts: r.status === 'running' ? (this.runScripts.get(r.id)?.[0]?.counts ?? null) : null,
-        }))
+        .map((r) => ({ ...r, counts: this.runScripts.get(r.id)?.[0]?.counts ?? r.finalCounts ?? counts({}) }))
       return paged(items, params)
     }
     if (type === 'create' && path === 'runs')

@@ -92,7 +92,7 @@ export function RunsView({ sources, source, status, page, onFilter, onOpenRun }:
                   <td>
                     <StatusTag tone={RUN_TONE[run.status]}>{runStatusLabel(run.status)}</StatusTag>
                   </td>
-                  <td>{(run.finalCounts ?? run.counts)?.total ?? '…'}</td>
+                  <td>{run.counts.total}</td>
                   <td>{run.actor}</td>
                 </tr>
               ))}
