@@ -36,8 +36,8 @@ beforeAll(async () => {
     env: {
       DHIS2_URL: url,
       DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-      // A Redis database of its own (bridge-through-route uses 11), so no other test's queues meet this one's.
-      REDIS_URL: 'redis://127.0.0.1:6379/12',
+      // A Redis database of its own (bridge-through-route uses 11, the CLI tests 12), so no other test's queues meet this one's.
+      REDIS_URL: 'redis://127.0.0.1:6379/10',
       RELAIS_ROUTE_SECRET: SECRET,
       RELAIS_PSEUDONYM_KEY: 'pseudonym-key-sync-e2e-0123456789abcdef0123456',
     },

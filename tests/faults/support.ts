@@ -87,7 +87,7 @@ export async function upload(
   bridgeUrl: string,
   body: UploadBody,
   filename = 'partenaires.csv',
-): Promise<{ id: string; rows: number }> {
+): Promise<{ id: string; rows: number | null }> {
   const res = await fetch(`${bridgeUrl}/api/v1/uploads?source=csv-partenaires&filename=${filename}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'text/csv' },
@@ -97,7 +97,26 @@ export async function upload(
   } as RequestInit)
   const text = await res.text()
   if (res.status !== 202) throw new Error(`upload: HTTP ${res.status} ${text.slice(0, 1000)}`)
-  return JSON.parse(text) as { id: string; rows: number }
+  return JSON.parse(text) as { id: string; rows: number | null }
+}
+
+/**
+ * Waits until the upload's rows are all committed (the run's intake complete — an upload may be answered
+ * before, with `rows: null`) and answers how many records the run holds.
+ */
+export async function intakeCommitted(db: ThrowawayDatabase, runId: string, timeoutMs = 30 * 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const [run] = await db.query<{ intake: string | null; status: string }>(
+      `SELECT detail->>'intake' AS intake, status FROM runs WHERE id = $1`,
+      [runId],
+    )
+    if (run?.intake === 'complete' || (run && run.status !== 'running')) break
+    if (Date.now() > deadline) throw new Error(`run ${runId}: intake not complete after ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const [count] = await db.query<{ n: string }>('SELECT count(*) AS n FROM records WHERE run_id = $1', [runId])
+  return Number(count?.n ?? 0)
 }
 
 /** Counts of records per status (straight from the ledger). */

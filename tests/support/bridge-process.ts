@@ -49,7 +49,9 @@ export async function spawnBridge(options: ServeOptions): Promise<ServeChild> {
   const configFile = join(dir, 'relais.config.yaml')
   if (options.config !== undefined) writeFileSync(configFile, options.config)
   const port = options.port ?? (await freePort())
-  const child = spawn(process.execPath, [BIN, 'serve', ...(options.args ?? [])], {
+  // Profiling a bench's bridge: RELAIS_BRIDGE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (node flags).
+  const nodeArgs = (process.env.RELAIS_BRIDGE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', ...(options.args ?? [])], {
     env: {
       PATH: process.env.PATH ?? '',
       RELAIS_DATA_DIR: join(dir, 'data'),

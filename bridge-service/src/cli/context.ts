@@ -10,6 +10,7 @@
  * second, without loading PGlite, BullMQ or the pipeline.
  */
 import { userInfo } from 'node:os'
+import { join } from 'node:path'
 import pino from 'pino'
 import { parseLocalTimestamp } from '@relais/mappings'
 import type { BridgeEnv } from '../config/env'
@@ -94,6 +95,10 @@ export async function openContext(
         workers,
         schedules: false,
         env,
+        // The same spool as `relais serve`, so that a serve process reads again what a killed command left;
+        // a short-lived command never takes over another process's upload itself.
+        spoolDir: join(bridge.dataDir, 'uploads'),
+        takesUploads: false,
       })
       // With workers this process does the work: start = snapshot, reconciliation, workers.
       if (workers) await pipeline.start()

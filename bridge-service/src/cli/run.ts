@@ -171,8 +171,13 @@ export async function runRunCommand(
         ctx.actor,
       )
       runId = started.id
-      rows = started.rows
-      if (!json) io.out(`Run ${runId}: ${plural(rows, 'row')} of ${basename(file)} in the ledger (${mode}).`)
+      rows = started.rows ?? undefined
+      if (!json)
+        io.out(
+          rows === undefined
+            ? `Run ${runId}: ${basename(file)} received, its rows are being read (${mode}).`
+            : `Run ${runId}: ${plural(rows, 'row')} of ${basename(file)} in the ledger (${mode}).`,
+        )
     } else {
       runId = (await pipeline.startRun(sourceName, mode, ctx.actor)).id
       if (!json)
@@ -192,6 +197,8 @@ export async function runRunCommand(
     progress.stop()
     const durationMs = Date.now() - began
     const { run, counts } = watched
+    // A large file is answered before all its rows are read: the run's detail has the final count.
+    if (rows === undefined && typeof run.detail.rows === 'number') rows = run.detail.rows
     const reasons = await quarantineReasons(ctx, runId)
     const needPerson = await ctx.repos.records.search(
       { runId, status: ['quarantined', 'failed'] },

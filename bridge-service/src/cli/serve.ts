@@ -4,6 +4,7 @@
  * each job to one worker. Configuration is checked before anything starts; SIGTERM stops cleanly.
  */
 import type { Server } from 'node:http'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { createApiApp } from '../api/app'
@@ -65,6 +66,7 @@ export async function serve(
   const clock = await dhis2Clock(dhis2, logger)
   const timeZone = clock.timeZone
   const runWorkers = !values['api-only']
+  const metrics = createMetrics({ logger })
   const pipeline = createPipeline({
     db,
     redis: bridge.redisUrl,
@@ -76,13 +78,19 @@ export async function serve(
     workers: runWorkers,
     schedules: runWorkers,
     env,
+    // Uploads are spooled next to the embedded ledger: RELAIS_DATA_DIR is the bridge's one persistent volume.
+    spoolDir: join(bridge.dataDir, 'uploads'),
+    takesUploads: !values['workers-only'],
+    // Push latency, DHIS2 errors, circuit changes as they happen (RelaisMetrics is a PipelineObserver).
+    observer: metrics,
+    // The heap near its live size through long imports (pipeline/heap-budget.ts): RSS ≤ 300 MB on 1M rows.
+    heapBudgetMb: 128,
   })
   await pipeline.start()
 
   let server: Server | undefined
   let url: string | undefined
   if (!values['workers-only']) {
-    const metrics = createMetrics({ logger })
     metrics.collectFrom({
       queues: bullmqQueueStats({ map: pipeline.queues.map, push: pipeline.queues.push }),
       recordCounts: () => repositories(db).records.countByStatus(),

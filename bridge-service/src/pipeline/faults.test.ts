@@ -141,3 +141,22 @@ test('Redis loses the queues in the middle of a run: reconciliation finishes it'
   // Reconciling again finds nothing to do.
   expect(await h.pipeline.reconcile()).toMatchObject({ map: 0, push: 0 })
 })
+
+test('a worker that died between recording DHIS2’s answer and moving the record: the record ends imported, nothing re-sent', async () => {
+  const run = await upload([rc('MO', 1), rc('MO', 2)], 'resumed.csv')
+  expect(await h.runEnded(run.id)).toBe('completed')
+  const [record] = (await repositories(h.db).records.search({ runId: run.id, rcCode: 'RC-MO-00001' })).items
+  expect(record?.status).toBe('imported')
+  // The state a kill -9 leaves between the two writes: DHIS2's answer recorded (imported_values), record still mapped.
+  await h.db.query(`UPDATE records SET status = 'mapped' WHERE id = $1`, [record!.id])
+  const posts = h.posts().length
+  expect(await h.pipeline.reconcile()).toMatchObject({ push: 1 })
+  await waitFor(
+    async () => (await repositories(h.db).records.get(record!.id))?.status === 'imported',
+    10_000,
+    'imported',
+  )
+  expect(h.posts().length).toBe(posts)
+  const events = await repositories(h.db).events.forRecord(record!.id)
+  expect(events.at(-1)).toMatchObject({ fromStatus: 'mapped', toStatus: 'imported', detail: { resumed: true } })
+})

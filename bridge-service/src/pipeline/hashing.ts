@@ -8,7 +8,7 @@
  * - Job ids are derived from what the job is about, so that enqueueing the same work twice (a retried intake,
  *   reconciliation racing a late enqueue) adds one job, not two: BullMQ ignores an add whose id exists.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /** JSON with object keys sorted, recursively; `undefined` members are dropped as JSON.stringify does. */
 export function canonicalJson(value: unknown): string {
@@ -24,8 +24,9 @@ function sortKeys(value: unknown): unknown {
   return out
 }
 
+/** One-shot `crypto.hash`: no Hash object per call (this runs for every value, on map and on push). */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
+  return hash('sha256', text, 'hex')
 }
 
 /** The content hash of a raw record as received. */

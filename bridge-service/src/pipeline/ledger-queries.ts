@@ -40,11 +40,22 @@ interface Row {
   updated_at: unknown
 }
 
-/** Records by id, in the order of `ids` (unknown ids are left out). */
-export async function loadRecords(db: Db, ids: readonly string[]): Promise<PipelineRecord[]> {
+/**
+ * Records by id, in the order of `ids` (unknown ids are left out). `payload` leaves out the payload a stage
+ * does not read (answered as null): the map stage reads `raw`, the push stage `mapped` — each several kB of
+ * JSON to parse per record.
+ */
+export async function loadRecords(
+  db: Db,
+  ids: readonly string[],
+  payload: 'raw' | 'mapped' | 'both' = 'both',
+): Promise<PipelineRecord[]> {
   if (ids.length === 0) return []
+  const raw = payload === 'mapped' ? 'NULL AS raw' : 'raw'
+  const mapped = payload === 'raw' ? 'NULL AS mapped' : 'mapped'
   const rows = await db.query<Row>(
-    `SELECT id, source, source_key, version, content_hash, status, reason, raw, mapped, run_id, attempts, updated_at
+    `SELECT id, source, source_key, version, content_hash, status, reason, ${raw}, ${mapped}, run_id, attempts,
+            updated_at
        FROM records WHERE id = ANY($1::text[])`,
     [ids],
   )
@@ -112,10 +123,15 @@ export async function quarantinedOlderVersions(
   ids: readonly string[],
 ): Promise<{ id: string; newer: string }[]> {
   if (ids.length === 0) return []
+  // Per record, its own versions through the (source, source_key, version) index. `OFFSET 0` keeps the
+  // subquery from being flattened into a join, which the planner may answer by reading every quarantined
+  // record (records_status_idx) — a cost that grew with the quarantine (1M-row bench).
   return db.query<{ id: string; newer: string }>(
     `SELECT o.id, r.id AS newer FROM records r
-       JOIN records o ON o.source = r.source AND o.source_key = r.source_key AND o.seq < r.seq
-      WHERE r.id = ANY($1::text[]) AND o.status = 'quarantined' AND r.version NOT LIKE 'dry-run:%'`,
+       CROSS JOIN LATERAL (SELECT o.id FROM records o
+                            WHERE o.source = r.source AND o.source_key = r.source_key AND o.seq < r.seq
+                              AND o.status = 'quarantined' OFFSET 0) o
+      WHERE r.id = ANY($1::text[]) AND r.version NOT LIKE 'dry-run:%'`,
     [ids],
   )
 }
@@ -139,7 +155,9 @@ export async function valuesOfOlderVersions(
     `SELECT r.id, v.data_element, v.period, v.org_unit, v.category_option_combo, v.attribute_option_combo,
             v.content_hash
        FROM records r
-       JOIN records o ON o.source = r.source AND o.source_key = r.source_key AND o.seq < r.seq
+       CROSS JOIN LATERAL (SELECT o.id FROM records o
+                            WHERE o.source = r.source AND o.source_key = r.source_key AND o.seq < r.seq
+                           OFFSET 0) o
        JOIN imported_values v ON v.record_id = o.id
       WHERE r.id = ANY($1::text[])`,
     [ids],

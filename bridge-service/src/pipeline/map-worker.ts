@@ -11,7 +11,7 @@
  *   and the source does not allow late data → quarantined(late). The bridge's own account could bypass the
  *   lock; quarantine makes that a data manager's decision;
  * - duplicate: another source already gave DHIS2 a different value for the same key and period
- *   (importedValues.classify → duplicate) → quarantined(duplicate), for a data manager to decide.
+ *   (importedValues: another source's hash for the key) → quarantined(duplicate), for a data manager to decide.
  * In a dry-run run, quarantined records are then discarded (reason `dry-run: …`): a preview never leaves
  * work for a person.
  *
@@ -19,19 +19,13 @@
  */
 import type { BatchRecord, Mapper } from '@relais/mappings'
 import { repositories, type Db } from '../ledger'
-import type { CandidateValue } from '../ledger/imported-values'
+import { classifyValue, valueKey } from '../ledger/imported-values'
 import type { QuarantineReason } from '../ledger/record-status'
 import type { TransitionItem } from '../ledger/records'
 import type { Logger } from '../log/logger'
 import type { Enqueuer } from './enqueue'
 import { valueHash } from './hashing'
-import {
-  loadRecords,
-  quarantinedOlderVersions,
-  setMappedFields,
-  supersededIds,
-  type PipelineRecord,
-} from './ledger-queries'
+import { loadRecords, quarantinedOlderVersions, supersededIds, type PipelineRecord } from './ledger-queries'
 import type { MetadataService } from './metadata'
 import type { MappedPayload } from './payload'
 import type { RunBook } from './runs'
@@ -72,7 +66,7 @@ interface Decision {
 
 export async function runMapStage(deps: MapStageDeps, recordIds: readonly string[]): Promise<MapStageResult> {
   const { db, specs, metadata, logger } = deps
-  const received = (await loadRecords(db, recordIds)).filter((r) => r.status === 'received')
+  const received = (await loadRecords(db, recordIds, 'raw')).filter((r) => r.status === 'received')
   const result: MapStageResult = { mapped: 0, quarantined: { invalid: 0, conflict: 0, duplicate: 0, late: 0 } }
   if (received.length === 0) return result
 
@@ -109,7 +103,7 @@ export async function runMapStage(deps: MapStageDeps, recordIds: readonly string
     const { records } = repositories(tx)
     const toMapped = decisions.filter((d) => d.to === 'mapped')
     const moved = await records.transitionMany(
-      toMapped.map((d) => ({ id: d.record.id, mapped: d.mapped, detail: d.detail })),
+      toMapped.map((d) => ({ id: d.record.id, mapped: d.mapped, detail: d.detail, ...searchable(d) })),
       'received',
       'mapped',
       { actor: MAP_ACTOR },
@@ -125,6 +119,7 @@ export async function runMapStage(deps: MapStageDeps, recordIds: readonly string
           detail: d.detail,
           lastError: { kind: reason, ...d.detail },
           ...(d.mapped ? { mapped: d.mapped } : {}),
+          ...searchable(d),
         }))
       const q = await records.transitionMany(items, 'received', 'quarantined', { actor: MAP_ACTOR, reason })
       result.quarantined[reason] += q.moved.length
@@ -137,14 +132,6 @@ export async function runMapStage(deps: MapStageDeps, recordIds: readonly string
         { actor: MAP_ACTOR, reason: `dry-run: ${reason}` },
       )
     }
-    await setMappedFields(
-      tx,
-      decisions.flatMap((d) =>
-        d.mapped
-          ? [{ id: d.record.id, period: d.mapped.period, orgUnit: d.mapped.orgUnit, rcCode: d.mapped.orgUnitCode }]
-          : [],
-      ),
-    )
     // A newer version makes an older one waiting in quarantine moot.
     const older = await quarantinedOlderVersions(
       tx,
@@ -204,28 +191,31 @@ async function decide(
   const batch = mapper.mapBatch(live.map((r) => r.raw))
   const results = batch.records
 
-  // Cross-source duplicates, for the records that would otherwise be mapped.
-  const candidates: (CandidateValue & { index: number; value: string })[] = []
-  results.forEach((r, index) => {
-    if (r.status !== 'ok') return
-    for (const dv of r.dataValues) candidates.push({ ...dv, contentHash: valueHash(dv), source, index })
-  })
-  const classified = await repositories(deps.db).importedValues.classify(candidates)
+  // Cross-source duplicates, for the records that would otherwise be mapped. The keys are looked up first
+  // and a value is hashed only when DHIS2 holds something from us for its key (usually none of them).
+  const keys = results.flatMap((r) => (r.status === 'ok' ? r.dataValues : []))
+  const existing = await repositories(deps.db).importedValues.lookup(keys)
   const duplicatesOf = new Map<number, unknown[]>()
-  for (const c of classified) {
-    if (c.class !== 'duplicate') continue
-    const list = duplicatesOf.get(c.value.index) ?? []
-    list.push({
-      dataElement: c.value.dataElement,
-      categoryOptionCombo: c.value.categoryOptionCombo,
-      period: c.value.period,
-      orgUnit: c.value.orgUnit,
-      value: c.value.value,
-      existingSource: c.existing?.source,
-      existingRecordId: c.existing?.recordId,
+  if (existing.size > 0)
+    results.forEach((r, index) => {
+      if (r.status !== 'ok') return
+      for (const dv of r.dataValues) {
+        const previous = existing.get(valueKey(dv))
+        if (!previous || classifyValue(previous, { ...dv, contentHash: valueHash(dv), source }) !== 'duplicate')
+          continue
+        const list = duplicatesOf.get(index) ?? []
+        list.push({
+          dataElement: dv.dataElement,
+          categoryOptionCombo: dv.categoryOptionCombo,
+          period: dv.period,
+          orgUnit: dv.orgUnit,
+          value: dv.value,
+          existingSource: previous.source,
+          existingRecordId: previous.recordId,
+        })
+        duplicatesOf.set(index, list)
+      }
     })
-    duplicatesOf.set(c.value.index, list)
-  }
 
   results.forEach((r, index) => {
     const record = live[index] as PipelineRecord
@@ -263,6 +253,11 @@ async function decide(
     })
   })
   return decisions
+}
+
+/** The searchable columns a mapped payload fills (org unit UID, period, RC code), set with the transition. */
+function searchable(d: Decision): Pick<TransitionItem, 'period' | 'orgUnit' | 'rcCode'> {
+  return d.mapped ? { period: d.mapped.period, orgUnit: d.mapped.orgUnit, rcCode: d.mapped.orgUnitCode } : {}
 }
 
 async function dryRunIds(runs: RunBook, records: readonly PipelineRecord[]): Promise<Set<string>> {

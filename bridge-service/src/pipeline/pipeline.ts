@@ -12,17 +12,19 @@
  * An API-only process calls `createPipeline({ …, workers: false, schedules: false })`: it can take uploads,
  * deliveries and actions (they only write the ledger and enqueue), while worker processes do the work.
  */
-import type { Readable } from 'node:stream'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { RelaisConfig, SourceConfig } from '../config/relais-config'
 import { CircuitBreakerRegistry, type CircuitBreakerOptions } from '../dhis2/circuit-breaker'
 import type { Dhis2Client } from '../dhis2/client'
 import { repositories, type Db } from '../ledger'
 import type { Run, RunMode } from '../ledger/runs'
 import type { Logger } from '../log/logger'
-import { UnreadableFileError } from '../sources/files/findings'
 import * as actions from './actions'
 import { Enqueuer, DEFAULT_CHUNK_SIZE } from './enqueue'
-import { intakeFile } from './file-source'
+import { startHeapBudget, type HeapBudget } from './heap-budget'
+import { InboundIntake, type InboundOptions } from './inbound'
+import { notify, type PipelineObserver } from './observer'
 import { Intake, recordVersion } from './intake'
 import { pullKobo, sweepKobo, type KoboSourceConfig, type KoboSourceDeps } from './kobo-source'
 import { rawsOfRun } from './ledger-queries'
@@ -41,6 +43,7 @@ import {
   type WebhookDelivery,
 } from './services'
 import { SpecRegistry, type DriftFinding } from './specs'
+import { ABANDONED_AFTER_MS, DEFAULT_ANSWER_WITHIN_MS, Uploads } from './uploads'
 import { startWorkers, type StageWorkers } from './workers'
 
 export interface PipelineOptions {
@@ -73,6 +76,21 @@ export interface PipelineOptions {
   readonly metadataSchedule?: string | null
   /** Where the sources' secrets are read (default process.env). */
   readonly env?: NodeJS.ProcessEnv
+  /** Where uploaded files are kept until read (default: the system's temp dir); shared by API processes. */
+  readonly spoolDir?: string
+  /** How long an upload's answer waits for its rows to be committed before answering `rows: null` (2 s). */
+  readonly answerUploadWithinMs?: number
+  /**
+   * This process takes uploads (default true; false for `serve --workers-only`): it then also reads again,
+   * at start and every 15 s, the spooled files whose reader stopped (uploads.ts).
+   */
+  readonly takesUploads?: boolean
+  /** When a source's shared webhook run closes: idle this long (1 s), or open this long (10 min). */
+  readonly inbound?: InboundOptions
+  /** Full collection when the used heap passes this many MB (heap-budget.ts); default none. */
+  readonly heapBudgetMb?: number
+  /** Told of pushes, DHIS2 errors and circuit changes (the Prometheus metrics in `relais serve`). */
+  readonly observer?: PipelineObserver
   /** Overrides how Kobo sources are reached (tests). */
   readonly koboClient?: KoboSourceDeps['clientFor']
 }
@@ -84,6 +102,8 @@ export interface Pipeline extends PipelineServices {
   stop(): Promise<void>
   /** Runs reconciliation now (also done by start). */
   reconcile(): Promise<ReconcileResult>
+  /** Reads again the uploads a stopped bridge left unread (also done by start); answers how many. */
+  resumeUploads(): Promise<number>
   /** The nightly Kobo edit sweep, as a run. */
   startSweep(source: string, actor: Actor): Promise<StartedRun>
   /** Drift findings of the newest snapshot. */
@@ -104,6 +124,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       ? options.circuitBreaker
       : new CircuitBreakerRegistry(options.circuitBreaker)
   const breaker = breakers.for(dhis2.target)
+  const observer = options.observer
+  if (observer?.setCircuit) {
+    notify(logger, observer, (o) => o.setCircuit?.(dhis2.target, breaker.state))
+    breaker.onStateChange((_from, to, snapshot) => notify(logger, observer, (o) => o.setCircuit?.(snapshot.target, to)))
+  }
   const specs = new SpecRegistry(options.config, { now, timeZone: options.timeZone ?? 'UTC' })
   const queues = openQueues(redis, retry)
   const enqueue = new Enqueuer(queues, options.chunkSize ?? DEFAULT_CHUNK_SIZE)
@@ -129,6 +154,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
   const background = new Set<Promise<unknown>>()
   let workers: StageWorkers | undefined
+  let heapBudget: HeapBudget | undefined
+  let resumeTimer: NodeJS.Timeout | undefined
   let scheduler: Scheduler | undefined
   let stopped = false
 
@@ -187,6 +214,34 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     await runs.intakeComplete(run.id, { replayOf: null, note: 'no earlier input to replay' })
   }
 
+  const inbound = new InboundIntake(
+    {
+      intake,
+      runs,
+      logger,
+      openRun: (name, detail) =>
+        newRun(sourceOf(name), 'import', 'webhook', { name: `webhook:${name}`, role: 'source' }, detail),
+    },
+    options.inbound,
+  )
+
+  const uploads = new Uploads({
+    db,
+    intake,
+    specs,
+    runs,
+    logger,
+    spoolDir: options.spoolDir ?? join(tmpdir(), 'relais-uploads'),
+    answerWithinMs: options.answerUploadWithinMs ?? DEFAULT_ANSWER_WITHIN_MS,
+    sourceOf,
+    newRun,
+    audit,
+    track(task) {
+      background.add(task)
+      void task.finally(() => background.delete(task))
+    },
+  })
+
   const pipeline: Pipeline = {
     queues,
     breakers,
@@ -209,59 +264,28 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return { id: run.id }
     },
 
-    async upload(input: UploadInput, actor: Actor): Promise<StartedRun & { rows: number }> {
-      const source = sourceOf(input.source)
-      if (source.kind !== 'csv' && source.kind !== 'xlsx')
-        throw new StateConflictError(`source "${input.source}" is a ${source.kind} source: it does not take files`)
-      const run = await newRun(source, input.mode, 'upload', actor, { filename: input.filename })
-      try {
-        const body: Readable | Buffer = input.body
-        const read = await intakeFile(
-          { intake, specs, runs },
-          { source: source.name, kind: source.kind, filename: input.filename, body, actor: actor.name },
-          run,
-        )
-        await audit(actor, 'upload', `run:${run.id}`, {
-          source: source.name,
-          filename: input.filename,
-          mode: input.mode,
-          ...read,
-        })
-        return { id: run.id, rows: read.rows }
-      } catch (error) {
-        await runs.intakeFailed(run.id, error)
-        await audit(actor, 'upload', `run:${run.id}`, {
-          source: source.name,
-          filename: input.filename,
-          mode: input.mode,
-          error: error instanceof UnreadableFileError ? error.code : String(error),
-        })
-        throw error
-      }
-    },
+    upload: (input: UploadInput, actor: Actor) => uploads.upload(input, actor),
 
     async receive(delivery: WebhookDelivery) {
       const source = sourceOf(delivery.source)
       if (source.kind !== 'webhook')
         throw new StateConflictError(`source "${delivery.source}" is a ${source.kind} source: it takes no webhook`)
-      const actor: Actor = { name: `webhook:${source.name}`, role: 'source' }
-      const run = await newRun(source, 'import', 'webhook', actor, { records: delivery.records.length })
-      const result = await intake.commit({
-        source: source.name,
-        runId: run.id,
-        actor: actor.name,
-        records: delivery.records.map((raw) => {
+      if (stopped) throw new StateConflictError('the pipeline is stopping')
+      // A webhook record's version never depends on its run (import mode): it can be built before the run is known.
+      const inboundRun = { id: '', mode: 'import' } as const
+      return inbound.receive(
+        source.name,
+        `webhook:${source.name}`,
+        delivery.records.map((raw) => {
           const identity = specs.identify(source.name, raw)
           return {
             sourceKey: identity.sourceKey,
-            version: recordVersion('webhook', identity, run),
+            version: recordVersion('webhook', identity, inboundRun),
             contentHash: identity.contentHash,
             raw,
           }
         }),
-      })
-      await runs.intakeComplete(run.id, { accepted: result.newIds.length, duplicates: result.duplicates })
-      return { runId: run.id, accepted: result.newIds.length, duplicates: result.duplicates }
+      )
     },
 
     async cancelRun(runId: string, actor: Actor) {
@@ -286,6 +310,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     reconcile: () => reconcile({ db, queues, enqueue, runs, logger }),
 
+    resumeUploads: () => uploads.resume(),
+
     async start() {
       try {
         await metadata.current()
@@ -293,7 +319,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         // Not fatal: map jobs retry, and the API can still take input while DHIS2 is away.
         logger.warn({ err: { message: String(error) } }, 'no metadata snapshot yet: DHIS2 unreachable')
       }
+      if (options.heapBudgetMb !== undefined) heapBudget ??= startHeapBudget(options.heapBudgetMb)
       await pipeline.reconcile()
+      if (options.takesUploads ?? true) {
+        await pipeline.resumeUploads()
+        resumeTimer = setInterval(() => {
+          pipeline
+            .resumeUploads()
+            .catch((error: unknown) =>
+              logger.warn({ err: { message: String(error) } }, 'could not look for abandoned uploads'),
+            )
+        }, ABANDONED_AFTER_MS / 2)
+        resumeTimer.unref()
+      }
       if (options.workers ?? true) {
         workers = startWorkers(
           { redis, retry, logger, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
@@ -308,6 +346,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             runs,
             logger,
             ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+            ...(observer ? { observer } : {}),
           },
         )
       }
@@ -341,8 +380,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     async stop() {
       stopped = true
+      heapBudget?.stop()
+      clearInterval(resumeTimer)
       scheduler?.stop()
-      await Promise.allSettled([...background])
+      await Promise.allSettled([...background, inbound.close()])
       await workers?.close()
       await queues.close()
       logger.info('pipeline stopped')

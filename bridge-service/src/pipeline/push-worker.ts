@@ -27,7 +27,7 @@ import type { CircuitBreaker } from '../dhis2/circuit-breaker'
 import type { Dhis2Client } from '../dhis2/client'
 import { isDhis2Error, type Dhis2Error } from '../dhis2/errors'
 import { repositories, type Db } from '../ledger'
-import { valueKey } from '../ledger/imported-values'
+import { classifyValue, valueKey } from '../ledger/imported-values'
 import type { TransitionItem } from '../ledger/records'
 import type { Logger } from '../log/logger'
 import {
@@ -42,6 +42,7 @@ import {
 import type { Enqueuer } from './enqueue'
 import { valueHash } from './hashing'
 import { loadRecords, supersededIds, valuesOfOlderVersions, type PipelineRecord } from './ledger-queries'
+import { notify, type PipelineObserver } from './observer'
 import { isMappedPayload, type MappedPayload } from './payload'
 import type { RetrySettings } from './queues'
 import type { RunBook } from './runs'
@@ -60,6 +61,8 @@ export interface PushStageDeps {
   readonly runs: RunBook
   readonly logger: Logger
   readonly maxBodyBytes?: number
+  /** Told of each request's duration and each DHIS2 error (metrics). */
+  readonly observer?: PipelineObserver
 }
 
 /** What the stage needs from the job that runs it (BullMQ in workers.ts; anything in a test). */
@@ -118,7 +121,7 @@ export async function runPushStage(
 ): Promise<PushStageResult> {
   const { db, logger } = deps
   const result: PushStageResult = { imported: 0, unchanged: 0, conflicts: 0, failed: 0, requests: 0 }
-  const records = (await loadRecords(db, recordIds)).filter((r) => r.status === 'mapped')
+  const records = (await loadRecords(db, recordIds, 'mapped')).filter((r) => r.status === 'mapped')
   if (records.length === 0) return result
   const settle = () => deps.runs.settle(records.map((r) => r.runId))
   const ledger = repositories(db).records
@@ -142,8 +145,9 @@ export async function runPushStage(
 
   const prepared = await prepare(deps, records, dryRun)
   result.unchanged += await finishUnchanged(deps, prepared.nothingToSend, dryRun)
+  result.imported += await finishImportedEarlier(deps, prepared.importedEarlier)
   const byId = new Map(records.map((r) => [r.id, r]))
-  const done = new Set<string>(prepared.nothingToSend.map((n) => n.id))
+  const done = new Set<string>([...prepared.nothingToSend, ...prepared.importedEarlier].map((n) => n.id))
   const batches = planBatches(prepared.work, {
     maxValues: batchSizeOf(deps.specs, records[0]?.source ?? ''),
     maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -158,13 +162,18 @@ export async function runPushStage(
     try {
       result.requests++
       const payload = { dataSet: batch.dataSet, dataValues: batch.values.map(wireValue) }
+      const sentAt = performance.now()
       summary = await deps.dhis2.postDataValueSets(payload, dryRun ? { dryRun: true } : {})
+      const ms = performance.now() - sentAt
+      notify(logger, deps.observer, (o) => o.observePush?.(ms, batch.values.length))
       deps.breaker.onSuccess()
     } catch (error) {
       if (!isDhis2Error(error) || error.reason === 'aborted') {
         deps.breaker.release()
         throw error
       }
+      const failure = error
+      notify(logger, deps.observer, (o) => o.countDhis2Error?.(failure.kind, failure.reason))
       deps.breaker.onFailure(error.kind)
       if (error.kind === 'transient') {
         const failed = new Set(await transientFailure(deps, batch, error))
@@ -223,6 +232,12 @@ function batchSizeOf(specs: SpecRegistry, source: string): number {
 interface Prepared {
   work: RecordWork[]
   nothingToSend: { id: string; detail: Record<string, unknown> }[]
+  /**
+   * Records whose every value DHIS2 already holds from THEM: an earlier push of this very record got through
+   * and was recorded, then the worker died before the record moved (kill -9 between the two writes). They
+   * were imported — not "unchanged", which would say another version had already brought these values.
+   */
+  importedEarlier: { id: string; detail: Record<string, unknown> }[]
 }
 
 /** Each record's values to send: its own (unless DHIS2 already holds them), plus deletions of vanished keys. */
@@ -230,7 +245,7 @@ async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], 
   const ids = records.map((r) => r.id)
   const superseded = await supersededIds(deps.db, ids)
   const older = dryRun ? new Map<string, never[]>() : await valuesOfOlderVersions(deps.db, ids)
-  const prepared: Prepared = { work: [], nothingToSend: [] }
+  const prepared: Prepared = { work: [], nothingToSend: [], importedEarlier: [] }
   const candidates: { record: PipelineRecord; payload: MappedPayload; values: OutgoingValue[] }[] = []
   for (const record of records) {
     const payload = record.mapped
@@ -256,9 +271,11 @@ async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], 
       recordId: record.id,
       hash: valueHash(dv),
     }))
-    const present = new Set(values.map(valueKey))
+    const olderValues = older.get(record.id) ?? []
+    // Only a record with older versions needs its keys as strings (most have none).
+    const present = new Set(olderValues.length > 0 ? values.map(valueKey) : [])
     const deletedHash = (k: Omit<OutgoingValue, 'recordId' | 'hash'>) => valueHash({ ...k, value: '', deleted: true })
-    for (const old of older.get(record.id) ?? []) {
+    for (const old of olderValues) {
       if (present.has(valueKey(old))) continue
       const key = {
         dataElement: old.dataElement,
@@ -273,15 +290,24 @@ async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], 
     }
     candidates.push({ record, payload, values })
   }
-  const all = candidates.flatMap((c) => c.values.map((v) => ({ ...v, contentHash: v.hash, source: c.record.source })))
-  const classified = await repositories(deps.db).importedValues.classify(all)
-  const unchangedKeys = new Set(
-    classified.filter((c) => c.class === 'unchanged').map((c) => `${c.value.recordId}\n${valueKey(c.value)}`),
-  )
+  // Values DHIS2 already holds from us with the same hash are not sent (the key looked up, the hash compared:
+  // no copy of each value for a classify call — this runs for every value pushed).
+  const existing = await repositories(deps.db).importedValues.lookup(candidates.flatMap((c) => c.values))
   for (const { record, payload, values } of candidates) {
-    const toSend = values.filter((v) => !unchangedKeys.has(`${record.id}\n${valueKey(v)}`))
+    const toSend =
+      existing.size === 0
+        ? values
+        : values.filter((v) => {
+            const previous = existing.get(valueKey(v))
+            return (
+              !previous || classifyValue(previous, { ...v, contentHash: v.hash, source: record.source }) !== 'unchanged'
+            )
+          })
     if (toSend.length === 0) {
-      prepared.nothingToSend.push({ id: record.id, detail: { values: values.length, unchanged: values.length } })
+      const ownEarlierPush = values.length > 0 && values.every((v) => existing.get(valueKey(v))?.recordId === record.id)
+      if (ownEarlierPush)
+        prepared.importedEarlier.push({ id: record.id, detail: { values: values.length, resumed: true } })
+      else prepared.nothingToSend.push({ id: record.id, detail: { values: values.length, unchanged: values.length } })
       continue
     }
     prepared.work.push({
@@ -305,6 +331,18 @@ async function finishUnchanged(
     'unchanged',
     { actor: PUSH_ACTOR, lastError: null },
   )
+  return moved.length
+}
+
+async function finishImportedEarlier(
+  deps: PushStageDeps,
+  items: readonly { id: string; detail: Record<string, unknown> }[],
+): Promise<number> {
+  if (items.length === 0) return 0
+  const { moved } = await repositories(deps.db).records.transitionMany(items, 'mapped', 'imported', {
+    actor: PUSH_ACTOR,
+    lastError: null,
+  })
   return moved.length
 }
 

@@ -54,7 +54,12 @@ export class RunBook {
     for (const runId of new Set(runIds)) {
       if (runId === null) continue
       const run = await runs.get(runId)
-      if (!run || run.status !== 'running' || run.detail.intake !== 'complete') continue
+      if (!run || run.status !== 'running') continue
+      if (run.detail.intake !== 'complete') {
+        if (!abandoned(run)) continue
+        // An inbound run whose process died while it was open (inbound.ts): its intake ended with that process.
+        await patchRunDetail(this.db, runId, { intake: 'complete', closedBy: 'expiry' })
+      }
       if ((await inFlightCount(this.db, runId)) > 0) continue
       try {
         const ended = await runs.finish(runId)
@@ -70,4 +75,10 @@ export class RunBook {
   async settleAll(): Promise<void> {
     await this.settle(await runningRunIds(this.db))
   }
+}
+
+/** An inbound run left open past its `openUntil` by a process that died (see inbound.ts). */
+function abandoned(run: Run): boolean {
+  const until = run.detail.openUntil
+  return run.detail.intake === undefined && typeof until === 'string' && Date.parse(until) <= Date.now()
 }

@@ -33,8 +33,8 @@ export interface StartedRun {
 export interface PipelineServices {
   /** Starts a pull (Kobo) or replays a source's last input; 202 + id. Unknown source → UnknownSourceError. */
   startRun(source: string, mode: RunMode, actor: Actor): Promise<StartedRun>
-  /** A file becomes a run: rows are committed to the ledger before this resolves. */
-  upload(input: UploadInput, actor: Actor): Promise<StartedRun & { rows: number }>
+  /** A file becomes a run: durable (spooled) before this resolves; `rows` once committed, null while still reading. */
+  upload(input: UploadInput, actor: Actor): Promise<StartedRun & { rows: number | null }>
   /** Webhook intake: records are durable in the ledger before this resolves (then 202). */
   receive(delivery: WebhookDelivery): Promise<{ runId: string; accepted: number; duplicates: number }>
   cancelRun(runId: string, actor: Actor): Promise<void>

@@ -17,6 +17,16 @@ import {
   type StageJobData,
 } from './queues'
 
+/**
+ * How soon the job of a dead worker (kill -9, lost machine) is given back: BullMQ renews a running job's lock
+ * every lockDuration / 2 (lockRenewTime) for as long as the job runs — a 120 s DHIS2 import keeps its lock —
+ * so the lock only needs to outlast a stalled event loop, not the job. A lock not renewed expires after
+ * `lockDuration`; the stalled check (every `stalledInterval`, by any live worker) then moves the job back to
+ * waiting. Worst case ≈ 20 s + 5 s instead of 150 s + 30 s. Jobs are idempotent (records move by
+ * compare-and-set), so a job may stall several times (repeated crashes) before BullMQ gives up on it.
+ */
+const STALL_RECOVERY = { lockDuration: 20_000, stalledInterval: 5_000, maxStalledCount: 10 } as const
+
 export interface WorkerSettings {
   readonly redis: RedisTarget
   readonly retry: RetrySettings
@@ -39,6 +49,7 @@ export function startWorkers(settings: WorkerSettings, mapDeps: MapStageDeps, pu
   }
   const map = new Worker<StageJobData, MapStageResult>(MAP_QUEUE, (job) => runMapStage(mapDeps, job.data.recordIds), {
     ...common,
+    ...STALL_RECOVERY,
     concurrency: settings.concurrency?.map ?? 2,
   })
   const push = new Worker<StageJobData, PushStageResult>(
@@ -58,8 +69,7 @@ export function startWorkers(settings: WorkerSettings, mapDeps: MapStageDeps, pu
         throw error
       }
     },
-    // An import may take DHIS2 up to the client's import timeout (120 s): keep the lock longer than that.
-    { ...common, concurrency: settings.concurrency?.push ?? 4, lockDuration: 150_000 },
+    { ...common, ...STALL_RECOVERY, concurrency: settings.concurrency?.push ?? 4 },
   )
   for (const [stage, worker] of [
     ['map', map],

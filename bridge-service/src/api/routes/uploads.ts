@@ -28,7 +28,10 @@ const UploadAccepted = named(
   'UploadAccepted',
   z.object({
     id: z.string().meta({ description: 'The run; poll GET /api/v1/runs/{id}' }),
-    rows: z.number().int().meta({ description: 'Rows committed to the ledger' }),
+    rows: z.number().int().nullable().meta({
+      description:
+        'Rows committed to the ledger; null when the file is large and still being read (it is durable already: poll the run)',
+    }),
   }),
 )
 
@@ -60,7 +63,8 @@ export function uploadsRoutes({ services, config }: UploadsDeps): Route[] {
       summary: 'Upload a CSV or XLSX file for a source: it becomes a run',
       description:
         'The file is the raw request body (any or no Content-Type), or the first file of a multipart/form-data body. ' +
-        "The answer comes once the rows are committed to the ledger. Beyond the source's maxUploadMegabytes: 413.",
+        'The file is durable on the bridge before the answer; the answer comes once the rows are committed, or after ' +
+        "2 s with rows = null (still reading: poll the run). Beyond the source's maxUploadMegabytes: 413.",
       access: { kind: 'action', action: 'uploads:create' },
       query: uploadQuery,
       rawBody: {

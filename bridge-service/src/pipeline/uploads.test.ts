@@ -1,0 +1,107 @@
+/**
+ * Uploads answer early and lose nothing: the file is spooled (fsynced) before the run exists, the answer
+ * comes before every row is committed when reading takes longer than the wait, a file the bridge cannot
+ * read fails its run with the reason, and a run a stopped bridge left unread is read again from its spool.
+ */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { repositories } from '../ledger'
+import { pgTestDatabase } from '../ledger/test-support'
+import { MANAGER, MAPPINGS, startHarness, waitFor, type Harness } from './test-support'
+import { readFileSync } from 'node:fs'
+
+let h: Harness
+const spoolDir = mkdtempSync(join(tmpdir(), 'relais-spool-test-'))
+const clean = () => readFileSync(`${MAPPINGS}/samples/partenaires.clean.csv`)
+
+beforeAll(async () => {
+  h = await startHarness({ database: pgTestDatabase(), pipeline: { spoolDir, answerUploadWithinMs: 0 } })
+}, 30_000)
+afterAll(() => h?.dispose())
+
+test('the answer does not wait for the rows: rows null, then the run reads all of them and completes', async () => {
+  const started = await h.pipeline.upload(
+    { source: 'csv-partenaires', filename: 'partenaires.clean.csv', body: clean(), mode: 'dry-run' },
+    MANAGER,
+  )
+  expect(started.rows).toBeNull()
+  expect(await h.runEnded(started.id)).toBe('completed')
+  const run = await repositories(h.db).runs.get(started.id)
+  expect(run?.detail).toMatchObject({ rows: 4, intake: 'complete', spool: null, filename: 'partenaires.clean.csv' })
+  expect(run?.finalCounts).toMatchObject({ total: 4 })
+  expect(readdirSync(spoolDir)).toEqual([])
+})
+
+test('a body that errors while arriving (too large, aborted) leaves no run and no spool file', async () => {
+  const before = (await repositories(h.db).runs.list({ source: 'csv-partenaires' }, { page: 1, pageSize: 1 })).pager
+    .total
+  const body = new Readable({
+    read() {
+      this.push('code_rc,mois\n')
+      this.destroy(new Error('payload too large'))
+    },
+  })
+  await expect(
+    h.pipeline.upload({ source: 'csv-partenaires', filename: 'big.csv', body, mode: 'import' }, MANAGER),
+  ).rejects.toThrow('payload too large')
+  const after = (await repositories(h.db).runs.list({ source: 'csv-partenaires' }, { page: 1, pageSize: 1 })).pager
+    .total
+  expect(after).toBe(before)
+  expect(readdirSync(spoolDir)).toEqual([])
+})
+
+test('a file that is not CSV or XLSX ends its run failed with the reason, and the spool is removed', async () => {
+  const started = await h.pipeline.upload(
+    {
+      source: 'csv-partenaires',
+      filename: 'photo.png',
+      body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]),
+      mode: 'import',
+    },
+    MANAGER,
+  )
+  expect(await h.runEnded(started.id)).toBe('failed')
+  const run = await repositories(h.db).runs.get(started.id)
+  expect(run?.detail).toMatchObject({ intake: 'failed', spool: null })
+  expect(String(run?.detail.error)).not.toBe('')
+  expect(readdirSync(spoolDir)).toEqual([])
+})
+
+test('a run left reading by a stopped bridge is read again from its spool at the next start', async () => {
+  const path = join(spoolDir, 'left-behind.upload')
+  writeFileSync(path, clean())
+  const run = await repositories(h.db).runs.create({
+    source: 'csv-partenaires',
+    mode: 'dry-run',
+    trigger: 'upload',
+    actor: MANAGER.name,
+    detail: { filename: 'partenaires.clean.csv', spool: path },
+  })
+  const gone = await repositories(h.db).runs.create({
+    source: 'csv-partenaires',
+    mode: 'import',
+    trigger: 'upload',
+    actor: MANAGER.name,
+    detail: { filename: 'lost.csv', spool: join(spoolDir, 'never-written.upload') },
+  })
+  const alive = await repositories(h.db).runs.create({
+    source: 'csv-partenaires',
+    mode: 'dry-run',
+    trigger: 'upload',
+    actor: MANAGER.name,
+    // Another live process is reading this one: its heartbeat is fresh.
+    detail: { filename: 'elsewhere.csv', spool: path, spoolBeat: new Date().toISOString() },
+  })
+  expect(await h.pipeline.resumeUploads()).toBe(1)
+  expect(await h.runEnded(run.id)).toBe('completed')
+  expect((await repositories(h.db).runs.get(alive.id))?.status).toBe('running')
+  await repositories(h.db).runs.cancel(alive.id, { actor: 'test', reason: 'end of test' })
+  expect((await repositories(h.db).runs.get(run.id))?.detail).toMatchObject({ rows: 4, spool: null })
+  await waitFor(async () => (await repositories(h.db).runs.get(gone.id))?.status === 'failed', 5_000, 'lost run failed')
+  expect(String((await repositories(h.db).runs.get(gone.id))?.detail.error)).toMatch(/upload it again/)
+  expect(readdirSync(spoolDir)).toEqual([])
+  // Nothing is left to resume.
+  expect(await h.pipeline.resumeUploads()).toBe(0)
+})

@@ -1,0 +1,180 @@
+/**
+ * Uploads: the file is spooled to disk first (durable), then a run is created and the rows are read into
+ * the ledger in the background. The caller gets its answer as soon as the rows are committed or
+ * `answerWithinMs` has passed, whichever comes first — so a large file through a DHIS2 route (which gives
+ * up after 5–60 s) still gets its 202 and run id, with `rows: null` meaning "still reading; poll the run".
+ * A file the bridge cannot read is refused in the answer when that is found within the wait, or ends the
+ * run `failed` with the reason otherwise. At start, `resume` reads again the files of runs that a stopped
+ * bridge left unread (idempotent: a file row's version is the run id and its content hash).
+ */
+import type { SourceConfig } from '../config/relais-config'
+import type { Db } from '../ledger'
+import type { Run, RunMode } from '../ledger/runs'
+import type { Logger } from '../log/logger'
+import { UnreadableFileError } from '../sources/files/findings'
+import { createReadStream } from 'node:fs'
+import { intakeFile } from './file-source'
+import type { Intake } from './intake'
+import { patchRunDetail } from './ledger-queries'
+import type { RunBook } from './runs'
+import type { Actor, StartedRun, UploadInput } from './services'
+import { StateConflictError } from './services'
+import type { SpecRegistry } from './specs'
+import { removeSpool, spoolExists, spoolUpload } from './upload-spool'
+
+/** Long enough for an ordinary monthly file, well under a DHIS2 route's default 5 s timeout. */
+export const DEFAULT_ANSWER_WITHIN_MS = 2_000
+/** A process reading a spooled file says so this often (`detail.spoolBeat`)… */
+const HEARTBEAT_MS = 10_000
+/** …so a file whose reader has been silent this long was left by a stopped process and may be taken over. */
+export const ABANDONED_AFTER_MS = 3 * HEARTBEAT_MS
+
+export interface UploadDeps {
+  readonly db: Db
+  readonly intake: Intake
+  readonly specs: SpecRegistry
+  readonly runs: RunBook
+  readonly logger: Logger
+  readonly spoolDir: string
+  readonly answerWithinMs: number
+  sourceOf(name: string): SourceConfig
+  newRun(
+    source: SourceConfig,
+    mode: RunMode,
+    trigger: string,
+    actor: Actor,
+    detail: Record<string, unknown>,
+  ): Promise<Run>
+  audit(actor: Actor, action: string, target: string, detail: unknown): Promise<unknown>
+  /** Keeps a background read alive until the pipeline stops. */
+  track(task: Promise<unknown>): void
+}
+
+type FileKind = 'csv' | 'xlsx'
+
+export class Uploads {
+  /** Runs this process is reading now: never taken over by its own resume. */
+  private readonly reading = new Set<string>()
+
+  constructor(private readonly deps: UploadDeps) {}
+
+  async upload(input: UploadInput, actor: Actor): Promise<StartedRun & { rows: number | null }> {
+    const source = this.deps.sourceOf(input.source)
+    if (source.kind !== 'csv' && source.kind !== 'xlsx')
+      throw new StateConflictError(`source "${input.source}" is a ${source.kind} source: it does not take files`)
+    // A body cut off (too large, aborted) fails here, before any run exists.
+    const spool = await spoolUpload(input.body, this.deps.spoolDir)
+    let run: Run
+    try {
+      run = await this.deps.newRun(source, input.mode, 'upload', actor, {
+        filename: input.filename,
+        bytes: spool.bytes,
+        spool: spool.path,
+        spoolBeat: new Date().toISOString(),
+      })
+    } catch (error) {
+      await removeSpool(spool.path)
+      throw error
+    }
+    const reading = this.read(run, source.kind, input.filename, spool.path, actor)
+    this.deps.track(reading.catch(() => undefined))
+    let timer: NodeJS.Timeout | undefined
+    const waited = new Promise<'waiting'>((resolve) => {
+      timer = setTimeout(() => resolve('waiting'), this.deps.answerWithinMs)
+    })
+    try {
+      const outcome = await Promise.race([reading, waited])
+      return { id: run.id, rows: outcome === 'waiting' ? null : outcome.rows }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /**
+   * Runs left reading a spooled file by a bridge that stopped — its reader's heartbeat older than
+   * ABANDONED_AFTER_MS, so that a file another live process is still reading is left to it: read again, or
+   * failed if the file is gone.
+   */
+  async resume(now = new Date()): Promise<number> {
+    const { db, runs, logger } = this.deps
+    const left = await db.query<{ id: string }>(
+      `SELECT id FROM runs WHERE status = 'running' AND detail->>'spool' IS NOT NULL AND detail->>'intake' IS NULL
+          AND (detail->>'spoolBeat' IS NULL OR (detail->>'spoolBeat')::timestamptz < $1::timestamptz)
+        ORDER BY seq`,
+      [new Date(now.getTime() - ABANDONED_AFTER_MS).toISOString()],
+    )
+    let resumed = 0
+    for (const { id } of left) {
+      if (this.reading.has(id)) continue
+      const run = await runs.get(id)
+      const source = run ? this.sourceOrNull(run.source) : null
+      const path = run?.detail.spool
+      if (!run || typeof path !== 'string') continue
+      if (!source || (source.kind !== 'csv' && source.kind !== 'xlsx') || !(await spoolExists(path))) {
+        await runs.intakeFailed(
+          id,
+          new Error('the bridge stopped before the file was read, and the file is gone: upload it again'),
+        )
+        continue
+      }
+      logger.info({ runId: id, source: run.source }, 'reading again an upload a stopped bridge left unread')
+      const filename = typeof run.detail.filename === 'string' ? run.detail.filename : 'upload'
+      const actor: Actor = { name: run.actor, role: 'resumed' }
+      this.deps.track(this.read(run, source.kind, filename, path, actor).catch(() => undefined))
+      resumed++
+    }
+    return resumed
+  }
+
+  /** The source of a run, or null when relais.config.yaml no longer has it. */
+  private sourceOrNull(name: string): SourceConfig | null {
+    try {
+      return this.deps.sourceOf(name)
+    } catch {
+      return null
+    }
+  }
+
+  /** Reads the spooled file into the ledger; the spool is removed once the run has read it (or failed). */
+  private async read(run: Run, kind: FileKind, filename: string, path: string, actor: Actor) {
+    const { intake, specs, runs, logger, db } = this.deps
+    const about = { source: run.source, filename, mode: run.mode }
+    this.reading.add(run.id)
+    const beat = setInterval(() => {
+      patchRunDetail(db, run.id, { spoolBeat: new Date().toISOString() }).catch((error: unknown) =>
+        logger.warn({ runId: run.id, err: { message: String(error) } }, 'could not record the upload heartbeat'),
+      )
+    }, HEARTBEAT_MS)
+    beat.unref()
+    try {
+      const read = await intakeFile(
+        { intake, specs, runs },
+        { source: run.source, kind, filename, body: createReadStream(path), actor: actor.name },
+        run,
+      )
+      await this.deps.audit(actor, 'upload', `run:${run.id}`, { ...about, ...read })
+      await this.forget(run.id, path)
+      return read
+    } catch (error) {
+      logger.warn(
+        { runId: run.id, source: run.source, err: { message: String(error) } },
+        'the uploaded file could not be read',
+      )
+      await runs.intakeFailed(run.id, error)
+      await this.deps.audit(actor, 'upload', `run:${run.id}`, {
+        ...about,
+        error: error instanceof UnreadableFileError ? error.code : String(error),
+      })
+      await this.forget(run.id, path)
+      throw error
+    } finally {
+      clearInterval(beat)
+      this.reading.delete(run.id)
+    }
+  }
+
+  private async forget(runId: string, path: string): Promise<void> {
+    await patchRunDetail(this.deps.db, runId, { spool: null })
+    await removeSpool(path)
+  }
+}
