@@ -52,6 +52,21 @@ function reachable(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
+/**
+ * DHIS2's date in the demo. RC report a month in its first days: RC_MENSUEL opens a month once it has ended
+ * (openFuturePeriods 0) and locks it 15 days later (expiryDays), so after the 10th of a month no report would
+ * be open for entry. The demo's DHIS2 then runs from the 3rd of the current month (its clock keeps running);
+ * the bridge reads DHIS2's clock, so both agree on which months are open.
+ */
+function demoNow(real = new Date()): string | undefined {
+  const [year, month, day] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Africa/Porto-Novo' })
+    .format(real)
+    .split('-')
+    .map(Number)
+  if (!year || !month || !day || day <= 10) return undefined
+  return `${year}-${String(month).padStart(2, '0')}-03T09:00:00Z`
+}
+
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true })
   const secrets = demoSecrets()
@@ -63,6 +78,7 @@ async function main(): Promise<void> {
     apps: { relais: join(ROOT, 'dhis2-app', 'build', 'app') },
     stateFile,
     loadFrom: stateFile,
+    now: demoNow(),
   })
   const dhis2Url = await dhis2.listen(DHIS2_PORT)
   runAnalyticsTables(dhis2.ctx)
@@ -119,6 +135,9 @@ async function main(): Promise<void> {
     `\nRelais demo — DHIS2 ${ctx.options.version} (stand-in), ${ctx.state.metadata.organisationUnits.filter((o) => o.level === 5).length} relais communautaires`,
   )
   console.log(`  Open:   ${dhis2Url}/  → sign in → the Relais app`)
+  console.log(
+    `  DHIS2's date: ${ctx.clock.today()}${demoNow() ? ' (demo clock: last month is still open for entry)' : ''}`,
+  )
   console.log(`  KoboToolbox (stand-in): ${koboUrl}  (40 reports for ${lastMonth.id})`)
   console.log(
     bridge
