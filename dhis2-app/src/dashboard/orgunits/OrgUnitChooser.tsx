@@ -5,6 +5,7 @@ import { RC_LEVEL, type OrgUnitNode } from '../../saisie/orgunits/types'
 import { useOrgUnitChildren } from '../../saisie/orgunits/useOrgUnitChildren'
 import type { CurrentUser } from '../../shared/currentUser'
 import classes from '../Dashboard.module.css'
+import { userRootNodes } from '../../saisie/orgunits/roots'
 
 interface Props {
   user: CurrentUser
@@ -17,12 +18,7 @@ interface Props {
  * chosen; the search (shared with Saisie) goes straight to one RC.
  */
 export function OrgUnitChooser({ user, selectedId, onSelect }: Props) {
-  const roots: OrgUnitNode[] = user.organisationUnits.map((unit) => ({
-    id: unit.id,
-    displayName: unit.name,
-    level: unit.level,
-    path: '',
-  }))
+  const roots = userRootNodes(user)
   return (
     <section className={classes.chooser} aria-labelledby="relais-dashboard-ou">
       <h3 id="relais-dashboard-ou" className={classes.chooserTitle}>

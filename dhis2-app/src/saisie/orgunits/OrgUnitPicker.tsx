@@ -4,6 +4,7 @@ import classes from '../Saisie.module.css'
 import { OrgUnitSearch } from './OrgUnitSearch'
 import { OrgUnitTree } from './OrgUnitTree'
 import type { OrgUnitNode } from './types'
+import { userRootNodes } from './roots'
 
 interface Props {
   user: CurrentUser
@@ -13,12 +14,7 @@ interface Props {
 
 /** Search first (fast with 20,000 RC), the tree to browse. */
 export function OrgUnitPicker({ user, selected, onSelect }: Props) {
-  const roots: OrgUnitNode[] = user.organisationUnits.map((unit) => ({
-    id: unit.id,
-    displayName: unit.name,
-    level: unit.level,
-    path: '',
-  }))
+  const roots = userRootNodes(user)
   return (
     <section className={classes.picker} aria-labelledby="relais-pick-rc">
       <h3 id="relais-pick-rc" className={classes.pickerTitle}>
