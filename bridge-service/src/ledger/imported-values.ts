@@ -60,17 +60,20 @@ export function valueKey(k: DataValueKey): string {
 /** Keys per statement: a JSON document of this many keys is a few hundred kB. */
 const CHUNK = 20_000
 
-/** Keys as one JSON document for json_to_recordset (text[] parameters cost an escape pass per element). */
-const keysJson = (keys: readonly DataValueKey[]) =>
-  JSON.stringify(
-    keys.map((k) => ({
-      de: k.dataElement,
-      pe: k.period,
-      ou: k.orgUnit,
-      coc: k.categoryOptionCombo,
-      aoc: k.attributeOptionCombo,
-    })),
-  )
+/** (org unit, period) pairs per statement. */
+const GROUP_CHUNK = 5_000
+
+/** A value as `recordImported` sends it (json_to_recordset's columns). */
+interface ImportedRow {
+  de: string
+  pe: string
+  ou: string
+  coc: string
+  aoc: string
+  h: string
+  s: string
+  r: string | null
+}
 
 interface Row {
   data_element: string
@@ -85,15 +88,31 @@ interface Row {
 }
 
 export function importedValuesRepository(db: Db) {
+  /**
+   * Asks for the (org unit, period) pairs of the keys — the primary key's first columns (migration 002) — and
+   * keeps the rows of the keys asked: a record's values share one org unit × period, so 500 records are 500
+   * index ranges instead of 14,000 point lookups, and a JSON document 30 times smaller.
+   */
   async function lookup(keys: readonly DataValueKey[]): Promise<Map<string, ImportedValue>> {
     const found = new Map<string, ImportedValue>()
-    for (const chunk of chunks(keys, CHUNK)) {
+    if (keys.length === 0) return found
+    const groups = new Map<string, { ou: string; pe: string }>()
+    let last: DataValueKey | undefined
+    for (const k of keys) {
+      // A record's keys come together: most keys repeat the org unit and period of the one before.
+      if (last !== undefined && k.orgUnit === last.orgUnit && k.period === last.period) continue
+      last = k
+      const group = `${k.orgUnit}\u001f${k.period}`
+      if (!groups.has(group)) groups.set(group, { ou: k.orgUnit, pe: k.period })
+    }
+    // The keys as strings only when DHIS2 holds something from us for their org units × periods (a first
+    // import holds nothing: no key is built).
+    let wanted: Set<string> | undefined
+    for (const chunk of chunks([...groups.values()], GROUP_CHUNK)) {
       const rows = await db.query<Row>(
-        `SELECT v.* FROM json_to_recordset($1::json) AS k(de text, pe text, ou text, coc text, aoc text)
-           JOIN imported_values v
-             ON v.data_element = k.de AND v.period = k.pe AND v.org_unit = k.ou
-            AND v.category_option_combo = k.coc AND v.attribute_option_combo = k.aoc`,
-        [keysJson(chunk)],
+        `SELECT v.* FROM json_to_recordset($1::json) AS k(ou text, pe text)
+           JOIN imported_values v ON v.org_unit = k.ou AND v.period = k.pe`,
+        [JSON.stringify(chunk)],
       )
       for (const r of rows) {
         const value: ImportedValue = {
@@ -107,7 +126,9 @@ export function importedValuesRepository(db: Db) {
           source: r.source,
           importedAt: toDate(r.imported_at),
         }
-        found.set(valueKey(value), value)
+        wanted ??= new Set(keys.map(valueKey))
+        const key = valueKey(value)
+        if (wanted.has(key)) found.set(key, value)
       }
     }
     return found
@@ -117,7 +138,7 @@ export function importedValuesRepository(db: Db) {
     /** What we imported before, for the keys that have something. */
     lookup,
 
-    /** Classifies candidate values against what we imported before (one query per 20,000 values). */
+    /** Classifies candidate values against what we imported before (one query per 5,000 org unit × period). */
     async classify<T extends CandidateValue>(values: readonly T[]): Promise<Classified<T>[]> {
       const existing = await lookup(values)
       return values.map((value) => {
@@ -130,8 +151,29 @@ export function importedValuesRepository(db: Db) {
     async recordImported(
       values: readonly (DataValueKey & { contentHash: string; source: string; recordId?: string | null })[],
     ): Promise<void> {
-      const last = new Map(values.map((v) => [valueKey(v), v]))
-      for (const chunk of chunks([...last.values()], CHUNK)) {
+      // One row per key, the last given winning (ON CONFLICT cannot touch a row twice in one statement),
+      // built in one pass: this runs for every value DHIS2 accepted.
+      const at = new Map<string, number>()
+      const rows: ImportedRow[] = []
+      for (const v of values) {
+        const row: ImportedRow = {
+          de: v.dataElement,
+          pe: v.period,
+          ou: v.orgUnit,
+          coc: v.categoryOptionCombo,
+          aoc: v.attributeOptionCombo,
+          h: v.contentHash,
+          s: v.source,
+          r: v.recordId ?? null,
+        }
+        const key = valueKey(v)
+        const index = at.get(key)
+        if (index === undefined) {
+          at.set(key, rows.length)
+          rows.push(row)
+        } else rows[index] = row
+      }
+      for (const chunk of chunks(rows, CHUNK)) {
         await db.query(
           `INSERT INTO imported_values (data_element, period, org_unit, category_option_combo, attribute_option_combo,
                                         content_hash, source, record_id)
@@ -141,20 +183,7 @@ export function importedValuesRepository(db: Db) {
            ON CONFLICT (data_element, period, org_unit, category_option_combo, attribute_option_combo)
            DO UPDATE SET content_hash = EXCLUDED.content_hash, source = EXCLUDED.source,
                          record_id = EXCLUDED.record_id, imported_at = now()`,
-          [
-            JSON.stringify(
-              chunk.map((v) => ({
-                de: v.dataElement,
-                pe: v.period,
-                ou: v.orgUnit,
-                coc: v.categoryOptionCombo,
-                aoc: v.attributeOptionCombo,
-                h: v.contentHash,
-                s: v.source,
-                r: v.recordId ?? null,
-              })),
-            ),
-          ],
+          [JSON.stringify(chunk)],
         )
       }
     },

@@ -55,7 +55,37 @@ export function wireValue(v: OutgoingValue): DataValue {
   return out
 }
 
-const sizeOf = (v: OutgoingValue) => JSON.stringify(wireValue(v)).length + 1
+/** The JSON of a wire value with empty strings: each string then adds its own escaped length. */
+const BASE_VALUE = JSON.stringify(wireValue({ ...emptyKey(), recordId: '', hash: '', value: '' })).length
+const BASE_DELETED = JSON.stringify(wireValue({ ...emptyKey(), recordId: '', hash: '', deleted: true })).length
+function emptyKey(): DataValueKey {
+  return { dataElement: '', period: '', orgUnit: '', categoryOptionCombo: '', attributeOptionCombo: '' }
+}
+/**
+ * The length of a string in JSON, quotes left out: its own length unless it holds a character JSON escapes
+ * (quote, backslash, control character) or a surrogate — those strings are measured by JSON itself.
+ */
+function jsonLength(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s).length - 2
+  }
+  return s.length
+}
+
+/**
+ * `JSON.stringify(wireValue(v)).length + 1` (the comma), computed without building the object and its JSON:
+ * this runs for every value pushed.
+ */
+export function sizeOf(v: OutgoingValue): number {
+  const keys =
+    jsonLength(v.dataElement) +
+    jsonLength(v.period) +
+    jsonLength(v.orgUnit) +
+    jsonLength(v.categoryOptionCombo) +
+    jsonLength(v.attributeOptionCombo)
+  return (v.deleted ? BASE_DELETED : BASE_VALUE + jsonLength(v.value ?? '')) + keys + 1
+}
 
 export function planBatches(records: readonly RecordWork[], limits: BatchLimits): Batch[] {
   if (!(limits.maxValues >= 1) || !(limits.maxBytes > ENVELOPE_BYTES)) throw new RangeError('batch limits too small')

@@ -1,5 +1,5 @@
 /** The pure pieces of the pipeline: batching, hashes and job ids, Redis URLs, the backoff strategy, DHIS2's local time. */
-import { planBatches, wireValue, type OutgoingValue, type RecordWork } from './batches'
+import { planBatches, sizeOf, wireValue, type OutgoingValue, type RecordWork } from './batches'
 import { canonicalJson, contentHash, jobIdOf, valueHash } from './hashing'
 import { recordVersion } from './intake'
 import { redisOptions, relaisBackoffStrategy, retryAfterOf } from './queues'
@@ -55,6 +55,17 @@ describe('planBatches', () => {
       deleted: true,
     })
     expect(planBatches([work('a', 0)], { maxValues: 10, maxBytes: 1000 })).toEqual([])
+  })
+
+  test("a value's size is the length of its JSON plus the comma, escapes and surrogates included", () => {
+    const texts = ['', '12', 'a"b', 'back\\slash', 'é', '\u0001', 'line\nbreak', '😀', '\ud800']
+    for (const text of texts)
+      for (const v of [
+        { ...value('a', text), value: text, orgUnit: `ou${text}` },
+        { ...value('a', text), deleted: true as const },
+        { ...value('a', 'x'), value: undefined },
+      ])
+        expect(sizeOf(v)).toBe(JSON.stringify(wireValue(v)).length + 1)
   })
 })
 

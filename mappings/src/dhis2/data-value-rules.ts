@@ -591,7 +591,8 @@ export class DataValueValidator {
   private readonly latestOpen = new Map<string, Period>()
   private readonly comboCocs = new Map<string, ReadonlySet<string>>()
   private readonly elementPeriodTypes = new Map<string, ReadonlySet<string>>()
-  private readonly elementOrgUnit = new Map<string, boolean>()
+  /** Data element id → org unit id → assigned (two levels: no key string built per value checked). */
+  private readonly elementOrgUnit = new Map<string, Map<string, boolean>>()
   private readonly aocRanges = new Map<string, { start?: string; end?: string; orgUnits?: string[] }>()
 
   constructor(
@@ -825,11 +826,15 @@ export class DataValueValidator {
   }
 
   private elementAssignedTo(element: DataElement, orgUnit: OrganisationUnit): boolean {
-    const key = `${element.id}|${orgUnit.id}`
-    let assigned = this.elementOrgUnit.get(key)
+    let ofElement = this.elementOrgUnit.get(element.id)
+    if (ofElement === undefined) {
+      ofElement = new Map()
+      this.elementOrgUnit.set(element.id, ofElement)
+    }
+    let assigned = ofElement.get(orgUnit.id)
     if (assigned === undefined) {
       assigned = this.index.dataSetsOf(element.id).some((ds) => this.index.isAssigned(ds.id, orgUnit.id))
-      this.elementOrgUnit.set(key, assigned)
+      ofElement.set(orgUnit.id, assigned)
     }
     return assigned
   }
