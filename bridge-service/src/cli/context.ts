@@ -98,6 +98,7 @@ export async function openContext(
         // The same spool as `relais serve`, so that a serve process reads again what a killed command left;
         // a short-lived command never takes over another process's upload itself.
         spoolDir: join(bridge.dataDir, 'uploads'),
+        pseudonymKey: bridge.pseudonymKey,
         takesUploads: false,
       })
       // With workers this process does the work: start = snapshot, reconciliation, workers.

@@ -80,6 +80,7 @@ export async function serve(
     env,
     // Uploads are spooled next to the embedded ledger: RELAIS_DATA_DIR is the bridge's one persistent volume.
     spoolDir: join(bridge.dataDir, 'uploads'),
+    pseudonymKey: bridge.pseudonymKey,
     takesUploads: !values['workers-only'],
     // Push latency, DHIS2 errors, circuit changes as they happen (RelaisMetrics is a PipelineObserver).
     observer: metrics,

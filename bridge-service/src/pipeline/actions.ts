@@ -35,11 +35,13 @@ export async function release(
   deps: ActionDeps,
   recordId: string,
   actor: Actor,
-  corrected?: unknown,
+  typed?: unknown,
 ): Promise<{ status: string; errors?: unknown[] }> {
   const { db, specs } = deps
   const [record] = await loadRecords(db, [recordId])
   if (!record) throw new RecordNotFoundError(recordId)
+  // A person's correction is kept (payload, audit, events) only once its personal identifiers are pseudonyms.
+  const corrected = typed === undefined ? undefined : specs.protect(record.source, typed)
   if (record.status !== 'quarantined')
     throw new StateConflictError(`record ${recordId} is ${record.status}: only a quarantined record can be released`)
   const raw = corrected === undefined ? record.raw : corrected

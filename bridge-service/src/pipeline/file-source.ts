@@ -38,7 +38,7 @@ export async function intakeFile(
   }
   for await (const row of reading.rows) {
     rows++
-    const raw = { ...row.cells }
+    const raw = deps.specs.protect(input.source, { ...row.cells })
     const identity = deps.specs.identify(input.source, raw)
     chunk.push({
       sourceKey: identity.sourceKey,

@@ -48,13 +48,14 @@ function clientOf(deps: KoboSourceDeps, source: KoboSourceConfig): KoboClient {
 
 function toIntake(deps: KoboSourceDeps, source: KoboSourceConfig, run: Run, submissions: readonly KoboSubmission[]) {
   return submissions.map((submission): IntakeRecord => {
-    const identity = deps.specs.identify(source.name, submission)
+    const raw = deps.specs.protect(source.name, submission)
+    const identity = deps.specs.identify(source.name, raw)
     const version = recordVersion(
       'kobo',
       { version: identity.version ?? submission._uuid, contentHash: identity.contentHash },
       run,
     )
-    return { sourceKey: identity.sourceKey, version, contentHash: identity.contentHash, raw: submission }
+    return { sourceKey: identity.sourceKey, version, contentHash: identity.contentHash, raw }
   })
 }
 

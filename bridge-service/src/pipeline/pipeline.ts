@@ -74,6 +74,8 @@ export interface PipelineOptions {
   readonly schedules?: boolean
   /** Cron of the metadata refresh (default nightly), null for none. */
   readonly metadataSchedule?: string | null
+  /** RELAIS_PSEUDONYM_KEY: the key of the pseudonyms of the fields the specs name in `pseudonymise`. */
+  readonly pseudonymKey?: string
   /** Where the sources' secrets are read (default process.env). */
   readonly env?: NodeJS.ProcessEnv
   /** Where uploaded files are kept until read (default: the system's temp dir); shared by API processes. */
@@ -129,7 +131,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     notify(logger, observer, (o) => o.setCircuit?.(dhis2.target, breaker.state))
     breaker.onStateChange((_from, to, snapshot) => notify(logger, observer, (o) => o.setCircuit?.(snapshot.target, to)))
   }
-  const specs = new SpecRegistry(options.config, { now, timeZone: options.timeZone ?? 'UTC' })
+  const specs = new SpecRegistry(options.config, { now, timeZone: options.timeZone ?? 'UTC' }, options.pseudonymKey)
   const queues = openQueues(redis, retry)
   const enqueue = new Enqueuer(queues, options.chunkSize ?? DEFAULT_CHUNK_SIZE)
   const runs = new RunBook(db, logger)
@@ -276,7 +278,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return inbound.receive(
         source.name,
         `webhook:${source.name}`,
-        delivery.records.map((raw) => {
+        delivery.records.map((received) => {
+          const raw = specs.protect(source.name, received)
           const identity = specs.identify(source.name, raw)
           return {
             sourceKey: identity.sourceKey,

@@ -25,6 +25,7 @@ import {
 import type { RelaisConfig, SourceConfig } from '../config/relais-config'
 import { contentHash } from './hashing'
 import { UnknownSourceError } from './services'
+import { pseudonymise } from '../sources/pseudonym'
 
 export interface SnapshotRef {
   readonly id: string
@@ -83,6 +84,8 @@ export class SpecRegistry {
   constructor(
     config: RelaisConfig & { baseDir?: string },
     private readonly clock: { now: () => Date; timeZone: string },
+    /** RELAIS_PSEUDONYM_KEY: required as soon as a spec names fields to pseudonymise. */
+    private readonly pseudonymKey?: string,
   ) {
     for (const source of config.sources) {
       if (!source.enabled) continue
@@ -98,8 +101,22 @@ export class SpecRegistry {
         throw new Error(
           `source "${source.name}": the mapping spec ${mappingPath} is not valid: ${loaded.errors[0]?.message.en ?? ''}`,
         )
+      if (loaded.spec.pseudonymise.length > 0 && !pseudonymKey)
+        throw new Error(
+          `source "${source.name}": its mapping spec pseudonymises ${loaded.spec.pseudonymise.join(', ')} but no pseudonym key was given (RELAIS_PSEUDONYM_KEY)`,
+        )
       this.sources.set(source.name, { config: source, mappingPath, loaded })
     }
+  }
+
+  /**
+   * The raw payload as the ledger may keep it: the spec's `pseudonymise` fields replaced by keyed-hash
+   * pseudonyms. Every way into the ledger (file rows, Kobo submissions, webhook records, a released correction)
+   * passes here first; idempotent.
+   */
+  protect(name: string, raw: unknown): unknown {
+    const fields = this.spec(name).pseudonymise
+    return fields.length === 0 ? raw : pseudonymise(raw, fields, this.pseudonymKey ?? '')
   }
 
   names(): string[] {

@@ -174,6 +174,11 @@ export const specSchema = z.strictObject({
   defaults: defaults.prefault({}),
   /** Fields that must not be blank for a record to be mapped. */
   required: z.array(fieldName).default([]),
+  /**
+   * Fields holding a person's identifier (a patient number, a phone): the bridge replaces each value by a
+   * keyed-hash pseudonym (RELAIS_PSEUDONYM_KEY) before the record enters its ledger or DHIS2.
+   */
+  pseudonymise: z.array(fieldName).default([]),
   /** `all`: every validation rule of the snapshot on the data set's elements; or a list of rule codes. */
   validationRules: z.union([z.literal('all'), z.literal('none'), z.array(z.string().trim().min(1))]).default('all'),
   outliers: outliers.prefault({}),
