@@ -416,6 +416,25 @@ export function recordsRepository(db: Db) {
       return { ...counts, total }
     },
 
+    /** Counts per status of each of these runs (every run and status present, 0 when none): one query. */
+    async countByRun(runIds: readonly string[]): Promise<Map<string, StatusCounts>> {
+      const byRun = new Map<string, Record<RecordStatus, number> & { total: number }>(
+        runIds.map((id) => [id, { ...emptyCounts(), total: 0 }]),
+      )
+      if (runIds.length === 0) return byRun
+      const rows = await db.query<{ run_id: string; status: RecordStatus; n: number }>(
+        `SELECT run_id, status, count(*)::int AS n FROM records WHERE run_id = ANY($1::text[]) GROUP BY run_id, status`,
+        [runIds],
+      )
+      for (const r of rows) {
+        const counts = byRun.get(r.run_id)
+        if (!counts) continue
+        counts[r.status] = r.n
+        counts.total += r.n
+      }
+      return byRun
+    },
+
     /**
      * The records the pipeline still owes work (received, mapped), by id, `limit` at a time: pass the last id
      * of a page as `afterId` to get the next. Reconciliation re-enqueues those without a live job.

@@ -132,6 +132,11 @@ export function runsRepository(db: Db) {
       return records.countByStatus({ runId: id })
     },
 
+    /** The same for several runs (a page of the list) in one query. */
+    countsOf(ids: readonly string[]): Promise<Map<string, StatusCounts>> {
+      return records.countByRun(ids)
+    },
+
     /** The run read everything it had to (`completed`) or stopped on an error (`failed`, with detail). */
     finish(id: string, outcome: { status?: 'completed' | 'failed'; detail?: Record<string, unknown> } = {}) {
       return end(id, outcome.status ?? 'completed', outcome.detail)

@@ -94,6 +94,7 @@ export interface RunsDeps {
 }
 
 export function runsRoutes({ services, repos }: RunsDeps): Route[] {
+  const detailOf = async (run: Run) => ({ run: runDto(run), counts: await repos.runs.counts(run.id) })
   const existing = async (id: string) => {
     const run = await repos.runs.get(id)
     if (!run) throw notFound(`Run ${id}`)
@@ -128,10 +129,9 @@ export function runsRoutes({ services, repos }: RunsDeps): Route[] {
       errors: [400],
       async handle({ query: { page, pageSize, ...filter } }) {
         const list = await repos.runs.list(filter, { page, pageSize })
-        // One indexed count per run of the page (pageSize ≤ 100): cheap, and never stale after a release.
-        const items = await Promise.all(
-          list.items.map(async (run) => ({ ...runDto(run), counts: await repos.runs.counts(run.id) })),
-        )
+        // Live, so never stale after a release or a retry: one grouped count for the whole page.
+        const counts = await repos.runs.countsOf(list.items.map((run) => run.id))
+        const items = list.items.map((run) => ({ ...runDto(run), counts: counts.get(run.id)! }))
         return reply(200, { items, pager: list.pager })
       },
     }),
@@ -146,8 +146,7 @@ export function runsRoutes({ services, repos }: RunsDeps): Route[] {
       responses: { 200: RunDetail },
       errors: [404],
       async handle({ params }) {
-        const run = await existing(params.id)
-        return reply(200, { run: runDto(run), counts: await repos.runs.counts(run.id) })
+        return reply(200, await detailOf(await existing(params.id)))
       },
     }),
     defineRoute({
@@ -163,8 +162,7 @@ export function runsRoutes({ services, repos }: RunsDeps): Route[] {
       async handle({ params, actor }) {
         await existing(params.id)
         await services.cancelRun(params.id, actor)
-        const run = await existing(params.id)
-        return reply(200, { run: runDto(run), counts: await repos.runs.counts(run.id) })
+        return reply(200, await detailOf(await existing(params.id)))
       },
     }),
     defineRoute({
