@@ -56,7 +56,7 @@ test('the identifier never reaches the ledger or DHIS2: its pseudonym does, and 
   )
 })
 
-test('a spec that pseudonymises is refused without a key, and a released correction is pseudonymised too', () => {
+test('a spec that pseudonymises is refused without a key; protect(), which every way in (a released correction too) goes through, pseudonymises', () => {
   const config = relaisConfigSchema.parse({ sources: [{ name: 'csv-partenaires', kind: 'csv', mapping: specPath }] })
   const clock = { now: () => new Date(), timeZone: 'UTC' }
   expect(() => new SpecRegistry(config, clock)).toThrow(/pseudonymises difficultes but no pseudonym key/)
