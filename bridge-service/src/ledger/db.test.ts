@@ -14,7 +14,7 @@ const TABLES = [
   'records',
   'record_events',
   'source_cursors',
-  'imported_values',
+  'imported_sets',
   'audit_log',
   'metadata_snapshots',
   'schema_migrations',

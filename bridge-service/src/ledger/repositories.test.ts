@@ -482,5 +482,24 @@ describe.each(TEST_DATABASES)('ledger repositories on %s', (_name, make) => {
         expect.objectContaining({ dataElement: de, orgUnit: 'OU1', contentHash: 'h3', source: 'csv', recordId: null }),
       ])
     })
+
+    it('keeps the other keys of an org unit × period when a push stores some of them', async () => {
+      const [a, b, c] = [unique('dea'), unique('deb'), unique('dec')]
+      await ledger.importedValues.recordImported([
+        { ...key(a), contentHash: 'ha', source: 'kobo' },
+        { ...key(b), contentHash: 'hb', source: 'kobo' },
+      ])
+      // Another push for the same org unit × period: b replaced, c added, a untouched.
+      await ledger.importedValues.recordImported([
+        { ...key(b), contentHash: 'hb2', source: 'csv' },
+        { ...key(c), contentHash: 'hc', source: 'csv' },
+      ])
+      const found = await ledger.importedValues.lookup([key(a), key(b), key(c), key(a, 'OU3')])
+      expect([...found.values()].map((v) => [v.dataElement, v.contentHash, v.source])).toEqual([
+        [a, 'ha', 'kobo'],
+        [b, 'hb2', 'csv'],
+        [c, 'hc', 'csv'],
+      ])
+    })
   })
 })

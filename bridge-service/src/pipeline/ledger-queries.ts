@@ -6,7 +6,7 @@
 import type { Db } from '../ledger'
 import type { LedgerRecord } from '../ledger/records'
 import type { RecordStatus } from '../ledger/record-status'
-import type { DataValueKey } from '../ledger/imported-values'
+import { parseHeldKey, type DataValueKey } from '../ledger/imported-values'
 
 /** The part of a ledger record the workers read (a bulk load skips the list-only columns). */
 export type PipelineRecord = Pick<
@@ -136,42 +136,32 @@ export async function quarantinedOlderVersions(
   )
 }
 
-/** What DHIS2 holds from older versions of these records: per new record id, the keys imported from them. */
+/**
+ * What DHIS2 holds from older versions of these records: per new record id, the keys imported from them. An
+ * older version's values sit in its own org unit × period row (the columns its mapping set), under its id.
+ */
 export async function valuesOfOlderVersions(
   db: Db,
   ids: readonly string[],
 ): Promise<Map<string, (DataValueKey & { contentHash: string })[]>> {
   const out = new Map<string, (DataValueKey & { contentHash: string })[]>()
   if (ids.length === 0) return out
-  const rows = await db.query<{
-    id: string
-    data_element: string
-    period: string
-    org_unit: string
-    category_option_combo: string
-    attribute_option_combo: string
-    content_hash: string
-  }>(
-    `SELECT r.id, v.data_element, v.period, v.org_unit, v.category_option_combo, v.attribute_option_combo,
-            v.content_hash
+  const rows = await db.query<{ id: string; org_unit: string; period: string; key: string; content_hash: string }>(
+    `SELECT r.id, s.org_unit, s.period, e.key, e.value->>0 AS content_hash
        FROM records r
-       CROSS JOIN LATERAL (SELECT o.id FROM records o
+       CROSS JOIN LATERAL (SELECT o.id, o.org_unit, o.period FROM records o
                             WHERE o.source = r.source AND o.source_key = r.source_key AND o.seq < r.seq
                            OFFSET 0) o
-       JOIN imported_values v ON v.record_id = o.id
-      WHERE r.id = ANY($1::text[])`,
+       JOIN imported_sets s ON s.org_unit = o.org_unit AND s.period = o.period
+       CROSS JOIN LATERAL jsonb_each(s.held) e
+      WHERE r.id = ANY($1::text[]) AND e.value->>1 = o.id`,
     [ids],
   )
   for (const r of rows) {
+    const key = parseHeldKey(r.key)
+    if (key === undefined) continue
     const list = out.get(r.id) ?? []
-    list.push({
-      dataElement: r.data_element,
-      period: r.period,
-      orgUnit: r.org_unit,
-      categoryOptionCombo: r.category_option_combo,
-      attributeOptionCombo: r.attribute_option_combo,
-      contentHash: r.content_hash,
-    })
+    list.push({ ...key, period: r.period, orgUnit: r.org_unit, contentHash: r.content_hash })
     out.set(r.id, list)
   }
   return out
