@@ -6,6 +6,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { DbError, LedgerUsageError, SQLSTATE, toDbError, type Db } from './db'
+import { importedValuesRepository } from './imported-values'
 import { migrate, MigrationError, MIGRATIONS_DIR, readMigrations } from './migrate'
 import { TEST_DATABASES, type TestDatabase } from './test-support'
 
@@ -109,6 +110,52 @@ describe.each(TEST_DATABASES)('ledger database on %s', (_name, make) => {
       await db.exec("DROP TABLE relais_probe_once; DELETE FROM schema_migrations WHERE version = '900';")
       await fs.rm(dir, { recursive: true })
     })
+  })
+
+  describe('migration 003 (imported values, one row per record)', () => {
+    it('carries what DHIS2 holds from us over from the per-value table', async () => {
+      const old = make()
+      const odb = await old.open()
+      try {
+        const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'relais-migrations-'))
+        for (const file of ['001_init.sql', '002_imported_values_by_org_unit.sql'])
+          await fs.copyFile(path.join(MIGRATIONS_DIR, file), path.join(dir, file))
+        await migrate(odb, { dir })
+        await odb.query(
+          `INSERT INTO imported_values (data_element, period, org_unit, category_option_combo, attribute_option_combo,
+                                        content_hash, record_id, source)
+           VALUES ('DE1', '202609', 'OU1', 'COC', 'AOC', 'h1', 'r1', 'kobo'),
+                  ('DE2', '202609', 'OU1', 'COC', 'AOC', 'h2', 'r1', 'kobo'),
+                  ('DE1', '202609', 'OU1', 'COC2', 'AOC', 'h3', 'r2', 'csv'),
+                  ('DE1', '202608', 'OU1', 'COC', 'AOC', 'h4', NULL, 'csv')`,
+        )
+        expect(await migrate(odb)).toEqual({ applied: ['003_imported_sets.sql'] })
+        expect(await exists(odb, 'imported_values')).toBe(false)
+        const key = (de: string, period: string, coc = 'COC') => ({
+          dataElement: de,
+          period,
+          orgUnit: 'OU1',
+          categoryOptionCombo: coc,
+          attributeOptionCombo: 'AOC',
+        })
+        const found = await importedValuesRepository(odb).lookup([
+          key('DE1', '202609'),
+          key('DE2', '202609'),
+          key('DE1', '202609', 'COC2'),
+          key('DE1', '202608'),
+          key('DE3', '202609'),
+        ])
+        expect([...found.values()].map((v) => [v.dataElement, v.period, v.contentHash, v.recordId, v.source])).toEqual([
+          ['DE1', '202609', 'h1', 'r1', 'kobo'],
+          ['DE2', '202609', 'h2', 'r1', 'kobo'],
+          ['DE1', '202609', 'h3', 'r2', 'csv'],
+          ['DE1', '202608', 'h4', null, 'csv'],
+        ])
+        await fs.rm(dir, { recursive: true })
+      } finally {
+        await old.dispose()
+      }
+    }, 60_000)
   })
 
   describe('transactions', () => {

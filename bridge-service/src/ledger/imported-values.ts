@@ -1,7 +1,8 @@
 /**
  * What DHIS2 holds from us, per dataValueSets upsert key (data element, period, org unit, category option combo,
- * attribute option combo) → content hash, record, source. Stored one row per org unit × period in
- * `imported_sets` (migration 003): `held` maps "<data element>.<COC>.<AOC>" to [hash, record id, source].
+ * attribute option combo) → content hash, record, source. Stored in `imported_sets` (migration 003): each push
+ * appends one row per record — its org unit, period, id, source and `held`, the keys it stored with their
+ * hashes as "<data element>.<COC>.<AOC>:<hash>" joined by ","; for a key, the newest row (seq) wins.
  *
  * - before a push, `classify` tells for each value: `new` (DHIS2 has nothing from us), `unchanged` (same
  *   content hash: do not send), `changed` (same source, new content: send), `duplicate` (another source
@@ -57,13 +58,10 @@ export function valueKey(k: DataValueKey): string {
   return `${k.dataElement}\u001f${k.period}\u001f${k.orgUnit}\u001f${k.categoryOptionCombo}\u001f${k.attributeOptionCombo}`
 }
 
-/** (org unit, period) pairs per statement (a JSON document of a few hundred kB either way). */
+/** (org unit, period) pairs, or record rows, per statement (a JSON document of a few hundred kB). */
 const GROUP_CHUNK = 5_000
 
-/** One key of a row's `held`: [content hash, record id, source]. */
-type Held = [string, string | null, string]
-
-/** A key inside its org unit × period row. DHIS2 UIDs are alphanumeric: a dot never occurs in one. */
+/** A key inside its org unit × period. DHIS2 UIDs are alphanumeric: never a ".", ":" or "," in one. */
 export function heldKey(k: Pick<DataValueKey, 'dataElement' | 'categoryOptionCombo' | 'attributeOptionCombo'>): string {
   return `${k.dataElement}.${k.categoryOptionCombo}.${k.attributeOptionCombo}`
 }
@@ -78,12 +76,53 @@ export function parseHeldKey(
   return { dataElement, categoryOptionCombo, attributeOptionCombo }
 }
 
-const groupOf = (ou: string, pe: string) => `${ou}\u001f${pe}`
+/** A row of `imported_sets`. */
+export interface HeldRow {
+  org_unit: string
+  period: string
+  record_id: string | null
+  source: string
+  held: string
+}
+
+export interface Holder {
+  readonly contentHash: string
+  readonly recordId: string | null
+  readonly source: string
+}
+
+/**
+ * Pure: per org unit × period, per held key, what DHIS2 holds from us. `rows` in `seq` order: a later row's
+ * key replaces an earlier one's.
+ */
+export function holdersOf(rows: readonly HeldRow[]): Map<string, Map<string, Holder>> {
+  const out = new Map<string, Map<string, Holder>>()
+  for (const row of rows) {
+    const group = groupOf(row.org_unit, row.period)
+    let holders = out.get(group)
+    if (holders === undefined) {
+      holders = new Map()
+      out.set(group, holders)
+    }
+    for (const entry of row.held.split(',')) {
+      const colon = entry.lastIndexOf(':')
+      if (colon <= 0) continue
+      holders.set(entry.slice(0, colon), {
+        contentHash: entry.slice(colon + 1),
+        recordId: row.record_id,
+        source: row.source,
+      })
+    }
+  }
+  return out
+}
+
+export const groupOf = (ou: string, pe: string) => `${ou}\u001f${pe}`
 
 export function importedValuesRepository(db: Db) {
   /**
    * Reads the rows of the keys' (org unit, period) pairs — a record's values share one, so 500 records are
-   * 500 primary-key lookups — and answers the keys found in them.
+   * 500 index ranges — and answers the keys found in them.
    */
   async function lookup(keys: readonly DataValueKey[]): Promise<Map<string, ImportedValue>> {
     const found = new Map<string, ImportedValue>()
@@ -97,29 +136,30 @@ export function importedValuesRepository(db: Db) {
       const group = groupOf(k.orgUnit, k.period)
       if (!groups.has(group)) groups.set(group, { ou: k.orgUnit, pe: k.period })
     }
-    const rows = new Map<string, Record<string, Held>>()
-    for (const chunk of chunks([...groups.values()], GROUP_CHUNK)) {
-      const answer = await db.query<{ org_unit: string; period: string; held: Record<string, Held> }>(
-        `SELECT s.org_unit, s.period, s.held FROM json_to_recordset($1::json) AS k(ou text, pe text)
-           JOIN imported_sets s ON s.org_unit = k.ou AND s.period = k.pe`,
-        [JSON.stringify(chunk)],
+    const rows: HeldRow[] = []
+    for (const chunk of chunks([...groups.values()], GROUP_CHUNK))
+      rows.push(
+        ...(await db.query<HeldRow>(
+          `SELECT s.org_unit, s.period, s.record_id, s.source, s.held
+             FROM json_to_recordset($1::json) AS k(ou text, pe text)
+             JOIN imported_sets s ON s.org_unit = k.ou AND s.period = k.pe
+            ORDER BY s.seq`,
+          [JSON.stringify(chunk)],
+        )),
       )
-      for (const r of answer) rows.set(groupOf(r.org_unit, r.period), r.held)
-    }
     // A first import finds no row: no key string is built.
-    if (rows.size === 0) return found
+    if (rows.length === 0) return found
+    const holders = holdersOf(rows)
     for (const k of keys) {
-      const held = rows.get(groupOf(k.orgUnit, k.period))?.[heldKey(k)]
-      if (held === undefined) continue
+      const holder = holders.get(groupOf(k.orgUnit, k.period))?.get(heldKey(k))
+      if (holder === undefined) continue
       found.set(valueKey(k), {
         dataElement: k.dataElement,
         period: k.period,
         orgUnit: k.orgUnit,
         categoryOptionCombo: k.categoryOptionCombo,
         attributeOptionCombo: k.attributeOptionCombo,
-        contentHash: held[0],
-        recordId: held[1],
-        source: held[2],
+        ...holder,
       })
     }
     return found
@@ -139,33 +179,38 @@ export function importedValuesRepository(db: Db) {
     },
 
     /**
-     * Stores what DHIS2 accepted: per org unit × period one upsert merging the keys into the row (`||`: per key
-     * the last import wins; for a key given twice here, the last given).
+     * Stores what DHIS2 accepted: one row per record (org unit × period × record × source) of the call. A key
+     * given twice is kept in the row of its last occurrence only, so no two rows of one call share a key.
      */
     async recordImported(
       values: readonly (DataValueKey & { contentHash: string; source: string; recordId?: string | null })[],
     ): Promise<void> {
-      const rows = new Map<string, { ou: string; pe: string; held: Record<string, Held> }>()
+      type Group = { ou: string; pe: string; r: string | null; s: string; held: Map<string, string> }
+      const groups = new Map<string, Group>()
+      const groupOfKey = new Map<string, Group>()
       for (const v of values) {
-        const group = groupOf(v.orgUnit, v.period)
-        let row = rows.get(group)
-        if (row === undefined) {
-          row = { ou: v.orgUnit, pe: v.period, held: {} }
-          rows.set(group, row)
+        const id = `${groupOf(v.orgUnit, v.period)}\u001f${v.recordId ?? ''}\u001f${v.source}`
+        let group = groups.get(id)
+        if (group === undefined) {
+          group = { ou: v.orgUnit, pe: v.period, r: v.recordId ?? null, s: v.source, held: new Map() }
+          groups.set(id, group)
         }
-        row.held[heldKey(v)] = [v.contentHash, v.recordId ?? null, v.source]
+        const key = heldKey(v)
+        const valueId = `${groupOf(v.orgUnit, v.period)}\u001f${key}`
+        const before = groupOfKey.get(valueId)
+        if (before !== undefined && before !== group) before.held.delete(key)
+        groupOfKey.set(valueId, group)
+        group.held.set(key, v.contentHash)
       }
-      // Rows locked in one order by every writer: two pushes sharing org units × periods cannot deadlock.
-      const sorted = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row)
-      for (const chunk of chunks(sorted, GROUP_CHUNK)) {
+      const rows = [...groups.values()]
+        .filter((g) => g.held.size > 0)
+        .map((g) => ({ ou: g.ou, pe: g.pe, r: g.r, s: g.s, held: [...g.held].map(([k, h]) => `${k}:${h}`).join(',') }))
+      for (const chunk of chunks(rows, GROUP_CHUNK))
         await db.query(
-          `INSERT INTO imported_sets (org_unit, period, held)
-           SELECT ou, pe, held FROM json_to_recordset($1::json) AS t(ou text, pe text, held jsonb)
-           ON CONFLICT (org_unit, period)
-           DO UPDATE SET held = imported_sets.held || EXCLUDED.held, imported_at = now()`,
+          `INSERT INTO imported_sets (org_unit, period, record_id, source, held)
+           SELECT ou, pe, r, s, held FROM json_to_recordset($1::json) AS t(ou text, pe text, r text, s text, held text)`,
           [JSON.stringify(chunk)],
         )
-      }
     },
   }
 }

@@ -14,7 +14,7 @@ import { RunStateError } from '../ledger/runs'
 import type { Enqueuer } from './enqueue'
 import { loadRecords, recordIdsOfRun, setMappedFields } from './ledger-queries'
 import type { MetadataService } from './metadata'
-import type { MappedPayload } from './payload'
+import { storeMapped, type MappedPayload } from './payload'
 import type { RunBook } from './runs'
 import { NotFoundError, StateConflictError, type Actor } from './services'
 import type { SpecRegistry } from './specs'
@@ -74,7 +74,7 @@ export async function release(
     await db.transaction(async (tx) => {
       await repositories(tx).records.transition(recordId, 'quarantined', 'mapped', {
         actor: actor.name,
-        mapped,
+        mapped: storeMapped(mapped),
         lastError: null,
         detail: {
           releasedBy: actor.name,

@@ -6,7 +6,7 @@
 import type { Db } from '../ledger'
 import type { LedgerRecord } from '../ledger/records'
 import type { RecordStatus } from '../ledger/record-status'
-import { parseHeldKey, type DataValueKey } from '../ledger/imported-values'
+import { groupOf, holdersOf, parseHeldKey, type DataValueKey, type HeldRow } from '../ledger/imported-values'
 
 /** The part of a ledger record the workers read (a bulk load skips the list-only columns). */
 export type PipelineRecord = Pick<
@@ -137,8 +137,9 @@ export async function quarantinedOlderVersions(
 }
 
 /**
- * What DHIS2 holds from older versions of these records: per new record id, the keys imported from them. An
- * older version's values sit in its own org unit × period row (the columns its mapping set), under its id.
+ * What DHIS2 holds from older versions of these records: per new record id, the keys imported from them and
+ * still theirs (no later import took the key over). An older version's values sit under its own org unit ×
+ * period (the columns its mapping set).
  */
 export async function valuesOfOlderVersions(
   db: Db,
@@ -146,23 +147,35 @@ export async function valuesOfOlderVersions(
 ): Promise<Map<string, (DataValueKey & { contentHash: string })[]>> {
   const out = new Map<string, (DataValueKey & { contentHash: string })[]>()
   if (ids.length === 0) return out
-  const rows = await db.query<{ id: string; org_unit: string; period: string; key: string; content_hash: string }>(
-    `SELECT r.id, s.org_unit, s.period, e.key, e.value->>0 AS content_hash
+  const older = await db.query<{ id: string; old_id: string; org_unit: string | null; period: string | null }>(
+    `SELECT r.id, o.id AS old_id, o.org_unit, o.period
        FROM records r
        CROSS JOIN LATERAL (SELECT o.id, o.org_unit, o.period FROM records o
                             WHERE o.source = r.source AND o.source_key = r.source_key AND o.seq < r.seq
                            OFFSET 0) o
-       JOIN imported_sets s ON s.org_unit = o.org_unit AND s.period = o.period
-       CROSS JOIN LATERAL jsonb_each(s.held) e
-      WHERE r.id = ANY($1::text[]) AND e.value->>1 = o.id`,
+      WHERE r.id = ANY($1::text[]) AND o.org_unit IS NOT NULL AND o.period IS NOT NULL`,
     [ids],
   )
-  for (const r of rows) {
-    const key = parseHeldKey(r.key)
-    if (key === undefined) continue
-    const list = out.get(r.id) ?? []
-    list.push({ ...key, period: r.period, orgUnit: r.org_unit, contentHash: r.content_hash })
-    out.set(r.id, list)
+  if (older.length === 0) return out
+  const pairs = new Map(older.map((o) => [groupOf(o.org_unit ?? '', o.period ?? ''), { ou: o.org_unit, pe: o.period }]))
+  const rows = await db.query<HeldRow>(
+    `SELECT s.org_unit, s.period, s.record_id, s.source, s.held
+       FROM json_to_recordset($1::json) AS k(ou text, pe text)
+       JOIN imported_sets s ON s.org_unit = k.ou AND s.period = k.pe
+      ORDER BY s.seq`,
+    [JSON.stringify([...pairs.values()])],
+  )
+  const holders = holdersOf(rows)
+  for (const o of older) {
+    const orgUnit = o.org_unit ?? ''
+    const period = o.period ?? ''
+    for (const [key, holder] of holders.get(groupOf(orgUnit, period)) ?? []) {
+      const parsed = holder.recordId === o.old_id ? parseHeldKey(key) : undefined
+      if (parsed === undefined) continue
+      const list = out.get(o.id) ?? []
+      list.push({ ...parsed, period, orgUnit, contentHash: holder.contentHash })
+      out.set(o.id, list)
+    }
   }
   return out
 }

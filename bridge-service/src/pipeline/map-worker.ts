@@ -27,7 +27,7 @@ import type { Enqueuer } from './enqueue'
 import { valueHash } from './hashing'
 import { loadRecords, quarantinedOlderVersions, supersededIds, type PipelineRecord } from './ledger-queries'
 import type { MetadataService } from './metadata'
-import type { MappedPayload } from './payload'
+import { storeMapped, type MappedPayload } from './payload'
 import type { RunBook } from './runs'
 import { UnknownSourceError } from './services'
 import type { SnapshotRef, SpecRegistry } from './specs'
@@ -103,7 +103,12 @@ export async function runMapStage(deps: MapStageDeps, recordIds: readonly string
     const { records } = repositories(tx)
     const toMapped = decisions.filter((d) => d.to === 'mapped')
     const moved = await records.transitionMany(
-      toMapped.map((d) => ({ id: d.record.id, mapped: d.mapped, detail: d.detail, ...searchable(d) })),
+      toMapped.map((d) => ({
+        id: d.record.id,
+        ...(d.mapped ? { mapped: storeMapped(d.mapped) } : {}),
+        detail: d.detail,
+        ...searchable(d),
+      })),
       'received',
       'mapped',
       { actor: MAP_ACTOR },
@@ -118,7 +123,7 @@ export async function runMapStage(deps: MapStageDeps, recordIds: readonly string
           id: d.record.id,
           detail: d.detail,
           lastError: { kind: reason, ...d.detail },
-          ...(d.mapped ? { mapped: d.mapped } : {}),
+          ...(d.mapped ? { mapped: storeMapped(d.mapped) } : {}),
           ...searchable(d),
         }))
       const q = await records.transitionMany(items, 'received', 'quarantined', { actor: MAP_ACTOR, reason })

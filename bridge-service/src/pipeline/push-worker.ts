@@ -43,7 +43,7 @@ import type { Enqueuer } from './enqueue'
 import { valueHash } from './hashing'
 import { loadRecords, supersededIds, valuesOfOlderVersions, type PipelineRecord } from './ledger-queries'
 import { notify, type PipelineObserver } from './observer'
-import { isMappedPayload, type MappedPayload } from './payload'
+import { readMapped, type MappedPayload } from './payload'
 import type { RetrySettings } from './queues'
 import type { RunBook } from './runs'
 import { UnknownSourceError } from './services'
@@ -248,8 +248,8 @@ async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], 
   const prepared: Prepared = { work: [], nothingToSend: [], importedEarlier: [] }
   const candidates: { record: PipelineRecord; payload: MappedPayload; values: OutgoingValue[] }[] = []
   for (const record of records) {
-    const payload = record.mapped
-    if (!isMappedPayload(payload)) {
+    const payload = readMapped(record.mapped)
+    if (payload === undefined) {
       prepared.nothingToSend.push({ id: record.id, detail: { note: 'no mapped payload' } })
       continue
     }

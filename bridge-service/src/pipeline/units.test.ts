@@ -1,7 +1,12 @@
-/** The pure pieces of the pipeline: batching, hashes and job ids, Redis URLs, the backoff strategy, DHIS2's local time. */
+/**
+ * The pure pieces of the pipeline: batching, hashes and job ids, the stored form of mapped payloads and of
+ * imported values, Redis URLs, the backoff strategy, DHIS2's local time.
+ */
+import { holdersOf } from '../ledger/imported-values'
 import { planBatches, sizeOf, wireValue, type OutgoingValue, type RecordWork } from './batches'
 import { canonicalJson, contentHash, jobIdOf, valueHash } from './hashing'
 import { recordVersion } from './intake'
+import { readMapped, storeMapped, type MappedPayload } from './payload'
 import { redisOptions, relaisBackoffStrategy, retryAfterOf } from './queues'
 import { serverLocalNow } from './specs'
 
@@ -101,6 +106,65 @@ describe('hashes and ids', () => {
     expect(recordVersion('webhook', { version: undefined, contentHash: 'h' }, { id: 'r1', mode: 'import' })).toBe('h')
     expect(recordVersion('csv', id, { id: 'r1', mode: 'import' })).toBe('r1:h')
     expect(recordVersion('kobo', id, { id: 'r2', mode: 'dry-run' })).toBe('dry-run:r2:uuid:1')
+  })
+})
+
+describe('stored forms', () => {
+  const dv = (de: string, value: string, orgUnit = 'OU1', period = '202609') => ({
+    dataElement: de,
+    period,
+    orgUnit,
+    categoryOptionCombo: 'COC',
+    attributeOptionCombo: 'AOC',
+    value,
+  })
+  const payload: MappedPayload = {
+    spec: { id: 'csv', version: 2 },
+    snapshotId: 'snap',
+    dataSet: 'DS',
+    orgUnit: 'OU1',
+    orgUnitCode: 'RC-1',
+    period: '202609',
+    // the third value belongs elsewhere: it keeps DHIS2's object form
+    dataValues: [dv('DE1', '3'), dv('DE2', '0'), dv('DE3', '7', 'OU2')],
+    warnings: [],
+  }
+
+  test('a mapped payload is stored compact and read back in DHIS2 shape', () => {
+    const stored = storeMapped(payload)
+    expect(stored.values).toEqual([['DE1', 'COC', 'AOC', '3'], ['DE2', 'COC', 'AOC', '0'], dv('DE3', '7', 'OU2')])
+    expect(JSON.stringify(stored).length).toBeLessThan(JSON.stringify(payload).length)
+    expect(readMapped(JSON.parse(JSON.stringify(stored)))).toEqual(payload)
+  })
+
+  test('a payload stored in DHIS2 shape (before the compact form) reads as it is; anything else is not one', () => {
+    expect(readMapped(payload)).toBe(payload)
+    expect(readMapped({ v: 1 })).toBeUndefined()
+    expect(readMapped(null)).toBeUndefined()
+    expect(readMapped({ dataSet: 'DS', values: 'x' })).toBeUndefined()
+  })
+
+  test('holdersOf: per org unit × period and key, the newest row wins', () => {
+    const row = (record: string, held: string, orgUnit = 'OU1') => ({
+      org_unit: orgUnit,
+      period: '202609',
+      record_id: record,
+      source: record === 'r3' ? 'kobo' : 'csv',
+      held,
+    })
+    const holders = holdersOf([
+      row('r1', 'DE1.COC.AOC:h1,DE2.COC.AOC:h2'),
+      row('r2', 'DE2.COC.AOC:h2b'),
+      row('r3', 'DE1.COC.AOC:h9', 'OU2'),
+    ])
+    const ou1 = holders.get('OU1\u001f202609')
+    expect(ou1?.get('DE1.COC.AOC')).toEqual({ contentHash: 'h1', recordId: 'r1', source: 'csv' })
+    expect(ou1?.get('DE2.COC.AOC')).toEqual({ contentHash: 'h2b', recordId: 'r2', source: 'csv' })
+    expect(holders.get('OU2\u001f202609')?.get('DE1.COC.AOC')).toEqual({
+      contentHash: 'h9',
+      recordId: 'r3',
+      source: 'kobo',
+    })
   })
 })
 

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import type { LedgerRepositories } from '../../ledger'
 import type { RecordEvent } from '../../ledger/events'
+import { readMapped } from '../../pipeline/payload'
 import { dhis2MessagesOf } from '../dhis2-messages'
 import { notFound } from '../errors'
 import { defineRoute, reply, type Route } from '../route'
@@ -138,7 +139,12 @@ export function recordsRoutes({ repos }: RecordsDeps): Route[] {
           target: `record:${record.id}`,
         })
         return reply(200, {
-          record: { ...recordSummaryDto(record, DETAIL_FIELD_CHARS), raw: record.raw, mapped: record.mapped },
+          record: {
+            ...recordSummaryDto(record, DETAIL_FIELD_CHARS),
+            raw: record.raw,
+            // DHIS2's shape, whatever form the ledger stores it in
+            mapped: readMapped(record.mapped) ?? record.mapped,
+          },
           history: events.slice(-MAX_HISTORY).map(eventDto),
           historyTotal: events.length,
           dhis2Messages: dhis2MessagesOf(events, record.lastError),

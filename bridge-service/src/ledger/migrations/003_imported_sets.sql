@@ -1,24 +1,28 @@
--- 003: what DHIS2 holds from us, one row per org unit × period instead of one per value
+-- 003: what DHIS2 holds from us, one row per record pushed instead of one per value
 -- (bridge-service/src/pipeline/README.md, "Speed").
 -- A 100,000-value import wrote 100,000 `imported_values` rows (≈ 1 CPU-s of PostgreSQL on its own, and a ledger
--- growing by every value of every month); a record's values all share one org unit × period, so they now sit in
--- one row: `held` maps "<data element>.<COC>.<AOC>" (DHIS2 UIDs never contain a dot) to
--- [content hash, record id or null, source]. A push upserts with `held || new`: per key the last import wins, as
--- the per-value primary key did. Existing rows are carried over.
+-- growing by every value of every month). A record's values share one org unit × period: each push now appends,
+-- per record, one row whose `held` lists "<data element>.<COC>.<AOC>:<content hash>" joined by "," (DHIS2 UIDs
+-- and hex hashes contain neither "." nor ":" nor ","). Plain text, not jsonb: PostgreSQL's JSON → jsonb
+-- conversion was the cost. For a key, the row with the highest `seq` of its org unit × period says what DHIS2
+-- holds — the last import wins, as the per-value upsert did. Existing rows are carried over (no key in two rows).
 CREATE TABLE imported_sets (
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   org_unit text NOT NULL,
   period text NOT NULL,
-  held jsonb NOT NULL,
-  imported_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (org_unit, period)
+  record_id text,
+  source text NOT NULL,
+  held text NOT NULL,
+  imported_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX imported_sets_org_unit_period_idx ON imported_sets (org_unit, period, seq);
 
-INSERT INTO imported_sets (org_unit, period, held, imported_at)
-SELECT org_unit, period,
-       jsonb_object_agg(data_element || '.' || category_option_combo || '.' || attribute_option_combo,
-                        jsonb_build_array(content_hash, record_id, source)),
+INSERT INTO imported_sets (org_unit, period, record_id, source, held, imported_at)
+SELECT org_unit, period, record_id, source,
+       string_agg(data_element || '.' || category_option_combo || '.' || attribute_option_combo || ':' || content_hash,
+                  ',' ORDER BY data_element, category_option_combo, attribute_option_combo),
        max(imported_at)
   FROM imported_values
- GROUP BY org_unit, period;
+ GROUP BY org_unit, period, record_id, source;
 
 DROP TABLE imported_values;
