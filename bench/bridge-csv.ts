@@ -13,7 +13,11 @@
  * 3. naive: what an OpenFn-style job does per value — GET /api/dataValues, then POST /api/dataValues — on a
  *    subset (NAIVE_VALUES, default 3,000), extrapolated per value to 100,016.
  * Prints values/s of each, bridge ÷ limit (target ≥ 0.7) and bridge ÷ naive (target ≥ 20); exits 1 on FAIL.
+ * On Linux it also prints the CPU time the whole machine spent during the bridge's run (bridge, PostgreSQL,
+ * Redis, stand-in): on a small machine the run is CPU-bound, and that figure says by how much.
  */
+import { readFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import { Redis } from 'ioredis'
 import { DEMO_BRIDGE_TOKEN } from '../tests/dhis2-standin/src/seed'
 import { createStandin, type Standin } from '../tests/dhis2-standin/src/server'
@@ -37,6 +41,17 @@ const CHUNK = 5_000
 const NAIVE_VALUES = Number(process.env.NAIVE_VALUES ?? 3_000)
 const REDIS_URL = 'redis://127.0.0.1:6379/14'
 const fmt = (n: number) => Math.round(n).toLocaleString('en')
+
+/** CPU-seconds the machine has been busy since boot (all cores; /proc/stat), or undefined off Linux. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const [, user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/)
+    const ticks = [user, nice, system, irq, softirq].reduce((sum, t) => sum + Number(t), 0)
+    return ticks / 100 // USER_HZ
+  } catch {
+    return undefined
+  }
+}
 
 const newStandin = () => createStandin({ seed: 'demo', now: NOW, months: 0, testEndpoints: true })
 
@@ -80,6 +95,7 @@ async function bridgeRun(): Promise<{ rate: number; seconds: number; values: num
     const rows = plan(standin)
     const expected = expectedValues(standin, rows)
     const csv = buildCsv(rows)
+    const busyBefore = machineBusySeconds()
     const started = process.hrtime.bigint()
     const run = await upload(bridge.url, csv)
     const uploaded = Number(process.hrtime.bigint() - started) / 1e9
@@ -98,6 +114,11 @@ async function bridgeRun(): Promise<{ rate: number; seconds: number; values: num
       await sleep(100)
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    const busyAfter = machineBusySeconds()
+    const cpu =
+      busyBefore === undefined || busyAfter === undefined
+        ? ''
+        : `; machine busy ${(busyAfter - busyBefore).toFixed(1)} CPU-s of ${(seconds * cpus().length).toFixed(1)} (${cpus().length} cores)`
     const held = await readBack(
       standin,
       dhis2,
@@ -108,7 +129,7 @@ async function bridgeRun(): Promise<{ rate: number; seconds: number; values: num
     const rate = expected.size / seconds
     console.log(
       `${'bridge (upload → all imported)'.padEnd(36)} ${expected.size} values in ${seconds.toFixed(2)} s = ${fmt(rate)} values/s ` +
-        `(upload answered 202 after ${uploaded.toFixed(2)} s, ${run.rows} rows)`,
+        `(upload answered 202 after ${uploaded.toFixed(2)} s, ${run.rows} rows${cpu})`,
     )
     return { rate, seconds, values: expected.size }
   } finally {

@@ -180,31 +180,41 @@ export function importedValuesRepository(db: Db) {
 
     /**
      * Stores what DHIS2 accepted: one row per record (org unit × period × record × source) of the call. A key
-     * given twice is kept in the row of its last occurrence only, so no two rows of one call share a key.
+     * given twice is kept with its last occurrence only, so no two rows of one call share a key.
      */
     async recordImported(
       values: readonly (DataValueKey & { contentHash: string; source: string; recordId?: string | null })[],
     ): Promise<void> {
-      type Group = { ou: string; pe: string; r: string | null; s: string; held: Map<string, string> }
-      const groups = new Map<string, Group>()
-      const groupOfKey = new Map<string, Group>()
+      // Per org unit × period, per key, the last given (a record's values come together: one Map per record).
+      type Last = { hash: string; r: string | null; s: string }
+      const sets = new Map<string, { ou: string; pe: string; keys: Map<string, Last> }>()
+      let set: { ou: string; pe: string; keys: Map<string, Last> } | undefined
       for (const v of values) {
-        const id = `${groupOf(v.orgUnit, v.period)}\u001f${v.recordId ?? ''}\u001f${v.source}`
-        let group = groups.get(id)
-        if (group === undefined) {
-          group = { ou: v.orgUnit, pe: v.period, r: v.recordId ?? null, s: v.source, held: new Map() }
-          groups.set(id, group)
+        if (set === undefined || set.ou !== v.orgUnit || set.pe !== v.period) {
+          const group = groupOf(v.orgUnit, v.period)
+          set = sets.get(group)
+          if (set === undefined) {
+            set = { ou: v.orgUnit, pe: v.period, keys: new Map() }
+            sets.set(group, set)
+          }
         }
-        const key = heldKey(v)
-        const valueId = `${groupOf(v.orgUnit, v.period)}\u001f${key}`
-        const before = groupOfKey.get(valueId)
-        if (before !== undefined && before !== group) before.held.delete(key)
-        groupOfKey.set(valueId, group)
-        group.held.set(key, v.contentHash)
+        set.keys.set(heldKey(v), { hash: v.contentHash, r: v.recordId ?? null, s: v.source })
       }
-      const rows = [...groups.values()]
-        .filter((g) => g.held.size > 0)
-        .map((g) => ({ ou: g.ou, pe: g.pe, r: g.r, s: g.s, held: [...g.held].map(([k, h]) => `${k}:${h}`).join(',') }))
+      // Then one row per record (and source) of each org unit × period.
+      const rows: { ou: string; pe: string; r: string | null; s: string; held: string }[] = []
+      for (const { ou, pe, keys } of sets.values()) {
+        const byHolder = new Map<string, { r: string | null; s: string; held: string[] }>()
+        for (const [key, last] of keys) {
+          const holder = `${last.r ?? ''}\u001f${last.s}`
+          let row = byHolder.get(holder)
+          if (row === undefined) {
+            row = { r: last.r, s: last.s, held: [] }
+            byHolder.set(holder, row)
+          }
+          row.held.push(`${key}:${last.hash}`)
+        }
+        for (const { r, s, held } of byHolder.values()) rows.push({ ou, pe, r, s, held: held.join(',') })
+      }
       for (const chunk of chunks(rows, GROUP_CHUNK))
         await db.query(
           `INSERT INTO imported_sets (org_unit, period, record_id, source, held)
