@@ -1,4 +1,7 @@
-/** `record_events`: a record's history, one row per status change (written by records.transition*). */
+/**
+ * `record_events`: a record's history, one row per status change (written by records.transition*), plus notes
+ * that change nothing (`note`: from and to are the record's status, e.g. its submission deleted at the source).
+ */
 import type { Db } from './db'
 import type { RecordStatus } from './record-status'
 import { fromJson, toDate } from './sql'
@@ -29,6 +32,26 @@ interface EventRow {
 
 export function eventsRepository(db: Db) {
   return {
+    /**
+     * Adds a note to the history of each record (its status unchanged), once per `reason`: a record that already
+     * has an event with that reason gets no second one. Answers the ids noted now.
+     */
+    async note(
+      recordIds: readonly string[],
+      note: { actor: string; reason: string; detail?: unknown },
+    ): Promise<string[]> {
+      if (recordIds.length === 0) return []
+      const rows = await db.query<{ record_id: string }>(
+        `INSERT INTO record_events (record_id, actor, from_status, to_status, reason, detail)
+         SELECT r.id, $2, r.status, r.status, $3, $4::jsonb FROM records r
+          WHERE r.id = ANY($1::text[])
+            AND NOT EXISTS (SELECT 1 FROM record_events e WHERE e.record_id = r.id AND e.reason = $3)
+         RETURNING record_id`,
+        [recordIds, note.actor, note.reason, note.detail === undefined ? null : JSON.stringify(note.detail)],
+      )
+      return rows.map((r) => r.record_id)
+    },
+
     /** A record's history, oldest first. */
     async forRecord(recordId: string): Promise<RecordEvent[]> {
       const rows = await db.query<EventRow>(

@@ -6,7 +6,8 @@
  * - sweep (nightly): Kobo edits in place and exposes no edit time, so the sweep compares `_id` → `_uuid` with
  *   the newest version we hold; an edited submission comes in as a new version (its `meta/instanceID`) that
  *   supersedes the old one — the push of the new version replaces the old one's values in DHIS2.
- *   Hard deletes are reported in the run's detail (DHIS2's values are left for a person to decide).
+ *   Hard deletes are reported in the run's detail and noted once in the history of the submission's newest
+ *   record (reason `deleted-at-source`; its status stays): DHIS2's values are left for a person to decide.
  */
 import type { SourceConfig } from '../config/relais-config'
 import type { Db } from '../ledger'
@@ -17,11 +18,14 @@ import { createKoboClient, type KoboClient, type KoboSubmission } from '../sourc
 import { EMPTY_CURSOR, pull, type PullCursor } from '../sources/kobo/pull'
 import { sweep } from '../sources/kobo/sweep'
 import { recordVersion, type Intake, type IntakeRecord } from './intake'
-import { knownKoboVersions } from './ledger-queries'
+import { knownKoboVersions, newestVersionIds } from './ledger-queries'
 import type { RunBook } from './runs'
 import type { SpecRegistry } from './specs'
 
 export type KoboSourceConfig = Extract<SourceConfig, { kind: 'kobo' }>
+
+/** The reason of the history note on a record whose submission was deleted in Kobo. */
+export const DELETED_AT_SOURCE = 'deleted-at-source'
 
 export interface KoboSourceDeps {
   readonly db: Db
@@ -109,10 +113,27 @@ export async function sweepKobo(deps: KoboSourceDeps, source: KoboSourceConfig, 
     unchanged: found.unchanged,
     listed: found.listed,
   }
-  await deps.runs.intakeComplete(run.id, { sweep: sweepDetail })
+  let noted = 0
+  if (found.deleted.length > 0 && run.mode === 'import') {
+    const ids = await newestVersionIds(deps.db, source.name, found.deleted.map(String))
+    noted = (
+      await repositories(deps.db).events.note(ids, {
+        actor: `source:${source.name}`,
+        reason: DELETED_AT_SOURCE,
+        detail: {
+          runId: run.id,
+          message: {
+            en: 'The submission was deleted in KoboToolbox. The values DHIS2 received from it are kept: a data manager decides whether to remove them.',
+            fr: "La soumission a été supprimée dans KoboToolbox. Les valeurs que DHIS2 en a reçues sont conservées : un gestionnaire décide s'il faut les retirer.",
+          },
+        },
+      })
+    ).length
+  }
+  await deps.runs.intakeComplete(run.id, { sweep: { ...sweepDetail, deletedNoted: noted } })
   if (found.deleted.length > 0)
     deps.logger.warn(
-      { source: source.name, deleted: found.deleted },
+      { source: source.name, deleted: found.deleted, noted },
       'submissions deleted in Kobo: their DHIS2 values are kept',
     )
   return { submissions: incoming.length, duplicates }

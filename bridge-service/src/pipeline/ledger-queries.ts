@@ -215,6 +215,18 @@ export async function inFlightCount(db: Db, runId: string): Promise<number> {
   return row?.n ?? 0
 }
 
+/** The id of the newest (non-preview) version of each of these source keys of a source. */
+export async function newestVersionIds(db: Db, source: string, sourceKeys: readonly string[]): Promise<string[]> {
+  if (sourceKeys.length === 0) return []
+  const rows = await db.query<{ id: string }>(
+    `SELECT DISTINCT ON (source_key) id FROM records
+      WHERE source = $1 AND source_key = ANY($2::text[]) AND version NOT LIKE 'dry-run:%'
+      ORDER BY source_key, seq DESC`,
+    [source, sourceKeys],
+  )
+  return rows.map((r) => r.id)
+}
+
 /** Kobo sweep input: `_id` → `_uuid` of the newest version we hold of each submission of a source. */
 export async function knownKoboVersions(db: Db, source: string): Promise<Map<number, string>> {
   const rows = await db.query<{ source_key: string; uuid: string | null }>(

@@ -9,6 +9,7 @@ import { rcSubmission, seededRandom, type Answers } from '../../../tests/kobo-st
 import { repositories } from '../ledger'
 import { TERMINAL_STATUSES } from '../ledger/record-status'
 import { pgTestDatabase } from '../ledger/test-support'
+import { DELETED_AT_SOURCE } from './kobo-source'
 import { expectedValues, KOBO_ASSET, MANAGER, MAPPINGS, startHarness, type Harness } from './test-support'
 
 let h: Harness
@@ -115,7 +116,7 @@ describe('Kobo', () => {
     'general/difficultes': 'RAS',
   }))
 
-  test('a pull imports every submission exactly; the sweep brings an edit that replaces the old values', async () => {
+  test('a pull imports every submission exactly; the sweep brings an edit that replaces the old values and notes a hard delete once', async () => {
     h.setKoboTime('2026-10-03T09:00:00Z')
     const ids = answers.map((a) => h.kobo.add(KOBO_ASSET, a)._id as number)
     const run = await h.pipeline.startRun('kobo-rapport-rc', 'import', MANAGER)
@@ -147,5 +148,26 @@ describe('Kobo', () => {
     expect(after.get('RC-CO-00001|RC_VAD|default')).toBe(answers[0]!['general/vad'])
     const versions = await repositories(h.db).records.versions('kobo-rapport-rc', String(ids[1]))
     expect(versions.map((v) => v.status)).toEqual(['imported', 'imported'])
+
+    // A hard delete in Kobo: DHIS2 keeps the values; the record's history says so, once.
+    expect(h.kobo.delete(KOBO_ASSET, ids[2]!)).toBe(true)
+    const deletedKey = String(ids[2])
+    for (const round of [1, 2]) {
+      const swept = await h.pipeline.startSweep('kobo-rapport-rc', MANAGER)
+      expect(await h.runEnded(swept.id)).toBe('completed')
+      const detail = (await repositories(h.db).runs.get(swept.id))?.detail as { sweep?: Record<string, unknown> }
+      expect(detail.sweep).toMatchObject({ deleted: [ids[2]], deletedNoted: round === 1 ? 1 : 0 })
+    }
+    const [deletedRecord] = await repositories(h.db).records.versions('kobo-rapport-rc', deletedKey)
+    const notes = (await repositories(h.db).events.forRecord(deletedRecord!.id)).filter(
+      (e) => e.reason === DELETED_AT_SOURCE,
+    )
+    expect(notes).toEqual([
+      expect.objectContaining({ fromStatus: 'imported', toStatus: 'imported', actor: 'source:kobo-rapport-rc' }),
+    ])
+    expect(deletedRecord!.status).toBe('imported')
+    expect(only(await h.values('202609'), codes).get('RC-CO-00003|RC_VIH_SENS|F_A_15_24')).toBe(
+      answers[2]!['vih/sens_f_15_24'],
+    )
   })
 })

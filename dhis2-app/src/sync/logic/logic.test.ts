@@ -8,7 +8,14 @@ import { correctedRecord, editableFields, fieldsWithIssues, issuesIn, issuesOfFi
 import { bridgeCodeMessage, problemMessage } from './messages'
 import { mayActInConsole } from './permissions'
 import { countsList, runProgress } from './progress'
-import { HEALTH_TONE, isRecordInFlight, isRunTerminal, RECORD_TONE, recordStatusLabel } from './status'
+import {
+  HEALTH_TONE,
+  isRecordInFlight,
+  isRunTerminal,
+  quarantineReasonLabel,
+  RECORD_TONE,
+  recordStatusLabel,
+} from './status'
 import { counts, run, VAD_ISSUE } from '../testing/fakeBridge'
 
 describe('paths and queries', () => {
@@ -174,6 +181,12 @@ describe('progress and statuses', () => {
     expect(isRunTerminal('cancelled')).toBe(true)
     expect(isRecordInFlight('mapped')).toBe(true)
     expect(isRecordInFlight('quarantined')).toBe(false)
+  })
+
+  it('words the reasons of a history: quarantines, the note of a submission deleted at the source, others as sent', () => {
+    expect(quarantineReasonLabel('late')).toBe('Period closed')
+    expect(quarantineReasonLabel('deleted-at-source')).toBe('Deleted at the source (DHIS2 keeps its values)')
+    expect(quarantineReasonLabel('superseded by a newer version')).toBe('superseded by a newer version')
   })
 })
 

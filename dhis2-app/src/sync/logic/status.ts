@@ -100,6 +100,8 @@ export function quarantineReasonLabel(reason: string | null): string {
     case 'late':
       return i18n.t('Period closed')
     default:
+      // A note in a record's history (status unchanged), not a quarantine reason.
+      if (reason === 'deleted-at-source') return i18n.t('Deleted at the source (DHIS2 keeps its values)')
       return reason ?? ''
   }
 }

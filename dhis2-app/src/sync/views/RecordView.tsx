@@ -172,7 +172,10 @@ function RecordBody({
               <tr key={event.id}>
                 <td>{formatDateTime(event.at, language)}</td>
                 <td>
-                  {event.fromStatus ? `${recordStatusLabel(event.fromStatus)} → ` : ''}
+                  {/* from = to: a note (e.g. deleted at the source), not a change */}
+                  {event.fromStatus && event.fromStatus !== event.toStatus
+                    ? `${recordStatusLabel(event.fromStatus)} → `
+                    : ''}
                   {recordStatusLabel(event.toStatus)}
                 </td>
                 <td>{event.actor}</td>
