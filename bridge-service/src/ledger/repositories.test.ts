@@ -9,6 +9,7 @@ import { migrate } from './migrate'
 import { IllegalTransitionError, RECORD_STATUSES } from './record-status'
 import { RecordNotFoundError, StaleTransitionError, type NewRecord } from './records'
 import { RunStateError } from './runs'
+import { valuesOfOlderVersions } from '../pipeline/ledger-queries'
 import { TEST_DATABASES, unique, type TestDatabase } from './test-support'
 
 const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex')
@@ -480,6 +481,31 @@ describe.each(TEST_DATABASES)('ledger repositories on %s', (_name, make) => {
       const found = await ledger.importedValues.lookup([key(de), key(de, 'OU2')])
       expect([...found.values()]).toEqual([
         expect.objectContaining({ dataElement: de, orgUnit: 'OU1', contentHash: 'h3', source: 'csv', recordId: null }),
+      ])
+    })
+
+    it('finds what older versions still hold, wherever it went, without the keys a later import took over', async () => {
+      const source = unique('kobo')
+      const [v1] = await ledger.records.insertMany(newRecords(source, 1, { version: 'v1' }), { actor: 't' })
+      const [v2] = await ledger.records.insertMany(newRecords(source, 1, { version: 'v2' }), { actor: 't' })
+      const [other] = await ledger.records.insertMany(newRecords(unique('csv'), 1), { actor: 't' })
+      const [a, b, c] = [unique('dea'), unique('deb'), unique('dec')]
+      const ou = unique('OU')
+      // v1's values went to `ou` (its own org unit column says nothing: the record's columns may have changed).
+      await ledger.importedValues.recordImported([
+        { ...key(a, ou), contentHash: 'ha', source, recordId: v1!.id },
+        { ...key(b, ou), contentHash: 'hb', source, recordId: v1!.id },
+        { ...key(c, ou), contentHash: 'hc', source, recordId: v1!.id },
+      ])
+      // Later, another record takes b over.
+      await ledger.importedValues.recordImported([
+        { ...key(b, ou), contentHash: 'hb2', source: 'csv', recordId: other!.id },
+      ])
+      const older = await valuesOfOlderVersions(db, [v2!.id, v1!.id])
+      expect(older.has(v1!.id)).toBe(false)
+      expect((older.get(v2!.id) ?? []).map((v) => [v.dataElement, v.orgUnit, v.contentHash]).sort()).toEqual([
+        [a, ou, 'ha'],
+        [c, ou, 'hc'],
       ])
     })
 

@@ -138,8 +138,9 @@ export async function quarantinedOlderVersions(
 
 /**
  * What DHIS2 holds from older versions of these records: per new record id, the keys imported from them and
- * still theirs (no later import took the key over). An older version's values sit under its own org unit ×
- * period (the columns its mapping set).
+ * still theirs (no later import took the key over). Found by the older versions' ids — wherever their values
+ * went, also under an org unit or period they no longer carry — then judged against every row of those org
+ * units × periods (the newest row of a key holds it).
  */
 export async function valuesOfOlderVersions(
   db: Db,
@@ -147,35 +148,43 @@ export async function valuesOfOlderVersions(
 ): Promise<Map<string, (DataValueKey & { contentHash: string })[]>> {
   const out = new Map<string, (DataValueKey & { contentHash: string })[]>()
   if (ids.length === 0) return out
-  const older = await db.query<{ id: string; old_id: string; org_unit: string | null; period: string | null }>(
-    `SELECT r.id, o.id AS old_id, o.org_unit, o.period
+  const older = await db.query<{ id: string; old_id: string }>(
+    `SELECT r.id, o.id AS old_id
        FROM records r
-       CROSS JOIN LATERAL (SELECT o.id, o.org_unit, o.period FROM records o
+       CROSS JOIN LATERAL (SELECT o.id FROM records o
                             WHERE o.source = r.source AND o.source_key = r.source_key AND o.seq < r.seq
                            OFFSET 0) o
-      WHERE r.id = ANY($1::text[]) AND o.org_unit IS NOT NULL AND o.period IS NOT NULL`,
+      WHERE r.id = ANY($1::text[])`,
     [ids],
   )
   if (older.length === 0) return out
-  const pairs = new Map(older.map((o) => [groupOf(o.org_unit ?? '', o.period ?? ''), { ou: o.org_unit, pe: o.period }]))
   const rows = await db.query<HeldRow>(
-    `SELECT s.org_unit, s.period, s.record_id, s.source, s.held
-       FROM json_to_recordset($1::json) AS k(ou text, pe text)
-       JOIN imported_sets s ON s.org_unit = k.ou AND s.period = k.pe
+    `WITH pairs AS (SELECT DISTINCT org_unit, period FROM imported_sets WHERE record_id = ANY($1::text[]))
+     SELECT s.org_unit, s.period, s.record_id, s.source, s.held
+       FROM pairs p JOIN imported_sets s ON s.org_unit = p.org_unit AND s.period = p.period
       ORDER BY s.seq`,
-    [JSON.stringify([...pairs.values()])],
+    [[...new Set(older.map((o) => o.old_id))]],
   )
-  const holders = holdersOf(rows)
-  for (const o of older) {
-    const orgUnit = o.org_unit ?? ''
-    const period = o.period ?? ''
-    for (const [key, holder] of holders.get(groupOf(orgUnit, period)) ?? []) {
-      const parsed = holder.recordId === o.old_id ? parseHeldKey(key) : undefined
+  if (rows.length === 0) return out
+  // Per older version, the keys it still holds.
+  const olderIds = new Set(older.map((o) => o.old_id))
+  const held = new Map<string, (DataValueKey & { contentHash: string })[]>()
+  const places = new Map(rows.map((r) => [groupOf(r.org_unit, r.period), { orgUnit: r.org_unit, period: r.period }]))
+  for (const [group, holders] of holdersOf(rows)) {
+    const place = places.get(group)
+    if (place === undefined) continue
+    for (const [key, holder] of holders) {
+      if (holder.recordId === null || !olderIds.has(holder.recordId)) continue
+      const parsed = parseHeldKey(key)
       if (parsed === undefined) continue
-      const list = out.get(o.id) ?? []
-      list.push({ ...parsed, period, orgUnit, contentHash: holder.contentHash })
-      out.set(o.id, list)
+      const list = held.get(holder.recordId) ?? []
+      list.push({ ...parsed, ...place, contentHash: holder.contentHash })
+      held.set(holder.recordId, list)
     }
+  }
+  for (const { id, old_id } of older) {
+    const keys = held.get(old_id)
+    if (keys !== undefined) out.set(id, [...(out.get(id) ?? []), ...keys])
   }
   return out
 }

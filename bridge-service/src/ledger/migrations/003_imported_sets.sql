@@ -16,6 +16,8 @@ CREATE TABLE imported_sets (
   imported_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX imported_sets_org_unit_period_idx ON imported_sets (org_unit, period, seq);
+-- A newer version finds what its older versions brought (deletions of vanished keys), wherever they were.
+CREATE INDEX imported_sets_record_idx ON imported_sets (record_id);
 
 INSERT INTO imported_sets (org_unit, period, record_id, source, held, imported_at)
 SELECT org_unit, period, record_id, source,
