@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core'
 import { createStandin, type Standin } from '../dhis2-standin/src/server'
 import { ARTIFACTS, launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
+import { signIn } from '../support/app-page'
 
 jest.setTimeout(120_000)
 
@@ -40,12 +41,7 @@ test.each(cases)(
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const page = await context.newPage()
     try {
-      await page.goto(`${url}/`)
-      await page.waitForURL(/login\.action/)
-      await page.fill('#j_username', username)
-      await page.fill('#j_password', password)
-      await page.click('button[type=submit]')
-      await page.waitForURL(/\/api\/apps\/relais\//)
+      await signIn(page, url, username, password)
       for (const text of texts) await page.getByText(text, { exact: false }).first().waitFor({ timeout: 30_000 })
       await page.screenshot({ path: join(ARTIFACTS, `app-in-standin-${username}.png`), fullPage: true })
     } finally {
