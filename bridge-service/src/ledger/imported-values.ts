@@ -62,7 +62,7 @@ export function valueKey(k: DataValueKey): string {
 const GROUP_CHUNK = 5_000
 
 /** A key inside its org unit × period. DHIS2 UIDs are alphanumeric: never a ".", ":" or "," in one. */
-export function heldKey(k: Pick<DataValueKey, 'dataElement' | 'categoryOptionCombo' | 'attributeOptionCombo'>): string {
+function heldKey(k: Pick<DataValueKey, 'dataElement' | 'categoryOptionCombo' | 'attributeOptionCombo'>): string {
   return `${k.dataElement}.${k.categoryOptionCombo}.${k.attributeOptionCombo}`
 }
 
@@ -86,6 +86,8 @@ export interface HeldRow {
 }
 
 export interface Holder {
+  readonly orgUnit: string
+  readonly period: string
   readonly contentHash: string
   readonly recordId: string | null
   readonly source: string
@@ -108,6 +110,8 @@ export function holdersOf(rows: readonly HeldRow[]): Map<string, Map<string, Hol
       const colon = entry.lastIndexOf(':')
       if (colon <= 0) continue
       holders.set(entry.slice(0, colon), {
+        orgUnit: row.org_unit,
+        period: row.period,
         contentHash: entry.slice(colon + 1),
         recordId: row.record_id,
         source: row.source,
@@ -117,7 +121,7 @@ export function holdersOf(rows: readonly HeldRow[]): Map<string, Map<string, Hol
   return out
 }
 
-export const groupOf = (ou: string, pe: string) => `${ou}\u001f${pe}`
+const groupOf = (ou: string, pe: string) => `${ou}\u001f${pe}`
 
 export function importedValuesRepository(db: Db) {
   /**
@@ -153,10 +157,9 @@ export function importedValuesRepository(db: Db) {
     for (const k of keys) {
       const holder = holders.get(groupOf(k.orgUnit, k.period))?.get(heldKey(k))
       if (holder === undefined) continue
+      // the holder's org unit and period are the key's: its row was found by them
       found.set(valueKey(k), {
         dataElement: k.dataElement,
-        period: k.period,
-        orgUnit: k.orgUnit,
         categoryOptionCombo: k.categoryOptionCombo,
         attributeOptionCombo: k.attributeOptionCombo,
         ...holder,

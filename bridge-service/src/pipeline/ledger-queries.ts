@@ -6,7 +6,7 @@
 import type { Db } from '../ledger'
 import type { LedgerRecord } from '../ledger/records'
 import type { RecordStatus } from '../ledger/record-status'
-import { groupOf, holdersOf, parseHeldKey, type DataValueKey, type HeldRow } from '../ledger/imported-values'
+import { holdersOf, parseHeldKey, type DataValueKey, type HeldRow } from '../ledger/imported-values'
 
 /** The part of a ledger record the workers read (a bulk load skips the list-only columns). */
 export type PipelineRecord = Pick<
@@ -158,30 +158,26 @@ export async function valuesOfOlderVersions(
     [ids],
   )
   if (older.length === 0) return out
+  const olderIds = new Set(older.map((o) => o.old_id))
   const rows = await db.query<HeldRow>(
     `WITH pairs AS (SELECT DISTINCT org_unit, period FROM imported_sets WHERE record_id = ANY($1::text[]))
      SELECT s.org_unit, s.period, s.record_id, s.source, s.held
        FROM pairs p JOIN imported_sets s ON s.org_unit = p.org_unit AND s.period = p.period
       ORDER BY s.seq`,
-    [[...new Set(older.map((o) => o.old_id))]],
+    [[...olderIds]],
   )
   if (rows.length === 0) return out
   // Per older version, the keys it still holds.
-  const olderIds = new Set(older.map((o) => o.old_id))
   const held = new Map<string, (DataValueKey & { contentHash: string })[]>()
-  const places = new Map(rows.map((r) => [groupOf(r.org_unit, r.period), { orgUnit: r.org_unit, period: r.period }]))
-  for (const [group, holders] of holdersOf(rows)) {
-    const place = places.get(group)
-    if (place === undefined) continue
+  for (const holders of holdersOf(rows).values())
     for (const [key, holder] of holders) {
       if (holder.recordId === null || !olderIds.has(holder.recordId)) continue
       const parsed = parseHeldKey(key)
       if (parsed === undefined) continue
       const list = held.get(holder.recordId) ?? []
-      list.push({ ...parsed, ...place, contentHash: holder.contentHash })
+      list.push({ ...parsed, orgUnit: holder.orgUnit, period: holder.period, contentHash: holder.contentHash })
       held.set(holder.recordId, list)
     }
-  }
   for (const { id, old_id } of older) {
     const keys = held.get(old_id)
     if (keys !== undefined) out.set(id, [...(out.get(id) ?? []), ...keys])

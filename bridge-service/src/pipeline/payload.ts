@@ -28,7 +28,7 @@ export interface MappedPayload {
   readonly supersededBy?: string
 }
 
-export function isMappedPayload(value: unknown): value is MappedPayload {
+function isMappedPayload(value: unknown): value is MappedPayload {
   if (value === null || typeof value !== 'object') return false
   const v = value as Partial<MappedPayload>
   return typeof v.dataSet === 'string' && Array.isArray(v.dataValues)

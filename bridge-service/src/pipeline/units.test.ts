@@ -158,9 +158,23 @@ describe('stored forms', () => {
       row('r3', 'DE1.COC.AOC:h9', 'OU2'),
     ])
     const ou1 = holders.get('OU1\u001f202609')
-    expect(ou1?.get('DE1.COC.AOC')).toEqual({ contentHash: 'h1', recordId: 'r1', source: 'csv' })
-    expect(ou1?.get('DE2.COC.AOC')).toEqual({ contentHash: 'h2b', recordId: 'r2', source: 'csv' })
+    expect(ou1?.get('DE1.COC.AOC')).toEqual({
+      orgUnit: 'OU1',
+      period: '202609',
+      contentHash: 'h1',
+      recordId: 'r1',
+      source: 'csv',
+    })
+    expect(ou1?.get('DE2.COC.AOC')).toEqual({
+      orgUnit: 'OU1',
+      period: '202609',
+      contentHash: 'h2b',
+      recordId: 'r2',
+      source: 'csv',
+    })
     expect(holders.get('OU2\u001f202609')?.get('DE1.COC.AOC')).toEqual({
+      orgUnit: 'OU2',
+      period: '202609',
       contentHash: 'h9',
       recordId: 'r3',
       source: 'kobo',
