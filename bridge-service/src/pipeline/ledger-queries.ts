@@ -205,6 +205,17 @@ export async function patchRunDetail(db: Db, runId: string, detail: Record<strin
   await db.query(`UPDATE runs SET detail = detail || $2::jsonb WHERE id = $1`, [runId, JSON.stringify(detail)])
 }
 
+/** Running upload runs whose spooled file is not read yet and whose reader's last heartbeat is before `silentSince`. */
+export async function unreadUploadRunIds(db: Db, silentSince: Date): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM runs WHERE status = 'running' AND detail->>'spool' IS NOT NULL AND detail->>'intake' IS NULL
+        AND (detail->>'spoolBeat' IS NULL OR (detail->>'spoolBeat')::timestamptz < $1::timestamptz)
+      ORDER BY seq`,
+    [silentSince.toISOString()],
+  )
+  return rows.map((r) => r.id)
+}
+
 /** Ids of the runs still running. */
 export async function runningRunIds(db: Db): Promise<string[]> {
   const rows = await db.query<{ id: string }>(`SELECT id FROM runs WHERE status = 'running' ORDER BY seq`)

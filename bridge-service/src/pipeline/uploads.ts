@@ -15,7 +15,7 @@ import { UnreadableFileError } from '../sources/files/findings'
 import { createReadStream } from 'node:fs'
 import { intakeFile } from './file-source'
 import type { Intake } from './intake'
-import { patchRunDetail } from './ledger-queries'
+import { patchRunDetail, unreadUploadRunIds } from './ledger-queries'
 import type { RunBook } from './runs'
 import type { Actor, StartedRun, UploadInput } from './services'
 import { StateConflictError } from './services'
@@ -97,14 +97,9 @@ export class Uploads {
    */
   async resume(now = new Date()): Promise<number> {
     const { db, runs, logger } = this.deps
-    const left = await db.query<{ id: string }>(
-      `SELECT id FROM runs WHERE status = 'running' AND detail->>'spool' IS NOT NULL AND detail->>'intake' IS NULL
-          AND (detail->>'spoolBeat' IS NULL OR (detail->>'spoolBeat')::timestamptz < $1::timestamptz)
-        ORDER BY seq`,
-      [new Date(now.getTime() - ABANDONED_AFTER_MS).toISOString()],
-    )
+    const left = await unreadUploadRunIds(db, new Date(now.getTime() - ABANDONED_AFTER_MS))
     let resumed = 0
-    for (const { id } of left) {
+    for (const id of left) {
       if (this.reading.has(id)) continue
       const run = await runs.get(id)
       const source = run ? this.sourceOrNull(run.source) : null
