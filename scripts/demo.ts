@@ -73,12 +73,13 @@ async function main(): Promise<void> {
   const stateFile = join(DATA, 'standin-demo.json')
 
   // 1. DHIS2 (stand-in) with the built app.
+  const clockStart = demoNow()
   const dhis2 = createStandin({
     seed: 'demo',
     apps: { relais: join(ROOT, 'dhis2-app', 'build', 'app') },
     stateFile,
     loadFrom: stateFile,
-    now: demoNow(),
+    now: clockStart,
   })
   const dhis2Url = await dhis2.listen(DHIS2_PORT)
   runAnalyticsTables(dhis2.ctx)
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
   )
   console.log(`  Open:   ${dhis2Url}/  → sign in → the Relais app`)
   console.log(
-    `  DHIS2's date: ${ctx.clock.today()}${demoNow() ? ' (demo clock: last month is still open for entry)' : ''}`,
+    `  DHIS2's date: ${ctx.clock.today()}${clockStart ? ' (demo clock: last month is still open for entry)' : ''}`,
   )
   console.log(`  KoboToolbox (stand-in): ${koboUrl}  (40 reports for ${lastMonth.id})`)
   console.log(
