@@ -103,9 +103,14 @@ const PRINCIPAL = Symbol('relais-principal')
 type WithPrincipal = Request & { [PRINCIPAL]?: Principal }
 
 export function principalOf(req: Request): Principal {
-  const principal = (req as WithPrincipal)[PRINCIPAL]
+  const principal = knownPrincipalOf(req)
   if (!principal) throw new AuthError(401, 'Authentication required')
   return principal
+}
+
+/** The caller if authenticated, else undefined (no error built: the access log asks on every request). */
+export function knownPrincipalOf(req: Request): Principal | undefined {
+  return (req as WithPrincipal)[PRINCIPAL]
 }
 
 /** Express middleware: the caller must be known and allowed `action`. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
 import type { Logger } from '../log/logger'
-import { principalOf } from './auth'
+import { knownPrincipalOf } from './auth'
 
 const REQUEST_ID = Symbol('relais-request-id')
 type WithId = Request & { [REQUEST_ID]?: string }
@@ -27,12 +27,9 @@ export function routeTemplateOf(req: Request): string {
 
 /** The caller once authenticated (undefined on public routes and refused requests). */
 function userOf(req: Request): string | undefined {
-  try {
-    const principal = principalOf(req)
-    return principal.kind === 'api-key' ? `api-key:${principal.name}` : principal.name
-  } catch {
-    return undefined
-  }
+  const principal = knownPrincipalOf(req)
+  if (!principal) return undefined
+  return principal.kind === 'api-key' ? `api-key:${principal.name}` : principal.name
 }
 
 export function requestContext(logger: Logger, observe?: RequestObserver) {

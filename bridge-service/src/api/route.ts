@@ -172,5 +172,8 @@ function send(res: Response, route: Route, reply: Reply<number, unknown>, option
   const json = JSON.stringify(checked.data)
   const bytes = Buffer.byteLength(json)
   if (bytes > LARGE_ANSWER_BYTES) options.onLargeAnswer?.(route, bytes)
-  res.status(reply.status).type('application/json').send(json)
+  res.status(reply.status).type('application/json')
+  // Express's send() computes an ETag over every answer, but only a GET can be answered 304 with it.
+  if (route.method === 'get') res.send(json)
+  else res.end(json)
 }

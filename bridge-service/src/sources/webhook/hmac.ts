@@ -65,7 +65,7 @@ export function verifySignature(input: VerifyInput): VerifyResult {
   // Every secret is tried (no early exit) so that timing does not tell which one matched.
   let matched = false
   for (const secret of secrets) {
-    const expected = Buffer.from(hmacHex(secret, String(seconds), input.rawBody), 'hex')
+    const expected = hmacOf(secret, String(seconds), input.rawBody)
     matched = timingSafeEqual(expected, given) || matched
   }
   if (!matched) return fail('bad-signature', 'The signature does not match the body and timestamp.')
@@ -81,7 +81,7 @@ export interface Signed {
 /** Signs a body as a client must (tests, the demo, and documentation for senders). */
 export function sign(rawBody: Buffer | string, secret: string, nowMs: number = Date.now()): Signed {
   const timestamp = String(Math.floor(nowMs / 1000))
-  const signature = `sha256=${hmacHex(secret, timestamp, rawBody)}`
+  const signature = `sha256=${hmacOf(secret, timestamp, rawBody).toString('hex')}`
   return {
     timestamp,
     signature,
@@ -89,8 +89,8 @@ export function sign(rawBody: Buffer | string, secret: string, nowMs: number = D
   }
 }
 
-function hmacHex(secret: string, timestamp: string, rawBody: Buffer | string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex')
+function hmacOf(secret: string, timestamp: string, rawBody: Buffer | string): Buffer {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest()
 }
 
 function fail(reason: SignatureFailure, message: string): VerifyResult {
