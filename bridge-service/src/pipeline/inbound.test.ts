@@ -2,11 +2,13 @@
  * Webhook deliveries under load (inbound.ts), on PostgreSQL: concurrent deliveries share the source's open
  * run and are group-committed, each answered once durable; the same delivery twice is one record version even
  * inside one group; the run closes after its idle time and completes with exact counts; a later delivery
- * opens a new run.
+ * opens a new run. The map jobs of a burst are enqueued together, off the answers' path.
  */
+import { Queue } from 'bullmq'
 import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
-import { startHarness, type Harness } from './test-support'
+import { MAP_QUEUE, redisOptions, type StageJobData } from './queues'
+import { REDIS_URL, startHarness, type Harness } from './test-support'
 
 let h: Harness
 
@@ -53,4 +55,26 @@ test('concurrent deliveries: one shared run, each durable when answered, a repea
   const later = await h.pipeline.receive({ source: 'webhook-partenaires', records: [row(40)] })
   expect(later.runId).not.toBe(runId)
   expect(await h.runEnded(later.runId, 20_000)).toBe('completed')
+})
+
+test('map jobs are enqueued off the answers: deliveries one after the other share a map job', async () => {
+  const deliveries = 10
+  let runId = ''
+  // Each delivery waits for the previous answer: each is its own group commit.
+  for (let n = 0; n < deliveries; n++)
+    runId = (await h.pipeline.receive({ source: 'webhook-partenaires', records: [row(100 + n)] })).runId
+  expect(await h.runEnded(runId, 20_000)).toBe('completed')
+  const mapQueue = new Queue<StageJobData>(MAP_QUEUE, { connection: redisOptions(REDIS_URL), prefix: h.prefix })
+  try {
+    const jobs = (await mapQueue.getJobs(['completed', 'active', 'waiting', 'delayed', 'failed'])).filter(
+      (job) => job?.data.runId === runId,
+    )
+    // Every record of the run in exactly one job, and fewer jobs than deliveries (one per group commit before).
+    const stored = (await repositories(h.db).records.search({ runId })).items.map((r) => r.id)
+    expect(stored).toHaveLength(deliveries)
+    expect(jobs.flatMap((job) => job.data.recordIds).sort()).toEqual(stored.sort())
+    expect(jobs.length).toBeLessThan(deliveries)
+  } finally {
+    await mapQueue.close()
+  }
 })

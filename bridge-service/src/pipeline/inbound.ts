@@ -11,6 +11,11 @@
  *   then all go in the next transaction (one INSERT, one COMMIT, one fsync). Nothing waits on a timer: a
  *   lone delivery is committed at once. If a group fails, its deliveries are committed one by one, so one
  *   bad delivery fails alone.
+ * - Map jobs are enqueued off the answer's path: a delivery is answered once its records are committed, and
+ *   the new records' ids collect in the lane for `ENQUEUE_WINDOW_MS`, then go in one enqueue. Under load that
+ *   is one BullMQ round trip (and one map job) for many deliveries, instead of one per group commit on the
+ *   answer's path. Nothing is lost if the process dies before: the records are `received` without a live job,
+ *   which reconciliation re-enqueues at the next start; a failed enqueue is retried while the process lives.
  * - Every record belongs to the run open when its group was committed; the same delivery twice (even inside
  *   one group) is one record version (Intake is idempotent on source, key, version).
  */
@@ -25,6 +30,11 @@ export const DEFAULT_INBOUND_MAX_RUN_MS = 10 * 60_000
 const MAX_GROUP_RECORDS = 5_000
 /** How long after `maxRunMs` another process may consider a run left open by a dead process closed. */
 const EXPIRY_SLACK_MS = 60_000
+/** How long new records' ids collect before their map jobs are enqueued (one enqueue per window). */
+const ENQUEUE_WINDOW_MS = 200
+/** Waits between attempts to enqueue map jobs while Redis refuses them: doubling from the first to the last. */
+const ENQUEUE_RETRY_FIRST_MS = 500
+const ENQUEUE_RETRY_MAX_MS = 30_000
 
 export interface InboundOptions {
   readonly idleMs?: number
@@ -69,6 +79,10 @@ interface Lane {
   chain: Promise<void>
   run?: OpenRun
   idleTimer?: NodeJS.Timeout
+  /** New record ids per run, committed and answered, whose map jobs are not enqueued yet. */
+  unqueued: Map<string, string[]>
+  /** The loop that enqueues them, while it runs. */
+  enqueuing?: Promise<void>
 }
 
 export class InboundIntake {
@@ -76,6 +90,9 @@ export class InboundIntake {
   private readonly idleMs: number
   private readonly maxRunMs: number
   private readonly now: () => number
+  private closing = false
+  /** Ends the waits of the enqueue loops (close). */
+  private readonly wakeUps = new Set<() => void>()
 
   constructor(
     private readonly deps: InboundDeps,
@@ -103,10 +120,14 @@ export class InboundIntake {
   /** Commits what is pending and closes every open run (pipeline stop). */
   async close(): Promise<void> {
     await Promise.all(
-      [...this.lanes.values()].map((lane) => {
+      [...this.lanes.values()].map(async (lane) => {
         if (lane.idleTimer) clearTimeout(lane.idleTimer)
         this.enqueue(lane, () => this.closeRun(lane))
-        return lane.chain
+        await lane.chain
+        // One last try for the map jobs; what Redis still refuses is left to reconciliation.
+        this.closing = true
+        for (const wake of this.wakeUps) wake()
+        await lane.enqueuing
       }),
     )
   }
@@ -114,7 +135,7 @@ export class InboundIntake {
   private laneOf(source: string, actor: string): Lane {
     let lane = this.lanes.get(source)
     if (!lane) {
-      lane = { source, actor, pending: [], scheduled: false, chain: Promise.resolve() }
+      lane = { source, actor, pending: [], scheduled: false, chain: Promise.resolve(), unqueued: new Map() }
       this.lanes.set(source, lane)
     }
     return lane
@@ -162,12 +183,13 @@ export class InboundIntake {
   }
 
   private async commit(lane: Lane, run: OpenRun, group: readonly Pending[]): Promise<void> {
-    const result = await this.deps.intake.commit({
+    const result = await this.deps.intake.store({
       source: lane.source,
       runId: run.id,
       actor: lane.actor,
       records: group.flatMap((p) => p.records),
     })
+    this.enqueueLater(lane, run.id, result.newIds)
     let offset = 0
     for (const p of group) {
       const fresh = result.inserted.slice(offset, offset + p.records.length)
@@ -178,6 +200,55 @@ export class InboundIntake {
       run.duplicates += fresh.length - accepted
       p.resolve({ runId: run.id, accepted, duplicates: fresh.length - accepted })
     }
+  }
+
+  private enqueueLater(lane: Lane, runId: string, ids: readonly string[]): void {
+    if (ids.length === 0) return
+    const waiting = lane.unqueued.get(runId)
+    if (waiting) waiting.push(...ids)
+    else lane.unqueued.set(runId, [...ids])
+    lane.enqueuing ??= this.enqueueUnqueued(lane)
+  }
+
+  private async enqueueUnqueued(lane: Lane): Promise<void> {
+    let failures = 0
+    try {
+      await this.pause(ENQUEUE_WINDOW_MS)
+      for (let next = lane.unqueued.entries().next(); !next.done; next = lane.unqueued.entries().next()) {
+        const [runId, ids] = next.value
+        lane.unqueued.delete(runId)
+        try {
+          await this.deps.intake.enqueueMap(runId, ids)
+          failures = 0
+        } catch (error) {
+          lane.unqueued.set(runId, [...ids, ...(lane.unqueued.get(runId) ?? [])])
+          failures++
+          this.deps.logger.warn(
+            { source: lane.source, runId, records: ids.length, err: { message: String(error) } },
+            'webhook records stored but their map jobs could not be enqueued: retrying (or at the next start)',
+          )
+          if (this.closing) return
+          await this.pause(Math.min(ENQUEUE_RETRY_MAX_MS, ENQUEUE_RETRY_FIRST_MS * 2 ** (failures - 1)))
+        }
+      }
+    } finally {
+      // Cleared in the same turn as the loop's last check, so ids added later start a new loop.
+      lane.enqueuing = undefined
+    }
+  }
+
+  /** A wait that `close` cuts short. */
+  private pause(ms: number): Promise<void> {
+    if (this.closing) return Promise.resolve()
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer)
+        this.wakeUps.delete(wake)
+        resolve()
+      }
+      const timer = setTimeout(wake, ms)
+      this.wakeUps.add(wake)
+    })
   }
 
   private async openRunOf(lane: Lane): Promise<OpenRun> {

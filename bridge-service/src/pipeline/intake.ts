@@ -52,17 +52,28 @@ export class Intake {
     private readonly enqueue: Enqueuer,
   ) {}
 
+  /** Stores the batch (step 1), then enqueues the map jobs of its new records (step 3). */
   async commit(batch: IntakeBatch): Promise<IntakeResult> {
+    const result = await this.store(batch)
+    // After the commit, never inside it: a job must not run before its records are visible.
+    await this.enqueueMap(batch.runId, result.newIds)
+    return result
+  }
+
+  /** Step 1 alone: the caller enqueues the new records itself (`enqueueMap`), or leaves them to reconciliation. */
+  async store(batch: IntakeBatch): Promise<IntakeResult> {
     const outcomes = await this.insert(batch)
     const newIds = outcomes.filter((o) => o.inserted).map((o) => o.id)
-    // After the commit, never inside it: a job must not run before its records are visible.
-    await this.enqueue.map(batch.runId, newIds)
     return {
       ids: outcomes.map((o) => o.id),
       newIds,
       inserted: outcomes.map((o) => o.inserted),
       duplicates: outcomes.length - newIds.length,
     }
+  }
+
+  async enqueueMap(runId: string, recordIds: readonly string[]): Promise<void> {
+    await this.enqueue.map(runId, recordIds)
   }
 
   private async insert(batch: IntakeBatch) {
