@@ -47,3 +47,30 @@ it('the memory cache drops entries older than the window', async () => {
   expect(cache.size).toBe(1)
   expect(await cache.seen('a')).toBe(false)
 })
+
+it('the Redis cache answers concurrent checks together, in order: a signature twice in one group is new once', async () => {
+  const cache = new RedisReplayCache(redis, prefix)
+  const signatures = Array.from({ length: 30 }, () => randomBytes(32).toString('hex'))
+  // Sent in one burst: all but the first wait for the first round trip, then go in one pipeline.
+  const answers = await Promise.all([...signatures, signatures[3]!, signatures[17]!].map((s) => cache.seen(s)))
+  expect(answers.slice(0, 30)).toEqual(signatures.map(() => false))
+  expect(answers.slice(30)).toEqual([true, true])
+  expect(await cache.seen(signatures[29]!)).toBe(true)
+})
+
+it('the Redis cache refuses every waiting check when Redis cannot be reached (the delivery is answered 500)', async () => {
+  const down = new Redis('redis://127.0.0.1:1', {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  })
+  try {
+    const cache = new RedisReplayCache(down, prefix)
+    const checks = Array.from({ length: 5 }, () => cache.seen(randomBytes(32).toString('hex')))
+    const outcomes = await Promise.allSettled(checks)
+    expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('rejected'))
+  } finally {
+    down.disconnect()
+  }
+})
