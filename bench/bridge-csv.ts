@@ -12,22 +12,35 @@
  *    the bridge's batchSize) posted one after the other straight to a fresh stand-in.
  * 3. naive: what an OpenFn-style job does per value — GET /api/dataValues, then POST /api/dataValues — on a
  *    subset (NAIVE_VALUES, default 3,000), extrapolated per value to 100,016.
+ * 4. ledger floor: the least PostgreSQL work any bridge that keeps a ledger of records must do for these
+ *    rows — each record inserted once, already mapped (raw + mapped payload), with its received and mapped
+ *    events, then marked imported per push batch with its event and its imported set. No mapping, no Redis,
+ *    no DHIS2, fewer writes than the real ledger. Its PostgreSQL CPU time (read from /proc for its backend),
+ *    plus the CPU time of the mapping alone (the compiled csv-partenaires spec over the same rows), bounds
+ *    the ratio any such bridge can reach on this machine: the stand-in's ingest (≈ the limit's time) plus
+ *    the floor must fit on the machine's cores, so ratio ≤ cores × limit ÷ (limit + floor).
  * Prints values/s of each, bridge ÷ limit (target ≥ 0.7) and bridge ÷ naive (target ≥ 20); exits 1 on FAIL.
  * On Linux it also prints the CPU time the whole machine spent during the bridge's run (bridge, PostgreSQL,
  * Redis, stand-in): on a small machine the run is CPU-bound, and that figure says by how much.
  */
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { Redis } from 'ioredis'
+import { Client } from 'pg'
+import { compileYaml, MetadataIndex } from '@relais/mappings'
+import { openLedger } from '../bridge-service/src/ledger'
 import { DEMO_BRIDGE_TOKEN } from '../tests/dhis2-standin/src/seed'
 import { createStandin, type Standin } from '../tests/dhis2-standin/src/server'
 import {
   buildCsv,
+  CSV_SPEC,
   createDatabase,
   csvSourceConfig,
   expectedValues,
   rcCodes,
   readBack,
+  rowValues,
   sleep,
   spawnServe,
   statusCounts,
@@ -210,11 +223,160 @@ async function naiveRun(total: number): Promise<number> {
   }
 }
 
+/** CPU-seconds a process has used (utime + stime, /proc), or undefined when it cannot be read. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
+/** The mapping alone over the rows' raw records: this process's CPU-seconds (best of 3, warm). */
+function mappingSeconds(standin: Standin, raws: readonly Record<string, string>[]): number {
+  const metadata = standin.ctx.state.metadata
+  // As the bridge compiles it for a source with allowLateData (specs.ts): its account may enter expired periods.
+  const compiled = compileYaml(readFileSync(CSV_SPEC, 'utf8'), new MetadataIndex(metadata), {
+    now: NOW.replace('Z', ''),
+    user: {
+      id: 'relaisBridge',
+      username: 'relais-bridge',
+      captureOrgUnitIds: metadata.organisationUnits.filter((o) => o.parent === undefined).map((o) => o.id),
+      authorities: ['F_EDIT_EXPIRED'],
+      isSuperuser: false,
+    },
+  })
+  if (!compiled.ok) throw new Error(`floor: ${CSV_SPEC} does not compile: ${JSON.stringify(compiled.errors)}`)
+  let best = Infinity
+  for (let round = 0; round < 3; round++) {
+    const before = process.cpuUsage()
+    let values = 0
+    for (const raw of raws) values += compiled.mapper.map(raw).dataValues.length
+    const used = process.cpuUsage(before)
+    if (values < raws.length * 28) throw new Error(`floor: the mapping gave ${values} values`)
+    best = Math.min(best, (used.user + used.system) / 1e6)
+  }
+  return best
+}
+
+/** The ledger floor (4. above): PostgreSQL CPU-seconds, or its wall time where /proc cannot tell. */
+async function ledgerFloor(): Promise<{ seconds: number; mapping: number; measured: 'CPU' | 'wall' }> {
+  const standin = newStandin()
+  const db = await createDatabase('relais_floor')
+  try {
+    const ledger = await openLedger({ database: { kind: 'postgres', url: db.url } })
+    await ledger.close()
+    const rows = plan(standin)
+    const aoc = standin.ctx.index.metadata.defaultCategoryOptionComboId
+    // The records as the bridge stores them: the CSV row as raw, the compact mapped payload (payload.ts).
+    const byRecord = new Map<string, (readonly string[])[]>()
+    for (const [key, value] of expectedValues(standin, rows)) {
+      const [ou, pe, de, coc] = key.split('|') as [string, string, string, string]
+      const values = byRecord.get(`${ou}|${pe}`) ?? []
+      values.push([de, coc, aoc, value])
+      byRecord.set(`${ou}|${pe}`, values)
+    }
+    const records = [...byRecord].map(([key, values], n) => {
+      const [ou, pe] = key.split('|') as [string, string]
+      const [rc, month] = rows[n]!
+      return {
+        s: 'csv-partenaires',
+        k: `${rc}|${month}`,
+        v: randomBytes(16).toString('hex'),
+        h: randomBytes(32).toString('hex'),
+        raw: { code_rc: rc, mois: month, ...rowValues(n) },
+        mapped: { dataSet: 'RC_MENSUEL', orgUnit: ou, period: pe, values },
+        pe,
+        ou,
+        rc,
+      }
+    })
+    const client = new Client({ connectionString: db.url })
+    await client.connect()
+    try {
+      const { rows: pidRows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+      const { rows: runRows } = await client.query<{ id: string }>(
+        `INSERT INTO runs (source, mode, trigger, actor) VALUES ('csv-partenaires', 'import', 'upload', 'bench') RETURNING id`,
+      )
+      const pid = pidRows[0]!.pid
+      const runId = runRows[0]!.id
+      const cpuBefore = processCpuSeconds(pid)
+      const started = process.hrtime.bigint()
+      const ids: string[] = []
+      for (let i = 0; i < records.length; i += 1_000) {
+        const { rows: inserted } = await client.query<{ id: string }>(
+          `WITH ins AS (
+             INSERT INTO records (source, source_key, version, content_hash, raw, mapped, status, period, org_unit, rc_code, run_id)
+             SELECT s, k, v, h, raw, mapped, 'mapped', pe, ou, rc, $2 FROM json_to_recordset($1::json)
+               AS t(s text, k text, v text, h text, raw jsonb, mapped jsonb, pe text, ou text, rc text)
+             RETURNING id
+           ), ev AS (
+             INSERT INTO record_events (record_id, actor, from_status, to_status)
+             SELECT id, 'bench', e.f, e.t FROM ins, (VALUES (NULL, 'received'), ('received', 'mapped')) AS e(f, t)
+           )
+           SELECT id FROM ins`,
+          [JSON.stringify(records.slice(i, i + 1_000)), runId],
+        )
+        ids.push(...inserted.map((r) => r.id))
+      }
+      const perBatch = Math.floor(CHUNK / 28)
+      for (let i = 0; i < ids.length; i += perBatch) {
+        const batch = ids.slice(i, i + perBatch)
+        const sets = batch.map((id, j) => {
+          const r = records[i + j]!
+          return {
+            r: id,
+            ou: r.ou,
+            pe: r.pe,
+            held: r.mapped.values.map((v) => `${v.slice(0, 3).join('.')}:${r.h.slice(0, 32)}`).join(','),
+          }
+        })
+        await client.query('BEGIN')
+        await client.query(
+          `WITH moved AS (
+             UPDATE records SET status = 'imported', updated_at = now() WHERE id = ANY($1::text[]) AND status = 'mapped' RETURNING id
+           )
+           INSERT INTO record_events (record_id, actor, from_status, to_status) SELECT id, 'bench', 'mapped', 'imported' FROM moved`,
+          [batch],
+        )
+        await client.query(
+          `INSERT INTO imported_sets (org_unit, period, record_id, source, held)
+           SELECT ou, pe, r, 'csv-partenaires', held FROM json_to_recordset($1::json) AS t(ou text, pe text, r text, held text)`,
+          [JSON.stringify(sets)],
+        )
+        await client.query('COMMIT')
+      }
+      const wall = Number(process.hrtime.bigint() - started) / 1e9
+      const cpuAfter = processCpuSeconds(pid)
+      const mapping = mappingSeconds(
+        standin,
+        records.map((r) => r.raw),
+      )
+      return cpuBefore === undefined || cpuAfter === undefined
+        ? { seconds: wall, mapping, measured: 'wall' }
+        : { seconds: cpuAfter - cpuBefore, mapping, measured: 'CPU' }
+    } finally {
+      await client.end()
+    }
+  } finally {
+    await db.drop()
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`Bridge CSV bench: ${TOTAL_ROWS} rows × 28 values, demo seed, Node ${process.version}`)
   const bridge = await bridgeRun()
   const limit = await limitRun()
   const naive = await naiveRun(bridge.values)
+  const floor = await ledgerFloor()
+  const limitSeconds = bridge.values / limit
+  const floorSeconds = floor.seconds + floor.mapping
+  const reachable = Math.min(1, (cpus().length * limitSeconds) / (limitSeconds + floorSeconds))
+  console.log(
+    `${'floor (ledger writes + mapping)'.padEnd(36)} PostgreSQL ${floor.seconds.toFixed(2)} ${floor.measured}-s for the least a ledger of these records writes, ` +
+      `mapping ${floor.mapping.toFixed(2)} CPU-s → best ratio reachable here: ${reachable.toFixed(2)} (${cpus().length} cores × limit ÷ (limit + floor))`,
+  )
   const ratio = bridge.rate / limit
   const speedup = bridge.rate / naive
   const okRatio = ratio >= 0.7
