@@ -85,7 +85,10 @@ export async function serve(
     // Push latency, DHIS2 errors, circuit changes as they happen (RelaisMetrics is a PipelineObserver).
     observer: metrics,
     // The heap near its live size through long imports (pipeline/heap-budget.ts): RSS ≤ 300 MB on 1M rows.
-    heapBudgetMb: 128,
+    // Only where the map and push workers run, which make an import's garbage: a forced full GC stops the
+    // event loop (≈ 50 ms for 45 MB live on the bench machine), and in an --api-only process under webhook
+    // load those stops were the bursts of slow answers (p99 57–95 ms without them, 101–118 ms with).
+    heapBudgetMb: runWorkers ? 128 : undefined,
   })
   await pipeline.start()
 
