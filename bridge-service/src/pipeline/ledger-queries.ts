@@ -216,6 +216,16 @@ export async function unreadUploadRunIds(db: Db, silentSince: Date): Promise<str
   return rows.map((r) => r.id)
 }
 
+/** Which of these spool paths a run still points at (`detail.spool`; cleared once the run has read its file). */
+export async function spoolsInUse(db: Db, paths: readonly string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set()
+  const rows = await db.query<{ spool: string }>(
+    `SELECT DISTINCT detail->>'spool' AS spool FROM runs WHERE detail->>'spool' = ANY($1::text[])`,
+    [paths],
+  )
+  return new Set(rows.map((r) => r.spool))
+}
+
 /** Ids of the runs still running. */
 export async function runningRunIds(db: Db): Promise<string[]> {
   const rows = await db.query<{ id: string }>(`SELECT id FROM runs WHERE status = 'running' ORDER BY seq`)

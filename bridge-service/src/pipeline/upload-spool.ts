@@ -6,10 +6,12 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, open, rm, stat } from 'node:fs/promises'
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline as pipe } from 'node:stream/promises'
+
+const SPOOL_SUFFIX = '.upload'
 
 export interface SpooledFile {
   readonly path: string
@@ -19,7 +21,7 @@ export interface SpooledFile {
 /** Writes the body to `dir/<uuid>.upload` and fsyncs it; a failed or cut-off body leaves no file behind. */
 export async function spoolUpload(body: Readable | Buffer, dir: string): Promise<SpooledFile> {
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  const path = join(dir, `${randomUUID()}.upload`)
+  const path = join(dir, `${randomUUID()}${SPOOL_SUFFIX}`)
   try {
     await pipe(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(path, { mode: 0o600 }))
     const handle = await open(path, 'r+')
@@ -45,4 +47,22 @@ export async function spoolExists(path: string): Promise<boolean> {
   } catch {
     return false
   }
+}
+
+/** The spool files of `dir` last written before `before` (none when the directory does not exist yet). */
+export async function spoolsOlderThan(dir: string, before: Date): Promise<string[]> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch {
+    return []
+  }
+  const old: string[] = []
+  for (const name of names) {
+    if (!name.endsWith(SPOOL_SUFFIX)) continue
+    const path = join(dir, name)
+    const info = await stat(path).catch(() => undefined)
+    if (info?.isFile() && info.mtime < before) old.push(path)
+  }
+  return old
 }

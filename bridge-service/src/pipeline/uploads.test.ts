@@ -3,7 +3,7 @@
  * comes before every row is committed when reading takes longer than the wait, a file the bridge cannot
  * read fails its run with the reason, and a run a stopped bridge left unread is read again from its spool.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -104,4 +104,27 @@ test('a run left reading by a stopped bridge is read again from its spool at the
   expect(readdirSync(spoolDir)).toEqual([])
   // Nothing is left to resume.
   expect(await h.pipeline.resumeUploads()).toBe(0)
+})
+
+test('a spool file no run points at is removed once a day old; a recent one, or one a run points at, is kept', async () => {
+  const dayAndMore = new Date(Date.now() - 25 * 60 * 60_000)
+  const orphan = join(spoolDir, 'orphan.upload')
+  const recent = join(spoolDir, 'recent.upload')
+  const owned = join(spoolDir, 'owned.upload')
+  for (const path of [orphan, recent, owned]) writeFileSync(path, clean())
+  utimesSync(orphan, dayAndMore, dayAndMore)
+  utimesSync(owned, dayAndMore, dayAndMore)
+  // A live process is still reading `owned` (fresh heartbeat): its run points at it.
+  const reading = await repositories(h.db).runs.create({
+    source: 'csv-partenaires',
+    mode: 'dry-run',
+    trigger: 'upload',
+    actor: MANAGER.name,
+    detail: { filename: 'owned.csv', spool: owned, spoolBeat: new Date().toISOString() },
+  })
+  expect(await h.pipeline.resumeUploads()).toBe(0)
+  expect(readdirSync(spoolDir).sort()).toEqual(['owned.upload', 'recent.upload'])
+  await repositories(h.db).runs.cancel(reading.id, { actor: 'test', reason: 'end of test' })
+  rmSync(owned)
+  rmSync(recent)
 })

@@ -15,12 +15,12 @@ import { UnreadableFileError } from '../sources/files/findings'
 import { createReadStream } from 'node:fs'
 import { intakeFile } from './file-source'
 import type { Intake } from './intake'
-import { patchRunDetail, unreadUploadRunIds } from './ledger-queries'
+import { patchRunDetail, spoolsInUse, unreadUploadRunIds } from './ledger-queries'
 import type { RunBook } from './runs'
 import type { Actor, StartedRun, UploadInput } from './services'
 import { StateConflictError } from './services'
 import type { SpecRegistry } from './specs'
-import { removeSpool, spoolExists, spoolUpload } from './upload-spool'
+import { removeSpool, spoolExists, spoolsOlderThan, spoolUpload } from './upload-spool'
 
 /** Long enough for an ordinary monthly file, well under a DHIS2 route's default 5 s timeout. */
 export const DEFAULT_ANSWER_WITHIN_MS = 2_000
@@ -28,6 +28,11 @@ export const DEFAULT_ANSWER_WITHIN_MS = 2_000
 const HEARTBEAT_MS = 10_000
 /** …so a file whose reader has been silent this long was left by a stopped process and may be taken over. */
 export const ABANDONED_AFTER_MS = 3 * HEARTBEAT_MS
+/**
+ * A spool file no run points at, this old, was left by a process stopped between spooling and creating the
+ * run (milliseconds): nothing will ever read it. A day leaves any upload in progress alone.
+ */
+export const ORPHANED_AFTER_MS = 24 * 60 * 60_000
 
 export interface UploadDeps {
   readonly db: Db
@@ -118,7 +123,22 @@ export class Uploads {
       this.deps.track(this.read(run, source.kind, filename, path, actor).catch(() => undefined))
       resumed++
     }
+    await this.removeOrphans(now)
     return resumed
+  }
+
+  /** Removes the spool files no run points at, older than ORPHANED_AFTER_MS (see there). */
+  private async removeOrphans(now: Date): Promise<void> {
+    const { db, logger, spoolDir } = this.deps
+    const old = await spoolsOlderThan(spoolDir, new Date(now.getTime() - ORPHANED_AFTER_MS))
+    const inUse = await spoolsInUse(db, old)
+    const orphans = old.filter((path) => !inUse.has(path))
+    for (const path of orphans) await removeSpool(path)
+    if (orphans.length > 0)
+      logger.warn(
+        { files: orphans.length, spoolDir },
+        'removed uploaded files no run points at (a process stopped before creating their run)',
+      )
   }
 
   /** The source of a run, or null when relais.config.yaml no longer has it. */
