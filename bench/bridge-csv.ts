@@ -28,8 +28,10 @@ import { readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { Redis } from 'ioredis'
 import { Client } from 'pg'
-import { compileYaml, MetadataIndex } from '@relais/mappings'
+import { compileYaml, MetadataIndex, type MapResult } from '@relais/mappings'
 import { openLedger } from '../bridge-service/src/ledger'
+import { storeMapped } from '../bridge-service/src/pipeline/payload'
+import { lateDataAccount } from '../bridge-service/src/pipeline/specs'
 import { DEMO_BRIDGE_TOKEN } from '../tests/dhis2-standin/src/seed'
 import { createStandin, type Standin } from '../tests/dhis2-standin/src/server'
 import {
@@ -233,31 +235,31 @@ function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** The mapping alone over the rows' raw records: this process's CPU-seconds (best of 3, warm). */
-function mappingSeconds(standin: Standin, raws: readonly Record<string, string>[]): number {
+/**
+ * The mapping alone over the rows' raw records, as the bridge compiles it for a source with allowLateData:
+ * this process's CPU-seconds (best of 3, warm), the last round's results and the data set.
+ */
+function mapAll(
+  standin: Standin,
+  raws: readonly Record<string, string>[],
+): { seconds: number; results: MapResult[]; dataSet: string } {
   const metadata = standin.ctx.state.metadata
-  // As the bridge compiles it for a source with allowLateData (specs.ts): its account may enter expired periods.
   const compiled = compileYaml(readFileSync(CSV_SPEC, 'utf8'), new MetadataIndex(metadata), {
     now: NOW.replace('Z', ''),
-    user: {
-      id: 'relaisBridge',
-      username: 'relais-bridge',
-      captureOrgUnitIds: metadata.organisationUnits.filter((o) => o.parent === undefined).map((o) => o.id),
-      authorities: ['F_EDIT_EXPIRED'],
-      isSuperuser: false,
-    },
+    user: lateDataAccount(metadata.organisationUnits),
   })
   if (!compiled.ok) throw new Error(`floor: ${CSV_SPEC} does not compile: ${JSON.stringify(compiled.errors)}`)
-  let best = Infinity
+  let seconds = Infinity
+  let results: MapResult[] = []
   for (let round = 0; round < 3; round++) {
     const before = process.cpuUsage()
-    let values = 0
-    for (const raw of raws) values += compiled.mapper.map(raw).dataValues.length
+    results = raws.map((raw) => compiled.mapper.map(raw))
     const used = process.cpuUsage(before)
-    if (values < raws.length * 28) throw new Error(`floor: the mapping gave ${values} values`)
-    best = Math.min(best, (used.user + used.system) / 1e6)
+    seconds = Math.min(seconds, (used.user + used.system) / 1e6)
   }
-  return best
+  const values = results.reduce((n, r) => n + r.dataValues.length, 0)
+  if (values < raws.length * 28) throw new Error(`floor: the mapping gave ${values} values`)
+  return { seconds, results, dataSet: compiled.mapper.dataSet.id }
 }
 
 /** The ledger floor (4. above): PostgreSQL CPU-seconds, or its wall time where /proc cannot tell. */
@@ -268,28 +270,30 @@ async function ledgerFloor(): Promise<{ seconds: number; mapping: number; measur
     const ledger = await openLedger({ database: { kind: 'postgres', url: db.url } })
     await ledger.close()
     const rows = plan(standin)
-    const aoc = standin.ctx.index.metadata.defaultCategoryOptionComboId
-    // The records as the bridge stores them: the CSV row as raw, the compact mapped payload (payload.ts).
-    const byRecord = new Map<string, (readonly string[])[]>()
-    for (const [key, value] of expectedValues(standin, rows)) {
-      const [ou, pe, de, coc] = key.split('|') as [string, string, string, string]
-      const values = byRecord.get(`${ou}|${pe}`) ?? []
-      values.push([de, coc, aoc, value])
-      byRecord.set(`${ou}|${pe}`, values)
-    }
-    const records = [...byRecord].map(([key, values], n) => {
-      const [ou, pe] = key.split('|') as [string, string]
-      const [rc, month] = rows[n]!
+    const raws = rows.map(([rc, month], n) => ({ code_rc: rc, mois: month, ...rowValues(n) }))
+    const mapping = mapAll(standin, raws)
+    // The records as the bridge stores them: the CSV row as raw, the mapper's result stored compact (payload.ts).
+    const records = mapping.results.map((r, n) => {
+      const mapped = storeMapped({
+        spec: { id: 'csv-partenaires', version: 1 },
+        snapshotId: 'bench',
+        dataSet: mapping.dataSet,
+        orgUnit: r.orgUnit ?? null,
+        orgUnitCode: r.orgUnitCode ?? null,
+        period: r.period ?? null,
+        dataValues: r.dataValues,
+        warnings: r.warnings,
+      })
       return {
         s: 'csv-partenaires',
-        k: `${rc}|${month}`,
+        k: `${raws[n]!.code_rc}|${raws[n]!.mois}`,
         v: randomBytes(16).toString('hex'),
         h: randomBytes(32).toString('hex'),
-        raw: { code_rc: rc, mois: month, ...rowValues(n) },
-        mapped: { dataSet: 'RC_MENSUEL', orgUnit: ou, period: pe, values },
-        pe,
-        ou,
-        rc,
+        raw: raws[n],
+        mapped,
+        pe: r.period,
+        ou: r.orgUnit,
+        rc: raws[n]!.code_rc,
       }
     })
     const client = new Client({ connectionString: db.url })
@@ -329,7 +333,9 @@ async function ledgerFloor(): Promise<{ seconds: number; mapping: number; measur
             r: id,
             ou: r.ou,
             pe: r.pe,
-            held: r.mapped.values.map((v) => `${v.slice(0, 3).join('.')}:${r.h.slice(0, 32)}`).join(','),
+            held: mapping.results[i + j]!.dataValues.map(
+              (v) => `${v.dataElement}.${v.categoryOptionCombo}.${v.attributeOptionCombo}:${r.h.slice(0, 32)}`,
+            ).join(','),
           }
         })
         await client.query('BEGIN')
@@ -349,13 +355,9 @@ async function ledgerFloor(): Promise<{ seconds: number; mapping: number; measur
       }
       const wall = Number(process.hrtime.bigint() - started) / 1e9
       const cpuAfter = processCpuSeconds(pid)
-      const mapping = mappingSeconds(
-        standin,
-        records.map((r) => r.raw),
-      )
       return cpuBefore === undefined || cpuAfter === undefined
-        ? { seconds: wall, mapping, measured: 'wall' }
-        : { seconds: cpuAfter - cpuBefore, mapping, measured: 'CPU' }
+        ? { seconds: wall, mapping: mapping.seconds, measured: 'wall' }
+        : { seconds: cpuAfter - cpuBefore, mapping: mapping.seconds, measured: 'CPU' }
     } finally {
       await client.end()
     }

@@ -16,6 +16,7 @@ import {
   compileSpec,
   loadSpec,
   MetadataIndex,
+  type DataValueRuleUser,
   type LoadedSpec,
   type MappingSpec,
   type Mapper,
@@ -62,6 +63,20 @@ interface LoadedSource {
   readonly config: SourceConfig
   readonly mappingPath: string
   readonly loaded: LoadedSpec
+}
+
+/**
+ * The bridge's own DHIS2 account as the mapper checks values against it for a source with `allowLateData`:
+ * it captures from the root org units and holds F_EDIT_EXPIRED, so a locked period is no error (E7640).
+ */
+export function lateDataAccount(organisationUnits: MetadataSnapshot['organisationUnits']): DataValueRuleUser {
+  return {
+    id: 'relaisBridge',
+    username: 'relais-bridge',
+    captureOrgUnitIds: organisationUnits.filter((o) => o.parent === undefined).map((o) => o.id),
+    authorities: ['F_EDIT_EXPIRED'],
+    isSuperuser: false,
+  }
 }
 
 /** DHIS2 server-local date-time (`yyyy-MM-ddTHH:mm:ss`) of an instant in a time zone. */
@@ -171,19 +186,7 @@ export class SpecRegistry {
     const index = this.indexOf(snapshot)
     const result = compileSpec(source.loaded, index, {
       now,
-      ...(lenient
-        ? {
-            user: {
-              id: 'relaisBridge',
-              username: 'relais-bridge',
-              captureOrgUnitIds: snapshot.snapshot.organisationUnits
-                .filter((o) => o.parent === undefined)
-                .map((o) => o.id),
-              authorities: ['F_EDIT_EXPIRED'],
-              isSuperuser: false,
-            },
-          }
-        : {}),
+      ...(lenient ? { user: lateDataAccount(snapshot.snapshot.organisationUnits) } : {}),
     })
     if (!result.ok) throw new SpecCompileError(name, result.errors)
     this.mappers.set(key, result.mapper)
