@@ -119,17 +119,18 @@ export class InboundIntake {
 
   /** Commits what is pending and closes every open run (pipeline stop). */
   async close(): Promise<void> {
+    const lanes = [...this.lanes.values()]
     await Promise.all(
-      [...this.lanes.values()].map(async (lane) => {
+      lanes.map((lane) => {
         if (lane.idleTimer) clearTimeout(lane.idleTimer)
         this.enqueue(lane, () => this.closeRun(lane))
-        await lane.chain
-        // One last try for the map jobs; what Redis still refuses is left to reconciliation.
-        this.closing = true
-        for (const wake of this.wakeUps) wake()
-        await lane.enqueuing
+        return lane.chain
       }),
     )
+    // One last try for the map jobs, without waiting out their window; what Redis refuses is left to reconciliation.
+    this.closing = true
+    for (const wake of this.wakeUps) wake()
+    await Promise.all(lanes.map((lane) => lane.enqueuing))
   }
 
   private laneOf(source: string, actor: string): Lane {
@@ -214,8 +215,8 @@ export class InboundIntake {
     let failures = 0
     try {
       await this.pause(ENQUEUE_WINDOW_MS)
-      for (let next = lane.unqueued.entries().next(); !next.done; next = lane.unqueued.entries().next()) {
-        const [runId, ids] = next.value
+      while (lane.unqueued.size > 0) {
+        const [runId, ids] = lane.unqueued.entries().next().value as [string, string[]]
         lane.unqueued.delete(runId)
         try {
           await this.deps.intake.enqueueMap(runId, ids)
