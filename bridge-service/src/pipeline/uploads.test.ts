@@ -21,6 +21,10 @@ beforeAll(async () => {
 }, 30_000)
 afterAll(() => h?.dispose())
 
+/** A run of the partner CSV source as an upload leaves it, with this detail (spool, heartbeat…). */
+const uploadRun = (mode: 'dry-run' | 'import', detail: Record<string, unknown>) =>
+  repositories(h.db).runs.create({ source: 'csv-partenaires', mode, trigger: 'upload', actor: MANAGER.name, detail })
+
 test('the answer does not wait for the rows: rows null, then the run reads all of them and completes', async () => {
   const started = await h.pipeline.upload(
     { source: 'csv-partenaires', filename: 'partenaires.clean.csv', body: clean(), mode: 'dry-run' },
@@ -72,27 +76,13 @@ test('a file that is not CSV or XLSX ends its run failed with the reason, and th
 test('a run left reading by a stopped bridge is read again from its spool at the next start', async () => {
   const path = join(spoolDir, 'left-behind.upload')
   writeFileSync(path, clean())
-  const run = await repositories(h.db).runs.create({
-    source: 'csv-partenaires',
-    mode: 'dry-run',
-    trigger: 'upload',
-    actor: MANAGER.name,
-    detail: { filename: 'partenaires.clean.csv', spool: path },
-  })
-  const gone = await repositories(h.db).runs.create({
-    source: 'csv-partenaires',
-    mode: 'import',
-    trigger: 'upload',
-    actor: MANAGER.name,
-    detail: { filename: 'lost.csv', spool: join(spoolDir, 'never-written.upload') },
-  })
-  const alive = await repositories(h.db).runs.create({
-    source: 'csv-partenaires',
-    mode: 'dry-run',
-    trigger: 'upload',
-    actor: MANAGER.name,
-    // Another live process is reading this one: its heartbeat is fresh.
-    detail: { filename: 'elsewhere.csv', spool: path, spoolBeat: new Date().toISOString() },
+  const run = await uploadRun('dry-run', { filename: 'partenaires.clean.csv', spool: path })
+  const gone = await uploadRun('import', { filename: 'lost.csv', spool: join(spoolDir, 'never-written.upload') })
+  // Another live process is reading this one: its heartbeat is fresh.
+  const alive = await uploadRun('dry-run', {
+    filename: 'elsewhere.csv',
+    spool: path,
+    spoolBeat: new Date().toISOString(),
   })
   expect(await h.pipeline.resumeUploads()).toBe(1)
   expect(await h.runEnded(run.id)).toBe('completed')
@@ -115,12 +105,10 @@ test('a spool file no run points at is removed once a day old; a recent one, or 
   utimesSync(orphan, dayAndMore, dayAndMore)
   utimesSync(owned, dayAndMore, dayAndMore)
   // A live process is still reading `owned` (fresh heartbeat): its run points at it.
-  const reading = await repositories(h.db).runs.create({
-    source: 'csv-partenaires',
-    mode: 'dry-run',
-    trigger: 'upload',
-    actor: MANAGER.name,
-    detail: { filename: 'owned.csv', spool: owned, spoolBeat: new Date().toISOString() },
+  const reading = await uploadRun('dry-run', {
+    filename: 'owned.csv',
+    spool: owned,
+    spoolBeat: new Date().toISOString(),
   })
   expect(await h.pipeline.resumeUploads()).toBe(0)
   expect(readdirSync(spoolDir).sort()).toEqual(['owned.upload', 'recent.upload'])
