@@ -5,8 +5,9 @@
  * A `relais serve --api-only` process (PostgreSQL ledger) with a webhook source (csv-partenaires.yaml);
  * RATE (500) signed deliveries per second for SECONDS (20), one record each, each a new (code_rc, mois) key,
  * sent open-loop (on schedule, whatever the answers; latency counted from the scheduled send time, so a
- * stall is not hidden), after 5 s of warm-up at the same rate (reported, not counted). p50/p99 of the 202s (target p99 < 100 ms). Durability: the 202 comes only once the
- * record is committed, so the ledger must hold exactly as many records as there were 202s.
+ * stall is not hidden), after 5 s of warm-up at the same rate (reported, not counted). p50/p99 of the 202s
+ * (target p99 < 100 ms). Durability: the 202 comes only once the record is committed, so the ledger must hold
+ * exactly as many records as there were 202s.
  * Reference in the same run: the same load against a bare `node:http` server that reads the body and
  * answers 202 (the client's and the loopback's own floor); the bridge's p99 is printed as a ratio of it.
  */
@@ -161,11 +162,12 @@ async function main(): Promise<void> {
     // 2–3 s of a 500/s burst slowly (most answers over 100 ms came from then), a 200-delivery warm-up was short.
     const warmup = await load(
       url,
-      Array.from({ length: RATE * WARMUP_SECONDS }, (_, i) =>
-        JSON.stringify({
-          records: [{ code_rc: rcs[i % rcs.length], mois: `1990-0${1 + Math.floor(i / rcs.length)}`, ...rowValues(i) }],
-        }),
-      ),
+      Array.from({ length: RATE * WARMUP_SECONDS }, (_, i) => {
+        // Months going back from 1990-12, one per round of the RCs: keys the measured load never uses.
+        const back = Math.floor(i / rcs.length)
+        const mois = `${1990 - Math.floor(back / 12)}-${String(12 - (back % 12)).padStart(2, '0')}`
+        return JSON.stringify({ records: [{ code_rc: rcs[i % rcs.length], mois, ...rowValues(i) }] })
+      }),
     )
     report(`warm-up (${WARMUP_SECONDS} s, not counted)`, warmup)
     const before = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM records'))[0]!.n)
