@@ -31,6 +31,40 @@ class ByteLimit extends Transform {
   }
 }
 
+/**
+ * What a failed upload stream ends with: our own errors as they are; anything else (busboy's "Unexpected end
+ * of form" on a multipart body cut short, a socket error) is the client's malformed or incomplete body — a
+ * 400, never a 500.
+ */
+function asClientError(error: Error): ApiError {
+  if (error instanceof ApiError) return error
+  return new ApiError(
+    400,
+    'invalid-request',
+    `Le fichier envoyé est incomplet ou mal formé ; renvoyez-le. / The uploaded file is incomplete or malformed (${error.message}); send it again.`,
+  )
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/**
+ * The name a partner's file came with, fit to store and show: its last path component only, without
+ * control characters (a NUL makes PostgreSQL refuse the run), lone surrogates replaced, at most 255
+ * characters. Undefined when nothing is left. The name is only shown and used to warn when it disagrees
+ * with the bytes, so cleaning it never refuses a file.
+ */
+export function cleanFilename(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined
+  const base = name.split(/[/\\]/).pop() ?? ''
+  const cleaned = base
+    .replace(LONE_SURROGATE, '\ufffd')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .trim()
+  const cut = Array.from(cleaned).slice(0, 255).join('')
+  return cut === '' || cut === '.' || cut === '..' ? undefined : cut
+}
+
 /** `source` through a byte counter; errors and aborts of `source` end the limited stream too. */
 export function limitBytes(source: Readable, limit: number): LimitedStream {
   const limiter = new ByteLimit(limit)
@@ -45,7 +79,7 @@ export function limitBytes(source: Readable, limit: number): LimitedStream {
     source.unpipe(limiter)
     source.resume()
   })
-  source.once('error', stop)
+  source.once('error', (error: Error) => stop(asClientError(error)))
   source.once('aborted', () => stop(new ApiError(400, 'invalid-request', 'The upload was aborted by the client.')))
   return { stream: limiter, exceeded: () => limiter.over }
 }
@@ -75,7 +109,7 @@ export function multipartFile(req: Request, limit: number): Promise<LimitedStrea
         return
       }
       found = true
-      resolve({ ...limitBytes(file, limit), filename: info.filename || undefined })
+      resolve({ ...limitBytes(file, limit), filename: cleanFilename(info.filename) })
     })
     const fail = (message: string) => {
       req.unpipe(parser)

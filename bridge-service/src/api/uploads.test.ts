@@ -137,3 +137,50 @@ describe('POST /api/v1/uploads', () => {
     expect(res).toMatchObject({ status: 415, body: { error: 'unsupported-encoding' } })
   })
 })
+
+describe('POST /api/v1/uploads with hostile file names and broken multipart bodies (issue 11)', () => {
+  /** A multipart body by hand: what a script or an attacker sends, not what FormData would build. */
+  const multipart = (disposition: string, content: string, close = true) => {
+    const boundary = '----relais-hostile'
+    const body =
+      `--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: text/csv\r\n\r\n${content}` +
+      (close ? `\r\n--${boundary}--\r\n` : '')
+    return call(`${api.url}/api/v1/uploads?source=${SOURCES.file}`, {
+      method: 'POST',
+      headers: { ...as.manager(), 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    })
+  }
+  const filenameOf = async (runId: unknown) => (await api.ledger.runs.get(runId as string))?.detail.filename
+
+  it('takes a file whose name holds a NUL, in the query or in the multipart header, and stores the name cleaned', async () => {
+    const query = await upload(`source=${SOURCES.file}&filename=rap%00port.csv`, new Blob([CSV]))
+    expect(query).toMatchObject({ status: 202, body: { rows: 2 } })
+    expect(api.services.calls.at(-1)?.args[0]).toMatchObject({ filename: 'rapport.csv' })
+
+    const encoded = await multipart(`form-data; name="file"; filename*=UTF-8''a%00b.csv`, CSV)
+    expect(encoded).toMatchObject({ status: 202, body: { rows: 2 } })
+    expect(api.services.calls.at(-1)?.args[0]).toMatchObject({ filename: 'ab.csv' })
+
+    const onlyNul = await multipart(`form-data; name="file"; filename="%00"`, CSV)
+    expect(onlyNul.status).toBe(202)
+    expect(String(await filenameOf(onlyNul.body.id)).includes('\u0000')).toBe(false)
+  })
+
+  it('keeps only the last path component of a name, without control characters or lone surrogates', async () => {
+    const res = await multipart(`form-data; name="file"; filename*=UTF-8''..%2F..%2Fetc%2F%ed%a0%80pass%0dwd.csv`, CSV)
+    expect(res.status).toBe(202)
+    const stored = String(await filenameOf(res.body.id))
+    expect([...stored].filter((ch) => ch === '/' || ch === '\\' || ch.charCodeAt(0) < 0x20)).toEqual([])
+    expect(stored.endsWith('passwd.csv')).toBe(true)
+    const long = await upload(`source=${SOURCES.file}&filename=${'n'.repeat(255)}`, new Blob([CSV]))
+    expect(long.status).toBe(202)
+  })
+
+  it('answers 400 (not 500) for a multipart body cut before its closing boundary, and stays up', async () => {
+    const cut = await multipart(`form-data; name="file"; filename="a.csv"`, CSV, false)
+    expect(cut).toMatchObject({ status: 400, body: { error: 'invalid-request' } })
+    expect(String(cut.body.message)).toMatch(/incomplet.*\/.*incomplete/)
+    expect((await upload(`source=${SOURCES.file}&filename=ok.csv`, new Blob([CSV]))).status).toBe(202)
+  })
+})

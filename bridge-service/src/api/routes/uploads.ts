@@ -11,7 +11,7 @@ import { assertDeclaredLength, assertIdentityEncoding, tooLarge } from '../body'
 import { ApiError, toApiError } from '../errors'
 import { defineRoute, reply, type Route } from '../route'
 import { named, RunMode } from '../schemas'
-import { isMultipart, limitBytes, multipartFile, type LimitedStream } from '../upload-stream'
+import { cleanFilename, isMultipart, limitBytes, multipartFile, type LimitedStream } from '../upload-stream'
 
 const uploadQuery = z.strictObject({
   source: z.string().min(1).max(100),
@@ -79,7 +79,7 @@ export function uploadsRoutes({ services, config }: UploadsDeps): Route[] {
         assertIdentityEncoding(req)
         assertDeclaredLength(req, limit)
         let file: LimitedStream
-        let filename = query.filename
+        let filename = cleanFilename(query.filename)
         if (isMultipart(req)) {
           const part = await multipartFile(req, limit)
           file = part
