@@ -16,6 +16,7 @@ import type { Logger } from '../log/logger'
 import type { PipelineServices } from '../pipeline/services'
 import { MemoryReplayCache, type ReplayCache } from '../sources/webhook/replay'
 import type { AuthOptions } from './auth'
+import { refuseBadUrls } from './bad-url'
 import { DEFAULT_JSON_LIMIT_BYTES } from './body'
 import { ApiError, errorHandler, sendError } from './errors'
 import { createMetrics, type RelaisMetrics } from './metrics'
@@ -114,6 +115,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
   app.set('query parser', 'simple')
   app.use(helmet())
   app.use(requestContext(logger, (info) => metrics.observeRequest(info)))
+  app.use(refuseBadUrls())
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store')
     next()

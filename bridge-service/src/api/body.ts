@@ -81,15 +81,42 @@ export function lineAndColumn(text: string, position: number): { line: number; c
 }
 
 /**
+ * How deep the API's own JSON bodies may nest. Every body schema is a few levels deep; a body thousands of
+ * levels deep only exists to overflow a recursive walk (hashing, the audit's JSON.stringify). Webhook records
+ * may be deeper: their route lifts the cap and intake cuts each record at its own limit (clean-text.ts).
+ */
+export const DEFAULT_JSON_MAX_DEPTH = 64
+
+/** Whether JSON text nests arrays/objects deeper than `max`, read without parsing (no recursion). Pure. */
+export function jsonDeeperThan(text: string, max: number): boolean {
+  if (!Number.isFinite(max)) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
+
+/**
  * JSON of a body, whatever Content-Type was sent. An empty body is `{}` (every body schema is an object).
  * Malformed JSON → 400 `malformed-json` with where it went wrong.
  */
-export function parseJsonBody(raw: Buffer): unknown {
+export function parseJsonBody(raw: Buffer, maxDepth = DEFAULT_JSON_MAX_DEPTH): unknown {
   let text = raw.toString('utf8')
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   if (text.trim() === '') return {}
+  let parsed: unknown
   try {
-    return JSON.parse(text) as unknown
+    parsed = JSON.parse(text) as unknown
   } catch {
     const position = jsonErrorPosition(text)
     const { line, column } = lineAndColumn(text, position)
@@ -101,4 +128,12 @@ export function parseJsonBody(raw: Buffer): unknown {
       { where: { line, column, position } },
     )
   }
+  // After parsing (which is not recursive and says where malformed JSON went wrong), before any recursive walk.
+  if (jsonDeeperThan(text, maxDepth))
+    throw new ApiError(
+      400,
+      'invalid-request',
+      `The request body is JSON nested more than ${maxDepth} levels deep, which no request of this API needs.`,
+    )
+  return parsed
 }

@@ -73,6 +73,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   body?: B
   /** Limit of the JSON body in bytes (default: the app's). */
   bodyLimit?: number
+  /** How deep the JSON body may nest (default DEFAULT_JSON_MAX_DEPTH; Infinity: the handler bounds it). */
+  bodyMaxDepth?: number
   /** Runs on the raw bytes before they are parsed (the webhook signature). */
   verifyRaw?: (raw: Buffer, req: Request) => Promise<void>
   rawBody?: RawBodyDoc
@@ -146,7 +148,7 @@ export function mountRoute(app: Express, route: Route, options: MountOptions): v
     if (route.body) {
       raw = await readBody(req, route.bodyLimit ?? options.jsonLimitBytes)
       await route.verifyRaw?.(raw, req)
-      body = validate(route.body, parseJsonBody(raw), 'body')
+      body = validate(route.body, parseJsonBody(raw, route.bodyMaxDepth), 'body')
     }
     const actor = route.access.kind === 'action' ? actorOf(req, route.access.action) : ANONYMOUS
     const reply = await route.handle({ params, query, body, raw, actor, req, res })

@@ -11,6 +11,7 @@ import { createApiApp } from '../api/app'
 import { CachedDirectory } from '../api/auth'
 import { dhis2Directory } from '../api/dhis2-directory'
 import { createMetrics } from '../api/metrics'
+import { applyServerTimeouts } from '../api/server-timeouts'
 import { bullmqQueueStats } from '../api/queue-stats'
 import { loadEnv, type BridgeEnv } from '../config/env'
 import { loadRelaisConfig } from '../config/relais-config'
@@ -125,6 +126,7 @@ export async function serve(
       const s = app.listen(bridge.port, () => resolve(s))
       s.once('error', reject)
     })
+    applyServerTimeouts(server)
     const address = server.address()
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : bridge.port}`
   }

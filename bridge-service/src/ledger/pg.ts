@@ -1,5 +1,6 @@
 /** `Db` over a PostgreSQL server through a `pg` Pool (DATABASE_URL set). */
 import { Pool, type PoolClient, type PoolConfig } from 'pg'
+import { safeParams } from './safe-params'
 import { toDbError, transactionHandle, TransactionGuard, type Db, type SqlParam } from './db'
 
 export interface PgOptions {
@@ -13,7 +14,8 @@ export interface PgOptions {
 
 async function run<T>(client: Pool | PoolClient, sql: string, params?: readonly SqlParam[]): Promise<T[]> {
   try {
-    const result = await client.query(sql, params === undefined ? undefined : [...params])
+    // Never a NUL or lone surrogate: PostgreSQL would refuse the whole statement (safe-params.ts).
+    const result = await client.query(sql, safeParams(params))
     return result.rows as T[]
   } catch (error) {
     throw toDbError(error)

@@ -14,6 +14,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { LedgerUsageError, toDbError, transactionHandle, TransactionGuard, type Db, type SqlParam } from './db'
+import { safeParams } from './safe-params'
 
 export interface PgliteOptions {
   /** A directory (created if missing) or `memory://` for a throwaway in-memory database. */
@@ -64,7 +65,8 @@ function isAlive(pid: number): boolean {
 
 /** PGlite's serialiser decides by `instanceof`, which is not safe across realms: send plain values. */
 function plain(params: readonly SqlParam[] | undefined): unknown[] | undefined {
-  return params === undefined ? undefined : [...params]
+  // Never a NUL or lone surrogate: PostgreSQL would refuse the whole statement (safe-params.ts).
+  return safeParams(params)
 }
 
 export async function openPglite(options: PgliteOptions): Promise<Db> {

@@ -9,18 +9,25 @@
  *   reconciliation racing a late enqueue) adds one job, not two: BullMQ ignores an add whose id exists.
  */
 import { hash } from 'node:crypto'
+import { MAX_DEPTH, TOO_DEEP_MARKER } from './clean-text'
 
-/** JSON with object keys sorted, recursively; `undefined` members are dropped as JSON.stringify does. */
+/**
+ * JSON with object keys sorted, recursively; `undefined` members are dropped as JSON.stringify does. A received
+ * `__proto__` key is data like any other and is hashed (a plain `{}` would take it as the prototype and drop
+ * it). Past MAX_DEPTH a subtree hashes as a marker: intake cuts records there anyway (clean-text.ts), and the
+ * walk must never overflow the stack on hostile input.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value))
+  return JSON.stringify(sortKeys(value, 0))
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys)
+function sortKeys(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value
+  if (depth >= MAX_DEPTH) return TOO_DEEP_MARKER
+  if (Array.isArray(value)) return value.map((item: unknown) => sortKeys(item, depth + 1))
   if (value instanceof Date) return value.toISOString()
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key])
+  const out = Object.create(null) as Record<string, unknown>
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key], depth + 1)
   return out
 }
 

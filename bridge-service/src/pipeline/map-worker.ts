@@ -24,6 +24,7 @@ import type { QuarantineReason } from '../ledger/record-status'
 import type { TransitionItem } from '../ledger/records'
 import type { Logger } from '../log/logger'
 import type { Enqueuer } from './enqueue'
+import { cleaningMarks, MAX_DEPTH } from './clean-text'
 import { valueHash } from './hashing'
 import { loadRecords, quarantinedOlderVersions, supersededIds, type PipelineRecord } from './ledger-queries'
 import type { MetadataService } from './metadata'
@@ -235,6 +236,19 @@ async function decide(
       ...(r.status === 'superseded' ? { note: 'superseded' as const } : {}),
       ...(r.status === 'empty' ? { note: 'empty' as const } : {}),
     }
+    const cleaning = cleaningIssues(record.raw)
+    if (cleaning.length > 0) {
+      // Received with characters the ledger cannot hold (or nested too deep): a person looks at it, whatever
+      // the mapper made of the cleaned copy.
+      const errors = [...cleaning, ...(r.status === 'invalid' ? r.errors : [])]
+      decisions.push({
+        record,
+        to: 'invalid',
+        mapped,
+        detail: { errors, warnings: r.warnings, orgUnit: r.orgUnitCode ?? null, period: r.period ?? null },
+      })
+      return
+    }
     const verdict = verdictOf(r)
     if (verdict === 'invalid' || verdict === 'late') {
       decisions.push({
@@ -283,4 +297,29 @@ export function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, 
     else out.set(k, [item])
   }
   return out
+}
+
+/** The issues of a record marked at intake by clean-text.ts (none for a record received clean). Pure. */
+export function cleaningIssues(raw: unknown): { code: string; field?: string; message: { fr: string; en: string } }[] {
+  const marks = cleaningMarks(raw)
+  if (!marks) return []
+  const issues: { code: string; field?: string; message: { fr: string; en: string } }[] = []
+  if (marks.cleanedFields && marks.cleanedFields.length > 0)
+    issues.push({
+      code: 'TEXT_CLEANED',
+      field: marks.cleanedFields.join(','),
+      message: {
+        fr: 'Caractère invalide reçu (NUL ou demi-caractère UTF-16), remplacé par « \uFFFD » : vérifiez la valeur avant de libérer.',
+        en: 'An invalid character was received (NUL or a lone UTF-16 surrogate) and replaced by "\uFFFD": check the value before releasing.',
+      },
+    })
+  if (marks.tooDeep)
+    issues.push({
+      code: 'JSON_TOO_DEEP',
+      message: {
+        fr: `Enregistrement imbriqué sur plus de ${MAX_DEPTH} niveaux : la partie trop profonde n'a pas été conservée.`,
+        en: `The record is nested more than ${MAX_DEPTH} levels deep: the part beyond that was not kept.`,
+      },
+    })
+  return issues
 }

@@ -24,6 +24,7 @@ import {
   type SpecError,
 } from '@relais/mappings'
 import type { RelaisConfig, SourceConfig } from '../config/relais-config'
+import { cleanRecord } from './clean-text'
 import { contentHash } from './hashing'
 import { UnknownSourceError } from './services'
 import { pseudonymise } from '../sources/pseudonym'
@@ -125,11 +126,13 @@ export class SpecRegistry {
   }
 
   /**
-   * The raw payload as the ledger may keep it: the spec's `pseudonymise` fields replaced by keyed-hash
+   * The raw payload as the ledger may keep it: text cleaned (clean-text.ts), the spec's `pseudonymise` fields replaced by keyed-hash
    * pseudonyms. Every way into the ledger (file rows, Kobo submissions, webhook records, a released correction)
    * passes here first; idempotent.
    */
-  protect(name: string, raw: unknown): unknown {
+  protect(name: string, received: unknown): unknown {
+    // Cleaning first: nothing after it (pseudonyms, hashing, the ledger) may see a NUL or a 5,000-deep tree.
+    const raw = cleanRecord(received)
     const fields = this.spec(name).pseudonymise
     return fields.length === 0 ? raw : pseudonymise(raw, fields, this.pseudonymKey ?? '')
   }

@@ -154,6 +154,9 @@ export function inboundRoutes(deps: InboundDeps): Route[] {
       before: [knownSource, limiter],
       body: InboundBody(limits.maxRecords),
       bodyLimit: limits.bodyBytes,
+      // Each record is cut at intake's own depth limit and quarantined with its reason (clean-text.ts):
+      // one deep record must not refuse the whole delivery.
+      bodyMaxDepth: Infinity,
       verifyRaw,
       responses: { 202: InboundAccepted },
       errors: [400, 401, 404, 413, 429],
