@@ -8,11 +8,14 @@
  * decision, so it passes what only a person may pass: a late record's period lock (the bridge's account has
  * F_EDIT_EXPIRED) and a cross-source duplicate.
  */
+import type { MappingIssue } from '@relais/mappings'
 import { repositories, type Db } from '../ledger'
 import { RecordNotFoundError, StaleTransitionError } from '../ledger/records'
 import { RunStateError } from '../ledger/runs'
 import type { Enqueuer } from './enqueue'
+import { CLEANED_KEY, REJECTED_KEY } from './clean-text'
 import { loadRecords, recordIdsOfRun, setMappedFields } from './ledger-queries'
+import { cleaningIssues } from './map-worker'
 import type { MetadataService } from './metadata'
 import { storeMapped, type MappedPayload } from './payload'
 import type { RunBook } from './runs'
@@ -41,7 +44,8 @@ export async function release(
   const [record] = await loadRecords(db, [recordId])
   if (!record) throw new RecordNotFoundError(recordId)
   // A person's correction is kept (payload, audit, events) only once its personal identifiers are pseudonyms.
-  const corrected = typed === undefined ? undefined : specs.protect(record.source, typed)
+  // The marks of the received record (relais:cleaned…) are not the person's: a correction is judged on its own.
+  const corrected = typed === undefined ? undefined : specs.protect(record.source, withoutMarks(typed))
   if (record.status !== 'quarantined')
     throw new StateConflictError(`record ${recordId} is ${record.status}: only a quarantined record can be released`)
   const raw = corrected === undefined ? record.raw : corrected
@@ -50,15 +54,23 @@ export async function release(
   const mapper = specs.mapperFor(record.source, snapshot, lenient)
   const result = mapper.map(raw)
   const target = `record:${recordId}`
-  if (result.status === 'invalid') {
+  // The audit names what a correction changed, never the payload itself (it may hold a person's data, and a
+  // refused correction would copy it once per attempt).
+  const changes = corrected === undefined ? {} : { changedFields: changedFields(record.raw, corrected) }
+  const refused: MappingIssue[] =
+    corrected === undefined
+      ? []
+      : [...cleaningIssues(corrected), ...movedBy(await repositories(db).records.get(recordId), result)]
+  const errors = [...refused, ...(result.status === 'invalid' ? result.errors : [])]
+  if (errors.length > 0) {
     await audit(db, actor, 'quarantine.release', target, {
       outcome: 'still-invalid',
       reason: record.reason,
       corrected: corrected !== undefined,
-      ...(corrected !== undefined ? { correctedPayload: corrected } : {}),
-      errors: result.errors,
+      ...changes,
+      errors,
     })
-    return { status: 'quarantined', errors: result.errors }
+    return { status: 'quarantined', errors }
   }
   const mapped: MappedPayload = {
     spec: { id: mapper.spec.id, version: mapper.spec.version },
@@ -92,12 +104,7 @@ export async function release(
         role: actor.role,
         action: 'quarantine.release',
         target,
-        detail: {
-          outcome: 'released',
-          reason: record.reason,
-          corrected: corrected !== undefined,
-          ...(corrected !== undefined ? { correctedPayload: corrected } : {}),
-        },
+        detail: { outcome: 'released', reason: record.reason, corrected: corrected !== undefined, ...changes },
       })
     })
   } catch (error) {
@@ -182,4 +189,49 @@ export async function cancelRun(deps: ActionDeps, runId: string, actor: Actor): 
     { actor: actor.name, lastError: { kind: 'cancelled', message: `run cancelled by ${actor.name}` } },
   )
   await audit(db, actor, 'run.cancel', `run:${runId}`, { source: run.source, stopped: moved.length })
+}
+
+/** The top-level fields a correction added, removed or changed (names only). Pure. */
+export function changedFields(before: unknown, after: unknown): string[] {
+  const a = isRecord(before) ? before : {}
+  const b = isRecord(after) ? after : {}
+  const names = new Set([...Object.keys(a), ...Object.keys(b)])
+  return [...names].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort()
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/**
+ * A correction may fix a record's values, not give them to someone else: when the record was tied to an org unit
+ * (an RC) or a period, a correction that maps it to another one is refused (issue 11 §10). A record whose org
+ * unit or period could not be read (unknown code, bad month) may be given one.
+ */
+function movedBy(
+  stored: { orgUnit: string | null; rcCode: string | null; period: string | null } | undefined,
+  result: { orgUnit?: string; orgUnitCode?: string; period?: string },
+): MappingIssue[] {
+  const issues: MappingIssue[] = []
+  if (stored?.orgUnit && result.orgUnit && stored.orgUnit !== result.orgUnit)
+    issues.push({
+      code: 'RELEASE_MOVES_ORG_UNIT',
+      message: {
+        fr: `La correction attribue cet enregistrement à une autre unité (${result.orgUnitCode ?? result.orgUnit} au lieu de ${stored.rcCode ?? stored.orgUnit}) : refusée. Corrigez les valeurs, pas le RC.`,
+        en: `The correction gives this record to another org unit (${result.orgUnitCode ?? result.orgUnit} instead of ${stored.rcCode ?? stored.orgUnit}): refused. Correct the values, not the RC.`,
+      },
+    })
+  if (stored?.period && result.period && stored.period !== result.period)
+    issues.push({
+      code: 'RELEASE_MOVES_PERIOD',
+      message: {
+        fr: `La correction déplace cet enregistrement vers une autre période (${result.period} au lieu de ${stored.period}) : refusée.`,
+        en: `The correction moves this record to another period (${result.period} instead of ${stored.period}): refused.`,
+      },
+    })
+  return issues
+}
+
+function withoutMarks(typed: unknown): unknown {
+  if (!isRecord(typed) || (!(CLEANED_KEY in typed) && !(REJECTED_KEY in typed))) return typed
+  const { [CLEANED_KEY]: _cleaned, [REJECTED_KEY]: _rejected, ...rest } = typed
+  return rest
 }

@@ -20,8 +20,8 @@ let specPath: string
 
 beforeAll(async () => {
   const spec = readFileSync(`${MAPPINGS}/specs/csv-partenaires.yaml`, 'utf8').replace(
-    /^required: \[code_rc, mois\]$/m,
-    'required: [code_rc, mois]\npseudonymise: [difficultes]',
+    'pseudonymise: []',
+    'pseudonymise: [difficultes]',
   )
   expect(spec).toContain('pseudonymise: [difficultes]')
   specPath = join(mkdtempSync(join(tmpdir(), 'relais-pseudonym-')), 'csv-partenaires.yaml')

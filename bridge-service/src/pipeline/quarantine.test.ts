@@ -207,3 +207,34 @@ describe('failed records, retry, cancel, replay', () => {
     })
   })
 })
+
+describe('a correction fixes values, it does not move a record (issue 11 §10)', () => {
+  test('another RC or another month is refused; the audit names the changed fields, never the payload', async () => {
+    const text = partnerCsv([{ rc: 'RC-MO-00003' }])
+      .toString('utf8')
+      .replace(/,25,3,(oui|non),/, ',vingt,3,$1,')
+    const run = await upload(Buffer.from(text), 'move.csv')
+    expect(await h.runEnded(run.id)).toBe('completed')
+    const record = await recordOf(run.id, 'RC-MO-00003|2026-09')
+    expect(record).toMatchObject({ status: 'quarantined', reason: 'invalid' })
+    const raw = (await repositories(h.db).records.get(record.id))!.raw as Record<string, string>
+
+    const toOther = await h.pipeline.release(record.id, MANAGER, { ...raw, vad: '20', code_rc: 'RC-MO-00004' })
+    expect(toOther).toMatchObject({ status: 'quarantined', errors: [{ code: 'RELEASE_MOVES_ORG_UNIT' }] })
+    const toMonth = await h.pipeline.release(record.id, MANAGER, { ...raw, vad: '20', mois: '2026-08' })
+    expect(toMonth.errors?.[0]).toMatchObject({ code: 'RELEASE_MOVES_PERIOD' })
+    const poisoned = await h.pipeline.release(record.id, MANAGER, { ...raw, vad: '20', difficultes: 'a\u0000b' })
+    expect(poisoned).toMatchObject({ status: 'quarantined', errors: [{ code: 'TEXT_CLEANED' }] })
+    expect((await repositories(h.db).records.get(record.id))?.status).toBe('quarantined')
+
+    const audit = await repositories(h.db).audit.list({ action: 'quarantine.release', target: `record:${record.id}` })
+    expect(audit.items).toHaveLength(3)
+    for (const item of audit.items) {
+      expect(JSON.stringify(item.detail)).not.toContain(raw.difficultes)
+      expect(item.detail).not.toHaveProperty('correctedPayload')
+    }
+    expect(audit.items.at(-1)?.detail).toMatchObject({ changedFields: ['code_rc', 'vad'] })
+
+    expect(await h.pipeline.release(record.id, MANAGER, { ...raw, vad: '20' })).toEqual({ status: 'mapped' })
+  })
+})

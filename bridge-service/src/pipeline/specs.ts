@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import {
+  fieldsUsedBy,
   localTimestamp,
   compileSpec,
   loadSpec,
@@ -25,9 +26,10 @@ import {
 } from '@relais/mappings'
 import type { RelaisConfig, SourceConfig } from '../config/relais-config'
 import { cleanRecord } from './clean-text'
+import { minimise, SYSTEM_FIELDS } from './minimise'
 import { contentHash } from './hashing'
 import { UnknownSourceError } from './services'
-import { pseudonymise } from '../sources/pseudonym'
+import { foldedNames, pseudonymise } from '../sources/pseudonym'
 
 export interface SnapshotRef {
   readonly id: string
@@ -64,6 +66,10 @@ interface LoadedSource {
   readonly config: SourceConfig
   readonly mappingPath: string
   readonly loaded: LoadedSpec
+  /** The fields its records keep (minimise.ts), computed on first use. */
+  kept?: ReadonlySet<string>
+  /** Its spec's `pseudonymise` names, folded (pseudonym.ts). */
+  personal?: ReadonlySet<string>
 }
 
 /**
@@ -132,9 +138,18 @@ export class SpecRegistry {
    */
   protect(name: string, received: unknown): unknown {
     // Cleaning first: nothing after it (pseudonyms, hashing, the ledger) may see a NUL or a 5,000-deep tree.
-    const raw = cleanRecord(received)
+    const entry = this.get(name)
+    entry.personal ??= foldedNames(entry.loaded.spec.pseudonymise)
+    const raw = minimise(cleanRecord(received), this.keptFields(name), entry.personal)
     const fields = this.spec(name).pseudonymise
     return fields.length === 0 ? raw : pseudonymise(raw, fields, this.pseudonymKey ?? '')
+  }
+
+  /** The fields of a source's records the ledger keeps (minimise.ts), computed once per source. */
+  private keptFields(name: string): ReadonlySet<string> {
+    const entry = this.get(name)
+    entry.kept ??= new Set([...fieldsUsedBy(entry.loaded.spec), ...(SYSTEM_FIELDS[entry.config.kind] ?? [])])
+    return entry.kept
   }
 
   names(): string[] {

@@ -26,6 +26,17 @@ describe('pseudonyms of personal identifiers', () => {
     expect(isPseudonym(once.id_patient as string)).toBe(true)
   })
 
+  it('matches field names whatever their case, accents and spaces (issue 11 §4)', () => {
+    const raw = { Téléphone: '97000000', 'ID Patient': 'BJ-VIH-004217', TELEPHONE_2: '1', code_rc: 'RC-AQ-00001' }
+    const once = pseudonymise(raw, ['telephone', 'id_patient', 'idpatient'], KEY) as Record<string, unknown>
+    expect(once).toEqual({
+      Téléphone: pseudonym(KEY, '97000000'),
+      'ID Patient': pseudonym(KEY, 'BJ-VIH-004217'),
+      TELEPHONE_2: '1',
+      code_rc: 'RC-AQ-00001',
+    })
+  })
+
   it('leaves non-object payloads and empty field lists as they are', () => {
     expect(pseudonymise('text', ['a'], KEY)).toBe('text')
     const raw = { a: '1' }

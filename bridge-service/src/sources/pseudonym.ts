@@ -6,6 +6,7 @@
  * Pure: no I/O.
  */
 import { createHmac } from 'node:crypto'
+import { fold } from '@relais/mappings'
 
 const PREFIX = 'ps_'
 /** 128 bits of the HMAC: no collision among any number of people a programme will ever have. */
@@ -28,9 +29,10 @@ export function pseudonym(key: string, identifier: string): string {
 export function pseudonymise(raw: unknown, fields: readonly string[], key: string): unknown {
   if (fields.length === 0 || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw
   const record = raw as Record<string, unknown>
+  const personal = foldedNames(fields)
   let copy: Record<string, unknown> | undefined
-  for (const field of fields) {
-    if (!Object.prototype.hasOwnProperty.call(record, field)) continue
+  for (const field of Object.keys(record)) {
+    if (!isPersonalField(field, personal)) continue
     const value = record[field]
     if (value === null || value === undefined) continue
     const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)
@@ -39,4 +41,17 @@ export function pseudonymise(raw: unknown, fields: readonly string[], key: strin
     copy[field] = pseudonym(key, text)
   }
   return copy ?? raw
+}
+
+/**
+ * Field names compared as people write them: a spec's `telephone` names the column `Téléphone`, `TELEPHONE` or
+ * `télé phone` too (case, accents and spaces ignored), so that a partner's spelling never lets a phone number
+ * through in clear.
+ */
+export function foldedNames(fields: readonly string[]): ReadonlySet<string> {
+  return new Set(fields.map(fold))
+}
+
+export function isPersonalField(field: string, folded: ReadonlySet<string>): boolean {
+  return folded.size > 0 && folded.has(fold(field))
 }

@@ -17,3 +17,4 @@ export type {
   RecordStatus,
   ValueOrigin,
 } from './types'
+export { fieldsUsedBy, DROPPED_KEY, RELAIS_KEY_PREFIX } from './mapper'

@@ -61,12 +61,7 @@ export function createMapper(parts: MapperParts): Mapper {
   const blankTokens = new Set(spec.defaults.blankTokens.map(fold))
   const isBlank = (text: string | undefined) => text === undefined || blankTokens.has(fold(text))
   const required = [...new Set([spec.orgUnit.field, spec.period.field, ...spec.required])]
-  const known = new Set<string>([
-    ...required,
-    ...spec.identity.key,
-    ...[spec.identity.version, spec.identity.replaces].filter((f): f is string => f !== undefined),
-    ...spec.values.flatMap((v) => fieldsReadBy(v)),
-  ])
+  const known = fieldsUsedBy(spec)
   const ignored = spec.source.ignoreFields
   const slots: SlotValues = {
     numbers: new Float64Array(values.length),
@@ -246,11 +241,15 @@ export function createMapper(parts: MapperParts): Mapper {
   function extraFields(record: SourceRecord, sink: IssueSink): void {
     const extra: string[] = []
     for (const field of Object.keys(record)) {
+      if (field.startsWith(RELAIS_KEY_PREFIX)) continue
       if (known.has(field) || ignored.some((pattern) => matches(pattern, field))) continue
       // An extra column left empty loses nothing; only ignored data is worth a warning.
       const text = cellText(record[field])
       if (text !== undefined && text.trim() !== '') extra.push(field)
     }
+    // Filled fields the bridge dropped before storing the record (data minimisation) are named there.
+    const dropped = record[DROPPED_KEY]
+    if (Array.isArray(dropped)) for (const field of dropped) if (typeof field === 'string') extra.push(field)
     if (extra.length === 0) return
     const list = extra.join(', ')
     sink.warnings.push(
@@ -310,6 +309,29 @@ function isEmpty(record: SourceRecord, blankTokens: ReadonlySet<string>): boolea
   }
   return true
 }
+
+/**
+ * Every source field a spec reads or names: org unit, period, required, identity, the values' fields, and the
+ * fields it lists to `keep` or to `pseudonymise`. The bridge keeps only these of a received record (data
+ * minimisation, DESIGN.md): a field no spec names never enters the ledger. Pure.
+ */
+export function fieldsUsedBy(spec: MappingSpec): Set<string> {
+  return new Set<string>([
+    spec.orgUnit.field,
+    spec.period.field,
+    ...spec.required,
+    ...spec.identity.key,
+    ...[spec.identity.version, spec.identity.replaces].filter((f): f is string => f !== undefined),
+    ...spec.values.flatMap((v) => fieldsReadBy(v)),
+    ...spec.keep,
+    ...spec.pseudonymise,
+  ])
+}
+
+/** Keys the bridge adds to a record (`relais:cleaned`, `relais:dropped`…): never source data. */
+export const RELAIS_KEY_PREFIX = 'relais:'
+/** The names (never the values) of the filled fields the bridge dropped because no spec uses them. */
+export const DROPPED_KEY = 'relais:dropped'
 
 function fieldsReadBy(
   rule: MappingSpec['values'][number] | NonNullable<MappingSpec['values'][number]['condition']>['then'],

@@ -179,6 +179,11 @@ export const specSchema = z.strictObject({
    * keyed-hash pseudonym (RELAIS_PSEUDONYM_KEY) before the record enters its ledger or DHIS2.
    */
   pseudonymise: z.array(fieldName).default([]),
+  /**
+   * Fields no value reads that the bridge must still keep in its ledger (for people reviewing a record). Every
+   * other field the spec does not use is dropped when the record is received (data minimisation, DESIGN.md).
+   */
+  keep: z.array(fieldName).default([]),
   /** `all`: every validation rule of the snapshot on the data set's elements; or a list of rule codes. */
   validationRules: z.union([z.literal('all'), z.literal('none'), z.array(z.string().trim().min(1))]).default('all'),
   outliers: outliers.prefault({}),
@@ -235,6 +240,8 @@ export const SPEC_KEYS = [
   'blank',
   'blankTokens',
   'required',
+  'pseudonymise',
+  'keep',
   'validationRules',
   'outliers',
   'modifiedZ',
