@@ -28,6 +28,7 @@ import {
   upload,
   type ServeChild,
   type ThrowawayDatabase,
+  type UploadBody,
 } from './support'
 
 const REDIS_URL = 'redis://127.0.0.1:6379/12'
@@ -93,7 +94,7 @@ test('FAULT: kill -9 during the read of an upload → at restart the run fails w
   children.push(first)
   await first.ready
 
-  const { id } = await upload(first.url, Readable.toWeb(csvBody(rcCodes(standin))) as unknown as BodyInit)
+  const { id } = await upload(first.url, Readable.toWeb(csvBody(rcCodes(standin))) as UploadBody)
   // The read is under way: rows are being committed, and the intake is not over.
   for (;;) {
     const run = await runRow(id)
