@@ -91,8 +91,8 @@ export const xlsxLimitError = {
     const n = formatCount(limit)
     return overLimit(
       'xlsx-shared-strings-limit',
-      `Le fichier XLSX contient plus de ${n.fr} textes distincts (limite des chaînes partagées) ; ${SAVE_AS_CSV.fr}.`,
-      `The XLSX file holds more than ${n.en} distinct texts (the shared-strings limit); ${SAVE_AS_CSV.en}.`,
+      `La table des textes du fichier XLSX dépasse ${n.fr} entrées (limite des chaînes partagées) ; ${SAVE_AS_CSV.fr}.`,
+      `The table of texts of the XLSX file has more than ${n.en} entries (the shared-strings limit); ${SAVE_AS_CSV.en}.`,
     )
   },
   sharedStringChars(limit: number): UnreadableFileError {
