@@ -87,6 +87,14 @@ describe('hostile files', () => {
     expect(outcome.message).toMatch(/1 Mo.*1 MB/)
   }, 30_000)
 
+  it('refuses a cell of 2 MB of text (the XML parser holds a text whole) in a sheet set aside on disk', async () => {
+    const file = join(dir, 'huge-cell.xlsx')
+    await sheetsBeforeStrings(file, { sheetRows: 3, padding: 2 * 1024 * 1024 })
+    const outcome = await readInChild(file)
+    expect(outcome).toMatchObject({ code: 'xlsx-cells-limit' })
+    expect(outcome.message).toMatch(/1 Mo \(limite par cellule\).*1 MB \(the limit per cell\)/)
+  }, 30_000)
+
   it('removes the temporary file when the read of a sheets-first workbook fails after it', async () => {
     const file = join(dir, 'sheets-first-broken.xlsx')
     await sheetsBeforeStrings(file, { sheetRows: 1_000, sheets: 3, brokenStrings: true })

@@ -39,6 +39,12 @@ export interface XlsxLimits {
   /** Cells of the sheet read (1,048,576 rows × 30 columns). */
   maxCellsPerSheet: number
   /**
+   * Bytes of the sheet read or of the shared strings between two `<`: one text (a cell, a string) or one tag
+   * with its attributes, which the XML parser holds whole. Excel's 32,767 characters per cell are at most
+   * ~200 KB of escaped UTF-8.
+   */
+  maxTagOrTextBytes: number
+  /**
    * Bytes written to a temporary file: a sheet that comes before `sharedStrings.xml` in the zip (openpyxl,
    * pandas write them so) cannot be read as it streams and is kept on disk until the strings are known.
    */
@@ -56,6 +62,7 @@ export const XLSX_LIMITS: Readonly<XlsxLimits> = {
   maxRows: 1_048_576,
   maxCellsPerRow: 16_384,
   maxCellsPerSheet: 32_000_000,
+  maxTagOrTextBytes: 1 * MiB,
   maxTempBytes: 256 * MiB,
 }
 
@@ -133,6 +140,14 @@ export const xlsxLimitError = {
       'xlsx-cells-limit',
       `La feuille dépasse ${n.fr} cellules (limite par feuille) ; ${SAVE_AS_CSV.fr} ou découpez-la.`,
       `The sheet has more than ${n.en} cells (the limit per sheet); ${SAVE_AS_CSV.en} or split it.`,
+    )
+  },
+  tagOrText(limit: number): UnreadableFileError {
+    const n = mb(limit)
+    return overLimit(
+      'xlsx-cells-limit',
+      `Un texte (ou une balise) du fichier XLSX dépasse ${n.fr} Mo (limite par cellule) ; ce n'est pas une cellule ordinaire.`,
+      `A text (or a tag) of the XLSX file exceeds ${n.en} MB (the limit per cell); not an ordinary cell.`,
     )
   },
   temp(limit: number): UnreadableFileError {

@@ -117,7 +117,13 @@ async function* boundedParse(wb: ReaderInternals, input: Readable, limits: XlsxL
         continue
       }
       if (entry.path === 'xl/sharedStrings.xml') {
-        await readSharedStrings(wb, metered(entry, capped(entry.path, limits.maxSharedStringsBytes, total)), limits)
+        const counted = capped(entry.path, limits.maxSharedStringsBytes, total)
+        const gaps = gapScanner(limits)
+        await readSharedStrings(
+          wb,
+          metered(entry, (n, chunk) => (counted(n), gaps(chunk))),
+          limits,
+        )
         continue
       }
       const part = metered(entry, METADATA.has(entry.path) ? capped(entry.path, limits.maxMetadataBytes, total) : total)
@@ -199,19 +205,23 @@ const ends = (byte: number | undefined) =>
  * Counts `<row` and `<c` tags in the sheet's XML as it passes, and throws past the row and cell limits:
  * exceljs builds each row whole in memory before handing it over, so a row of millions of cells must be
  * stopped here, in the bytes. (Text cannot hold a raw `<` in XML, so the count is exact for the tags
- * exceljs reads; prefixed tags such as `<x:c>` are ignored by exceljs and here alike.)
+ * exceljs reads; prefixed tags such as `<x:c>` are ignored by exceljs and here alike.) Also bounds the
+ * bytes between two `<` (`gapScanner`).
  */
 export function sheetScanner(limits: XlsxLimits): (chunk: Buffer) => void {
   let rows = 0
   let rowCells = 0
   let cells = 0
   let carry: Buffer | undefined
+  const gaps = gapScanner(limits)
   return (chunk) => {
     const bytes = carry ? Buffer.concat([carry, chunk]) : chunk
     carry = undefined
+    gaps(bytes)
     for (let i = bytes.indexOf(LT); i !== -1; i = bytes.indexOf(LT, i + 1)) {
       if (i + 4 >= bytes.length) {
         carry = Buffer.from(bytes.subarray(i)) // a tag cut by the chunk boundary: looked at with the next chunk
+        gaps.rewind(bytes.length - i) // …whose bytes the gap count will see again
         break
       }
       if (bytes[i + 1] === 0x63 /* c */ && ends(bytes[i + 2])) {
@@ -223,4 +233,27 @@ export function sheetScanner(limits: XlsxLimits): (chunk: Buffer) => void {
       }
     }
   }
+}
+
+/**
+ * Throws when more than `maxTagOrTextBytes` bytes pass without a `<`: the XML parser keeps a text node (or
+ * a tag with its attributes) whole in memory until it ends, so one 500 MB "cell" would cost gigabytes.
+ */
+export function gapScanner(limits: XlsxLimits): ((bytes: Buffer) => void) & { rewind(n: number): void } {
+  let since = 0 // bytes since the last `<`
+  const scan = (bytes: Buffer) => {
+    let from = 0
+    for (let i = bytes.indexOf(LT); i !== -1; i = bytes.indexOf(LT, i + 1)) {
+      if (since + i - from > limits.maxTagOrTextBytes) break // the stretch before this `<` is too long
+      since = 0
+      from = i
+    }
+    since += bytes.length - from
+    if (since > limits.maxTagOrTextBytes) throw xlsxLimitError.tagOrText(limits.maxTagOrTextBytes)
+  }
+  return Object.assign(scan, {
+    rewind(n: number) {
+      since = Math.max(0, since - n)
+    },
+  })
 }
