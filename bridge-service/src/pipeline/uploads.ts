@@ -21,6 +21,7 @@ import type { Db } from '../ledger'
 import type { Run, RunMode } from '../ledger/runs'
 import type { Logger } from '../log/logger'
 import { UnreadableFileError } from '../sources/files/findings'
+import { removeStaleXlsxTemp } from '../sources/files/xlsx-zip'
 import { createReadStream } from 'node:fs'
 import { intakeFile } from './file-source'
 import type { Intake } from './intake'
@@ -166,9 +167,14 @@ export class Uploads {
     })
   }
 
-  /** Removes the spool files no run points at, older than ORPHANED_AFTER_MS (see there). */
+  /**
+   * Removes the spool files no run points at, older than ORPHANED_AFTER_MS (see there), and the XLSX
+   * readers' temporary directories as old (left by a process killed during a read).
+   */
   private async removeOrphans(now: Date): Promise<void> {
     const { db, logger, spoolDir } = this.deps
+    const temp = await removeStaleXlsxTemp(new Date(now.getTime() - ORPHANED_AFTER_MS))
+    if (temp > 0) logger.warn({ directories: temp }, 'removed temporary XLSX files left by a stopped process')
     const old = await spoolsOlderThan(spoolDir, new Date(now.getTime() - ORPHANED_AFTER_MS))
     const inUse = await spoolsInUse(db, old)
     const orphans = old.filter((path) => !inUse.has(path))

@@ -6,13 +6,23 @@
  * still past its limit, and the old reader took them all, or left temporary files behind.
  */
 import { execFile } from 'node:child_process'
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import {
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { readAll, readFile } from './read-file'
 import { sharedStringsBomb, sheetsBeforeStrings, wideCsv, wideRowWorkbook, zipBomb } from './hostile-files'
 import type { XlsxLimits } from './xlsx-limits'
+import { removeStaleXlsxTemp } from './xlsx-zip'
 
 const run = promisify(execFile)
 const SCRIPT = join(__dirname, 'hostile-files.ts')
@@ -94,6 +104,17 @@ describe('hostile files', () => {
     expect(outcome).toMatchObject({ code: 'xlsx-cells-limit' })
     expect(outcome.message).toMatch(/1 Mo \(limite par cellule\).*1 MB \(the limit per cell\)/)
   }, 30_000)
+
+  it('removes, at start, the temporary directories of reads older than the margin (a process killed mid-read)', async () => {
+    const left = join(dir, 'killed')
+    mkdirSync(join(left, 'relais-xlsx-old'), { recursive: true })
+    mkdirSync(join(left, 'relais-xlsx-now'))
+    writeFileSync(join(left, 'relais-xlsx-old', 'sheet1.xml'), '<worksheet/>')
+    const day = new Date(Date.now() - 25 * 60 * 60_000)
+    utimesSync(join(left, 'relais-xlsx-old'), day, day)
+    expect(await removeStaleXlsxTemp(new Date(Date.now() - 24 * 60 * 60_000), left)).toBe(1)
+    expect(readdirSync(left)).toEqual(['relais-xlsx-now'])
+  })
 
   it('removes the temporary file when the read of a sheets-first workbook fails after it', async () => {
     const file = join(dir, 'sheets-first-broken.xlsx')

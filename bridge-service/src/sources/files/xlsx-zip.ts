@@ -13,7 +13,7 @@
  *   removed when the read ends, whatever the outcome. Other sheets are inflated (counted) and dropped.
  */
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -67,6 +67,31 @@ export function boundedWorkbookReader(input: Readable, limits: XlsxLimits): Asyn
 const SHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/
 const METADATA = new Set(['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/styles.xml'])
 
+const TEMP_PREFIX = 'relais-xlsx-'
+
+/**
+ * Removes the temporary directories of XLSX reads last changed before `before`: a process killed during a
+ * read (kill -9, OOM) never reached its `finally`. Called at start with a margin no read lasts.
+ */
+export async function removeStaleXlsxTemp(before: Date, dir = tmpdir()): Promise<number> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch {
+    return 0
+  }
+  let removed = 0
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX)) continue
+    const path = join(dir, name)
+    const info = await stat(path).catch(() => undefined)
+    if (!info?.isDirectory() || info.mtime >= before) continue
+    await rm(path, { recursive: true, force: true })
+    removed++
+  }
+  return removed
+}
+
 async function* boundedParse(wb: ReaderInternals, input: Readable, limits: XlsxLimits): AsyncGenerator<unknown> {
   const zip = unzipper.Parse({ forceStream: true })
   // pipeline, not pipe: an input error must reach the zip parser (and so this loop) instead of hanging it.
@@ -103,7 +128,7 @@ async function* boundedParse(wb: ReaderInternals, input: Readable, limits: XlsxL
           yield* wb._parseWorksheet(sheet, sheetNo)
           await drain(sheet) // what the caller left unread
         } else {
-          tempDir ??= await mkdtemp(join(tmpdir(), 'relais-xlsx-'))
+          tempDir ??= await mkdtemp(join(tmpdir(), TEMP_PREFIX))
           first.tempFile = join(tempDir, `sheet${sheetNo}.xml`)
           let written = 0
           const toDisk = metered(entry, (n, chunk) => {
