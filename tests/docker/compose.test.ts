@@ -40,6 +40,7 @@ interface Service {
   volumes?: VolumeEntry[]
   depends_on?: string[] | Record<string, { condition?: string }>
   user?: string
+  tmpfs?: string | string[]
 }
 
 interface Compose {
@@ -250,6 +251,22 @@ describe('docker/compose.yml: every service', () => {
       ['bridge', '/var/lib/relais'],
     ]
     for (const [name, target] of expected) expect(volumeOf(service(name), target)).toMatchObject({ type: 'volume' })
+  })
+})
+
+describe('docker/compose.yml: tmpfs mounts', () => {
+  // A tmpfs is RAM: one without a size lets a process fill the host's memory (issue 11: 3 GB of XLSX temp files).
+  const mounts = services.flatMap(([name, s]) =>
+    (typeof s.tmpfs === 'string' ? [s.tmpfs] : (s.tmpfs ?? [])).map((mount) => ({ name, mount })),
+  )
+
+  it("finds the bridge's /tmp", () => {
+    expect(mounts.some(({ name, mount }) => name === 'bridge' && mount.split(':')[0] === '/tmp')).toBe(true)
+  })
+
+  it('gives every tmpfs a size', () => {
+    for (const { name, mount } of mounts)
+      expect({ name, mount, size: /(^|[:,])size=\d+[kmg]?(,|$)/.test(mount) }).toEqual({ name, mount, size: true })
   })
 })
 

@@ -59,13 +59,23 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, 'not-found', `${what} was not found`)
 
-/** UnreadableFileError code → status: a format we do not read is 415, a file we cannot read is 400. */
+/**
+ * UnreadableFileError code → status: a format we do not read is 415, a file we cannot read is 400; a file
+ * past a decoding limit is 413 when the limit is on bytes (it inflates too much, or needs too much
+ * temporary disk), 422 when it is on its shape (too many shared strings, sheets, cells, a row too wide).
+ */
 const FILE_STATUS: Record<UnreadableFileError['code'], number> = {
   'empty-file': 400,
   'unsupported-format': 415,
   'no-header': 400,
   'corrupt-xlsx': 400,
   'header-too-long': 400,
+  'xlsx-size-limit': 413,
+  'xlsx-temp-limit': 413,
+  'xlsx-shared-strings-limit': 422,
+  'xlsx-sheets-limit': 422,
+  'xlsx-cells-limit': 422,
+  'csv-row-limit': 422,
 }
 
 /** The known errors of the pipeline, the ledger and the file readers → an ApiError; undefined otherwise. */

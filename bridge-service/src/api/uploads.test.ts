@@ -3,6 +3,10 @@ jest.mock('@electric-sql/pglite', () =>
 )
 
 import ExcelJS from 'exceljs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { wideRowWorkbook } from '../sources/files/hostile-files'
 import { as, call, SOURCES, startTestApi, type TestApi } from './test-support'
 
 let api: TestApi
@@ -90,6 +94,23 @@ describe('POST /api/v1/uploads', () => {
     })
     expect(noFile).toMatchObject({ status: 400, body: { error: 'invalid-request' } })
   })
+
+  it('answers a file past a decoding limit with 422, the limit named in French and English', async () => {
+    const wide = await upload(`source=${SOURCES.file}&filename=large.csv`, new Blob([`a;b\n${'1;'.repeat(20_000)}1\n`]))
+    expect(wide).toMatchObject({
+      status: 422,
+      body: { error: 'csv-row-limit', message: expect.stringMatching(/10 000 cellules.*10,000 cells/) },
+    })
+    // (A zip bomb needs more than this source's 1 MB: hostile-files.test reads one; its code answers 413.)
+    const dir = mkdtempSync(join(tmpdir(), 'relais-api-wide-'))
+    await wideRowWorkbook(join(dir, 'wide.xlsx'), 20_000)
+    const cells = await upload(`source=${SOURCES.file}&filename=large.xlsx`, readFileSync(join(dir, 'wide.xlsx')))
+    expect(cells).toMatchObject({
+      status: 422,
+      body: { error: 'xlsx-cells-limit', message: expect.stringMatching(/16 384 cellules.*16,384 cells/) },
+    })
+    rmSync(dir, { recursive: true })
+  }, 30_000)
 
   it('answers 413 for a body 10× over the source limit, declared or streamed, raw or multipart', async () => {
     const declared = await upload(`source=${SOURCES.file}&filename=big.csv`, new Blob([Buffer.alloc(10 * MB, 0x41)]))

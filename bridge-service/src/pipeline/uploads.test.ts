@@ -96,6 +96,33 @@ test('a run left reading by a stopped bridge is read again from its spool at the
   expect(await h.pipeline.resumeUploads()).toBe(0)
 })
 
+test('a run whose reader died during the read (attempt marker left) is not read again: failed, with the reason', async () => {
+  const path = join(spoolDir, 'killed-its-reader.upload')
+  writeFileSync(path, clean())
+  const stale = new Date(Date.now() - 60_000).toISOString()
+  const run = await uploadRun('import', {
+    filename: 'bombe.xlsx',
+    spool: path,
+    spoolBeat: stale,
+    readAttempt: { at: stale, pid: 1 },
+  })
+  expect(await h.pipeline.resumeUploads()).toBe(0)
+  const failed = await repositories(h.db).runs.get(run.id)
+  expect(failed?.status).toBe('failed')
+  expect(failed?.detail).toMatchObject({
+    reason: 'file-crashed-reader',
+    intake: 'failed',
+    spool: null,
+    crashedSpool: path,
+  })
+  expect(String(failed?.detail.error)).toMatch(/pendant la lecture de ce fichier.*died while reading this file/)
+  const records = await h.db.query<{ n: string }>('SELECT count(*) AS n FROM records WHERE run_id = $1', [run.id])
+  expect(Number(records[0]?.n)).toBe(0) // not read
+  expect(readdirSync(spoolDir)).toContain('killed-its-reader.upload') // kept a day for a look
+  rmSync(path)
+  expect(await h.pipeline.resumeUploads()).toBe(0)
+})
+
 test('a spool file no run points at is removed once a day old; a recent one, or one a run points at, is kept', async () => {
   const dayAndMore = new Date(Date.now() - 25 * 60 * 60_000)
   const orphan = join(spoolDir, 'orphan.upload')

@@ -6,12 +6,22 @@
  * A file the bridge cannot read is refused in the answer when that is found within the wait, or ends the
  * run `failed` with the reason otherwise. At start, `resume` reads again the files of runs that a stopped
  * bridge left unread (idempotent: a file row's version is the run id and its content hash).
+ *
+ * Crash-loop guard (issue 11 §1): a file whose read killed the process (a decoding bomb past every limit,
+ * a bug) would kill it again at every start if read blindly. So a reader writes `detail.readAttempt` in the
+ * ledger before it opens the file; a graceful stop waits for the reads in progress (pipeline.ts), so a run
+ * still unread *with* that marker means the process died during the read. Such a file is not read again:
+ * its run ends `failed` with `detail.reason` = `file-crashed-reader` and a French/English message (shown in
+ * the console's run view), and the spooled file is kept one day for a look (then removed as an orphan).
+ * The price: a process killed for another reason during a read (kill -9, the host's OOM killer) also costs
+ * that upload, which the message asks the partner to send again.
  */
 import type { SourceConfig } from '../config/relais-config'
 import type { Db } from '../ledger'
 import type { Run, RunMode } from '../ledger/runs'
 import type { Logger } from '../log/logger'
 import { UnreadableFileError } from '../sources/files/findings'
+import { removeStaleXlsxTemp } from '../sources/files/xlsx-zip'
 import { createReadStream } from 'node:fs'
 import { intakeFile } from './file-source'
 import type { Intake } from './intake'
@@ -33,6 +43,15 @@ export const ABANDONED_AFTER_MS = 3 * HEARTBEAT_MS
  * run (milliseconds): nothing will ever read it. A day leaves any upload in progress alone.
  */
 export const ORPHANED_AFTER_MS = 24 * 60 * 60_000
+
+/** `detail.reason` of a run whose file was being read when its process died. */
+export const CRASHED_READER = 'file-crashed-reader'
+
+const CRASHED_READER_MESSAGE =
+  "Le bridge s'est arrêté brutalement pendant la lecture de ce fichier ; il n'est pas relu, pour qu'il ne puisse " +
+  "pas l'arrêter de nouveau. Vérifiez le fichier (taille, feuilles, lignes très larges) puis téléversez-le à nouveau. " +
+  '— The bridge died while reading this file; it is not read again, so that it cannot stop the bridge again. ' +
+  'Check the file (size, sheets, very wide rows), then upload it again.'
 
 export interface UploadDeps {
   readonly db: Db
@@ -110,6 +129,10 @@ export class Uploads {
       const source = run ? this.sourceOrNull(run.source) : null
       const path = run?.detail.spool
       if (!run || typeof path !== 'string') continue
+      if (run.detail.readAttempt) {
+        await this.crashedReader(run, path)
+        continue
+      }
       if (!source || (source.kind !== 'csv' && source.kind !== 'xlsx') || !(await spoolExists(path))) {
         await runs.intakeFailed(
           id,
@@ -127,9 +150,31 @@ export class Uploads {
     return resumed
   }
 
-  /** Removes the spool files no run points at, older than ORPHANED_AFTER_MS (see there). */
+  /** A read of this run's file was under way when its process died: the run fails, the file is not read. */
+  private async crashedReader(run: Run, path: string): Promise<void> {
+    const { db, runs, logger } = this.deps
+    logger.error(
+      { runId: run.id, source: run.source, filename: run.detail.filename, attempt: run.detail.readAttempt },
+      'a process died while reading this uploaded file: not read again, run failed',
+    )
+    // `spool: null` takes the run out of the unread ones; the file itself is kept a day (`removeOrphans`).
+    await patchRunDetail(db, run.id, { reason: CRASHED_READER, spool: null, crashedSpool: path })
+    await runs.intakeFailed(run.id, new Error(CRASHED_READER_MESSAGE))
+    await this.deps.audit({ name: run.actor, role: 'resumed' }, 'upload', `run:${run.id}`, {
+      source: run.source,
+      filename: run.detail.filename,
+      error: CRASHED_READER,
+    })
+  }
+
+  /**
+   * Removes the spool files no run points at, older than ORPHANED_AFTER_MS (see there), and the XLSX
+   * readers' temporary directories as old (left by a process killed during a read).
+   */
   private async removeOrphans(now: Date): Promise<void> {
     const { db, logger, spoolDir } = this.deps
+    const temp = await removeStaleXlsxTemp(new Date(now.getTime() - ORPHANED_AFTER_MS))
+    if (temp > 0) logger.warn({ directories: temp }, 'removed temporary XLSX files left by a stopped process')
     const old = await spoolsOlderThan(spoolDir, new Date(now.getTime() - ORPHANED_AFTER_MS))
     const inUse = await spoolsInUse(db, old)
     const orphans = old.filter((path) => !inUse.has(path))
@@ -162,6 +207,10 @@ export class Uploads {
     }, HEARTBEAT_MS)
     beat.unref()
     try {
+      // Before the file is opened (see the crash-loop guard above); a fresh beat, so that no other process
+      // takes this read for abandoned while it starts.
+      const now = new Date().toISOString()
+      await patchRunDetail(db, run.id, { readAttempt: { at: now, pid: process.pid }, spoolBeat: now })
       const read = await intakeFile(
         { intake, specs, runs },
         { source: run.source, kind, filename, body: createReadStream(path), actor: actor.name },

@@ -84,6 +84,26 @@ describe('CsvTokenizer', () => {
     expect(out[1]?.overflow).toEqual(new Map([[0, 300]]))
   })
 
+  it('refuses a row past maxCellsPerRow or maxRowChars, naming the line and the limit', () => {
+    expect(() => tokenize(`a;b\n${'1;'.repeat(10)}1\n`, ';', { maxCellsPerRow: 10 }, 7)).toThrow(
+      expect.objectContaining({
+        code: 'csv-row-limit',
+        message: expect.stringMatching(/ligne 2 .*10 cellules.*Line 2 .*10 cells/),
+      }),
+    )
+    expect(tokenize(`a;b\n${'1;'.repeat(9)}1\n`, ';', { maxCellsPerRow: 10 })[1]?.fields).toHaveLength(10)
+    // Real lengths count, even of a field stored shortened; an unclosed quote read again is not counted twice.
+    expect(() => tokenize(`a;${'x'.repeat(500)}\n`, ';', { maxFieldChars: 10, maxRowChars: 400 }, 64)).toThrow(
+      expect.objectContaining({
+        code: 'csv-row-limit',
+        message: expect.stringMatching(/400 caractères.*400 characters/),
+      }),
+    )
+    expect(tokenize(`a;"${'x'.repeat(300)}\n`, ';', { maxQuotedChars: 100, maxRowChars: 400 }, 64)[0]?.issues).toEqual([
+      'unclosed-quote',
+    ])
+  })
+
   it('reads tab separated text', () => {
     expect(simple(tokenize('a\tb\n1\t2', '\t'))).toEqual([
       [1, ['a', 'b'], []],

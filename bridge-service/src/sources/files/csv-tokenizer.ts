@@ -12,8 +12,13 @@
  *   unquoted field (`12" TV`) is just a character;
  * - a field stores at most `maxFieldChars` characters (its real length is kept), so memory per record is
  *   bounded whatever the input;
- * - line endings LF, CRLF and lone CR; `line` is the physical line where the record starts.
+ * - line endings LF, CRLF and lone CR; `line` is the physical line where the record starts;
+ * - a record of more than `maxCellsPerRow` cells or `maxRowChars` characters (real lengths, separators
+ *   included) stops the reading with a `csv-row-limit` UnreadableFileError: such a row is not data (issue 11:
+ *   a row of 2 million cells stalled the event loop for seconds), and stopping at the limit keeps the work
+ *   per chunk small.
  */
+import { formatCount, overLimit } from './findings'
 
 export type RecordIssue = 'unclosed-quote' | 'malformed-quotes'
 
@@ -28,6 +33,17 @@ export interface RawRecord {
 export interface TokenizerOptions {
   maxFieldChars: number
   maxQuotedChars: number
+  maxCellsPerRow: number
+  maxRowChars: number
+}
+
+export const TOKENIZER_DEFAULTS: Readonly<TokenizerOptions> = {
+  maxFieldChars: 65536,
+  maxQuotedChars: 262144,
+  /** Far beyond any report (Excel itself stops at 16,384 columns, DHIS2 data sets at a few hundred). */
+  maxCellsPerRow: 10_000,
+  /** Enough for a row of long quoted comments (a quoted field is re-read after 262,144 characters). */
+  maxRowChars: 4 * 1024 * 1024,
 }
 
 const QUOTE = 34
@@ -47,6 +63,8 @@ export class CsvTokenizer {
   private fields: string[] = []
   private field = ''
   private fieldLen = 0
+  /** Characters of the current record so far (real lengths, separators included). */
+  private recordChars = 0
   private overflow: Map<number, number> | undefined
   private issues: RecordIssue[] = []
   /** Raw text since the opening quote of the current quoted field, for recovery. */
@@ -57,7 +75,7 @@ export class CsvTokenizer {
   constructor(separator: string, options: Partial<TokenizerOptions> = {}) {
     if (separator.length !== 1) throw new Error('The separator is one character')
     this.sep = separator.charCodeAt(0)
-    this.opts = { maxFieldChars: 65536, maxQuotedChars: 262144, ...options }
+    this.opts = { ...TOKENIZER_DEFAULTS, ...options }
   }
 
   push(text: string): RawRecord[] {
@@ -173,6 +191,7 @@ export class CsvTokenizer {
     this.raw = ''
     this.issues.push('unclosed-quote')
     this.state = 'unquoted'
+    this.recordChars -= this.fieldLen // read again below
     this.field = ''
     this.fieldLen = 0
     this.append('"')
@@ -185,15 +204,37 @@ export class CsvTokenizer {
     const room = this.opts.maxFieldChars - this.field.length
     if (room > 0) this.field += text.length > room ? text.slice(0, room) : text
     this.fieldLen += text.length
+    this.recordChars += text.length
+    if (this.recordChars > this.opts.maxRowChars) throw this.rowLimit('chars')
   }
 
   private endField(): void {
     if (this.fieldLen > this.field.length) (this.overflow ??= new Map()).set(this.fields.length, this.fieldLen)
+    if (this.fields.length >= this.opts.maxCellsPerRow) throw this.rowLimit('cells')
+    this.recordChars++ // the separator or line end
     this.fields.push(this.field)
     this.field = ''
     this.fieldLen = 0
     this.raw = ''
     this.state = 'fieldStart'
+  }
+
+  private rowLimit(what: 'cells' | 'chars') {
+    const line = formatCount(this.recordLine)
+    if (what === 'cells') {
+      const n = formatCount(this.opts.maxCellsPerRow)
+      return overLimit(
+        'csv-row-limit',
+        `La ligne ${line.fr} du fichier a plus de ${n.fr} cellules (limite par ligne) : ce n'est pas un tableau de données.`,
+        `Line ${line.en} of the file has more than ${n.en} cells (the limit per row): not a table of data.`,
+      )
+    }
+    const n = formatCount(this.opts.maxRowChars)
+    return overLimit(
+      'csv-row-limit',
+      `La ligne ${line.fr} du fichier dépasse ${n.fr} caractères (limite par ligne) ; vérifiez les guillemets.`,
+      `Line ${line.en} of the file is longer than ${n.en} characters (the limit per row); check its quotes.`,
+    )
   }
 
   private endRecord(): void {
@@ -204,6 +245,7 @@ export class CsvTokenizer {
     this.fields = []
     this.issues = []
     this.overflow = undefined
+    this.recordChars = 0
     this.recordStarted = false
     this.recordLine = this.line
   }

@@ -149,4 +149,12 @@ describe('CSV fixtures (sources.md §2 defects)', () => {
     expect(Object.getPrototypeOf(rows[0]?.cells)).toBeNull()
     expect(rows[0]?.cells.__proto__).toBe('1')
   })
+
+  it('names at most 20 extra cells of a wide row in its finding, and counts them all', async () => {
+    const { rows } = await readAll(await readFile(Buffer.from(`a;b\n1;2;${'x;'.repeat(5000)}x\n`), 'wide.csv'))
+    const message = rows[0]?.findings[0]?.message ?? ''
+    expect(message).toMatch(/^5001 cell\(s\) beyond the header's 2 columns, not read: column 3 = "x";/)
+    expect(message).toMatch(/column 22 = "x"; and 4981 more\.$/)
+    expect(message.length).toBeLessThan(1000)
+  })
 })

@@ -67,13 +67,42 @@ export interface FileSummary {
   findings: Finding[]
 }
 
+/** Why a file cannot be read at all. The `*-limit` codes name a decoding limit the file goes past. */
+export type UnreadableCode =
+  | 'empty-file'
+  | 'unsupported-format'
+  | 'no-header'
+  | 'corrupt-xlsx'
+  | 'header-too-long'
+  | 'xlsx-size-limit'
+  | 'xlsx-shared-strings-limit'
+  | 'xlsx-sheets-limit'
+  | 'xlsx-cells-limit'
+  | 'xlsx-temp-limit'
+  | 'csv-row-limit'
+
 /** A file that cannot be read at all: the API answers 4xx with this code and message. */
 export class UnreadableFileError extends Error {
   constructor(
-    readonly code: 'empty-file' | 'unsupported-format' | 'no-header' | 'corrupt-xlsx' | 'header-too-long',
+    readonly code: UnreadableCode,
     message: string,
   ) {
     super(message)
     this.name = 'UnreadableFileError'
   }
+}
+
+/**
+ * A file refused because it goes past a decoding limit (a bound that keeps one file from taking the
+ * bridge's memory, disk or event loop): the message names the limit, in French then English, since it
+ * reaches the partner as is (API answer, run detail in the console).
+ */
+export function overLimit(code: UnreadableCode, french: string, english: string): UnreadableFileError {
+  return new UnreadableFileError(code, `${french} — ${english}`)
+}
+
+/** 1234567 → "1 234 567" (French) and "1,234,567" (English), for the limits named in messages. */
+export function formatCount(n: number): { fr: string; en: string } {
+  const en = Math.round(n).toLocaleString('en-US')
+  return { fr: en.replace(/,/g, ' '), en }
 }

@@ -12,6 +12,10 @@ import type { TokenizerOptions } from './csv-tokenizer'
 import { UnreadableFileError, type FileFormat, type FileRow, type FileSummary } from './findings'
 import { SNIFF_BYTES, sniff } from './sniff'
 import { readXlsxRows } from './xlsx'
+import type { XlsxLimits } from './xlsx-limits'
+
+/** Bounds of the readers; the defaults (csv-tokenizer.ts, xlsx-limits.ts) suit the bridge, tests lower them. */
+export type ReadOptions = Partial<TokenizerOptions> & { xlsx?: Partial<XlsxLimits> }
 
 export interface FileReading {
   format: FileFormat
@@ -22,11 +26,7 @@ export interface FileReading {
 
 export type FileInput = Readable | Buffer | Uint8Array | AsyncIterable<Uint8Array>
 
-export async function readFile(
-  input: FileInput,
-  filename: string,
-  options: Partial<TokenizerOptions> = {},
-): Promise<FileReading> {
+export async function readFile(input: FileInput, filename: string, options: ReadOptions = {}): Promise<FileReading> {
   const { head, rest } = await peek(toChunks(input), SNIFF_BYTES)
   if (head.length === 0) throw new UnreadableFileError('empty-file', 'The file is empty.')
   const sniffed = sniff(head)
@@ -44,7 +44,8 @@ export async function readFile(
   }
   const mismatch = extensionMismatch(filename, format)
   if (mismatch) summary.findings.push({ code: 'extension-mismatch', message: mismatch })
-  const rows = format === 'xlsx' ? readXlsxRows(rest, summary) : readCsvRows(rest, summary, options)
+  const { xlsx, ...csv } = options
+  const rows = format === 'xlsx' ? readXlsxRows(rest, summary, xlsx) : readCsvRows(rest, summary, csv)
   return { format, rows, summary }
 }
 

@@ -23,6 +23,9 @@ export interface InputCell {
   findings?: Array<Pick<Finding, 'code' | 'message'>>
 }
 
+/** Extra cells (beyond the header) named in a row's finding; the count stays exact. */
+const MAX_EXTRA_NAMED = 20
+
 /** Cap on the blank-row findings kept in the summary; the count stays exact. */
 const MAX_BLANK_FINDINGS = 50
 
@@ -171,17 +174,21 @@ export class RowShaper {
       .slice(headers.length)
       .map((c, k) => ({ position: headers.length + k + 1, text: c?.text ?? '' }))
       .filter((c) => c.text.trim() !== '')
-    if (extra.length)
+    if (extra.length) {
+      // The first few are named; a row thousands of cells wide must not make a megabyte of message per row.
+      const named = extra.slice(0, MAX_EXTRA_NAMED)
+      const more = extra.length > named.length ? `; and ${extra.length - named.length} more` : ''
       findings.push({
         code: 'extra-cells',
         rowNumber,
-        message: `${extra.length} cell(s) beyond the header's ${headers.length} columns, not read: ${extra
+        message: `${extra.length} cell(s) beyond the header's ${headers.length} columns, not read: ${named
           .map(
             (c) =>
               `column ${c.position} = ${JSON.stringify(c.text.length > 100 ? `${c.text.slice(0, 100)}…` : c.text)}`,
           )
-          .join('; ')}.`,
+          .join('; ')}${more}.`,
       })
+    }
     this.summary.rows++
     if (findings.length) this.summary.rowsWithFindings++
     return { rowNumber, cells: values, findings }

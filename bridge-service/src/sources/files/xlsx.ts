@@ -1,6 +1,8 @@
 /**
  * XLSX through exceljs's streaming reader: rows are parsed from the zip as they are consumed, so a large
- * workbook is not loaded whole (exceljs does keep the shared-strings table in memory, which Excel bounds).
+ * workbook is not loaded whole. What exceljs keeps (the shared-strings table, a row being built, a sheet
+ * set aside on disk) and the bytes it inflates are bounded by xlsx-limits.ts (see xlsx-zip.ts); a file
+ * past a bound is refused whole, with the limit named.
  *
  * - Only the first worksheet in the file is read; the others are named in an `other-sheets-ignored`
  *   finding. ("First" is the zip order, which is the tab order in files written by Excel, LibreOffice and
@@ -13,23 +15,23 @@
  *   as 0.30000000000000004); booleans `true`/`false`; error cells keep their text (`#N/A`) and are flagged.
  */
 import { Readable } from 'node:stream'
-import ExcelJS, { type Cell, type CellValue, type Row } from 'exceljs'
+import type { Cell, CellValue, Row } from 'exceljs'
 import type { FileRow, FileSummary } from './findings'
 import { UnreadableFileError } from './findings'
 import type { InputCell } from './rows'
 import { RowShaper } from './rows'
+import { XLSX_LIMITS, type XlsxLimits } from './xlsx-limits'
+import { boundedWorkbookReader } from './xlsx-zip'
 
 type Note = NonNullable<InputCell['findings']>[number]
 
-export async function* readXlsxRows(source: AsyncIterable<Uint8Array>, summary: FileSummary): AsyncGenerator<FileRow> {
+export async function* readXlsxRows(
+  source: AsyncIterable<Uint8Array>,
+  summary: FileSummary,
+  limits: Partial<XlsxLimits> = {},
+): AsyncGenerator<FileRow> {
   const input = Readable.from(source, { objectMode: false })
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  })
+  const reader = boundedWorkbookReader(input, { ...XLSX_LIMITS, ...limits })
   const shaper = new RowShaper(summary, true)
   let sheets = 0
   const ignored: string[] = []
@@ -49,6 +51,7 @@ export async function* readXlsxRows(source: AsyncIterable<Uint8Array>, summary: 
       }
     }
   } catch (error) {
+    if (error instanceof UnreadableFileError) throw error // a limit, named in its own message
     throw new UnreadableFileError(
       'corrupt-xlsx',
       `The XLSX file could not be read (${error instanceof Error ? error.message : String(error)}).`,

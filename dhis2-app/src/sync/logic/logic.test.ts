@@ -139,6 +139,12 @@ describe('what went wrong', () => {
       'no-header',
       'corrupt-xlsx',
       'header-too-long',
+      'xlsx-size-limit',
+      'xlsx-temp-limit',
+      'xlsx-shared-strings-limit',
+      'xlsx-sheets-limit',
+      'xlsx-cells-limit',
+      'csv-row-limit',
     ]
     for (const code of codes) expect([code, bridgeCodeMessage(code)]).toEqual([code, expect.any(String)])
     expect(problemMessage({ kind: 'bridge-error', code: 'brand-new', status: 418 })).toBe(

@@ -24,6 +24,18 @@ export function bridgeCodeMessage(code: string): string | undefined {
       return i18n.t('The XLSX file is damaged and cannot be read.')
     case 'header-too-long':
       return i18n.t('The header row of the file is too long.')
+    case 'xlsx-size-limit':
+      return i18n.t('The XLSX file is too large once decompressed; check it, or save it as CSV.')
+    case 'xlsx-temp-limit':
+      return i18n.t('This XLSX file needs too much temporary space to be read; save it again with Excel, or as CSV.')
+    case 'xlsx-shared-strings-limit':
+      return i18n.t('The XLSX file holds too many different texts; save it as CSV.')
+    case 'xlsx-sheets-limit':
+      return i18n.t('The XLSX file has too many sheets; keep the data sheet alone.')
+    case 'xlsx-cells-limit':
+      return i18n.t('The sheet has too many rows or cells, or a row that is too wide.')
+    case 'csv-row-limit':
+      return i18n.t('A row of the file has too many cells or is too long; check its separators and quotes.')
     case 'not-found':
       return i18n.t('Not found. It may have been removed.')
     case 'unknown-source':
