@@ -22,6 +22,7 @@ import { ApiError, errorHandler, sendError } from './errors'
 import { createMetrics, type RelaisMetrics } from './metrics'
 import { buildOpenApi } from './openapi'
 import { requestContext } from './request-context'
+import { Scopes } from './scope'
 import { mountRoute, type Route } from './route'
 import { auditRoutes } from './routes/audit'
 import { inboundRoutes, type InboundLimits, type WebhookSource } from './routes/inbound'
@@ -89,11 +90,12 @@ export function createApiApp(options: CreateApiAppOptions): Express {
 
   /** Built once every route is declared (the document describes itself too). */
   const openapi: { document?: unknown } = {}
+  const scopes = new Scopes(repos.snapshots, now)
   const routes: Route[] = [
     ...opsRoutes({ health: options.health ?? {}, metrics, logger, openapi: () => openapi.document }),
-    ...runsRoutes({ services, repos }),
-    ...recordsRoutes({ repos }),
-    ...quarantineRoutes({ services, repos }),
+    ...runsRoutes({ services, repos, scopes }),
+    ...recordsRoutes({ repos, scopes }),
+    ...quarantineRoutes({ services, repos, scopes }),
     ...uploadsRoutes({ services, config }),
     ...inboundRoutes({
       services,

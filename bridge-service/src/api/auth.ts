@@ -18,29 +18,63 @@ export interface Principal {
   /** DHIS2 username, or the API key's name. */
   name: string
   roles: Role[]
+  /** The DHIS2 org units of a route user, when the directory knows them (api/scope.ts). */
+  orgUnits?: readonly string[]
+}
+
+export interface UserAccess {
+  roles: Role[]
+  /** The user's DHIS2 data-capture org units (ids). */
+  orgUnits: string[]
 }
 
 /** Looks up a DHIS2 user's roles (the bridge's DHIS2 client implements it). */
 export interface UserDirectory {
   rolesOf(username: string): Promise<Role[] | undefined>
+  /** Roles and org units in one look-up; directories without it give unscoped principals. */
+  accessOf?(username: string): Promise<UserAccess | undefined>
 }
 
 /** Caches a directory's answers for `ttlMs`, so each request does not cost a DHIS2 call. */
 export class CachedDirectory implements UserDirectory {
-  private readonly cache = new Map<string, { roles: Role[] | undefined; expires: number }>()
+  private readonly cache = new Map<string, { access: UserAccess | undefined; expires: number }>()
 
   constructor(
     private readonly inner: UserDirectory,
     private readonly ttlMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
+    /** Bounded: a flood of unknown usernames must not grow the process without end (issue 11 §10). */
+    private readonly maxEntries = 5_000,
   ) {}
 
   async rolesOf(username: string): Promise<Role[] | undefined> {
+    return (await this.accessOf(username))?.roles
+  }
+
+  async accessOf(username: string): Promise<UserAccess | undefined> {
     const hit = this.cache.get(username)
-    if (hit && hit.expires > this.now()) return hit.roles
-    const roles = await this.inner.rolesOf(username)
-    this.cache.set(username, { roles, expires: this.now() + this.ttlMs })
-    return roles
+    if (hit && hit.expires > this.now()) {
+      // Least recently used goes first: re-insert on use.
+      this.cache.delete(username)
+      this.cache.set(username, hit)
+      return hit.access
+    }
+    const access = this.inner.accessOf
+      ? await this.inner.accessOf(username)
+      : await this.inner.rolesOf(username).then((roles) => roles && { roles, orgUnits: [] as string[] })
+    this.cache.delete(username)
+    if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string)
+    this.cache.set(username, { access, expires: this.now() + this.ttlMs })
+    return access
+  }
+
+  /** Drops a user's cached access: their next request reads DHIS2 again (a role taken away takes effect now). */
+  forget(username: string): boolean {
+    return this.cache.delete(username)
+  }
+
+  get size(): number {
+    return this.cache.size
   }
 }
 
@@ -82,6 +116,11 @@ export async function identify(req: Request, options: AuthOptions): Promise<Prin
         'X-Forwarded-User is missing: call the bridge through the DHIS2 route relais-bridge',
         'forwarded-user-missing',
       )
+    if (options.directory.accessOf) {
+      const access = await options.directory.accessOf(username)
+      if (!access) throw new AuthError(401, `Unknown DHIS2 user: ${username}`, 'unknown-user')
+      return { kind: 'route-user', name: username, roles: access.roles, orgUnits: access.orgUnits }
+    }
     const roles = await options.directory.rolesOf(username)
     if (!roles) throw new AuthError(401, `Unknown DHIS2 user: ${username}`, 'unknown-user')
     return { kind: 'route-user', name: username, roles }

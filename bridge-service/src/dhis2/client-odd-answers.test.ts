@@ -219,8 +219,9 @@ test('getUserGroups keeps only the exact username among the answers', async () =
     disabled: false,
     userGroups: [],
     authorities: ['A', 'B'],
+    orgUnits: [],
   })
   expect(seen.filter((r) => r.url.includes('/api/users')).at(-1)?.url).toBe(
-    '/dhis/api/users?filter=username:eq:someone&fields=id,username,disabled,userGroups%5Bid,code,name%5D,userRoles%5Bauthorities%5D&paging=false',
+    '/dhis/api/users?filter=username:eq:someone&fields=id,username,disabled,userGroups%5Bid,code,name%5D,userRoles%5Bauthorities%5D,organisationUnits%5Bid%5D&paging=false',
   )
 })

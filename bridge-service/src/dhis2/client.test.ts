@@ -253,6 +253,12 @@ describe('getUserGroups (the API’s role look-up)', () => {
     expect(user?.authorities).toEqual([...(user?.authorities ?? [])].sort())
   })
 
+  test('a supervisor: their org units, which scope what the bridge shows them', async () => {
+    const user = await client.getUserGroups('superviseur.aire')
+    expect(user?.orgUnits).toHaveLength(1)
+    expect(user?.orgUnits[0]).toMatch(/^[A-Za-z][A-Za-z0-9]{10}$/)
+  })
+
   test.each([
     ['admin', { disabled: false, groups: ['RELAIS_ADMINS'], authority: 'ALL' }],
     ['ancien.superviseur', { disabled: true, groups: ['RELAIS_SUPERVISEURS'], authority: 'F_DATAVALUE_ADD' }],

@@ -126,6 +126,8 @@ export interface Dhis2UserAccess {
   userGroups: { id: string; code?: string; name?: string }[]
   /** Union of the authorities of the user's roles (`ALL` for a superuser). */
   authorities: string[]
+  /** The user's data-capture org units (ids): what scopes a supervisor (api/scope.ts). */
+  orgUnits: string[]
 }
 
 export interface Dhis2SystemInfo {
@@ -156,6 +158,7 @@ const usersSchema = z.object({
       username: z.string(),
       disabled: z.boolean().default(false),
       userGroups: z.array(groupSchema).default([]),
+      organisationUnits: z.array(z.object({ id: z.string() })).default([]),
       userRoles: z.array(z.object({ authorities: z.array(z.string()).default([]) })).default([]),
     }),
   ),
@@ -165,7 +168,7 @@ const usersSchema = z.object({
 const USERNAME = /^[A-Za-z0-9._@+-]{1,255}$/
 
 const ME_FIELDS = 'id,username,name,authorities,userGroups[id,code,name],organisationUnits[id]'
-const USER_FIELDS = 'id,username,disabled,userGroups[id,code,name],userRoles[authorities]'
+const USER_FIELDS = 'id,username,disabled,userGroups[id,code,name],userRoles[authorities],organisationUnits[id]'
 
 interface SendOptions extends RequestOptions {
   params?: Record<string, string | number | boolean>
@@ -260,7 +263,14 @@ export class Dhis2Client {
     const user = users.find((u) => u.username === username)
     if (!user) return undefined
     const authorities = [...new Set(user.userRoles.flatMap((r) => r.authorities))].sort()
-    return { id: user.id, username: user.username, disabled: user.disabled, userGroups: user.userGroups, authorities }
+    return {
+      id: user.id,
+      username: user.username,
+      disabled: user.disabled,
+      userGroups: user.userGroups,
+      authorities,
+      orgUnits: user.organisationUnits.map((ou) => ou.id),
+    }
   }
 
   /**

@@ -77,6 +77,8 @@ export interface RecordFilter {
   readonly status?: RecordStatus | readonly RecordStatus[]
   readonly reason?: string
   readonly runId?: string
+  /** Only records of these org units (a supervisor's subtree, api/scope.ts); an empty list matches nothing. */
+  readonly orgUnitIn?: readonly string[]
 }
 
 export interface TransitionOptions {
@@ -192,6 +194,7 @@ function whereOf(filter: RecordFilter, params: Params): string {
   if (filter.period !== undefined) clauses.push(`period = ${params.add(filter.period)}`)
   if (filter.reason !== undefined) clauses.push(`reason = ${params.add(filter.reason)}`)
   if (filter.runId !== undefined) clauses.push(`run_id = ${params.add(filter.runId)}`)
+  if (filter.orgUnitIn !== undefined) clauses.push(`org_unit = ANY(${params.add(filter.orgUnitIn)}::text[])`)
   if (filter.status !== undefined) {
     const statuses: readonly RecordStatus[] = typeof filter.status === 'string' ? [filter.status] : filter.status
     for (const s of statuses) {
@@ -417,14 +420,20 @@ export function recordsRepository(db: Db) {
     },
 
     /** Counts per status of each of these runs (every run and status present, 0 when none): one query. */
-    async countByRun(runIds: readonly string[]): Promise<Map<string, StatusCounts>> {
+    /** Counts per run and status; with `orgUnitIn`, of those org units' records only (api/scope.ts). */
+    async countByRun(
+      runIds: readonly string[],
+      scope: Pick<RecordFilter, 'orgUnitIn'> = {},
+    ): Promise<Map<string, StatusCounts>> {
       const byRun = new Map<string, Record<RecordStatus, number> & { total: number }>(
         runIds.map((id) => [id, { ...emptyCounts(), total: 0 }]),
       )
       if (runIds.length === 0) return byRun
+      const scoped = scope.orgUnitIn !== undefined
       const rows = await db.query<{ run_id: string; status: RecordStatus; n: number }>(
-        `SELECT run_id, status, count(*)::int AS n FROM records WHERE run_id = ANY($1::text[]) GROUP BY run_id, status`,
-        [runIds],
+        `SELECT run_id, status, count(*)::int AS n FROM records WHERE run_id = ANY($1::text[])
+           ${scoped ? 'AND org_unit = ANY($2::text[])' : ''} GROUP BY run_id, status`,
+        scoped ? [runIds, scope.orgUnitIn ?? []] : [runIds],
       )
       for (const r of rows) {
         const counts = byRun.get(r.run_id)

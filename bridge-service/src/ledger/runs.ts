@@ -5,7 +5,7 @@
  */
 import type { Db } from './db'
 import { pageBounds, paged, type PageRequest, type Paged } from './paging'
-import { recordsRepository, type StatusCounts } from './records'
+import { recordsRepository, type RecordFilter, type StatusCounts } from './records'
 import { Params, fromJson, json, toDate, toDateOrNull } from './sql'
 
 export const RUN_MODES = ['dry-run', 'import'] as const
@@ -128,13 +128,13 @@ export function runsRepository(db: Db) {
     },
 
     /** Live counts per record status of a run, computed from `records`. */
-    counts(id: string): Promise<StatusCounts> {
-      return records.countByStatus({ runId: id })
+    counts(id: string, scope: Pick<RecordFilter, 'orgUnitIn'> = {}): Promise<StatusCounts> {
+      return records.countByStatus({ runId: id, ...scope })
     },
 
     /** The same for several runs (a page of the list) in one query. */
-    countsOf(ids: readonly string[]): Promise<Map<string, StatusCounts>> {
-      return records.countByRun(ids)
+    countsOf(ids: readonly string[], scope: Pick<RecordFilter, 'orgUnitIn'> = {}): Promise<Map<string, StatusCounts>> {
+      return records.countByRun(ids, scope)
     },
 
     /** The run read everything it had to (`completed`) or stopped on an error (`failed`, with detail). */

@@ -1,4 +1,6 @@
 /** `/api/v1/quarantine`: records waiting for a data manager; release (optionally corrected) or discard. */
+import type { Request } from 'express'
+import { inScope, scopeFilter, type Scopes } from '../scope'
 import { z } from 'zod'
 import type { LedgerRepositories } from '../../ledger'
 import type { PipelineServices } from '../../pipeline/services'
@@ -53,13 +55,14 @@ const DiscardResult = named('DiscardResult', z.object({ id: z.string(), status: 
 export interface QuarantineDeps {
   services: PipelineServices
   repos: Pick<LedgerRepositories, 'records'>
+  scopes: Scopes
 }
 
-export function quarantineRoutes({ services, repos }: QuarantineDeps): Route[] {
-  /** 404 for an unknown record, 409 for one that is not (any more) in quarantine. */
-  const quarantined = async (id: string) => {
+export function quarantineRoutes({ services, repos, scopes }: QuarantineDeps): Route[] {
+  /** 404 for an unknown record or one outside the caller's org units, 409 for one not (any more) in quarantine. */
+  const quarantined = async (id: string, req: Request) => {
     const record = await repos.records.get(id)
-    if (!record) throw notFound(`Record ${id}`)
+    if (!record || !inScope(await scopes.of(req), record.orgUnit)) throw notFound(`Record ${id}`)
     if (record.status !== 'quarantined')
       throw new ApiError(409, 'state-conflict', `Record ${id} is ${record.status}, not quarantined.`)
     return record
@@ -76,8 +79,9 @@ export function quarantineRoutes({ services, repos }: QuarantineDeps): Route[] {
       query: listQuery,
       responses: { 200: QuarantineList },
       errors: [400],
-      async handle({ query: { page, pageSize, ...filter } }) {
-        const list = await repos.records.search({ ...filter, status: 'quarantined' }, { page, pageSize })
+      async handle({ query: { page, pageSize, ...filter }, req }) {
+        const scope = scopeFilter(await scopes.of(req))
+        const list = await repos.records.search({ ...filter, status: 'quarantined', ...scope }, { page, pageSize })
         return reply(200, { items: list.items.map((r) => recordSummaryDto(r)), pager: list.pager })
       },
     }),
@@ -92,8 +96,8 @@ export function quarantineRoutes({ services, repos }: QuarantineDeps): Route[] {
       body: ReleaseBody,
       responses: { 200: ReleaseResult },
       errors: [400, 404, 409],
-      async handle({ params, body, actor }) {
-        await quarantined(params.id)
+      async handle({ params, body, actor, req }) {
+        await quarantined(params.id, req)
         const result = await services.release(params.id, actor, body.corrected)
         return reply(200, { id: params.id, ...result })
       },
@@ -109,8 +113,8 @@ export function quarantineRoutes({ services, repos }: QuarantineDeps): Route[] {
       body: DiscardBody,
       responses: { 200: DiscardResult },
       errors: [400, 404, 409],
-      async handle({ params, body, actor }) {
-        await quarantined(params.id)
+      async handle({ params, body, actor, req }) {
+        await quarantined(params.id, req)
         await services.discard(params.id, actor, body.reason)
         return reply(200, { id: params.id, status: 'discarded' as const })
       },

@@ -1,4 +1,5 @@
 /** `/api/v1/records`: search (paged) and one record with its history and DHIS2's messages. */
+import { inScope, scopeFilter, type Scopes } from '../scope'
 import { z } from 'zod'
 import type { LedgerRepositories } from '../../ledger'
 import type { RecordEvent } from '../../ledger/events'
@@ -95,9 +96,10 @@ const eventDto = (e: RecordEvent): z.input<typeof RecordEventSchema> => ({
 
 export interface RecordsDeps {
   repos: Pick<LedgerRepositories, 'records' | 'events' | 'audit'>
+  scopes: Scopes
 }
 
-export function recordsRoutes({ repos }: RecordsDeps): Route[] {
+export function recordsRoutes({ repos, scopes }: RecordsDeps): Route[] {
   return [
     defineRoute({
       operationId: 'searchRecords',
@@ -109,8 +111,8 @@ export function recordsRoutes({ repos }: RecordsDeps): Route[] {
       query: searchQuery,
       responses: { 200: RecordList },
       errors: [400],
-      async handle({ query: { page, pageSize, ...filter } }) {
-        const list = await repos.records.search(filter, { page, pageSize })
+      async handle({ query: { page, pageSize, ...filter }, req }) {
+        const list = await repos.records.search({ ...filter, ...scopeFilter(await scopes.of(req)) }, { page, pageSize })
         return reply(200, { items: list.items.map((r) => recordSummaryDto(r)), pager: list.pager })
       },
     }),
@@ -125,9 +127,10 @@ export function recordsRoutes({ repos }: RecordsDeps): Route[] {
       params: idParams,
       responses: { 200: RecordDetail },
       errors: [404],
-      async handle({ params, actor }) {
+      async handle({ params, actor, req }) {
         const record = await repos.records.get(params.id)
-        if (!record) throw notFound(`Record ${params.id}`)
+        // Outside the caller's org units: as if it did not exist (a 403 would confirm it does).
+        if (!record || !inScope(await scopes.of(req), record.orgUnit)) throw notFound(`Record ${params.id}`)
         const [events, versions] = await Promise.all([
           repos.events.forRecord(record.id),
           repos.records.versions(record.source, record.sourceKey),

@@ -1,4 +1,6 @@
 /** `/api/v1/runs`: start (202 + id), list, one run with live counts per status, cancel, retry failed records. */
+import type { Request } from 'express'
+import { scopeFilter, type OrgUnitScope, type Scopes } from '../scope'
 import { z } from 'zod'
 import type { LedgerRepositories } from '../../ledger'
 import type { Run } from '../../ledger/runs'
@@ -91,10 +93,17 @@ export function runDto(run: Run): z.input<typeof RunSchema> {
 export interface RunsDeps {
   services: PipelineServices
   repos: Pick<LedgerRepositories, 'runs'>
+  scopes: Scopes
 }
 
-export function runsRoutes({ services, repos }: RunsDeps): Route[] {
-  const detailOf = async (run: Run) => ({ run: runDto(run), counts: await repos.runs.counts(run.id) })
+/** A supervisor sees a run's counts of their own org units' records; the stored totals are national. */
+const scopedDto = (run: Run, scope: OrgUnitScope) => ({ ...runDto(run), ...(scope.all ? {} : { finalCounts: null }) })
+
+export function runsRoutes({ services, repos, scopes }: RunsDeps): Route[] {
+  const detailOf = async (run: Run, req: Request) => {
+    const scope = await scopes.of(req)
+    return { run: scopedDto(run, scope), counts: await repos.runs.counts(run.id, scopeFilter(scope)) }
+  }
   const existing = async (id: string) => {
     const run = await repos.runs.get(id)
     if (!run) throw notFound(`Run ${id}`)
@@ -127,11 +136,15 @@ export function runsRoutes({ services, repos }: RunsDeps): Route[] {
       query: listQuery,
       responses: { 200: RunList },
       errors: [400],
-      async handle({ query: { page, pageSize, ...filter } }) {
+      async handle({ query: { page, pageSize, ...filter }, req }) {
         const list = await repos.runs.list(filter, { page, pageSize })
+        const scope = await scopes.of(req)
         // Live, so never stale after a release or a retry: one grouped count for the whole page.
-        const counts = await repos.runs.countsOf(list.items.map((run) => run.id))
-        const items = list.items.map((run) => ({ ...runDto(run), counts: counts.get(run.id)! }))
+        const counts = await repos.runs.countsOf(
+          list.items.map((run) => run.id),
+          scopeFilter(scope),
+        )
+        const items = list.items.map((run) => ({ ...scopedDto(run, scope), counts: counts.get(run.id)! }))
         return reply(200, { items, pager: list.pager })
       },
     }),
@@ -145,8 +158,8 @@ export function runsRoutes({ services, repos }: RunsDeps): Route[] {
       params: idParams,
       responses: { 200: RunDetail },
       errors: [404],
-      async handle({ params }) {
-        return reply(200, await detailOf(await existing(params.id)))
+      async handle({ params, req }) {
+        return reply(200, await detailOf(await existing(params.id), req))
       },
     }),
     defineRoute({
@@ -159,10 +172,10 @@ export function runsRoutes({ services, repos }: RunsDeps): Route[] {
       params: idParams,
       responses: { 200: RunDetail },
       errors: [404, 409],
-      async handle({ params, actor }) {
+      async handle({ params, actor, req }) {
         await existing(params.id)
         await services.cancelRun(params.id, actor)
-        return reply(200, await detailOf(await existing(params.id)))
+        return reply(200, await detailOf(await existing(params.id), req))
       },
     }),
     defineRoute({
