@@ -39,6 +39,9 @@ describe('GET /api/v1/sources', () => {
     expect(byName[SOURCES.webhook]).toMatchObject({ health: 'never-run', lastRun: null, lastRunCounts: null })
     expect(byName[SOURCES.disabledHook]).toMatchObject({ enabled: false, health: 'disabled' })
     expect(JSON.stringify(res.body)).not.toMatch(/secretEnv|tokenEnv|EMR_SECRET|KOBO_TOKEN/)
+    // No server path (issue 11 §10): the spec's file name only.
+    expect(byName[SOURCES.kobo]).toMatchObject({ mapping: 'kobo.yaml' })
+    expect(JSON.stringify(res.body)).not.toContain('specs/')
     expect(res.body.pager).toEqual({ page: 1, pageSize: 50, total: 4, pageCount: 1 })
     const page2 = await get('/api/v1/sources?pageSize=3&page=2')
     expect((page2.body.items as unknown[]).length).toBe(1)

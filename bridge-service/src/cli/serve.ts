@@ -123,12 +123,13 @@ export async function serve(
       },
     })
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(bridge.port, () => resolve(s))
+      const s = app.listen(bridge.port, bridge.host, () => resolve(s))
       s.once('error', reject)
     })
     applyServerTimeouts(server)
     const address = server.address()
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : bridge.port}`
+    const shown = bridge.host === '0.0.0.0' || bridge.host === '::' ? '127.0.0.1' : bridge.host
+    url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${typeof address === 'object' && address ? address.port : bridge.port}`
   }
   const mode = values['api-only'] ? 'API only' : values['workers-only'] ? 'workers only' : 'API and workers'
   const ledger = bridge.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${bridge.database.dataDir})`

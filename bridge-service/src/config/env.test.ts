@@ -44,6 +44,7 @@ describe('the contract', () => {
       'DATABASE_URL',
       'RELAIS_DATA_DIR',
       'PORT',
+      'RELAIS_HOST',
       'RELAIS_ROUTE_SECRET',
       'RELAIS_API_KEYS',
       'RELAIS_CONFIG',
@@ -77,12 +78,20 @@ describe('loadEnv with good values', () => {
       database: { kind: 'pglite', dataDir: '.relais/pglite' },
       dataDir: './.relais',
       port: 3000,
+      host: '127.0.0.1',
       routeSecret: ROUTE_SECRET,
       apiKeys: [],
       configPath: './relais.config.yaml',
       pseudonymKey: PSEUDONYM_KEY,
       logLevel: 'info',
     })
+  })
+
+  it('listens on 127.0.0.1 unless RELAIS_HOST says otherwise (issue 11 §6)', () => {
+    expect(loadEnv(minimal).host).toBe('127.0.0.1')
+    expect(loadEnv({ ...minimal, RELAIS_HOST: '0.0.0.0' }).host).toBe('0.0.0.0')
+    expect(loadEnv({ ...minimal, RELAIS_HOST: '::1' }).host).toBe('::1')
+    expect(() => loadEnv({ ...minimal, RELAIS_HOST: 'http://0.0.0.0' })).toThrow(/RELAIS_HOST must be/)
   })
 
   it('reads every variable when all are set', () => {

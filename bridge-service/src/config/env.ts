@@ -16,6 +16,7 @@
  * - key: at least 32 characters from A–Z a–z 0–9 and . _ ~ + / = - (hex or base64 from openssl); unique.
  * Clients send the key as `Authorization: Bearer <key>`.
  */
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -45,6 +46,8 @@ export interface BridgeEnv {
   readonly database: LedgerDatabase
   readonly dataDir: string
   readonly port: number
+  /** The address the API listens on (RELAIS_HOST). */
+  readonly host: string
   readonly routeSecret: string
   readonly apiKeys: readonly ApiKey[]
   readonly configPath: string
@@ -163,6 +166,16 @@ const checkPort = (raw: string): Checked<number> => {
   if (!(port >= 1 && port <= 65535))
     return bad(`PORT must be a whole number from 1 to 65535, e.g. 3000 (got ${quote(raw)})`)
   return ok(port)
+}
+
+/**
+ * Where the API listens (issue 11 §6). 127.0.0.1 by default: outside Docker only DHIS2's route (a proxy on the
+ * same host) and local operators reach the bridge; the compose file sets 0.0.0.0 inside its private network.
+ */
+const checkHost = (raw: string): Checked<string> => {
+  const host = raw.trim()
+  if (isIP(host) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$/.test(host)) return ok(host)
+  return bad(`RELAIS_HOST must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0 (got ${quote(raw)})`)
 }
 
 /** A secret of at least 32 characters that is not the placeholder of an example file. Never echoed. */
@@ -307,6 +320,7 @@ const fields = {
   DATABASE_URL: optional(checkDatabaseUrl, { secret: true }),
   RELAIS_DATA_DIR: withDefault('./.relais', (raw) => ok(raw)),
   PORT: withDefault('3000', checkPort),
+  RELAIS_HOST: withDefault('127.0.0.1', checkHost),
   RELAIS_ROUTE_SECRET: required(
     `RELAIS_ROUTE_SECRET is not set: ${GENERATE} ${ROUTE_SECRET_PURPOSE}`,
     checkRouteSecret,
@@ -479,6 +493,7 @@ export function loadEnv(env: NodeJS.ProcessEnv): BridgeEnv {
         : { kind: 'pglite', dataDir: path.join(v.RELAIS_DATA_DIR, 'pglite') },
     dataDir: v.RELAIS_DATA_DIR,
     port: v.PORT,
+    host: v.RELAIS_HOST,
     routeSecret: v.RELAIS_ROUTE_SECRET,
     apiKeys: v.RELAIS_API_KEYS ?? [],
     configPath: v.RELAIS_CONFIG,

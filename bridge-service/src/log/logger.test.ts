@@ -25,6 +25,11 @@ test.each([
   ['the route secret header, hyphenated', { headers: { 'x-relais-route-secret': SECRETS[2] } }],
   ['a phone number deep in a record', { record: { raw: { contact: { phone: SECRETS[3] } } } }],
   ['an env dump', { env: { DHIS2_TOKEN: SECRETS[0], RELAIS_ROUTE_SECRET: SECRETS[2] } }],
+  // Issue 11 §10: header names as clients and proxies spell them.
+  ['Authorization, capitalised', { req: { headers: { Authorization: SECRETS[0] } } }],
+  ['AUTHORIZATION, upper case', { headers: { AUTHORIZATION: SECRETS[0] } }],
+  ['X-Relais-Route-Secret, title case', { headers: { 'X-Relais-Route-Secret': SECRETS[2] } }],
+  ['Password and PHONE', { Password: SECRETS[1], contact: { PHONE: SECRETS[3] } }],
 ])('redacts %s', (_name, object) => {
   const { lines, stream } = capture()
   createLogger('info', stream).info(object, 'something happened')

@@ -30,10 +30,19 @@ export const REDACTED_KEYS = [
   'dateOfBirth',
 ] as const
 
-/** pino redact paths: each key at the top level and up to three levels down, in any object. */
+/**
+ * The spellings a key is met in: pino's paths are case-sensitive, and an HTTP header arrives as `authorization`
+ * from Node, `Authorization` from a client's own object, `AUTHORIZATION` from a proxy (issue 11 §10).
+ */
+export function spellings(key: string): string[] {
+  const title = key.replace(/(^|[-_])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase())
+  return [...new Set([key, key.toLowerCase(), key.toUpperCase(), key[0]!.toUpperCase() + key.slice(1), title])]
+}
+
+/** pino redact paths: each key, in each spelling, at the top level and up to three levels down, in any object. */
 export function redactPaths(keys: readonly string[] = REDACTED_KEYS): string[] {
   const paths: string[] = []
-  for (const key of keys) {
+  for (const key of keys.flatMap(spellings)) {
     const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`
     const join = (prefix: string) => (k.startsWith('[') ? `${prefix}${k}` : `${prefix}.${k}`)
     paths.push(k.startsWith('[') ? k.slice(2, -2) : k, join('*'), join('*.*'), join('*.*.*'))

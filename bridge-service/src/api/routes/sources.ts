@@ -1,4 +1,5 @@
 /** `/api/v1/sources`: the sources of relais.config.yaml, each with its last run and a health word. */
+import { basename } from 'node:path'
 import { z } from 'zod'
 import type { RelaisConfig, SourceConfig } from '../../config/relais-config'
 import type { LedgerRepositories } from '../../ledger'
@@ -31,7 +32,7 @@ const SourceSchema = named(
     kind: z.enum(['kobo', 'csv', 'xlsx', 'webhook']),
     description: z.string().nullable(),
     enabled: z.boolean(),
-    mapping: z.string(),
+    mapping: z.string().meta({ description: 'File name of the mapping spec (without its folder)' }),
     allowLateData: z.boolean(),
     schedule: z.string().nullable().meta({ description: 'Cron of the pull (Kobo)' }),
     maxUploadMegabytes: z.number().nullable().meta({ description: 'Upload limit (file sources)' }),
@@ -57,7 +58,8 @@ export function sourcesRoutes({ config, repos }: SourcesDeps): Route[] {
       kind: source.kind,
       description: source.description ?? null,
       enabled: source.enabled,
-      mapping: source.mapping,
+      // The spec's file name only: where the server keeps its files is none of a browser's business.
+      mapping: basename(source.mapping),
       allowLateData: source.allowLateData,
       schedule: source.kind === 'kobo' ? source.schedule : null,
       maxUploadMegabytes: source.kind === 'csv' || source.kind === 'xlsx' ? source.maxUploadMegabytes : null,
