@@ -38,6 +38,8 @@ describe('POST /api/v1/inbound/{source}', () => {
             { id: 'a', v: 1 },
             { id: 'b', v: 2 },
           ],
+          // Stored with the records, so that only a durable delivery counts as seen (issue 11 §8).
+          signature: expect.stringMatching(/^[0-9a-f]{64}$/),
         },
       ],
     })

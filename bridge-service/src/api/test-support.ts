@@ -163,8 +163,13 @@ export class RecordingServices implements PipelineServices {
       })),
       { actor: `source:${delivery.source}` },
     )
+    if (delivery.signature !== undefined) await this.ledger.deliveries.record(delivery.source, [delivery.signature])
     const accepted = outcomes.filter((o) => o.inserted).length
     return { runId: run.id, accepted, duplicates: outcomes.length - accepted }
+  }
+
+  deliveryStored(source: string, signature: string) {
+    return this.ledger.deliveries.stored(source, signature)
   }
 
   async cancelRun(runId: string, actor: Actor) {

@@ -14,6 +14,7 @@
 import type { LedgerDatabase } from '../config/env'
 import { auditRepository } from './audit'
 import { cursorsRepository } from './cursors'
+import { deliveriesRepository } from './deliveries'
 import type { Db } from './db'
 import { eventsRepository } from './events'
 import { importedValuesRepository } from './imported-values'
@@ -58,6 +59,7 @@ export function repositories(db: Db) {
     records: recordsRepository(db),
     events: eventsRepository(db),
     cursors: cursorsRepository(db),
+    deliveries: deliveriesRepository(db),
     audit: auditRepository(db),
     snapshots: snapshotsRepository(db),
     importedValues: importedValuesRepository(db),

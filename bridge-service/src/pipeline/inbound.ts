@@ -58,6 +58,8 @@ export interface InboundResult {
 
 interface Pending {
   readonly records: readonly IntakeRecord[]
+  /** The delivery's signature, stored with its records (issue 11 §8). */
+  readonly signature?: string
   resolve(result: InboundResult): void
   reject(error: unknown): void
 }
@@ -104,10 +106,10 @@ export class InboundIntake {
   }
 
   /** Resolves once the delivery's records are committed (in the source's open run). */
-  receive(source: string, actor: string, records: readonly IntakeRecord[]): Promise<InboundResult> {
+  receive(source: string, actor: string, records: readonly IntakeRecord[], signature?: string): Promise<InboundResult> {
     const lane = this.laneOf(source, actor)
     return new Promise<InboundResult>((resolve, reject) => {
-      lane.pending.push({ records, resolve, reject })
+      lane.pending.push({ records, ...(signature !== undefined ? { signature } : {}), resolve, reject })
       if (lane.idleTimer) clearTimeout(lane.idleTimer)
       lane.idleTimer = undefined
       if (!lane.scheduled) {
@@ -189,6 +191,7 @@ export class InboundIntake {
       runId: run.id,
       actor: lane.actor,
       records: group.flatMap((p) => p.records),
+      deliveries: group.flatMap((p) => (p.signature === undefined ? [] : [p.signature])),
     })
     this.enqueueLater(lane, run.id, result.newIds)
     let offset = 0

@@ -31,6 +31,11 @@ export interface IntakeBatch {
   readonly records: readonly IntakeRecord[]
   /** The source's new cursor, stored with the records (undefined: leave the cursor alone). */
   readonly cursor?: unknown
+  /**
+   * Signatures of the webhook deliveries these records came in, stored in the same transaction: a signature
+   * counts as seen only once its records are durable (sources/webhook/replay.ts, issue 11 §8).
+   */
+  readonly deliveries?: readonly string[]
 }
 
 export interface IntakeResult {
@@ -81,12 +86,14 @@ export class Intake {
       try {
         // Records alone that fit one INSERT statement are atomic without BEGIN/COMMIT: two round trips fewer
         // per webhook group commit. A cursor, or several statements, need the transaction.
-        if (batch.cursor === undefined && batch.records.length <= RECORDS_PER_STATEMENT)
+        const deliveries = batch.deliveries ?? []
+        if (batch.cursor === undefined && deliveries.length === 0 && batch.records.length <= RECORDS_PER_STATEMENT)
           return await repositories(this.db).records.insertMany(this.newRecords(batch), { actor: batch.actor })
         return await this.db.transaction(async (tx) => {
-          const { records, cursors } = repositories(tx)
+          const { records, cursors, deliveries: signatures } = repositories(tx)
           const outcomes = await records.insertMany(this.newRecords(batch), { actor: batch.actor })
           if (batch.cursor !== undefined) await cursors.set(batch.source, batch.cursor)
+          if (deliveries.length > 0) await signatures.record(batch.source, deliveries)
           return outcomes
         })
       } catch (error) {

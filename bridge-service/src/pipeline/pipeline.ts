@@ -288,8 +288,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             raw,
           }
         }),
+        delivery.signature,
       )
     },
+
+    deliveryStored: (source: string, signature: string) => repositories(db).deliveries.stored(source, signature),
 
     async cancelRun(runId: string, actor: Actor) {
       await actions.cancelRun(actionDeps, runId, actor)

@@ -24,6 +24,8 @@ export interface WebhookDelivery {
   source: string
   /** The records of `{"records": [...]}`, already checked against the signature. */
   records: unknown[]
+  /** The delivery's signature: stored with its records, in the same transaction. */
+  signature?: string
 }
 
 export interface StartedRun {
@@ -37,6 +39,8 @@ export interface PipelineServices {
   upload(input: UploadInput, actor: Actor): Promise<StartedRun & { rows: number | null }>
   /** Webhook intake: records are durable in the ledger before this resolves (then 202). */
   receive(delivery: WebhookDelivery): Promise<{ runId: string; accepted: number; duplicates: number }>
+  /** Whether a delivery with this signature has its records durable in the ledger (a true replay). */
+  deliveryStored(source: string, signature: string): Promise<boolean>
   cancelRun(runId: string, actor: Actor): Promise<void>
   /** Failed records of a run go back to mapped and are pushed again. */
   retryFailed(runId: string, actor: Actor): Promise<{ retried: number }>

@@ -130,6 +130,7 @@ export function inboundRoutes(deps: InboundDeps): Route[] {
         now: now(),
       },
       replayCache,
+      (signature) => services.deliveryStored(source.name, signature),
     )
     if (!check.ok) {
       metrics.countInboundRejected(source.name, check.reason)
@@ -163,7 +164,12 @@ export function inboundRoutes(deps: InboundDeps): Route[] {
       async handle({ params, body, req }) {
         let result: Awaited<ReturnType<PipelineServices['receive']>>
         try {
-          result = await services.receive({ source: params.source, records: body.records })
+          const signature = acceptedSignature.get(req)
+          result = await services.receive({
+            source: params.source,
+            records: body.records,
+            ...(signature !== undefined ? { signature } : {}),
+          })
         } catch (error) {
           const signature = acceptedSignature.get(req)
           // Not stored: the same signed request sent again must be taken, not refused as a replay.

@@ -54,11 +54,20 @@ export class MemoryReplayCache implements ReplayCache {
 
 export type DeliveryCheck = VerifyResult | { ok: false; reason: 'replayed'; message: string }
 
-/** Signature first (a forged request must not fill the cache), then the replay check. */
-export async function checkDelivery(input: VerifyInput, cache: ReplayCache): Promise<DeliveryCheck> {
+/**
+ * Signature first (a forged request must not fill the cache), then the replay check. Redis (`cache`) is the fast
+ * path; when it has seen the signature, `durable` (the ledger, where signatures are written with their records)
+ * decides: a signature whose records never committed — the bridge died in between — is a retry to take, never
+ * a replay to refuse (issue 11 §8).
+ */
+export async function checkDelivery(
+  input: VerifyInput,
+  cache: ReplayCache,
+  durable: (signature: string) => Promise<boolean> = async () => true,
+): Promise<DeliveryCheck> {
   const verified = verifySignature(input)
   if (!verified.ok) return verified
-  if (await cache.seen(verified.signature))
+  if ((await cache.seen(verified.signature)) && (await durable(verified.signature)))
     return { ok: false, reason: 'replayed', message: 'This delivery was already received (same signature).' }
   return verified
 }
