@@ -27,7 +27,7 @@ import { InboundIntake, type InboundOptions } from './inbound'
 import { notify, type PipelineObserver } from './observer'
 import { Intake, recordVersion } from './intake'
 import { pullKobo, sweepKobo, type KoboSourceConfig, type KoboSourceDeps } from './kobo-source'
-import { rawsOfRun } from './ledger-queries'
+import { patchRunDetail, rawsOfRun } from './ledger-queries'
 import { MetadataService } from './metadata'
 import { DEFAULT_RETRY, openQueues, type PipelineQueues, type RedisTarget, type RetrySettings } from './queues'
 import { reconcile, type ReconcileResult } from './reconcile'
@@ -46,7 +46,20 @@ import { SpecRegistry, type DriftFinding } from './specs'
 import { ABANDONED_AFTER_MS, DEFAULT_ANSWER_WITHIN_MS, Uploads } from './uploads'
 import { startWorkers, type StageWorkers } from './workers'
 
+/** Periodic reconciliation, and the read heartbeat of a run (issue 11 §9). */
+export const RECONCILE_EVERY_MS = 60_000
+export const READ_BEAT_MS = 15_000
+export const READER_LOST_MS = 60_000
+export const READER_LOST_MESSAGE =
+  "Le processus qui lisait la source s'est arrêté (redémarrage ou panne) : lecture interrompue, ce qui a été lu est gardé. / " +
+  'The process reading the source stopped (restart or crash): reading interrupted, what was read is kept.'
+
 export interface PipelineOptions {
+  /** How often owed records without a live job are looked for (default 60 s; issue 11 §9). */
+  readonly reconcileEveryMs?: number
+  /** How often a process reading a source says it is alive, and after how long without it the read is lost. */
+  readonly readBeatMs?: number
+  readonly readerLostMs?: number
   readonly db: Db
   /** REDIS_URL, or the URL and a key prefix for the queues. */
   readonly redis: string | RedisTarget
@@ -158,6 +171,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let workers: StageWorkers | undefined
   let heapBudget: HeapBudget | undefined
   let resumeTimer: NodeJS.Timeout | undefined
+  let reconcileTimer: NodeJS.Timeout | undefined
+  let reconcileRound = 0
   let scheduler: Scheduler | undefined
   let stopped = false
 
@@ -166,9 +181,24 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const audit = (actor: Actor, action: string, target: string, detail: unknown) =>
     repositories(db).audit.append({ actor: actor.name, role: actor.role, action, target, detail })
 
-  /** Reads a source in the background for a run answered 202; a failure ends the run `failed`. */
+  const readBeatMs = options.readBeatMs ?? READ_BEAT_MS
+  const readerLostMs = options.readerLostMs ?? READER_LOST_MS
+
+  /**
+   * Reads a source in the background for a run answered 202; a failure ends the run `failed`. While it reads,
+   * the run's `readBeat` is renewed: a run whose reader died (kill -9 mid-pull) stops beating, and the next tick
+   * closes it instead of skipping forever (closeLostReads).
+   */
   function inBackground(run: Run, read: () => Promise<unknown>): void {
+    const beat = () =>
+      patchRunDetail(db, run.id, { readBeat: new Date().toISOString() }).catch((error: unknown) =>
+        logger.warn({ runId: run.id, err: { message: String(error) } }, 'could not renew the read heartbeat'),
+      )
+    void beat()
+    const beating = setInterval(() => void beat(), readBeatMs)
+    beating.unref()
     const task = read()
+      .finally(() => clearInterval(beating))
       .catch(async (error: unknown) => {
         logger.error(
           { runId: run.id, source: run.source, err: { message: String(error) } },
@@ -179,6 +209,25 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       .catch((error: unknown) => logger.error({ err: { message: String(error) } }, 'could not record the failed run'))
       .finally(() => background.delete(task))
     background.add(task)
+  }
+
+  /**
+   * Closes this source's runs whose reader stopped beating (its process died mid-read): `failed` with the
+   * reason, so that a run orphaned by a crash never blocks its source (issue 11 §9). What it read is in the
+   * ledger and goes on; the cursor was stored with it, so the next pull continues from there.
+   */
+  async function closeLostReads(source: string): Promise<void> {
+    const running = await repositories(db).runs.list({ source, status: 'running' }, { page: 1, pageSize: 20 })
+    for (const run of running.items) {
+      // Uploads have their own heartbeat (uploads.ts), webhook runs their openUntil (inbound.ts).
+      if (run.detail.intake !== undefined || run.detail.spool !== undefined || run.detail.openUntil !== undefined)
+        continue
+      const beat = typeof run.detail.readBeat === 'string' ? Date.parse(run.detail.readBeat) : run.startedAt.getTime()
+      if (Date.now() - beat < readerLostMs) continue
+      logger.warn({ runId: run.id, source }, 'the process reading this run stopped: run closed (reader-lost)')
+      await runs.intakeFailed(run.id, new Error(READER_LOST_MESSAGE))
+      await patchRunDetail(db, run.id, { reason: 'reader-lost' })
+    }
   }
 
   async function newRun(source: SourceConfig, mode: RunMode, trigger: string, actor: Actor, detail = {}): Promise<Run> {
@@ -307,6 +356,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     async refreshMetadata(actor: Actor) {
       const result = await metadata.refresh()
       await audit(actor, 'metadata.refresh', `snapshot:${result.snapshotId}`, { drift: result.drift.length })
+      // DHIS2 answers again: records whose jobs gave up while it was away go now, not at the next restart.
+      if (!stopped)
+        void pipeline
+          .reconcile()
+          .catch((error: unknown) => logger.warn({ err: { message: String(error) } }, 'reconciliation failed'))
       return result
     },
 
@@ -314,7 +368,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return (await repositories(db).snapshots.latest<unknown, DriftFinding>())?.drift ?? []
     },
 
-    reconcile: () => reconcile({ db, queues, enqueue, runs, logger }),
+    reconcile: () => reconcile({ db, queues, enqueue, runs, logger }, ++reconcileRound),
 
     resumeUploads: () => uploads.resume(),
 
@@ -339,6 +393,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         resumeTimer.unref()
       }
       if (options.workers ?? true) {
+        reconcileTimer = setInterval(() => {
+          pipeline
+            .reconcile()
+            .catch((error: unknown) => logger.warn({ err: { message: String(error) } }, 'reconciliation failed'))
+        }, options.reconcileEveryMs ?? RECONCILE_EVERY_MS)
+        reconcileTimer.unref()
         workers = startWorkers(
           { redis, retry, logger, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
           { db, specs, metadata, enqueue, runs, logger },
@@ -358,6 +418,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       if (options.schedules ?? true) {
         const skipIfRunning = async (name: string, start: () => Promise<StartedRun>) => {
+          await closeLostReads(name)
           const running = await repositories(db).runs.list(
             { source: name, status: 'running' },
             { page: 1, pageSize: 1 },
@@ -388,6 +449,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       stopped = true
       heapBudget?.stop()
       clearInterval(resumeTimer)
+      clearInterval(reconcileTimer)
       scheduler?.stop()
       await Promise.allSettled([...background, inbound.close()])
       await workers?.close()

@@ -52,7 +52,12 @@ export async function liveRecordIds(queue: Queue<StageJobData>): Promise<Set<str
   }
 }
 
-export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
+/**
+ * `round`: a periodic pass (every minute, and after a metadata refresh) gives its number, so that a record whose
+ * job failed for good (DHIS2 away longer than the job's retries) gets a job of a new id: BullMQ ignores an add
+ * whose id is still in its failed set, which left such records stranded until a restart (issue 11 §9).
+ */
+export async function reconcile(deps: ReconcileDeps, round = 0): Promise<ReconcileResult> {
   const { db, queues, enqueue, logger } = deps
   const live = { received: await liveRecordIds(queues.map), mapped: await liveRecordIds(queues.push) }
   let map = 0
@@ -73,7 +78,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileResult> {
       const [status, runId] = key.split('\n') as [string, string]
       const ids = group.map((r) => r.id)
       // The records' last change makes the job id: a new one after each change, the same one if run twice.
-      const generation = `reconcile-${group.map((r) => r.updatedAt.getTime()).join(',')}`
+      const generation = `reconcile-${round}-${group.map((r) => r.updatedAt.getTime()).join(',')}`
       if (status === 'received') {
         await enqueue.map(runId === '' ? null : runId, ids, { generation })
         map += ids.length
