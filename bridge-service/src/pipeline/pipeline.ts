@@ -49,6 +49,8 @@ import { startWorkers, type StageWorkers } from './workers'
 /** Periodic reconciliation, and the read heartbeat of a run (issue 11 §9). */
 export const RECONCILE_EVERY_MS = 60_000
 export const READ_BEAT_MS = 15_000
+/** How long the start waits for DHIS2's metadata before going on without it. */
+export const START_METADATA_WAIT_MS = 10_000
 export const READER_LOST_MS = 60_000
 export const READER_LOST_MESSAGE =
   "Le processus qui lisait la source s'est arrêté (redémarrage ou panne) : lecture interrompue, ce qui a été lu est gardé. / " +
@@ -57,6 +59,8 @@ export const READER_LOST_MESSAGE =
 export interface PipelineOptions {
   /** How often owed records without a live job are looked for (default 60 s; issue 11 §9). */
   readonly reconcileEveryMs?: number
+  /** How long `start` waits for the metadata snapshot (default 10 s). */
+  readonly startMetadataWaitMs?: number
   /** How often a process reading a source says it is alive, and after how long without it the read is lost. */
   readonly readBeatMs?: number
   readonly readerLostMs?: number
@@ -373,11 +377,26 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     resumeUploads: () => uploads.resume(),
 
     async start() {
+      // At most START_METADATA_WAIT_MS: a DHIS2 that hangs must not hold the bridge's start for minutes (issue
+      // 11 §9); the snapshot keeps loading in the background and the map jobs wait for it.
+      let waited: NodeJS.Timeout | undefined
       try {
-        await metadata.current()
+        const loading = metadata.current()
+        loading.catch(() => undefined)
+        await Promise.race([
+          loading,
+          new Promise((_resolve, reject) => {
+            waited = setTimeout(
+              () => reject(new Error(`no answer within ${START_METADATA_WAIT_MS / 1000} s`)),
+              options.startMetadataWaitMs ?? START_METADATA_WAIT_MS,
+            )
+          }),
+        ])
       } catch (error) {
         // Not fatal: map jobs retry, and the API can still take input while DHIS2 is away.
         logger.warn({ err: { message: String(error) } }, 'no metadata snapshot yet: DHIS2 unreachable')
+      } finally {
+        clearTimeout(waited)
       }
       if (options.heapBudgetMb !== undefined) heapBudget ??= startHeapBudget(options.heapBudgetMb)
       await pipeline.reconcile()

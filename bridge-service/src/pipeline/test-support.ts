@@ -44,6 +44,8 @@ export interface Harness {
   /** Posts of dataValueSets only. */
   posts(): RequestLog[]
   faults(config?: Record<string, unknown>): Promise<void>
+  /** How long `pipeline.start()` took. */
+  readonly startMs: number
   /** Moves the Kobo stand-in's clock (what `_submission_time` new submissions get). */
   setKoboTime(iso: string): void
   /** DHIS2's values of RC_MENSUEL for a period, by `orgUnitCode|dataElementCode|cocCode`. */
@@ -60,6 +62,17 @@ export interface HarnessOptions {
   /** Extra fields per source (allowLateData…). */
   readonly sources?: Partial<Record<'csv' | 'webhook' | 'kobo', Record<string, unknown>>>
   readonly standinNow?: string
+  /** Stand-in faults set before the pipeline starts (a DHIS2 that hangs at start…). */
+  readonly faultsBeforeStart?: Record<string, unknown>
+}
+
+async function setFaults(url: string, config?: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${url}/api/testing/faults`, {
+    method: config ? 'POST' : 'DELETE',
+    headers: { 'Content-Type': 'application/json' },
+    body: config ? JSON.stringify(config) : null,
+  })
+  if (!res.ok) throw new Error(`faults → ${res.status} ${await res.text()}`)
 }
 
 export async function waitFor<T>(
@@ -134,7 +147,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     env: { KOBO_TEST_TOKEN: KOBO_TOKEN, WEBHOOK_TEST_SECRET: WEBHOOK_SECRET },
     ...options.pipeline,
   })
+  if (options.faultsBeforeStart) await setFaults(standin.url, options.faultsBeforeStart)
+  const startedAt = Date.now()
   await pipeline.start()
+  const startMs = Date.now() - startedAt
 
   const ledger = repositories(db)
   const harness: Harness = {
@@ -148,14 +164,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     setKoboTime(iso) {
       koboNow = new Date(iso)
     },
-    async faults(config) {
-      const res = await fetch(`${standin.url}/api/testing/faults`, {
-        method: config ? 'POST' : 'DELETE',
-        headers: { 'Content-Type': 'application/json' },
-        body: config ? JSON.stringify(config) : null,
-      })
-      if (!res.ok) throw new Error(`faults → ${res.status} ${await res.text()}`)
-    },
+    faults: (config) => setFaults(standin.url, config),
+    startMs,
     async values(period) {
       const query = new URLSearchParams({
         dataSet: 'RC_MENSUEL',
