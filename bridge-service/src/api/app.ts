@@ -49,6 +49,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
     maxRecords: 5_000,
     // 1,000 deliveries per second per source and API process, on average over a minute (the bench sends 500/s).
     rateLimit: { windowMs: 60_000, limit: 60_000 },
+    failedSignatureLimit: 600,
   },
 }
 

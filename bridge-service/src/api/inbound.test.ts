@@ -134,6 +134,17 @@ describe('POST /api/v1/inbound/{source}', () => {
     expect((await deliver(body, signed(body))).status).toBe(202)
   })
 
+  it('counts only signed deliveries against a source: forged ones cannot spend its budget (issue 11 §10)', async () => {
+    clock += 61_000 // a fresh window
+    for (let i = 0; i < 60; i++) {
+      const body = delivery()
+      expect((await deliver(body, signed(body, 'not-the-secret-0123456789abcdef0123'))).status).toBe(401)
+    }
+    const body = delivery()
+    expect((await deliver(body, signed(body))).status).toBe(202)
+    clock += 61_000
+  })
+
   it('rate-limits each source: 429 with a message, other sources unaffected', async () => {
     let last = 0
     for (let i = 0; i < 45 && last !== 429; i++) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { loadRelaisConfig, parseRelaisConfig, RelaisConfigError } from './relais-config'
 
-const ENV = { KOBO_TOKEN: 'kobo-token-value', WEBHOOK_PARTENAIRES_SECRET: 'webhook-secret-value' }
+const ENV = { KOBO_TOKEN: 'kobo-token-value', WEBHOOK_PARTENAIRES_SECRET: 'webhook-secret-value-0123456789abcdef0123' }
 
 test('the committed example config is valid, with defaults filled in', () => {
   const config = loadRelaisConfig(join(__dirname, '..', '..', 'relais.config.example.yaml'), ENV)
@@ -79,4 +79,25 @@ test('a missing file names RELAIS_CONFIG and what to do', () => {
   expect(() => loadRelaisConfig('/nonexistent/relais.config.yaml', ENV)).toThrow(
     'RELAIS_CONFIG: cannot read /nonexistent/relais.config.yaml — set RELAIS_CONFIG',
   )
+})
+
+describe('webhook secrets (issue 11 §10)', () => {
+  const hooks = (a: string, b: string) =>
+    `sources:\n  - name: hook-a\n    kind: webhook\n    secretEnv: ${a}\n    mapping: a.yaml\n  - name: hook-b\n    kind: webhook\n    secretEnv: ${b}\n    mapping: a.yaml\n`
+  const LONG_A = 'a'.repeat(20) + '0123456789abcdef'
+  const LONG_B = 'b'.repeat(20) + '0123456789abcdef'
+
+  test('a secret shorter than 32 characters is refused, without echoing it', () => {
+    const found = problems(hooks('HOOK_A', 'HOOK_B'), { HOOK_A: 'short-secret-1', HOOK_B: LONG_B })
+    expect(found).toEqual([
+      expect.stringContaining('source "hook-a": its secret HOOK_A has 14 characters; at least 32'),
+    ])
+    expect(found.join('\n')).not.toContain('short-secret-1')
+  })
+
+  test('two sources sharing one secret are refused', () => {
+    const found = problems(hooks('HOOK_A', 'HOOK_B'), { HOOK_A: LONG_A, HOOK_B: LONG_A })
+    expect(found).toEqual([expect.stringContaining('source "hook-b" has the same secret as source "hook-a"')])
+    expect(problems(hooks('HOOK_A', 'HOOK_B'), { HOOK_A: LONG_A, HOOK_B: LONG_B })).toEqual([])
+  })
 })

@@ -13,6 +13,9 @@ const envName = z
   .string()
   .regex(/^[A-Z][A-Z0-9_]*$/, 'must be the NAME of an environment variable (capitals, digits, _), not a secret itself')
 
+/** Webhook secrets: at least this many characters (openssl rand -hex 32 gives 64). */
+export const MIN_WEBHOOK_SECRET_LENGTH = 32
+
 const cron = z.string().refine((text) => {
   try {
     new Cron(text, { paused: true })
@@ -119,14 +122,27 @@ export function parseRelaisConfig(text: string, file: string, env: NodeJS.Proces
     )
   }
   const missing: string[] = []
+  const secretUsers = new Map<string, string>()
   parsed.data.sources.forEach((source, i) => {
     const variable = source.kind === 'kobo' ? source.tokenEnv : source.kind === 'webhook' ? source.secretEnv : undefined
+    const key = source.kind === 'kobo' ? 'tokenEnv' : 'secretEnv'
+    const where = () => `${file}:${positionOf(doc, counter, ['sources', i, key])}`
     if (variable && !env[variable]?.trim()) {
-      const key = source.kind === 'kobo' ? 'tokenEnv' : 'secretEnv'
-      missing.push(
-        `${file}:${positionOf(doc, counter, ['sources', i, key])} source "${source.name}" needs the environment variable ${variable}, which is not set`,
-      )
+      missing.push(`${where()} source "${source.name}" needs the environment variable ${variable}, which is not set`)
+      return
     }
+    if (source.kind !== 'webhook' || !source.enabled) return
+    // A short secret can be guessed offline from one signed delivery; a shared one lets one sender sign as
+    // another source (issue 11 §10). Never echoed.
+    const secret = env[source.secretEnv]!.trim()
+    if (secret.length < MIN_WEBHOOK_SECRET_LENGTH)
+      missing.push(
+        `${where()} source "${source.name}": its secret ${source.secretEnv} has ${secret.length} characters; at least ${MIN_WEBHOOK_SECRET_LENGTH} are needed (openssl rand -hex 32)`,
+      )
+    const other = secretUsers.get(secret)
+    if (other !== undefined)
+      missing.push(`${where()} source "${source.name}" has the same secret as source "${other}": give each its own`)
+    secretUsers.set(secret, source.name)
   })
   if (missing.length > 0) throw new RelaisConfigError(missing)
   return parsed.data

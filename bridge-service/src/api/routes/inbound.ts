@@ -4,8 +4,8 @@
  * signature over "<timestamp>.<raw body>" and replay check (401 with the reason) → JSON and zod (400) →
  * `services.receive`, and 202 only once it resolved, that is once the records are durable in the ledger.
  */
+import { WindowCounter } from '../window-counter'
 import type { Request, RequestHandler } from 'express'
-import { rateLimit } from 'express-rate-limit'
 import { z } from 'zod'
 import type { RelaisConfig, SourceConfig } from '../../config/relais-config'
 import type { PipelineServices } from '../../pipeline/services'
@@ -25,6 +25,8 @@ export interface InboundLimits {
   maxRecords: number
   /** Deliveries per source per window (per API process). */
   rateLimit: { windowMs: number; limit: number }
+  /** Deliveries with a bad signature taken per address and window before 429 (default 600). */
+  failedSignatureLimit: number
 }
 
 const InboundBody = (maxRecords: number) =>
@@ -93,28 +95,25 @@ export function inboundRoutes(deps: InboundDeps): Route[] {
     next()
   }
 
-  const limiter = rateLimit({
-    windowMs: limits.rateLimit.windowMs,
-    limit: limits.rateLimit.limit,
-    keyGenerator: (req) => sourceName(req),
-    // draft-7 headers (RateLimit, RateLimit-Policy): draft-8's partition key is a SHA-256 of the key computed
-    // on every delivery, a cost seen in the webhook bench's profile for no use to senders.
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    // No IP is used, so express-rate-limit's proxy checks do not apply.
-    validate: false,
-    handler: (req, res) => {
-      metrics.countInboundRejected(sourceName(req), 'rate-limited')
-      sendError(
-        res,
-        new ApiError(
-          429,
-          'rate-limited',
-          `Too many deliveries for source "${sourceName(req)}": at most ${limits.rateLimit.limit} per ${limits.rateLimit.windowMs / 1000} s. Retry later.`,
-        ),
-      )
-    },
-  })
+  // Counted once a delivery's signature holds (issue 11 §10): unsigned or forged requests must not spend a
+  // genuine sender's budget. Those are limited apart, per address, before their body is even read.
+  const deliveries = new WindowCounter(limits.rateLimit.windowMs, now)
+  const failures = new WindowCounter(limits.rateLimit.windowMs, now)
+  const policy = `${limits.rateLimit.limit};w=${Math.round(limits.rateLimit.windowMs / 1000)}`
+  const addressOf = (req: Request) => req.socket.remoteAddress ?? 'unknown'
+
+  const failedLimiter: RequestHandler = (req, res, next) => {
+    if (failures.count(addressOf(req)) < limits.failedSignatureLimit) return next()
+    metrics.countInboundRejected(sourceName(req), 'rate-limited')
+    sendError(
+      res,
+      new ApiError(
+        429,
+        'rate-limited',
+        `Too many deliveries with a bad signature from this address: at most ${limits.failedSignatureLimit} per ${limits.rateLimit.windowMs / 1000} s. Check the secret, then retry later.`,
+      ),
+    )
+  }
 
   const verifyRaw = async (raw: Buffer, req: Request) => {
     const source = webhookSourceOf(config, sourceName(req))
@@ -133,8 +132,19 @@ export function inboundRoutes(deps: InboundDeps): Route[] {
       (signature) => services.deliveryStored(source.name, signature),
     )
     if (!check.ok) {
+      failures.add(addressOf(req))
       metrics.countInboundRejected(source.name, check.reason)
       throw new ApiError(401, 'invalid-signature', check.message, { reason: check.reason })
+    }
+    if (deliveries.add(source.name) > limits.rateLimit.limit) {
+      // Not stored: the sender's retry of this very request must be taken later (replay.ts asks the ledger).
+      metrics.countInboundRejected(source.name, 'rate-limited')
+      req.res?.setHeader('RateLimit-Policy', policy)
+      throw new ApiError(
+        429,
+        'rate-limited',
+        `Too many deliveries for source "${source.name}": at most ${limits.rateLimit.limit} per ${limits.rateLimit.windowMs / 1000} s. Retry later.`,
+      )
     }
     acceptedSignature.set(req, check.signature)
   }
@@ -152,7 +162,7 @@ export function inboundRoutes(deps: InboundDeps): Route[] {
         'is accepted once. 202 means the records are durable in the ledger.',
       access: { kind: 'signature' },
       params: sourceParams,
-      before: [knownSource, limiter],
+      before: [knownSource, failedLimiter],
       body: InboundBody(limits.maxRecords),
       bodyLimit: limits.bodyBytes,
       // Each record is cut at intake's own depth limit and quarantined with its reason (clean-text.ts):
