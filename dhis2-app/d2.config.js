@@ -18,6 +18,10 @@ const config = {
   entryPoints: {
     app: './src/App.tsx',
   },
+  // No source maps in the shipped bundle (issue 11 §10): the platform turns them on, and they would hand the
+  // app's whole source, comments included, to anyone who can open it. The code is open source anyway; the
+  // maps only grow the zip users download over poor networks.
+  viteConfigExtensions: { build: { sourcemap: false } },
 }
 
 module.exports = config
