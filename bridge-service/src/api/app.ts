@@ -33,6 +33,7 @@ import { recordsRoutes } from './routes/records'
 import { runsRoutes } from './routes/runs'
 import { sourcesRoutes } from './routes/sources'
 import { uploadsRoutes } from './routes/uploads'
+import { usersRoutes } from './routes/users'
 
 export type ApiRepositories = Pick<LedgerRepositories, 'runs' | 'records' | 'events' | 'audit' | 'snapshots'>
 
@@ -110,6 +111,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
     ...sourcesRoutes({ config, repos }),
     ...metadataRoutes({ repos, refresh: new RefreshTracker(services, logger), now }),
     ...auditRoutes({ repos }),
+    ...usersRoutes({ directory: options.auth.directory, repos }),
   ]
   openapi.document = buildOpenApi(routes, { version: options.version ?? '0.1.0' })
 

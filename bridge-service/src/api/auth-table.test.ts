@@ -115,6 +115,10 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
   'GET /api/v1/metadata': { expect: READ },
   'POST /api/v1/metadata/refresh': { expect: write(202) },
   'GET /api/v1/audit': { expect: [403, 403, 403, 200, 403, 401, 401] },
+  'POST /api/v1/users/forget': {
+    expect: [403, 403, 403, 200, 403, 401, 401],
+    prepare: async () => ({ path: '/api/v1/users/forget', body: JSON.stringify({ username: 'sup_koffi' }) }),
+  },
 }
 
 /** What express really mounted, as `METHOD /path/{param}`. */

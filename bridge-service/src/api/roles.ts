@@ -17,6 +17,7 @@ export const ACTIONS = [
   'metadata:refresh',
   'audit:read',
   'metrics:read',
+  'users:forget',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
