@@ -7,6 +7,11 @@
  * reserves that namespace — reads and writes need the app's `M_<short_name>` authority,
  * `M_dhis-web-app-management` or ALL, else 403 "Namespace '…' is protected, access denied".
  * Writes need `Content-Type: application/json` (Spring `consumes`), else 415 as Spring 5.3 words it.
+ * Entry sharing (core@2.41 `DefaultDatastoreService.readProtectedIn`, `HibernateDatastoreStore`): reading
+ * one entry — and so updating or deleting it, which read it first — needs read access (owner, superuser,
+ * public, the user or one of their groups), else 403 "Access denied for key …"; key lists and the query
+ * API leave out what the user cannot read. New entries are shared `rw------` publicly, owned by their
+ * creator; `/api/sharing?type=dataStore&id=<entry id>` reads and sets it (sharing.ts).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,7 +19,7 @@ import express, { type Request, type Response, type Router } from 'express'
 import { generateUid } from '@relais/mappings'
 import { HttpError, sendWebMessage } from '../http/web-message'
 import type { AuthUser, StandinContext } from '../context'
-import type { DataStoreEntry } from '../store/state'
+import type { DataStoreEntry, EntrySharing } from '../store/state'
 
 /** What the stand-in keeps per entry beyond the shared state type (persisted with it as JSON). */
 type Entry = DataStoreEntry & { id?: string; encrypted?: boolean }
@@ -62,6 +67,17 @@ function protections(ctx: StandinContext): Map<string, Protection> {
 
 function hasProtectionAuthority(ctx: StandinContext, user: AuthUser, p: Protection): boolean {
   return user.isSuperuser || (p.authorities.length > 0 && ctx.hasAuthority(user, ...p.authorities))
+}
+
+export const DEFAULT_ENTRY_SHARING: EntrySharing = { public: 'rw------', users: {}, userGroups: {} }
+
+/** AclService.canRead / canWrite of a shareable object, for metadata access (characters 0 and 1). */
+export function entryAccess(user: AuthUser, entry: Entry, position: 0 | 1): boolean {
+  if (user.isSuperuser || entry.createdBy === user.user.id) return true
+  const sharing = entry.sharing ?? DEFAULT_ENTRY_SHARING
+  const grants = (access: string | undefined) => access?.[position] === (position === 0 ? 'r' : 'w')
+  if (grants(sharing.public) || grants(sharing.users[user.user.id])) return true
+  return user.user.userGroups.some((g) => grants(sharing.userGroups[g.id]))
 }
 
 const denied = (ns: string) => new HttpError(403, `Namespace '${ns}' is protected, access denied`)
@@ -116,6 +132,7 @@ export function registerDatastore(router: Router, ctx: StandinContext): void {
   const existing = (user: AuthUser, ns: string, key: string): Entry => {
     const entry = canReadNamespace(ctx, user, ns) ? entryOf(ns, key) : undefined
     if (!entry) throw new HttpError(404, `Key '${key}' not found in namespace '${ns}'`, 'E1005')
+    if (!entryAccess(user, entry, 0)) throw new HttpError(403, `Access denied for key '${key}' in namespace '${ns}'`)
     return entry
   }
   const noStore = (res: Response) => res.set('Cache-Control', 'no-store')
@@ -123,7 +140,10 @@ export function registerDatastore(router: Router, ctx: StandinContext): void {
 
   const create = (req: Request, res: Response, user: AuthUser, ns: string, key: string) => {
     requireJson(req)
-    if (canReadNamespace(ctx, user, ns) && entryOf(ns, key)) {
+    const present = canReadNamespace(ctx, user, ns) ? entryOf(ns, key) : undefined
+    if (present && !entryAccess(user, present, 0))
+      throw new HttpError(403, `Access denied for key '${key}' in namespace '${ns}'`)
+    if (present) {
       throw new HttpError(409, `Key '${key}' already exists in namespace '${ns}'`, 'E1004')
     }
     const body = rawBody(req)
@@ -163,7 +183,9 @@ export function registerDatastore(router: Router, ctx: StandinContext): void {
     const keys = readable ? store().get(ns) : undefined
     if (!keys || keys.size === 0) throw new HttpError(404, `Namespace not found: '${ns}'`, 'E1005')
     const since = typeof req.query.lastUpdated === 'string' ? req.query.lastUpdated : undefined
-    const out = [...keys].filter(([, e]) => since === undefined || e.lastUpdated >= since).map(([k]) => k)
+    const out = [...keys]
+      .filter(([, e]) => (since === undefined || e.lastUpdated >= since) && entryAccess(user, e, 0))
+      .map(([k]) => k)
     noStore(res).json(out)
   }
   router.get('/dataStore/:namespace/keys', (req, res) => {
@@ -187,18 +209,35 @@ export function registerDatastore(router: Router, ctx: StandinContext): void {
     const key = param(req, 'key')
     const entry = existing(user, ns, key)
     if (!entry.id) entry.id = generateUid()
-    const access = { manage: true, externalize: true, write: true, read: true, update: true, delete: true }
+    const write = entryAccess(user, entry, 1)
+    const access = { manage: write, externalize: false, write, read: true, update: write, delete: write }
+    // UserPropertyTransformer: a user reference is {id, code, name, displayName, username}.
+    const userRef = (id: string) => {
+      const u = ctx.index.usersById.get(id)
+      if (!u) return { id }
+      const name = `${u.firstName} ${u.surname}`.trim()
+      return { id, code: u.code, name, displayName: name, username: u.username }
+    }
+    const sharing = entry.sharing ?? DEFAULT_ENTRY_SHARING
+    const accesses = (map: Record<string, string>) =>
+      Object.fromEntries(Object.entries(map).map(([id, a]) => [id, { id, access: a }]))
     noStore(res).json({
       id: entry.id,
       created: entry.created,
       lastUpdated: entry.lastUpdated,
-      createdBy: { id: entry.createdBy },
-      lastUpdatedBy: { id: entry.lastUpdatedBy },
-      user: { id: entry.createdBy },
+      createdBy: userRef(entry.createdBy),
+      lastUpdatedBy: userRef(entry.lastUpdatedBy),
+      user: userRef(entry.createdBy),
       namespace: ns,
       key,
       encrypted: entry.encrypted ?? false,
-      sharing: { owner: entry.createdBy, external: false, users: {}, userGroups: {}, public: 'rw------' },
+      sharing: {
+        owner: entry.createdBy,
+        external: false,
+        users: accesses(sharing.users),
+        userGroups: accesses(sharing.userGroups),
+        public: sharing.public,
+      },
       access,
     })
   })
@@ -220,6 +259,7 @@ export function registerDatastore(router: Router, ctx: StandinContext): void {
     requireJson(req)
     const entry = canReadNamespace(ctx, user, ns) ? entryOf(ns, key) : undefined
     if (!entry) return create(req, res, user, ns, key)
+    if (!entryAccess(user, entry, 0)) throw new HttpError(403, `Access denied for key '${key}' in namespace '${ns}'`)
     const body = rawBody(req)
     const value = body === undefined ? null : parseValue(key, body)
     if (canWriteNamespace(ctx, user, ns)) {
@@ -477,7 +517,9 @@ function queryEntries(ctx: StandinContext, req: Request, res: Response, user: Au
   }
 
   const keys = canReadNamespace(ctx, user, ns) ? ctx.state.dataStore.get(ns) : undefined
-  let rows = [...(keys ?? new Map<string, Entry>())].map(([key, e]) => ({ key, value: e.value }))
+  let rows = [...(keys ?? new Map<string, Entry>())]
+    .filter(([, e]) => entryAccess(user, e, 0))
+    .map(([key, e]) => ({ key, value: e.value }))
   if (filters.length > 0) {
     rows = rows.filter((r) => {
       const hits = filters.map((f) => matches(valueAt(r.key, r.value, f.path), f))

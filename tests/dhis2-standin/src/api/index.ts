@@ -12,6 +12,7 @@ import { registerDatastore } from './datastore'
 import { registerMessageConversations } from './message-conversations'
 import { registerMetadata } from './metadata'
 import { registerRoutes } from './routes'
+import { registerSharing } from './sharing'
 import { registerSms } from './sms'
 import { registerSystem } from './system'
 import { registerTasks } from './tasks'
@@ -26,6 +27,7 @@ export const API_MODULES: RegisterApi[] = [
   registerMessageConversations,
   registerSms,
   registerRoutes,
+  registerSharing,
   registerTesting,
   registerDataValueSets,
   registerDataValues,

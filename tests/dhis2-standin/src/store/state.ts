@@ -38,12 +38,21 @@ export const registrationKey = (
   r: Pick<Registration, 'dataSet' | 'period' | 'organisationUnit' | 'attributeOptionCombo'>,
 ): string => `${r.dataSet}|${r.period}|${r.organisationUnit}|${r.attributeOptionCombo}`
 
+/** DHIS2 sharing of one object: access strings such as `rw------` (metadata read, metadata write, …). */
+export interface EntrySharing {
+  public: string
+  users: Record<string, string>
+  userGroups: Record<string, string>
+}
+
 export interface DataStoreEntry {
   value: unknown
   created: string
   lastUpdated: string
   createdBy: string
   lastUpdatedBy: string
+  /** Absent on entries saved before sharing was kept: DHIS2's default then (public `rw------`). */
+  sharing?: EntrySharing
 }
 
 export interface Message {
