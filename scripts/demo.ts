@@ -15,6 +15,7 @@ import { DEMO_BRIDGE_TOKEN } from '../tests/dhis2-standin/src/seed'
 import { createStandin } from '../tests/dhis2-standin/src/server'
 import { createKoboStandin, rcSubmission, seededRandom } from '../tests/kobo-standin/src'
 import { spawnBridge, type ServeChild } from '../tests/support/bridge-process'
+import { makeRouteProof, withProof } from '../tests/support/route-proof'
 
 const ROOT = join(__dirname, '..')
 const DATA = join(ROOT, '.relais')
@@ -186,21 +187,28 @@ async function registerRoute(dhis2Url: string, admin: string, bridgeUrl: string,
 async function seedHistory(dhis2Url: string): Promise<string> {
   const manager = basic('gestionnaire', 'Relais-2026')
   const route = `${dhis2Url}/api/routes/relais-bridge/run/api/v1`
-  const runs = (await (await fetch(`${route}/runs`, { headers: { Authorization: manager } })).json()) as {
+  // As the app does: the data manager's own login vouches for them to the bridge (issue 11 §6).
+  const proof = await makeRouteProof(dhis2Url, manager)
+  const runs = (await (
+    await fetch(withProof(`${route}/runs`, proof), { headers: { Authorization: manager } })
+  ).json()) as {
     pager?: { total: number }
   }
   if ((runs.pager?.total ?? 0) > 0) return `${runs.pager?.total} run(s) in its history`
-  const pull = await fetch(`${route}/runs`, {
+  const pull = await fetch(withProof(`${route}/runs`, proof), {
     method: 'POST',
     headers: { Authorization: manager },
     body: JSON.stringify({ source: 'kobo-rapport-rc', mode: 'import' }),
   })
   const file = readFileSync(join(ROOT, 'mappings', 'samples', 'partenaires.messy.csv'))
-  const upload = await fetch(`${route}/uploads?source=csv-partenaires&filename=partenaires.messy.csv`, {
-    method: 'POST',
-    headers: { Authorization: manager },
-    body: file,
-  })
+  const upload = await fetch(
+    withProof(`${route}/uploads?source=csv-partenaires&filename=partenaires.messy.csv`, proof),
+    {
+      method: 'POST',
+      headers: { Authorization: manager },
+      body: file,
+    },
+  )
   if (pull.status !== 202 || upload.status !== 202)
     return `first runs not started (${pull.status}, ${upload.status}): see the sync console`
   return 'started a Kobo pull and a partner-file upload (see the sync console)'

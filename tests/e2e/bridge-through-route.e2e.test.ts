@@ -2,13 +2,15 @@
  * The two halves joined as in production: the DHIS2 stand-in proxies its Route `relais-bridge` to a
  * real `relais serve` process. A data manager uploads the partner CSV through the route (which drops
  * Content-Type and Authorization, as DHIS2 does); the bridge maps it, pushes it, and the values are in
- * DHIS2. An RC calling the same route is refused by the bridge.
+ * DHIS2. An RC calling the same route is refused by the bridge, and someone who holds the route's secret
+ * cannot pass for another DHIS2 user from outside the route (issue 11 §6).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
 import { createStandin, type Standin } from '../dhis2-standin/src/server'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
+import { makeRouteProof, withProof } from '../support/route-proof'
 
 jest.setTimeout(120_000)
 
@@ -54,8 +56,16 @@ afterAll(async () => {
   await standin?.close()
 })
 
+/** Each user's route proof, written once by their own DHIS2 login as the app does. */
+const proofs = new Map<string, string>()
+async function proofOf(user: string): Promise<string> {
+  let proof = proofs.get(user)
+  if (!proof) proofs.set(user, (proof = await makeRouteProof(dhis2, basic(user))))
+  return proof
+}
+
 async function viaRoute(user: string, path: string, init: RequestInit = {}) {
-  const res = await fetch(`${dhis2}/api/routes/relais-bridge/run${path}`, {
+  const res = await fetch(withProof(`${dhis2}/api/routes/relais-bridge/run${path}`, await proofOf(user)), {
     ...init,
     headers: { ...init.headers, Authorization: basic(user) },
   })
@@ -114,4 +124,25 @@ test('an RC calling the same route is refused by the bridge (403), a wrong secre
     headers: { 'X-Relais-Route-Secret': 'wrong', 'X-Forwarded-User': 'gestionnaire' },
   })
   expect(direct.status).toBe(401)
+})
+
+test('with the route secret but outside the route, a spoofed X-Forwarded-User is refused (401)', async () => {
+  const spoof = (user: string, query = '') =>
+    fetch(`${bridge.url}/api/v1/runs${query}`, {
+      headers: { 'X-Relais-Route-Secret': SECRET, 'X-Forwarded-User': user },
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) as { reason?: string } }))
+  // No proof at all.
+  expect(await spoof('gestionnaire')).toMatchObject({ status: 401, body: { reason: 'route-proof-missing' } })
+  // The attacker's own DHIS2 login (an RC) writes a proof, then claims to be the data manager.
+  const mine = await makeRouteProof(dhis2, basic('relais'))
+  expect(await spoof('gestionnaire', `?relaisProof=${mine}`)).toMatchObject({
+    status: 401,
+    body: { reason: 'route-proof-refused' },
+  })
+  expect(await spoof('admin', `?relaisProof=${mine}`)).toMatchObject({ status: 401 })
+  // A nonce nobody wrote.
+  expect(await spoof('gestionnaire', `?relaisProof=${'A'.repeat(43)}`)).toMatchObject({ status: 401 })
+  // The real data manager's proof, through the route, works (the previous test) — and the RC's own proof
+  // makes the RC only themselves: known, and refused the data manager's rights.
+  expect((await spoof('relais', `?relaisProof=${mine}`)).status).toBe(403)
 })

@@ -17,6 +17,8 @@ import { Redis } from 'ioredis'
 import { sign } from '../../bridge-service/src/sources/webhook/hmac'
 import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
 import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { basic } from '../dhis2-standin/test/support'
+import { makeRouteProof, withProof } from '../support/route-proof'
 import {
   buildCsv,
   createDatabase,
@@ -54,9 +56,10 @@ const TRUNCATED_WAIT_MS = 1_500
 const ANSWER_TIMEOUT_MS = 20_000
 
 /**
- * The ONE place the fuzz authenticates as a DHIS2 user coming through the route. When the route proof
- * (issue 11 item 6) lands, adapt this function only. The route secret header must stay the first entry:
- * the spoofing cases replace its value.
+ * The ONE place the fuzz authenticates as a DHIS2 user coming through the route: the route secret and
+ * X-Forwarded-User here, and the user's route proof (issue 11 §6), which `send` adds to the query string of
+ * every case that carries the route secret. The route secret header must stay the first entry: the spoofing
+ * cases replace its value.
  */
 export function routeUser(username: string): [string, string][] {
   return [
@@ -90,6 +93,8 @@ const config = `sources:
 let standin: Standin
 let db: ThrowawayDatabase
 let bridge: ServeChild | undefined
+/** The FUZZ_USER's route proof, written by their own DHIS2 login. */
+let proof = ''
 
 async function flushRedis() {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 })
@@ -116,6 +121,7 @@ beforeAll(async () => {
     config,
   })
   await bridge.ready
+  proof = await makeRouteProof(dhis2, basic(FUZZ_USER, 'Relais-2026'))
 })
 
 afterAll(async () => {
@@ -227,7 +233,8 @@ function send(url: string, c: FuzzCase): Promise<Outcome> {
       // The answer may still be in flight after our write failed (a 413 before the body was read).
       timers.push(setTimeout(() => finish(), 200))
     })
-    const lines = [`${c.method} ${c.target} HTTP/1.1`]
+    const viaRoute = c.headers.some(([n]) => n.toLowerCase() === 'x-relais-route-secret')
+    const lines = [`${c.method} ${viaRoute ? withProof(c.target, proof) : c.target} HTTP/1.1`]
     if (!c.headers.some(([n]) => n.toLowerCase() === 'host')) lines.push(`Host: ${hostname}:${port}`)
     lines.push('Connection: close')
     for (const [name, value] of c.headers) lines.push(`${name}: ${value}`)

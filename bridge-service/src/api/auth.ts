@@ -10,6 +10,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
 import type { ApiKey } from '../config/env'
 import { mayDo, type Action, type Role } from './roles'
+import { PROOF_NAMESPACE, PROOF_PARAM, type RouteProofs } from './route-proof'
 
 export const ROUTE_SECRET_HEADER = 'x-relais-route-secret'
 
@@ -89,10 +90,22 @@ export interface AuthOptions {
   routeSecret: string
   apiKeys: readonly ApiKey[]
   directory: UserDirectory
+  /**
+   * DHIS2's word that the named user sent the request (route-proof.ts). Without it the route secret alone
+   * is believed: only tests of other modules leave it out.
+   */
+  proofs?: RouteProofs
 }
 
 /** Why a caller is not known: lets the app tell a wrong route secret from an unknown DHIS2 user. */
-export type AuthFailure = 'route-secret' | 'forwarded-user-missing' | 'unknown-user' | 'api-key' | 'missing'
+export type AuthFailure =
+  | 'route-secret'
+  | 'forwarded-user-missing'
+  | 'route-proof-missing'
+  | 'route-proof-refused'
+  | 'unknown-user'
+  | 'api-key'
+  | 'missing'
 
 export class AuthError extends Error {
   constructor(
@@ -116,6 +129,7 @@ export async function identify(req: Request, options: AuthOptions): Promise<Prin
         'X-Forwarded-User is missing: call the bridge through the DHIS2 route relais-bridge',
         'forwarded-user-missing',
       )
+    if (options.proofs) await checkProof(req, username, options.proofs)
     if (options.directory.accessOf) {
       const access = await options.directory.accessOf(username)
       if (!access) throw new AuthError(401, `Unknown DHIS2 user: ${username}`, 'unknown-user')
@@ -136,6 +150,22 @@ export async function identify(req: Request, options: AuthOptions): Promise<Prin
     401,
     'Authentication required: call through the DHIS2 route, or send Authorization: Bearer <API key>',
   )
+}
+
+async function checkProof(req: Request, username: string, proofs: RouteProofs): Promise<void> {
+  const nonce = req.query[PROOF_PARAM]
+  if (typeof nonce !== 'string' || nonce === '')
+    throw new AuthError(
+      401,
+      `${PROOF_PARAM} is missing: the Relais app proves who is calling with an entry of the dataStore namespace ${PROOF_NAMESPACE}`,
+      'route-proof-missing',
+    )
+  if ((await proofs.check(nonce, username)) !== 'ok')
+    throw new AuthError(
+      401,
+      `DHIS2 does not vouch for ${username}: the proof is unknown, someone else's or expired; make a new one`,
+      'route-proof-refused',
+    )
 }
 
 const PRINCIPAL = Symbol('relais-principal')

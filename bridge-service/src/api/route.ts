@@ -10,6 +10,7 @@ import { principalOf, requireAction, type AuthOptions } from './auth'
 import { parseJsonBody, readBody } from './body'
 import { ApiError, type Issue } from './errors'
 import { mayDo, type Action } from './roles'
+import { PROOF_PARAM } from './route-proof'
 
 export type Method = 'get' | 'post'
 
@@ -142,7 +143,7 @@ export function mountRoute(app: Express, route: Route, options: MountOptions): v
   chain.push(...(route.before ?? []))
   chain.push(async (req, res) => {
     const params = route.params ? validate(route.params, req.params, 'path') : undefined
-    const query = route.query ? validate(route.query, req.query, 'query') : undefined
+    const query = route.query ? validate(route.query, withoutProof(req.query), 'query') : undefined
     let raw: Buffer | undefined
     let body: unknown
     if (route.body) {
@@ -178,4 +179,10 @@ function send(res: Response, route: Route, reply: Reply<number, unknown>, option
   // Express's send() computes an ETag over every answer, but only a GET can be answered 304 with it.
   if (route.method === 'get') res.send(json)
   else res.end(json)
+}
+
+/** The route proof is the authentication's (route-proof.ts), not a parameter of any route. */
+function withoutProof(query: Request['query']): Record<string, unknown> {
+  const { [PROOF_PARAM]: _proof, ...rest } = query as Record<string, unknown>
+  return rest
 }

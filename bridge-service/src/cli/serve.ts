@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { createApiApp } from '../api/app'
 import { CachedDirectory } from '../api/auth'
-import { dhis2Directory } from '../api/dhis2-directory'
+import { dhis2Directory, dhis2ProofStore } from '../api/dhis2-directory'
+import { RouteProofs } from '../api/route-proof'
 import { createMetrics } from '../api/metrics'
 import { applyServerTimeouts } from '../api/server-timeouts'
 import { bullmqQueueStats } from '../api/queue-stats'
@@ -108,6 +109,9 @@ export async function serve(
         routeSecret: bridge.routeSecret,
         apiKeys: bridge.apiKeys,
         directory: new CachedDirectory(dhis2Directory(dhis2)),
+        proofs: new RouteProofs(dhis2ProofStore(dhis2), undefined, undefined, undefined, (error) =>
+          logger.warn({ err: error }, 'a route proof past its time could not be deleted in DHIS2'),
+        ),
       },
       config,
       logger,

@@ -164,6 +164,11 @@ const usersSchema = z.object({
   ),
 })
 
+const dataStoreMetaSchema = z.object({
+  created: z.string(),
+  createdBy: z.object({ id: z.string().optional(), username: z.string().optional() }).nullish(),
+})
+
 /** What DHIS2 accepts in a username (plus `-` for older accounts); anything else cannot be one. */
 const USERNAME = /^[A-Za-z0-9._@+-]{1,255}$/
 
@@ -274,6 +279,29 @@ export class Dhis2Client {
   }
 
   /**
+   * Who created a dataStore entry (its `…/metaData`), or undefined when there is no such entry. The bridge's
+   * account must be able to read the namespace's entries (api/route-proof.ts).
+   */
+  async getDataStoreAuthor(
+    namespace: string,
+    key: string,
+    options: RequestOptions = {},
+  ): Promise<{ username: string; created: string } | undefined> {
+    const path = `/dataStore/${encodeURIComponent(namespace)}/${encodeURIComponent(key)}/metaData`
+    const res = await this.send('GET', path, { ...options, accept: (status) => status === 404 })
+    if (res.status === 404) return undefined
+    const meta = this.parse(this.describe('GET', path), res, dataStoreMetaSchema)
+    return meta.createdBy?.username ? { username: meta.createdBy.username, created: meta.created } : undefined
+  }
+
+  /** Deletes a dataStore entry; false when it was already gone. */
+  async deleteDataStoreKey(namespace: string, key: string, options: RequestOptions = {}): Promise<boolean> {
+    const path = `/dataStore/${encodeURIComponent(namespace)}/${encodeURIComponent(key)}`
+    const res = await this.send('DELETE', path, { ...options, accept: (status) => status === 404 })
+    return res.status !== 404
+  }
+
+  /**
    * The metadata the mappings engine validates against, for the data sets with these codes: one list
    * request per collection (paging=false), then cut down to what those data sets reference (metadata.ts).
    */
@@ -324,7 +352,7 @@ export class Dhis2Client {
 
   // -------------------------------------------------------------------------------------------------------
 
-  private async send(method: 'GET' | 'POST', path: string, options: SendOptions): Promise<AxiosResponse> {
+  private async send(method: 'GET' | 'POST' | 'DELETE', path: string, options: SendOptions): Promise<AxiosResponse> {
     const request = this.describe(method, path)
     const started = performance.now()
     const report = (status: number | undefined, error?: Dhis2Error) => {

@@ -277,6 +277,31 @@ describe('Synchronisation: when the bridge cannot be reached', () => {
   })
 })
 
+describe('Synchronisation: proving who calls (issue 11 §6)', () => {
+  it('writes a proof in DHIS2 before calling the bridge, and a new one when the bridge refuses the old', async () => {
+    const bridge = new FakeBridge()
+    renderSync({ bridge })
+    const csv = within(await card('csv-partenaires'))
+    expect(bridge.proofsWritten).toBe(1)
+    // The bridge let the proof expire and deleted it: the next call is refused once, then made again.
+    bridge.proofKeys.clear()
+    await userEvent.setup().click(csv.getByRole('button', { name: 'Dry run' }))
+    expect(await screen.findByRole('heading', { name: 'Run of csv-partenaires' })).toBeTruthy()
+    expect(bridge.proofsWritten).toBe(2)
+    expect(bridge.requestsTo('create', 'runs')).toHaveLength(1)
+  })
+
+  it('says what to check when the bridge never takes the proof', async () => {
+    const bridge = new FakeBridge()
+    bridge.checkProof = () => {
+      throw httpError(401, { error: 'unauthorized', reason: 'route-proof-refused', message: 'DHIS2 does not vouch' })
+    }
+    renderSync({ bridge })
+    expect(await screen.findByText('The bridge could not confirm who you are')).toBeTruthy()
+    expect(screen.getByText(/namespace relais-proofs/)).toBeTruthy()
+  })
+})
+
 describe('Synchronisation: roles and languages', () => {
   it('does not open the console for a supervisor, and never calls the bridge for them', async () => {
     const { bridge } = renderSync({ user: SUPERVISOR })

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { proofKey } from './api/routeProof'
 import { counts, FakeBridge, run } from './testing/fakeBridge'
 import { renderSync } from './testing/renderSync'
 
@@ -81,11 +82,10 @@ describe('Synchronisation: upload', () => {
     const url = new URL(upload!.url, baseUrl)
     expect(upload!.method).toBe('POST')
     expect(url.pathname).toBe('/api/routes/relais-bridge/run/api/v1/uploads')
-    expect(Object.fromEntries(url.searchParams)).toEqual({
-      source: 'csv-partenaires',
-      filename: 'partenaires septembre.csv',
-      mode: 'dry-run',
-    })
+    const { relaisProof, ...query } = Object.fromEntries(url.searchParams)
+    expect(query).toEqual({ source: 'csv-partenaires', filename: 'partenaires septembre.csv', mode: 'dry-run' })
+    // The route proof the app wrote in DHIS2's data store before the call (issue 11 §6).
+    expect(bridge.proofKeys.has(proofKey(relaisProof ?? ''))).toBe(true)
     expect(upload!.body).toBe(CSV)
     expect(upload!.headers['content-type'] ?? '').not.toMatch(/multipart/)
     expect(upload!.headers['x-requested-with']).toBe('XMLHttpRequest')

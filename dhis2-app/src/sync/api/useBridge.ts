@@ -4,6 +4,7 @@ import { useDataEngine } from '@dhis2/app-runtime'
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react'
 import { classifyError, type BridgeProblem } from '../logic/bridgeProblem'
 import { bridgeResource, type QueryParams } from './paths'
+import { PROOF_NAMESPACE, PROOF_PARAM, RouteProofKeeper } from './routeProof'
 
 export interface SyncSettings {
   /** How often a running run (or a record on its way to DHIS2) is asked again. */
@@ -13,6 +14,41 @@ export interface SyncSettings {
 /** Every 1.5 s: fast enough to watch a run move, slow enough for DHIS2 and the bridge. Tests make it shorter. */
 export const SyncSettingsContext = createContext<SyncSettings>({ pollMs: 1500 })
 export const useSyncSettings = () => useContext(SyncSettingsContext)
+
+type Engine = ReturnType<typeof useDataEngine>
+
+/** One proof keeper per data engine (per signed-in app), shared by every call. */
+const keepers = new WeakMap<Engine, RouteProofKeeper>()
+
+export function routeProofKeeper(engine: Engine): RouteProofKeeper {
+  let keeper = keepers.get(engine)
+  if (!keeper) {
+    keeper = new RouteProofKeeper({
+      async create(key) {
+        await engine.mutate({ type: 'create', resource: `dataStore/${PROOF_NAMESPACE}/${key}`, data: {} })
+      },
+      async remove(key) {
+        await engine.mutate({ type: 'delete', resource: `dataStore/${PROOF_NAMESPACE}`, id: key })
+      },
+    })
+    keepers.set(engine, keeper)
+  }
+  return keeper
+}
+
+/**
+ * Calls `call` with the current route proof; when the bridge refuses the proof (expired, deleted), once more
+ * with a new one. A proof that cannot be written at all is the call's failure.
+ */
+export async function withRouteProof<T>(engine: Engine, call: (proof: string) => Promise<T>): Promise<T> {
+  const keeper = routeProofKeeper(engine)
+  try {
+    return await call(await keeper.nonceFor())
+  } catch (error) {
+    if (classifyError(error).kind !== 'route-proof') throw error
+    return call(await keeper.nonceFor(true))
+  }
+}
 
 export interface BridgeRead<T> {
   data: T | undefined
@@ -48,9 +84,9 @@ export function useBridgeGet<T>(
     let timer: ReturnType<typeof setTimeout> | undefined
     const ask = async () => {
       try {
-        const answer = (await engine.query({ result: { resource: bridgeResource(path), params: params ?? {} } })) as {
-          result: T
-        }
+        const answer = (await withRouteProof(engine, (proof) =>
+          engine.query({ result: { resource: bridgeResource(path), params: { ...params, [PROOF_PARAM]: proof } } }),
+        )) as { result: T }
         if (cancelled) return
         setState({ key, data: answer.result, loading: false })
         if (pollRef.current?.(answer.result)) timer = setTimeout(() => void ask(), pollMs)
@@ -91,7 +127,9 @@ export function useBridgePost() {
   return useCallback(
     async <T>(path: string, data: Record<string, unknown> = {}): Promise<ActionResult<T>> => {
       try {
-        const answer = (await engine.mutate({ type: 'create', resource: bridgeResource(path), data })) as T
+        const answer = (await withRouteProof(engine, (proof) =>
+          engine.mutate({ type: 'create', resource: bridgeResource(path), data, params: { [PROOF_PARAM]: proof } }),
+        )) as T
         return { ok: true, data: answer }
       } catch (error) {
         return { ok: false, problem: classifyError(error) }

@@ -14,6 +14,11 @@ export type BridgeProblemKind =
   | 'route-secret'
   /** The route is fine but the bridge could not find this DHIS2 user (bridge answer 401, reason unknown-user). */
   | 'user-unknown'
+  /**
+   * The bridge did not take the app's route proof (reason route-proof-missing / -refused) even when new: its
+   * DHIS2 account cannot read the dataStore namespace relais-proofs, or this user cannot write there.
+   */
+  | 'route-proof'
   /** The browser could not reach DHIS2 at all. */
   | 'network'
   /** Any other answer of the bridge: its code says what. */
@@ -59,8 +64,11 @@ export function classifyAnswer(status: number | undefined, body: unknown): Bridg
       ...(bridge.issues ? { issues: bridge.issues } : {}),
     }
     if (bridge.error === 'not-ready') return { ...problem, kind: 'bridge-down' }
-    if (bridge.error === 'unauthorized')
+    if (bridge.error === 'unauthorized') {
+      if (bridge.reason === 'route-proof-missing' || bridge.reason === 'route-proof-refused')
+        return { ...problem, kind: 'route-proof' }
       return { ...problem, kind: bridge.reason === 'unknown-user' ? 'user-unknown' : 'route-secret' }
+    }
     return problem
   }
   const withStatus = (kind: BridgeProblemKind): BridgeProblem => ({
@@ -108,6 +116,7 @@ export function blocksConsole(problem: BridgeProblem): boolean {
     problem.kind === 'bridge-down' ||
     problem.kind === 'route-secret' ||
     problem.kind === 'user-unknown' ||
+    problem.kind === 'route-proof' ||
     problem.kind === 'network'
   )
 }

@@ -74,6 +74,8 @@ export function problemMessage(problem: BridgeProblem): string {
       return i18n.t('The bridge did not recognise the call from DHIS2.')
     case 'user-unknown':
       return i18n.t('The bridge could not find your DHIS2 account.')
+    case 'route-proof':
+      return i18n.t('The bridge could not check with DHIS2 that this call is yours.')
     case 'network':
       return i18n.t('DHIS2 could not be reached. Check your connection.')
     case 'bridge-error':

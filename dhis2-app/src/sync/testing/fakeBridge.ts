@@ -2,6 +2,7 @@
 // and the errors DHIS2 or the bridge give, turned into the data engine's FetchError exactly as app-runtime's
 // fetchData does (type access for 401/403/409, unknown with "(status)" in the message otherwise).
 import { FetchError } from '@dhis2/app-runtime'
+import { proofKey } from '../api/routeProof'
 import type {
   Dhis2Message,
   MappingIssue,
@@ -255,6 +256,26 @@ export class FakeBridge {
   /** Extra handlers, tried first: `METHOD path` → answer (throw to fail). */
   overrides = new Map<string, Handler>()
   private newRuns = 0
+  /** The route proofs written in DHIS2's data store (their keys), as the real bridge would read them. */
+  readonly proofKeys = new Set<string>()
+  /** How many proofs were written: a renewed proof shows here. */
+  proofsWritten = 0
+
+  proofWritten(type: string, key: string): void {
+    if (type === 'delete') this.proofKeys.delete(key)
+    else {
+      this.proofKeys.add(key)
+      this.proofsWritten++
+    }
+  }
+
+  /** As the bridge: a call through the route without a known proof is refused (401 route-proof-…). */
+  checkProof(proof: unknown): void {
+    if (typeof proof !== 'string' || proof === '')
+      throw httpError(401, { error: 'unauthorized', reason: 'route-proof-missing', message: 'relaisProof is missing' })
+    if (!this.proofKeys.has(proofKey(proof)))
+      throw httpError(401, { error: 'unauthorized', reason: 'route-proof-refused', message: 'DHIS2 does not vouch' })
+  }
 
   handle(request: Request): unknown {
     this.requests.push(request)

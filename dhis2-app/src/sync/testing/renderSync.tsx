@@ -7,6 +7,7 @@ import { MemoryRouter } from 'react-router-dom'
 import { AppRoutes } from '../../app/AppShell'
 import { memoryQueueStorage } from '../../offline/storage'
 import type { CurrentUser } from '../../shared/currentUser'
+import { PROOF_NAMESPACE, PROOF_PARAM } from '../api/routeProof'
 import { SyncSettingsContext } from '../api/useBridge'
 import { FakeBridge, ROUTE_PREFIX } from './fakeBridge'
 
@@ -57,12 +58,22 @@ export function renderSync(options: RenderSyncOptions = {}) {
   const data = new Proxy({} as CustomData, {
     get(_target, resource) {
       if (resource === 'me') return (async () => JSON.parse(JSON.stringify(user))) as Resolver
+      // The route proofs the app writes in DHIS2's data store (api/routeProof.ts), kept by the fake bridge.
+      if (typeof resource === 'string' && resource.startsWith(`dataStore/${PROOF_NAMESPACE}`)) {
+        const resolver: Resolver = async (type, query) => {
+          bridge.proofWritten(type, type === 'delete' ? String(query.id) : resource.split('/')[2]!)
+          return {}
+        }
+        return resolver
+      }
       if (typeof resource === 'string' && resource.startsWith(ROUTE_PREFIX)) {
         const resolver: Resolver = async (type, query) => {
+          const { [PROOF_PARAM]: proof, ...params } = (query.params ?? {}) as Record<string, unknown>
+          bridge.checkProof(proof)
           const answer = bridge.handle({
             type,
             path: resource.slice(ROUTE_PREFIX.length),
-            params: (query.params ?? {}) as Record<string, unknown>,
+            params,
             data: query.data,
           })
           // As over the wire: a copy, never the fake's own objects.

@@ -120,6 +120,16 @@ function UserUnknown() {
   )
 }
 
+function RouteProof() {
+  return (
+    <p>
+      {i18n.t(
+        'Before each call the app writes a one-time proof in the DHIS2 data store (namespace relais-proofs), which the bridge reads with its own DHIS2 account. Ask an administrator to check that your account may write there and that the bridge account may read it.',
+      )}
+    </p>
+  )
+}
+
 export function BridgeProblemScreen({ problem, onRetry }: { problem: BridgeProblem; onRetry: () => void }) {
   const title =
     problem.kind === 'route-missing'
@@ -132,7 +142,9 @@ export function BridgeProblemScreen({ problem, onRetry }: { problem: BridgeProbl
             ? i18n.t('The bridge refused the call from DHIS2')
             : problem.kind === 'user-unknown'
               ? i18n.t('The bridge does not know your account')
-              : i18n.t('DHIS2 could not be reached')
+              : problem.kind === 'route-proof'
+                ? i18n.t('The bridge could not confirm who you are')
+                : i18n.t('DHIS2 could not be reached')
   return (
     <section aria-label={title} className={classes.page}>
       <NoticeBox error={problem.kind !== 'route-missing'} warning={problem.kind === 'route-missing'} title={title}>
@@ -141,6 +153,7 @@ export function BridgeProblemScreen({ problem, onRetry }: { problem: BridgeProbl
         {problem.kind === 'route-forbidden' && <RouteForbidden />}
         {problem.kind === 'route-secret' && <RouteSecret />}
         {problem.kind === 'user-unknown' && <UserUnknown />}
+        {problem.kind === 'route-proof' && <RouteProof />}
         {problem.kind === 'network' && <p>{i18n.t('Check your connection and try again.')}</p>}
         {problem.message && <p className={classes.muted}>{problem.message}</p>}
         <Button onClick={onRetry}>{i18n.t('Try again')}</Button>

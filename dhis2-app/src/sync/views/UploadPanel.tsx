@@ -1,13 +1,15 @@
 // Upload a partner's CSV/XLSX file to a file source: the raw file through the route, with its progress; the run it
 // creates is then followed.
-import { useConfig } from '@dhis2/app-runtime'
+import { useConfig, useDataEngine } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
 import { Button, LinearLoader } from '@dhis2/ui'
 import { useId, useRef, useState } from 'react'
 import { apiUrl, uploadPath } from '../api/paths'
 import type { RunMode, Source } from '../api/types'
-import { uploadFile } from '../api/upload'
-import type { BridgeProblem } from '../logic/bridgeProblem'
+import { withProof } from '../api/routeProof'
+import { uploadFile, type UploadOutcome } from '../api/upload'
+import { routeProofKeeper } from '../api/useBridge'
+import { classifyError, type BridgeProblem } from '../logic/bridgeProblem'
 import { formatBytes } from '../logic/format'
 import classes from '../Sync.module.css'
 import { ProblemNotice } from './common'
@@ -16,6 +18,7 @@ const MEGABYTE = 1024 * 1024
 
 export function UploadPanel({ source, onStarted }: { source: Source; onStarted: (runId: string) => void }) {
   const { baseUrl } = useConfig()
+  const engine = useDataEngine()
   const id = useId()
   const [file, setFile] = useState<File | null>(null)
   const [mode, setMode] = useState<RunMode>('import')
@@ -36,12 +39,25 @@ export function UploadPanel({ source, onStarted }: { source: Source; onStarted: 
     setTooBig(false)
     setProgress(0)
     abort.current = new AbortController()
-    const outcome = await uploadFile({
-      url: apiUrl(baseUrl, uploadPath(source.name, file.name, mode), window.location.href),
-      file,
-      signal: abort.current.signal,
-      onProgress: (loaded, total) => setProgress(total > 0 ? Math.round((loaded / total) * 100) : 0),
-    })
+    const signal = abort.current.signal
+    const keeper = routeProofKeeper(engine)
+    const attempt = async (renewProof: boolean): Promise<UploadOutcome> => {
+      try {
+        const proof = await keeper.nonceFor(renewProof)
+        return await uploadFile({
+          url: withProof(apiUrl(baseUrl, uploadPath(source.name, file.name, mode), window.location.href), proof),
+          file,
+          signal,
+          onProgress: (loaded, total) => setProgress(total > 0 ? Math.round((loaded / total) * 100) : 0),
+        })
+      } catch (error) {
+        // The proof could not be written in DHIS2.
+        return { ok: false, problem: classifyError(error) }
+      }
+    }
+    let outcome = await attempt(false)
+    // The bridge refused an expired proof before reading the file: once more with a new one.
+    if (!outcome.ok && outcome.problem.kind === 'route-proof') outcome = await attempt(true)
     abort.current = null
     if (outcome.ok) {
       onStarted(outcome.data.id)
