@@ -37,17 +37,9 @@ afterAll(async () => {
   await standin?.close()
 })
 
-interface GapJson {
-  gaps: Record<
-    string,
-    {
-      orgUnitName: string
-      cause: string
-      action: string
-      dueDate: string
-      history: Array<{ event: string; by: string }>
-    }
-  >
+interface GapChangeJson {
+  key: string
+  value: { event: string; orgUnitName: string; cause: string; action: string; dueDate: string; by?: string }
 }
 
 test('a report completed in Saisie shows on the dashboard; the supervisor records a gap', async () => {
@@ -134,10 +126,28 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
     await gaps.locator('tbody tr', { hasText: name }).filter({ hasText: 'Problème de réseau' }).waitFor()
     await screenshotAt(page, 1280, 'dashboard-gap-1280.png')
 
-    const stored = await adminJson<GapJson>(url, '/api/dataStore/relais/gaps-202609')
-    const recorded = Object.values(stored.gaps).find((g) => g.orgUnitName === name)
-    expect(recorded).toMatchObject({ cause: 'reseau', dueDate: '2026-10-10' })
-    expect(recorded?.history).toEqual([expect.objectContaining({ event: 'recorded', by: 'superviseur' })])
+    // One entry for the change, its author set by DHIS2 and shared with the Relais groups only (issue 11 §7).
+    const changes = await adminJson<GapChangeJson[]>(
+      url,
+      '/api/dataStore/relais?fields=.&filter=_:$like:gap-202609-&paging=false',
+    )
+    const recorded = changes.find((c) => c.value.orgUnitName === name)
+    expect(recorded?.value).toMatchObject({ event: 'record', cause: 'reseau', dueDate: '2026-10-10' })
+    expect(recorded?.value.by).toBeUndefined()
+    const meta = await adminJson<{ id: string; createdBy: { username: string } }>(
+      url,
+      `/api/dataStore/relais/${recorded!.key}/metaData`,
+    )
+    expect(meta.createdBy.username).toBe('superviseur')
+    const sharing = await adminJson<{ object: { publicAccess: string } }>(
+      url,
+      `/api/sharing?type=dataStore&id=${meta.id}`,
+    )
+    expect(sharing.object.publicAccess).toBe('--------')
+    const asRc = await fetch(`${url}/api/dataStore/relais/${recorded!.key}`, {
+      headers: { Authorization: `Basic ${Buffer.from('relais:Relais-2026').toString('base64')}` },
+    })
+    expect(asRc.status).toBe(403)
   } finally {
     await context.close()
   }

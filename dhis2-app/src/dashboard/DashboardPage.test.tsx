@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { switchLanguage } from '../shared/testing/switchLanguage'
 import { ACTIVE_FILTER, CELLS, DATA_MANAGER, RC, REGISTRATIONS, SUPERVISOR, ZONE } from './testing/fixtures'
 import { renderDashboard } from './testing/fakeDhis2'
-import type { GapDocument } from './gaps/gaps'
+import { closeChange, recordChange } from './gaps/gaps'
 
 // jsdom has no 2D canvas: the charts step aside and the data tables carry the trends.
 beforeAll(() => {
@@ -88,35 +88,37 @@ describe('Tableau de bord', () => {
   })
 
   it('lists the gaps: overdue, open and closed, from the dataStore', async () => {
-    const recorded: GapDocument = {
-      period: '202609',
-      gaps: {
-        [RC.d.id]: {
-          orgUnit: RC.d.id,
-          orgUnitName: RC.d.displayName,
-          period: '202609',
-          reason: 'notReported',
+    const d = { orgUnit: RC.d.id, orgUnitName: RC.d.displayName, period: '202609', reason: 'notReported' as const }
+    const b = { orgUnit: RC.b.id, orgUnitName: RC.b.displayName, period: '202609', reason: 'faible' as const }
+    const by = SUPERVISOR
+    const entries = {
+      [`gap-202609-${RC.d.id}-a1`]: {
+        value: recordChange(d, {
           cause: 'reseau',
           causeDetail: '',
           action: 'Envoyer le rapport par SMS',
           dueDate: '2026-10-01',
-          history: [{ event: 'recorded', at: '2026-09-28T09:00:00.000', by: 'superviseur', byName: 'Codjo Agossou' }],
-        },
-        [RC.b.id]: {
-          orgUnit: RC.b.id,
-          orgUnitName: RC.b.displayName,
-          period: '202609',
-          reason: 'faible',
-          cause: 'maladie',
-          causeDetail: '',
-          action: 'Visite',
-          dueDate: '2026-10-10',
-          closedAt: '2026-10-02T09:00:00.000',
-          history: [],
-        },
+        }),
+        by,
+        created: '2026-09-28T09:00:00.000',
+      },
+      [`gap-202609-${RC.b.id}-b1`]: {
+        value: recordChange(b, { cause: 'maladie', causeDetail: '', action: 'Visite', dueDate: '2026-10-10' }),
+        by,
+        created: '2026-09-29T09:00:00.000',
+      },
+      [`gap-202609-${RC.b.id}-b2`]: { value: closeChange(b, true), by, created: '2026-10-02T09:00:00.000' },
+      // An RC's forged change: it would reopen RC b's gap and give RC c a cause. Left out.
+      [`gap-202609-${RC.c.id}-zz`]: {
+        value: recordChange(
+          { orgUnit: RC.c.id, orgUnitName: RC.c.displayName, period: '202609', reason: 'notReported' },
+          { cause: 'abandon', causeDetail: '', action: 'Rien', dueDate: '2026-10-30' },
+        ),
+        by: { id: 'usrRcAwa001', username: 'relais', name: 'Awa Hounsa' },
+        created: '2026-10-02T10:00:00.000',
       },
     }
-    supervisor({ dataStore: { 'gaps-202609': recorded }, cells: { ...CELLS }, registrations: [] })
+    supervisor({ entries, cells: { ...CELLS }, registrations: [] })
     const gaps = await panel('Gaps to follow up')
     await waitFor(() => expect(rowsOf(gaps)).toHaveLength(3))
     expect(rowsOf(gaps).map((r) => r.split(' | ').slice(0, 5).join(' | '))).toEqual([
@@ -125,11 +127,12 @@ describe('Tableau de bord', () => {
       `${RC.b.displayName} | Poor performance | 50% | Closed | Illness`,
     ])
     expect(within(gaps).getByText('1 open, 1 overdue, 1 closed.')).toBeTruthy()
+    expect(within(gaps).getByText('1 change(s) not made by a supervisor are not shown.')).toBeTruthy()
   })
 
   it('lets a supervisor record the cause and action of a gap, then close it, with the history in the dataStore', async () => {
     const user = userEvent.setup()
-    const { writes } = supervisor()
+    const { writes, sharings } = supervisor()
     const gaps = await panel('Gaps to follow up')
     await waitFor(() => expect(rowsOf(gaps)).toHaveLength(1))
     await user.click(within(gaps).getByRole('button', { name: `Follow up ${RC.d.displayName}` }))
@@ -145,47 +148,42 @@ describe('Tableau de bord', () => {
     await user.click(within(editor).getByRole('button', { name: 'Save the follow-up' }))
 
     await waitFor(() => expect(writes).toHaveLength(1))
+    // One entry per change; no author or time in it: DHIS2 records them (issue 11 §7).
     expect(writes[0]).toEqual({
       type: 'create',
-      key: 'gaps-202609',
+      key: expect.stringMatching(new RegExp(`^gap-202609-${RC.d.id}-[a-z0-9]+$`)),
       data: {
+        event: 'record',
+        orgUnit: RC.d.id,
+        orgUnitName: RC.d.displayName,
         period: '202609',
-        gaps: {
-          [RC.d.id]: {
-            orgUnit: RC.d.id,
-            orgUnitName: RC.d.displayName,
-            period: '202609',
-            reason: 'notReported',
-            cause: 'formulaire',
-            causeDetail: '',
-            action: 'Refaire la formation, formulaire',
-            dueDate: '2026-10-15',
-            history: [
-              {
-                event: 'recorded',
-                at: expect.stringMatching(/^2026-10-03T10:00/),
-                by: 'superviseur',
-                byName: 'Codjo Agossou',
-                cause: 'formulaire',
-                causeDetail: '',
-                action: 'Refaire la formation, formulaire',
-                dueDate: '2026-10-15',
-              },
-            ],
-          },
-        },
+        reason: 'notReported',
+        cause: 'formulaire',
+        causeDetail: '',
+        action: 'Refaire la formation, formulaire',
+        dueDate: '2026-10-15',
+      },
+    })
+    // Shared at once with the Relais groups only: nothing for the public (the RC).
+    await waitFor(() => expect(sharings).toHaveLength(1))
+    expect(sharings[0]?.params).toMatchObject({ type: 'dataStore' })
+    expect(sharings[0]?.data).toEqual({
+      object: {
+        publicAccess: '--------',
+        externalAccess: false,
+        userAccesses: [],
+        userGroupAccesses: [
+          { id: 'grpSup00001', access: 'r-------' },
+          { id: 'grpGest0001', access: 'r-------' },
+          { id: 'grpAdmin001', access: 'r-------' },
+        ],
       },
     })
     await waitFor(() => expect(rowsOf(gaps)[0]).toMatch(/Open \| Form not understood \| {2}\| Refaire la formation/))
 
     await user.click(within(editor).getByRole('button', { name: 'Close the gap' }))
     await waitFor(() => expect(writes).toHaveLength(2))
-    expect(writes[1]).toMatchObject({ type: 'replace', key: 'gaps-202609' })
-    const history = (writes[1]?.data as GapDocument).gaps[RC.d.id]?.history
-    expect(history?.map((h) => [h.event, h.by])).toEqual([
-      ['recorded', 'superviseur'],
-      ['closed', 'superviseur'],
-    ])
+    expect(writes[1]).toMatchObject({ type: 'create', data: { event: 'close', orgUnit: RC.d.id } })
     await waitFor(() => expect(rowsOf(gaps)[0]).toMatch(/\| Closed \|/))
     expect(within(editor).getByRole('list', { name: 'History' }).textContent).toMatch(
       /Closed — 3 October 2026 10:00, Codjo Agossou \(superviseur\)/,

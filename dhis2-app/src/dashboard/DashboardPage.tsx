@@ -158,7 +158,6 @@ function SelectedUnit({ ouId, ...props }: ViewProps & { ouId: string }) {
 
 function MainView({
   meta,
-  user,
   period,
   today,
   now,
@@ -208,7 +207,6 @@ function MainView({
         period={period}
         unitName={orgUnit.name}
         canEdit={canEdit}
-        author={{ username: user.username, name: user.name }}
         now={now}
         language={language}
       />

@@ -2,6 +2,8 @@ import { useDataEngine } from '@dhis2/app-runtime'
 import { DATA_SET_CODE } from '../../saisie/metadata/useEntryMetadata'
 import { validThresholds, type Thresholds } from '../performance/performance'
 import { useLoad } from './useLoad'
+import { engineAccess } from '../../shared/dhis2Access'
+import { loadDashboardSettings } from './dashboardSettings'
 
 /** Indicators of community-program.md shown against their targets (completeness and timeliness come from the reporting rates). */
 export const INDICATOR_CODES = [
@@ -19,9 +21,6 @@ export const ACHIEVEMENT_CODES = ['IND_REAL_SENS', 'IND_REAL_VAD', 'IND_REAL_TDR
 /** Expected reports count only active RC: the group set dimension filter `OUGS_ACTIVITE_RC:OUG_RC_ACTIFS`. */
 export const ACTIVITY_GROUP_SET_CODE = 'OUGS_ACTIVITE_RC'
 export const ACTIVE_GROUP_CODE = 'OUG_RC_ACTIFS'
-
-/** dataStore key (namespace relais) of the dashboard settings: `{ "thresholds": { "good": 80, "fair": 50 } }`. */
-export const SETTINGS_KEY = 'dashboard-settings'
 
 export interface DashboardMetadata {
   dataSet: { id: string; displayName: string; timelyDays: number }
@@ -94,9 +93,9 @@ export function useDashboardMetadata() {
   return useLoad('metadata', async () => {
     const [result, settings] = await Promise.all([
       engine.query(metadataQuery) as unknown as Promise<MetadataResult>,
-      // Missing settings (404, the usual case) or unreadable ones: the documented defaults apply.
-      engine.query({ settings: { resource: 'dataStore/relais', id: SETTINGS_KEY } }).then(
-        (data) => (data as { settings: unknown }).settings,
+      // Missing, unreadable or not written by an administrator: the documented defaults apply.
+      loadDashboardSettings(engineAccess(engine)).then(
+        (settings) => settings.value,
         () => null,
       ),
     ])

@@ -13,9 +13,8 @@ import {
   GAP_CAUSES,
   gapInputProblems,
   gapStatus,
-  recordGap,
-  setGapClosed,
-  type Author,
+  recordChange,
+  closeChange,
   type GapCause,
   type GapInput,
   type GapReason,
@@ -62,7 +61,6 @@ export function GapsPanel({
   period,
   unitName,
   canEdit,
-  author,
   now,
   language,
 }: {
@@ -70,7 +68,6 @@ export function GapsPanel({
   period: Period
   unitName: string
   canEdit: boolean
-  author: Author
   /** The server's clock, 'YYYY-MM-DDTHH:mm:ss.SSS'. */
   now: () => string
   language: Language
@@ -155,6 +152,11 @@ export function GapsPanel({
           {i18n.t('{{open}} open, {{overdue}} overdue, {{closed}} closed.', counts)}{' '}
           {!canEdit && i18n.t('Only supervisors record the follow-up of a gap.')}
         </p>
+        {gaps.ignored > 0 && (
+          <p className={classes.muted}>
+            {i18n.t('{{count}} change(s) not made by a supervisor are not shown.', { count: gaps.ignored })}
+          </p>
+        )}
       </DataTable>
       {opened && (
         <GapEditor
@@ -165,11 +167,11 @@ export function GapsPanel({
           onClose={() => setOpenId(null)}
           onRecord={async (input) => {
             const subject = { orgUnit: opened.id, orgUnitName: opened.name, period: period.id, reason: opened.reason }
-            await gaps.save((doc) => recordGap(doc, subject, input, author, now()))
+            await gaps.save(recordChange(subject, input))
           }}
           onSetClosed={async (closed) => {
             const subject = { orgUnit: opened.id, orgUnitName: opened.name, period: period.id, reason: opened.reason }
-            await gaps.save((doc) => setGapClosed(doc, subject, closed, author, now()))
+            await gaps.save(closeChange(subject, closed))
           }}
         />
       )}

@@ -1,6 +1,6 @@
 // Gaps (community-program.md "RC performance"): an RC that is Faible or did not report, the cause its
-// supervisor records, the action decided and its due date, and every change with who and when. Pure:
-// the dataStore document in, a new document out.
+// supervisor records, the action decided and its due date, and every change with who and when. Pure: the
+// changes as stored in, the gaps out; who and when come from DHIS2, never from the browser.
 
 import type { RelaisRole } from '../../roles/roles'
 
@@ -42,17 +42,10 @@ export interface GapRecord extends Partial<GapInput> {
   history: GapChange[]
 }
 
-/** One dataStore key per analysed period: `relais/gaps-<periodId>`. */
+/** The gaps of one period, folded from their changes (see foldGapChanges). */
 export interface GapDocument {
   period: string
   gaps: Record<string, GapRecord>
-}
-
-export const gapKey = (periodId: string) => `gaps-${periodId}`
-
-export interface Author {
-  username: string
-  name: string
 }
 
 export type GapProblem = 'causeDetail' | 'action' | 'dueDate'
@@ -76,78 +69,144 @@ export function gapStatus(record: Pick<GapRecord, 'closedAt' | 'dueDate'> | unde
   return 'open'
 }
 
-interface Subject {
+export interface GapSubject {
   orgUnit: string
   orgUnitName: string
   period: string
   reason: GapReason
 }
 
-const emptyDocument = (period: string): GapDocument => ({ period, gaps: {} })
-
-function withRecord(document: GapDocument | null, subject: Subject, change: (r: GapRecord) => GapRecord): GapDocument {
-  const base = document ?? emptyDocument(subject.period)
-  const current: GapRecord = base.gaps[subject.orgUnit] ?? { ...subject, history: [] }
-  return { ...base, gaps: { ...base.gaps, [subject.orgUnit]: change(current) } }
+/**
+ * One change, as stored: its own dataStore entry `relais/gap-<period>-<orgUnit>-<random>`, shared with the
+ * supervisors, data managers and administrators only (gapStore.ts). Who made it and when are not in it: DHIS2
+ * records them in the entry's metaData, where no browser can forge them (issue 11 §7).
+ */
+export interface GapChangeValue extends GapSubject, Partial<GapInput> {
+  event: 'record' | 'close' | 'reopen'
 }
 
-/** Records or updates the cause, action and due date; the history keeps the values as entered. */
-export function recordGap(
-  document: GapDocument | null,
-  subject: Subject,
-  input: GapInput,
-  author: Author,
-  at: string,
-): GapDocument {
-  const clean: GapInput = {
+export const GAP_KEY_PREFIX = 'gap-'
+export const gapPeriodPrefix = (periodId: string) => `${GAP_KEY_PREFIX}${periodId}-`
+export const gapChangeKey = (subject: GapSubject, random: string) =>
+  `${gapPeriodPrefix(subject.period)}${subject.orgUnit}-${random}`
+
+/** Records or updates the cause, action and due date (trimmed as entered). */
+export function recordChange(subject: GapSubject, input: GapInput): GapChangeValue {
+  return {
+    ...subject,
+    event: 'record',
     cause: input.cause,
     causeDetail: input.causeDetail.trim(),
     action: input.action.trim(),
     dueDate: input.dueDate,
   }
-  return withRecord(document, subject, (record) => ({
-    ...record,
-    ...clean,
-    orgUnitName: subject.orgUnitName,
-    reason: subject.reason,
-    history: [
-      ...record.history,
-      {
-        event: record.history.length === 0 ? 'recorded' : 'updated',
-        at,
-        by: author.username,
-        byName: author.name,
-        ...clean,
-      },
-    ],
-  }))
 }
 
-/** Closes (the action was done) or reopens a gap; both stay in the history. */
-export function setGapClosed(
-  document: GapDocument | null,
-  subject: Subject,
-  closed: boolean,
-  author: Author,
-  at: string,
-): GapDocument {
-  return withRecord(document, subject, (record) => {
-    const { closedAt: _previous, ...rest } = record
-    const event: GapEvent = closed ? 'closed' : 'reopened'
-    return {
-      ...rest,
-      ...(closed ? { closedAt: at } : {}),
-      history: [...record.history, { event, at, by: author.username, byName: author.name }],
+/** Closes (the action was done) or reopens a gap. */
+export function closeChange(subject: GapSubject, closed: boolean): GapChangeValue {
+  return { ...subject, event: closed ? 'close' : 'reopen' }
+}
+
+/** A stored change with what DHIS2 says about it (its metaData). */
+export interface GapChangeEntry {
+  key: string
+  value: unknown
+  createdBy: { id: string; username: string; name: string }
+  /** DHIS2's `lastUpdatedBy` id: an entry someone else rewrote is not its author's any more. */
+  lastUpdatedById: string
+  /** DHIS2's `created`, server local time. */
+  created: string
+}
+
+const isCause = (value: unknown): value is GapCause => (GAP_CAUSES as readonly unknown[]).includes(value)
+const text = (value: unknown, max = 2000) => (typeof value === 'string' ? value.slice(0, max) : undefined)
+
+function readChange(value: unknown, period: string): GapChangeValue | undefined {
+  if (!value || typeof value !== 'object') return undefined
+  const v = value as Record<string, unknown>
+  const event = v.event
+  if (event !== 'record' && event !== 'close' && event !== 'reopen') return undefined
+  if (v.period !== period || typeof v.orgUnit !== 'string') return undefined
+  const reason: GapReason = v.reason === 'faible' ? 'faible' : 'notReported'
+  const base: GapChangeValue = {
+    event,
+    period,
+    orgUnit: v.orgUnit,
+    orgUnitName: text(v.orgUnitName, 200) ?? '',
+    reason,
+  }
+  if (event !== 'record') return base
+  if (!isCause(v.cause) || typeof v.dueDate !== 'string') return undefined
+  return {
+    ...base,
+    cause: v.cause,
+    causeDetail: text(v.causeDetail) ?? '',
+    action: text(v.action) ?? '',
+    dueDate: v.dueDate.slice(0, 10),
+  }
+}
+
+/**
+ * The gaps of a period from their changes, oldest first. Only changes written by a trusted author (a
+ * supervisor: `trusted` holds their DHIS2 user ids) and not rewritten by anyone else count; the others are
+ * counted in `ignored` — an RC who writes a change in the namespace changes nothing.
+ */
+export function foldGapChanges(
+  entries: readonly GapChangeEntry[],
+  period: string,
+  trusted: ReadonlySet<string>,
+): { document: GapDocument; ignored: number } {
+  const document: GapDocument = { period, gaps: {} }
+  let ignored = 0
+  const sorted = [...entries].sort((a, b) => a.created.localeCompare(b.created) || a.key.localeCompare(b.key))
+  for (const entry of sorted) {
+    const change = readChange(entry.value, period)
+    const authentic =
+      trusted.has(entry.createdBy.id) &&
+      entry.lastUpdatedById === entry.createdBy.id &&
+      entry.key.startsWith(gapPeriodPrefix(period))
+    if (!change || !authentic) {
+      ignored++
+      continue
     }
-  })
-}
-
-/** Reads a stored document defensively: anything else than the expected shape counts as empty. */
-export function readGapDocument(value: unknown, period: string): GapDocument {
-  if (!value || typeof value !== 'object') return emptyDocument(period)
-  const gaps = (value as { gaps?: unknown }).gaps
-  if (!gaps || typeof gaps !== 'object') return emptyDocument(period)
-  return { period, gaps: gaps as Record<string, GapRecord> }
+    const { event, ...subject } = change
+    const current: GapRecord = document.gaps[change.orgUnit] ?? {
+      orgUnit: subject.orgUnit,
+      orgUnitName: subject.orgUnitName,
+      period,
+      reason: subject.reason,
+      history: [],
+    }
+    const who = { at: entry.created, by: entry.createdBy.username, byName: entry.createdBy.name }
+    let next: GapRecord
+    if (event === 'record') {
+      const input: GapInput = {
+        cause: change.cause!,
+        causeDetail: change.causeDetail ?? '',
+        action: change.action ?? '',
+        dueDate: change.dueDate ?? '',
+      }
+      next = {
+        ...current,
+        ...input,
+        orgUnitName: subject.orgUnitName,
+        reason: subject.reason,
+        history: [
+          ...current.history,
+          { event: current.history.length === 0 ? 'recorded' : 'updated', ...who, ...input },
+        ],
+      }
+    } else {
+      const { closedAt: _previous, ...rest } = current
+      next = {
+        ...rest,
+        ...(event === 'close' ? { closedAt: entry.created } : {}),
+        history: [...current.history, { event: event === 'close' ? 'closed' : 'reopened', ...who }],
+      }
+    }
+    document.gaps[change.orgUnit] = next
+  }
+  return { document, ignored }
 }
 
 /**

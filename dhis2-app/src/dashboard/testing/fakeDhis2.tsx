@@ -9,7 +9,19 @@ import { memoryQueueStorage } from '../../offline/storage'
 import { ROUTER_FUTURE } from '../../app/routerFuture'
 import type { CurrentUser } from '../../shared/currentUser'
 import type { RegistrationRow } from '../performance/performance'
-import { AIRE, DATA_SET, INDICATORS, INFO, GROUP_SET, UNITS, ZONE, type Cells } from './fixtures'
+import { SERVER_DATE } from '../../saisie/testing/fixtures'
+import {
+  AIRE,
+  DATA_MANAGER,
+  DATA_SET,
+  INDICATORS,
+  INFO,
+  GROUP_SET,
+  SUPERVISOR,
+  UNITS,
+  ZONE,
+  type Cells,
+} from './fixtures'
 
 type CustomData = ComponentProps<typeof CustomDataProvider>['data']
 type Resolver = Extract<CustomData[string], (...args: never[]) => unknown>
@@ -95,8 +107,27 @@ export interface FakeDashboardOptions {
   path?: string
   cells: Cells
   registrations?: RegistrationRow[]
+  /** Plain values in namespace relais, written by an administrator (e.g. dashboard-settings). */
   dataStore?: Record<string, unknown>
+  /** Entries with the author and time DHIS2 recorded (the gaps' changes). */
+  entries?: Record<string, { value: unknown; by: Pick<CurrentUser, 'id' | 'username' | 'name'>; created: string }>
   lastAnalyticsTableSuccess?: string
+}
+
+/** The Relais user groups and their members (gaps and settings trust their authors by group). */
+export const ADMIN_AUTHOR = { id: 'usrAdmin001', username: 'admin.relais', name: 'Admin Relais' }
+export const USER_GROUPS = [
+  { id: 'grpSup00001', code: 'RELAIS_SUPERVISEURS', users: [{ id: SUPERVISOR.id }] },
+  { id: 'grpGest0001', code: 'RELAIS_GESTIONNAIRES', users: [{ id: DATA_MANAGER.id }] },
+  { id: 'grpAdmin001', code: 'RELAIS_ADMINS', users: [{ id: ADMIN_AUTHOR.id }] },
+]
+
+interface FakeEntry {
+  id: string
+  value: unknown
+  createdBy: { id: string; username: string; displayName: string }
+  lastUpdatedBy: { id: string }
+  created: string
 }
 
 const notFound = (key: string) =>
@@ -106,16 +137,61 @@ export function renderDashboard(options: FakeDashboardOptions) {
   const analyticsRequests: Array<Record<string, unknown>> = []
   const registrationRequests: Array<Record<string, unknown>> = []
   const writes: DataStoreWrite[] = []
-  const store = new Map(Object.entries(options.dataStore ?? {}))
+  const sharings: Array<{ params: Record<string, unknown>; data: unknown }> = []
+  const author = (u: Pick<CurrentUser, 'id' | 'username' | 'name'>) => ({
+    id: u.id,
+    username: u.username,
+    displayName: u.name,
+  })
+  let ids = 0
+  // DHIS2's clock for `created`: the fixtures' server time, a millisecond further for each write.
+  let clock = Date.parse(`${SERVER_DATE}Z`)
+  const stamp = () => new Date(clock++).toISOString().slice(0, 23)
+  const store = new Map<string, FakeEntry>()
+  for (const [key, value] of Object.entries(options.dataStore ?? {}))
+    store.set(key, {
+      id: `ds${ids++}`,
+      value,
+      createdBy: author(ADMIN_AUTHOR),
+      lastUpdatedBy: ADMIN_AUTHOR,
+      created: stamp(),
+    })
+  for (const [key, e] of Object.entries(options.entries ?? {}))
+    store.set(key, {
+      id: `ds${ids++}`,
+      value: e.value,
+      createdBy: author(e.by),
+      lastUpdatedBy: { id: e.by.id },
+      created: e.created,
+    })
+
   const dataStore: Resolver = async (type, query) => {
-    const key = String(query.id ?? '')
-    if (type === 'read') {
-      if (!store.has(key)) throw notFound(key)
-      return json(store.get(key))
+    const key = query.id === undefined ? undefined : String(query.id)
+    if (type === 'read' && key !== undefined) {
+      const entry = store.get(key)
+      if (!entry) throw notFound(key)
+      return json(entry.value)
     }
-    writes.push({ type, key, data: query.data })
-    store.set(key, query.data)
-    return json({ httpStatus: 'OK', httpStatusCode: 200 })
+    if (type === 'read') {
+      // The query API, as the gaps use it: `filter=_:$like:<prefix>`, paging=false → [{key, value}].
+      const params = (query.params ?? {}) as Record<string, unknown>
+      const prefix = /^_:\$like:(.*)$/.exec(String(params.filter ?? ''))?.[1] ?? ''
+      return json([...store].filter(([k]) => k.startsWith(prefix)).map(([k, e]) => ({ key: k, value: e.value })))
+    }
+    throw new Error(`fake DHIS2: ${type} dataStore/relais is not expected`)
+  }
+  const createEntry = (key: string, data: unknown) => {
+    if (store.has(key))
+      throw new FetchError({ type: 'access', message: 'exists', details: { httpStatusCode: 409 } as never })
+    writes.push({ type: 'create', key, data })
+    store.set(key, {
+      id: `ds${ids++}`,
+      value: data,
+      createdBy: author(options.user),
+      lastUpdatedBy: { id: options.user.id },
+      created: stamp(),
+    })
+    return json({ httpStatus: 'Created', httpStatusCode: 201 })
   }
   const base: CustomData = {
     me: async () => json(options.user),
@@ -143,18 +219,30 @@ export function renderDashboard(options: FakeDashboardOptions) {
       })
     },
     'dataStore/relais': dataStore,
+    userGroups: json({ userGroups: USER_GROUPS }),
+    sharing: async (_type, query) => {
+      sharings.push({ params: (query.params ?? {}) as Record<string, unknown>, data: query.data })
+      return json({ httpStatus: 'OK', httpStatusCode: 200, message: 'Access control set' })
+    },
   }
   // Per-key resources: `dataStore/relais/<key>` (create has the key in the path), `organisationUnits/<id>` (children).
   const data = new Proxy(base, {
     get(target, name) {
       if (typeof name !== 'string' || name in target) return Reflect.get(target, name)
+      const metaKey = /^dataStore\/relais\/(.+)\/metaData$/.exec(name)?.[1]
+      if (metaKey) {
+        const resolver: Resolver = async () => {
+          const entry = store.get(metaKey)
+          if (!entry) throw notFound(metaKey)
+          const { value: _value, ...meta } = entry
+          return json({ ...meta, key: metaKey, namespace: 'relais' })
+        }
+        return resolver
+      }
       const key = /^dataStore\/relais\/(.+)$/.exec(name)?.[1]
       if (key) {
-        const resolver: Resolver = async (type, query) => {
-          if (type === 'create' && store.has(key))
-            throw new FetchError({ type: 'access', message: 'exists', details: { httpStatusCode: 409 } as never })
-          return (dataStore as Resolver)(type, { ...query, id: key })
-        }
+        const resolver: Resolver = async (type, query) =>
+          type === 'read' ? (dataStore as Resolver)(type, { ...query, id: key }) : createEntry(key, query.data)
         return resolver
       }
       const parent = /^organisationUnits\/(.+)$/.exec(name)?.[1]
@@ -172,7 +260,7 @@ export function renderDashboard(options: FakeDashboardOptions) {
       </MemoryRouter>
     </CustomDataProvider>,
   )
-  return { ...view, analyticsRequests, registrationRequests, writes, store }
+  return { ...view, analyticsRequests, registrationRequests, writes, sharings, store }
 }
 
 export { AIRE, ZONE }
