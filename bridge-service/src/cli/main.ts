@@ -90,7 +90,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('relais.js')) {
+/**
+ * Runs the command line of this process. Called by `bin/relais.js` (whatever name npm's link gives it: the
+ * old check on `argv[1]` ending in `relais.js` missed `node_modules/.bin/relais`, so `npx relais …` did
+ * nothing) and when this file is run directly.
+ */
+export function runFromCommandLine(): void {
   // `relais … | head` closes the pipe early: that is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0)
@@ -100,3 +105,5 @@ if (require.main === module || process.argv[1]?.endsWith('relais.js')) {
     process.exitCode = code
   })
 }
+
+if (require.main === module) runFromCommandLine()
