@@ -1,7 +1,10 @@
 /**
- * Builds the programme's metadata snapshot (community-program.md) and the org-unit tree for a seed
- * size. UIDs derive from codes, so every run and every machine gets the same objects.
+ * The seed's metadata snapshot: the programme from the metadata package (`@relais/metadata`, the one
+ * description of it), DHIS2's built-in `default` category objects, and the org-unit tree for a seed size,
+ * whose RC the data sets and the active-RC group get. UIDs derive from codes, so every run and every machine
+ * gets the same objects.
  */
+import { relaisPackage } from '@relais/metadata'
 import { uidFromSeed } from '@relais/mappings'
 import type {
   Category,
@@ -10,35 +13,13 @@ import type {
   CategoryOptionCombo,
   DataElement,
   DataSet,
-  Indicator,
-  IndicatorType,
   MetadataSnapshot,
   OrganisationUnit,
   OrganisationUnitGroup,
-  OrganisationUnitGroupSet,
-  OrganisationUnitLevel,
   Ref,
-  Section,
-  Translation,
-  ValidationRule,
 } from '@relais/mappings'
 import { FIRST_NAMES, SURNAMES, VILLAGE_ROOTS, VILLAGE_SUFFIXES } from './names'
-import {
-  ACTIVE_RC_GROUP,
-  ACTIVITY_GROUP_SET,
-  CATEGORIES,
-  CATEGORY_COMBOS,
-  COUNTRY,
-  DATA_SETS,
-  DEPARTMENTS,
-  INDICATORS,
-  LEVELS,
-  MONTHLY_SECTIONS,
-  TARGET_ELEMENTS,
-  VALIDATION_RULES,
-  type DataElementDef,
-  type Named,
-} from './program'
+import { COUNTRY, DEPARTMENTS } from './program'
 import { Random } from './random'
 
 export type SeedSize = 'small' | 'demo' | 'large'
@@ -61,20 +42,6 @@ export function uid(kind: string, code: string): string {
 }
 const ref = (id: string): Ref => ({ id })
 
-function base(kind: string, item: Named, withShortName = true) {
-  const translations: Translation[] = [{ property: 'NAME', locale: 'en', value: item.en }]
-  if (withShortName) translations.push({ property: 'SHORT_NAME', locale: 'en', value: item.en.slice(0, 50) })
-  return {
-    id: uid(kind, item.code),
-    code: item.code,
-    name: item.fr,
-    shortName: item.fr.slice(0, 50),
-    created: CREATED,
-    lastUpdated: CREATED,
-    translations,
-  }
-}
-
 export interface SeededOrgUnits {
   orgUnits: OrganisationUnit[]
   /** Level-5 org units (relais communautaires) in code order. */
@@ -83,104 +50,45 @@ export interface SeededOrgUnits {
   inactive: Set<string>
 }
 
-function buildCategories() {
-  const categoryOptions: CategoryOption[] = []
-  const categories: Category[] = []
-  for (const cat of CATEGORIES) {
-    for (const opt of cat.options) {
-      categoryOptions.push({ ...base('categoryOption', opt), organisationUnits: [] })
-    }
-    categories.push({
-      ...base('category', cat),
-      dataDimensionType: 'DISAGGREGATION',
-      categoryOptions: cat.options.map((o) => ref(uid('categoryOption', o.code))),
-    })
-  }
-  const defaultOption: CategoryOption = {
-    ...base('categoryOption', { code: 'default', fr: 'default', en: 'default' }),
+/** DHIS2's built-in `default` option, category, combo and option combo (never in the package). */
+function defaults() {
+  const stamp = { created: CREATED, lastUpdated: CREATED }
+  const named = (kind: string) => ({ id: uid(kind, 'default'), code: 'default', name: 'default' })
+  const option: CategoryOption = {
+    ...named('categoryOption'),
+    shortName: 'default',
+    ...stamp,
+    translations: [
+      { property: 'NAME', locale: 'en', value: 'default' },
+      { property: 'SHORT_NAME', locale: 'en', value: 'default' },
+    ],
     organisationUnits: [],
   }
-  const defaultCategory: Category = {
-    ...base('category', { code: 'default', fr: 'default', en: 'default' }),
+  const category: Category = {
+    ...named('category'),
+    shortName: 'default',
+    ...stamp,
+    translations: option.translations,
     dataDimensionType: 'DISAGGREGATION',
-    categoryOptions: [ref(defaultOption.id)],
+    categoryOptions: [ref(option.id)],
   }
-  categoryOptions.push(defaultOption)
-  categories.push(defaultCategory)
-
-  const categoryCombos: CategoryCombo[] = []
-  const categoryOptionCombos: CategoryOptionCombo[] = []
-  const defaultCombo: CategoryCombo = {
-    id: uid('categoryCombo', 'default'),
-    code: 'default',
-    name: 'default',
-    created: CREATED,
-    lastUpdated: CREATED,
+  const combo: CategoryCombo = {
+    ...named('categoryCombo'),
+    ...stamp,
     dataDimensionType: 'DISAGGREGATION',
     isDefault: true,
     skipTotal: false,
-    categories: [ref(defaultCategory.id)],
+    categories: [ref(category.id)],
     categoryOptionCombos: [ref(uid('categoryOptionCombo', 'default'))],
   }
-  categoryCombos.push(defaultCombo)
-  categoryOptionCombos.push({
-    id: uid('categoryOptionCombo', 'default'),
-    code: 'default',
-    name: 'default',
-    created: CREATED,
-    lastUpdated: CREATED,
-    categoryCombo: ref(defaultCombo.id),
-    categoryOptions: [ref(defaultOption.id)],
+  const optionCombo: CategoryOptionCombo = {
+    ...named('categoryOptionCombo'),
+    ...stamp,
+    categoryCombo: ref(combo.id),
+    categoryOptions: [ref(option.id)],
     ignoreApproval: false,
-  })
-
-  for (const comboDef of CATEGORY_COMBOS) {
-    const cats = comboDef.categories.map((code) => {
-      const found = CATEGORIES.find((c) => c.code === code)
-      if (!found) throw new Error(`unknown category ${code}`)
-      return found
-    })
-    // The cartesian product of options, in category order: COC codes join option codes with `_`.
-    let products: Named[][] = [[]]
-    for (const cat of cats) products = products.flatMap((p) => cat.options.map((o) => [...p, o]))
-    const comboId = uid('categoryCombo', comboDef.code)
-    const cocs = products.map((opts): CategoryOptionCombo => {
-      const code = opts.map((o) => o.code).join('_')
-      return {
-        id: uid('categoryOptionCombo', code),
-        code,
-        name: opts.map((o) => o.fr).join(', '),
-        created: CREATED,
-        lastUpdated: CREATED,
-        translations: [{ property: 'NAME', locale: 'en', value: opts.map((o) => o.en).join(', ') }],
-        categoryCombo: ref(comboId),
-        categoryOptions: opts.map((o) => ref(uid('categoryOption', o.code))),
-        ignoreApproval: false,
-      }
-    })
-    categoryOptionCombos.push(...cocs)
-    categoryCombos.push({
-      ...base('categoryCombo', comboDef, false),
-      dataDimensionType: 'DISAGGREGATION',
-      isDefault: false,
-      skipTotal: false,
-      categories: cats.map((c) => ref(uid('category', c.code))),
-      categoryOptionCombos: cocs.map((c) => ref(c.id)),
-    })
   }
-  return { categoryOptions, categories, categoryCombos, categoryOptionCombos }
-}
-
-function buildDataElement(def: DataElementDef): DataElement {
-  return {
-    ...base('dataElement', def),
-    formName: def.fr,
-    valueType: def.valueType,
-    aggregationType: def.aggregationType,
-    domainType: 'AGGREGATE',
-    categoryCombo: ref(uid('categoryCombo', def.combo)),
-    zeroIsSignificant: false,
-  }
+  return { option, category, combo, optionCombo }
 }
 
 /** Splits `total` into `parts` positive integers that vary around the mean. */
@@ -197,7 +105,7 @@ export function buildOrgUnits(size: SeedSize, random: Random): SeededOrgUnits {
   const orgUnits: OrganisationUnit[] = []
   const rcs: OrganisationUnit[] = []
   const inactive = new Set<string>()
-  const activeGroupId = uid('organisationUnitGroup', ACTIVE_RC_GROUP.code)
+  const activeGroupId = relaisPackage().organisationUnitGroups.find((g) => g.code === ACTIVE_RC_GROUP)!.id
 
   const add = (
     code: string,
@@ -279,142 +187,52 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0')
 }
 
-/** Rewrites `#{CODE}`, `#{CODE.COC}` and `R{CODE.METRIC}` in a formula to UIDs. */
-function formulaToUids(formula: string): string {
-  return formula
-    .replace(/#\{([A-Z0-9_]+)(?:\.([A-Za-z0-9_]+))?\}/g, (_m, de: string, coc?: string) =>
-      coc ? `#{${uid('dataElement', de)}.${uid('categoryOptionCombo', coc)}}` : `#{${uid('dataElement', de)}}`,
-    )
-    .replace(/R\{([A-Z0-9_]+)\.([A-Z_]+)\}/g, (_m, ds: string, metric: string) => `R{${uid('dataSet', ds)}.${metric}}`)
+/** The code of the group of active RC (`OUGS_ACTIVITE_RC` dimension): the seed decides who is in it. */
+const ACTIVE_RC_GROUP = 'OUG_RC_ACTIFS'
+
+/** A package object as DHIS2 holds it: with the times DHIS2 stamps (a deep copy: the package is shared). */
+function stamped<T extends object>(objects: readonly T[]): (T & { created: string; lastUpdated: string })[] {
+  return (JSON.parse(JSON.stringify(objects)) as T[]).map((o) => ({ ...o, created: CREATED, lastUpdated: CREATED }))
 }
 
 export function buildMetadata(size: SeedSize, seed: number): { snapshot: MetadataSnapshot; units: SeededOrgUnits } {
+  const pkg = relaisPackage()
   const random = new Random(seed)
   const units = buildOrgUnits(size, random)
-  const cats = buildCategories()
-
-  const monthlyElements = MONTHLY_SECTIONS.flatMap((s) => s.elements)
-  const dataElements = [...monthlyElements, ...TARGET_ELEMENTS].map(buildDataElement)
+  const builtIn = defaults()
+  const defaultCombo = ref(builtIn.combo.id)
   const level5 = units.rcs.map((rc) => ref(rc.id))
 
-  const monthly = DATA_SETS.monthly
-  const monthlyId = uid('dataSet', monthly.code)
-  const sections: Section[] = MONTHLY_SECTIONS.map((s, i) => ({
-    id: uid('section', s.code),
-    code: s.code,
-    name: s.fr,
-    created: CREATED,
-    lastUpdated: CREATED,
-    translations: [{ property: 'NAME', locale: 'en', value: s.en }],
-    dataSet: ref(monthlyId),
-    sortOrder: i + 1,
-    dataElements: s.elements.map((e) => ref(uid('dataElement', e.code))),
+  const dataElements: DataElement[] = stamped(pkg.dataElements).map((de) => ({
+    ...de,
+    categoryCombo: de.categoryCombo ?? defaultCombo,
   }))
-
-  const dataSet = (
-    def: typeof monthly | typeof DATA_SETS.targets,
-    elements: DataElementDef[],
-    sectionRefs: Ref[],
-  ): DataSet => ({
-    ...base('dataSet', def),
-    periodType: def.periodType,
-    categoryCombo: ref(uid('categoryCombo', 'default')),
-    dataSetElements: elements.map((e) => ({
-      dataSet: ref(uid('dataSet', def.code)),
-      dataElement: ref(uid('dataElement', e.code)),
-    })),
+  const dataSets: DataSet[] = stamped(pkg.dataSets).map((ds) => ({
+    ...ds,
+    categoryCombo: ds.categoryCombo ?? defaultCombo,
     organisationUnits: level5,
-    sections: sectionRefs,
-    expiryDays: def.expiryDays,
-    openFuturePeriods: def.openFuturePeriods,
-    timelyDays: def.timelyDays,
-    compulsoryDataElementOperands: [],
-    validCompleteOnly: false,
-  })
-  const dataSets = [
-    dataSet(
-      monthly,
-      monthlyElements,
-      sections.map((s) => ref(s.id)),
-    ),
-    dataSet(DATA_SETS.targets, TARGET_ELEMENTS, []),
-  ]
-
-  const percent: IndicatorType = {
-    id: uid('indicatorType', 'POURCENTAGE'),
-    code: 'POURCENTAGE',
-    name: 'Pourcentage',
-    created: CREATED,
-    lastUpdated: CREATED,
-    translations: [{ property: 'NAME', locale: 'en', value: 'Per cent' }],
-    factor: 100,
-    number: false,
-  }
-  const indicators: Indicator[] = INDICATORS.map((ind) => ({
-    ...base('indicator', ind),
-    indicatorType: ref(percent.id),
-    numerator: formulaToUids(ind.numerator),
-    numeratorDescription: ind.numeratorDescription,
-    denominator: formulaToUids(ind.denominator),
-    denominatorDescription: ind.denominatorDescription,
-    annualized: false,
-    decimals: 1,
   }))
-
-  const validationRules: ValidationRule[] = VALIDATION_RULES.map((vr) => ({
-    ...base('validationRule', vr),
-    importance: vr.importance,
-    operator: 'less_than_or_equal_to',
-    periodType: 'Monthly',
-    instruction: vr.instructionFr,
-    leftSide: {
-      expression: `#{${uid('dataElement', vr.left)}}`,
-      description: vr.left,
-      missingValueStrategy: 'SKIP_IF_ALL_VALUES_MISSING',
-    },
-    rightSide: {
-      expression: `#{${uid('dataElement', vr.right)}}`,
-      description: vr.right,
-      missingValueStrategy: 'NEVER_SKIP',
-    },
-    translations: [
-      { property: 'NAME', locale: 'en', value: vr.en },
-      { property: 'DESCRIPTION', locale: 'en', value: vr.instructionEn },
-    ],
-  }))
-
-  const activeGroup: OrganisationUnitGroup = {
-    ...base('organisationUnitGroup', ACTIVE_RC_GROUP),
-    organisationUnits: units.rcs.filter((rc) => !units.inactive.has(rc.id)).map((rc) => ref(rc.id)),
-    groupSets: [ref(uid('organisationUnitGroupSet', ACTIVITY_GROUP_SET.code))],
-  }
-  const groupSet: OrganisationUnitGroupSet = {
-    ...base('organisationUnitGroupSet', ACTIVITY_GROUP_SET),
-    organisationUnitGroups: [ref(activeGroup.id)],
-    dataDimension: true,
-  }
-  const organisationUnitLevels: OrganisationUnitLevel[] = LEVELS.map((l, i) => ({
-    id: uid('organisationUnitLevel', l.code),
-    code: l.code,
-    name: l.fr,
-    created: CREATED,
-    lastUpdated: CREATED,
-    translations: [{ property: 'NAME', locale: 'en', value: l.en }],
-    level: i + 1,
+  const organisationUnitGroups: OrganisationUnitGroup[] = stamped(pkg.organisationUnitGroups).map((g) => ({
+    ...g,
+    organisationUnits:
+      g.code === ACTIVE_RC_GROUP ? units.rcs.filter((rc) => !units.inactive.has(rc.id)).map((rc) => ref(rc.id)) : [],
   }))
 
   const snapshot: MetadataSnapshot = {
     organisationUnits: units.orgUnits,
-    organisationUnitGroups: [activeGroup],
-    organisationUnitGroupSets: [groupSet],
-    organisationUnitLevels,
-    ...cats,
+    organisationUnitGroups,
+    organisationUnitGroupSets: stamped(pkg.organisationUnitGroupSets),
+    organisationUnitLevels: stamped(pkg.organisationUnitLevels),
+    categoryOptions: [...stamped(pkg.categoryOptions).map((o) => ({ ...o, organisationUnits: [] })), builtIn.option],
+    categories: [...stamped(pkg.categories), builtIn.category],
+    categoryCombos: [builtIn.combo, ...stamped(pkg.categoryCombos)],
+    categoryOptionCombos: [builtIn.optionCombo, ...stamped(pkg.categoryOptionCombos)],
     dataElements,
     dataSets,
-    sections,
-    indicatorTypes: [percent],
-    indicators,
-    validationRules,
+    sections: stamped(pkg.sections),
+    indicatorTypes: stamped(pkg.indicatorTypes),
+    indicators: stamped(pkg.indicators),
+    validationRules: stamped(pkg.validationRules),
   }
   return { snapshot, units }
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import type { OrganisationUnit, Ref, User, UserGroup, UserRole } from '@relais/mappings'
 import type { ApiToken, Credential } from '../store/state'
-import { USER_GROUPS } from './program'
+import { relaisPackage } from '@relais/metadata'
 import { uid } from './build-metadata'
 
 export const DEMO_PASSWORD = 'Relais-2026'
@@ -34,59 +34,10 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
 
-const ROLE_DEFS: { code: string; name: string; authorities: string[] }[] = [
-  { code: 'SUPERUSER', name: 'Superuser', authorities: ['ALL'] },
-  {
-    code: 'ROLE_SAISIE_RC',
-    name: 'Saisie RC',
-    authorities: ['F_DATAVALUE_ADD', 'F_DATAVALUE_DELETE', 'M_dhis-web-aggregate-data-entry', 'M_relais'],
-  },
-  {
-    code: 'ROLE_SUPERVISEUR',
-    name: 'Superviseur RC',
-    authorities: ['F_DATAVALUE_ADD', 'F_DATAVALUE_DELETE', 'F_SEND_MESSAGE', 'M_dhis-web-dashboard', 'M_relais'],
-  },
-  {
-    code: 'ROLE_GESTIONNAIRE',
-    name: 'Gestionnaire de données',
-    authorities: [
-      'F_DATAVALUE_ADD',
-      'F_DATAVALUE_DELETE',
-      'F_SEND_MESSAGE',
-      'F_PERFORM_MAINTENANCE',
-      'F_MOBILE_SENDSMS',
-      'M_dhis-web-dashboard',
-      'M_relais',
-    ],
-  },
-  {
-    code: 'ROLE_ADMIN_RELAIS',
-    name: 'Administrateur Relais',
-    authorities: [
-      'F_USER_VIEW',
-      'F_USER_ADD',
-      'F_USERGROUP_PUBLIC_ADD',
-      'F_ROUTE_PUBLIC_ADD',
-      'F_SYSTEM_SETTING',
-      'F_PERFORM_MAINTENANCE',
-      'F_SEND_MESSAGE',
-      'M_relais',
-    ],
-  },
-  {
-    // The bridge's service account: it may write past expiry (the bridge itself decides about late data).
-    code: 'ROLE_PASSERELLE',
-    name: 'Passerelle Relais',
-    authorities: [
-      'F_DATAVALUE_ADD',
-      'F_DATAVALUE_DELETE',
-      'F_EDIT_EXPIRED',
-      'F_USER_VIEW',
-      'F_METADATA_EXPORT',
-      'F_SEND_MESSAGE',
-      'F_MOBILE_SENDSMS',
-    ],
-  },
+/** DHIS2's superuser role, then the Relais roles of the metadata package (least authorities each). */
+const ROLE_DEFS: { id: string; code: string; name: string; authorities: string[] }[] = [
+  { id: uid('userRole', 'SUPERUSER'), code: 'SUPERUSER', name: 'Superuser', authorities: ['ALL'] },
+  ...relaisPackage().userRoles,
 ]
 
 interface UserDef {
@@ -253,21 +204,21 @@ export function buildUsers(orgUnits: OrganisationUnit[], rcs: OrganisationUnit[]
   const now = new Date(nowIso)
   const daysAgo = (d: number) => new Date(now.getTime() - d * 86400000).toISOString().replace('Z', '')
   const userRoles: UserRole[] = ROLE_DEFS.map((r) => ({
-    id: uid('userRole', r.code),
+    id: r.id,
     code: r.code,
     name: r.name,
     created: '2024-01-15T09:00:00.000',
     lastUpdated: '2024-01-15T09:00:00.000',
-    authorities: r.authorities,
+    authorities: [...r.authorities],
     users: [],
   }))
-  const userGroups: UserGroup[] = USER_GROUPS.map((g) => ({
-    id: uid('userGroup', g.code),
+  const userGroups: UserGroup[] = relaisPackage().userGroups.map((g) => ({
+    id: g.id,
     code: g.code,
-    name: g.fr,
+    name: g.name,
     created: '2024-01-15T09:00:00.000',
     lastUpdated: '2024-01-15T09:00:00.000',
-    translations: [{ property: 'NAME', locale: 'en', value: g.en }],
+    translations: [...(g.translations ?? [])],
     users: [],
   }))
   const credentials = new Map<string, Credential>()
@@ -294,8 +245,8 @@ export function buildUsers(orgUnits: OrganisationUnit[], rcs: OrganisationUnit[]
       organisationUnits: units,
       dataViewOrganisationUnits: units,
       teiSearchOrganisationUnits: [],
-      userGroups: d.groups.map((g) => ref(uid('userGroup', g))),
-      userRoles: d.roles.map((r) => ref(uid('userRole', r))),
+      userGroups: d.groups.map((g) => ref(userGroups.find((x) => x.code === g)!.id)),
+      userRoles: d.roles.map((r) => ref(userRoles.find((x) => x.code === r)!.id)),
       settings: { keyUiLocale: d.locale ?? 'fr', keyDbLocale: d.locale ?? 'fr' },
     }
     if (d.lastLoginDaysAgo !== undefined) user.lastLogin = daysAgo(d.lastLoginDaysAgo)

@@ -1,0 +1,109 @@
+/**
+ * The programme's DHIS2 metadata package (README.md): read from its JSON files, typed. Objects are as DHIS2's
+ * import takes them — no `created`/`lastUpdated`, references by `{id}`.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type {
+  Category,
+  CategoryCombo,
+  CategoryOption,
+  CategoryOptionCombo,
+  DataElement,
+  DataSet,
+  Indicator,
+  IndicatorType,
+  OrganisationUnitGroup,
+  OrganisationUnitGroupSet,
+  OrganisationUnitLevel,
+  Ref,
+  Section,
+  Translation,
+  ValidationRule,
+} from '@relais/mappings'
+
+/** An object as imported: DHIS2 stamps the times itself. */
+type Imported<T> = Omit<T, 'created' | 'lastUpdated'>
+
+export interface ValidationRuleGroup {
+  id: string
+  code: string
+  name: string
+  description?: string
+  translations?: Translation[]
+  validationRules: Ref[]
+}
+
+export interface PackageUserGroup {
+  id: string
+  code: string
+  name: string
+  translations?: Translation[]
+}
+
+export interface PackageUserRole {
+  id: string
+  code: string
+  name: string
+  authorities: string[]
+}
+
+export interface RelaisMetadataPackage {
+  package: { name: string; version: string; description: string; dhis2: string[] }
+  categoryOptions: Imported<Omit<CategoryOption, 'organisationUnits'>>[]
+  categories: Imported<Category>[]
+  categoryCombos: Imported<CategoryCombo>[]
+  categoryOptionCombos: Imported<CategoryOptionCombo>[]
+  /** Without `categoryCombo` when it is DHIS2's default. */
+  dataElements: Imported<Omit<DataElement, 'categoryCombo'> & { categoryCombo?: Ref }>[]
+  /** Without org units (the roster assigns them) and without `categoryCombo` when it is the default. */
+  dataSets: Imported<Omit<DataSet, 'organisationUnits' | 'categoryCombo'> & { categoryCombo?: Ref }>[]
+  sections: Imported<Section>[]
+  indicatorTypes: Imported<IndicatorType>[]
+  indicators: Imported<Indicator>[]
+  validationRules: Imported<ValidationRule>[]
+  validationRuleGroups: ValidationRuleGroup[]
+  organisationUnitLevels: Imported<OrganisationUnitLevel>[]
+  organisationUnitGroupSets: Imported<OrganisationUnitGroupSet>[]
+  /** Without members (the roster keeps the active-RC group in step). */
+  organisationUnitGroups: Imported<Omit<OrganisationUnitGroup, 'organisationUnits'>>[]
+  userGroups: PackageUserGroup[]
+  userRoles: PackageUserRole[]
+}
+
+export const PACKAGE_DIR = join(__dirname, '..')
+export const PACKAGE_FILE = join(PACKAGE_DIR, 'relais-metadata.json')
+export const DATASTORE_FILE = join(PACKAGE_DIR, 'datastore.json')
+
+/** The object types of the package, in the order DHIS2 imports them (references before referrers). */
+export const PACKAGE_TYPES = [
+  'categoryOptions',
+  'categories',
+  'categoryCombos',
+  'categoryOptionCombos',
+  'dataElements',
+  'dataSets',
+  'sections',
+  'indicatorTypes',
+  'indicators',
+  'validationRules',
+  'validationRuleGroups',
+  'organisationUnitLevels',
+  'organisationUnitGroups',
+  'organisationUnitGroupSets',
+  'userGroups',
+  'userRoles',
+] as const satisfies readonly (keyof RelaisMetadataPackage)[]
+
+let cached: RelaisMetadataPackage | undefined
+
+/** The package (parsed once; callers must not change it: copy what they adapt). */
+export function relaisPackage(): RelaisMetadataPackage {
+  cached ??= JSON.parse(readFileSync(PACKAGE_FILE, 'utf8')) as RelaisMetadataPackage
+  return cached
+}
+
+/** dataStore defaults: namespace → key → value. */
+export function dataStoreDefaults(): Record<string, Record<string, unknown>> {
+  return JSON.parse(readFileSync(DATASTORE_FILE, 'utf8')) as Record<string, Record<string, unknown>>
+}
