@@ -34,6 +34,11 @@ interface Protection {
 const APP_MANAGEMENT = 'M_dhis-web-app-management'
 const protectionsByCtx = new WeakMap<StandinContext, Map<string, Protection>>()
 
+/** After an app is installed: its namespace is read again from the manifests. */
+export function forgetNamespaceProtections(ctx: StandinContext): void {
+  protectionsByCtx.delete(ctx)
+}
+
 /** Namespaces reserved by installed apps (read from their manifest.webapp once per stand-in). */
 function protections(ctx: StandinContext): Map<string, Protection> {
   let map = protectionsByCtx.get(ctx)

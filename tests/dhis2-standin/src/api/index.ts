@@ -4,6 +4,7 @@
  */
 import type { RegisterApi } from '../context'
 import { registerAnalytics } from './analytics'
+import { registerApiTokens } from './api-tokens'
 import { registerApps } from './apps'
 import { registerCompleteDataSetRegistrations } from './complete-data-set-registrations'
 import { registerDataValueSets } from './data-value-sets'
@@ -23,6 +24,7 @@ export const API_MODULES: RegisterApi[] = [
   registerTasks,
   registerMetadata,
   registerApps,
+  registerApiTokens,
   registerDatastore,
   registerMessageConversations,
   registerSms,
