@@ -23,6 +23,11 @@ Commands:
                               discard <id> --reason "why"
   migrate                     apply the ledger's pending migrations (PostgreSQL, or PGlite when DATABASE_URL is unset)
   mappings validate|preview   check mapping specs against DHIS2 metadata; preview a sample file
+  setup [--dry-run] [--no-app]
+                              bring DHIS2 to what Relais needs: metadata package, service user and token,
+                              route relais-bridge, app (DHIS2_USERNAME/DHIS2_PASSWORD of a superuser)
+  roster import <file> [--dry-run] [--users]
+                              the RC roster into DHIS2: org units, active-RC group, data sets, users
 
 Every command but serve and migrate takes --json. run, status, records and quarantine open the ledger and
 Redis themselves (no API needed); a running \`relais serve\` does the work. With the embedded PGlite ledger
@@ -45,6 +50,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'mappings':
         return await lazy<typeof import('./mappings')>('./mappings').runMappingsCommand(rest, io)
+      case 'roster':
+        return await lazy<typeof import('./roster')>('./roster').runRosterCommand(rest, io)
+      case 'setup':
+        return await lazy<typeof import('./setup')>('./setup').runSetupCommand(rest, io)
       case 'migrate':
         return await lazy<typeof import('./migrate')>('./migrate').runMigrateCommand(io)
       case 'run':

@@ -1,0 +1,241 @@
+/**
+ * `relais setup [--dry-run] [--no-app] [--app <zip>] [--bridge-url URL] [--json] [--locale fr|en]`
+ * (issue 12 §3; the work is setup/setup.ts). The superuser's DHIS2_USERNAME / DHIS2_PASSWORD serve this
+ * command only and are never written anywhere. What it did goes to the ledger's audit log.
+ */
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError } from '../config/env'
+import { basicAuthorization, Dhis2Admin } from '../setup/admin-client'
+import {
+  runSetup,
+  SetupRefusedError,
+  UnsupportedVersionError,
+  type ImportProblem,
+  type SetupReport,
+} from '../setup/setup'
+import { parseCli, UsageError, type CliIo } from './args'
+import { cliActor } from './context'
+import { lazy } from './lazy'
+import { table, toJson } from './table'
+
+export const SETUP_USAGE = `Usage: relais setup [--dry-run] [--no-app] [--app <zip>] [--bridge-url URL] [--json] [--locale fr|en]
+
+Brings DHIS2 to what Relais needs: the metadata package (created / updated / unchanged per type), the bridge's
+service user and its token (printed once), the route relais-bridge, the app, the dataStore defaults.
+Environment: DHIS2_URL, DHIS2_USERNAME and DHIS2_PASSWORD (a superuser, for this command only),
+RELAIS_ROUTE_SECRET; RELAIS_SERVICE_USER (default relais-passerelle).
+Exit 0 when DHIS2 ends as the package says, 2 when DHIS2 refuses it or the version is not supported.`
+
+const ROOT = join(__dirname, '..', '..', '..')
+
+/** The newest app bundle the build made (dhis2-app/build/bundle/relais-<version>.zip). */
+function builtAppZip(): string | undefined {
+  const dir = join(ROOT, 'dhis2-app', 'build', 'bundle')
+  if (!existsSync(dir)) return undefined
+  const zips = readdirSync(dir)
+    .filter((f) => /^relais-.*\.zip$/.test(f))
+    .sort()
+  return zips.length > 0 ? join(dir, zips[zips.length - 1]!) : undefined
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, why: string): string {
+  const value = env[name]
+  if (!value) throw new ConfigError([{ variable: name, message: `${name} is required: ${why}` }])
+  return value
+}
+
+const TYPE_NAMES: Record<string, [fr: string, en: string]> = {
+  categoryOptions: ['options de catégorie', 'category options'],
+  categories: ['catégories', 'categories'],
+  categoryCombos: ['combinaisons de catégories', 'category combos'],
+  categoryOptionCombos: ["combinaisons d'options", 'category option combos'],
+  dataElements: ['éléments de données', 'data elements'],
+  dataSets: ['ensembles de données', 'data sets'],
+  sections: ['sections', 'sections'],
+  indicatorTypes: ["types d'indicateur", 'indicator types'],
+  indicators: ['indicateurs', 'indicators'],
+  validationRules: ['règles de validation', 'validation rules'],
+  validationRuleGroups: ['groupes de règles', 'validation rule groups'],
+  organisationUnitLevels: ["niveaux d'unités", 'org unit levels'],
+  organisationUnitGroups: ["groupes d'unités", 'org unit groups'],
+  organisationUnitGroupSets: ["ensembles de groupes d'unités", 'org unit group sets'],
+  userGroups: "groupes d'utilisateurs|user groups".split('|') as [string, string],
+  userRoles: ["rôles d'utilisateur", 'user roles'],
+  users: ['utilisateurs', 'users'],
+}
+
+export function describeProblem(problem: ImportProblem, locale: 'fr' | 'en'): string {
+  const [fr, en] = TYPE_NAMES[problem.type] ?? [problem.type, problem.type]
+  const what = `${locale === 'fr' ? fr : en} ${problem.code ?? ''}${problem.uid ? ` [${problem.uid}]` : ''}`.trim()
+  const property = problem.property
+    ? locale === 'fr'
+      ? ` — propriété « ${problem.property} »`
+      : ` — property "${problem.property}"`
+    : ''
+  return `${what}${property}: ${problem.message}${problem.errorCode ? ` (${problem.errorCode})` : ''}`
+}
+
+function render(report: SetupReport, locale: 'fr' | 'en'): string {
+  const fr = locale === 'fr'
+  const lines: string[] = []
+  lines.push(
+    fr
+      ? `DHIS2 ${report.dhis2Version} — paquet de métadonnées ${report.packageVersion}${report.dryRun ? ' (essai : rien n’est écrit)' : ''}`
+      : `DHIS2 ${report.dhis2Version} — metadata package ${report.packageVersion}${report.dryRun ? ' (dry run: nothing written)' : ''}`,
+  )
+  const rows = Object.entries(report.types).map(([type, t]) => ({ type, ...t }))
+  lines.push(
+    table(rows, [
+      { header: 'type', value: (r) => TYPE_NAMES[r.type]?.[fr ? 0 : 1] ?? r.type },
+      { header: fr ? 'créés' : 'created', value: (r) => r.created },
+      { header: fr ? 'mis à jour' : 'updated', value: (r) => r.updated },
+      { header: fr ? 'inchangés' : 'unchanged', value: (r) => r.unchanged },
+    ]),
+  )
+  for (const [type, t] of Object.entries(report.types))
+    for (const change of t.changes.filter((c) => c.action === 'update'))
+      lines.push(`  ${TYPE_NAMES[type]?.[fr ? 0 : 1] ?? type} ${change.code}: ${(change.fields ?? []).join(', ')}`)
+  const outcome = (o: string) =>
+    fr
+      ? ({
+          created: 'créé',
+          updated: 'mis à jour',
+          unchanged: 'inchangé',
+          installed: 'installée',
+          skipped: 'non demandée',
+        }[o] ?? o)
+      : o
+  lines.push(
+    `${fr ? 'Compte de la passerelle' : 'Bridge service account'} ${report.serviceUser.username}: ${outcome(report.serviceUser.outcome)}`,
+  )
+  lines.push(`${fr ? 'Route' : 'Route'} relais-bridge → ${report.route.url}: ${outcome(report.route.outcome)}`)
+  lines.push(
+    `${fr ? 'Application' : 'App'} relais: ${outcome(report.app.outcome)}${report.app.version ? ` ${report.app.version}` : ''}${report.app.previous ? ` (${fr ? 'avant' : 'was'} ${report.app.previous})` : ''}`,
+  )
+  for (const entry of report.dataStore) lines.push(`dataStore ${entry.key}: ${outcome(entry.outcome)}`)
+  if (report.token)
+    lines.push(
+      fr
+        ? `\nJeton de la passerelle (affiché une seule fois, expire le ${report.token.expires.slice(0, 10)}) — mettez-le dans DHIS2_TOKEN :\n${report.token.key}`
+        : `\nThe bridge's token (shown once, expires ${report.token.expires.slice(0, 10)}) — put it in DHIS2_TOKEN:\n${report.token.key}`,
+    )
+  lines.push(
+    report.changed === 0
+      ? fr
+        ? 'Rien à changer : DHIS2 est comme le paquet le décrit.'
+        : 'Nothing to change: DHIS2 is as the package says.'
+      : fr
+        ? `${report.changed} changement(s)${report.dryRun ? ' à faire' : ''}.`
+        : `${report.changed} change(s)${report.dryRun ? ' to make' : ''}.`,
+  )
+  return lines.join('\n')
+}
+
+/** The audit log gets what setup did; when the ledger cannot be opened, the lines go to stderr instead. */
+async function audit(report: SetupReport, env: NodeJS.ProcessEnv, io: CliIo): Promise<void> {
+  if (report.dryRun) return
+  const actor = cliActor(env)
+  const detail = {
+    dhis2Version: report.dhis2Version,
+    packageVersion: report.packageVersion,
+    changed: report.changed,
+    types: Object.fromEntries(
+      Object.entries(report.types).map(([k, t]) => [k, { created: t.created, updated: t.updated }]),
+    ),
+    serviceUser: report.serviceUser,
+    route: report.route.outcome,
+    app: report.app,
+  }
+  try {
+    const { openLedger, repositories } = lazy<typeof import('../ledger')>('../ledger')
+    const dataDir = env.RELAIS_DATA_DIR ?? './.relais'
+    const db = await openLedger({
+      database: env.DATABASE_URL
+        ? { kind: 'postgres', url: env.DATABASE_URL }
+        : { kind: 'pglite', dataDir: join(dataDir, 'pglite') },
+    })
+    try {
+      await repositories(db).audit.append({
+        actor: actor.name,
+        role: actor.role,
+        action: 'setup',
+        target: 'dhis2',
+        detail,
+      })
+    } finally {
+      await db.close()
+    }
+  } catch (error) {
+    io.err(
+      `relais setup: audit log not written (${error instanceof Error ? error.message : String(error)}): ${JSON.stringify(detail)}`,
+    )
+  }
+}
+
+export async function runSetupCommand(
+  argv: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values } = parseCli(argv, {
+    'dry-run': { type: 'boolean', default: false },
+    'no-app': { type: 'boolean', default: false },
+    app: { type: 'string' },
+    'bridge-url': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    locale: { type: 'string', default: 'fr' },
+    help: { type: 'boolean', default: false },
+  })
+  if (values.help) {
+    io.out(SETUP_USAGE)
+    return 0
+  }
+  const locale = values.locale === 'en' ? 'en' : 'fr'
+  const url = required(env, 'DHIS2_URL', 'the DHIS2 to set up')
+  const username = required(env, 'DHIS2_USERNAME', 'a DHIS2 superuser, for this command only')
+  const password = required(env, 'DHIS2_PASSWORD', "that superuser's password, for this command only")
+  const routeSecret = required(env, 'RELAIS_ROUTE_SECRET', 'the secret header of the route relais-bridge')
+  if (routeSecret.length < 32)
+    throw new ConfigError([
+      { variable: 'RELAIS_ROUTE_SECRET', message: 'RELAIS_ROUTE_SECRET must be at least 32 characters' },
+    ])
+  const appZip = values['no-app'] ? undefined : (values.app ?? builtAppZip())
+  if (!values['no-app'] && !appZip)
+    throw new UsageError(
+      'no app zip: build it (npm run build -w @relais/dhis2-app), give --app <zip>, or pass --no-app',
+    )
+  const dhis2 = new Dhis2Admin({ url, authorization: basicAuthorization(username, password) })
+  try {
+    const report = await runSetup(dhis2, {
+      dryRun: values['dry-run'],
+      bridgeUrl: values['bridge-url'] ?? `http://127.0.0.1:${env.PORT ?? '3000'}`,
+      routeSecret,
+      ...(appZip ? { appZip } : {}),
+      serviceUsername: env.RELAIS_SERVICE_USER ?? 'relais-passerelle',
+    })
+    await audit(report, env, io)
+    io.out(values.json ? toJson(report) : render(report, locale))
+    return 0
+  } catch (error) {
+    if (error instanceof SetupRefusedError) {
+      if (values.json) io.out(toJson({ refused: true, problems: error.problems }))
+      io.err(
+        locale === 'fr'
+          ? `relais setup : DHIS2 refuse le paquet, rien n’a été importé (${error.problems.length} erreur(s)) :`
+          : `relais setup: DHIS2 refuses the package, nothing was imported (${error.problems.length} error(s)):`,
+      )
+      for (const problem of error.problems) io.err(`  ${describeProblem(problem, locale)}`)
+      return 2
+    }
+    if (error instanceof UnsupportedVersionError) {
+      io.err(
+        locale === 'fr'
+          ? `relais setup : DHIS2 ${error.version} n’est pas pris en charge (versions prises en charge : 2.40, 2.41, 2.42)`
+          : `relais setup: ${error.message}`,
+      )
+      return 2
+    }
+    throw error
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * `relais setup` (issue 12 §3): brings a DHIS2 to what Relais needs, and says what it changed.
+ * 1. DHIS2's version must be supported (2.40–2.42);
+ * 2. the metadata package against DHIS2 (compare.ts): what to create, update, or leave; the changes are
+ *    validated by DHIS2 (importMode=VALIDATE) and, only when DHIS2 finds no error, committed;
+ * 3. the bridge's service user (role ROLE_PASSERELLE) and its personal access token, made once, printed once;
+ * 4. the route `relais-bridge` to the bridge, with the secret header (its fingerprint in the description lets
+ *    a second run see that the secret is unchanged, since DHIS2 never shows a route's auth back);
+ * 5. the app zip, when DHIS2 holds another version; 6. the dataStore defaults, when missing.
+ * A dry run asks DHIS2 everything and writes nothing.
+ */
+import { createHash, randomInt } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { dataStoreDefaults, PACKAGE_TYPES, relaisPackage } from '@relais/metadata'
+import type { Dhis2Admin } from './admin-client'
+import { basicAuthorization } from './admin-client'
+import { planType, type PlainObject, type TypePlan } from './compare'
+
+export const SUPPORTED_DHIS2 = ['2.40', '2.41', '2.42'] as const
+export const ROUTE_CODE = 'relais-bridge'
+export const SERVICE_ROLE_CODE = 'ROLE_PASSERELLE'
+const TOKEN_DAYS = 365
+
+export type PackageType = (typeof PACKAGE_TYPES)[number]
+
+export interface SetupOptions {
+  dryRun: boolean
+  /** The bridge as DHIS2 reaches it (the route's target). */
+  bridgeUrl: string
+  routeSecret: string
+  /** The app zip to install; undefined = leave the app alone. */
+  appZip?: string
+  serviceUsername: string
+  now?: () => Date
+}
+
+/** One problem DHIS2's validation found, with what names it for a person. */
+export interface ImportProblem {
+  type: string
+  uid?: string
+  code?: string
+  property?: string
+  errorCode?: string
+  message: string
+}
+
+export class SetupRefusedError extends Error {
+  constructor(
+    readonly problems: ImportProblem[],
+    message = 'DHIS2 refused the metadata package',
+  ) {
+    super(message)
+  }
+}
+
+export class UnsupportedVersionError extends Error {
+  constructor(readonly version: string) {
+    super(`DHIS2 ${version} is not supported (Relais supports ${SUPPORTED_DHIS2.join(', ')})`)
+  }
+}
+
+type Outcome = 'created' | 'updated' | 'unchanged'
+
+export interface SetupReport {
+  dryRun: boolean
+  dhis2Version: string
+  packageVersion: string
+  types: Partial<
+    Record<PackageType, { created: number; updated: number; unchanged: number; changes: TypePlan['changes'] }>
+  >
+  serviceUser: { username: string; outcome: 'created' | 'unchanged' }
+  /** Printed once: DHIS2 keeps only its hash. */
+  token?: { key: string; expires: string }
+  route: { outcome: Outcome; url: string }
+  app: { outcome: 'installed' | 'unchanged' | 'skipped'; version?: string; previous?: string }
+  dataStore: Array<{ key: string; outcome: 'created' | 'unchanged' }>
+  /** Objects created or updated (0 on a second run). */
+  changed: number
+}
+
+export function supportedVersion(version: string): boolean {
+  return SUPPORTED_DHIS2.some((v) => version === v || version.startsWith(`${v}.`) || version.startsWith(`${v}-`))
+}
+
+/** A fingerprint of the route secret: enough to see it changed, useless to guess it (≥ 32 random characters). */
+export const secretFingerprint = (secret: string) =>
+  createHash('sha256').update(`relais-route:${secret}`).digest('hex').slice(0, 16)
+
+/** A password DHIS2's rules accept (length, upper, lower, digit, special), for an account nobody types into. */
+export function servicePassword(): string {
+  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%+-=?@_']
+  const all = sets.join('')
+  const chars = [
+    ...sets.map((s) => s[randomInt(s.length)]!),
+    ...Array.from({ length: 28 }, () => all[randomInt(all.length)]!),
+  ]
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1)
+    ;[chars[i], chars[j]] = [chars[j]!, chars[i]!]
+  }
+  return chars.join('')
+}
+
+const LIST_FIELDS = ':owner'
+
+export async function currentObjects(dhis2: Dhis2Admin, type: string, ids: string[]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = []
+  // Bounded URLs: a few dozen ids per request.
+  for (let i = 0; i < ids.length; i += 50) {
+    const chunk = ids.slice(i, i + 50)
+    const body = await dhis2.get<Record<string, unknown>>(type, {
+      filter: `id:in:[${chunk.join(',')}]`,
+      fields: LIST_FIELDS,
+      paging: 'false',
+    })
+    out.push(...((body[type] as Record<string, unknown>[] | undefined) ?? []))
+  }
+  return out
+}
+
+interface ImportReportJson {
+  status?: string
+  stats?: Record<string, number>
+  typeReports?: Array<{
+    klass?: string
+    objectReports?: Array<{
+      uid?: string
+      index?: number
+      errorReports?: Array<{ message?: string; errorCode?: string; errorProperty?: string; mainId?: string }>
+    }>
+  }>
+}
+
+/** DHIS2's import report → problems naming the object by its code (the report gives uid and index). */
+export function importProblems(
+  report: ImportReportJson | undefined,
+  payload: Record<string, PlainObject[]>,
+): ImportProblem[] {
+  const problems: ImportProblem[] = []
+  const byId = new Map<string, { type: string; code?: string }>()
+  for (const [type, objects] of Object.entries(payload)) for (const o of objects) byId.set(o.id, { type, code: o.code })
+  for (const typeReport of report?.typeReports ?? []) {
+    const klass = (typeReport.klass ?? '').split('.').pop() ?? ''
+    for (const objectReport of typeReport.objectReports ?? []) {
+      for (const error of objectReport.errorReports ?? []) {
+        const uid = objectReport.uid ?? error.mainId
+        const known = uid ? byId.get(uid) : undefined
+        problems.push({
+          type: known?.type ?? klass,
+          ...(uid ? { uid } : {}),
+          ...(known?.code ? { code: known.code } : {}),
+          ...(error.errorProperty ? { property: error.errorProperty } : {}),
+          ...(error.errorCode ? { errorCode: error.errorCode } : {}),
+          message: error.message ?? 'error',
+        })
+      }
+    }
+  }
+  return problems
+}
+
+export async function importMetadata(
+  dhis2: Dhis2Admin,
+  payload: Record<string, PlainObject[]>,
+  mode: 'VALIDATE' | 'COMMIT',
+): Promise<void> {
+  const { status, body } = await dhis2.request('POST', 'metadata', {
+    query: { importMode: mode, importStrategy: 'CREATE_AND_UPDATE', atomicMode: 'ALL', identifier: 'UID' },
+    json: payload,
+    accept: [409],
+  })
+  const envelope = body as { response?: ImportReportJson } & ImportReportJson
+  const report = envelope?.response ?? envelope
+  const problems = importProblems(report, payload)
+  if (status === 409 || report?.status === 'ERROR' || problems.length > 0)
+    throw new SetupRefusedError(
+      problems.length > 0
+        ? problems
+        : [{ type: 'metadata', message: `DHIS2 answered ${status} (${report?.status ?? '?'})` }],
+    )
+}
+
+export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promise<SetupReport> {
+  const now = options.now ?? (() => new Date())
+  const info = await dhis2.get<{ version: string }>('system/info')
+  if (!supportedVersion(info.version)) throw new UnsupportedVersionError(info.version)
+  const pkg = relaisPackage()
+
+  // 1. The package.
+  const payload: Record<string, PlainObject[]> = {}
+  const types: SetupReport['types'] = {}
+  for (const type of PACKAGE_TYPES) {
+    const ours = pkg[type] as unknown as PlainObject[]
+    const plan = planType(
+      ours,
+      await currentObjects(
+        dhis2,
+        type,
+        ours.map((o) => o.id),
+      ),
+    )
+    types[type] = {
+      created: plan.create.length,
+      updated: plan.update.length,
+      unchanged: plan.unchanged,
+      changes: plan.changes,
+    }
+    const changed = [...plan.create, ...plan.update]
+    if (changed.length > 0) payload[type] = changed
+  }
+  if (Object.keys(payload).length > 0) {
+    await importMetadata(dhis2, payload, 'VALIDATE')
+    if (!options.dryRun) await importMetadata(dhis2, payload, 'COMMIT')
+  }
+  let changed = Object.values(types).reduce((n, t) => n + t.created + t.updated, 0)
+
+  // 2. The service user and its token.
+  const serviceUser = await ensureServiceUser(dhis2, options, now)
+  if (serviceUser.report.outcome === 'created') changed++
+
+  // 3. The route.
+  const route = await ensureRoute(dhis2, options)
+  if (route.outcome !== 'unchanged') changed++
+
+  // 4. The app.
+  const app = await ensureApp(dhis2, options)
+  if (app.outcome === 'installed') changed++
+
+  // 5. dataStore defaults.
+  const dataStore: SetupReport['dataStore'] = []
+  for (const [namespace, entries] of Object.entries(dataStoreDefaults())) {
+    for (const [key, value] of Object.entries(entries)) {
+      const found = await dhis2.request('GET', `dataStore/${namespace}/${key}`, { accept: [404] })
+      if (found.status !== 404) {
+        dataStore.push({ key: `${namespace}/${key}`, outcome: 'unchanged' })
+        continue
+      }
+      if (!options.dryRun) await dhis2.request('POST', `dataStore/${namespace}/${key}`, { json: value })
+      dataStore.push({ key: `${namespace}/${key}`, outcome: 'created' })
+      changed++
+    }
+  }
+
+  return {
+    dryRun: options.dryRun,
+    dhis2Version: info.version,
+    packageVersion: pkg.package.version,
+    types,
+    serviceUser: serviceUser.report,
+    ...(serviceUser.token ? { token: serviceUser.token } : {}),
+    route,
+    app,
+    dataStore,
+    changed,
+  }
+}
+
+async function ensureServiceUser(
+  dhis2: Dhis2Admin,
+  options: SetupOptions,
+  now: () => Date,
+): Promise<{ report: SetupReport['serviceUser']; token?: SetupReport['token'] }> {
+  const username = options.serviceUsername
+  const found = await dhis2.get<{ users?: Array<{ id: string }> }>('users', {
+    filter: `username:eq:${username}`,
+    fields: 'id',
+    paging: 'false',
+  })
+  if ((found.users ?? []).length > 0) return { report: { username, outcome: 'unchanged' } }
+  if (options.dryRun) return { report: { username, outcome: 'created' } }
+  const role = relaisPackage().userRoles.find((r) => r.code === SERVICE_ROLE_CODE)
+  if (!role) throw new Error(`the metadata package has no role ${SERVICE_ROLE_CODE}`)
+  const roots = await dhis2.get<{ organisationUnits?: Array<{ id: string }> }>('organisationUnits', {
+    filter: 'level:eq:1',
+    fields: 'id',
+    paging: 'false',
+  })
+  const units = (roots.organisationUnits ?? []).map((o) => ({ id: o.id }))
+  const password = servicePassword()
+  const user: PlainObject = {
+    id: serviceUserId(username),
+    username,
+    password,
+    firstName: 'Relais',
+    surname: 'Passerelle',
+    userRoles: [{ id: role.id }],
+    organisationUnits: units,
+    dataViewOrganisationUnits: units,
+  }
+  await importMetadata(dhis2, { users: [user] }, 'COMMIT')
+  // The token is made by the service user itself: a DHIS2 token belongs to whoever creates it.
+  const expires = new Date(now().getTime() + TOKEN_DAYS * 86_400_000)
+  const created = await dhis2.as(basicAuthorization(username, password)).request('POST', 'apiToken', {
+    json: { expire: expires.getTime() },
+  })
+  const key = (created.body as { response?: { key?: string } })?.response?.key
+  if (!key) throw new Error('DHIS2 created no token for the service user')
+  return { report: { username, outcome: 'created' }, token: { key, expires: expires.toISOString() } }
+}
+
+/** A stable UID for the service user (the same on every DHIS2 this package goes to). */
+function serviceUserId(username: string): string {
+  const digest = createHash('sha256')
+    .update(`relais-service-user:${username}`)
+    .digest('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+  return `U${digest.slice(0, 10)}`
+}
+
+async function ensureRoute(dhis2: Dhis2Admin, options: SetupOptions): Promise<SetupReport['route']> {
+  const url = `${options.bridgeUrl.replace(/\/+$/, '')}/**`
+  const description = `Relais bridge; secret fingerprint ${secretFingerprint(options.routeSecret)}`
+  const desired = {
+    name: 'Relais bridge',
+    code: ROUTE_CODE,
+    url,
+    description,
+    authorities: ['M_relais'],
+    auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': options.routeSecret } },
+  }
+  const found = await dhis2.get<{
+    routes?: Array<{ id: string; url?: string; description?: string; authorities?: string[] }>
+  }>('routes', { filter: `code:eq:${ROUTE_CODE}`, fields: 'id,url,description,authorities', paging: 'false' })
+  const current = found.routes?.[0]
+  if (!current) {
+    if (!options.dryRun) await dhis2.request('POST', 'routes', { json: desired })
+    return { outcome: 'created', url }
+  }
+  const same =
+    current.url === url &&
+    current.description === description &&
+    JSON.stringify([...(current.authorities ?? [])].sort()) === JSON.stringify(desired.authorities)
+  if (same) return { outcome: 'unchanged', url }
+  if (!options.dryRun) await dhis2.request('PUT', `routes/${current.id}`, { json: desired })
+  return { outcome: 'updated', url }
+}
+
+/** `relais-1.2.3.zip` → `1.2.3` (the app build names its bundle so). */
+export function zipVersion(file: string): string | undefined {
+  return /-(\d+\.\d+\.\d+[^/]*?)\.zip$/.exec(basename(file))?.[1]
+}
+
+async function ensureApp(dhis2: Dhis2Admin, options: SetupOptions): Promise<SetupReport['app']> {
+  if (!options.appZip) return { outcome: 'skipped' }
+  const version = zipVersion(options.appZip)
+  const apps = await dhis2.get<Array<{ key: string; version?: string }>>('apps')
+  const previous = apps.find((a) => a.key === 'relais')?.version
+  if (version !== undefined && previous === version) return { outcome: 'unchanged', version }
+  if (!options.dryRun) {
+    const form = new FormData()
+    form.append('file', new Blob([await readFile(options.appZip)]), basename(options.appZip))
+    await dhis2.request('POST', 'apps', { body: form })
+  }
+  return { outcome: 'installed', ...(version ? { version } : {}), ...(previous ? { previous } : {}) }
+}
