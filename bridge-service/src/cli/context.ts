@@ -69,7 +69,7 @@ export async function openContext(
 ): Promise<CliContext> {
   const { env: bridge, config } = settings
   const logger = createLogger(env.LOG_LEVEL?.trim() ? bridge.logLevel : 'warn', pino.destination({ fd: 2, sync: true }))
-  const db = await openLedger({ database: bridge.database })
+  const db = await openLedger({ database: bridge.database, throughRunningBridge: true })
   const dhis2 = createDhis2Client(bridge)
   let pipeline: Pipeline | undefined
   return {

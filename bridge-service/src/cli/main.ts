@@ -30,8 +30,9 @@ Commands:
                               the RC roster into DHIS2: org units, active-RC group, data sets, users
 
 Every command but serve and migrate takes --json. run, status, records and quarantine open the ledger and
-Redis themselves (no API needed); a running \`relais serve\` does the work. With the embedded PGlite ledger
-only one process may open it: use \`relais run --with-workers\` instead of a separate \`relais serve\`.
+Redis themselves (no API needed); a running \`relais serve\` does the work. On the embedded PGlite ledger,
+which one process holds, they go through the running \`relais serve\` (its socket <data dir>.sock); with no
+bridge running, \`relais run --with-workers\` does the work itself.
 
 Run "relais <command> --help" for a command's options.`
 

@@ -15,6 +15,7 @@ import { join } from 'node:path'
 import Redis from 'ioredis'
 import { createStandin, type Standin } from '../../../tests/dhis2-standin/src/server'
 import { DEMO_BRIDGE_TOKEN } from '../../../tests/dhis2-standin/src/seed/users'
+import { spawnBridge } from '../../../tests/support/bridge-process'
 
 const ROOT = join(__dirname, '..', '..', '..')
 const BIN = join(ROOT, 'bridge-service', 'bin', 'relais.js')
@@ -265,4 +266,23 @@ test('without --with-workers and no worker running: says so after --worker-timeo
   )
   expect(r.stderr).toContain('--with-workers')
   expect(r.stdout).toMatch(/^received\s+4$/m)
+})
+
+test('beside a running relais serve on the embedded ledger, status, records and quarantine still work', async () => {
+  // PGlite allows one process per data directory: these used to answer « already open in process N ».
+  const bridge = await spawnBridge({ env })
+  try {
+    await bridge.ready
+    const status = await relais('status', '--json')
+    expect(status.stderr).not.toMatch(/already open/)
+    expect(status.status).toBe(0)
+    const records = await relais('records', '--json')
+    expect(records.stderr).toBe('')
+    expect(records.status).toBe(0)
+    expect((JSON.parse(records.stdout) as { pager?: { total: number } }).pager?.total).toBeGreaterThan(0)
+    const quarantine = await relais('quarantine', '--json')
+    expect(quarantine.status).toBe(0)
+  } finally {
+    await bridge.stop()
+  }
 })

@@ -19,6 +19,7 @@ import { loadRelaisConfig } from '../config/relais-config'
 import { parseLocalTimestamp } from '@relais/mappings'
 import { createDhis2Client, type Dhis2Client } from '../dhis2/client'
 import { openLedger, repositories } from '../ledger'
+import { serveLedgerSocket } from '../ledger/socket'
 import { createLogger, type Logger } from '../log/logger'
 import { createPipeline } from '../pipeline'
 import { RedisReplayCache } from '../sources/webhook/replay'
@@ -61,6 +62,11 @@ export async function serve(
   const logger = createLogger(bridge.logLevel)
   const config = loadRelaisConfig(bridge.configPath, env)
   const db = await openLedger({ database: bridge.database })
+  // Operators' commands (status, records, quarantine, run) use the embedded ledger through this process.
+  const ledgerSocket =
+    bridge.database.kind === 'pglite' && !bridge.database.dataDir.startsWith('memory://')
+      ? await serveLedgerSocket(db, bridge.database.dataDir)
+      : undefined
   const redis = new Redis(bridge.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true })
   await redis.connect()
   const dhis2 = createDhis2Client(bridge)
@@ -150,6 +156,7 @@ export async function serve(
       }
       await pipeline.stop()
       redis.disconnect()
+      await ledgerSocket?.close()
       await db.close()
     },
   }

@@ -154,6 +154,7 @@ async function audit(report: SetupReport, env: NodeJS.ProcessEnv, io: CliIo): Pr
       database: env.DATABASE_URL
         ? { kind: 'postgres', url: env.DATABASE_URL }
         : { kind: 'pglite', dataDir: join(dataDir, 'pglite') },
+      throughRunningBridge: true,
     })
     try {
       await repositories(db).audit.append({

@@ -11,11 +11,12 @@
  * })
  * ```
  */
+import fs from 'node:fs'
 import type { LedgerDatabase } from '../config/env'
 import { auditRepository } from './audit'
 import { cursorsRepository } from './cursors'
 import { deliveriesRepository } from './deliveries'
-import type { Db } from './db'
+import { LedgerUsageError, type Db } from './db'
 import { eventsRepository } from './events'
 import { importedValuesRepository } from './imported-values'
 import { migrate } from './migrate'
@@ -24,6 +25,7 @@ import { openPglite } from './pglite'
 import { recordsRepository } from './records'
 import { runsRepository } from './runs'
 import { snapshotsRepository } from './snapshots'
+import { connectLedgerSocket, ledgerSocketPath } from './socket'
 
 export interface OpenLedgerOptions {
   /** Where the ledger lives, as `loadEnv` answers it (`BridgeEnv.database`). */
@@ -32,15 +34,29 @@ export interface OpenLedgerOptions {
   readonly migrate?: boolean
   /** pg pool size; default 10. */
   readonly poolSize?: number
+  /**
+   * When a running `relais serve` holds the embedded ledger, use it through its socket (operators' commands).
+   * Never for `serve` itself: two bridges on one PGlite ledger is what the lock prevents.
+   */
+  readonly throughRunningBridge?: boolean
 }
 
 /** Opens the ledger chosen by DATABASE_URL (PostgreSQL) or its absence (PGlite), migrated by default. */
 export async function openLedger(options: OpenLedgerOptions): Promise<Db> {
   const { database } = options
-  const db =
-    database.kind === 'postgres'
-      ? openPg({ url: database.url, max: options.poolSize })
-      : await openPglite({ dataDir: database.dataDir })
+  let db: Db
+  if (database.kind === 'postgres') db = openPg({ url: database.url, max: options.poolSize })
+  else {
+    try {
+      db = await openPglite({ dataDir: database.dataDir })
+    } catch (error) {
+      // Held by a running `relais serve`: use it through its socket (ledger/socket.ts); it has migrated.
+      const held = error instanceof LedgerUsageError && /already open in process/.test(error.message)
+      if (!held || !options.throughRunningBridge) throw error
+      if (!fs.existsSync(ledgerSocketPath(database.dataDir))) throw error
+      return connectLedgerSocket(database.dataDir)
+    }
+  }
   if (options.migrate ?? true) {
     try {
       await migrate(db)

@@ -104,7 +104,11 @@ export function servicePassword(): string {
 
 const LIST_FIELDS = ':owner'
 
-export async function currentObjects(dhis2: Dhis2Admin, type: string, ids: string[]): Promise<Record<string, unknown>[]> {
+export async function currentObjects(
+  dhis2: Dhis2Admin,
+  type: string,
+  ids: string[],
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = []
   // Bounded URLs: a few dozen ids per request.
   for (let i = 0; i < ids.length; i += 50) {
