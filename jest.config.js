@@ -1,4 +1,10 @@
 // `npm test` runs every package's suite and the cross-package tests in one jest run.
 module.exports = {
-  projects: ['<rootDir>/mappings', '<rootDir>/metadata', '<rootDir>/bridge-service', '<rootDir>/tests', '<rootDir>/dhis2-app'],
+  projects: [
+    '<rootDir>/mappings',
+    '<rootDir>/metadata',
+    '<rootDir>/bridge-service',
+    '<rootDir>/tests',
+    '<rootDir>/dhis2-app',
+  ],
 }

@@ -52,12 +52,16 @@ export interface RelaisMetadataPackage {
   package: { name: string; version: string; description: string; dhis2: string[] }
   categoryOptions: Imported<Omit<CategoryOption, 'organisationUnits'>>[]
   categories: Imported<Category>[]
-  categoryCombos: Imported<CategoryCombo>[]
+  /** Without `categoryOptionCombos`: the option combos own that link. */
+  categoryCombos: Imported<Omit<CategoryCombo, 'categoryOptionCombos'>>[]
   categoryOptionCombos: Imported<CategoryOptionCombo>[]
   /** Without `categoryCombo` when it is DHIS2's default. */
   dataElements: Imported<Omit<DataElement, 'categoryCombo'> & { categoryCombo?: Ref }>[]
-  /** Without org units (the roster assigns them) and without `categoryCombo` when it is the default. */
-  dataSets: Imported<Omit<DataSet, 'organisationUnits' | 'categoryCombo'> & { categoryCombo?: Ref }>[]
+  /**
+   * Without org units (the roster assigns them), without `sections` (the sections own that link) and without
+   * `categoryCombo` when it is the default.
+   */
+  dataSets: Imported<Omit<DataSet, 'organisationUnits' | 'categoryCombo' | 'sections'> & { categoryCombo?: Ref }>[]
   sections: Imported<Section>[]
   indicatorTypes: Imported<IndicatorType>[]
   indicators: Imported<Indicator>[]
@@ -65,8 +69,8 @@ export interface RelaisMetadataPackage {
   validationRuleGroups: ValidationRuleGroup[]
   organisationUnitLevels: Imported<OrganisationUnitLevel>[]
   organisationUnitGroupSets: Imported<OrganisationUnitGroupSet>[]
-  /** Without members (the roster keeps the active-RC group in step). */
-  organisationUnitGroups: Imported<Omit<OrganisationUnitGroup, 'organisationUnits'>>[]
+  /** Without members (the roster keeps the active-RC group in step) and sets (the set owns that link). */
+  organisationUnitGroups: Imported<Omit<OrganisationUnitGroup, 'organisationUnits' | 'groupSets'>>[]
   userGroups: PackageUserGroup[]
   userRoles: PackageUserRole[]
 }

@@ -7,8 +7,8 @@
 import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import { ConfigError } from '../config/env'
-import { importRoster, RosterRefusedError, type RosterReport } from '../roster/import-roster'
-import { missingColumns, type RosterRow } from '../roster/roster'
+import { importHierarchy, importRoster, RosterRefusedError, type RosterReport } from '../roster/import-roster'
+import { missingColumns, missingHierarchyColumns, type RosterRow } from '../roster/roster'
 import { basicAuthorization, Dhis2Admin } from '../setup/admin-client'
 import { SetupRefusedError } from '../setup/setup'
 import { readAll, readFile } from '../sources/files/read-file'
@@ -17,6 +17,10 @@ import { describeProblem } from './setup'
 import { toJson } from './table'
 
 export const ROSTER_USAGE = `Usage: relais roster import <file.csv|xlsx> [--dry-run] [--users [--passwords <file>]] [--json] [--locale fr|en]
+       relais roster hierarchy <file.csv|xlsx> [--dry-run] [--json] [--locale fr|en]
+
+hierarchy: one org unit per row — niveau (département, zone sanitaire, aire sanitaire), code, nom, parent (the
+code one level up; départements hang under the country), date d'ouverture (optional). Run it before import.
 
 One RC per row: code, nom, prénom, sexe, téléphone, aire sanitaire, date de début, date de fin.
 Creates or updates each RC's org unit under its aire, closes departed RC (never deleted), keeps the active-RC
@@ -78,16 +82,17 @@ export async function runRosterCommand(
     return values.help ? 0 : 2
   }
   const [verb, ...files] = positionals
-  if (verb !== 'import') throw new UsageError(`unknown roster verb "${verb}" — usage: relais roster import <file>`)
-  expectPositionals(files, 1, 'relais roster import <file>')
+  if (verb !== 'import' && verb !== 'hierarchy')
+    throw new UsageError(`unknown roster verb "${verb}" — usage: relais roster import|hierarchy <file>`)
+  expectPositionals(files, 1, `relais roster ${verb} <file>`)
   const file = files[0]!
   const locale = values.locale === 'en' ? 'en' : 'fr'
   for (const name of ['DHIS2_URL', 'DHIS2_USERNAME', 'DHIS2_PASSWORD'])
     if (!env[name]) throw new ConfigError([{ variable: name, message: `${name} is required to import a roster` }])
 
-  const { rows, summary } = await readAll(await readFile(createReadStream(file), basename(file)))
+  const { rows } = await readAll(await readFile(createReadStream(file), basename(file)))
   const headers = rows[0] ? Object.keys(rows[0].cells) : []
-  const missing = missingColumns(headers)
+  const missing = verb === 'import' ? missingColumns(headers) : missingHierarchyColumns(headers)
   if (missing.length > 0) {
     io.err(
       locale === 'fr'
@@ -96,7 +101,6 @@ export async function runRosterCommand(
     )
     return 2
   }
-  void summary
   const rosterRows: RosterRow[] = rows.map((r) => ({ line: r.rowNumber, cells: r.cells }))
   const dhis2 = new Dhis2Admin({
     url: env.DHIS2_URL!,
@@ -104,6 +108,17 @@ export async function runRosterCommand(
   })
   const today = values.today ?? new Date().toISOString().slice(0, 10)
   try {
+    if (verb === 'hierarchy') {
+      const h = await importHierarchy(dhis2, rosterRows, values['dry-run'])
+      io.out(
+        values.json
+          ? toJson(h)
+          : locale === 'fr'
+            ? `${h.rows} ligne(s) : ${h.created} créée(s), ${h.updated} mise(s) à jour, ${h.unchanged} inchangée(s)${h.dryRun ? ' — essai : rien n’est écrit' : ''}`
+            : `${h.rows} row(s): ${h.created} created, ${h.updated} updated, ${h.unchanged} unchanged${h.dryRun ? ' — dry run' : ''}`,
+      )
+      return 0
+    }
     const report = await importRoster(dhis2, rosterRows, {
       dryRun: values['dry-run'],
       today,

@@ -73,7 +73,7 @@ export function describeProblem(problem: ImportProblem, locale: 'fr' | 'en'): st
       ? ` — propriété « ${problem.property} »`
       : ` — property "${problem.property}"`
     : ''
-  return `${what}${property}: ${problem.message}${problem.errorCode ? ` (${problem.errorCode})` : ''}`
+  return `${what}${property}${locale === 'fr' ? ' : ' : ': '}${problem.message}${problem.errorCode ? ` (${problem.errorCode})` : ''}`
 }
 
 function render(report: SetupReport, locale: 'fr' | 'en'): string {

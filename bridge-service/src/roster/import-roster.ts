@@ -9,6 +9,7 @@ import type { Dhis2Admin } from '../setup/admin-client'
 import { planType, type PlainObject } from '../setup/compare'
 import { currentObjects, importMetadata, servicePassword } from '../setup/setup'
 import {
+  checkHierarchy,
   checkRoster,
   isActive,
   rcOrgUnit,
@@ -202,5 +203,63 @@ export async function importRoster(
       ...(options.usersFile && passwords.length > 0 && !options.dryRun ? { file: options.usersFile } : {}),
     },
     changed,
+  }
+}
+
+export interface HierarchyReport {
+  dryRun: boolean
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  changed: number
+}
+
+/** The départements, zones and aires of a hierarchy file into DHIS2 (created or renamed, never deleted). */
+export async function importHierarchy(dhis2: Dhis2Admin, rows: RosterRow[], dryRun: boolean): Promise<HierarchyReport> {
+  const levels =
+    (
+      await dhis2.get<{ organisationUnits?: Array<{ id: string; code?: string; level: number }> }>(
+        'organisationUnits',
+        {
+          filter: 'level:le:4',
+          fields: 'id,code,level',
+          paging: 'false',
+        },
+      )
+    ).organisationUnits ?? []
+  const root = levels.find((u) => u.level === 1)
+  if (!root) throw new Error('DHIS2 has no org unit at level 1 (the country)')
+  const known = new Map(levels.filter((u) => u.code).map((u) => [u.code!.toUpperCase(), u.level]))
+  const { units, problems } = checkHierarchy(rows, known)
+  if (problems.length > 0) throw new RosterRefusedError(problems)
+  const existing = await byCode(
+    dhis2,
+    'organisationUnits',
+    units.map((u) => u.code),
+  )
+  const idOf = new Map<string, string>(levels.filter((u) => u.code).map((u) => [u.code!.toUpperCase(), u.id]))
+  for (const u of units) if (!idOf.has(u.code)) idOf.set(u.code, rcUid(`ou:${u.code}`))
+  const desired: PlainObject[] = units.map((u) => ({
+    id: idOf.get(u.code)!,
+    code: u.code,
+    name: u.name,
+    shortName: u.name.slice(0, 50),
+    openingDate: `${u.opening}T00:00:00.000`,
+    parent: { id: u.level === 2 ? root.id : idOf.get(u.parentCode!)! },
+  }))
+  const plan = planType(desired, existing)
+  const changed = [...plan.create, ...plan.update]
+  if (changed.length > 0) {
+    await importMetadata(dhis2, { organisationUnits: changed }, 'VALIDATE')
+    if (!dryRun) await importMetadata(dhis2, { organisationUnits: changed }, 'COMMIT')
+  }
+  return {
+    dryRun,
+    rows: rows.length,
+    created: plan.create.length,
+    updated: plan.update.length,
+    unchanged: plan.unchanged,
+    changed: changed.length,
   }
 }

@@ -202,3 +202,109 @@ export function rcOrgUnit(rc: RosterRc, existingId?: string): Record<string, unk
     phoneNumber: rc.phone,
   }
 }
+
+/** A row of the hierarchy file: the départements, zones sanitaires and aires sanitaires above the RC. */
+export interface HierarchyUnit {
+  line: number
+  level: 2 | 3 | 4
+  code: string
+  name: string
+  parentCode?: string
+  opening: string
+}
+
+const LEVELS: Record<string, 2 | 3 | 4> = {
+  departement: 2,
+  'zone sanitaire': 3,
+  zone: 3,
+  'aire sanitaire': 4,
+  aire: 4,
+}
+
+const HIERARCHY_COLUMNS = {
+  level: ['niveau', 'level'],
+  code: ['code'],
+  name: ['nom', 'name'],
+  parent: ['parent', 'code parent'],
+  opening: ['date d ouverture', 'ouverture', 'opening date'],
+} as const
+
+function hcell(row: RosterRow, column: keyof typeof HIERARCHY_COLUMNS): string {
+  for (const [header, value] of Object.entries(row.cells))
+    if ((HIERARCHY_COLUMNS[column] as readonly string[]).includes(fold(header))) return value.trim()
+  return ''
+}
+
+/**
+ * Checks a hierarchy file: each unit's level (département, zone sanitaire, aire sanitaire), a unique code, a
+ * name, and a parent one level up — in the file or already in DHIS2 (`known`: code → level). Départements
+ * hang under the country (no parent column needed).
+ */
+export function checkHierarchy(
+  rows: readonly RosterRow[],
+  known: ReadonlyMap<string, number>,
+): { units: HierarchyUnit[]; problems: RosterProblem[] } {
+  const units: HierarchyUnit[] = []
+  const problems: RosterProblem[] = []
+  const levelOf = new Map(known)
+  for (const row of rows) {
+    const level = LEVELS[fold(hcell(row, 'level'))]
+    const code = hcell(row, 'code').toUpperCase()
+    if (level && code) levelOf.set(code, level)
+  }
+  const seen = new Map<string, number>()
+  for (const row of rows) {
+    const problem = (fr: string, en: string) => problems.push({ line: row.line, fr, en })
+    const before = problems.length
+    const level = LEVELS[fold(hcell(row, 'level'))]
+    if (!level)
+      problem(
+        `niveau « ${hcell(row, 'level')} » inconnu (département, zone sanitaire ou aire sanitaire)`,
+        `unknown level "${hcell(row, 'level')}"`,
+      )
+    const code = hcell(row, 'code').toUpperCase()
+    if (!/^[A-Z0-9][A-Z0-9-]{1,49}$/.test(code)) problem(`code « ${code} » invalide`, `invalid code "${code}"`)
+    else if (seen.has(code))
+      problem(
+        `code ${code} en double (déjà à la ligne ${seen.get(code)})`,
+        `duplicate code ${code} (line ${seen.get(code)})`,
+      )
+    else seen.set(code, row.line)
+    const name = hcell(row, 'name')
+    if (!name) problem('nom manquant', 'name missing')
+    const parentCode = hcell(row, 'parent').toUpperCase() || undefined
+    if (level && level > 2) {
+      if (!parentCode) problem('parent manquant', 'parent missing')
+      else if (levelOf.get(parentCode) !== level - 1)
+        problem(
+          levelOf.has(parentCode)
+            ? `le parent ${parentCode} n'est pas du niveau au-dessus`
+            : `parent ${parentCode} inconnu (ni dans le fichier ni dans DHIS2)`,
+          levelOf.has(parentCode) ? `parent ${parentCode} is not one level up` : `unknown parent ${parentCode}`,
+        )
+    }
+    const openingText = hcell(row, 'opening')
+    const opening = openingText ? parseDay(openingText) : '2000-01-01'
+    if (!opening) problem(`date d'ouverture « ${openingText} » invalide`, `invalid opening date "${openingText}"`)
+    if (problems.length === before)
+      units.push({
+        line: row.line,
+        level: level!,
+        code,
+        name,
+        ...(level! > 2 ? { parentCode } : {}),
+        opening: opening!,
+      })
+  }
+  // Parents before children, so that each import can resolve them.
+  units.sort((a, b) => a.level - b.level || a.line - b.line)
+  return { units, problems }
+}
+
+/** The column names a hierarchy file lacks. */
+export function missingHierarchyColumns(headers: readonly string[]): string[] {
+  const folded = headers.map(fold)
+  return (['level', 'code', 'name'] as const).filter(
+    (c) => !folded.some((h) => (HIERARCHY_COLUMNS[c] as readonly string[]).includes(h)),
+  )
+}

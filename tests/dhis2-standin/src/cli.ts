@@ -7,13 +7,14 @@
 import { parseArgs } from 'node:util'
 import { runAnalyticsTables } from './analytics/tables'
 import { createStandin } from './server'
-import type { SeedSize } from './seed'
+import type { SeedName } from './seed'
 import { DEMO_BRIDGE_TOKEN } from './seed'
 
 const USAGE = `Usage: dhis2-standin [options]
   --port <n>              port to listen on (default 8080; 0 = any free port)
   --host <addr>           address to bind (default 127.0.0.1)
-  --seed small|demo|large size of the seeded programme (default demo)
+  --seed small|demo|large|blank  size of the seeded programme (default demo); blank = a fresh DHIS2:
+                          its root org unit and admin / district only (then: relais setup, relais roster import)
   --seed-number <n>       seed of the generator (default 1): same number, same data
   --now <ISO instant>     start the clock at this instant (default: real time)
   --app <dir>             serve this built app at /api/apps/relais/ (repeat name=dir for others)
@@ -43,9 +44,9 @@ async function main(): Promise<void> {
     console.log(USAGE)
     return
   }
-  const size = values.seed as SeedSize
-  if (!['small', 'demo', 'large'].includes(size))
-    throw new Error(`--seed must be small, demo or large (got "${values.seed}")`)
+  const size = values.seed as SeedName
+  if (!['small', 'demo', 'large', 'blank'].includes(size))
+    throw new Error(`--seed must be small, demo, large or blank (got "${values.seed}")`)
   const apps: Record<string, string> = {}
   for (const entry of values.app ?? []) {
     const [name, dir] = entry.includes('=') ? entry.split('=', 2) : ['relais', entry]

@@ -19,14 +19,14 @@ import { SessionStore } from './auth/sessions'
 import type { AuthUser, StandinContext, StandinOptions } from './context'
 import { cors } from './http/cors'
 import { HttpError, webMessage } from './http/web-message'
-import { createSeededState, type DemoLogin, type SeedSize } from './seed'
+import { createSeededState, type DemoLogin, type SeedName } from './seed'
 import { Clock } from './store/clock'
 import { loadState, saveState } from './store/persistence'
 import { StandinIndex, type StandinState } from './store/state'
 
 export interface CreateStandinOptions extends Partial<StandinOptions> {
   /** Seed size when no state file is loaded (default small). */
-  seed?: SeedSize
+  seed?: SeedName
   seedNumber?: number
   /** Start instant of the clock (ISO); default: the real now. */
   now?: string

@@ -12,6 +12,7 @@ import { registerDataValues } from './data-values'
 import { registerDatastore } from './datastore'
 import { registerMessageConversations } from './message-conversations'
 import { registerMetadata } from './metadata'
+import { registerMetadataImport } from './metadata-import'
 import { registerRoutes } from './routes'
 import { registerSharing } from './sharing'
 import { registerSms } from './sms'
@@ -23,6 +24,7 @@ export const API_MODULES: RegisterApi[] = [
   registerSystem,
   registerTasks,
   registerMetadata,
+  registerMetadataImport,
   registerApps,
   registerApiTokens,
   registerDatastore,

@@ -26,6 +26,8 @@ export function collectionItems(ctx: StandinContext, collection: CollectionName)
       return s.userGroups as unknown as Record<string, unknown>[]
     case 'userRoles':
       return s.userRoles as unknown as Record<string, unknown>[]
+    case 'validationRuleGroups':
+      return (s.validationRuleGroups ?? []) as unknown as Record<string, unknown>[]
     default:
       return s.metadata[collection] as unknown as Record<string, unknown>[]
   }
@@ -41,6 +43,8 @@ export function createRenderContext(ctx: StandinContext, locale: string, baseUrl
         return i.userGroupsById.get(id) as unknown as Record<string, unknown> | undefined
       case 'userRoles':
         return i.userRolesById.get(id) as unknown as Record<string, unknown> | undefined
+      case 'validationRuleGroups':
+        return (ctx.state.validationRuleGroups ?? []).find((g) => g.id === id) as Record<string, unknown> | undefined
       default:
         return i.metadata.objects[collection].byId.get(id) as unknown as Record<string, unknown> | undefined
     }

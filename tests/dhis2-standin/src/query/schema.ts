@@ -8,6 +8,7 @@ export type CollectionName =
   | 'organisationUnitGroups'
   | 'organisationUnitGroupSets'
   | 'organisationUnitLevels'
+  | 'validationRuleGroups'
   | 'categoryOptions'
   | 'categories'
   | 'categoryCombos'
@@ -117,6 +118,10 @@ export const SCHEMAS: Record<CollectionName, CollectionSchema> = {
   indicatorTypes: { singular: 'indicatorType', properties: { ...IDENTIFIABLE } },
   indicators: { singular: 'indicator', properties: { ...NAMEABLE, indicatorType: { ref: 'indicatorTypes' } } },
   validationRules: { singular: 'validationRule', properties: { ...NAMEABLE } },
+  validationRuleGroups: {
+    singular: 'validationRuleGroup',
+    properties: { ...IDENTIFIABLE, validationRules: { ref: 'validationRules' } },
+  },
   users: {
     singular: 'user',
     properties: {

@@ -51,7 +51,7 @@ export interface SeededOrgUnits {
 }
 
 /** DHIS2's built-in `default` option, category, combo and option combo (never in the package). */
-function defaults() {
+export function defaults() {
   const stamp = { created: CREATED, lastUpdated: CREATED }
   const named = (kind: string) => ({ id: uid(kind, 'default'), code: 'default', name: 'default' })
   const option: CategoryOption = {
@@ -211,11 +211,20 @@ export function buildMetadata(size: SeedSize, seed: number): { snapshot: Metadat
     ...ds,
     categoryCombo: ds.categoryCombo ?? defaultCombo,
     organisationUnits: level5,
+    sections: pkg.sections
+      .filter((sec) => sec.dataSet.id === ds.id)
+      .sort((a, b) => a.sortOrder - b.sortOrder)
+      .map((sec) => ref(sec.id)),
   }))
+  // The inverse sides DHIS2 derives (not owned, so not in the package): a group's sets, a combo's option
+  // combos, a data set's sections.
   const organisationUnitGroups: OrganisationUnitGroup[] = stamped(pkg.organisationUnitGroups).map((g) => ({
     ...g,
     organisationUnits:
       g.code === ACTIVE_RC_GROUP ? units.rcs.filter((rc) => !units.inactive.has(rc.id)).map((rc) => ref(rc.id)) : [],
+    groupSets: pkg.organisationUnitGroupSets
+      .filter((set) => set.organisationUnitGroups.some((x) => x.id === g.id))
+      .map((set) => ref(set.id)),
   }))
 
   const snapshot: MetadataSnapshot = {
@@ -225,7 +234,15 @@ export function buildMetadata(size: SeedSize, seed: number): { snapshot: Metadat
     organisationUnitLevels: stamped(pkg.organisationUnitLevels),
     categoryOptions: [...stamped(pkg.categoryOptions).map((o) => ({ ...o, organisationUnits: [] })), builtIn.option],
     categories: [...stamped(pkg.categories), builtIn.category],
-    categoryCombos: [builtIn.combo, ...stamped(pkg.categoryCombos)],
+    categoryCombos: [
+      builtIn.combo,
+      ...stamped(pkg.categoryCombos).map((combo) => ({
+        ...combo,
+        categoryOptionCombos: pkg.categoryOptionCombos
+          .filter((coc) => coc.categoryCombo.id === combo.id)
+          .map((coc) => ref(coc.id)),
+      })),
+    ],
     categoryOptionCombos: [builtIn.optionCombo, ...stamped(pkg.categoryOptionCombos)],
     dataElements,
     dataSets,
@@ -235,4 +252,40 @@ export function buildMetadata(size: SeedSize, seed: number): { snapshot: Metadat
     validationRules: stamped(pkg.validationRules),
   }
   return { snapshot, units }
+}
+
+/** A blank DHIS2: its built-in `default` category objects and the country's root org unit, nothing else. */
+export function buildBlankMetadata(): MetadataSnapshot {
+  const builtIn = defaults()
+  const rootId = uid('organisationUnit', COUNTRY.code)
+  const root: OrganisationUnit = {
+    id: rootId,
+    code: COUNTRY.code,
+    name: COUNTRY.fr,
+    shortName: COUNTRY.fr,
+    created: CREATED,
+    lastUpdated: CREATED,
+    translations: [{ property: 'NAME', locale: 'en', value: COUNTRY.en }],
+    level: 1,
+    path: `/${rootId}`,
+    children: [],
+    openingDate: '1990-01-01T00:00:00.000',
+    organisationUnitGroups: [],
+  }
+  return {
+    organisationUnits: [root],
+    organisationUnitGroups: [],
+    organisationUnitGroupSets: [],
+    organisationUnitLevels: [],
+    categoryOptions: [builtIn.option],
+    categories: [builtIn.category],
+    categoryCombos: [builtIn.combo],
+    categoryOptionCombos: [builtIn.optionCombo],
+    dataElements: [],
+    dataSets: [],
+    sections: [],
+    indicatorTypes: [],
+    indicators: [],
+    validationRules: [],
+  }
 }

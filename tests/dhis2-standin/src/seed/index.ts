@@ -1,15 +1,19 @@
 /** The seeded programme at one of three sizes: small (tests), demo (≈1,200 RC), large (20,000 RC). */
 import { DataValueStore } from '../store/data-values'
 import type { StandinState } from '../store/state'
-import { buildMetadata, type SeedSize } from './build-metadata'
+import { relaisPackage } from '@relais/metadata'
+import { buildBlankMetadata, buildMetadata, type SeedSize } from './build-metadata'
 import { seedData } from './build-data'
-import { buildUsers, type DemoLogin } from './users'
+import { buildBlankUsers, buildUsers, type DemoLogin } from './users'
 
 export { RC_COUNT, uid, type SeedSize } from './build-metadata'
+
+/** A seed: the programme at a size, or `blank` — a fresh DHIS2 with only its root org unit and admin. */
+export type SeedName = SeedSize | 'blank'
 export { DEMO_BRIDGE_TOKEN, DEMO_PASSWORD, type DemoLogin } from './users'
 
 export interface SeedOptions {
-  size: SeedSize
+  size: SeedName
   /** Seed number: the same number gives the same programme, users and reports. */
   seed?: number
   now: Date
@@ -19,6 +23,11 @@ export interface SeedOptions {
 }
 
 export function createSeededState(options: SeedOptions): { state: StandinState; logins: DemoLogin[] } {
+  if (options.size === 'blank') {
+    const metadata = buildBlankMetadata()
+    const people = buildBlankUsers(metadata.organisationUnits[0]!, options.now.toISOString())
+    return { state: stateOf(metadata, people, new DataValueStore(), new Map()), logins: people.logins }
+  }
   const seed = options.seed ?? 1
   const { snapshot, units } = buildMetadata(options.size, seed)
   const people = buildUsers(snapshot.organisationUnits, units.rcs, options.now.toISOString())
@@ -31,8 +40,26 @@ export function createSeededState(options: SeedOptions): { state: StandinState; 
     timeZone: options.timeZone,
     months: options.months ?? 12,
   })
-  const state: StandinState = {
-    metadata: snapshot,
+  const state = stateOf(snapshot, people, dataValues, registrations)
+  state.validationRuleGroups = relaisPackage().validationRuleGroups.map((g) => ({
+    id: g.id,
+    code: g.code,
+    name: g.name,
+    created: '2024-01-15T09:00:00.000',
+    lastUpdated: '2024-01-15T09:00:00.000',
+    validationRules: g.validationRules.map((r) => ({ id: r.id })),
+  }))
+  return { state, logins: people.logins }
+}
+
+function stateOf(
+  metadata: StandinState['metadata'],
+  people: ReturnType<typeof buildUsers>,
+  dataValues: DataValueStore,
+  registrations: StandinState['registrations'],
+): StandinState {
+  return {
+    metadata,
     users: people.users,
     userGroups: people.userGroups,
     userRoles: people.userRoles,
@@ -62,5 +89,4 @@ export function createSeededState(options: SeedOptions): { state: StandinState; 
     lastAnalyticsTableSuccess: undefined,
     demoLogins: people.logins,
   }
-  return { state, logins: people.logins }
 }

@@ -264,3 +264,43 @@ export function buildUsers(orgUnits: OrganisationUnit[], rcs: OrganisationUnit[]
   }))
   return { users, userGroups, userRoles, credentials, apiTokens, logins }
 }
+
+/** A blank DHIS2's only account: the superuser admin / district, at the root, with no Relais group. */
+export function buildBlankUsers(root: OrganisationUnit, nowIso: string): SeededUsers {
+  const id = uid('user', 'admin')
+  const superuser: UserRole = {
+    id: uid('userRole', 'SUPERUSER'),
+    code: 'SUPERUSER',
+    name: 'Superuser',
+    created: '2024-01-15T09:00:00.000',
+    lastUpdated: '2024-01-15T09:00:00.000',
+    authorities: ['ALL'],
+    users: [ref(id)],
+  }
+  const user: User = {
+    id,
+    code: 'ADMIN',
+    name: 'John Traore',
+    username: 'admin',
+    firstName: 'John',
+    surname: 'Traore',
+    email: 'admin@relais.bj',
+    created: '2024-01-15T09:00:00.000',
+    lastUpdated: nowIso.replace('Z', ''),
+    disabled: false,
+    twoFactorEnabled: false,
+    passwordLastUpdated: nowIso.replace('Z', ''),
+    externalAuth: false,
+    organisationUnits: [ref(root.id)],
+    dataViewOrganisationUnits: [ref(root.id)],
+    teiSearchOrganisationUnits: [],
+    userGroups: [],
+    userRoles: [ref(superuser.id)],
+    settings: { keyUiLocale: 'en', keyDbLocale: 'en' },
+  }
+  const credentials = new Map<string, Credential>([['admin', hashPassword('district', 'seed-admin')]])
+  const logins: DemoLogin[] = [
+    { username: 'admin', password: 'district', role: 'superuser', orgUnit: root.code ?? '', note: 'DHIS2 superuser' },
+  ]
+  return { users: [user], userGroups: [], userRoles: [superuser], credentials, apiTokens: [], logins }
+}

@@ -109,8 +109,19 @@ export interface Route {
   lastUpdated: string
 }
 
+/** A validation rule group (not in the mappings' snapshot: the engine has no use for it). */
+export interface ValidationRuleGroup {
+  id: string
+  code?: string
+  name: string
+  created: string
+  lastUpdated: string
+  validationRules: { id: string }[]
+}
+
 export interface StandinState {
   metadata: MetadataSnapshot
+  validationRuleGroups?: ValidationRuleGroup[]
   users: User[]
   userGroups: UserGroup[]
   userRoles: UserRole[]
