@@ -164,6 +164,33 @@ const usersSchema = z.object({
   ),
 })
 
+/** A value as DHIS2 answers it in a data value set. */
+export interface HeldValue {
+  dataElement: string
+  period: string
+  orgUnit: string
+  categoryOptionCombo: string
+  attributeOptionCombo?: string
+  value?: string
+  deleted?: boolean
+}
+
+const heldValuesSchema = z.object({
+  dataValues: z
+    .array(
+      z.object({
+        dataElement: z.string(),
+        period: z.string(),
+        orgUnit: z.string(),
+        categoryOptionCombo: z.string(),
+        attributeOptionCombo: z.string().optional(),
+        value: z.string().optional(),
+        deleted: z.boolean().optional(),
+      }),
+    )
+    .default([]),
+})
+
 const dataStoreMetaSchema = z.object({
   created: z.string(),
   createdBy: z.object({ id: z.string().optional(), username: z.string().optional() }).nullish(),
@@ -276,6 +303,21 @@ export class Dhis2Client {
       authorities,
       orgUnits: user.organisationUnits.map((ou) => ou.id),
     }
+  }
+
+  /**
+   * The values DHIS2 holds for a data set, a period and some org units (`GET /api/dataValueSets`; org units
+   * comma-joined, as Spring binds a list). Used to learn what a push whose answer was lost left in DHIS2.
+   */
+  async getDataValues(
+    query: { dataSet: string; period: string; orgUnits: readonly string[] },
+    options: RequestOptions = {},
+  ): Promise<HeldValue[]> {
+    const res = await this.send('GET', '/dataValueSets', {
+      ...options,
+      params: { dataSet: query.dataSet, period: query.period, orgUnit: query.orgUnits.join(',') },
+    })
+    return this.parse(this.describe('GET', '/dataValueSets'), res, heldValuesSchema).dataValues
   }
 
   /**

@@ -15,6 +15,8 @@
  * - Transient failures (5xx, 429, timeouts, resets): one attempt more on each record of the request; records at
  *   `maxAttempts` → failed (visible, re-triable by hand); the others are retried by BullMQ with the `relais`
  *   backoff (Retry-After as a floor). If the job has no BullMQ attempt left, a continuation job is enqueued.
+ * - An answer that may have been lost after DHIS2 saved (timeout, reset, 502/504), or a retry DHIS2 refuses after
+ *   one: DHIS2's values are read back first, and records whose every value DHIS2 holds as sent are imported.
  * - Circuit open (DHIS2 down): nothing is sent, no attempt is counted; the job is moved to delayed until the
  *   breaker allows a probe — so a DHIS2 that is down receives one request per cool-down, whatever the backlog.
  * - 401/403 (and 404, redirects, non-DHIS2 answers): a configuration problem, not the records' fault. They stay
@@ -44,6 +46,7 @@ import { valueHash } from './hashing'
 import { loadRecords, supersededIds, valuesOfOlderVersions, type PipelineRecord } from './ledger-queries'
 import { notify, type PipelineObserver } from './observer'
 import { readMapped, type MappedPayload } from './payload'
+import { answerMayBeLost, readBack, recordsHeld } from './read-back'
 import type { RetrySettings } from './queues'
 import type { RunBook } from './runs'
 import { UnknownSourceError } from './services'
@@ -176,7 +179,14 @@ export async function runPushStage(
       notify(logger, deps.observer, (o) => o.countDhis2Error?.(failure.kind, failure.reason))
       deps.breaker.onFailure(error.kind)
       if (error.kind === 'transient') {
-        const failed = new Set(await transientFailure(deps, batch, error))
+        // DHIS2 may have saved it all the same: what it holds decides, not the lost answer.
+        const held = dryRun ? new Set<string>() : await confirmHeld(deps, batch, error)
+        if (held.size > 0) {
+          result.imported += await finishHeld(deps, batch, held, byId, error)
+          for (const id of held) done.add(id)
+        }
+        const unconfirmed = { ...batch, recordIds: batch.recordIds.filter((id) => !held.has(id)) }
+        const failed = new Set(unconfirmed.recordIds.length > 0 ? await transientFailure(deps, unconfirmed, error) : [])
         result.failed += failed.size
         // This request's records (but those now failed) and the requests not made yet.
         const remaining = records.filter((r) => !done.has(r.id) && !failed.has(r.id))
@@ -346,6 +356,68 @@ async function finishImportedEarlier(
   return moved.length
 }
 
+/**
+ * The records of a batch whose values DHIS2 holds as sent (read-back.ts), after an answer that may have been
+ * lost (or a refusal of a retry). A read-back that fails itself confirms nothing: the usual retry follows.
+ */
+async function confirmHeld(deps: PushStageDeps, batch: Batch, error?: Dhis2Error): Promise<Set<string>> {
+  if (error && !answerMayBeLost(error)) return new Set()
+  try {
+    const held = await readBack(deps.dhis2, batch.dataSet, batch.period, batch.values)
+    return recordsHeld(batch.values, held)
+  } catch (readError) {
+    deps.logger.warn(
+      { err: readError, dataSet: batch.dataSet, period: batch.period },
+      'read-back failed: the push will be retried',
+    )
+    return new Set()
+  }
+}
+
+/** Confirmed records: imported, their values recorded as DHIS2's (as after a normal answer). */
+async function finishHeld(
+  deps: PushStageDeps,
+  batch: Batch,
+  held: ReadonlySet<string>,
+  byId: ReadonlyMap<string, PipelineRecord>,
+  error?: Dhis2Error,
+): Promise<number> {
+  const { records, importedValues } = repositories(deps.db)
+  await importedValues.recordImported(
+    batch.values
+      .filter((v) => held.has(v.recordId))
+      .map((v) => ({
+        dataElement: v.dataElement,
+        period: v.period,
+        orgUnit: v.orgUnit,
+        categoryOptionCombo: v.categoryOptionCombo,
+        attributeOptionCombo: v.attributeOptionCombo,
+        contentHash: v.hash,
+        source: byId.get(v.recordId)?.source ?? '',
+        recordId: v.recordId,
+      })),
+  )
+  const { moved } = await records.transitionMany(
+    [...held].map((id) => ({
+      id,
+      detail: {
+        dataSet: batch.dataSet,
+        period: batch.period,
+        readBack: true,
+        ...(error ? { answerLost: error.toJSON() } : { retryRefused: true }),
+      },
+    })),
+    'mapped',
+    'imported',
+    { actor: PUSH_ACTOR, lastError: null },
+  )
+  deps.logger.info(
+    { records: moved.length, dataSet: batch.dataSet, period: batch.period },
+    'DHIS2 holds the values of a push whose answer was lost',
+  )
+  return moved.length
+}
+
 /** One more attempt on each record of the request; those at maxAttempts → failed. Answers the failed ids. */
 async function transientFailure(deps: PushStageDeps, batch: Batch, error: Dhis2Error): Promise<string[]> {
   const ledger = repositories(deps.db).records
@@ -419,7 +491,18 @@ async function applySummary(
     importCount: summary.importCount,
   }
   const ok = outcomes.records.filter((r) => r.outcome === 'imported')
-  const refused = outcomes.records.filter((r) => r.outcome === 'rejected')
+  let refused = outcomes.records.filter((r) => r.outcome === 'rejected')
+  // A record refused on a retry after a lost answer: the first attempt may be what DHIS2 holds.
+  const retried = refused.filter((r) => (byId.get(r.recordId)?.attempts ?? 0) > 0)
+  if (retried.length > 0 && !dryRun) {
+    const ids = new Set(retried.map((r) => r.recordId))
+    const subset = { ...batch, values: batch.values.filter((v) => ids.has(v.recordId)), recordIds: [...ids] }
+    const held = await confirmHeld(deps, subset)
+    if (held.size > 0) {
+      await finishHeld(deps, subset, held, byId)
+      refused = refused.filter((r) => !held.has(r.recordId))
+    }
+  }
   const accepted = await records.transitionMany(
     ok.map((r) => ({
       id: r.recordId,

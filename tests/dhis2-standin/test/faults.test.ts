@@ -172,3 +172,34 @@ describe('faults (with --test-endpoints)', () => {
     expect((await c.call('GET', '/api/testing/faults', { as: '' })).body).toEqual({ held: 0 })
   })
 })
+
+describe('a lost answer: committed, then the connection cut', () => {
+  let c: Client
+  beforeAll(async () => {
+    c = await startStandin({ testEndpoints: true })
+  })
+  afterAll(() => c.close())
+
+  test('the value is saved although the client never hears so', async () => {
+    const ds = c.standin.ctx.state.metadata.dataSets.find((d) => d.code === 'RC_MENSUEL')!
+    const de = c.standin.ctx.state.metadata.dataElements.find((d) => d.code === 'RC_VAD')!
+    const ou = ds.organisationUnits[0]!.id
+    await c.call('POST', '/api/testing/faults', { body: { loseAnswerRate: 1, paths: '^/api/dataValueSets' } })
+    const sent = await fetch(`${c.url}/api/dataValueSets`, {
+      method: 'POST',
+      headers: { Authorization: basic('admin'), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ dataValues: [{ dataElement: de.id, period: '202609', orgUnit: ou, value: '41' }] }),
+    }).then(
+      () => 'answered',
+      () => 'lost',
+    )
+    expect(sent).toBe('lost')
+    await c.call('DELETE', '/api/testing/faults')
+    const held = await c.call('GET', `/api/dataValueSets?dataSet=${ds.id}&period=202609&orgUnit=${ou}`)
+    expect(held.body.dataValues.find((v: { dataElement: string }) => v.dataElement === de.id)?.value).toBe('41')
+  })
+
+  test('a rate outside 0–1 is refused', async () => {
+    expect((await c.call('POST', '/api/testing/faults', { body: { loseAnswerRate: 2 } })).status).toBe(400)
+  })
+})

@@ -21,6 +21,11 @@ export interface FaultConfig {
   down?: boolean
   /** Affected requests are refused with this status (429) and a `Retry-After` header. */
   rateLimit?: { status: number; retryAfterSeconds: number }
+  /**
+   * Share (0–1) of affected writes (not GET) that are handled — and committed — and then lose their answer:
+   * the connection is cut where the response would be sent (a proxy timeout, a dropped link after DHIS2 saved).
+   */
+  loseAnswerRate?: number
   /** Regex (source) over the request path (`/api/…`): only matching paths are affected. */
   paths?: string
 }
@@ -46,7 +51,7 @@ export class FaultState {
 
   get active(): boolean {
     const c = this.current
-    return Boolean(c.latencyMs || c.errorRate || c.hang || c.down || c.rateLimit)
+    return Boolean(c.latencyMs || c.errorRate || c.hang || c.down || c.rateLimit || c.loseAnswerRate)
   }
 
   set(config: FaultConfig): void {
@@ -90,7 +95,7 @@ export function parseFaultConfig(body: unknown): FaultConfig {
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw new HttpError(400, 'Faults must be a JSON object')
   const raw = body as Record<string, unknown>
-  const known = ['latencyMs', 'errorRate', 'hang', 'down', 'rateLimit', 'paths']
+  const known = ['latencyMs', 'errorRate', 'hang', 'down', 'rateLimit', 'loseAnswerRate', 'paths']
   const unknown = Object.keys(raw).filter((k) => !known.includes(k))
   if (unknown.length > 0)
     throw new HttpError(400, `Unknown fault(s): ${unknown.join(', ')} (known: ${known.join(', ')})`)
@@ -104,6 +109,11 @@ export function parseFaultConfig(body: unknown): FaultConfig {
     if (typeof raw.errorRate !== 'number' || raw.errorRate < 0 || raw.errorRate > 1)
       throw new HttpError(400, 'errorRate must be a number between 0 and 1')
     config.errorRate = raw.errorRate
+  }
+  if (raw.loseAnswerRate !== undefined) {
+    if (typeof raw.loseAnswerRate !== 'number' || raw.loseAnswerRate < 0 || raw.loseAnswerRate > 1)
+      throw new HttpError(400, 'loseAnswerRate must be a number between 0 and 1')
+    config.loseAnswerRate = raw.loseAnswerRate
   }
   for (const flag of ['hang', 'down'] as const) {
     if (raw[flag] !== undefined) {
@@ -161,6 +171,15 @@ export function faultMiddleware(ctx: StandinContext): RequestHandler {
         ]
         res.status(status).json(webMessage(status, message))
         return
+      }
+      if (c.loseAnswerRate && req.method !== 'GET' && Math.random() < c.loseAnswerRate) {
+        // The handler runs to the end (its writes are committed); only its answer never leaves.
+        res.writeHead = (() => res) as unknown as Response['writeHead']
+        res.write = (() => true) as Response['write']
+        res.end = (() => {
+          req.socket.destroy()
+          return res
+        }) as unknown as Response['end']
       }
       next()
     }
