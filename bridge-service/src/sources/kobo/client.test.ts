@@ -160,3 +160,31 @@ describe('client helpers', () => {
     expect(classifyError(new AxiosError('x', code)).kind).toBe(kind)
   })
 })
+
+describe('every request has a deadline (issue 11 §9)', () => {
+  it('a Kobo that drips its answer a byte at a time is given up on, as a transient failure', async () => {
+    const { createServer } = await import('node:http')
+    const timers: NodeJS.Timeout[] = []
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      // Never idle long enough for a socket timeout, never done.
+      timers.push(setInterval(() => res.write(' '), 50))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+    const { port } = server.address() as { port: number }
+    try {
+      const client = createKoboClient({ baseUrl: `http://127.0.0.1:${port}`, token: 't', timeoutMs: 400 })
+      const started = Date.now()
+      const error = await (async () => {
+        for await (const _page of client.pages('aBcD3fGh1JkLmN')) void _page
+      })().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(KoboError)
+      expect((error as KoboError).kind).toBe('transient')
+      expect(Date.now() - started).toBeLessThan(3_000)
+    } finally {
+      timers.forEach(clearInterval)
+      server.closeAllConnections()
+      server.close()
+    }
+  })
+})

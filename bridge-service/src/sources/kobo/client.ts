@@ -76,9 +76,12 @@ export function createKoboClient(options: KoboClientOptions, http: AxiosInstance
 
   async function getPage(url: string): Promise<{ page: KoboPage; next: string | null }> {
     let data: unknown
+    // axios' `timeout` watches socket inactivity only: a server dripping bytes would hold the pull for ever.
+    const deadline = AbortSignal.timeout(timeout)
     try {
       const res = await http.get<unknown>(url, {
         timeout,
+        signal: deadline,
         headers: { Authorization: `Token ${options.token}`, Accept: 'application/json' },
         responseType: 'json',
         maxRedirects: 0,
@@ -86,6 +89,7 @@ export function createKoboClient(options: KoboClientOptions, http: AxiosInstance
       })
       data = res.data
     } catch (error) {
+      if (deadline.aborted) throw new KoboError('transient', `Kobo did not answer ${url} within ${timeout} ms`)
       throw classifyError(error)
     }
     const parsed = pageSchema.safeParse(data)
