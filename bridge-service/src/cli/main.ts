@@ -26,6 +26,7 @@ Commands:
   setup [--dry-run] [--no-app]
                               bring DHIS2 to what Relais needs: metadata package, service user and token,
                               route relais-bridge, app (DHIS2_USERNAME/DHIS2_PASSWORD of a superuser)
+  doctor [--json]             check a live deployment: ok / warning / error per check, and how to fix it
   roster import <file> [--dry-run] [--users]
                               the RC roster into DHIS2: org units, active-RC group, data sets, users
 
@@ -51,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'mappings':
         return await lazy<typeof import('./mappings')>('./mappings').runMappingsCommand(rest, io)
+      case 'doctor':
+        return await lazy<typeof import('./doctor')>('./doctor').runDoctorCommand(rest, io)
       case 'roster':
         return await lazy<typeof import('./roster')>('./roster').runRosterCommand(rest, io)
       case 'setup':

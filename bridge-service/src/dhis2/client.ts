@@ -134,12 +134,15 @@ export interface Dhis2SystemInfo {
   version: string
   serverTimeZoneId: string
   serverDate?: string
+  /** Server local time of the last analytics table run (absent: never). */
+  lastAnalyticsTableSuccess?: string
 }
 
 const systemInfoSchema = z.object({
   version: z.string(),
   serverTimeZoneId: z.string(),
   serverDate: z.string().optional(),
+  lastAnalyticsTableSuccess: z.string().optional(),
 })
 
 const groupSchema = z.object({ id: z.string(), code: z.string().optional(), name: z.string().optional() })

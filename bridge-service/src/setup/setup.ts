@@ -322,6 +322,9 @@ async function ensureRoute(dhis2: Dhis2Admin, options: SetupOptions): Promise<Se
     description,
     authorities: ['M_relais'],
     auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': options.routeSecret } },
+    // Readable by all (DHIS2 never shows a route's auth back): the bridge's account and `relais doctor` see it;
+    // running it still needs M_relais.
+    sharing: { public: 'r-------' },
   }
   const found = await dhis2.get<{
     routes?: Array<{ id: string; url?: string; description?: string; authorities?: string[] }>

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startStandin, type Client } from './support'
+import { createUserWithoutApp, startStandin, type Client } from './support'
 
 const appDir = mkdtempSync(join(tmpdir(), 'relais-app-'))
 writeFileSync(
@@ -24,6 +24,7 @@ const stateDir = mkdtempSync(join(tmpdir(), 'relais-state-'))
 let c: Client
 beforeAll(async () => {
   c = await startStandin({ testEndpoints: true, apps: { relais: appDir } })
+  await createUserWithoutApp(c)
 })
 afterAll(async () => {
   await c.close()
@@ -219,7 +220,7 @@ describe('dataStore (DatastoreController 2.41)', () => {
       name: 'app namespace: write without the app authority',
       method: 'POST',
       path: '/api/dataStore/relais/settings',
-      as: 'passerelle',
+      as: 'sans.app',
       body: { a: 1 },
       status: 403,
       expected: wm(403, "Namespace 'relais' is protected, access denied"),
@@ -237,7 +238,7 @@ describe('dataStore (DatastoreController 2.41)', () => {
       name: 'app namespace: read without the app authority',
       method: 'GET',
       path: '/api/dataStore/relais/settings',
-      as: 'passerelle',
+      as: 'sans.app',
       status: 403,
       expected: wm(403, "Namespace 'relais' is protected, access denied"),
     },
@@ -245,7 +246,7 @@ describe('dataStore (DatastoreController 2.41)', () => {
       name: 'app namespace: keys without the app authority',
       method: 'GET',
       path: '/api/dataStore/relais',
-      as: 'passerelle',
+      as: 'sans.app',
       status: 403,
       expected: wm(403, "Namespace 'relais' is protected, access denied"),
     },

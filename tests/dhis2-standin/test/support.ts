@@ -11,6 +11,8 @@ export const PASSWORDS: Record<string, string> = {
   controleur: 'Relais-2026',
   'ancien.superviseur': 'Relais-2026',
   passerelle: 'Relais-2026',
+  /** Created by the tests that need an account without the Relais app (createUserWithoutApp). */
+  'sans.app': 'Sans-App-2026!',
 }
 
 export function basic(username: string, password = PASSWORDS[username] ?? ''): string {
@@ -57,4 +59,24 @@ export async function startStandin(options: CreateStandinOptions = {}): Promise<
     },
     close: () => standin.close(),
   }
+}
+
+/** A user with only F_DATAVALUE_ADD (no app authority): imported through POST /api/metadata as admin. */
+export async function createUserWithoutApp(c: Client): Promise<void> {
+  const res = await c.call('POST', '/api/metadata', {
+    body: {
+      userRoles: [{ id: 'RoleSansApp', name: 'Sans application', authorities: ['F_DATAVALUE_ADD'] }],
+      users: [
+        {
+          id: 'UserSansApp',
+          username: 'sans.app',
+          password: PASSWORDS['sans.app'],
+          firstName: 'Sans',
+          surname: 'Application',
+          userRoles: [{ id: 'RoleSansApp' }],
+        },
+      ],
+    },
+  })
+  if (res.status !== 200) throw new Error(`could not create sans.app: ${JSON.stringify(res.body)}`)
 }

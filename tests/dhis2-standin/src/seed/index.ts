@@ -1,6 +1,6 @@
 /** The seeded programme at one of three sizes: small (tests), demo (≈1,200 RC), large (20,000 RC). */
 import { DataValueStore } from '../store/data-values'
-import type { StandinState } from '../store/state'
+import type { StandinState, ValidationRuleGroup } from '../store/state'
 import { relaisPackage } from '@relais/metadata'
 import { buildBlankMetadata, buildMetadata, type SeedSize } from './build-metadata'
 import { seedData } from './build-data'
@@ -41,14 +41,10 @@ export function createSeededState(options: SeedOptions): { state: StandinState; 
     months: options.months ?? 12,
   })
   const state = stateOf(snapshot, people, dataValues, registrations)
-  state.validationRuleGroups = relaisPackage().validationRuleGroups.map((g) => ({
-    id: g.id,
-    code: g.code,
-    name: g.name,
-    created: '2024-01-15T09:00:00.000',
-    lastUpdated: '2024-01-15T09:00:00.000',
-    validationRules: g.validationRules.map((r) => ({ id: r.id })),
-  }))
+  // The package's groups as they are (with DHIS2's times): the stand-in holds the whole object.
+  state.validationRuleGroups = (
+    JSON.parse(JSON.stringify(relaisPackage().validationRuleGroups)) as ValidationRuleGroup[]
+  ).map((g) => ({ ...g, created: '2024-01-15T09:00:00.000', lastUpdated: '2024-01-15T09:00:00.000' }))
   return { state, logins: people.logins }
 }
 
