@@ -322,8 +322,23 @@ function make(
   if (contentType !== null) headers.push(['Content-Type', contentType ?? 'application/json'])
   if (!noAuth) headers.push(...authFor(c, target, body))
   headers.push(...(rest.headers ?? []))
-  return { family, endpoint: endpointName(c.p), method: c.p.method, target, body, ...rest, headers }
+  // A body of hundreds of KB refused before it is read (401, 403, 404) may cost its answer: the server closes,
+  // the kernel resets the connection under the bytes still coming, and the client sees EPIPE. That is an
+  // answer, not a crash (the process-alive and no-5xx checks still hold).
+  const big = rest.big ?? body.length > BIG_BODY_BYTES
+  return {
+    family,
+    endpoint: endpointName(c.p),
+    method: c.p.method,
+    target,
+    body,
+    ...rest,
+    ...(big ? { big } : {}),
+    headers,
+  }
 }
+
+const BIG_BODY_BYTES = 256 * 1024
 
 /** The well-shaped body, or `{}` when the endpoint takes none. */
 const shaped = (c: Ctx) => c.p.shape?.(c.r, c.o.targets) ?? {}

@@ -362,10 +362,15 @@ async function finishImportedEarlier(
  */
 async function confirmHeld(deps: PushStageDeps, batch: Batch, error?: Dhis2Error): Promise<Set<string>> {
   if (error && !answerMayBeLost(error)) return new Set()
+  // A DHIS2 the breaker has given up on is not asked again now: the retry (after the cool-down) reads back.
+  if (deps.breaker.state === 'open') return new Set()
   try {
     const held = await readBack(deps.dhis2, batch.dataSet, batch.period, batch.values)
+    deps.breaker.onSuccess()
     return recordsHeld(batch.values, held)
   } catch (readError) {
+    // A read-back that fails is one more sign DHIS2 is away: the breaker counts it.
+    if (isDhis2Error(readError)) deps.breaker.onFailure(readError.kind)
     deps.logger.warn(
       { err: readError, dataSet: batch.dataSet, period: batch.period },
       'read-back failed: the push will be retried',
