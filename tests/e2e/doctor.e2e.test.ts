@@ -246,3 +246,18 @@ test.each<[string, string, 'warning' | 'error', () => (() => void) | Record<stri
     if (typeof broken === 'function') broken()
   }
 })
+
+test("another token of the bridge's account about to expire is not ours: no warning", async () => {
+  const bridgeUser = standin.ctx.state.apiTokens[0]!.userId
+  standin.ctx.state.apiTokens.push({
+    id: 'TokOther001',
+    keyHash: 'f'.repeat(64),
+    userId: bridgeUser,
+    expire: Date.now() + 86_400_000,
+  })
+  try {
+    expect((await doctor()).get('token')?.status).toBe('ok')
+  } finally {
+    standin.ctx.state.apiTokens.pop()
+  }
+})

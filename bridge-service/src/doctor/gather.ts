@@ -2,6 +2,7 @@
  * `relais doctor`'s facts: asked of DHIS2 with the bridge's own credentials, of Redis, of the ledger and of
  * the disk — each with a deadline, each failure becoming a finding rather than a crash (checks.ts judges).
  */
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseLocalTimestamp } from '@relais/mappings'
@@ -93,11 +94,19 @@ export async function runDoctor(options: DoctorOptions): Promise<judge.Check[]> 
       checks.push(judge.app(apps.find((a) => a.key === 'relais')?.version))
       if (auth.kind === 'token') {
         const tokens = await admin
-          .get<{ apiToken?: Array<{ expire?: number }> }>('apiToken', { fields: 'expire', paging: 'false' })
+          .get<{ apiToken?: Array<{ expire?: number; key?: string }> }>('apiToken', {
+            fields: 'expire,key',
+            paging: 'false',
+          })
           .catch(() => ({ apiToken: [] }))
+        // DHIS2 shows each token's SHA-256 as `key`: ours is the one whose hash is that of DHIS2_TOKEN. Without
+        // keys, the account's soonest expiry stands for it.
+        const hash = createHash('sha256').update(auth.token).digest('hex')
+        const all = tokens.apiToken ?? []
+        const ours = all.some((t) => t.key) ? all.filter((t) => t.key === hash) : all
         checks.push(
           judge.tokenExpiry(
-            (tokens.apiToken ?? []).map((t) => t.expire).filter((e): e is number => typeof e === 'number'),
+            ours.map((t) => t.expire).filter((e): e is number => typeof e === 'number'),
             now,
           ),
         )

@@ -2,7 +2,7 @@
  * Personal access tokens as DHIS2 2.41 makes them (setup-ops §11; core@2.41 `ApiTokenController`):
  * `POST /api/apiToken` (JSON; `{}` suffices) creates a token for the calling user, `expire` in epoch ms
  * (default +30 days), and answers 201 with the key once (`response.key`, V2 format `d2p_…`); only its
- * SHA-256 is kept. `GET /api/apiToken` lists the caller's tokens (never their keys), `DELETE …/{uid}`
+ * SHA-256 is kept. `GET /api/apiToken` lists the caller's tokens (their `key` is that hash), `DELETE …/{uid}`
  * revokes one.
  */
 import { randomBytes } from 'node:crypto'
@@ -59,7 +59,14 @@ export function registerApiTokens(router: Router, ctx: StandinContext): void {
     res.json({
       apiToken: ctx.state.apiTokens
         .filter((t) => t.userId === user.user.id)
-        .map((t) => ({ id: t.id, type: 'PERSONAL_ACCESS_TOKEN_V2', expire: t.expire, createdBy: { id: t.userId } })),
+        // `key` is the stored SHA-256 of the token, as DHIS2's ApiToken shows it (never the token itself).
+        .map((t) => ({
+          id: t.id,
+          type: 'PERSONAL_ACCESS_TOKEN_V2',
+          key: t.keyHash,
+          expire: t.expire,
+          createdBy: { id: t.userId },
+        })),
     })
   })
 
