@@ -316,10 +316,15 @@ const KINDS: Record<string, (path: string) => Promise<number>> = {
 
 /**
  * `read <file> [limits JSON]`: reads a file as the bridge does and prints one JSON line — the refusal's code
- * (or the rows read) and the peak RSS growth — so that a test measures memory in a process of its own.
+ * (or the rows read) and the RSS growth during the read (sampled every 5 ms) — so that a test measures memory
+ * in a process of its own.
  */
 async function readCommand(path: string, limits: string | undefined): Promise<void> {
   const before = process.memoryUsage().rss
+  // Sampled during the read, not the process's lifetime peak (maxRSS): loading and compiling the modules can
+  // peak higher than the read itself on a busy machine, and that is not the reader's memory.
+  let peak = before
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5)
   const started = Date.now()
   let outcome: { code?: string; message?: string; rows?: number }
   try {
@@ -333,8 +338,9 @@ async function readCommand(path: string, limits: string | undefined): Promise<vo
   }
   // Looked at before this process exits: a temporary file removed only at exit stays for the life of a bridge.
   const tempLeft = readdirSync(tmpdir()).filter((name) => !name.startsWith('tsx-'))
-  const peakMb = process.resourceUsage().maxRSS / 1024
-  const growthMb = Math.round(peakMb - before / 1024 ** 2)
+  clearInterval(sampler)
+  peak = Math.max(peak, process.memoryUsage().rss)
+  const growthMb = Math.round((peak - before) / 1024 ** 2)
   process.stdout.write(`${JSON.stringify({ ...outcome, tempLeft, growthMb, ms: Date.now() - started })}\n`)
 }
 
