@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseLocalTimestamp } from '@relais/mappings'
-import { PACKAGE_TYPES, relaisPackage } from '@relais/metadata'
+import { relaisPackage } from '@relais/metadata'
 import type { BridgeEnv } from '../config/env'
 import type { RelaisConfig } from '../config/relais-config'
 import { createDhis2Client } from '../dhis2/client'
@@ -15,8 +15,7 @@ import { readMigrations } from '../ledger/migrate'
 import { lazy } from '../cli/lazy'
 import { SpecRegistry } from '../pipeline/specs'
 import { Dhis2Admin } from '../setup/admin-client'
-import { planType, type PlainObject } from '../setup/compare'
-import { currentObjects, ROUTE_CODE } from '../setup/setup'
+import { planPackage, ROUTE_CODE } from '../setup/setup'
 import * as judge from './checks'
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -121,26 +120,15 @@ export async function runDoctor(options: DoctorOptions): Promise<judge.Check[]> 
 }
 
 async function packageCheck(admin: Dhis2Admin): Promise<judge.Check> {
-  const pkg = relaisPackage()
   const missing: string[] = []
   const outdated: string[] = []
   try {
-    for (const type of PACKAGE_TYPES) {
-      const ours = pkg[type] as unknown as PlainObject[]
-      const plan = planType(
-        ours,
-        await currentObjects(
-          admin,
-          type,
-          ours.map((o) => o.id),
-        ),
-      )
+    for (const [, plan] of await planPackage(admin))
       for (const change of plan.changes) (change.action === 'create' ? missing : outdated).push(change.code)
-    }
   } catch (error) {
     missing.push(`(${message(error)})`)
   }
-  return judge.metadataPackage(pkg.package.version, missing, outdated)
+  return judge.metadataPackage(relaisPackage().package.version, missing, outdated)
 }
 
 async function driftCheck(options: DoctorOptions, dhis2: ReturnType<typeof createDhis2Client>): Promise<judge.Check> {

@@ -388,19 +388,10 @@ async function finishHeld(
   error?: Dhis2Error,
 ): Promise<number> {
   const { records, importedValues } = repositories(deps.db)
-  await importedValues.recordImported(
-    batch.values
-      .filter((v) => held.has(v.recordId))
-      .map((v) => ({
-        dataElement: v.dataElement,
-        period: v.period,
-        orgUnit: v.orgUnit,
-        categoryOptionCombo: v.categoryOptionCombo,
-        attributeOptionCombo: v.attributeOptionCombo,
-        contentHash: v.hash,
-        source: byId.get(v.recordId)?.source ?? '',
-        recordId: v.recordId,
-      })),
+  await recordValuesImported(
+    importedValues,
+    batch.values.filter((v) => held.has(v.recordId)),
+    byId,
   )
   const { moved } = await records.transitionMany(
     [...held].map((id) => ({
@@ -476,18 +467,7 @@ async function applySummary(
     const accepted = interpretation.values
       .filter((v) => v.outcome === 'accepted')
       .map((v) => batch.values[v.index] as OutgoingValue)
-    await importedValues.recordImported(
-      accepted.map((v) => ({
-        dataElement: v.dataElement,
-        period: v.period,
-        orgUnit: v.orgUnit,
-        categoryOptionCombo: v.categoryOptionCombo,
-        attributeOptionCombo: v.attributeOptionCombo,
-        contentHash: v.hash,
-        source: byId.get(v.recordId)?.source ?? '',
-        recordId: v.recordId,
-      })),
-    )
+    await recordValuesImported(importedValues, accepted, byId)
   }
   const common = {
     dataSet: batch.dataSet,
@@ -542,4 +522,24 @@ async function applySummary(
     dryRun,
   )
   return { imported: dryRun ? 0 : accepted.moved.length, unchanged: dryRun ? accepted.moved.length : 0, conflicts }
+}
+
+/** Values DHIS2 now holds from us: their hashes go to importedValues (unchanged values are not sent again). */
+function recordValuesImported(
+  importedValues: ReturnType<typeof repositories>['importedValues'],
+  values: readonly OutgoingValue[],
+  byId: ReadonlyMap<string, PipelineRecord>,
+): Promise<unknown> {
+  return importedValues.recordImported(
+    values.map((v) => ({
+      dataElement: v.dataElement,
+      period: v.period,
+      orgUnit: v.orgUnit,
+      categoryOptionCombo: v.categoryOptionCombo,
+      attributeOptionCombo: v.attributeOptionCombo,
+      contentHash: v.hash,
+      source: byId.get(v.recordId)?.source ?? '',
+      recordId: v.recordId,
+    })),
+  )
 }

@@ -185,6 +185,18 @@ export async function importMetadata(
     )
 }
 
+/** The package against what DHIS2 holds, type by type, in import order (what setup does, what doctor reports). */
+export async function planPackage(dhis2: Dhis2Admin): Promise<Array<[PackageType, TypePlan]>> {
+  const pkg = relaisPackage()
+  const plans: Array<[PackageType, TypePlan]> = []
+  for (const type of PACKAGE_TYPES) {
+    const ours = pkg[type] as unknown as PlainObject[]
+    const ids = ours.map((o) => o.id)
+    plans.push([type, planType(ours, await currentObjects(dhis2, type, ids))])
+  }
+  return plans
+}
+
 export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promise<SetupReport> {
   const now = options.now ?? (() => new Date())
   const info = await dhis2.get<{ version: string }>('system/info')
@@ -194,16 +206,7 @@ export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promis
   // 1. The package.
   const payload: Record<string, PlainObject[]> = {}
   const types: SetupReport['types'] = {}
-  for (const type of PACKAGE_TYPES) {
-    const ours = pkg[type] as unknown as PlainObject[]
-    const plan = planType(
-      ours,
-      await currentObjects(
-        dhis2,
-        type,
-        ours.map((o) => o.id),
-      ),
-    )
+  for (const [type, plan] of await planPackage(dhis2)) {
     types[type] = {
       created: plan.create.length,
       updated: plan.update.length,
