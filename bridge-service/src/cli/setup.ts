@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { ConfigError } from '../config/env'
 import { basicAuthorization, Dhis2Admin } from '../setup/admin-client'
 import {
+  RouteUrlRefusedError,
   runSetup,
   SetupRefusedError,
   UnsupportedVersionError,
@@ -230,10 +231,18 @@ export async function runSetupCommand(
       return 2
     }
     if (error instanceof UnsupportedVersionError) {
+      io.err(`relais setup${locale === 'fr' ? ' :' : ':'} ${error.reason[locale]}`)
+      return 2
+    }
+    if (error instanceof RouteUrlRefusedError) {
       io.err(
         locale === 'fr'
-          ? `relais setup : DHIS2 ${error.version} n’est pas pris en charge (versions prises en charge : 2.40, 2.41, 2.42)`
-          : `relais setup: ${error.message}`,
+          ? `relais setup : DHIS2 refuse une route vers ${error.url}. Depuis 2.42, DHIS2 n’autorise que les serveurs de ` +
+              `route.remote_servers_allowed dans dhis.conf (par défaut https://*) : servez la passerelle en HTTPS ` +
+              `(--bridge-url https://…) ou ajoutez son adresse à route.remote_servers_allowed, redémarrez DHIS2, puis relancez.`
+          : `relais setup: DHIS2 refuses a route to ${error.url}. Since 2.42, DHIS2 only allows the servers listed in ` +
+              `dhis.conf route.remote_servers_allowed (default https://*): serve the bridge over HTTPS ` +
+              `(--bridge-url https://…) or add its address to route.remote_servers_allowed, restart DHIS2, then run again.`,
       )
       return 2
     }

@@ -3,7 +3,7 @@
  * configuration, Redis, the ledger and the disk (gather.ts) in; one verdict per check out, with what was
  * found and how to fix it, in French and English.
  */
-import { supportedVersion, SUPPORTED_DHIS2 } from '../setup/setup'
+import { judgeVersion, SUPPORTED_TEXT } from '../setup/dhis2-versions'
 
 export type Status = 'ok' | 'warning' | 'error'
 
@@ -24,14 +24,15 @@ export function dhis2Version(version: string | undefined, error?: string): Check
       found: t(`DHIS2 ne répond pas (${error ?? '?'})`, `DHIS2 does not answer (${error ?? '?'})`),
       fix: t('Vérifiez DHIS2_URL et que DHIS2 tourne.', 'Check DHIS2_URL and that DHIS2 is running.'),
     }
-  if (!supportedVersion(version))
+  const verdict = judgeVersion(version)
+  if (!verdict.supported)
     return {
       id: 'dhis2-reachable',
       status: 'error',
-      found: t(`DHIS2 ${version} n'est pas pris en charge`, `DHIS2 ${version} is not supported`),
+      found: verdict.reason,
       fix: t(
-        `Relais prend en charge DHIS2 ${SUPPORTED_DHIS2.join(', ')} : mettez DHIS2 à jour.`,
-        `Relais supports DHIS2 ${SUPPORTED_DHIS2.join(', ')}: upgrade DHIS2.`,
+        `Mettez DHIS2 à jour vers une version prise en charge (${SUPPORTED_TEXT}).`,
+        `Upgrade DHIS2 to a supported version (${SUPPORTED_TEXT}).`,
       ),
     }
   return { id: 'dhis2-reachable', status: 'ok', found: t(`DHIS2 ${version}`, `DHIS2 ${version}`) }
@@ -109,7 +110,13 @@ export function metadataPackage(version: string, missing: string[], outdated: st
   return { id: 'metadata-package', status: 'ok', found: t(`paquet ${version} en place`, `package ${version} in place`) }
 }
 
-export function mappingDrift(findings: Array<{ source: string; code: string }>, error?: string): Check {
+/** One spec problem against DHIS2's metadata, as `relais mappings validate` words it. */
+export interface DriftItem {
+  source: string
+  message: { fr: string; en: string }
+}
+
+export function mappingDrift(findings: DriftItem[], error?: string): Check {
   if (error)
     return {
       id: 'mapping-drift',
@@ -117,25 +124,23 @@ export function mappingDrift(findings: Array<{ source: string; code: string }>, 
       found: t(`métadonnées illisibles : ${error}`, `metadata unreadable: ${error}`),
       fix: t('Vérifiez les autorisations de la passerelle.', "Check the bridge's authorities."),
     }
-  if (findings.length > 0)
+  if (findings.length > 0) {
+    // The same problem is often found twice (one alias, two spellings): say each once.
+    const list = (locale: 'fr' | 'en') =>
+      [...new Set(findings.map((f) => `${f.source} : ${f.message[locale]}`))].slice(0, 5).join(' ; ')
     return {
       id: 'mapping-drift',
       status: 'error',
       found: t(
-        `${findings.length} code(s) des spécifications absents de DHIS2 : ${findings
-          .slice(0, 5)
-          .map((f) => `${f.source}:${f.code}`)
-          .join(', ')}`,
-        `${findings.length} code(s) of the specs missing in DHIS2: ${findings
-          .slice(0, 5)
-          .map((f) => `${f.source}:${f.code}`)
-          .join(', ')}`,
+        `${findings.length} problème(s) des spécifications face à DHIS2 — ${list('fr')}`,
+        `${findings.length} problem(s) of the specs against DHIS2 — ${list('en')}`,
       ),
       fix: t(
-        'Corrigez la spécification ou les métadonnées (`relais mappings validate`).',
-        'Fix the spec or the metadata (`relais mappings validate`).',
+        'Importez ce qui manque (`relais setup`, `relais roster import`) ou corrigez la spécification (`relais mappings validate`).',
+        'Import what is missing (`relais setup`, `relais roster import`) or fix the spec (`relais mappings validate`).',
       ),
     }
+  }
   return {
     id: 'mapping-drift',
     status: 'ok',

@@ -141,8 +141,14 @@ async function driftCheck(options: DoctorOptions, dhis2: ReturnType<typeof creat
     const codes = specs.dataSetCodes()
     if (codes.length === 0) return judge.mappingDrift([])
     const { snapshot, missingDataSetCodes } = await dhis2.getMetadataSnapshot(codes)
-    const findings = specs.drift({ id: 'doctor', snapshot }).map((f) => ({ source: f.source, code: f.code }))
-    for (const code of missingDataSetCodes) findings.push({ source: 'dataSet', code })
+    const findings: judge.DriftItem[] = specs
+      .drift({ id: 'doctor', snapshot })
+      .map((f) => ({ source: f.source, message: f.message }))
+    for (const code of missingDataSetCodes)
+      findings.push({
+        source: 'dataSet',
+        message: { fr: `aucun ensemble de données n’a le code ${code}`, en: `no data set has the code ${code}` },
+      })
     return judge.mappingDrift(findings)
   } catch (error) {
     return judge.mappingDrift([], message(error))

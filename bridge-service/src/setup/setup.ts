@@ -14,10 +14,10 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { dataStoreDefaults, PACKAGE_TYPES, relaisPackage } from '@relais/metadata'
 import type { Dhis2Admin } from './admin-client'
-import { basicAuthorization } from './admin-client'
+import { basicAuthorization, Dhis2AdminError } from './admin-client'
+import { judgeVersion } from './dhis2-versions'
 import { planType, type PlainObject, type TypePlan } from './compare'
 
-export const SUPPORTED_DHIS2 = ['2.40', '2.41', '2.42'] as const
 export const ROUTE_CODE = 'relais-bridge'
 export const SERVICE_ROLE_CODE = 'ROLE_PASSERELLE'
 const TOKEN_DAYS = 365
@@ -55,8 +55,18 @@ export class SetupRefusedError extends Error {
 }
 
 export class UnsupportedVersionError extends Error {
-  constructor(readonly version: string) {
-    super(`DHIS2 ${version} is not supported (Relais supports ${SUPPORTED_DHIS2.join(', ')})`)
+  constructor(
+    readonly version: string,
+    readonly reason: { fr: string; en: string },
+  ) {
+    super(reason.en)
+  }
+}
+
+/** DHIS2 2.42 refused the bridge's URL for the route (dhis.conf `route.remote_servers_allowed`). */
+export class RouteUrlRefusedError extends Error {
+  constructor(readonly url: string) {
+    super(`DHIS2 does not permit a route to ${url}`)
   }
 }
 
@@ -77,10 +87,6 @@ export interface SetupReport {
   dataStore: Array<{ key: string; outcome: 'created' | 'unchanged' }>
   /** Objects created or updated (0 on a second run). */
   changed: number
-}
-
-export function supportedVersion(version: string): boolean {
-  return SUPPORTED_DHIS2.some((v) => version === v || version.startsWith(`${v}.`) || version.startsWith(`${v}-`))
 }
 
 /** A fingerprint of the route secret: enough to see it changed, useless to guess it (≥ 32 random characters). */
@@ -200,7 +206,8 @@ export async function planPackage(dhis2: Dhis2Admin): Promise<Array<[PackageType
 export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promise<SetupReport> {
   const now = options.now ?? (() => new Date())
   const info = await dhis2.get<{ version: string }>('system/info')
-  if (!supportedVersion(info.version)) throw new UnsupportedVersionError(info.version)
+  const verdict = judgeVersion(info.version)
+  if (!verdict.supported) throw new UnsupportedVersionError(info.version, verdict.reason)
   const pkg = relaisPackage()
 
   // 1. The package.
@@ -333,8 +340,17 @@ async function ensureRoute(dhis2: Dhis2Admin, options: SetupOptions): Promise<Se
     routes?: Array<{ id: string; url?: string; description?: string; authorities?: string[] }>
   }>('routes', { filter: `code:eq:${ROUTE_CODE}`, fields: 'id,url,description,authorities', paging: 'false' })
   const current = found.routes?.[0]
+  const save = async (method: 'POST' | 'PUT', path: string) => {
+    try {
+      await dhis2.request(method, path, { json: desired })
+    } catch (error) {
+      if (error instanceof Dhis2AdminError && error.status === 409 && /not permitted/i.test(error.message))
+        throw new RouteUrlRefusedError(url)
+      throw error
+    }
+  }
   if (!current) {
-    if (!options.dryRun) await dhis2.request('POST', 'routes', { json: desired })
+    if (!options.dryRun) await save('POST', 'routes')
     return { outcome: 'created', url }
   }
   const same =
@@ -342,7 +358,7 @@ async function ensureRoute(dhis2: Dhis2Admin, options: SetupOptions): Promise<Se
     current.description === description &&
     JSON.stringify([...(current.authorities ?? [])].sort()) === JSON.stringify(desired.authorities)
   if (same) return { outcome: 'unchanged', url }
-  if (!options.dryRun) await dhis2.request('PUT', `routes/${current.id}`, { json: desired })
+  if (!options.dryRun) await save('PUT', `routes/${current.id}`)
   return { outcome: 'updated', url }
 }
 

@@ -9,6 +9,7 @@ import { runAnalyticsTables } from './analytics/tables'
 import { createStandin } from './server'
 import type { SeedName } from './seed'
 import { DEMO_BRIDGE_TOKEN } from './seed'
+import { parseVersion } from './versions'
 
 const USAGE = `Usage: dhis2-standin [options]
   --port <n>              port to listen on (default 8080; 0 = any free port)
@@ -16,6 +17,9 @@ const USAGE = `Usage: dhis2-standin [options]
   --seed small|demo|large|blank  size of the seeded programme (default demo); blank = a fresh DHIS2:
                           its root org unit and admin / district only (then: relais setup, relais roster import)
   --seed-number <n>       seed of the generator (default 1): same number, same data
+  --dhis2-version <v>     the DHIS2 version to play (default 2.41.8; 2.40.x–2.42.x; older = no routes):
+                          route header and error rules, token format and user payloads follow it
+  --route-remote-servers-allowed <globs>  dhis.conf route.remote_servers_allowed (2.42+; default https://*)
   --now <ISO instant>     start the clock at this instant (default: real time)
   --app <dir>             serve this built app at /api/apps/relais/ (repeat name=dir for others)
   --state <file>          load the state from this file if it exists, save it there on exit
@@ -32,6 +36,8 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: 'demo' },
       'seed-number': { type: 'string', default: '1' },
       now: { type: 'string' },
+      'dhis2-version': { type: 'string' },
+      'route-remote-servers-allowed': { type: 'string' },
       app: { type: 'string', multiple: true },
       state: { type: 'string' },
       'test-endpoints': { type: 'boolean', default: false },
@@ -44,6 +50,7 @@ async function main(): Promise<void> {
     console.log(USAGE)
     return
   }
+  if (values['dhis2-version'] !== undefined) parseVersion(values['dhis2-version'])
   const size = values.seed as SeedName
   if (!['small', 'demo', 'large', 'blank'].includes(size))
     throw new Error(`--seed must be small, demo, large or blank (got "${values.seed}")`)
@@ -57,6 +64,8 @@ async function main(): Promise<void> {
     seed: size,
     seedNumber: Number(values['seed-number']),
     now: values.now,
+    version: values['dhis2-version'],
+    routeRemoteServersAllowed: values['route-remote-servers-allowed'],
     apps,
     testEndpoints: values['test-endpoints'],
     sessionTimeoutSeconds: Number(values['session-timeout']),

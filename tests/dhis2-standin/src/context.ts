@@ -8,6 +8,7 @@ import type { OrganisationUnit, User } from '@relais/mappings'
 import type { Clock } from './store/clock'
 import type { StandinIndex, StandinState } from './store/state'
 import type { TaskRegistry } from './api/tasks'
+import type { Dhis2Behaviour } from './versions'
 
 export interface StandinOptions {
   /** Reported DHIS2 version (`/api/system/info`); decides the API version the app shell uses. */
@@ -19,6 +20,8 @@ export interface StandinOptions {
   testEndpoints: boolean
   /** Seconds a browser session lives without activity. */
   sessionTimeoutSeconds: number
+  /** dhis.conf `route.remote_servers_allowed` (2.42+ checks it; DHIS2's default is `https://*`). */
+  routeRemoteServersAllowed: string
   /** File the state is saved to on `POST /api/testing/state/save` and on shutdown (demo). */
   stateFile?: string
 }
@@ -40,6 +43,8 @@ export interface StandinContext {
   readonly index: StandinIndex
   readonly clock: Clock
   readonly options: StandinOptions
+  /** What the played DHIS2 version does differently (`options.version`). */
+  readonly behaviour: Dhis2Behaviour
   readonly tasks: TaskRegistry
   /** Rebuilds the index after metadata or users change. */
   reindex(): void

@@ -1,5 +1,5 @@
 /**
- * The DHIS2 2.41 stand-in: an HTTP server that behaves like DHIS2 for everything Relais uses, written
+ * The DHIS2 stand-in (2.41 by default; 2.40 and 2.42 with `version`, see versions.ts): an HTTP server that behaves like DHIS2 for everything Relais uses, written
  * from ../shared/reference/dhis2-web-api.md. Tests start it in-process on a free port; the demo starts
  * it from `cli.ts`.
  */
@@ -23,6 +23,7 @@ import { createSeededState, type DemoLogin, type SeedName } from './seed'
 import { Clock } from './store/clock'
 import { loadState, saveState } from './store/persistence'
 import { StandinIndex, type StandinState } from './store/state'
+import { behaviourOf } from './versions'
 
 export interface CreateStandinOptions extends Partial<StandinOptions> {
   /** Seed size when no state file is loaded (default small). */
@@ -49,7 +50,8 @@ export interface Standin {
 }
 
 export const DEFAULT_OPTIONS: StandinOptions = {
-  version: '2.41.3',
+  version: '2.41.8',
+  routeRemoteServersAllowed: 'https://*',
   timeZone: 'Africa/Porto-Novo',
   apps: {},
   testEndpoints: false,
@@ -75,6 +77,7 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
   }
   let index = new StandinIndex(state)
   const tasks = new TaskRegistry(clock)
+  const behaviour = behaviourOf(opts.version)
 
   const ctx: StandinContext = {
     get state() {
@@ -85,6 +88,7 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
     },
     clock,
     options: opts,
+    behaviour,
     tasks,
     reindex() {
       index = new StandinIndex(state)

@@ -1,5 +1,5 @@
 /**
- * Personal access tokens as DHIS2 2.41 makes them (setup-ops §11; core@2.41 `ApiTokenController`):
+ * Personal access tokens as DHIS2 makes them (V1 `d2pat_` up to 2.40, V2 `d2p_` from 2.41) (setup-ops §11; core@2.41 `ApiTokenController`):
  * `POST /api/apiToken` (JSON; `{}` suffices) creates a token for the calling user, `expire` in epoch ms
  * (default +30 days), and answers 201 with the key once (`response.key`, V2 format `d2p_…`); only its
  * SHA-256 is kept. `GET /api/apiToken` lists the caller's tokens (their `key` is that hash), `DELETE …/{uid}`
@@ -12,6 +12,7 @@ import { generateUid } from '@relais/mappings'
 import { HttpError, sendWebMessage } from '../http/web-message'
 import type { StandinContext } from '../context'
 import { hashToken } from '../seed/users'
+import type { Dhis2Behaviour } from '../versions'
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -21,9 +22,19 @@ function base62(n: number, width: number): string {
   return out.padStart(width, '0')
 }
 
-/** `d2p_` + 44 random base-62 characters + their CRC32 in base 62 (ApiKeyTokenGenerator, V2). */
-export function newPersonalAccessToken(): string {
-  const random = [...randomBytes(44)].map((b) => BASE62[b % 62]).join('')
+const randomChars = (n: number) => [...randomBytes(n)].map((b) => BASE62[b % 62]).join('')
+
+/**
+ * A new token in the version's default format (ApiKeyTokenGenerator): V2 (2.41+) `d2p_` + 44 random base-62
+ * characters + their CRC32 in base 62; V1 (up to 2.40) `d2pat_` + 32 random characters + their CRC32 as ten
+ * zero-padded digits.
+ */
+export function newPersonalAccessToken(type: Dhis2Behaviour['patType'] = 'PERSONAL_ACCESS_TOKEN_V2'): string {
+  if (type === 'PERSONAL_ACCESS_TOKEN_V1') {
+    const random = randomChars(32)
+    return `d2pat_${random}${String(crc32(random)).padStart(10, '0')}`
+  }
+  const random = randomChars(44)
   return `d2p_${random}${base62(crc32(random), 6)}`
 }
 
@@ -37,9 +48,9 @@ export function registerApiTokens(router: Router, ctx: StandinContext): void {
     const body = (req.body ?? {}) as { expire?: unknown; attributes?: unknown }
     const expire = body.expire === undefined ? ctx.clock.now().getTime() + 30 * DAY_MS : Number(body.expire)
     if (!Number.isFinite(expire)) throw new HttpError(409, `Invalid expire: ${String(body.expire)}`)
-    const key = newPersonalAccessToken()
+    const key = newPersonalAccessToken(ctx.behaviour.patType)
     const id = generateUid()
-    ctx.state.apiTokens.push({ id, keyHash: hashToken(key), userId: user.user.id, expire })
+    ctx.state.apiTokens.push({ id, keyHash: hashToken(key), userId: user.user.id, expire, type: ctx.behaviour.patType })
     res.status(201).json({
       httpStatus: 'Created',
       httpStatusCode: 201,
@@ -62,7 +73,7 @@ export function registerApiTokens(router: Router, ctx: StandinContext): void {
         // `key` is the stored SHA-256 of the token, as DHIS2's ApiToken shows it (never the token itself).
         .map((t) => ({
           id: t.id,
-          type: 'PERSONAL_ACCESS_TOKEN_V2',
+          type: t.type === 'PERSONAL_ACCESS_TOKEN_V1' ? 'PERSONAL_ACCESS_TOKEN' : 'PERSONAL_ACCESS_TOKEN_V2',
           key: t.keyHash,
           expire: t.expire,
           createdBy: { id: t.userId },

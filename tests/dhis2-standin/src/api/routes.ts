@@ -27,6 +27,7 @@ import type { AuthUser, StandinContext } from '../context'
 import { parseFields, renderObject } from '../query/fields'
 import { createRenderContext } from '../query/render-context'
 import type { Route, RouteAuth } from '../store/state'
+import { remoteServerAllowed, type RouteBehaviour } from '../versions'
 
 /** What the stand-in keeps per route beyond the shared type (persisted with the state as JSON). */
 type StoredRoute = Route & { createdBy?: string; publicAccess?: string }
@@ -65,7 +66,6 @@ export const ALLOWED_RESPONSE_HEADERS = new Set([
   'last-modified',
   'etag',
 ])
-const AUTH_TYPES = new Set(['http-basic', 'api-token', 'api-headers', 'api-query-params'])
 
 function baseUrl(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`
@@ -130,7 +130,7 @@ function errorReport(message: string, errorCode: string, property: string, value
 }
 
 /** RouteService.validateRoute (409 ConflictException, errorCode E1004). */
-function validateRoute(route: StoredRoute): void {
+function validateRoute(ctx: StandinContext, route: StoredRoute): void {
   let url: URL
   try {
     url = new URL(route.url)
@@ -139,6 +139,7 @@ function validateRoute(route: StoredRoute): void {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new HttpError(409, 'Route URL scheme must be either http or https', 'E1004')
+  if (!urlPermitted(ctx, url)) throw new HttpError(409, 'Route URL is not permitted', 'E1004')
   const t = route.responseTimeoutSeconds
   if (!Number.isInteger(t) || t < 1 || t > 60) {
     throw new HttpError(
@@ -149,19 +150,24 @@ function validateRoute(route: StoredRoute): void {
   }
 }
 
+/** 2.42+: the route's `scheme://host[:port]` must match dhis.conf `route.remote_servers_allowed`. */
+function urlPermitted(ctx: StandinContext, url: URL): boolean {
+  return !ctx.behaviour.routes?.checksRemoteServers || remoteServerAllowed(ctx.options.routeRemoteServersAllowed, url)
+}
+
 function toStringMap(value: unknown): Record<string, string> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return {}
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]))
 }
 
-function parseAuth(value: unknown): RouteAuth | undefined {
+function parseAuth(value: unknown, known: ReadonlySet<string>): RouteAuth | undefined {
   if (value === undefined || value === null) return undefined
   const raw = value as Record<string, unknown>
   const type = String(raw.type ?? '')
-  if (!AUTH_TYPES.has(type)) {
+  if (!known.has(type)) {
     throw new HttpError(
       409,
-      `Could not resolve type id '${type}' as a subtype of \`org.hisp.dhis.common.auth.AuthScheme\`: known type ids = [api-headers, api-query-params, api-token, http-basic]`,
+      `Could not resolve type id '${type}' as a subtype of \`org.hisp.dhis.common.auth.AuthScheme\`: known type ids = [${[...known].sort().join(', ')}]`,
     )
   }
   const auth: RouteAuth = { type: type as RouteAuth['type'] }
@@ -175,7 +181,11 @@ function parseAuth(value: unknown): RouteAuth | undefined {
   return auth
 }
 
-function routeFromBody(body: Record<string, unknown>, base: Partial<StoredRoute>): StoredRoute {
+function routeFromBody(
+  body: Record<string, unknown>,
+  base: Partial<StoredRoute>,
+  authTypes: ReadonlySet<string>,
+): StoredRoute {
   const sharing = body.sharing as { public?: unknown } | undefined
   const publicAccess =
     typeof sharing?.public === 'string'
@@ -191,7 +201,7 @@ function routeFromBody(body: Record<string, unknown>, base: Partial<StoredRoute>
     disabled: body.disabled === true,
     url: typeof body.url === 'string' ? body.url : '',
     headers: toStringMap(body.headers),
-    ...(body.auth !== undefined && body.auth !== null ? { auth: parseAuth(body.auth) } : {}),
+    ...(body.auth !== undefined && body.auth !== null ? { auth: parseAuth(body.auth, authTypes) } : {}),
     authorities: Array.isArray(body.authorities) ? body.authorities.map(String) : [],
     responseTimeoutSeconds:
       body.responseTimeoutSeconds === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(body.responseTimeoutSeconds),
@@ -226,6 +236,9 @@ function canRun(ctx: StandinContext, user: AuthUser, route: StoredRoute): boolea
 }
 
 export function registerRoutes(router: Router, ctx: StandinContext): void {
+  const behaviour = ctx.behaviour.routes
+  // Before 2.40 there are no routes: /api/routes is an unknown endpoint.
+  if (!behaviour) return
   const routes = () => ctx.state.routes as StoredRoute[]
   const text = express.text({ type: () => true, limit: '1mb' })
 
@@ -318,8 +331,12 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
     }
     const now = ctx.clock.timestamp()
     const wanted = typeof body.id === 'string' && UID.test(body.id) ? body.id : undefined
-    const route = routeFromBody(body, { id: wanted, created: now, lastUpdated: now, createdBy: user.user.id })
-    validateRoute(route)
+    const route = routeFromBody(
+      body,
+      { id: wanted, created: now, lastUpdated: now, createdBy: user.user.id },
+      behaviour.authTypes,
+    )
+    validateRoute(ctx, route)
     if (wanted && routes().some((r) => r.id === wanted)) {
       res
         .status(409)
@@ -360,8 +377,8 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
       throw new HttpError(403, "You don't have the proper permissions to update this object.", 'E1006')
     }
     // A full replacement, as DHIS2's PUT is: an `auth` sent without its secret loses the secret.
-    const updated = routeFromBody(body, { ...existing, lastUpdated: ctx.clock.timestamp() })
-    validateRoute(updated)
+    const updated = routeFromBody(body, { ...existing, lastUpdated: ctx.clock.timestamp() }, behaviour.authTypes)
+    validateRoute(ctx, updated)
     const errors = importErrors(updated)
     if (errors.length > 0) {
       res
@@ -402,11 +419,17 @@ export function registerRoutes(router: Router, ctx: StandinContext): void {
     const subPath = rest.startsWith('/') ? rest.slice(1) : undefined
     const allowsSubpaths = route.url.endsWith('/**')
     if (subPath !== undefined && !allowsSubpaths)
-      throw new HttpError(502, `Route '${route.id}' does not allow sub-paths`)
-    proxy(route, user, subPath, req, res)
+      throw new HttpError(behaviour.subPathStatus, behaviour.subPathMessage(route.id))
+    const target = upstreamUrl(route, subPath, req)
+    if (!urlPermitted(ctx, target)) throw new HttpError(503, 'Route URL is not permitted')
+    proxy(route, user, target, req, res, behaviour)
   }
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
-    router[method](['/routes/:id/run', '/routes/:id/run/*subPath'], run)
+    router[method](['/routes/:id/run', '/routes/:id/run/*subPath'], (req, res) => {
+      if (!behaviour.methods.has(req.method))
+        throw new HttpError(405, `Request method '${req.method}' is not supported`)
+      run(req, res)
+    })
   }
 }
 
@@ -426,11 +449,13 @@ export function upstreamHeaders(
   rawHeaders: string[],
   route: Pick<Route, 'headers' | 'auth'>,
   username: string,
+  forwardsContentType = false,
 ): [string, string][] {
   const headers: [string, string][] = []
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] ?? ''
-    if (ALLOWED_REQUEST_HEADERS.has(name.toLowerCase())) headers.push([name, rawHeaders[i + 1] ?? ''])
+    const name = (rawHeaders[i] ?? '').toLowerCase()
+    if (ALLOWED_REQUEST_HEADERS.has(name) || (forwardsContentType && name === 'content-type'))
+      headers.push([rawHeaders[i] ?? '', rawHeaders[i + 1] ?? ''])
   }
   for (const [name, value] of Object.entries(route.headers)) headers.push([name, value])
   if (username) headers.push(['X-Forwarded-User', username])
@@ -448,9 +473,15 @@ export function upstreamHeaders(
   return headers
 }
 
-function proxy(route: StoredRoute, user: AuthUser, subPath: string | undefined, req: Request, res: Response): void {
-  const target = upstreamUrl(route, subPath, req)
-  const headers = upstreamHeaders(req.rawHeaders, route, user.user.username)
+function proxy(
+  route: StoredRoute,
+  user: AuthUser,
+  target: URL,
+  req: Request,
+  res: Response,
+  behaviour: RouteBehaviour,
+): void {
+  const headers = upstreamHeaders(req.rawHeaders, route, user.user.username, behaviour.forwardsContentType)
   const timeoutMs = (route.responseTimeoutSeconds || DEFAULT_TIMEOUT_SECONDS) * 1000
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest
   const forLog = `${target.origin}${target.pathname}`
@@ -495,7 +526,16 @@ function proxy(route: StoredRoute, user: AuthUser, subPath: string | undefined, 
     })
     response.on('end', () =>
       finish(() => {
-        res.status(response.statusCode ?? 502)
+        const status = response.statusCode ?? 502
+        if (status >= 400 && !behaviour.passesUpstreamErrors) {
+          // RestTemplate's HttpStatusCodeException, answered by CrudControllerAdvice: the status survives, the
+          // upstream body only inside Spring's message (DefaultResponseErrorHandler.getErrorMessage).
+          const body = Buffer.concat(chunks).toString('utf8').replace(/\r?\n/g, ' ')
+          const text = `${status} ${response.statusMessage ?? ''}: ${body ? `"${body}"` : '[no body]'}`
+          res.status(status).json(webMessage(status, text))
+          return
+        }
+        res.status(status)
         for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
           const name = response.rawHeaders[i] ?? ''
           if (ALLOWED_RESPONSE_HEADERS.has(name.toLowerCase())) res.setHeader(name, response.rawHeaders[i + 1] ?? '')
@@ -507,8 +547,9 @@ function proxy(route: StoredRoute, user: AuthUser, subPath: string | undefined, 
   })
   upstream.setTimeout(timeoutMs, () => {
     upstream.destroy()
-    // The upstream read timeout of RouteService: 504 Gateway Timeout, no body.
-    fail(504)
+    // 2.42's WebClient answers 504 with no body; RestTemplate's ResourceAccessException gives 503 before.
+    if (behaviour.readTimeoutStatus === 504) fail(504)
+    else fail(503, `I/O error on ${req.method} request for "${forLog}": Read timed out`)
   })
   upstream.on('error', (error: NodeJS.ErrnoException) => {
     const reason = error.code === 'ECONNREFUSED' ? 'Connection refused' : error.message

@@ -32,15 +32,20 @@ function meObject(ctx: StandinContext, user: AuthUser): Record<string, unknown> 
     dataSets,
     patTokens: [],
     access: { manage: true, externalize: true, write: true, read: true, update: true, delete: true },
-    userCredentials: {
-      id: u.id,
-      username: u.username,
-      lastLogin: u.lastLogin,
-      passwordLastUpdated: u.passwordLastUpdated,
-      disabled: u.disabled,
-      twoFactorEnabled: u.twoFactorEnabled,
-      userRoles: u.userRoles,
-    },
+    // 2.42's MeDto has no userCredentials (flat fields only).
+    ...(ctx.behaviour.userCredentials
+      ? {
+          userCredentials: {
+            id: u.id,
+            username: u.username,
+            lastLogin: u.lastLogin,
+            passwordLastUpdated: u.passwordLastUpdated,
+            disabled: u.disabled,
+            twoFactorEnabled: u.twoFactorEnabled,
+            userRoles: u.userRoles,
+          },
+        }
+      : {}),
   }
 }
 

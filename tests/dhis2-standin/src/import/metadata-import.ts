@@ -255,6 +255,19 @@ export interface Importer {
   authorities: ReadonlySet<string>
 }
 
+/**
+ * Up to 2.41 a user's account fields may come nested in `userCredentials{}` (the pre-2.38 shape), flat fields
+ * winning; 2.42 has no such property and ignores it, so a nested-only payload lacks its username.
+ */
+function flattenUserCredentials(user: Obj, accepted: boolean): void {
+  const nested = user.userCredentials
+  delete user.userCredentials
+  if (!accepted || nested === null || typeof nested !== 'object') return
+  for (const [key, value] of Object.entries(nested as Record<string, unknown>)) {
+    if (key !== 'id' && user[key] === undefined) user[key] = value
+  }
+}
+
 export function importMetadata(
   ctx: StandinContext,
   payload: unknown,
@@ -273,6 +286,7 @@ export function importMetadata(
     const current = stateList(state, type)
     list.forEach((raw, index) => {
       const object = { ...(raw as Record<string, unknown>) } as Obj
+      if (type === 'users') flattenUserCredentials(object, ctx.behaviour.userCredentials)
       let existing: Obj | undefined
       if (params.identifier === 'CODE' && typeof object.code === 'string') {
         existing = current.find((o) => o.code === object.code)

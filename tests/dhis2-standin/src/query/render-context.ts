@@ -78,6 +78,7 @@ export function createRenderContext(ctx: StandinContext, locale: string, baseUrl
     }
     if (collection === 'users' && property === 'userCredentials') {
       // The 2.38–2.41 compatibility view of the account fields (removed in 2.42).
+      if (!ctx.behaviour.userCredentials) return undefined
       const pick = [
         'id',
         'username',

@@ -19,6 +19,8 @@ export interface ApiToken {
   userId: string
   expire?: number
   disabled?: boolean
+  /** V1 (`d2pat_`, up to 2.40) or V2 (`d2p_`); V2 when absent. */
+  type?: 'PERSONAL_ACCESS_TOKEN_V1' | 'PERSONAL_ACCESS_TOKEN_V2'
 }
 
 export interface Registration {
