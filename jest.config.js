@@ -3,6 +3,8 @@ module.exports = {
   projects: [
     '<rootDir>/mappings',
     '<rootDir>/metadata',
+    '<rootDir>/standins/dhis2',
+    '<rootDir>/standins/kobo',
     '<rootDir>/bridge-service',
     '<rootDir>/tests',
     '<rootDir>/dhis2-app',

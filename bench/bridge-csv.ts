@@ -32,8 +32,7 @@ import { compileYaml, MetadataIndex, type MapResult } from '@relais/mappings'
 import { openLedger } from '../bridge-service/src/ledger'
 import { storeMapped } from '../bridge-service/src/pipeline/payload'
 import { lateDataAccount } from '../bridge-service/src/pipeline/specs'
-import { DEMO_BRIDGE_TOKEN } from '../tests/dhis2-standin/src/seed'
-import { createStandin, type Standin } from '../tests/dhis2-standin/src/server'
+import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
 import {
   buildCsv,
   CSV_SPEC,

@@ -16,8 +16,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { once } from 'node:events'
 import { Redis } from 'ioredis'
-import { DEMO_BRIDGE_TOKEN } from '../tests/dhis2-standin/src/seed'
-import { createStandin } from '../tests/dhis2-standin/src/server'
+import { DEMO_BRIDGE_TOKEN, createStandin } from '@relais/dhis2-standin'
 import {
   createDatabase,
   csvHeader,

@@ -22,7 +22,7 @@ import {
   type DataValue,
   type MapResult,
 } from '@relais/mappings'
-import { createSeededState } from '../tests/dhis2-standin/src/seed'
+import { createSeededState } from '@relais/dhis2-standin'
 
 const TOTAL = 100_000
 const ROUNDS = 3

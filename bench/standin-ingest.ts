@@ -9,8 +9,7 @@
  * loop over its values, and prints the ratio. Exits with 1 when a mode is below 50,000 values/s.
  */
 import { addPeriods, periodForDate } from '@relais/mappings'
-import { createStandin, type Standin } from '../tests/dhis2-standin/src/server'
-import { DEMO_BRIDGE_TOKEN, uid } from '../tests/dhis2-standin/src/seed'
+import { createStandin, type Standin, DEMO_BRIDGE_TOKEN, uid } from '@relais/dhis2-standin'
 
 const TOTAL = 100_000
 const CHUNK = 10_000

@@ -14,8 +14,7 @@
 import { Agent, createServer, request } from 'node:http'
 import { Redis } from 'ioredis'
 import { sign } from '../bridge-service/src/sources/webhook/hmac'
-import { DEMO_BRIDGE_TOKEN } from '../tests/dhis2-standin/src/seed'
-import { createStandin } from '../tests/dhis2-standin/src/server'
+import { DEMO_BRIDGE_TOKEN, createStandin } from '@relais/dhis2-standin'
 import { CSV_SPEC, createDatabase, rcCodes, rowValues, spawnServe } from '../tests/faults/support'
 
 const RATE = Number(process.env.RATE ?? 500)

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { format, resolveConfig } from 'prettier'
-import { createSeededState } from '../../tests/dhis2-standin/src/seed'
+import { createSeededState } from '@relais/dhis2-standin'
 
 async function main(): Promise<void> {
   const { state } = createSeededState({

@@ -523,6 +523,24 @@ describe('bridge-service/Dockerfile', () => {
     expect(runs[0]!.args).toMatch(/--workspace[= ]mappings/)
   })
 
+  it("copies every workspace's package.json before npm ci, and the build context lets each in", () => {
+    // npm ci checks every workspace of the lock file, even those it does not install: a workspace added to the
+    // repository and forgotten here breaks the image build.
+    const workspaces = (JSON.parse(read(path.join(REPO, 'package.json'))) as { workspaces: string[] }).workspaces
+    const copies = (bridgeStages[0] ?? []).filter((i) => i.keyword === 'COPY').map((i) => i.args)
+    const ignore = read(path.join(REPO, 'bridge-service', 'Dockerfile.dockerignore')).split('\n')
+    for (const workspace of workspaces) {
+      expect({ workspace, copied: copies.some((c) => c.startsWith(`${workspace}/package.json `)) }).toEqual({
+        workspace,
+        copied: true,
+      })
+      expect({
+        workspace,
+        allowed: ignore.some((l) => l === `!${workspace}/package.json` || l === `!${workspace}/`),
+      }).toEqual({ workspace, allowed: true })
+    }
+  })
+
   it('runs as a user other than root', () => {
     const user = last(finalStage, 'USER')?.args.split(':')[0]
     expect(user).toBeDefined()

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { ARTIFACTS, launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 import { signIn } from '../support/app-page'

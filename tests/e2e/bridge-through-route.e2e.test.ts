@@ -7,8 +7,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
 import { makeRouteProof, withProof } from '../support/route-proof'
 

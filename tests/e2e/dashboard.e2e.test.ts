@@ -7,8 +7,7 @@
  * its history. Screenshots of the dashboard at 1280 and 375 px go to tests/artifacts/.
  */
 import type { Browser } from 'playwright-core'
-import { runAnalyticsTables } from '../dhis2-standin/src/analytics/tables'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { runAnalyticsTables, createStandin, type Standin } from '@relais/dhis2-standin'
 import { adminJson, screenshotAt, signIn } from '../support/app-page'
 import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { loadEnv } from '../../bridge-service/src/config/env'
 import { loadRelaisConfig } from '../../bridge-service/src/config/relais-config'
 import { runDoctor } from '../../bridge-service/src/doctor/gather'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { freePort, startBridge, type BridgeProcess } from '../support/bridge-process'
 import { makeRouteProof, withProof } from '../support/route-proof'
 

@@ -11,8 +11,7 @@ import { loadEnv } from '../../bridge-service/src/config/env'
 import { loadRelaisConfig } from '../../bridge-service/src/config/relais-config'
 import { exitCode, type Check } from '../../bridge-service/src/doctor/checks'
 import { runDoctor } from '../../bridge-service/src/doctor/gather'
-import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
 
 jest.setTimeout(120_000)

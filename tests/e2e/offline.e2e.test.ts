@@ -5,7 +5,7 @@
  * then reaches DHIS2 when the network returns. Headless Debian Chromium, the built app in the stand-in.
  */
 import type { Browser } from 'playwright-core'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { ADMIN_AUTHORIZATION, signIn } from '../support/app-page'
 import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'

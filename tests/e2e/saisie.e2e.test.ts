@@ -6,7 +6,7 @@
  * supervisor finds an RC by code. Screenshots of the form at 1280, 768 and 375 px go to tests/artifacts/.
  */
 import type { Browser, Page } from 'playwright-core'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { adminJson, screenshotAt, signIn, uidOf } from '../support/app-page'
 import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'

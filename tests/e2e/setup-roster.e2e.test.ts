@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
 
 jest.setTimeout(120_000)
 

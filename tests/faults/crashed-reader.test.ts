@@ -13,8 +13,7 @@
  */
 import { Readable } from 'node:stream'
 import { Redis } from 'ioredis'
-import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
 import {
   API_KEY,
   createDatabase,

@@ -11,8 +11,7 @@
  * Needs Redis on 127.0.0.1:6379 and PostgreSQL at RELAIS_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { Redis } from 'ioredis'
-import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
 import {
   buildCsv,
   createDatabase,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client } from 'pg'
 import { parse } from 'yaml'
-import type { Standin } from '../dhis2-standin/src/server'
+import type { Standin } from '@relais/dhis2-standin'
 import { spawnBridge, type ServeChild, type ServeOptions } from '../support/bridge-process'
 
 export const ROOT = join(__dirname, '..', '..')

@@ -13,8 +13,7 @@ import { join } from 'node:path'
 import { Client } from 'pg'
 import { Redis } from 'ioredis'
 import { sign } from '../../bridge-service/src/sources/webhook/hmac'
-import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
+import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
 import { createDatabase, CSV_SPEC, ROOT, sleep, spawnServe, type ServeChild, type ThrowawayDatabase } from './support'
 
 jest.setTimeout(180_000)

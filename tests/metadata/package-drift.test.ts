@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PACKAGE_TYPES, relaisPackage } from '@relais/metadata'
-import { createSeededState } from '../dhis2-standin/src/seed'
+import { createSeededState } from '@relais/dhis2-standin'
 
 const ROOT = join(__dirname, '..', '..')
 const seeded = () =>

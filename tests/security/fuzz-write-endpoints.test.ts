@@ -15,9 +15,7 @@ import { writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { Redis } from 'ioredis'
 import { sign } from '../../bridge-service/src/sources/webhook/hmac'
-import { DEMO_BRIDGE_TOKEN } from '../dhis2-standin/src/seed'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
-import { basic } from '../dhis2-standin/test/support'
+import { DEMO_BRIDGE_TOKEN, createStandin, type Standin, basic } from '@relais/dhis2-standin'
 import { makeRouteProof, withProof } from '../support/route-proof'
 import {
   buildCsv,

@@ -11,8 +11,7 @@ import { loadDashboardSettings } from '../../dhis2-app/src/dashboard/analytics/d
 import { loadGaps, saveGapChange } from '../../dhis2-app/src/dashboard/gaps/gapStore'
 import { closeChange, recordChange } from '../../dhis2-app/src/dashboard/gaps/gaps'
 import type { Dhis2Access } from '../../dhis2-app/src/shared/dhis2Access'
-import { createStandin, type Standin } from '../dhis2-standin/src/server'
-import { basic, PASSWORDS } from '../dhis2-standin/test/support'
+import { createStandin, type Standin, basic, PASSWORDS } from '@relais/dhis2-standin'
 
 let standin: Standin
 let dhis2: string

@@ -1,6 +1,5 @@
 /** Roles of DHIS2 users, read from the DHIS2 stand-in with the bridge's service account. */
-import { createStandin, type Standin } from '../../../tests/dhis2-standin/src/server'
-import { DEMO_BRIDGE_TOKEN } from '../../../tests/dhis2-standin/src/seed'
+import { createStandin, type Standin, DEMO_BRIDGE_TOKEN } from '@relais/dhis2-standin'
 import { Dhis2Client } from '../dhis2/client'
 import { dhis2Directory } from './dhis2-directory'
 

@@ -13,8 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import Redis from 'ioredis'
-import { createStandin, type Standin } from '../../../tests/dhis2-standin/src/server'
-import { DEMO_BRIDGE_TOKEN } from '../../../tests/dhis2-standin/src/seed/users'
+import { createStandin, type Standin, DEMO_BRIDGE_TOKEN } from '@relais/dhis2-standin'
 import { spawnBridge } from '../../../tests/support/bridge-process'
 
 const ROOT = join(__dirname, '..', '..', '..')

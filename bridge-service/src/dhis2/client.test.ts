@@ -4,8 +4,7 @@
  * every fault the stand-in can inject, each classified.
  */
 import { MetadataIndex } from '@relais/mappings'
-import { createStandin, type Standin } from '../../../tests/dhis2-standin/src/server'
-import { DEMO_BRIDGE_TOKEN, DEMO_PASSWORD } from '../../../tests/dhis2-standin/src/seed/users'
+import { createStandin, type Standin, DEMO_BRIDGE_TOKEN, DEMO_PASSWORD } from '@relais/dhis2-standin'
 import { Dhis2Client, type DataValue, type Dhis2ClientOptions, type Dhis2RequestEvent } from './client'
 import { Dhis2Error } from './errors'
 import { interpretImportSummary } from './import-summary'

@@ -1,5 +1,5 @@
 import { MetadataIndex, type MetadataSnapshot } from '@relais/mappings'
-import { buildMetadata } from '../../../tests/dhis2-standin/src/seed/build-metadata'
+import { buildMetadata } from '@relais/dhis2-standin'
 import { inFilter, pruneToDataSets, SNAPSHOT_COLLECTIONS, SNAPSHOT_FIELDS } from './metadata'
 
 const full = (): MetadataSnapshot => structuredClone(buildMetadata('small', 1).snapshot)

@@ -3,8 +3,7 @@
  * → everything is delivered and the breaker keeps the number of requests sent while it was down small;
  * 429 + Retry-After honoured; permanent errors not retried. Then the helper's own branches.
  */
-import { createStandin, type Standin } from '../../../tests/dhis2-standin/src/server'
-import { DEMO_BRIDGE_TOKEN } from '../../../tests/dhis2-standin/src/seed/users'
+import { createStandin, type Standin, DEMO_BRIDGE_TOKEN } from '@relais/dhis2-standin'
 import { Dhis2Client, type DataValue } from './client'
 import { CircuitBreaker } from './circuit-breaker'
 import { Dhis2Error } from './errors'

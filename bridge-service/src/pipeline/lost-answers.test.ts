@@ -8,7 +8,7 @@
 import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
 import { Dhis2Client } from '../dhis2/client'
-import { DEMO_BRIDGE_TOKEN } from '../../../tests/dhis2-standin/src/seed/users'
+import { DEMO_BRIDGE_TOKEN } from '@relais/dhis2-standin'
 import { readMapped } from './payload'
 import { readBack, recordsHeld } from './read-back'
 import { MANAGER, partnerCsv, startHarness, type Harness } from './test-support'

@@ -3,7 +3,7 @@
  * `_geolocation`, a patient's name and phone in fields no spec maps, an extra CSV column — none is stored, so
  * none can be served by `GET /records/{id}`. Before minimise.ts every received field was stored as received.
  */
-import { rcSubmission, seededRandom } from '../../../tests/kobo-standin/src'
+import { rcSubmission, seededRandom } from '@relais/kobo-standin'
 import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
 import { KOBO_ASSET, MANAGER, partnerCsv, startHarness, type Harness } from './test-support'

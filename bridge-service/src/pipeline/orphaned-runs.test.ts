@@ -7,7 +7,7 @@
  * - records owed work without a live job (their job failed for good while DHIS2 was away, or Redis lost it)
  *   used to wait for a process restart; now the periodic reconciliation sends them on.
  */
-import { rcSubmission, seededRandom } from '../../../tests/kobo-standin/src'
+import { rcSubmission, seededRandom } from '@relais/kobo-standin'
 import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
 import { contentHash } from './hashing'

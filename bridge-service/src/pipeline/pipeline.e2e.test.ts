@@ -5,7 +5,7 @@
  * with dryRun and stores nothing.
  */
 import { readFileSync } from 'node:fs'
-import { rcSubmission, seededRandom, type Answers } from '../../../tests/kobo-standin/src'
+import { rcSubmission, seededRandom, type Answers } from '@relais/kobo-standin'
 import { repositories } from '../ledger'
 import { TERMINAL_STATUSES } from '../ledger/record-status'
 import { pgTestDatabase } from '../ledger/test-support'

@@ -4,7 +4,7 @@
  * goes to quarantine with its reason; the records around it are imported; the Kobo cursor moves past it.
  * Before clean-text.ts, PostgreSQL refused the whole page, file or delivery.
  */
-import { rcSubmission, seededRandom, type Answers } from '../../../tests/kobo-standin/src'
+import { rcSubmission, seededRandom, type Answers } from '@relais/kobo-standin'
 import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
 import { deepObjectJson, POISON_STRINGS } from './poison'

@@ -1,5 +1,5 @@
 import { AxiosError, AxiosHeaders } from 'axios'
-import { rcSubmissions } from '../../../../tests/kobo-standin/src'
+import { rcSubmissions } from '@relais/kobo-standin'
 import {
   classifyError,
   createKoboClient,

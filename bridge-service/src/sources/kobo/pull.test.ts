@@ -1,4 +1,4 @@
-import { rcSubmissions } from '../../../../tests/kobo-standin/src'
+import { rcSubmissions } from '@relais/kobo-standin'
 import type { KoboSubmission } from './client'
 import { KoboError } from './client'
 import { EMPTY_CURSOR, advanceCursor, koboTimeMinus, pull, pullAll, pullQuery, type PullCursor } from './pull'

@@ -1,4 +1,4 @@
-import { rcSubmissions } from '../../../../tests/kobo-standin/src'
+import { rcSubmissions } from '@relais/kobo-standin'
 import type { KoboClient } from './client'
 import { diffListing, sweep } from './sweep'
 import { ASSET, startHarness, type Harness } from './test-support'

@@ -1,5 +1,5 @@
-/** Shared set-up for the Kobo connector tests: the stand-in from tests/kobo-standin, over real HTTP. */
-import { createKoboStandin, type KoboStandin } from '../../../../tests/kobo-standin/src'
+/** Shared set-up for the Kobo connector tests: the KoboToolbox stand-in (@relais/kobo-standin), over real HTTP. */
+import { createKoboStandin, type KoboStandin } from '@relais/kobo-standin'
 import { createKoboClient, type KoboClient, type KoboClientOptions } from './client'
 
 export const TOKEN = 'f00dfeed0123456789abcdef0123456789abcdef'

@@ -1,6 +1,6 @@
 /**
  * Starts the DHIS2 stand-in from the command line (the demo and manual testing):
- *   tsx tests/dhis2-standin/src/cli.ts --seed demo --app dhis2-app/build/app --state .relais/standin.json
+ *   npm run standin -- --seed demo --app dhis2-app/build/app --state .relais/standin.json
  * It prints the URL and the demo users' logins, keeps its data in the state file between restarts
  * (saved on Ctrl-C and every few minutes), and regenerates analytics tables periodically.
  */

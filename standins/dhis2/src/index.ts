@@ -1,0 +1,16 @@
+/**
+ * The DHIS2 stand-in as a package (`@relais/dhis2-standin`): what the demo, the benches and the tests use.
+ * `npm run standin` starts it from the command line (cli.ts).
+ */
+export { createStandin, DEFAULT_OPTIONS } from './server'
+export type { CreateStandinOptions, Standin } from './server'
+export type { AuthUser, StandinContext, StandinOptions } from './context'
+export { createSeededState, DEMO_BRIDGE_TOKEN, DEMO_PASSWORD, RC_COUNT, uid } from './seed'
+export type { DemoLogin, SeedName, SeedSize } from './seed'
+export { buildMetadata } from './seed/build-metadata'
+export { runAnalyticsTables } from './analytics/tables'
+export { behaviourOf, parseVersion } from './versions'
+export type { Dhis2Behaviour } from './versions'
+// For tests that call a stand-in over HTTP as one of the seeded users.
+export { basic, PASSWORDS, startStandin } from '../test/support'
+export type { Client } from '../test/support'
