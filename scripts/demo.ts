@@ -1,37 +1,57 @@
 /**
- * The demo on embedded defaults (`npm run demo`): the DHIS2 stand-in seeded with the demo programme and
- * serving the built Relais app, a KoboToolbox stand-in with last month's RC reports, and — when Redis is
- * running — the bridge (`relais serve`, embedded PGlite ledger) behind the DHIS2 route `relais-bridge`,
- * with one Kobo pull and one partner-file upload so the sync console has a history. Data and secrets
- * stay in .relais/ between restarts. Ctrl-C stops everything and saves DHIS2's state.
+ * The demo on embedded defaults (`npm run demo`). Its DHIS2 is made the way an administrator makes a real
+ * one, so that path is used every day: a blank DHIS2 stand-in, then `relais setup` (the metadata package, the
+ * bridge's service user and token, the route, the app), `relais roster hierarchy` and `relais roster import
+ * --users` with the demo's files (metadata/roster/*-demo.csv), and the programme staff. Then a KoboToolbox
+ * stand-in with six months of RC reports and — when Redis is running — the bridge (`relais serve`, embedded
+ * PGlite ledger) behind the route, with one Kobo pull and one partner-file upload, and `relais doctor`.
+ * Data and secrets stay in .relais/ between restarts (setup and the roster run again and change nothing).
+ * Ctrl-C stops everything and saves DHIS2's state.
+ *
+ * DEMO_DHIS2_PORT, DEMO_KOBO_PORT, DEMO_BRIDGE_PORT, DEMO_DATA_DIR and DEMO_REDIS_URL move it out of the way
+ * (the test that runs the demo uses them).
  */
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { addPeriods, periodForDate } from '@relais/mappings'
-import { runAnalyticsTables, DEMO_BRIDGE_TOKEN, createStandin } from '@relais/dhis2-standin'
+import { runAnalyticsTables, createStandin } from '@relais/dhis2-standin'
 import { createKoboStandin, rcSubmission, seededRandom } from '@relais/kobo-standin'
+import { basicAuthorization, Dhis2Admin } from '../bridge-service/src/setup/admin-client'
 import { spawnBridge, type ServeChild } from '../tests/support/bridge-process'
 import { makeRouteProof, withProof } from '../tests/support/route-proof'
+import { ensureStaff, STAFF, STAFF_PASSWORD } from './demo-staff'
 
 const ROOT = join(__dirname, '..')
-const DATA = join(ROOT, '.relais')
+const DATA = process.env.DEMO_DATA_DIR ?? join(ROOT, '.relais')
 const DHIS2_PORT = Number(process.env.DEMO_DHIS2_PORT ?? 8080)
 const KOBO_PORT = Number(process.env.DEMO_KOBO_PORT ?? 8081)
 const BRIDGE_PORT = Number(process.env.DEMO_BRIDGE_PORT ?? 3000)
+const REDIS_URL = process.env.DEMO_REDIS_URL ?? 'redis://127.0.0.1:6379/1'
+const RELAIS_BIN = join(ROOT, 'bridge-service', 'bin', 'relais.js')
+const ROSTER = join(ROOT, 'metadata', 'roster')
 const KOBO_ASSET = 'aRapportRcDemo01'
+/** RC-AQ-00001…40 report through KoboToolbox; the demo's RC login is the next one, who reports in the app. */
+const KOBO_RC = 40
+const KOBO_MONTHS = 6
+export const DEMO_RC = 'RC-AQ-00041'
 
 interface DemoSecrets {
   routeSecret: string
   pseudonymKey: string
   koboToken: string
   webhookSecret: string
+  /** The bridge's DHIS2 token, printed once by the first `relais setup`. */
+  bridgeToken?: string
 }
+
+const secretsFile = () => join(DATA, 'demo-secrets.json')
 
 /** Random secrets made once and kept in .relais (mode 600): never in the repository, never printed. */
 function demoSecrets(): DemoSecrets {
-  const file = join(DATA, 'demo-secrets.json')
+  const file = secretsFile()
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoSecrets
   const secret = () => randomBytes(32).toString('hex')
   const secrets = { routeSecret: secret(), pseudonymKey: secret(), koboToken: secret(), webhookSecret: secret() }
@@ -51,6 +71,19 @@ function reachable(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
+/** The relais CLI, as an operator runs it (`npx relais …`); a non-zero exit stops the demo with its message. */
+function relais(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [RELAIS_BIN, ...args],
+      { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? DATA, ...env } },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`relais ${args.join(' ')}: ${stderr || stdout || error.message}`)) : resolve(stdout),
+    ),
+  )
+}
+
 /**
  * DHIS2's date in the demo. RC report a month in its first days: RC_MENSUEL opens a month once it has ended
  * (openFuturePeriods 0) and locks it 15 days later (expiryDays), so after the 10th of a month no report would
@@ -66,87 +99,140 @@ function demoNow(real = new Date()): string | undefined {
   return `${year}-${String(month).padStart(2, '0')}-03T09:00:00Z`
 }
 
+/** The first password the roster gave an RC (the file only the operator can read). */
+function firstPassword(file: string, username: string): string | undefined {
+  if (!existsSync(file)) return undefined
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${username};`))
+  return line?.split(';')[1]
+}
+
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true })
   const secrets = demoSecrets()
   const stateFile = join(DATA, 'standin-demo.json')
+  const bridgeUrl = `http://127.0.0.1:${BRIDGE_PORT}`
 
-  // 1. DHIS2 (stand-in) with the built app.
+  // 1. A blank DHIS2 (stand-in): its root org unit and admin / district, nothing of the programme.
   const clockStart = demoNow()
-  const dhis2 = createStandin({
-    seed: 'demo',
-    apps: { relais: join(ROOT, 'dhis2-app', 'build', 'app') },
-    stateFile,
-    loadFrom: stateFile,
-    now: clockStart,
-  })
+  const dhis2 = createStandin({ seed: 'blank', stateFile, loadFrom: stateFile, now: clockStart })
   const dhis2Url = await dhis2.listen(DHIS2_PORT)
+
+  // 2. The administrator's commands, as docker/README.md gives them.
+  const adminEnv = {
+    DHIS2_URL: dhis2Url,
+    DHIS2_USERNAME: 'admin',
+    DHIS2_PASSWORD: 'district',
+    RELAIS_ROUTE_SECRET: secrets.routeSecret,
+    RELAIS_DATA_DIR: join(DATA, 'bridge'),
+  }
+  const setup = JSON.parse(await relais(['setup', '--bridge-url', bridgeUrl, '--json'], adminEnv)) as {
+    changed: number
+    token?: { key: string }
+  }
+  if (setup.token) {
+    secrets.bridgeToken = setup.token.key
+    writeFileSync(secretsFile(), JSON.stringify(secrets), { mode: 0o600 })
+  }
+  if (!secrets.bridgeToken)
+    throw new Error(
+      `the bridge's DHIS2 token is not in ${secretsFile()} (DHIS2 shows a token once): delete ${DATA} to start afresh`,
+    )
+  await relais(['roster', 'hierarchy', join(ROSTER, 'hierarchie-demo.csv')], adminEnv)
+  const passwords = join(DATA, 'premiers-mots-de-passe.csv')
+  const roster = JSON.parse(
+    await relais(
+      [
+        'roster',
+        'import',
+        join(ROSTER, 'rc-demo.csv'),
+        '--users',
+        '--json',
+        ...(existsSync(passwords) ? [] : ['--passwords', passwords]),
+      ],
+      adminEnv,
+    ),
+  ) as { changed: number }
+  const staff = await ensureStaff(
+    new Dhis2Admin({ url: dhis2Url, authorization: basicAuthorization('admin', 'district') }),
+  )
+  const setupNote = `setup ${setup.changed} change(s), roster ${roster.changed}, staff ${staff} new`
+  // Saved at once and every 5 minutes, not only on Ctrl-C: a killed demo keeps the DHIS2 its secrets belong to.
+  dhis2.save(stateFile)
+  setInterval(() => dhis2.save(stateFile), 5 * 60_000).unref()
   runAnalyticsTables(dhis2.ctx)
   setInterval(() => runAnalyticsTables(dhis2.ctx), 10 * 60_000).unref()
-  const admin = basic('admin', 'district')
 
-  // 2. KoboToolbox (stand-in) with last month's reports of 40 RC of the Atlantique.
+  // 3. KoboToolbox (stand-in) with the last six months of reports of 40 RC of the Atlantique.
   const kobo = createKoboStandin({
     token: secrets.koboToken,
     assets: [{ uid: KOBO_ASSET, name: 'Rapport mensuel RC (démo)' }],
   })
   const koboUrl = await kobo.listen(KOBO_PORT)
-  const lastMonth = addPeriods(periodForDate('Monthly', dhis2.ctx.clock.today()), -1)
+  const thisMonth = periodForDate('Monthly', dhis2.ctx.clock.today())
   const random = seededRandom(7)
-  for (let i = 1; i <= 40; i++) {
-    kobo.add(
-      KOBO_ASSET,
-      rcSubmission(random, {
-        rcCode: `RC-AQ-${String(i).padStart(5, '0')}`,
-        mois: `${lastMonth.startDate.slice(0, 7)}`,
-      }),
-    )
+  for (let back = KOBO_MONTHS; back >= 1; back--) {
+    const month = addPeriods(thisMonth, -back)
+    for (let i = 1; i <= KOBO_RC; i++) {
+      kobo.add(
+        KOBO_ASSET,
+        rcSubmission(random, { rcCode: `RC-AQ-${String(i).padStart(5, '0')}`, mois: month.startDate.slice(0, 7) }),
+      )
+    }
   }
+  const lastMonth = addPeriods(thisMonth, -1)
 
-  // 3. The bridge, when Redis is there.
+  // 4. The bridge, when Redis is there.
   let bridge: ServeChild | undefined
   let bridgeNote = ''
+  let doctorNote = ''
   if (!(await reachable(6379))) {
     bridgeNote =
       'Redis is not running on 127.0.0.1:6379, so the bridge and the sync console are off. Start Redis 7 (e.g. `redis-server --daemonize yes`) and run the demo again.'
   } else {
-    bridge = await spawnBridge({
-      port: BRIDGE_PORT,
-      env: {
-        DHIS2_URL: dhis2Url,
-        DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-        REDIS_URL: 'redis://127.0.0.1:6379/1',
-        RELAIS_DATA_DIR: join(DATA, 'bridge'),
-        RELAIS_CONFIG: join(ROOT, 'bridge-service', 'relais.config.example.yaml'),
-        RELAIS_ROUTE_SECRET: secrets.routeSecret,
-        RELAIS_PSEUDONYM_KEY: secrets.pseudonymKey,
-        KOBO_TOKEN: secrets.koboToken,
-        WEBHOOK_PARTENAIRES_SECRET: secrets.webhookSecret,
-        LOG_LEVEL: 'warn',
-      },
-    })
+    const bridgeEnv = {
+      DHIS2_URL: dhis2Url,
+      DHIS2_TOKEN: secrets.bridgeToken,
+      REDIS_URL,
+      RELAIS_DATA_DIR: join(DATA, 'bridge'),
+      RELAIS_CONFIG: bridgeConfig(),
+      RELAIS_ROUTE_SECRET: secrets.routeSecret,
+      RELAIS_PSEUDONYM_KEY: secrets.pseudonymKey,
+      KOBO_TOKEN: secrets.koboToken,
+      WEBHOOK_PARTENAIRES_SECRET: secrets.webhookSecret,
+      LOG_LEVEL: 'warn',
+    }
+    bridge = await spawnBridge({ port: BRIDGE_PORT, env: bridgeEnv })
     await bridge.ready
-    await registerRoute(dhis2Url, admin, `http://127.0.0.1:${BRIDGE_PORT}`, secrets.routeSecret)
     bridgeNote = await seedHistory(dhis2Url)
+    runAnalyticsTables(dhis2.ctx)
+    dhis2.save(stateFile)
+    doctorNote = await doctorSummary(bridgeEnv, bridgeUrl)
   }
 
   const ctx = dhis2.ctx
+  const rcUser = DEMO_RC.toLowerCase()
   console.log(
-    `\nRelais demo — DHIS2 ${ctx.options.version} (stand-in), ${ctx.state.metadata.organisationUnits.filter((o) => o.level === 5).length} relais communautaires`,
+    `\nRelais demo — DHIS2 ${ctx.options.version} (stand-in, made by relais setup and the roster: ${setupNote}), ${ctx.state.metadata.organisationUnits.filter((o) => o.level === 5 && !o.closedDate).length} relais communautaires`,
   )
   console.log(`  Open:   ${dhis2Url}/  → sign in → the Relais app`)
   console.log(
     `  DHIS2's date: ${ctx.clock.today()}${clockStart ? ' (demo clock: last month is still open for entry)' : ''}`,
   )
-  console.log(`  KoboToolbox (stand-in): ${koboUrl}  (40 reports for ${lastMonth.id})`)
+  console.log(`  KoboToolbox (stand-in): ${koboUrl}  (${KOBO_RC} RC, ${KOBO_MONTHS} months up to ${lastMonth.id})`)
   console.log(
-    bridge
-      ? `  Bridge: http://127.0.0.1:${BRIDGE_PORT}/api/v1 behind the DHIS2 route relais-bridge — ${bridgeNote}`
-      : `  ${bridgeNote}`,
+    bridge ? `  Bridge: ${bridgeUrl}/api/v1 behind the DHIS2 route relais-bridge — ${bridgeNote}` : `  ${bridgeNote}`,
   )
-  console.log('\n  username             password      role')
-  for (const l of ctx.state.demoLogins ?? [])
-    console.log(`  ${l.username.padEnd(20)} ${l.password.padEnd(13)} ${l.role} — ${l.note}`)
+  if (doctorNote) console.log(`  relais doctor: ${doctorNote}`)
+  console.log('\n  username             password              role')
+  console.log(`  ${'admin'.padEnd(20)} ${'district'.padEnd(21)} DHIS2 superuser`)
+  for (const s of STAFF) console.log(`  ${s.username.padEnd(20)} ${STAFF_PASSWORD.padEnd(21)} ${s.note}`)
+  const rcPassword = firstPassword(passwords, rcUser)
+  console.log(
+    `  ${rcUser.padEnd(20)} ${(rcPassword ?? '(see below)').padEnd(21)} relais communautaire ${DEMO_RC}, reports ${lastMonth.id} in the app`,
+  )
+  console.log(`  (every RC's first password: ${passwords}, readable by you only)`)
   console.log('\nCtrl-C to stop (DHIS2 data is kept in .relais/).')
 
   const stop = async () => {
@@ -159,26 +245,36 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop())
 }
 
-/** Creates the DHIS2 route `relais-bridge` (once): the secret travels in the route's auth, hidden by DHIS2. */
-async function registerRoute(dhis2Url: string, admin: string, bridgeUrl: string, secret: string): Promise<void> {
-  const existing = await fetch(`${dhis2Url}/api/routes?filter=code:eq:relais-bridge&fields=id`, {
-    headers: { Authorization: admin },
-  })
-  const found = ((await existing.json()) as { routes?: { id: string }[] }).routes ?? []
-  if (found.length > 0) return
-  const res = await fetch(`${dhis2Url}/api/routes`, {
-    method: 'POST',
-    headers: { Authorization: admin, 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Relais bridge',
-      code: 'relais-bridge',
-      url: `${bridgeUrl}/**`,
-      auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': secret } },
-      authorities: ['M_relais'],
-    }),
-  })
-  if (res.status !== 201)
-    throw new Error(`could not create the DHIS2 route relais-bridge: ${res.status} ${await res.text()}`)
+/**
+ * The bridge's configuration: the example, which points at the demo's Kobo on 8081; a copy pointing at
+ * DEMO_KOBO_PORT when that moved (with the mapping paths made absolute, since they are relative to the file).
+ */
+function bridgeConfig(): string {
+  const example = join(ROOT, 'bridge-service', 'relais.config.example.yaml')
+  if (KOBO_PORT === 8081) return example
+  const copy = join(DATA, 'relais.config.yaml')
+  writeFileSync(
+    copy,
+    readFileSync(example, 'utf8')
+      .replace('url: http://127.0.0.1:8081', `url: http://127.0.0.1:${KOBO_PORT}`)
+      .replaceAll('../mappings/', `${join(ROOT, 'mappings')}/`),
+  )
+  return copy
+}
+
+/** `relais doctor --json` against the running demo: a line of counts, and any check that is not ok. */
+async function doctorSummary(env: Record<string, string>, bridgeUrl: string): Promise<string> {
+  const out = await relais(['doctor', '--json', '--bridge-url', bridgeUrl], {
+    ...env,
+    PORT: String(BRIDGE_PORT),
+  }).catch((error: Error) => error.message)
+  try {
+    const checks = (JSON.parse(out.slice(out.indexOf('{'))) as { checks: Array<{ id: string; status: string }> }).checks
+    const notOk = checks.filter((c) => c.status !== 'ok')
+    return `${checks.length - notOk.length} / ${checks.length} ok${notOk.length ? ` (${notOk.map((c) => `${c.id}: ${c.status}`).join(', ')})` : ''}`
+  } catch {
+    return out.split('\n')[0] ?? ''
+  }
 }
 
 /** One Kobo pull and one partner-file upload, as the data manager, the first time only. */
@@ -209,6 +305,16 @@ async function seedHistory(dhis2Url: string): Promise<string> {
   )
   if (pull.status !== 202 || upload.status !== 202)
     return `first runs not started (${pull.status}, ${upload.status}): see the sync console`
+  // The dashboards should show Kobo's months from the first minute: wait for the pull, then analytics runs.
+  const { id } = (await pull.json()) as { id: string }
+  for (let i = 0; i < 180; i++) {
+    const detail = (await (
+      await fetch(withProof(`${route}/runs/${id}`, proof), { headers: { Authorization: manager } })
+    ).json()) as { run?: { status: string }; counts?: Record<string, number> }
+    if (detail.run && detail.run.status !== 'running')
+      return `Kobo pull ${detail.run.status}: ${detail.counts?.imported ?? 0} reports imported; a partner-file upload started (see the sync console)`
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
   return 'started a Kobo pull and a partner-file upload (see the sync console)'
 }
 

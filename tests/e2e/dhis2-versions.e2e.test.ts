@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { Redis } from 'ioredis'
 import { join } from 'node:path'
 import { loadEnv } from '../../bridge-service/src/config/env'
 import { loadRelaisConfig } from '../../bridge-service/src/config/relais-config'
@@ -58,10 +59,10 @@ function baseEnv(dir: string, url: string): Record<string, string> {
 }
 
 describe.each([
-  { version: '2.40.12', token: /^d2pat_/ },
-  { version: '2.41.8', token: /^d2p_/ },
-  { version: '2.42.1', token: /^d2p_/ },
-])('DHIS2 $version', ({ version, token }) => {
+  { version: '2.40.12', token: /^d2pat_/, redisDb: 2 },
+  { version: '2.41.8', token: /^d2p_/, redisDb: 3 },
+  { version: '2.42.1', token: /^d2p_/, redisDb: 4 },
+])('DHIS2 $version', ({ version, token, redisDb }) => {
   let standin: Standin
   let url: string
   let bridge: BridgeProcess | undefined
@@ -90,10 +91,14 @@ describe.each([
     env = {
       ...rest,
       DHIS2_TOKEN: printed,
-      REDIS_URL: 'redis://127.0.0.1:6379/12',
+      REDIS_URL: `redis://127.0.0.1:6379/${redisDb}`,
       RELAIS_CONFIG: join(dir, 'relais.config.yaml'),
       RELAIS_PSEUDONYM_KEY: 'pseudonym-key-versions-0123456789abcdef01',
     }
+    // A database of its own, empty: no queue left by another run.
+    const redis = new Redis(env.REDIS_URL!)
+    await redis.flushdb()
+    await redis.quit()
     bridge = await startBridge({ env, port })
     await fetch(`${url}/api/resourceTables/analytics`, { method: 'POST', headers: { Authorization: ADMIN } })
     for (let i = 0; i < 50 && !standin.ctx.state.lastAnalyticsTableSuccess; i++)
