@@ -183,3 +183,85 @@ test('a user without the authority to create a type gets E3000', async () => {
     message: 'User `low.user` is not allowed to create objects of type DataElement.',
   })
 })
+
+describe('category option combos (2.41.8: the import does not make them; maintenance does)', () => {
+  let c: Client
+  beforeAll(async () => {
+    c = await startStandin({ seed: 'blank' })
+  })
+  afterAll(() => c.close())
+
+  const cocsOf = async (combo: string) =>
+    (
+      await c.call(
+        'GET',
+        `/api/categoryOptionCombos?filter=categoryCombo.id:eq:${combo}&fields=id,name,categoryOptions[id]&paging=false`,
+      )
+    ).body.categoryOptionCombos as Array<{ id: string; name: string; categoryOptions: Array<{ id: string }> }>
+
+  test('a combo imported without its option combos has none until categoryOptionComboUpdate makes them', async () => {
+    const payload = {
+      categoryOptions: [
+        { id: 'CoSexeMasc1', name: 'Masculin', shortName: 'Masculin' },
+        { id: 'CoSexeFemi1', name: 'Féminin', shortName: 'Féminin' },
+        { id: 'CoAgeJeune1', name: 'Moins de 15', shortName: 'Moins de 15' },
+        { id: 'CoAgeAdult1', name: '15 et plus', shortName: '15 et plus' },
+      ],
+      categories: [
+        {
+          id: 'CaSexe00001',
+          name: 'Sexe (test)',
+          shortName: 'Sexe (test)',
+          dataDimensionType: 'DISAGGREGATION',
+          categoryOptions: [{ id: 'CoSexeMasc1' }, { id: 'CoSexeFemi1' }],
+        },
+        {
+          id: 'CaAge000001',
+          name: 'Âge (test)',
+          shortName: 'Âge (test)',
+          dataDimensionType: 'DISAGGREGATION',
+          categoryOptions: [{ id: 'CoAgeJeune1' }, { id: 'CoAgeAdult1' }],
+        },
+      ],
+      categoryCombos: [
+        {
+          id: 'CcSexeAge01',
+          name: 'Sexe et âge (test)',
+          dataDimensionType: 'DISAGGREGATION',
+          categories: [{ id: 'CaSexe00001' }, { id: 'CaAge000001' }],
+        },
+      ],
+    }
+    const imported = await c.call('POST', '/api/metadata', { body: payload })
+    expect(imported.body.status).toBe('OK')
+    expect(await cocsOf('CcSexeAge01')).toEqual([])
+
+    const update = await c.call('POST', '/api/maintenance/categoryOptionComboUpdate')
+    expect(update.status).toBe(204)
+    const made = await cocsOf('CcSexeAge01')
+    expect(made.map((coc) => coc.name).sort()).toEqual([
+      'Féminin, 15 et plus',
+      'Féminin, Moins de 15',
+      'Masculin, 15 et plus',
+      'Masculin, Moins de 15',
+    ])
+
+    // A second run keeps them (same UIDs); the combo lists them.
+    await c.call('PUT', '/api/maintenance/categoryOptionComboUpdate/categoryCombo/CcSexeAge01')
+    expect((await cocsOf('CcSexeAge01')).map((coc) => coc.id).sort()).toEqual(made.map((coc) => coc.id).sort())
+    const combo = await c.call('GET', '/api/categoryCombos/CcSexeAge01?fields=categoryOptionCombos[id]')
+    expect(combo.body.categoryOptionCombos).toHaveLength(4)
+
+    // An option removed from its category: its option combos go (they hold no data).
+    const category = payload.categories[1]!
+    const shrunk = await c.call('POST', '/api/metadata', {
+      body: { categories: [{ ...category, categoryOptions: [{ id: 'CoAgeAdult1' }] }] },
+    })
+    expect(shrunk.body.status).toBe('OK')
+    await c.call('POST', '/api/maintenance/categoryOptionComboUpdate')
+    expect((await cocsOf('CcSexeAge01')).map((coc) => coc.name).sort()).toEqual([
+      'Féminin, 15 et plus',
+      'Masculin, 15 et plus',
+    ])
+  })
+})

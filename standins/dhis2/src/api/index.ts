@@ -10,6 +10,7 @@ import { registerCompleteDataSetRegistrations } from './complete-data-set-regist
 import { registerDataValueSets } from './data-value-sets'
 import { registerDataValues } from './data-values'
 import { registerDatastore } from './datastore'
+import { registerMaintenance } from './maintenance'
 import { registerMessageConversations } from './message-conversations'
 import { registerMetadata } from './metadata'
 import { registerMetadataImport } from './metadata-import'
@@ -25,6 +26,7 @@ export const API_MODULES: RegisterApi[] = [
   registerTasks,
   registerMetadata,
   registerMetadataImport,
+  registerMaintenance,
   registerApps,
   registerApiTokens,
   registerDatastore,
