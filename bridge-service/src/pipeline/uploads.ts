@@ -224,12 +224,13 @@ export class Uploads {
         { runId: run.id, source: run.source, err: { message: String(error) } },
         'the uploaded file could not be read',
       )
+      // The spool goes before the run ends: whoever sees the run failed finds no file left behind.
+      await this.forget(run.id, path)
       await runs.intakeFailed(run.id, error)
       await this.deps.audit(actor, 'upload', `run:${run.id}`, {
         ...about,
         error: error instanceof UnreadableFileError ? error.code : String(error),
       })
-      await this.forget(run.id, path)
       throw error
     } finally {
       clearInterval(beat)
