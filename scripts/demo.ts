@@ -165,22 +165,33 @@ async function main(): Promise<void> {
   setInterval(() => runAnalyticsTables(dhis2.ctx), 10 * 60_000).unref()
 
   // 3. KoboToolbox (stand-in) with the last six months of reports of 40 RC of the Atlantique.
+  // Each month's reports were submitted in the first days of the next month (most on time, a few late):
+  // their `_submission_time` is what the bridge dates their completion with.
+  let koboNow: Date | undefined
   const kobo = createKoboStandin({
     token: secrets.koboToken,
     assets: [{ uid: KOBO_ASSET, name: 'Rapport mensuel RC (démo)' }],
+    now: () => koboNow ?? new Date(),
   })
   const koboUrl = await kobo.listen(KOBO_PORT)
   const thisMonth = periodForDate('Monthly', dhis2.ctx.clock.today())
   const random = seededRandom(7)
   for (let back = KOBO_MONTHS; back >= 1; back--) {
     const month = addPeriods(thisMonth, -back)
+    const next = addPeriods(month, 1)
     for (let i = 1; i <= KOBO_RC; i++) {
+      // Day 1–5 of the next month, and day 20 for one RC in eight (late: after the 15 days DHIS2 allows).
+      const day = i % 8 === 0 ? 20 : 1 + (i % 5)
+      koboNow = new Date(`${next.startDate}T0${7 + (i % 3)}:${String((i * 7) % 60).padStart(2, '0')}:00Z`)
+      koboNow.setUTCDate(day)
+      if (koboNow > dhis2.ctx.clock.now()) koboNow = dhis2.ctx.clock.now()
       kobo.add(
         KOBO_ASSET,
         rcSubmission(random, { rcCode: `RC-AQ-${String(i).padStart(5, '0')}`, mois: month.startDate.slice(0, 7) }),
       )
     }
   }
+  koboNow = undefined
   const lastMonth = addPeriods(thisMonth, -1)
 
   // 4. The bridge, when Redis is there.

@@ -116,6 +116,12 @@ async function runAnalytics(): Promise<void> {
 test('an RC completes a report in the app; the dashboard shows it with Kobo’s', async () => {
   const month = await lastMonth()
   const fromKobo = await zoneTotal('RC_PALU_TDR', month.id)
+  const koboRcName = (
+    await adminJson<{ organisationUnits: Array<{ name: string }> }>(
+      url,
+      '/api/organisationUnits?filter=code:eq:RC-AQ-00001&fields=name&paging=false',
+    )
+  ).organisationUnits[0]!.name
   expect(fromKobo).toBeGreaterThan(0)
 
   // The demo prints the RC's first password, from the file the roster wrote for the operator.
@@ -163,6 +169,10 @@ test('an RC completes a report in the app; the dashboard shows it with Kobo’s'
     const ranking = page.getByRole('region', { name: 'Relais communautaires classés' })
     const row = ranking.locator('tbody tr', { hasText: 'RC Issa Idrissou' }) // RC-AQ-00041 in rc-demo.csv
     await expect(row.textContent()).resolves.toContain('1 / 1')
+    // A report that came through Kobo counts as complete and on time too (issue 13 §1): RC-AQ-00001
+    // submitted on the 2nd of the month, and the bridge dated its completion so.
+    const koboRc = ranking.locator('tbody tr', { hasText: koboRcName })
+    await expect(koboRc.textContent()).resolves.toMatch(/1 \/ 1\s*100\s%\s*100\s%/)
   } finally {
     await supervisor.close()
   }

@@ -178,6 +178,37 @@ export interface HeldValue {
   deleted?: boolean
 }
 
+const completionsSchema = z.object({
+  completeDataSetRegistrations: z
+    .array(
+      z.object({
+        organisationUnit: z.string(),
+        attributeOptionCombo: z.string().optional(),
+        date: z.string().optional(),
+        completed: z.boolean().optional(),
+      }),
+    )
+    .default([]),
+})
+
+/** A completion as DHIS2 holds it: its date (server-local) and whether it is still complete. */
+export interface HeldCompletion {
+  orgUnit: string
+  attributeOptionCombo: string | undefined
+  date: string | undefined
+  completed: boolean
+}
+
+/** A completion to register (`POST /api/completeDataSetRegistrations`). */
+export interface NewCompletion {
+  dataSet: string
+  period: string
+  organisationUnit: string
+  attributeOptionCombo: string
+  /** Server-local `yyyy-MM-ddTHH:mm:ss.SSS`: DHIS2 keeps it as the completion (and timeliness) date. */
+  date: string
+}
+
 const heldValuesSchema = z.object({
   dataValues: z
     .array(
@@ -321,6 +352,41 @@ export class Dhis2Client {
       params: { dataSet: query.dataSet, period: query.period, orgUnit: query.orgUnits.join(',') },
     })
     return this.parse(this.describe('GET', '/dataValueSets'), res, heldValuesSchema).dataValues
+  }
+
+  /** The completions DHIS2 holds for a data set, a period and some org units. */
+  async getCompletions(
+    query: { dataSet: string; period: string; orgUnits: readonly string[] },
+    options: RequestOptions = {},
+  ): Promise<HeldCompletion[]> {
+    const res = await this.send('GET', '/completeDataSetRegistrations', {
+      ...options,
+      params: { dataSet: query.dataSet, period: query.period, orgUnit: query.orgUnits.join(',') },
+    })
+    return this.parse(this.describe('GET', '/completeDataSetRegistrations'), res, completionsSchema)
+      .completeDataSetRegistrations.map((r) => ({
+        orgUnit: r.organisationUnit,
+        attributeOptionCombo: r.attributeOptionCombo,
+        date: r.date,
+        completed: r.completed !== false,
+      }))
+  }
+
+  /**
+   * Registers completions (DHIS2 honours `date`; an existing row would be overwritten, date included, so callers
+   * send only those DHIS2 does not hold). Answers DHIS2's ImportSummary (200, or 409 when every row was refused).
+   */
+  async postCompletions(items: readonly NewCompletion[], options: RequestOptions = {}): Promise<ImportSummary> {
+    const request = this.describe('POST', '/completeDataSetRegistrations')
+    const res = await this.send('POST', '/completeDataSetRegistrations', {
+      ...options,
+      data: { completeDataSetRegistrations: items.map((i) => ({ ...i, completed: true })) },
+      accept: (status) => status === 409,
+    })
+    const summary = readImportSummary(res.data)
+    if (summary) return summary
+    if (res.status === 409) throw this.httpError(request, res)
+    throw this.invalidResponse(request, res.status, 'an answer without an import summary')
   }
 
   /**

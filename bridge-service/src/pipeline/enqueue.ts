@@ -28,9 +28,14 @@ export class Enqueuer {
     return this.add('push', runId, recordIds, options)
   }
 
+  /** Completion of whole reports whose values are in DHIS2 (completion.ts): `complete` jobs on the push queue. */
+  complete(runId: string | null, recordIds: readonly string[], options: EnqueueOptions = {}): Promise<number> {
+    return this.add('complete', runId, recordIds, options)
+  }
+
   /** Answers the number of jobs added (or found already there). */
   private async add(
-    stage: 'map' | 'push',
+    stage: 'map' | 'push' | 'complete',
     runId: string | null,
     recordIds: readonly string[],
     options: EnqueueOptions,

@@ -72,7 +72,7 @@ export function valueHash(v: HashableValue): string {
  * records (a release, a retry by hand): without it the add would be ignored while the previous job is kept
  * in the completed set. BullMQ refuses `:` in custom ids, hence `_`.
  */
-export function jobIdOf(stage: 'map' | 'push', recordIds: readonly string[], generation = ''): string {
+export function jobIdOf(stage: 'map' | 'push' | 'complete', recordIds: readonly string[], generation = ''): string {
   const digest = sha256(`${generation}\n${[...recordIds].sort().join('\n')}`).slice(0, 24)
   return `${stage}_${digest}`
 }

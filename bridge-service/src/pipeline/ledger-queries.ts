@@ -48,11 +48,11 @@ interface Row {
 export async function loadRecords(
   db: Db,
   ids: readonly string[],
-  payload: 'raw' | 'mapped' | 'both' = 'both',
+  payload: 'raw' | 'mapped' | 'both' | 'none' = 'both',
 ): Promise<PipelineRecord[]> {
   if (ids.length === 0) return []
-  const raw = payload === 'mapped' ? 'NULL AS raw' : 'raw'
-  const mapped = payload === 'raw' ? 'NULL AS mapped' : 'mapped'
+  const raw = payload === 'mapped' || payload === 'none' ? 'NULL AS raw' : 'raw'
+  const mapped = payload === 'raw' || payload === 'none' ? 'NULL AS mapped' : 'mapped'
   const rows = await db.query<Row>(
     `SELECT id, source, source_key, version, content_hash, status, reason, ${raw}, ${mapped}, run_id, attempts,
             updated_at

@@ -232,6 +232,7 @@ async function decide(
       period: r.period ?? null,
       dataValues: r.status === 'ok' ? r.dataValues : [],
       warnings: r.warnings,
+      ...(r.completion ? { completion: r.completion } : {}),
       ...(r.status === 'duplicate' ? { note: 'duplicate-in-batch' as const } : {}),
       ...(r.status === 'superseded' ? { note: 'superseded' as const } : {}),
       ...(r.status === 'empty' ? { note: 'empty' as const } : {}),

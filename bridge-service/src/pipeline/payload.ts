@@ -3,7 +3,7 @@
  * values (UIDs, DHIS2's JSON shape), where they go, and the mapper's warnings. A record that is fine but has
  * nothing to send says why in `note`.
  */
-import type { DataValue, MappingIssue } from '@relais/mappings'
+import type { DataValue, MappingIssue, RecordCompletion } from '@relais/mappings'
 
 export type NothingToSend =
   /** A newer version of the same source record replaces this one. */
@@ -26,6 +26,8 @@ export interface MappedPayload {
   readonly note?: NothingToSend
   /** For `superseded`: the record id of the newer version. */
   readonly supersededBy?: string
+  /** The record is an RC's whole report: register the data set complete once its values are in (completion.ts). */
+  readonly completion?: RecordCompletion
 }
 
 function isMappedPayload(value: unknown): value is MappedPayload {

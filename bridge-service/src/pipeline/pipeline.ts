@@ -430,6 +430,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             enqueue,
             runs,
             logger,
+            clock: { now, timeZone: options.timeZone ?? 'UTC' },
             ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
             ...(observer ? { observer } : {}),
           },

@@ -66,6 +66,8 @@ export interface PushStageDeps {
   readonly maxBodyBytes?: number
   /** Told of each request's duration and each DHIS2 error (metrics). */
   readonly observer?: PipelineObserver
+  /** DHIS2's clock and time zone, for completion dates (default: now, UTC). */
+  readonly clock?: { now: () => Date; timeZone: string }
 }
 
 /** What the stage needs from the job that runs it (BullMQ in workers.ts; anything in a test). */
@@ -122,10 +124,42 @@ export async function runPushStage(
   recordIds: readonly string[],
   job: PushJobContext,
 ): Promise<PushStageResult> {
+  const records = (await loadRecords(deps.db, recordIds, 'mapped')).filter((r) => r.status === 'mapped')
+  if (records.length === 0) return { imported: 0, unchanged: 0, conflicts: 0, failed: 0, requests: 0 }
+  // Whole reports are completed once their values are in: also when this job ends early (a transient failure,
+  // a delay), for the records it did settle.
+  const reports = records.filter((r) => (r.mapped as { completion?: unknown } | null)?.completion !== undefined)
+  try {
+    return await pushRecords(deps, runId, records, job)
+  } finally {
+    if (reports.length > 0) await enqueueCompletions(deps, runId, reports)
+  }
+}
+
+async function enqueueCompletions(deps: PushStageDeps, runId: string | null, reports: readonly PipelineRecord[]) {
+  const run = runId === null ? undefined : await deps.runs.get(runId)
+  if (run?.mode === 'dry-run') return
+  const settled = (
+    await loadRecords(
+      deps.db,
+      reports.map((r) => r.id),
+      'none',
+    )
+  )
+    .filter((r) => r.status === 'imported' || r.status === 'unchanged' || r.status === 'quarantined')
+    .map((r) => r.id)
+  // The job id follows the records and their state: a record pushed again (a new version, a release) is looked at again.
+  if (settled.length > 0) await deps.enqueue.complete(runId, settled, { generation: `after-push-${Date.now()}` })
+}
+
+async function pushRecords(
+  deps: PushStageDeps,
+  runId: string | null,
+  records: PipelineRecord[],
+  job: PushJobContext,
+): Promise<PushStageResult> {
   const { db, logger } = deps
   const result: PushStageResult = { imported: 0, unchanged: 0, conflicts: 0, failed: 0, requests: 0 }
-  const records = (await loadRecords(db, recordIds, 'mapped')).filter((r) => r.status === 'mapped')
-  if (records.length === 0) return result
   const settle = () => deps.runs.settle(records.map((r) => r.runId))
   const ledger = repositories(db).records
   const run = runId === null ? undefined : await deps.runs.get(runId)

@@ -6,7 +6,15 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Logger } from '../log/logger'
 import { runMapStage, type MapStageDeps, type MapStageResult } from './map-worker'
-import { Dhis2ConfigurationError, runPushStage, type PushStageDeps, type PushStageResult } from './push-worker'
+import { runCompletionStage } from './completion'
+import { isDhis2Error } from '../dhis2/errors'
+import {
+  Dhis2ConfigurationError,
+  isConfigurationProblem,
+  runPushStage,
+  type PushStageDeps,
+  type PushStageResult,
+} from './push-worker'
 import {
   MAP_QUEUE,
   PUSH_QUEUE,
@@ -40,6 +48,16 @@ export interface StageWorkers {
   close(): Promise<void>
 }
 
+/** A completion DHIS2 refuses for the bridge itself (credentials, authorities) is not retried. */
+async function completeOrGiveUp(...args: Parameters<typeof runCompletionStage>): Promise<void> {
+  try {
+    await runCompletionStage(...args)
+  } catch (error) {
+    if (isDhis2Error(error) && isConfigurationProblem(error)) throw new UnrecoverableError(error.message)
+    throw error
+  }
+}
+
 export function startWorkers(settings: WorkerSettings, mapDeps: MapStageDeps, pushDeps: PushStageDeps): StageWorkers {
   const { logger } = settings
   const common = {
@@ -56,6 +74,18 @@ export function startWorkers(settings: WorkerSettings, mapDeps: MapStageDeps, pu
     PUSH_QUEUE,
     async (job: Job<StageJobData, PushStageResult>, token?: string) => {
       try {
+        if (job.name === 'complete') {
+          await completeOrGiveUp(
+            {
+              db: pushDeps.db,
+              dhis2: pushDeps.dhis2,
+              logger: pushDeps.logger,
+              clock: pushDeps.clock ?? { now: () => new Date(), timeZone: 'UTC' },
+            },
+            job.data.recordIds,
+          )
+          return { imported: 0, unchanged: 0, conflicts: 0, failed: 0, requests: 0 }
+        }
         return await runPushStage(pushDeps, job.data.runId, job.data.recordIds, {
           attemptsMade: job.attemptsMade,
           maxAttempts: job.opts.attempts ?? 1,

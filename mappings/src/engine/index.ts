@@ -6,6 +6,7 @@ export { readSourcePeriod, resolveSourcePeriod } from './source-periods'
 export { readNumber } from './numbers'
 export { readBoolean } from './booleans'
 export { fold } from './text'
+export { submissionInstant, type RecordCompletion } from './completion'
 export type {
   BatchRecord,
   BatchResult,

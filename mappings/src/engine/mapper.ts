@@ -4,6 +4,7 @@
  * path: no spec parsing, no metadata scans; typed arrays for the validation rules' operands are reused
  * between records (a mapper is synchronous, so one record at a time).
  */
+import { compileCompletion, completionFields } from './completion'
 import type { DataElement, DataSet } from '../dhis2/metadata'
 import { dataValueRule, type DataValueConflict, type DataValueValidator } from '../dhis2/data-value-rules'
 import { isNumericValueType, valueTypeErrorMessage, type ValueTypeError } from '../dhis2/value-types'
@@ -69,6 +70,7 @@ export function createMapper(parts: MapperParts): Mapper {
     failed: new Uint8Array(values.length),
   }
   const numeric = values.map((v) => isNumericValueType(v.element.valueType))
+  const completionOf = compileCompletion(spec.completion)
   const outlierOptions = spec.outliers
 
   function mapRecord(input: unknown): MapResult {
@@ -197,6 +199,8 @@ export function createMapper(parts: MapperParts): Mapper {
       if (issue) errors.push(issue)
     }
     if (spec.source.extraFields === 'warn') extraFields(record, sink)
+    const completion = completionOf((field) => read(record, field))
+    if (completion) result.completion = completion
     result.status = errors.length > 0 ? 'invalid' : 'ok'
     return result
   }
@@ -325,6 +329,7 @@ export function fieldsUsedBy(spec: MappingSpec): Set<string> {
     ...spec.values.flatMap((v) => fieldsReadBy(v)),
     ...spec.keep,
     ...spec.pseudonymise,
+    ...completionFields(spec.completion),
   ])
 }
 

@@ -5,6 +5,7 @@
  */
 import type { DataSet } from '../dhis2/metadata'
 import type { MappingSpec } from '../spec/schema'
+import type { RecordCompletion } from './completion'
 import type { MappingIssue } from './issues'
 
 export interface DataValue {
@@ -44,6 +45,8 @@ export interface MapResult {
   origins: ValueOrigin[]
   errors: MappingIssue[]
   warnings: MappingIssue[]
+  /** Set when the spec says this record is an RC's whole report (the bridge then registers its completion). */
+  completion?: RecordCompletion
 }
 
 export interface BatchRecord extends MapResult {

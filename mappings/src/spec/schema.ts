@@ -160,6 +160,23 @@ const outliers = z.strictObject({
   months: z.int().positive().default(12),
 })
 
+/**
+ * Whether a record is an RC's whole report, so that the bridge registers the data set complete once its values
+ * are in DHIS2 (completeness and timeliness count completions, not values).
+ */
+const completion = z.strictObject({
+  /** `true`: every record is a whole report (a Kobo monthly report); a condition: the rows that say so. */
+  report: z.union([z.boolean(), condition]).default(false),
+  /**
+   * The field holding when the report was submitted, the completion date (so that a report that waited in a
+   * queue is still on time). An ISO date-time; without an offset it is UTC (Kobo's `_submission_time`). Blank
+   * or absent: the time of the import.
+   */
+  submittedAt: fieldName.optional(),
+  /** Complete the report even when some of its values were refused (quarantined). */
+  partial: z.boolean().default(false),
+})
+
 export const specSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
     message: 'an id is lower-case letters, digits and dashes, like `kobo-rapport-rc`',
@@ -187,6 +204,7 @@ export const specSchema = z.strictObject({
   /** `all`: every validation rule of the snapshot on the data set's elements; or a list of rule codes. */
   validationRules: z.union([z.literal('all'), z.literal('none'), z.array(z.string().trim().min(1))]).default('all'),
   outliers: outliers.prefault({}),
+  completion: completion.prefault({}),
   values: z.array(valueRule).min(1),
 })
 
@@ -197,6 +215,7 @@ export type TargetSpec = MappingSpec['target']
 export type BlankMode = z.infer<typeof blankMode>
 export type ConditionSpec = z.infer<typeof condition>
 export type LookupSpec = z.infer<typeof lookup>
+export type CompletionSpec = z.infer<typeof completion>
 
 /** The keys each kind of object takes, for "did you mean" hints on misspelt keys (see spec/positions.ts). */
 export const OBJECT_KEYS: Record<string, readonly string[]> = {
@@ -208,6 +227,8 @@ export const OBJECT_KEYS: Record<string, readonly string[]> = {
   period: Object.keys(period.shape),
   defaults: Object.keys(defaults.shape),
   outliers: Object.keys(outliers.shape),
+  completion: Object.keys(completion.shape),
+  report: ['field', 'equals', 'blank'],
   value: Object.keys(valueRule.shape),
   expression: [...EXPRESSION_KEYS],
   condition: ['if', 'then', 'else'],
@@ -248,6 +269,10 @@ export const SPEC_KEYS = [
   'z',
   'minMonths',
   'months',
+  'completion',
+  'report',
+  'submittedAt',
+  'partial',
   'values',
   'dataElement',
   'categoryOptionCombo',
