@@ -363,13 +363,16 @@ export class Dhis2Client {
       ...options,
       params: { dataSet: query.dataSet, period: query.period, orgUnit: query.orgUnits.join(',') },
     })
-    return this.parse(this.describe('GET', '/completeDataSetRegistrations'), res, completionsSchema)
-      .completeDataSetRegistrations.map((r) => ({
-        orgUnit: r.organisationUnit,
-        attributeOptionCombo: r.attributeOptionCombo,
-        date: r.date,
-        completed: r.completed !== false,
-      }))
+    return this.parse(
+      this.describe('GET', '/completeDataSetRegistrations'),
+      res,
+      completionsSchema,
+    ).completeDataSetRegistrations.map((r) => ({
+      orgUnit: r.organisationUnit,
+      attributeOptionCombo: r.attributeOptionCombo,
+      date: r.date,
+      completed: r.completed !== false,
+    }))
   }
 
   /**
