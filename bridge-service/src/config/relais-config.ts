@@ -33,6 +33,12 @@ const common = {
   mapping: z.string().min(1, 'must be the path of a mapping spec, e.g. ../mappings/specs/kobo-rapport-rc.yaml'),
   /** Values for periods DHIS2 already locks (expiryDays) are quarantined as late unless this is true. */
   allowLateData: z.boolean().default(false),
+  /**
+   * Who wins when DHIS2 holds a value a person entered and this source brings another: `people` (the default:
+   * the record waits in quarantine, reason overwrite) or `source` (this source is the system of record: its
+   * value is written, and the record's history says what it replaced).
+   */
+  precedence: z.enum(['people', 'source']).default('people'),
   /** Values per dataValueSets request (the body also stays under 10 MB). */
   batchSize: z.number().int().min(1).max(50_000).default(5_000),
   enabled: z.boolean().default(true),

@@ -176,6 +176,9 @@ export interface HeldValue {
   attributeOptionCombo?: string
   value?: string
   deleted?: boolean
+  /** Who stored it and when (server-local): shown to the person deciding on an overwrite. */
+  storedBy?: string
+  lastUpdated?: string
 }
 
 const completionsSchema = z.object({
@@ -220,6 +223,8 @@ const heldValuesSchema = z.object({
         attributeOptionCombo: z.string().optional(),
         value: z.string().optional(),
         deleted: z.boolean().optional(),
+        storedBy: z.string().optional(),
+        lastUpdated: z.string().optional(),
       }),
     )
     .default([]),

@@ -24,7 +24,7 @@ export const RECORD_STATUSES = [
 export type RecordStatus = (typeof RECORD_STATUSES)[number]
 
 /** Why a record is in quarantine. */
-export const QUARANTINE_REASONS = ['invalid', 'conflict', 'duplicate', 'late'] as const
+export const QUARANTINE_REASONS = ['invalid', 'conflict', 'duplicate', 'late', 'overwrite'] as const
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number]
 
 /** No automatic work is left: `failed` stays here until someone retries it by hand. */

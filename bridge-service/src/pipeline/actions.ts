@@ -6,7 +6,7 @@
  * Release re-validates: the record (or the corrected payload a person typed) is mapped again with the
  * source's spec. Still invalid → it stays in quarantine and the errors are answered. A release is a person's
  * decision, so it passes what only a person may pass: a late record's period lock (the bridge's account has
- * F_EDIT_EXPIRED) and a cross-source duplicate.
+ * F_EDIT_EXPIRED), a cross-source duplicate, and an overwrite of values a person entered in DHIS2.
  */
 import type { MappingIssue } from '@relais/mappings'
 import { repositories, type Db } from '../ledger'
@@ -81,6 +81,9 @@ export async function release(
     period: result.period ?? null,
     dataValues: result.dataValues,
     warnings: result.warnings,
+    ...(result.completion ? { completion: result.completion } : {}),
+    // Released from an overwrite quarantine: the person chose the source's values over DHIS2's.
+    ...(record.reason === 'overwrite' ? { overwriteAccepted: true as const } : {}),
   }
   try {
     await db.transaction(async (tx) => {

@@ -68,7 +68,10 @@ interface Decision {
 export async function runMapStage(deps: MapStageDeps, recordIds: readonly string[]): Promise<MapStageResult> {
   const { db, specs, metadata, logger } = deps
   const received = (await loadRecords(db, recordIds, 'raw')).filter((r) => r.status === 'received')
-  const result: MapStageResult = { mapped: 0, quarantined: { invalid: 0, conflict: 0, duplicate: 0, late: 0 } }
+  const result: MapStageResult = {
+    mapped: 0,
+    quarantined: { invalid: 0, conflict: 0, duplicate: 0, late: 0, overwrite: 0 },
+  }
   if (received.length === 0) return result
 
   const snapshot = await metadata.current()

@@ -28,6 +28,8 @@ export interface MappedPayload {
   readonly supersededBy?: string
   /** The record is an RC's whole report: register the data set complete once its values are in (completion.ts). */
   readonly completion?: RecordCompletion
+  /** A person released it from an `overwrite` quarantine: its values replace DHIS2's (overwrites.ts). */
+  readonly overwriteAccepted?: true
 }
 
 function isMappedPayload(value: unknown): value is MappedPayload {

@@ -29,7 +29,7 @@ import type { CircuitBreaker } from '../dhis2/circuit-breaker'
 import type { Dhis2Client } from '../dhis2/client'
 import { isDhis2Error, type Dhis2Error } from '../dhis2/errors'
 import { repositories, type Db } from '../ledger'
-import { classifyValue, valueKey } from '../ledger/imported-values'
+import { classifyValue, valueKey, type ImportedValue } from '../ledger/imported-values'
 import type { TransitionItem } from '../ledger/records'
 import type { Logger } from '../log/logger'
 import {
@@ -46,6 +46,7 @@ import { valueHash } from './hashing'
 import { loadRecords, supersededIds, valuesOfOlderVersions, type PipelineRecord } from './ledger-queries'
 import { notify, type PipelineObserver } from './observer'
 import { readMapped, type MappedPayload } from './payload'
+import { overwritesOf, readHeldFor, type Overwrite } from './overwrites'
 import { answerMayBeLost, readBack, recordsHeld } from './read-back'
 import type { RetrySettings } from './queues'
 import type { RunBook } from './runs'
@@ -190,13 +191,23 @@ async function pushRecords(
     maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   })
 
-  for (const batch of batches) {
+  for (const planned of batches) {
     if (!deps.breaker.tryAcquire()) {
       await settle()
       return job.delay(Math.max(50, deps.breaker.retryInMs()))
     }
     let summary: ImportSummary
+    let batch = planned
     try {
+      // People's values first: what DHIS2 holds is read before anything is written (overwrites.ts).
+      const checked = await holdOverwrites(deps, planned, prepared, byId, dryRun)
+      result.conflicts += checked.held.length
+      for (const id of checked.held) done.add(id)
+      batch = checked.batch
+      if (batch.values.length === 0) {
+        deps.breaker.onSuccess()
+        continue
+      }
       result.requests++
       const payload = { dataSet: batch.dataSet, dataValues: batch.values.map(wireValue) }
       const sentAt = performance.now()
@@ -282,6 +293,10 @@ interface Prepared {
    * were imported — not "unchanged", which would say another version had already brought these values.
    */
   importedEarlier: { id: string; detail: Record<string, unknown> }[]
+  /** What DHIS2 holds from us for the keys of `work` (importedValues), for the overwrite check. */
+  existing?: ReadonlyMap<string, ImportedValue>
+  /** Records a person released from an overwrite quarantine: not checked again. */
+  exempt?: ReadonlySet<string>
 }
 
 /** Each record's values to send: its own (unless DHIS2 already holds them), plus deletions of vanished keys. */
@@ -361,7 +376,93 @@ async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], 
       values: toSend,
     })
   }
+  prepared.existing = existing
+  prepared.exempt = new Set(candidates.filter((c) => c.payload.overwriteAccepted).map((c) => c.record.id))
   return prepared
+}
+
+/**
+ * Before a batch is sent: what DHIS2 holds for its keys (overwrites.ts). Records that would overwrite a person's
+ * value are quarantined (reason overwrite) and left out of the request; a source that is the system of record
+ * writes anyway, noted in each record's history. Answers the batch that remains to be sent.
+ */
+async function holdOverwrites(
+  deps: PushStageDeps,
+  batch: Batch,
+  prepared: Prepared,
+  byId: ReadonlyMap<string, PipelineRecord>,
+  dryRun: boolean,
+): Promise<{ batch: Batch; held: string[] }> {
+  const checked = new Map<string, OutgoingValue[]>()
+  for (const v of batch.values) {
+    if (prepared.exempt?.has(v.recordId)) continue
+    const list = checked.get(v.recordId) ?? []
+    list.push(v)
+    checked.set(v.recordId, list)
+  }
+  if (checked.size === 0) return { batch, held: [] }
+  const work = [...checked].map(([recordId, values]) => ({
+    recordId,
+    dataSet: batch.dataSet,
+    period: batch.period,
+    values,
+  }))
+  const held = await readHeldFor(work, (query) => readWithRetries(() => deps.dhis2.getDataValues(query)))
+  const found = overwritesOf(work, held, prepared.existing ?? new Map())
+  if (found.size === 0) return { batch, held: [] }
+  const systemOfRecord = (id: string) => precedenceOf(deps.specs, byId.get(id)?.source ?? '') === 'source'
+  for (const [id, overwrites] of found) {
+    if (!systemOfRecord(id) || dryRun) continue
+    await repositories(deps.db).events.note([id], {
+      actor: PUSH_ACTOR,
+      reason: `overwrite-by-precedence-${Date.now()}`,
+      detail: { precedence: 'source', overwrites },
+    })
+  }
+  const stopped = [...found].filter(([id]) => !systemOfRecord(id))
+  if (stopped.length === 0) return { batch, held: [] }
+  await quarantineOverwrites(
+    deps,
+    stopped.map(([id, overwrites]) => ({ id, overwrites })),
+    dryRun,
+  )
+  const out = new Set(stopped.map(([id]) => id))
+  return {
+    batch: {
+      ...batch,
+      values: batch.values.filter((v) => !out.has(v.recordId)),
+      recordIds: batch.recordIds.filter((id) => !out.has(id)),
+    },
+    held: [...out],
+  }
+}
+
+/**
+ * A read is safe to repeat at once: a 5xx answer is tried twice more (100, 300 ms) before it counts as a failed
+ * attempt of the records, so that a flaky DHIS2 costs a push no more attempts than before the read.
+ */
+async function readWithRetries<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read()
+    } catch (error) {
+      // Only a server error DHIS2 answered: not a DHIS2 that is unreachable (the breaker's business) or one that
+      // asks to slow down (429, Retry-After: the job's backoff honours it).
+      const answeredError =
+        isDhis2Error(error) && error.reason === 'http' && (error.status ?? 0) >= 500 && error.retryAfterMs === undefined
+      if (attempt >= 2 || !answeredError) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100 * 3 ** attempt))
+    }
+  }
+}
+
+function precedenceOf(specs: SpecRegistry, source: string): 'people' | 'source' {
+  try {
+    return specs.source(source).precedence
+  } catch (error) {
+    if (error instanceof UnknownSourceError) return 'people'
+    throw error
+  }
 }
 
 async function finishUnchanged(
@@ -462,6 +563,29 @@ async function transientFailure(deps: PushStageDeps, batch: Batch, error: Dhis2E
   if (moved.length > 0)
     deps.logger.warn({ records: moved.length, error: error.message }, 'records failed after their last attempt')
   return moved
+}
+
+async function quarantineOverwrites(
+  deps: PushStageDeps,
+  items: readonly { id: string; overwrites: Overwrite[] }[],
+  dryRun: boolean,
+): Promise<number> {
+  if (items.length === 0) return 0
+  const ledger = repositories(deps.db).records
+  const { moved } = await ledger.transitionMany(
+    items.map((i) => ({ id: i.id, detail: { overwrites: i.overwrites } })),
+    'mapped',
+    'quarantined',
+    { actor: PUSH_ACTOR, reason: 'overwrite' },
+  )
+  if (dryRun)
+    await ledger.transitionMany(
+      moved.map((id) => ({ id })),
+      'quarantined',
+      'discarded',
+      { actor: PUSH_ACTOR, reason: 'dry-run: overwrite' },
+    )
+  return moved.length
 }
 
 async function quarantineConflicts(

@@ -159,7 +159,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     pipeline,
     prefix,
     requests,
-    posts: () => requests.filter((r) => r.request.endsWith('/dataValueSets')),
+    posts: () => requests.filter((r) => r.request.startsWith('POST ') && r.request.endsWith('/dataValueSets')),
     setKoboTime(iso) {
       koboNow = new Date(iso)
     },

@@ -12,7 +12,7 @@ export const RECORD_STATUSES = [
 ] as const
 export type RecordStatus = (typeof RECORD_STATUSES)[number]
 
-export const QUARANTINE_REASONS = ['invalid', 'conflict', 'duplicate', 'late'] as const
+export const QUARANTINE_REASONS = ['invalid', 'conflict', 'duplicate', 'late', 'overwrite'] as const
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number]
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const

@@ -99,9 +99,14 @@ export function quarantineReasonLabel(reason: string | null): string {
       return i18n.t('Already sent by another source')
     case 'late':
       return i18n.t('Period closed')
+    case 'overwrite':
+      return i18n.t('Would overwrite values entered by a person')
     default:
       // A note in a record's history (status unchanged), not a quarantine reason.
       if (reason === 'deleted-at-source') return i18n.t('Deleted at the source (DHIS2 keeps its values)')
+      if (reason === 'completion-registered') return i18n.t('Report registered complete in DHIS2')
+      if (reason === 'completion-already-in-dhis2') return i18n.t('Report already complete (or un-completed) in DHIS2')
+      if (reason === 'completion-refused') return i18n.t('DHIS2 refused the completion of the report')
       return reason ?? ''
   }
 }

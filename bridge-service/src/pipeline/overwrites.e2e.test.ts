@@ -1,0 +1,147 @@
+/**
+ * People's values are never overwritten silently (issue 13 §2), end to end on PostgreSQL with the DHIS2 and
+ * Kobo stand-ins: an import that would change a value an RC entered waits in quarantine (reason overwrite)
+ * with both values and who stored DHIS2's, and DHIS2 is unchanged; the same value, or a value the bridge wrote
+ * itself, passes; a value a person changed after the bridge wrote it is protected too; releasing the record is
+ * the person's decision to take the source's values; a source declared the system of record writes anyway and
+ * says so in the record's history.
+ */
+import { rcSubmission, seededRandom } from '@relais/kobo-standin'
+import { repositories } from '../ledger'
+import { pgTestDatabase } from '../ledger/test-support'
+import type { Overwrite } from './overwrites'
+import { KOBO_ASSET, MANAGER, partnerCsv, startHarness, type Harness } from './test-support'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness({ database: pgTestDatabase() })
+}, 30_000)
+afterAll(() => h?.dispose())
+
+const meta = () => h.standin.ctx.state.metadata
+const uid = (list: 'organisationUnits' | 'dataElements' | 'dataSets', code: string) =>
+  (meta()[list] as Array<{ id: string; code?: string }>).find((o) => o.code === code)!.id
+
+/** An RC's own entry in DHIS2 (the Relais app or DHIS2's data entry), as that RC. */
+async function personEnters(
+  username: string,
+  rc: string,
+  period: string,
+  values: Record<string, string>,
+  password = 'Relais-2026',
+) {
+  const res = await fetch(`${h.standin.url}/api/dataValueSets`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      dataSet: uid('dataSets', 'RC_MENSUEL'),
+      period,
+      orgUnit: uid('organisationUnits', rc),
+      dataValues: Object.entries(values).map(([de, value]) => ({ dataElement: uid('dataElements', de), value })),
+    }),
+  })
+  expect(res.status).toBe(200)
+}
+
+async function upload(rc: string, mode: 'import' | 'dry-run' = 'import') {
+  const run = await h.pipeline.upload(
+    { source: 'csv-partenaires', filename: `${rc}.csv`, body: partnerCsv([{ rc }]), mode },
+    MANAGER,
+  )
+  expect(await h.runEnded(run.id)).toBe('completed')
+  const [record] = (await repositories(h.db).records.search({ runId: run.id })).items
+  return { run, record: (await repositories(h.db).records.get(record!.id))! }
+}
+
+async function overwritesOf(recordId: string): Promise<Overwrite[]> {
+  const events = await repositories(h.db).events.forRecord(recordId)
+  const quarantined = events.filter((e) => e.toStatus === 'quarantined').at(-1)
+  return ((quarantined?.detail as { overwrites?: Overwrite[] } | undefined)?.overwrites ?? []) as Overwrite[]
+}
+
+test('an import that would change what an RC entered waits in quarantine; DHIS2 keeps the RC’s value', async () => {
+  await personEnters('relais', 'RC-AQ-00001', '202609', { RC_VAD: '777' })
+  const { record } = await upload('RC-AQ-00001')
+  expect(record).toMatchObject({ status: 'quarantined', reason: 'overwrite' })
+  const overwrites = await overwritesOf(record.id)
+  expect(overwrites).toEqual([
+    expect.objectContaining({
+      dataElement: uid('dataElements', 'RC_VAD'),
+      dhis2: expect.objectContaining({ value: '777', storedBy: 'relais' }),
+      incoming: expect.stringMatching(/^\d+$/),
+    }),
+  ])
+  expect((await h.values('202609')).get('RC-AQ-00001|RC_VAD|default')).toBe('777')
+  // Nothing of the record was sent: DHIS2 has only the RC's value for that report.
+  expect([...(await h.values('202609')).keys()].filter((k) => k.startsWith('RC-AQ-00001|'))).toEqual([
+    'RC-AQ-00001|RC_VAD|default',
+  ])
+})
+
+test('releasing it is the person’s decision: the source’s values replace DHIS2’s, audited', async () => {
+  const [record] = (await repositories(h.db).records.search({ rcCode: 'RC-AQ-00001', status: 'quarantined' })).items
+  const released = await h.pipeline.release(record!.id, MANAGER)
+  expect(released.status).toBe('mapped')
+  const incoming = (await overwritesOf(record!.id))[0]!.incoming
+  for (let i = 0; i < 100 && (await repositories(h.db).records.get(record!.id))?.status !== 'imported'; i++)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  expect((await repositories(h.db).records.get(record!.id))?.status).toBe('imported')
+  expect((await h.values('202609')).get('RC-AQ-00001|RC_VAD|default')).toBe(incoming)
+  const audit = await repositories(h.db).audit.list({ action: 'quarantine.release' })
+  expect(audit.items[0]).toMatchObject({
+    actor: MANAGER.name,
+    detail: expect.objectContaining({ reason: 'overwrite' }),
+  })
+})
+
+test('the same value, or one the bridge wrote itself, passes; a value a person changed since is protected', async () => {
+  // The bridge's own values (imported above): a changed file replaces them without a question.
+  await personEnters('relais', 'RC-AQ-00002', '202609', {})
+  const first = await upload('RC-AQ-00002')
+  expect(first.record.status).toBe('imported')
+  // Same file: unchanged, no question either.
+  expect((await upload('RC-AQ-00002')).record.status).toBe('unchanged')
+  // A data manager corrects the causeries in DHIS2 (3 → 9). The partner's next version changes the home visits
+  // only: it passes, and the correction stays (the bridge re-sends only what changed in the source).
+  await personEnters('admin', 'RC-AQ-00002', '202609', { RC_CAUSERIES: '9' }, 'district')
+  const version = async (filename: string, change: Record<string, number>) => {
+    const [head, line] = partnerCsv([{ rc: 'RC-AQ-00002' }])
+      .toString('utf8')
+      .trim()
+      .split('\n')
+    const header = head!.split(',')
+    const row = line!.split(',')
+    for (const [column, delta] of Object.entries(change))
+      row[header.indexOf(column)] = String(Number(row[header.indexOf(column)]) + delta)
+    const run = await h.pipeline.upload(
+      { source: 'csv-partenaires', filename, body: Buffer.from(`${head}\n${row.join(',')}\n`), mode: 'import' },
+      MANAGER,
+    )
+    expect(await h.runEnded(run.id)).toBe('completed')
+    const [record] = (await repositories(h.db).records.search({ runId: run.id })).items
+    return record!
+  }
+  expect(await version('v2.csv', { vad: 1 })).toMatchObject({ status: 'imported' })
+  expect((await h.values('202609')).get('RC-AQ-00002|RC_CAUSERIES|default')).toBe('9')
+  // The version after changes the causeries too (3 → 4): that would undo the correction.
+  const third = await version('v3.csv', { vad: 1, causeries: 1 })
+  expect(third).toMatchObject({ status: 'quarantined', reason: 'overwrite' })
+  expect((await overwritesOf(third.id)).map((o) => [o.dhis2.value, o.dhis2.storedBy, o.incoming])).toEqual([
+    ['9', 'admin', '4'],
+  ])
+  expect((await h.values('202609')).get('RC-AQ-00002|RC_CAUSERIES|default')).toBe('9')
+})
+
+test('a Kobo pull for an RC who reported in the app ends in overwrite quarantine; DHIS2 unchanged', async () => {
+  await personEnters('admin', 'RC-AQ-00003', '202609', { RC_VAD: '12', RC_CAUSERIES: '3' }, 'district')
+  const before = await h.values('202609')
+  h.kobo.add(KOBO_ASSET, rcSubmission(seededRandom(21), { rcCode: 'RC-AQ-00003', mois: '2026-09', unanswered: 0 }))
+  const run = await h.pipeline.startRun('kobo-rapport-rc', 'import', MANAGER)
+  expect(await h.runEnded(run.id)).toBe('completed')
+  const [record] = (await repositories(h.db).records.search({ runId: run.id })).items
+  expect(record).toMatchObject({ status: 'quarantined', reason: 'overwrite' })
+  expect(await h.values('202609')).toEqual(before)
+})
