@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { loadEnv } from '../../bridge-service/src/config/env'
 import { loadRelaisConfig } from '../../bridge-service/src/config/relais-config'
 import { runDoctor } from '../../bridge-service/src/doctor/gather'
+import { ensureBuiltApp } from '../support/built-app'
 import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { freePort, startBridge, type BridgeProcess } from '../support/bridge-process'
 import { makeRouteProof, withProof } from '../support/route-proof'
@@ -71,6 +72,8 @@ describe.each([
   let bridgeUrl: string
 
   beforeAll(async () => {
+    // setup installs the app's zip: built once if missing.
+    ensureBuiltApp()
     const port = await freePort()
     bridgeUrl = `http://127.0.0.1:${port}`
     // 2.42 lets routes reach only dhis.conf's route.remote_servers_allowed: the operator lists the bridge.

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ensureBuiltApp } from '../support/built-app'
 import { createStandin, type Standin } from '@relais/dhis2-standin'
 
 jest.setTimeout(120_000)
@@ -21,6 +22,7 @@ let url: string
 let dir: string
 
 beforeAll(async () => {
+  ensureBuiltApp() // setup installs the app's zip
   standin = createStandin({ seed: 'blank', now: '2026-10-03T09:00:00Z' })
   url = await standin.listen(0)
   dir = mkdtempSync(join(tmpdir(), 'relais-setup-'))

@@ -1,13 +1,42 @@
-/** The built Relais app (`dhis2-app/build/app`), built once when a test needs it and it is missing. */
+/**
+ * The built Relais app (`dhis2-app/build/app`, and its installable zip in `dhis2-app/build/bundle`), built once
+ * when a test needs it and it is missing. Test files run in parallel workers: one builds while the others wait
+ * on a lock directory (mkdir is atomic), so two builds never write the same folder.
+ */
 import { execSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-export const APP_DIR = join(__dirname, '..', '..', 'dhis2-app', 'build', 'app')
+const ROOT = join(__dirname, '..', '..')
+export const APP_DIR = join(ROOT, 'dhis2-app', 'build', 'app')
+const BUNDLE_DIR = join(ROOT, 'dhis2-app', 'build', 'bundle')
+const LOCK = join(ROOT, 'dhis2-app', '.build-lock')
+
+const built = () =>
+  existsSync(join(APP_DIR, 'index.html')) &&
+  existsSync(BUNDLE_DIR) &&
+  readdirSync(BUNDLE_DIR).some((f) => /^relais-.*\.zip$/.test(f))
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
 
 export function ensureBuiltApp(): string {
-  if (!existsSync(join(APP_DIR, 'index.html'))) {
-    execSync('npm run build -w @relais/dhis2-app', { cwd: join(__dirname, '..', '..'), stdio: 'pipe' })
+  for (let waited = 0; !built(); waited += 500) {
+    try {
+      mkdirSync(LOCK)
+    } catch {
+      // Another worker is building; a lock older than 5 minutes is a dead worker's.
+      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })!.mtimeMs > 300_000) rmSync(LOCK, { recursive: true })
+      if (waited > 300_000) throw new Error('the app build did not finish in 5 minutes')
+      sleep(500)
+      continue
+    }
+    try {
+      if (!built()) execSync('npm run build -w @relais/dhis2-app', { cwd: ROOT, stdio: 'pipe' })
+    } finally {
+      rmSync(LOCK, { recursive: true, force: true })
+    }
   }
   return APP_DIR
 }

@@ -5,6 +5,7 @@ import {
   BRIDGE_REFUSED,
   BRIDGE_TIMEOUT,
   conflictRecord,
+  overwriteRecord,
   counts,
   FakeBridge,
   httpError,
@@ -164,6 +165,36 @@ describe('Synchronisation: records', () => {
     ).toBeTruthy()
     expect(messages.getByText('E7641')).toBeTruthy()
     expect(screen.getByText('Refused by DHIS2')).toBeTruthy()
+  })
+})
+
+describe('Synchronisation: an import that would overwrite a person’s value', () => {
+  it('shows both values, who entered DHIS2’s and when, and offers to take the source’s', async () => {
+    const bridge = new FakeBridge()
+    bridge.records.set('rec-o', overwriteRecord())
+    renderSync({ bridge, query: 'view=records&record=rec-o' })
+    const table = within(
+      await screen.findByRole('table', { name: 'Values entered by a person that the import would replace' }),
+    )
+    const [row] = table.getAllByRole('row').slice(1)
+    expect(
+      within(row!)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual([
+      'deRcVad0001', // no name from DHIS2 here: its id
+      '777',
+      'relais',
+      expect.stringMatching(/2 Oct/),
+      '25',
+    ])
+    expect(screen.getAllByText('Would overwrite values entered by a person').length).toBeGreaterThan(0)
+    await userEvent.setup().click(screen.getByRole('button', { name: "Take the source's values" }))
+    expect(
+      await screen.findByText(
+        "The values a person entered in DHIS2 (above) will be replaced by the source's. This is recorded with your name.",
+      ),
+    ).toBeTruthy()
   })
 })
 

@@ -107,6 +107,8 @@ export function quarantineReasonLabel(reason: string | null): string {
       if (reason === 'completion-registered') return i18n.t('Report registered complete in DHIS2')
       if (reason === 'completion-already-in-dhis2') return i18n.t('Report already complete (or un-completed) in DHIS2')
       if (reason === 'completion-refused') return i18n.t('DHIS2 refused the completion of the report')
+      if (reason?.startsWith('overwrite-by-precedence'))
+        return i18n.t('Replaced values entered by a person (this source is the system of record)')
       return reason ?? ''
   }
 }

@@ -226,6 +226,37 @@ export function conflictRecord(): RecordDetail {
   }
 }
 
+/** A record whose import would replace a value an RC entered (issue 13 §2): quarantined, reason overwrite. */
+export function overwriteRecord(): RecordDetail {
+  const base = quarantinedRecord()
+  return {
+    ...base,
+    record: { ...base.record, id: 'rec-o', reason: 'overwrite', lastError: null },
+    history: [
+      event('o1', '2026-10-03T09:00:01.000Z', null, 'received', 'gestionnaire'),
+      event('o2', '2026-10-03T09:00:02.000Z', 'received', 'mapped', 'map-worker'),
+      {
+        ...event('o3', '2026-10-03T09:00:20.000Z', 'mapped', 'quarantined', 'pipeline:push'),
+        reason: 'overwrite',
+        detail: {
+          overwrites: [
+            {
+              dataElement: 'deRcVad0001',
+              categoryOptionCombo: 'cocDefault1',
+              attributeOptionCombo: 'cocDefault1',
+              period: '202609',
+              orgUnit: 'ouRcBo00002',
+              dhis2: { value: '777', storedBy: 'relais', lastUpdated: '2026-10-02T18:12:00.000' },
+              incoming: '25',
+            },
+          ],
+        },
+      },
+    ],
+    historyTotal: 3,
+  }
+}
+
 export interface Request {
   type: string
   path: string

@@ -37,6 +37,8 @@ export function QuarantineDecision({
   const corrected = correctedRecord(record.raw, edits)
   const changed = (fields ?? []).filter(({ field, value }) => field in edits && edits[field] !== value)
   const base = `quarantine/${encodeURIComponent(record.id)}`
+  // An overwrite: releasing replaces what a person entered in DHIS2 with the source's values (said plainly).
+  const overwrite = record.reason === 'overwrite'
 
   const release = async () => {
     setBusy(true)
@@ -114,11 +116,17 @@ export function QuarantineDecision({
       )}
       <div className={classes.row}>
         <Button primary onClick={() => setConfirm('release')} disabled={busy}>
-          {corrected ? i18n.t('Release with the corrections') : i18n.t('Release as it is')}
+          {corrected
+            ? i18n.t('Release with the corrections')
+            : overwrite
+              ? i18n.t("Take the source's values")
+              : i18n.t('Release as it is')}
         </Button>
       </div>
       <label className={classes.label}>
-        {i18n.t('Reason for discarding')}
+        {overwrite
+          ? i18n.t("Reason for keeping DHIS2's values (the record is discarded)")
+          : i18n.t('Reason for discarding')}
         <textarea
           className={classes.textarea}
           rows={2}
@@ -158,6 +166,12 @@ export function QuarantineDecision({
                 ))}
               </ul>
             </>
+          ) : overwrite ? (
+            <p>
+              {i18n.t(
+                "The values a person entered in DHIS2 (above) will be replaced by the source's. This is recorded with your name.",
+              )}
+            </p>
           ) : (
             <p>{i18n.t('The record is checked again as it is and sent to DHIS2 if it is valid.')}</p>
           )}

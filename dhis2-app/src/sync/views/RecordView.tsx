@@ -11,6 +11,7 @@ import { isRecordInFlight, quarantineReasonLabel, RECORD_TONE, recordStatusLabel
 import { uiLanguage, type Language } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { Loading, ProblemNotice, StatusTag } from './common'
+import { OverwriteTable, overwritesIn } from './OverwriteTable'
 import { QuarantineDecision, type Decision } from './QuarantineDecision'
 
 interface Props {
@@ -80,6 +81,7 @@ function RecordBody({
 }) {
   const { record, history, historyTotal, dhis2Messages, versions } = detail
   const issues = issuesIn(record.lastError)
+  const overwrites = record.reason === 'overwrite' ? overwritesIn(history) : []
   return (
     <>
       <div className={classes.row}>
@@ -125,6 +127,7 @@ function RecordBody({
           </ul>
         </NoticeBox>
       )}
+      {overwrites.length > 0 && <OverwriteTable rows={overwrites} language={language} />}
       {dhis2Messages.length > 0 && (
         <>
           <h4 className={classes.subtitle}>{i18n.t("DHIS2's messages")}</h4>

@@ -1,0 +1,96 @@
+// The values an import would have overwritten (issue 13 §2): what DHIS2 holds, who stored it and when, and what
+// the source brings — read from the quarantine event the bridge wrote. Data elements and option combos by name.
+import { useDataQuery } from '@dhis2/app-runtime'
+import i18n from '@dhis2/d2-i18n'
+import type { RecordEvent } from '../api/types'
+import { formatDateTime } from '../logic/format'
+import type { Language } from '../../shared/language'
+import classes from '../Sync.module.css'
+
+export interface OverwriteRow {
+  dataElement: string
+  categoryOptionCombo: string
+  period: string
+  dhis2: { value: string; storedBy: string | null; lastUpdated: string | null }
+  incoming: string | null
+}
+
+/** The overwrites of the newest event that carries them (the quarantine, or a system-of-record note). */
+export function overwritesIn(history: readonly RecordEvent[]): OverwriteRow[] {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const detail = history[i]?.detail as { overwrites?: unknown } | null | undefined
+    if (Array.isArray(detail?.overwrites)) return detail.overwrites as OverwriteRow[]
+  }
+  return []
+}
+
+interface NamesResult {
+  elements?: { dataElements?: Array<{ id: string; displayFormName?: string; displayName?: string }> }
+  combos?: { categoryOptionCombos?: Array<{ id: string; displayName?: string }> }
+}
+
+const QUERY = {
+  elements: {
+    resource: 'dataElements',
+    params: ({ ids }: Record<string, string>) => ({
+      filter: `id:in:[${ids}]`,
+      fields: 'id,displayFormName,displayName',
+      paging: false,
+    }),
+  },
+  combos: {
+    resource: 'categoryOptionCombos',
+    params: ({ combos }: Record<string, string>) => ({
+      filter: `id:in:[${combos}]`,
+      fields: 'id,displayName',
+      paging: false,
+    }),
+  },
+}
+
+export function OverwriteTable({ rows, language }: { rows: readonly OverwriteRow[]; language: Language }) {
+  const ids = [...new Set(rows.map((r) => r.dataElement))].join(',')
+  const combos = [...new Set(rows.map((r) => r.categoryOptionCombo))].join(',')
+  // Names are a comfort: without them (no access, offline) the codes DHIS2 gave are shown.
+  const { data } = useDataQuery<NamesResult>(QUERY, { variables: { ids, combos } })
+  const elementName = new Map(
+    (data?.elements?.dataElements ?? []).map((d) => [d.id, d.displayFormName ?? d.displayName ?? d.id]),
+  )
+  const comboName = new Map((data?.combos?.categoryOptionCombos ?? []).map((c) => [c.id, c.displayName ?? c.id]))
+  const label = (r: OverwriteRow) => {
+    const combo = comboName.get(r.categoryOptionCombo)
+    return `${elementName.get(r.dataElement) ?? r.dataElement}${combo && combo !== 'default' ? `, ${combo}` : ''}`
+  }
+  return (
+    <>
+      <h4 className={classes.subtitle}>{i18n.t('Values entered by a person that the import would replace')}</h4>
+      <div className={classes.tableBox}>
+        <table
+          className={classes.table}
+          aria-label={i18n.t('Values entered by a person that the import would replace')}
+        >
+          <thead>
+            <tr>
+              <th>{i18n.t('Data element')}</th>
+              <th>{i18n.t('In DHIS2')}</th>
+              <th>{i18n.t('Entered by')}</th>
+              <th>{i18n.t('On')}</th>
+              <th>{i18n.t('From the source')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                <td>{label(r)}</td>
+                <td>{r.dhis2.value}</td>
+                <td>{r.dhis2.storedBy ?? '—'}</td>
+                <td>{r.dhis2.lastUpdated ? formatDateTime(r.dhis2.lastUpdated, language) : '—'}</td>
+                <td>{r.incoming ?? i18n.t('(deleted)')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  )
+}
