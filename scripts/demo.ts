@@ -236,12 +236,14 @@ async function main(): Promise<void> {
     bridge ? `  Bridge: ${bridgeUrl}/api/v1 behind the DHIS2 route relais-bridge — ${bridgeNote}` : `  ${bridgeNote}`,
   )
   if (doctorNote) console.log(`  relais doctor: ${doctorNote}`)
-  console.log('\n  username             password              role')
-  console.log(`  ${'admin'.padEnd(20)} ${'district'.padEnd(21)} DHIS2 superuser`)
-  for (const s of STAFF) console.log(`  ${s.username.padEnd(20)} ${STAFF_PASSWORD.padEnd(21)} ${s.note}`)
   const rcPassword = firstPassword(passwords, rcUser)
+  // The roster's first passwords are long: the column is as wide as the longest one shown.
+  const width = Math.max(21, (rcPassword?.length ?? 0) + 1)
+  console.log(`\n  ${'username'.padEnd(20)} ${'password'.padEnd(width)} role`)
+  console.log(`  ${'admin'.padEnd(20)} ${'district'.padEnd(width)} DHIS2 superuser`)
+  for (const s of STAFF) console.log(`  ${s.username.padEnd(20)} ${STAFF_PASSWORD.padEnd(width)} ${s.note}`)
   console.log(
-    `  ${rcUser.padEnd(20)} ${(rcPassword ?? '(see below)').padEnd(21)} relais communautaire ${DEMO_RC}, reports ${lastMonth.id} in the app`,
+    `  ${rcUser.padEnd(20)} ${(rcPassword ?? '(see below)').padEnd(width)} relais communautaire ${DEMO_RC}, reports ${lastMonth.id} in the app`,
   )
   console.log(`  (every RC's first password: ${passwords}, readable by you only)`)
   console.log('\nCtrl-C to stop (DHIS2 data is kept in .relais/).')
