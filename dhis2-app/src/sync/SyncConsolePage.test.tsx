@@ -71,6 +71,16 @@ describe('Synchronisation: runs', () => {
     expect(bridge.requestsTo('read', 'runs/run-new-1')).toHaveLength(asked) // a finished run is not polled
   })
 
+  it('says so when a run found nothing new, instead of « 0 of 0 »', async () => {
+    const bridge = new FakeBridge()
+    bridge.runScripts.set('run-0', [
+      { run: run('run-0', { source: 'kobo-rapport-rc', finalCounts: counts({}) }), counts: counts({}) },
+    ])
+    renderSync({ bridge, query: 'view=runs&run=run-0', pollMs: 10_000 })
+    expect(await screen.findByText('Finished — nothing new at the source, no record to bring to DHIS2.')).toBeTruthy()
+    expect(screen.queryByText(/0 of 0/)).toBeNull()
+  })
+
   it('shows the progress of a running run in percent', async () => {
     const bridge = new FakeBridge()
     bridge.runScripts.set('run-9', [

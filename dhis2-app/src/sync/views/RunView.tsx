@@ -127,9 +127,12 @@ function RunBody({ detail, language }: { detail: RunDetail; language: 'fr' | 'en
       <div className={classes.panel}>
         <LinearLoader amount={progress.percent} aria-label={i18n.t('Run progress')} margin="0" width="100%" />
         <span className={classes.muted} aria-live="polite">
-          {progress.terminal
-            ? i18n.t('Finished — {{settled}} of {{total}} records processed', progress)
-            : i18n.t('{{settled}} of {{total}} records processed ({{percent}} %)', progress)}
+          {progress.terminal && progress.total === 0 && run.status === 'completed'
+            ? // « 0 sur 0 » says nothing to a person: say what it means.
+              i18n.t('Finished — nothing new at the source, no record to bring to DHIS2.')
+            : progress.terminal
+              ? i18n.t('Finished — {{settled}} of {{total}} records processed', progress)
+              : i18n.t('{{settled}} of {{total}} records processed ({{percent}} %)', progress)}
         </span>
       </div>
       <dl className={classes.facts}>
