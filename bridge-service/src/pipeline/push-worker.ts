@@ -29,6 +29,7 @@ import type { CircuitBreaker } from '../dhis2/circuit-breaker'
 import type { Dhis2Client } from '../dhis2/client'
 import { isDhis2Error, type Dhis2Error } from '../dhis2/errors'
 import { repositories, type Db } from '../ledger'
+import type { Run } from '../ledger/runs'
 import { classifyValue, valueKey, type ImportedValue } from '../ledger/imported-values'
 import type { TransitionItem } from '../ledger/records'
 import type { Logger } from '../log/logger'
@@ -46,7 +47,7 @@ import { valueHash } from './hashing'
 import { loadRecords, supersededIds, valuesOfOlderVersions, type PipelineRecord } from './ledger-queries'
 import { notify, type PipelineObserver } from './observer'
 import { readMapped, type MappedPayload } from './payload'
-import { overwritesOf, readHeldFor, type Overwrite } from './overwrites'
+import { overwritesOf } from './overwrites'
 import { answerMayBeLost, readBack, recordsHeld } from './read-back'
 import type { RetrySettings } from './queues'
 import type { RunBook } from './runs'
@@ -130,16 +131,16 @@ export async function runPushStage(
   // Whole reports are completed once their values are in: also when this job ends early (a transient failure,
   // a delay), for the records it did settle.
   const reports = records.filter((r) => (r.mapped as { completion?: unknown } | null)?.completion !== undefined)
+  const run = runId === null ? undefined : await deps.runs.get(runId)
   try {
-    return await pushRecords(deps, runId, records, job)
+    return await pushRecords(deps, runId, run, records, job)
   } finally {
-    if (reports.length > 0) await enqueueCompletions(deps, runId, reports)
+    // A dry run stores nothing, completions included.
+    if (reports.length > 0 && run?.mode !== 'dry-run') await enqueueCompletions(deps, runId, reports)
   }
 }
 
 async function enqueueCompletions(deps: PushStageDeps, runId: string | null, reports: readonly PipelineRecord[]) {
-  const run = runId === null ? undefined : await deps.runs.get(runId)
-  if (run?.mode === 'dry-run') return
   const settled = (
     await loadRecords(
       deps.db,
@@ -156,6 +157,7 @@ async function enqueueCompletions(deps: PushStageDeps, runId: string | null, rep
 async function pushRecords(
   deps: PushStageDeps,
   runId: string | null,
+  run: Run | undefined,
   records: PipelineRecord[],
   job: PushJobContext,
 ): Promise<PushStageResult> {
@@ -163,7 +165,6 @@ async function pushRecords(
   const result: PushStageResult = { imported: 0, unchanged: 0, conflicts: 0, failed: 0, requests: 0 }
   const settle = () => deps.runs.settle(records.map((r) => r.runId))
   const ledger = repositories(db).records
-  const run = runId === null ? undefined : await deps.runs.get(runId)
   const dryRun = run?.mode === 'dry-run'
 
   if (run?.status === 'cancelled') {
@@ -256,9 +257,10 @@ async function pushRecords(
         throw new Dhis2ConfigurationError(error)
       }
       // DHIS2 refused this payload as a whole (400, 413…): DHIS2's message goes with each record.
-      result.conflicts += await quarantineConflicts(
+      result.conflicts += await quarantine(
         deps,
         batch.recordIds.map((id) => ({ id, detail: { dhis2: error.toJSON() }, lastError: error.toJSON() })),
+        'conflict',
         dryRun,
       )
       for (const id of batch.recordIds) done.add(id)
@@ -393,22 +395,10 @@ async function holdOverwrites(
   byId: ReadonlyMap<string, PipelineRecord>,
   dryRun: boolean,
 ): Promise<{ batch: Batch; held: string[] }> {
-  const checked = new Map<string, OutgoingValue[]>()
-  for (const v of batch.values) {
-    if (prepared.exempt?.has(v.recordId)) continue
-    const list = checked.get(v.recordId) ?? []
-    list.push(v)
-    checked.set(v.recordId, list)
-  }
-  if (checked.size === 0) return { batch, held: [] }
-  const work = [...checked].map(([recordId, values]) => ({
-    recordId,
-    dataSet: batch.dataSet,
-    period: batch.period,
-    values,
-  }))
-  const held = await readHeldFor(work, (query) => readWithRetries(() => deps.dhis2.getDataValues(query)))
-  const found = overwritesOf(work, held, prepared.existing ?? new Map())
+  const checked = batch.values.filter((v) => !prepared.exempt?.has(v.recordId))
+  if (checked.length === 0) return { batch, held: [] }
+  const held = await readWithRetries(() => readBack(deps.dhis2, batch.dataSet, batch.period, checked))
+  const found = overwritesOf(checked, held, prepared.existing ?? new Map())
   if (found.size === 0) return { batch, held: [] }
   const systemOfRecord = (id: string) => precedenceOf(deps.specs, byId.get(id)?.source ?? '') === 'source'
   for (const [id, overwrites] of found) {
@@ -421,9 +411,10 @@ async function holdOverwrites(
   }
   const stopped = [...found].filter(([id]) => !systemOfRecord(id))
   if (stopped.length === 0) return { batch, held: [] }
-  await quarantineOverwrites(
+  await quarantine(
     deps,
-    stopped.map(([id, overwrites]) => ({ id, overwrites })),
+    stopped.map(([id, overwrites]) => ({ id, detail: { overwrites } })),
+    'overwrite',
     dryRun,
   )
   const out = new Set(stopped.map(([id]) => id))
@@ -565,45 +556,22 @@ async function transientFailure(deps: PushStageDeps, batch: Batch, error: Dhis2E
   return moved
 }
 
-async function quarantineOverwrites(
+/** Records DHIS2 refused (conflict) or that would overwrite a person's values; a dry run discards them at once. */
+async function quarantine(
   deps: PushStageDeps,
-  items: readonly { id: string; overwrites: Overwrite[] }[],
+  items: readonly TransitionItem[],
+  reason: 'conflict' | 'overwrite',
   dryRun: boolean,
 ): Promise<number> {
   if (items.length === 0) return 0
   const ledger = repositories(deps.db).records
-  const { moved } = await ledger.transitionMany(
-    items.map((i) => ({ id: i.id, detail: { overwrites: i.overwrites } })),
-    'mapped',
-    'quarantined',
-    { actor: PUSH_ACTOR, reason: 'overwrite' },
-  )
+  const { moved } = await ledger.transitionMany(items, 'mapped', 'quarantined', { actor: PUSH_ACTOR, reason })
   if (dryRun)
     await ledger.transitionMany(
       moved.map((id) => ({ id })),
       'quarantined',
       'discarded',
-      { actor: PUSH_ACTOR, reason: 'dry-run: overwrite' },
-    )
-  return moved.length
-}
-
-async function quarantineConflicts(
-  deps: PushStageDeps,
-  items: readonly TransitionItem[],
-  dryRun: boolean,
-): Promise<number> {
-  const ledger = repositories(deps.db).records
-  const { moved } = await ledger.transitionMany(items, 'mapped', 'quarantined', {
-    actor: PUSH_ACTOR,
-    reason: 'conflict',
-  })
-  if (dryRun)
-    await ledger.transitionMany(
-      moved.map((id) => ({ id })),
-      'quarantined',
-      'discarded',
-      { actor: PUSH_ACTOR, reason: 'dry-run: conflict' },
+      { actor: PUSH_ACTOR, reason: `dry-run: ${reason}` },
     )
   return moved.length
 }
@@ -655,7 +623,7 @@ async function applySummary(
     dryRun ? 'unchanged' : 'imported',
     { actor: PUSH_ACTOR, lastError: null },
   )
-  const conflicts = await quarantineConflicts(
+  const conflicts = await quarantine(
     deps,
     refused.map((r) => {
       const rejected = r.rejectedValues.map((rv) => {
@@ -677,6 +645,7 @@ async function applySummary(
       }
       return { id: r.recordId, detail, lastError: { kind: 'conflict', rejected } }
     }),
+    'conflict',
     dryRun,
   )
   return { imported: dryRun ? 0 : accepted.moved.length, unchanged: dryRun ? accepted.moved.length : 0, conflicts }

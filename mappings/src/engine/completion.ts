@@ -3,7 +3,7 @@
  * submitted. The bridge registers the data set complete for such a record once its values are in DHIS2.
  */
 import type { CompletionSpec } from '../spec/schema'
-import { fold } from './text'
+import { conditionTest } from './expressions'
 
 export interface RecordCompletion {
   /** When the source says the report was submitted, as an ISO instant (UTC); absent: unknown. */
@@ -29,22 +29,11 @@ export function submissionInstant(text: string): string | undefined {
 export function compileCompletion(spec: CompletionSpec): (read: Read) => RecordCompletion | undefined {
   const { report, submittedAt, partial } = spec
   if (report === false) return () => undefined
-  const isReport: (read: Read) => boolean =
-    report === true
-      ? () => true
-      : (() => {
-          const wanted = new Set(
-            (Array.isArray(report.equals) ? report.equals : report.equals === undefined ? [] : [report.equals]).map(
-              (v) => fold(String(v)),
-            ),
-          )
-          return (read: Read) => {
-            const text = read(report.field)
-            return report.blank !== undefined
-              ? (text === undefined) === report.blank
-              : text !== undefined && wanted.has(fold(text))
-          }
-        })()
+  let isReport = (_read: Read) => true
+  if (report !== true) {
+    const test = conditionTest(report)
+    isReport = (read) => test(read(report.field))
+  }
   return (read) => {
     if (!isReport(read)) return undefined
     const text = submittedAt === undefined ? undefined : read(submittedAt)

@@ -8,7 +8,7 @@
 import type { ValueType } from '../dhis2/value-types'
 import { isNumericValueType, validateValue, valueTypeErrorMessage } from '../dhis2/value-types'
 import type { Bilingual } from '../spec/errors'
-import type { BlankMode, ExpressionSpec } from '../spec/schema'
+import type { BlankMode, ConditionSpec, ExpressionSpec } from '../spec/schema'
 import { readBoolean } from './booleans'
 import { mappingIssue, type MappingIssue } from './issues'
 import { formatNumber, readNumber } from './numbers'
@@ -139,6 +139,17 @@ function converter(ctx: ExpressionContext, field: string): (text: string, sink: 
   return (text) => text
 }
 
+/**
+ * A condition's test on a field's text (undefined: blank): `equals` one of its values, insensitive to case,
+ * spaces and accents, or `blank` true/false. Shared by value conditions and the completion's `report`.
+ */
+export function conditionTest(test: ConditionSpec): (text: string | undefined) => boolean {
+  if (test.blank !== undefined) return (text) => (text === undefined) === test.blank
+  const equals = test.equals === undefined ? [] : Array.isArray(test.equals) ? test.equals : [test.equals]
+  const wanted = new Set(equals.map((v) => fold(String(v))))
+  return (text) => text !== undefined && wanted.has(fold(text))
+}
+
 export function compileExpression(
   spec: ExpressionSpec,
   ctx: ExpressionContext,
@@ -223,11 +234,7 @@ export function compileExpression(
   if (spec.condition !== undefined) {
     const { if: test, then, else: otherwise } = spec.condition
     const read = fieldReader(test.field, { ...ctx, absentIsError: ctx.absentIsError })
-    const wanted = new Set(
-      (Array.isArray(test.equals) ? test.equals : test.equals === undefined ? [] : [test.equals]).map((v) =>
-        fold(String(v)),
-      ),
-    )
+    const holdsFor = conditionTest(test)
     const whenThen = compileExpression(then, ctx, [...path, 'condition', 'then'], problems)
     const whenElse = otherwise
       ? compileExpression(otherwise, ctx, [...path, 'condition', 'else'], problems)
@@ -235,9 +242,7 @@ export function compileExpression(
     return (record, sink) => {
       const text = read(record)
       if (typeof text === 'object') return text
-      const holds =
-        test.blank !== undefined ? (text === undefined) === test.blank : text !== undefined && wanted.has(fold(text))
-      return holds ? whenThen(record, sink) : whenElse(record, sink)
+      return holdsFor(text) ? whenThen(record, sink) : whenElse(record, sink)
     }
   }
   // The schema guarantees one expression; an empty one gives no value.
