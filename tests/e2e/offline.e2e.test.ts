@@ -6,9 +6,10 @@
  */
 import type { Browser } from 'playwright-core'
 import { createStandin, type Standin } from '@relais/dhis2-standin'
-import { ADMIN_AUTHORIZATION, signIn } from '../support/app-page'
+import { ADMIN_AUTHORIZATION, adminJson, signIn, uidOf } from '../support/app-page'
 import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
+import { cuttableProxy } from '../support/cuttable-proxy'
 
 jest.setTimeout(180_000)
 
@@ -30,8 +31,8 @@ afterAll(async () => {
   await standin?.close()
 })
 
-/** DHIS2's stored value of RC_VAD for the RC's September report, or undefined. */
-async function storedVisits(): Promise<string | undefined> {
+/** DHIS2's stored value of a data element (code) in the RC's September report, or undefined. */
+async function stored(dataElement = 'RC_VAD'): Promise<string | undefined> {
   const query = new URLSearchParams({
     dataSet: 'RC_MENSUEL',
     period: '202609',
@@ -41,7 +42,22 @@ async function storedVisits(): Promise<string | undefined> {
   })
   const res = await fetch(`${url}/api/dataValueSets?${query}`, { headers: { Authorization: ADMIN_AUTHORIZATION } })
   const body = (await res.json()) as { dataValues?: Array<{ dataElement: string; value: string }> }
-  return body.dataValues?.find((v) => v.dataElement === 'RC_VAD')?.value
+  return body.dataValues?.find((v) => v.dataElement === dataElement)?.value
+}
+const storedVisits = () => stored('RC_VAD')
+
+/** DHIS2's completion of the RC's September report, or undefined. */
+async function registration(): Promise<{ completed: boolean; date: string } | undefined> {
+  const query = new URLSearchParams({
+    dataSet: await uidOf(url, 'dataSets', 'RC_MENSUEL'),
+    period: '202609',
+    orgUnit: await uidOf(url, 'organisationUnits', 'RC-AQ-00001'),
+  })
+  const body = await adminJson<{ completeDataSetRegistrations?: Array<{ completed: boolean; date: string }> }>(
+    url,
+    `/api/completeDataSetRegistrations?${query}`,
+  )
+  return body.completeDataSetRegistrations?.[0]
 }
 
 test('the app loads with no network, keeps a value typed offline, and sends it when the network returns', async () => {
@@ -73,5 +89,74 @@ test('the app loads with no network, keeps a value typed offline, and sends it w
     expect(await storedVisits()).toBe('17')
   } finally {
     await context.close()
+  }
+})
+
+test("an RC's first visit works offline: values and the completion survive reloads and reach DHIS2", async () => {
+  // On a phone, in French, on the first visit only: no second online load to put the service worker in charge.
+  // The network is cut for real (a proxy), as well as said to the page (setOffline).
+  const network = await cuttableProxy(url)
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'fr-FR' })
+  const page = await context.newPage()
+  const offline = async (off: boolean) => {
+    if (off) network.cut()
+    else network.restore()
+    await context.setOffline(off)
+  }
+  const tdr = () => page.getByRole('textbox', { name: 'TDR paludisme réalisés', exact: true })
+  const status = page.locator('[data-test="relais-completion-status"]')
+  // More RDTs than DHIS2 holds (the seed has some): the positives rule still holds.
+  const before = await stored('RC_PALU_TDR')
+  const typed = String(Number(before ?? 0) + 7)
+  try {
+    await signIn(page, network.url, 'relais')
+    await page
+      .getByRole('link', { name: /^Saisie/ })
+      .first()
+      .click()
+    await page.getByRole('heading', { name: FORM_HEADING }).waitFor({ timeout: 30_000 })
+    await status.getByText('Non complété').waitFor()
+    await page.locator('html[data-relais-offline="ready"]').waitFor({ timeout: 30_000 })
+    // The form's reads are kept as they happen; wait until the last of them is.
+    await page.waitForFunction(
+      "caches.open('app-shell').then((c) => c.keys()).then((keys) => keys.some((r) => r.url.includes('completeDataSetRegistrations')) && keys.some((r) => r.url.includes('dataValueSets')) && keys.some((r) => r.url.includes('/api/system/info')))",
+    )
+
+    await offline(true)
+    await page.reload()
+    await page.getByRole('heading', { name: FORM_HEADING }).waitFor({ timeout: 30_000 })
+    expect(await page.getByText('Please sign in').count()).toBe(0)
+    await tdr().fill(typed)
+    await tdr().press('Tab')
+    await page.locator('[aria-label="TDR paludisme réalisés"][data-status="waiting"]').waitFor()
+
+    // A reload offline shows the queued value, waiting — not DHIS2's older one.
+    await page.reload()
+    await page.getByRole('heading', { name: FORM_HEADING }).waitFor({ timeout: 30_000 })
+    expect(await tdr().inputValue()).toBe(typed)
+    await page.locator('[aria-label="TDR paludisme réalisés"][data-status="waiting"]').waitFor()
+
+    // Completing offline is queued after the value, in French, with what will happen.
+    await page.getByRole('button', { name: 'Compléter le rapport' }).click()
+    await status.getByText(/Complété le 3 octobre 2026 — en attente du réseau/).waitFor()
+    expect(await page.getByText('Failed to fetch').count()).toBe(0)
+    await page.reload()
+    await page.getByRole('heading', { name: FORM_HEADING }).waitFor({ timeout: 30_000 })
+    await status.getByText(/en attente du réseau/).waitFor()
+    await page.getByText("En attente d'envoi (2)").waitFor()
+    expect(await stored('RC_PALU_TDR')).toBe(before)
+    expect(await registration()).toBeUndefined()
+
+    await offline(false)
+    await page.locator('[aria-label="TDR paludisme réalisés"][data-status="saved"]').waitFor({ timeout: 30_000 })
+    await status.getByText('Complété le 3 octobre 2026').waitFor({ timeout: 30_000 })
+    expect(await tdr().inputValue()).toBe(typed)
+    expect(await stored('RC_PALU_TDR')).toBe(typed)
+    expect(await registration()).toMatchObject({ completed: true, date: expect.stringMatching(/^2026-10-03T/) })
+    // The network notice has cleared itself.
+    await page.getByText('Pas de connexion à DHIS2').waitFor({ state: 'detached' })
+  } finally {
+    await context.close()
+    await network.close()
   }
 })

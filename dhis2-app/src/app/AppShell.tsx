@@ -3,6 +3,7 @@ import { HashRouter, Navigate, Route, Routes } from 'react-router-dom'
 import { HomePage } from '../home/HomePage'
 import type { QueueStorage } from '../offline/types'
 import { ValueQueueProvider } from '../offline/ValueQueueProvider'
+import { useWarmOfflineCache } from '../offline/warmOfflineCache'
 import { DashboardPage } from '../dashboard/DashboardPage'
 import { SaisiePage } from '../saisie/SaisiePage'
 import { CurrentUserProvider } from '../shared/CurrentUserProvider'
@@ -62,6 +63,7 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
 }
 
 export function AppShell() {
+  useWarmOfflineCache()
   return (
     <HashRouter future={ROUTER_FUTURE}>
       <AppRoutes />

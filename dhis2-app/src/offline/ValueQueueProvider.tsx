@@ -26,6 +26,8 @@ export function ValueQueueProvider({ children, storage }: { children: ReactNode;
 
 export interface ValueQueueApi extends QueueSnapshot {
   save: ValueQueue['save']
+  saveCompletion: ValueQueue['saveCompletion']
+  discard: ValueQueue['discard']
   flush: ValueQueue['flush']
 }
 
@@ -33,5 +35,11 @@ export function useValueQueue(): ValueQueueApi {
   const queue = useContext(ValueQueueContext)
   if (!queue) throw new Error('useValueQueue needs a ValueQueueProvider')
   const snapshot = useSyncExternalStore(queue.subscribe, queue.getSnapshot)
-  return { ...snapshot, save: queue.save, flush: queue.flush }
+  return {
+    ...snapshot,
+    save: queue.save,
+    saveCompletion: queue.saveCompletion,
+    discard: queue.discard,
+    flush: queue.flush,
+  }
 }

@@ -1,9 +1,10 @@
+import { importRefusal } from '../saisie/completion/registration'
 import type { SendOutcome } from './types'
 
 interface FetchErrorLike {
   type?: string
   message?: string
-  details?: { httpStatusCode?: number; message?: string }
+  details?: { httpStatusCode?: number; message?: string; status?: string; response?: unknown }
 }
 
 /**
@@ -19,5 +20,6 @@ export function classifySendError(error: unknown): SendOutcome {
     return { kind: 'session-expired' }
   }
   if (e.type === 'unknown' && (status === undefined || status >= 500)) return { kind: 'offline' }
-  return { kind: 'rejected', message: e.details?.message ?? e.message ?? String(error) }
+  // A refused completion answers with an import summary: its conflicts say why.
+  return { kind: 'rejected', message: importRefusal(e.details) ?? e.details?.message ?? e.message ?? String(error) }
 }

@@ -1,6 +1,14 @@
 import type { useDataEngine } from '@dhis2/app-runtime'
+import {
+  findRegistration,
+  importRefusal,
+  registrationPayload,
+  type Registration,
+} from '../saisie/completion/registration'
+import type { DataValueJson } from '../saisie/data/reportValues'
 import { classifySendError } from './classifySendError'
-import type { PendingValue, SendOutcome } from './types'
+import { dhis2IsNewer, supersededReason, type StoredValue } from './freshness'
+import { isCompletion, type PendingCompletion, type PendingItem, type PendingValue, type SendOutcome } from './types'
 
 type DataEngine = ReturnType<typeof useDataEngine>
 type EngineMutation = Parameters<DataEngine['mutate']>[0]
@@ -20,9 +28,59 @@ export function dataValueMutation(item: PendingValue): EngineMutation {
   return mutation as unknown as EngineMutation
 }
 
-export function engineSender(engine: DataEngine): (item: PendingValue) => Promise<SendOutcome> {
+/**
+ * A queued completion, sent against what DHIS2 holds when it goes (not when it was queued): the first
+ * completion date is kept whoever set it, a report already complete is left alone, and un-completing a
+ * report DHIS2 never had complete sends nothing.
+ */
+async function sendCompletion(engine: DataEngine, item: PendingCompletion): Promise<SendOutcome> {
+  const target = { dataSet: item.dataSet, period: item.period, organisationUnit: item.organisationUnit }
+  const read = (await engine.query({
+    registrations: {
+      resource: 'completeDataSetRegistrations',
+      params: { dataSet: item.dataSet, period: item.period, orgUnit: item.organisationUnit },
+    },
+  })) as { registrations?: { completeDataSetRegistrations?: Registration[] } }
+  const existing = findRegistration(read.registrations?.completeDataSetRegistrations, target)
+  if ((existing?.completed ?? false) === item.completed) return { kind: 'sent' }
+  const answer = await engine.mutate({
+    type: 'create',
+    resource: 'completeDataSetRegistrations',
+    data: registrationPayload(target, existing, item.completed, item.actedAt),
+  })
+  const refusal = importRefusal(answer)
+  return refusal ? { kind: 'rejected', message: refusal } : { kind: 'sent' }
+}
+
+/** A value typed this long before it is sent waited in the queue: DHIS2 may have a newer one by now. */
+export const CHECK_AFTER_MS = 10_000
+
+/** DHIS2's value of the cell now, with who stored it and when. */
+async function storedValue(engine: DataEngine, item: PendingValue): Promise<StoredValue | undefined> {
+  const read = (await engine.query({
+    stored: {
+      resource: 'dataValueSets',
+      params: { dataElement: item.de, period: item.pe, orgUnit: item.ou },
+    },
+  })) as { stored?: { dataValues?: Array<DataValueJson> } }
+  const found = read.stored?.dataValues?.find(
+    (dv) => dv.dataElement === item.de && dv.categoryOptionCombo === item.co && dv.period === item.pe && !dv.deleted,
+  )
+  return found?.value === undefined ? undefined : { ...found, value: found.value }
+}
+
+export function engineSender(
+  engine: DataEngine,
+  now: () => number = Date.now,
+): (item: PendingItem) => Promise<SendOutcome> {
   return async (item) => {
     try {
+      if (isCompletion(item)) return await sendCompletion(engine, item)
+      if (now() - Date.parse(item.queuedAt) > CHECK_AFTER_MS) {
+        // It waited (no network, a closed tab): someone may have corrected the cell in DHIS2 meanwhile.
+        const stored = await storedValue(engine, item)
+        if (stored && dhis2IsNewer(item, stored)) return { kind: 'superseded', message: supersededReason(stored) }
+      }
       await engine.mutate(dataValueMutation(item))
       return { kind: 'sent' }
     } catch (error) {

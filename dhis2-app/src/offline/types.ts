@@ -10,18 +10,48 @@ export interface DataValueTarget {
   co: string
 }
 
-/** A value waiting to be sent, kept in IndexedDB until DHIS2 has it. */
-export interface PendingValue extends DataValueTarget {
-  /** `de|pe|ou|co`: a newer value of the same cell replaces the older one. */
+/** One report: a data set for an org unit and a period (its completion is queued like a value). */
+export interface ReportTarget {
+  dataSet: string
+  period: string
+  organisationUnit: string
+}
+
+/** What every queued item carries. */
+interface QueuedBase {
+  /** A newer item with the same key replaces the older one (`de|pe|ou|co`, `completion|ds|pe|ou`). */
   key: string
-  value: string
   /** What the queue shows people: "Préservatifs masculins distribués — septembre 2026". */
   label: string
-  /** Order of entry; also tells a value sent from a newer one entered meanwhile. */
+  /** Order of entry; also tells an item sent from a newer one entered meanwhile. */
   seq: number
   /** Browser time of entry (ISO). */
   queuedAt: string
+  /**
+   * DHIS2's clock (server-local, no offset) when the person acted: a value queued offline is newer than
+   * DHIS2's only if DHIS2's was stored before this, and a report completed offline is dated then.
+   */
+  actedAt?: string
+  /** DHIS2 refused it for good: kept (and shown) until the person changes the cell or dismisses it. */
+  refused?: string
 }
+
+/** A value waiting to be sent, kept in IndexedDB until DHIS2 has it. */
+export interface PendingValue extends DataValueTarget, QueuedBase {
+  /** Absent on values queued before completions were queued too. */
+  kind?: 'value'
+  value: string
+}
+
+/** A completion or un-completion waiting to be sent, after the values typed before it. */
+export interface PendingCompletion extends ReportTarget, QueuedBase {
+  kind: 'completion'
+  completed: boolean
+}
+
+export type PendingItem = PendingValue | PendingCompletion
+
+export const isCompletion = (item: PendingItem): item is PendingCompletion => item.kind === 'completion'
 
 /** Why values are held back. */
 export type HoldReason = 'offline' | 'session-expired'
@@ -32,14 +62,20 @@ export type SaveState =
   | { status: 'waiting'; reason: HoldReason }
   | { status: 'failed'; message: string }
 
-/** What sending one value came to. */
+/** What sending one item came to. */
 export type SendOutcome =
-  { kind: 'sent' } | { kind: 'offline' } | { kind: 'session-expired' } | { kind: 'rejected'; message: string }
+  | { kind: 'sent' }
+  | { kind: 'offline' }
+  | { kind: 'session-expired' }
+  | { kind: 'rejected'; message: string }
+  /** Not sent: DHIS2 holds a newer value (the message says whose); nothing to keep. */
+  | { kind: 'superseded'; message: string }
 
 export interface QueueStorage {
-  load(): Promise<PendingValue[]>
-  put(item: PendingValue): Promise<void>
+  load(): Promise<PendingItem[]>
+  put(item: PendingItem): Promise<void>
   remove(key: string): Promise<void>
 }
 
 export const pendingKey = (t: DataValueTarget): string => `${t.de}|${t.pe}|${t.ou}|${t.co}`
+export const completionKey = (t: ReportTarget): string => `completion|${t.dataSet}|${t.period}|${t.organisationUnit}`

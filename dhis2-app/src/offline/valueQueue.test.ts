@@ -1,17 +1,20 @@
 import 'fake-indexeddb/auto'
 import { classifySendError } from './classifySendError'
 import { idbQueueStorage, memoryQueueStorage } from './storage'
-import type { PendingValue, SendOutcome } from './types'
+import { isCompletion, type PendingItem, type SendOutcome } from './types'
 import { ValueQueue } from './valueQueue'
 
 const target = (de: string) => ({ de, pe: '202609', ou: 'ouRc000001', co: 'cocDefault1' })
 
 /** A DHIS2 that answers what the test says, and records what it received. */
 function fakeServer() {
-  const received: Array<{ de: string; value: string }> = []
+  const received: Array<{ de: string; value: string } | { completed: boolean; period: string }> = []
   let answer: SendOutcome = { kind: 'sent' }
-  const send = jest.fn(async (item: PendingValue): Promise<SendOutcome> => {
-    if (answer.kind === 'sent') received.push({ de: item.de, value: item.value })
+  const send = jest.fn(async (item: PendingItem): Promise<SendOutcome> => {
+    if (answer.kind === 'sent')
+      received.push(
+        isCompletion(item) ? { completed: item.completed, period: item.period } : { de: item.de, value: item.value },
+      )
     return answer
   })
   return {
@@ -46,7 +49,7 @@ describe('ValueQueue', () => {
 
     const held = queue.getSnapshot()
     expect(held.held).toBe('offline')
-    expect(held.pending.map((p) => [p.de, p.value])).toEqual([
+    expect(held.pending.map((p) => (isCompletion(p) ? [] : [p.de, p.value]))).toEqual([
       ['deA', '1'],
       ['deB', '2'],
     ])
@@ -91,15 +94,82 @@ describe('ValueQueue', () => {
     expect(queue.getSnapshot().held).toBeNull()
   })
 
-  it('drops a value DHIS2 refuses for good and shows why on the cell', async () => {
+  it('stops sending a value DHIS2 refuses for good, and keeps it (and why) across a reload', async () => {
+    const storage = memoryQueueStorage()
     const server = fakeServer()
-    const queue = new ValueQueue(memoryQueueStorage(), server.send)
+    const queue = new ValueQueue(storage, server.send)
     server.answer({ kind: 'rejected', message: 'Data set is locked' })
     await queue.save(target('deA'), '7', 'A')
+    const refused = { status: 'failed', message: 'Data set is locked' }
     expect(queue.getSnapshot().pending).toEqual([])
+    expect(queue.getSnapshot().states.get('deA|202609|ouRc000001|cocDefault1')).toEqual(refused)
+
+    server.answer({ kind: 'sent' })
+    const reloaded = new ValueQueue(storage, server.send)
+    await reloaded.init()
+    await reloaded.flush()
+    expect(server.send).toHaveBeenCalledTimes(1)
+    expect(reloaded.getSnapshot().refused.map((r) => r.key)).toEqual(['deA|202609|ouRc000001|cocDefault1'])
+    expect(reloaded.getSnapshot().states.get('deA|202609|ouRc000001|cocDefault1')).toEqual(refused)
+
+    await reloaded.discard('deA|202609|ouRc000001|cocDefault1')
+    expect(reloaded.getSnapshot().refused).toEqual([])
+    expect(storage.items.size).toBe(0)
+  })
+
+  it('replaces a refused value when the person types the cell again', async () => {
+    const server = fakeServer()
+    const queue = new ValueQueue(memoryQueueStorage(), server.send)
+    server.answer({ kind: 'rejected', message: 'Value must be positive' })
+    await queue.save(target('deA'), '-1', 'A')
+    server.answer({ kind: 'sent' })
+    await queue.save(target('deA'), '1', 'A')
+    expect(queue.getSnapshot()).toMatchObject({ pending: [], refused: [] })
+    expect(server.received).toEqual([{ de: 'deA', value: '1' }])
+  })
+
+  it('sends a completion queued offline after the values typed before it, across a reload', async () => {
+    const storage = memoryQueueStorage()
+    const server = fakeServer()
+    const queue = new ValueQueue(storage, server.send)
+    server.answer({ kind: 'offline' })
+    const report = { dataSet: 'dsRcMensuel', period: '202609', organisationUnit: 'ouRc000001' }
+    await queue.save(target('deA'), '4', 'A', '2026-10-03T09:00:00.000')
+    await queue.saveCompletion(report, true, 'RC — septembre 2026', '2026-10-03T09:01:00.000')
+    await queue.save(target('deB'), '5', 'B')
+    expect(queue.getSnapshot().states.get('completion|dsRcMensuel|202609|ouRc000001')).toEqual({
+      status: 'waiting',
+      reason: 'offline',
+    })
+
+    const reloaded = new ValueQueue(storage, server.send)
+    await reloaded.init()
+    expect(reloaded.getSnapshot().pending.map((p) => p.actedAt)).toEqual([
+      '2026-10-03T09:00:00.000',
+      '2026-10-03T09:01:00.000',
+      undefined,
+    ])
+    server.answer({ kind: 'sent' })
+    await reloaded.flush()
+    expect(server.received).toEqual([
+      { de: 'deA', value: '4' },
+      { completed: true, period: '202609' },
+      { de: 'deB', value: '5' },
+    ])
+  })
+
+  it('gives up a queued value with the reason shown on the cell', async () => {
+    const server = fakeServer()
+    const queue = new ValueQueue(memoryQueueStorage(), server.send)
+    server.answer({ kind: 'offline' })
+    await queue.save(target('deA'), '3', 'A')
+    await queue.discard('deA|202609|ouRc000001|cocDefault1', 'newer in DHIS2')
+    server.answer({ kind: 'sent' })
+    await queue.flush()
+    expect(server.received).toEqual([])
     expect(queue.getSnapshot().states.get('deA|202609|ouRc000001|cocDefault1')).toEqual({
       status: 'failed',
-      message: 'Data set is locked',
+      message: 'newer in DHIS2',
     })
   })
 
@@ -108,7 +178,7 @@ describe('ValueQueue', () => {
     let release: () => void = () => undefined
     const queue = new ValueQueue(memoryQueueStorage(), async (item) => {
       if (received.length === 0) await new Promise<void>((resolve) => (release = resolve))
-      received.push(item.value)
+      if (!isCompletion(item)) received.push(item.value)
       return { kind: 'sent' }
     })
     const first = queue.save(target('deA'), '1', 'A')
@@ -127,7 +197,7 @@ describe('ValueQueue', () => {
 
     const received: string[] = []
     const nextVisit = new ValueQueue(idbQueueStorage('relais-test'), async (item) => {
-      received.push(`${item.de}=${item.value}`)
+      if (!isCompletion(item)) received.push(`${item.de}=${item.value}`)
       return { kind: 'sent' }
     })
     await nextVisit.init()

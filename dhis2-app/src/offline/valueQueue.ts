@@ -1,58 +1,82 @@
 import {
+  completionKey,
   pendingKey,
   type DataValueTarget,
   type HoldReason,
-  type PendingValue,
+  type PendingItem,
   type QueueStorage,
+  type ReportTarget,
   type SaveState,
   type SendOutcome,
 } from './types'
 
 export interface QueueSnapshot {
-  /** Values not yet in DHIS2, in entry order. */
-  pending: readonly PendingValue[]
-  /** Save state of every cell touched since the app opened, by pending key. */
+  /** False until what a previous visit left in the store is loaded: a form waits for it. */
+  loaded: boolean
+  /** Values and completions not yet in DHIS2, in entry order. */
+  pending: readonly PendingItem[]
+  /** What DHIS2 refused for good, kept until the person changes it or dismisses it. */
+  refused: readonly PendingItem[]
+  /** Save state of every cell (and completion) touched, by key. */
   states: ReadonlyMap<string, SaveState>
   /** Why sending is held back, or null when the queue is moving. */
   held: HoldReason | null
 }
 
+/** When the person acted, on DHIS2's clock (server-local, no offset). */
+export type ActedAt = () => string | undefined
+
 /**
- * The write-ahead queue of entered values (the aggregate data entry app's idea, without TanStack Query):
- * every value is first stored (IndexedDB), then sent; it leaves the store only once DHIS2 has it or has
- * refused it for good. Without a network, or with an expired session, values stay and are sent by the
- * next flush — nothing typed is lost. One flush runs at a time; values go in the order they were typed.
+ * The write-ahead queue of what people enter (the aggregate data entry app's idea, without TanStack
+ * Query): every value, completion and un-completion is first stored (IndexedDB), then sent; it leaves the
+ * store only once DHIS2 has it. Without a network, or with an expired session, items stay and are sent by
+ * the next flush — nothing typed is lost, and a completion never goes before the values typed before it.
+ * One flush runs at a time; items go in the order they were entered.
  */
 export class ValueQueue {
-  private readonly items = new Map<string, PendingValue>()
+  private readonly items = new Map<string, PendingItem>()
+  private readonly refused = new Map<string, PendingItem>()
   private readonly states = new Map<string, SaveState>()
   private readonly listeners = new Set<() => void>()
   private held: HoldReason | null = null
+  private loaded = false
   private seq = 0
   private running: Promise<void> | null = null
   private rerun = false
-  private snapshot: QueueSnapshot = { pending: [], states: new Map(), held: null }
+  private snapshot: QueueSnapshot = { loaded: false, pending: [], refused: [], states: new Map(), held: null }
 
   constructor(
     private readonly storage: QueueStorage,
-    private readonly send: (item: PendingValue) => Promise<SendOutcome>,
+    private readonly send: (item: PendingItem) => Promise<SendOutcome>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Loads what a previous visit left in the store. */
   async init(): Promise<void> {
-    let stored: PendingValue[] = []
+    let stored: PendingItem[] = []
     try {
       stored = await this.storage.load()
     } catch {
       // IndexedDB unavailable (private browsing…): the queue works in memory only.
     }
     for (const item of stored) {
-      const current = this.items.get(item.key)
-      if (!current || current.seq < item.seq) this.items.set(item.key, item)
       this.seq = Math.max(this.seq, item.seq)
-      if (!this.states.has(item.key)) this.states.set(item.key, { status: 'waiting', reason: 'offline' })
+      const into = item.refused === undefined ? this.items : this.refused
+      const current = this.items.get(item.key) ?? this.refused.get(item.key)
+      if (current && current.seq >= item.seq) continue
+      this.items.delete(item.key)
+      this.refused.delete(item.key)
+      into.set(item.key, item)
+      if (!this.states.has(item.key)) {
+        this.states.set(
+          item.key,
+          item.refused === undefined
+            ? { status: 'waiting', reason: 'offline' }
+            : { status: 'failed', message: item.refused },
+        )
+      }
     }
+    this.loaded = true
     this.emit()
   }
 
@@ -64,14 +88,30 @@ export class ValueQueue {
   getSnapshot = (): QueueSnapshot => this.snapshot
 
   /** Keeps the value, then sends it (with anything else waiting). */
-  save = async (target: DataValueTarget, value: string, label: string): Promise<void> => {
-    const key = pendingKey(target)
-    const item: PendingValue = { ...target, key, value, label, seq: ++this.seq, queuedAt: this.now().toISOString() }
-    this.items.set(key, item)
-    this.states.set(key, this.held ? { status: 'waiting', reason: this.held } : { status: 'saving' })
+  save = (target: DataValueTarget, value: string, label: string, actedAt?: string): Promise<void> =>
+    this.enqueue({ ...target, key: pendingKey(target), value, label, ...this.stamp(actedAt) })
+
+  /** Keeps a completion (or un-completion) of a report, then sends it after the values before it. */
+  saveCompletion = (target: ReportTarget, completed: boolean, label: string, actedAt?: string): Promise<void> =>
+    this.enqueue({
+      ...target,
+      kind: 'completion',
+      key: completionKey(target),
+      completed,
+      label,
+      ...this.stamp(actedAt),
+    })
+
+  /**
+   * Gives up an item: a refused value the person no longer wants, or a queued value older than what DHIS2
+   * now holds (someone changed it after this was typed). `why` is shown on the cell; nothing is sent.
+   */
+  discard = async (key: string, why?: string): Promise<void> => {
+    if (!this.items.delete(key) && !this.refused.delete(key)) return
+    if (why) this.states.set(key, { status: 'failed', message: why })
+    else this.states.delete(key)
     this.emit()
-    await this.quietly(() => this.storage.put(item))
-    await this.flush()
+    await this.quietly(() => this.storage.remove(key))
   }
 
   /** Sends everything waiting; resolves when the queue is empty or held back again. */
@@ -86,11 +126,25 @@ export class ValueQueue {
     return this.running
   }
 
+  private stamp(actedAt: string | undefined) {
+    return { seq: ++this.seq, queuedAt: this.now().toISOString(), ...(actedAt ? { actedAt } : {}) }
+  }
+
+  private async enqueue(item: PendingItem): Promise<void> {
+    this.refused.delete(item.key)
+    this.items.set(item.key, item)
+    this.states.set(item.key, this.held ? { status: 'waiting', reason: this.held } : { status: 'saving' })
+    this.emit()
+    await this.quietly(() => this.storage.put(item))
+    await this.flush()
+  }
+
   private async run(): Promise<void> {
     do {
       this.rerun = false
       const batch = [...this.items.values()].sort((a, b) => a.seq - b.seq)
       for (const item of batch) {
+        if (this.items.get(item.key)?.seq !== item.seq) continue
         this.states.set(item.key, { status: 'saving' })
         this.emit()
         const outcome = await this.send(item)
@@ -105,11 +159,18 @@ export class ValueQueue {
           continue
         }
         this.items.delete(item.key)
-        await this.quietly(() => this.storage.remove(item.key))
-        this.states.set(
-          item.key,
-          outcome.kind === 'sent' ? { status: 'saved' } : { status: 'failed', message: outcome.message },
-        )
+        if (outcome.kind === 'sent' || outcome.kind === 'superseded') {
+          this.states.set(
+            item.key,
+            outcome.kind === 'sent' ? { status: 'saved' } : { status: 'failed', message: outcome.message },
+          )
+          await this.quietly(() => this.storage.remove(item.key))
+        } else {
+          const kept = { ...item, refused: outcome.message }
+          this.refused.set(item.key, kept)
+          this.states.set(item.key, { status: 'failed', message: outcome.message })
+          await this.quietly(() => this.storage.put(kept))
+        }
         this.emit()
       }
     } while (this.rerun)
@@ -127,13 +188,16 @@ export class ValueQueue {
     try {
       await write()
     } catch {
-      // The value stays in memory; only a reload before it is sent could lose it.
+      // The item stays in memory; only a reload before it is sent could lose it.
     }
   }
 
   private emit(): void {
+    const bySeq = (a: PendingItem, b: PendingItem) => a.seq - b.seq
     this.snapshot = {
-      pending: [...this.items.values()].sort((a, b) => a.seq - b.seq),
+      loaded: this.loaded,
+      pending: [...this.items.values()].sort(bySeq),
+      refused: [...this.refused.values()].sort(bySeq),
       states: new Map(this.states),
       held: this.held,
     }

@@ -1,12 +1,16 @@
 import i18n from '@dhis2/d2-i18n'
-import { CircularLoader, NoticeBox } from '@dhis2/ui'
-import { useMemo } from 'react'
+import { CircularLoader } from '@dhis2/ui'
+import { useEffect, useMemo, useState } from 'react'
+import { supersededReason } from '../offline/freshness'
+import { useValueQueue } from '../offline/ValueQueueProvider'
+import { serverNow } from '../shared/serverTime'
 import type { CurrentUser } from '../shared/currentUser'
 import { uiLanguage } from '../shared/language'
 import { periodName, type MetadataIndex } from '../shared/mappings'
 import { CompletionBar } from './completion/CompletionBar'
 import type { ReportValues } from './data/reportValues'
 import { useReportValues } from './data/useReportValues'
+import { withQueued } from './data/withQueued'
 import { EntryForm } from './form/EntryForm'
 import { useEntryForm } from './form/useEntryForm'
 import type { EntryMetadata } from './metadata/types'
@@ -15,6 +19,7 @@ import { ClosedPeriodNotice } from './periods/ClosedPeriodNotice'
 import type { PeriodChoice } from './periods/periodChoices'
 import classes from './Saisie.module.css'
 import { createCellCheck, createEntryIndex } from './validation/entryValidator'
+import { LoadError } from '../shared/LoadError'
 
 interface Props {
   metadata: EntryMetadata
@@ -25,16 +30,11 @@ interface Props {
 
 /** One RC's report for one month: loads its values, then shows the form and the completion bar. */
 export function ReportView({ metadata, user, orgUnit, choice }: Props) {
-  const { loading, error, report } = useReportValues(metadata.dataSet.id, orgUnit.id, choice.period)
+  const { loading, error, report, refetch } = useReportValues(metadata.dataSet.id, orgUnit.id, choice.period)
+  const { loaded } = useValueQueue()
   const index = useMemo(() => createEntryIndex(metadata, orgUnit), [metadata, orgUnit])
-  if (error) {
-    return (
-      <NoticeBox error title={i18n.t('Could not load the report')}>
-        {error.message}
-      </NoticeBox>
-    )
-  }
-  if (loading || !report) {
+  if (error) return <LoadError title={i18n.t('Could not load the report')} error={error} retry={refetch} />
+  if (loading || !report || !loaded) {
     return (
       <div className={classes.centered}>
         <CircularLoader aria-label={i18n.t('Loading the report')} />
@@ -58,7 +58,18 @@ function LoadedReport({
     () => createCellCheck(index, metadata.dataSet.id, orgUnit.id, user),
     [index, metadata, orgUnit.id, user],
   )
-  const form = useEntryForm({ metadata, check, orgUnitId: orgUnit.id, period: choice.period, initial: report.values })
+  const queue = useValueQueue()
+  // Read once, when the report opens: the boxes start from the newest of DHIS2's values and this device's
+  // queue (the form is remounted when the RC or the month changes).
+  const [overlay] = useState(() =>
+    withQueued(report, [...queue.pending, ...queue.refused], orgUnit.id, choice.period.id),
+  )
+  const { discard } = queue
+  useEffect(() => {
+    for (const stale of overlay.stale) void discard(stale.item.key, supersededReason(stale.dhis2))
+  }, [overlay, discard])
+  const form = useEntryForm({ metadata, check, orgUnitId: orgUnit.id, period: choice.period, initial: overlay.values })
+  const actedAt = useMemo(() => () => serverNow(metadata.serverDate, metadata.readAt), [metadata])
   const readOnly = !choice.open
   const periodLabel = periodName(choice.period, uiLanguage())
   const target = useMemo(
@@ -83,8 +94,10 @@ function LoadedReport({
         dataSet={metadata.dataSet}
         values={form.values}
         invalidCells={form.errors.size}
-        unsent={form.unsent}
+        refusedCells={form.refused}
         readOnly={readOnly}
+        label={`${orgUnit.code ?? orgUnit.displayName} — ${periodLabel}`}
+        actedAt={actedAt}
       />
     </>
   )

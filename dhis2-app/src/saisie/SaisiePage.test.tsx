@@ -1,6 +1,7 @@
 import { FetchError } from '@dhis2/app-runtime'
 import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { isCompletion, type PendingValue } from '../offline/types'
 import { switchLanguage } from '../shared/testing/switchLanguage'
 import { COC_DEFAULT, COC_M_15_24, DE, OU_RC } from './testing/fixtures'
 import { renderApp, SUPERVISOR, UNITS } from './testing/renderApp'
@@ -144,16 +145,16 @@ describe('Saisie', () => {
     ])
   })
 
-  it('completes a report never completed before without a date, so that DHIS2 stamps it', async () => {
+  it("dates a report never completed before with DHIS2's clock when the RC completed it", async () => {
     const { completions } = renderApp()
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Complete the report' }))
     expect(await screen.findByText('Completed on 3 October 2026')).toBeTruthy()
-    expect(completions[0]?.completeDataSetRegistrations[0]).not.toHaveProperty('date')
+    expect(completions[0]?.completeDataSetRegistrations[0]?.date).toMatch(/^2026-10-03T10:0\d:\d\d\.\d{3}$/)
   })
 
   it('keeps values typed offline in a visible queue and sends them when the connection returns', async () => {
     let online = false
-    const { saved, storage } = renderApp({
+    const { saved, storage, completions } = renderApp({
       saveValue: () => {
         if (!online) throw new FetchError({ type: 'network', message: 'An unknown network error occurred' })
       },
@@ -164,10 +165,12 @@ describe('Saisie', () => {
     expect(screen.getByText('Waiting to be sent (1)')).toBeTruthy()
     expect(screen.getByText(/Visites à domicile réalisées — September 2026/)).toBeTruthy()
     expect(input.getAttribute('data-status')).toBe('waiting')
-    expect([...storage.items.values()].map((v) => v.value)).toEqual(['14'])
-    // completing now would leave the value behind
+    expect([...storage.items.values()].map((v) => (isCompletion(v) ? 'completion' : v.value))).toEqual(['14'])
+    // completing now queues the completion after the value, not before it
     await userEvent.setup().click(screen.getByRole('button', { name: 'Complete the report' }))
-    expect(screen.getByText(/Some values are still waiting to be sent/)).toBeTruthy()
+    expect(await screen.findByText(/waiting for the network, it will be sent with your values/)).toBeTruthy()
+    expect(screen.getByText('Waiting to be sent (2)')).toBeTruthy()
+    expect(completions).toEqual([])
 
     online = true
     act(() => {
@@ -176,7 +179,61 @@ describe('Saisie', () => {
     await waitFor(() => expect(input.getAttribute('data-status')).toBe('saved'))
     expect(screen.queryByText(/Waiting to be sent/)).toBeNull()
     expect(saved.map((s) => s.value)).toEqual(['14'])
+    expect(await screen.findByText('Completed on 3 October 2026')).toBeTruthy()
+    expect(completions.map((c) => c.completeDataSetRegistrations[0]?.completed)).toEqual([true])
     expect(storage.items.size).toBe(0)
+  })
+
+  describe('after a reload with values still queued on the device', () => {
+    const visits = { de: DE.vad.id, pe: '202609', ou: OU_RC, co: COC_DEFAULT }
+    const queued = (value: string, actedAt: string): PendingValue => ({
+      ...visits,
+      key: `${DE.vad.id}|202609|${OU_RC}|${COC_DEFAULT}`,
+      value,
+      label: 'Visites à domicile réalisées — September 2026',
+      seq: 1,
+      queuedAt: '2026-10-02T08:00:00.000Z',
+      actedAt,
+    })
+    const stored = (value: string, lastUpdated: string) => ({
+      dataElement: DE.vad.id,
+      categoryOptionCombo: COC_DEFAULT,
+      orgUnit: OU_RC,
+      period: '202609',
+      value,
+      storedBy: 'superviseur',
+      lastUpdated,
+    })
+    const offline = () => {
+      throw new FetchError({ type: 'network', message: 'An unknown network error occurred' })
+    }
+
+    it("shows the queued value, not DHIS2's older one, waiting to be sent", async () => {
+      renderApp({
+        values: [stored('5', '2026-10-01T12:00:00.000')],
+        queued: [queued('9', '2026-10-02T09:00:00.000')],
+        saveValue: offline,
+      })
+      const input = (await box('Visites à domicile réalisées')) as HTMLInputElement
+      expect(input.value).toBe('9')
+      await waitFor(() => expect(input.getAttribute('data-status')).toBe('waiting'))
+    })
+
+    it("keeps DHIS2's value when someone stored it after the queued one was typed, and says so", async () => {
+      const { saved, storage } = renderApp({
+        values: [stored('5', '2026-10-03T09:30:00.000')],
+        queued: [queued('9', '2026-10-02T09:00:00.000')],
+      })
+      const input = (await box('Visites à domicile réalisées')) as HTMLInputElement
+      expect(input.value).toBe('5')
+      expect(
+        await screen.findByText(
+          'Not saved — superviseur stored a newer value in DHIS2 on 3 October 2026 (5); yours was not sent',
+        ),
+      ).toBeTruthy()
+      expect(saved).toEqual([])
+      expect(storage.items.size).toBe(0)
+    })
   })
 
   it('keeps the values when the session expires and asks to sign in again', async () => {

@@ -15,6 +15,7 @@ import { periodChoices, type PeriodChoice } from './periods/periodChoices'
 import { PeriodPicker } from './periods/PeriodPicker'
 import { ReportView } from './ReportView'
 import classes from './Saisie.module.css'
+import { LoadError } from '../shared/LoadError'
 
 /** The RC a user enters for without choosing: their own, when they are an RC (one level-5 org unit). */
 export function ownRc(user: CurrentUser): string | undefined {
@@ -25,14 +26,8 @@ export function ownRc(user: CurrentUser): string | undefined {
 /** Saisie: pick the RC and the month, then enter the report. The choice lives in the address (?ou=&pe=). */
 export function SaisiePage() {
   const { user } = useCurrentUser()
-  const { loading, error, metadata } = useEntryMetadata()
-  if (error) {
-    return (
-      <NoticeBox error title={i18n.t('Could not load the report form')}>
-        {error.message}
-      </NoticeBox>
-    )
-  }
+  const { loading, error, metadata, refetch } = useEntryMetadata()
+  if (error) return <LoadError title={i18n.t('Could not load the report form')} error={error} retry={refetch} />
   if (loading || metadata === undefined) {
     return (
       <div className={classes.centered}>
@@ -102,13 +97,9 @@ function SelectedReport({
   user: CurrentUser
   choice: PeriodChoice
 }) {
-  const { loading, error, unit } = useOrgUnit(orgUnitId)
+  const { loading, error, unit, refetch } = useOrgUnit(orgUnitId)
   if (error) {
-    return (
-      <NoticeBox error title={i18n.t('Could not load the community health worker')}>
-        {error.message}
-      </NoticeBox>
-    )
+    return <LoadError title={i18n.t('Could not load the community health worker')} error={error} retry={refetch} />
   }
   if (loading || !unit) {
     return (

@@ -1,6 +1,7 @@
 import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
 import { useState } from 'react'
+import type { SaveState } from '../../offline/types'
 import { formatDay, uiLanguage } from '../../shared/language'
 import type { MetadataIndex } from '../../shared/mappings'
 import type { DataSetMeta } from '../metadata/types'
@@ -15,64 +16,91 @@ interface Props {
   dataSet: DataSetMeta
   values: ReadonlyMap<string, string>
   invalidCells: number
-  unsent: number
+  /** Values of the report DHIS2 refused: the report is not complete while they are not in. */
+  refusedCells: number
   readOnly: boolean
+  /** "RC-AQ-00001 — septembre 2026", for the waiting queue. */
+  label: string
+  /** DHIS2's clock now: the completion date of a report completed offline. */
+  actedAt: () => string
 }
 
-type Blocker = { kind: 'rules'; violations: RuleViolation[] } | { kind: 'invalid' } | { kind: 'unsent' }
+type Blocker = { kind: 'rules'; violations: RuleViolation[] } | { kind: 'invalid' } | { kind: 'refused' }
 
 /** Completion state and the complete / un-complete actions, checked against the validation rules. */
-export function CompletionBar({ target, index, dataSet, values, invalidCells, unsent, readOnly }: Props) {
-  const { loading, registration, busy, actionError, setCompleted } = useCompletion(target)
+/**
+ * Completion state and the complete / un-complete actions, checked against the validation rules. Both are
+ * queued after the values typed before them: with no network the report reads « en attente d'envoi » and
+ * goes out with its values when the connection returns.
+ */
+export function CompletionBar(props: Props) {
+  const { target, index, dataSet, values, invalidCells, refusedCells, readOnly, label, actedAt } = props
+  const { loading, registration, pending, completed, state, failure, setCompleted } = useCompletion(
+    target,
+    label,
+    actedAt,
+  )
   const [blocker, setBlocker] = useState<Blocker | null>(null)
-  const completed = registration?.completed === true
 
   const complete = async () => {
     if (invalidCells > 0) return setBlocker({ kind: 'invalid' })
-    if (unsent > 0) return setBlocker({ kind: 'unsent' })
+    if (refusedCells > 0) return setBlocker({ kind: 'refused' })
     const violations = checkRules(index, dataSet, values, uiLanguage())
     if (violations.length > 0) return setBlocker({ kind: 'rules', violations })
     setBlocker(null)
     await setCompleted(true)
   }
+  const firstDate = registration?.date ?? (pending?.completed ? pending.actedAt : undefined)
 
   return (
     <section className={classes.completion} aria-labelledby="relais-completion">
       <h3 id="relais-completion" className={classes.completionTitle}>
         {i18n.t('Report status')}
       </h3>
-      <p data-test="relais-completion-status">
+      <p data-test="relais-completion-status" data-status={pending ? state?.status : undefined}>
         {loading
           ? i18n.t('Loading…')
-          : completed && registration
-            ? i18n.t('Completed on {{date}}', { date: formatDay(registration.date.slice(0, 10)) })
+          : completed && firstDate
+            ? i18n.t('Completed on {{date}}', { date: formatDay(firstDate.slice(0, 10)) })
             : registration
               ? i18n.t('Not completed (first completed on {{date}}; that date is kept)', {
                   date: formatDay(registration.date.slice(0, 10)),
                 })
               : i18n.t('Not completed')}
+        {pending && <PendingNote state={state} />}
       </p>
       {!readOnly && !loading && (
         <div className={classes.actions}>
           {completed ? (
-            <Button secondary loading={busy} disabled={busy} onClick={() => void setCompleted(false)}>
+            <Button secondary onClick={() => void setCompleted(false)}>
               {i18n.t('Un-complete the report')}
             </Button>
           ) : (
-            <Button primary loading={busy} disabled={busy} onClick={() => void complete()}>
+            <Button primary onClick={() => void complete()}>
               {i18n.t('Complete the report')}
             </Button>
           )}
         </div>
       )}
       {blocker && !completed && <BlockerNotice blocker={blocker} />}
-      {actionError && (
+      {failure && !pending && (
         <NoticeBox error title={i18n.t('DHIS2 did not record the change')}>
-          {actionError}
+          {failure}
         </NoticeBox>
       )}
     </section>
   )
+}
+
+/** Why a completion is not in DHIS2 yet, and what will happen. */
+function PendingNote({ state }: { state: SaveState | undefined }) {
+  const text =
+    state?.status === 'waiting' && state.reason === 'session-expired'
+      ? i18n.t('waiting, it will be sent once you sign in again')
+      : state?.status === 'waiting'
+        ? i18n.t('waiting for the network, it will be sent with your values when the connection returns')
+        : i18n.t('being sent to DHIS2…')
+  return <span className={classes.completionPending}> — {text}</span>
 }
 
 function BlockerNotice({ blocker }: { blocker: Blocker }) {
@@ -83,10 +111,10 @@ function BlockerNotice({ blocker }: { blocker: Blocker }) {
       </NoticeBox>
     )
   }
-  if (blocker.kind === 'unsent') {
+  if (blocker.kind === 'refused') {
     return (
-      <NoticeBox warning title={i18n.t('The report cannot be completed yet')}>
-        {i18n.t('Some values are still waiting to be sent to DHIS2. Complete the report once they are saved.')}
+      <NoticeBox error title={i18n.t('The report cannot be completed yet')}>
+        {i18n.t('DHIS2 refused some values (marked « Not saved »). Correct them first.')}
       </NoticeBox>
     )
   }

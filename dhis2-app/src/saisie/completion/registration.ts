@@ -1,3 +1,5 @@
+import type { ReportTarget } from '../../offline/types'
+
 /** A completeDataSetRegistration as DHIS2 returns it (web-api §4). */
 export interface Registration {
   dataSet: string
@@ -11,22 +13,25 @@ export interface Registration {
   lastUpdated?: string
 }
 
-export interface ReportTarget {
-  dataSet: string
-  period: string
-  organisationUnit: string
-}
+export type { ReportTarget }
 
 /**
  * The POST body that completes or un-completes a report WITHOUT moving its completion date.
  * DHIS2 overwrites `date` on every POST to /api/completeDataSetRegistrations (analytics §4.5), so an
  * existing registration is always re-sent with its own first date: un-completing keeps it with
  * `completed: false` (no DELETE, which would forget the date), re-completing flips it back. Only a
- * report never completed before gets the server's now.
+ * report never completed before gets a new date: when the RC completed it (`actedAt`, DHIS2's clock — a
+ * report completed offline is on time if the RC was), else the server's now.
  */
-export function registrationPayload(target: ReportTarget, existing: Registration | undefined, completed: boolean) {
+export function registrationPayload(
+  target: ReportTarget,
+  existing: Registration | undefined,
+  completed: boolean,
+  actedAt?: string,
+) {
+  const date = existing?.date ?? actedAt
   return {
-    completeDataSetRegistrations: [{ ...target, completed, ...(existing ? { date: existing.date } : {}) }],
+    completeDataSetRegistrations: [{ ...target, completed, ...(date ? { date } : {}) }],
   }
 }
 

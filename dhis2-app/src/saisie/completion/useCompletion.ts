@@ -1,12 +1,8 @@
-import { useDataEngine, useDataQuery } from '@dhis2/app-runtime'
-import { useCallback, useMemo, useState } from 'react'
-import {
-  findRegistration,
-  importRefusal,
-  registrationPayload,
-  type Registration,
-  type ReportTarget,
-} from './registration'
+import { useDataQuery } from '@dhis2/app-runtime'
+import { useCallback, useEffect, useMemo } from 'react'
+import { useValueQueue } from '../../offline/ValueQueueProvider'
+import { completionKey, isCompletion, type PendingCompletion } from '../../offline/types'
+import { findRegistration, type Registration, type ReportTarget } from './registration'
 
 const query = {
   registrations: {
@@ -23,49 +19,36 @@ interface Result {
   registrations: { completeDataSetRegistrations?: Registration[] }
 }
 
-interface FetchErrorLike {
-  message?: string
-  details?: { message?: string }
-}
-
-/** The report's completion, and completing / un-completing it while keeping the first completion date. */
-export function useCompletion(target: ReportTarget) {
-  const engine = useDataEngine()
-  const { loading, error, data, refetch } = useDataQuery<Result>(query, { variables: { ...target } })
-  const [busy, setBusy] = useState(false)
-  const [actionError, setActionError] = useState<string | null>(null)
+/**
+ * The report's completion as DHIS2 holds it and as the RC last asked (queued like a value, after the values
+ * typed before it, so that it survives no network and a reload). Completing keeps the first completion date.
+ */
+export function useCompletion(target: ReportTarget, label: string, actedAt: () => string) {
+  const queue = useValueQueue()
+  const { loading, data, refetch } = useDataQuery<Result>(query, { variables: { ...target } })
+  const key = completionKey(target)
   const registration = useMemo(
     () => findRegistration(data?.registrations.completeDataSetRegistrations, target),
     [data, target],
   )
+  const pending = useMemo(
+    () => queue.pending.find((item): item is PendingCompletion => item.key === key && isCompletion(item)),
+    [queue.pending, key],
+  )
+  const state = queue.states.get(key)
+  const saved = state?.status === 'saved'
+  // Once DHIS2 has the change, read the registration again (its date is DHIS2's).
+  useEffect(() => {
+    if (saved) void refetch()
+  }, [saved, refetch])
 
   const setCompleted = useCallback(
-    async (completed: boolean): Promise<boolean> => {
-      setBusy(true)
-      setActionError(null)
-      try {
-        const answer = await engine.mutate({
-          type: 'create',
-          resource: 'completeDataSetRegistrations',
-          data: registrationPayload(target, registration, completed),
-        })
-        const refusal = importRefusal(answer)
-        if (refusal) {
-          setActionError(refusal)
-          return false
-        }
-        await refetch()
-        return true
-      } catch (e) {
-        const failure = e as FetchErrorLike
-        setActionError(importRefusal(failure.details) ?? failure.details?.message ?? failure.message ?? String(e))
-        return false
-      } finally {
-        setBusy(false)
-      }
-    },
-    [engine, refetch, registration, target],
+    (completed: boolean) => queue.saveCompletion(target, completed, label, actedAt()),
+    [queue, target, label, actedAt],
   )
 
-  return { loading, error, registration, busy, actionError, setCompleted }
+  /** What the RC sees: the queued wish until DHIS2 has it, else DHIS2's registration. */
+  const completed = pending ? pending.completed : registration?.completed === true
+  const failure = state?.status === 'failed' ? state.message : null
+  return { loading: loading && !pending, registration, pending, completed, state, failure, setCompleted }
 }

@@ -10,11 +10,22 @@ export interface DataValueJson {
   categoryOptionCombo: string
   value?: string
   deleted?: boolean
+  storedBy?: string
+  /** DHIS2's clock, server-local. */
+  lastUpdated?: string
+}
+
+/** Who stored a value of the report in DHIS2, and when. */
+export interface Stamp {
+  storedBy?: string
+  lastUpdated?: string
 }
 
 export interface ReportValues {
   /** The chosen period's values, by cell. */
   values: Map<string, string>
+  /** Who stored each of those values and when, by cell. */
+  stamps: Map<string, Stamp>
   /** Numeric values of the previous months, oldest first, by cell: the outlier history. */
   history: Map<string, number[]>
 }
@@ -31,12 +42,14 @@ export function reportValuesParams(dataSetId: string, orgUnitId: string, period:
 
 export function splitReportValues(dataValues: readonly DataValueJson[], periodId: string): ReportValues {
   const values = new Map<string, string>()
+  const stamps = new Map<string, Stamp>()
   const byCell = new Map<string, Array<{ period: string; value: number }>>()
   for (const dv of dataValues) {
     if (dv.deleted || dv.value === undefined) continue
     const key = cellKey(dv.dataElement, dv.categoryOptionCombo)
     if (dv.period === periodId) {
       values.set(key, dv.value)
+      stamps.set(key, { storedBy: dv.storedBy, lastUpdated: dv.lastUpdated })
       continue
     }
     const number = Number(dv.value)
@@ -52,5 +65,5 @@ export function splitReportValues(dataValues: readonly DataValueJson[], periodId
       list.sort((a, b) => a.period.localeCompare(b.period)).map((entry) => entry.value),
     )
   }
-  return { values, history }
+  return { values, stamps, history }
 }

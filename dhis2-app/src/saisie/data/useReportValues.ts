@@ -20,10 +20,10 @@ interface Result {
  */
 export function useReportValues(dataSetId: string, orgUnitId: string, period: Period) {
   const variables = useMemo(() => reportValuesParams(dataSetId, orgUnitId, period), [dataSetId, orgUnitId, period])
-  const { loading, error, data } = useDataQuery<Result>(query, { variables })
+  const { loading, error, data, refetch } = useDataQuery<Result>(query, { variables })
   const report: ReportValues | undefined = useMemo(
     () => (data ? splitReportValues(data.report.dataValues ?? [], period.id) : undefined),
     [data, period.id],
   )
-  return { loading, error, report }
+  return { loading, error, report, refetch }
 }

@@ -3,7 +3,7 @@ import { uiLanguage } from '../../shared/language'
 import type { Period } from '../../shared/mappings'
 import { serverNow } from '../../shared/serverTime'
 import { useValueQueue } from '../../offline/ValueQueueProvider'
-import { pendingKey, type SaveState } from '../../offline/types'
+import { isCompletion, pendingKey, type SaveState } from '../../offline/types'
 import { cellKey, type EntryMetadata } from '../metadata/types'
 import type { CellCheck } from '../validation/entryValidator'
 
@@ -62,9 +62,14 @@ export function useEntryForm({ metadata, check, orgUnitId, period, initial }: Ar
       const key = cellKey(cell.dataElement, cell.optionCombo)
       if ((sent.current.get(key) ?? '') === value || validate(cell, value)) return
       sent.current.set(key, value)
-      void queue.save({ de: cell.dataElement, pe: period.id, ou: orgUnitId, co: cell.optionCombo }, value, cell.label)
+      void queue.save(
+        { de: cell.dataElement, pe: period.id, ou: orgUnitId, co: cell.optionCombo },
+        value,
+        cell.label,
+        serverNow(metadata.serverDate, metadata.readAt),
+      )
     },
-    [queue, orgUnitId, period.id, validate],
+    [queue, orgUnitId, period.id, validate, metadata.serverDate, metadata.readAt],
   )
 
   const saveState = useCallback(
@@ -73,13 +78,13 @@ export function useEntryForm({ metadata, check, orgUnitId, period, initial }: Ar
     [queue.states, orgUnitId, period.id],
   )
 
-  /** Values of this report still on their way to DHIS2. */
-  const unsent = useMemo(
-    () => queue.pending.filter((item) => item.ou === orgUnitId && item.pe === period.id).length,
-    [queue.pending, orgUnitId, period.id],
+  /** Values of this report DHIS2 refused for good. */
+  const refused = useMemo(
+    () => queue.refused.filter((item) => !isCompletion(item) && item.ou === orgUnitId && item.pe === period.id).length,
+    [queue.refused, orgUnitId, period.id],
   )
 
-  return { values, errors, change, commit, saveState, unsent }
+  return { values, errors, change, commit, saveState, refused }
 }
 
 export type EntryFormApi = ReturnType<typeof useEntryForm>

@@ -48,7 +48,7 @@ export function toEntryMetadata(result: EntryMetadataResult, readAt: number): En
 
 /** Loads the form's metadata once per visit of the screen (three requests in parallel). */
 export function useEntryMetadata() {
-  const { loading, error, data } = useDataQuery<EntryMetadataResult>(entryMetadataQuery)
+  const { loading, error, data, refetch } = useDataQuery<EntryMetadataResult>(entryMetadataQuery)
   const metadata = useMemo(() => (data ? toEntryMetadata(data, Date.now()) : undefined), [data])
-  return { loading, error, metadata }
+  return { loading, error, metadata, refetch }
 }

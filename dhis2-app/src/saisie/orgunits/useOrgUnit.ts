@@ -11,6 +11,6 @@ const query = {
 
 /** One org unit's name, code and path (the path is what the hierarchy check needs). Remount to change id. */
 export function useOrgUnit(id: string) {
-  const { loading, error, data } = useDataQuery<{ unit: OrgUnitNode }>(query, { variables: { id } })
-  return { loading, error, unit: data?.unit }
+  const { loading, error, data, refetch } = useDataQuery<{ unit: OrgUnitNode }>(query, { variables: { id } })
+  return { loading, error, unit: data?.unit, refetch }
 }

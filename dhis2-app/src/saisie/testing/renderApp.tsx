@@ -5,6 +5,7 @@ import type { ComponentProps } from 'react'
 import { MemoryRouter } from 'react-router-dom'
 import { AppRoutes } from '../../app/AppShell'
 import { memoryQueueStorage } from '../../offline/storage'
+import type { PendingItem } from '../../offline/types'
 import type { CurrentUser } from '../../shared/currentUser'
 import type { Registration } from '../completion/registration'
 import type { DataValueJson } from '../data/reportValues'
@@ -57,6 +58,8 @@ export interface FakeDhis2Options {
   /** Answers the org unit search. */
   search?: (params: Record<string, unknown>) => OrgUnitNode[]
   path?: string
+  /** What a previous visit left in the device's queue. */
+  queued?: PendingItem[]
 }
 
 export function renderApp(options: FakeDhis2Options = {}) {
@@ -65,7 +68,7 @@ export function renderApp(options: FakeDhis2Options = {}) {
   const completions: Array<{ completeDataSetRegistrations: Array<Record<string, unknown>> }> = []
   const searches: Array<Record<string, unknown>> = []
   let registrations = options.registrations ?? []
-  const storage = memoryQueueStorage()
+  const storage = memoryQueueStorage(options.queued)
   const data: CustomData = {
     me: async () => json(user),
     dataSets: json({ dataSets: [DATA_SET] }),
