@@ -34,6 +34,7 @@ import { runsRoutes } from './routes/runs'
 import { sourcesRoutes } from './routes/sources'
 import { uploadsRoutes } from './routes/uploads'
 import { usersRoutes } from './routes/users'
+import { summarizeDiff } from '../pipeline/run-diff'
 
 export type ApiRepositories = Pick<LedgerRepositories, 'runs' | 'records' | 'events' | 'audit' | 'snapshots'>
 
@@ -95,7 +96,12 @@ export function createApiApp(options: CreateApiAppOptions): Express {
   const scopes = new Scopes(repos.snapshots, now)
   const routes: Route[] = [
     ...opsRoutes({ health: options.health ?? {}, metrics, logger, openapi: () => openapi.document }),
-    ...runsRoutes({ services, repos, scopes }),
+    ...runsRoutes({
+      services,
+      repos,
+      scopes,
+      diffOf: async (runId, orgUnitIn) => summarizeDiff(await repos.runs.diffRows(runId, { orgUnitIn })),
+    }),
     ...recordsRoutes({ repos, scopes }),
     ...quarantineRoutes({ services, repos, scopes }),
     ...uploadsRoutes({ services, config }),

@@ -75,6 +75,7 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
   },
   'GET /api/v1/runs': { expect: READ },
   'GET /api/v1/runs/{id}': { expect: READ, prepare: async () => ({ path: `/api/v1/runs/${runId}` }) },
+  'GET /api/v1/runs/{id}/diff': { expect: READ, prepare: async () => ({ path: `/api/v1/runs/${runId}/diff` }) },
   'POST /api/v1/runs/{id}/cancel': {
     expect: write(200),
     prepare: async () => ({ path: `/api/v1/runs/${await newRun()}/cancel` }),

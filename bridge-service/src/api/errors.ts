@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express'
 import { Dhis2Error } from '../dhis2/errors'
 import type { Logger } from '../log/logger'
 import { NotFoundError, StateConflictError, UnknownSourceError } from '../pipeline/services'
+import { ConfirmationRefusedError } from '../pipeline/upload-confirm'
 import { IllegalTransitionError } from '../ledger/record-status'
 import { RecordNotFoundError, StaleTransitionError } from '../ledger/records'
 import { RunStateError } from '../ledger/runs'
@@ -29,6 +30,9 @@ export type ErrorCode =
   | 'not-ready'
   | 'dhis2-unavailable'
   | 'internal'
+  | 'not-a-dry-run'
+  | 'file-differs'
+  | 'dhis2-changed'
   | UnreadableFileError['code']
 
 export interface Issue {
@@ -43,6 +47,8 @@ export interface ErrorExtras {
   issues?: Issue[]
   /** Where in the body a malformed JSON went wrong (1-based line and column, 0-based character offset). */
   where?: { line: number; column: number; position: number }
+  /** An import refused because DHIS2 changed since its dry run: what changed (then → now). */
+  changes?: unknown[]
 }
 
 export class ApiError extends Error {
@@ -86,6 +92,8 @@ export function toApiError(error: unknown): ApiError | undefined {
     return new ApiError(FILE_STATUS[error.code] ?? 400, error.code, error.message)
   if (error instanceof RecordNotFoundError) return notFound(`Record ${error.id}`)
   if (error instanceof NotFoundError) return new ApiError(404, 'not-found', error.message)
+  if (error instanceof ConfirmationRefusedError)
+    return new ApiError(409, error.reason, error.message, error.changes.length > 0 ? { changes: error.changes } : {})
   if (
     error instanceof StateConflictError ||
     error instanceof RunStateError ||

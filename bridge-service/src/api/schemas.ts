@@ -33,6 +33,19 @@ export const ErrorBody = named(
     reason: z.string().optional().meta({ description: 'A finer code, e.g. replayed for a webhook signature' }),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     where: z.object({ line: z.number(), column: z.number(), position: z.number() }).optional(),
+    changes: z
+      .array(
+        z.object({
+          dataElement: z.string(),
+          categoryOptionCombo: z.string(),
+          period: z.string(),
+          orgUnit: z.string(),
+          then: z.string().nullable(),
+          now: z.string().nullable(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'dhis2-changed: the values DHIS2 holds now that differ from what the dry run read' }),
   }),
   'Every error answer.',
 )

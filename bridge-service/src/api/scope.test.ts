@@ -59,7 +59,13 @@ beforeAll(async () => {
   ;['RC1', 'RC2', 'RC3', 'none'].forEach((key, i) => (ids[key] = outcomes[i]!.id))
   // All four in quarantine, so that the quarantine list is scoped too.
   for (const id of Object.values(ids)) {
-    await api.ledger.records.transition(id, 'received', 'quarantined', { actor: 't', reason: 'invalid' })
+    // Each with a dry run's diff of one new value, so that a run's diff is scoped too.
+    const diff = { counts: { new: 1, changed: 0, same: 0, overwrite: 0, refused: 0 }, seen: [], lines: [] }
+    await api.ledger.records.transition(id, 'received', 'quarantined', {
+      actor: 't',
+      reason: 'invalid',
+      detail: { diff },
+    })
   }
 }, 60_000)
 afterAll(() => api.close())
@@ -93,6 +99,10 @@ test.each([
     headers: as.user(user),
   })
   expect(list.body.items.find((r) => r.id === runId)?.counts.total).toBe(expected.length)
+  const diff = await call<{ records: number; totals: { new: number } }>(`${api.url}/api/v1/runs/${runId}/diff`, {
+    headers: as.user(user),
+  })
+  expect(diff.body).toMatchObject({ records: expected.length, totals: { new: expected.length } })
 })
 
 test("another aire's or département's record answers 404, payload never shown", async () => {

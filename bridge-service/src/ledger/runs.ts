@@ -37,6 +37,14 @@ export interface Run {
   readonly finishedAt: Date | null
 }
 
+/** One record of a dry run with the diff its push wrote in its history (pipeline/dry-run-diff.ts). */
+export interface RunDiffRow {
+  readonly orgUnit: string | null
+  readonly rcCode: string | null
+  readonly period: string | null
+  readonly diff: unknown
+}
+
 export interface RunFilter {
   readonly source?: string
   readonly status?: RunStatus
@@ -135,6 +143,31 @@ export function runsRepository(db: Db) {
     /** The same for several runs (a page of the list) in one query. */
     countsOf(ids: readonly string[], scope: Pick<RecordFilter, 'orgUnitIn'> = {}): Promise<Map<string, StatusCounts>> {
       return records.countByRun(ids, scope)
+    },
+
+    /** A dry run's records with the diff of their last push (of these org units only, when given). */
+    async diffRows(id: string, scope: Pick<RecordFilter, 'orgUnitIn'> = {}): Promise<RunDiffRow[]> {
+      const params = new Params()
+      const runParam = params.add(id)
+      const scoped = scope.orgUnitIn !== undefined ? `AND r.org_unit = ANY(${params.add(scope.orgUnitIn)}::text[])` : ''
+      const rows = await db.query<{
+        org_unit: string | null
+        rc_code: string | null
+        period: string | null
+        diff: unknown
+      }>(
+        `SELECT r.org_unit, r.rc_code, r.period, e.detail->'diff' AS diff
+           FROM records r
+           JOIN LATERAL (
+             SELECT detail FROM record_events ev
+              WHERE ev.record_id = r.id AND ev.detail ? 'diff'
+              ORDER BY ev.seq DESC LIMIT 1
+           ) e ON true
+          WHERE r.run_id = ${runParam} ${scoped}
+          ORDER BY r.rc_code NULLS LAST, r.period, r.seq`,
+        params.values,
+      )
+      return rows.map((r) => ({ orgUnit: r.org_unit, rcCode: r.rc_code, period: r.period, diff: fromJson(r.diff) }))
     },
 
     /** The run read everything it had to (`completed`) or stopped on an error (`failed`, with detail). */

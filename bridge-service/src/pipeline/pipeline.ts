@@ -17,6 +17,8 @@ import { join } from 'node:path'
 import type { RelaisConfig, SourceConfig } from '../config/relais-config'
 import { CircuitBreakerRegistry, type CircuitBreakerOptions } from '../dhis2/circuit-breaker'
 import type { Dhis2Client } from '../dhis2/client'
+import { changedSince } from './upload-confirm'
+import { seenOf } from './run-diff'
 import { repositories, type Db } from '../ledger'
 import type { Run, RunMode } from '../ledger/runs'
 import type { Logger } from '../log/logger'
@@ -291,6 +293,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     sourceOf,
     newRun,
     audit,
+    changedSince: async (dryRunId) => changedSince(dhis2, seenOf(await repositories(db).runs.diffRows(dryRunId))),
     track(task) {
       background.add(task)
       void task.finally(() => background.delete(task))

@@ -48,6 +48,7 @@ import { loadRecords, supersededIds, valuesOfOlderVersions, type PipelineRecord 
 import { notify, type PipelineObserver } from './observer'
 import { readMapped, type MappedPayload } from './payload'
 import { overwritesOf } from './overwrites'
+import { diffBatch, markRefused, sameOnly, type RecordDiff } from './dry-run-diff'
 import { answerMayBeLost, readBack, recordsHeld } from './read-back'
 import type { RetrySettings } from './queues'
 import type { RunBook } from './runs'
@@ -199,12 +200,14 @@ async function pushRecords(
     }
     let summary: ImportSummary
     let batch = planned
+    let diffs: ReadonlyMap<string, RecordDiff> | undefined
     try {
       // People's values first: what DHIS2 holds is read before anything is written (overwrites.ts).
       const checked = await holdOverwrites(deps, planned, prepared, byId, dryRun)
       result.conflicts += checked.held.length
       for (const id of checked.held) done.add(id)
       batch = checked.batch
+      diffs = checked.diffs
       if (batch.values.length === 0) {
         deps.breaker.onSuccess()
         continue
@@ -266,7 +269,7 @@ async function pushRecords(
       for (const id of batch.recordIds) done.add(id)
       continue
     }
-    const applied = await applySummary(deps, batch, summary, byId, dryRun)
+    const applied = await applySummary(deps, batch, summary, byId, dryRun, diffs)
     result.imported += applied.imported
     result.unchanged += applied.unchanged
     result.conflicts += applied.conflicts
@@ -299,6 +302,8 @@ interface Prepared {
   existing?: ReadonlyMap<string, ImportedValue>
   /** Records a person released from an overwrite quarantine: not checked again. */
   exempt?: ReadonlySet<string>
+  /** Per record, its values left out because DHIS2 holds them from us unchanged (a dry run's « same »). */
+  sameFromUs: Map<string, number>
 }
 
 /** Each record's values to send: its own (unless DHIS2 already holds them), plus deletions of vanished keys. */
@@ -306,7 +311,7 @@ async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], 
   const ids = records.map((r) => r.id)
   const superseded = await supersededIds(deps.db, ids)
   const older = dryRun ? new Map<string, never[]>() : await valuesOfOlderVersions(deps.db, ids)
-  const prepared: Prepared = { work: [], nothingToSend: [], importedEarlier: [] }
+  const prepared: Prepared = { work: [], nothingToSend: [], importedEarlier: [], sameFromUs: new Map() }
   const candidates: { record: PipelineRecord; payload: MappedPayload; values: OutgoingValue[] }[] = []
   for (const record of records) {
     const payload = readMapped(record.mapped)
@@ -371,6 +376,7 @@ async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], 
       else prepared.nothingToSend.push({ id: record.id, detail: { values: values.length, unchanged: values.length } })
       continue
     }
+    if (toSend.length < values.length) prepared.sameFromUs.set(record.id, values.length - toSend.length)
     prepared.work.push({
       recordId: record.id,
       dataSet: payload.dataSet,
@@ -386,7 +392,8 @@ async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], 
 /**
  * Before a batch is sent: what DHIS2 holds for its keys (overwrites.ts). Records that would overwrite a person's
  * value are quarantined (reason overwrite) and left out of the request; a source that is the system of record
- * writes anyway, noted in each record's history. Answers the batch that remains to be sent.
+ * writes anyway, noted in each record's history. Answers the batch that remains to be sent — and, in a dry
+ * run, which reads every key of the batch, each record's diff against DHIS2 (dry-run-diff.ts).
  */
 async function holdOverwrites(
   deps: PushStageDeps,
@@ -394,13 +401,23 @@ async function holdOverwrites(
   prepared: Prepared,
   byId: ReadonlyMap<string, PipelineRecord>,
   dryRun: boolean,
-): Promise<{ batch: Batch; held: string[] }> {
+): Promise<{ batch: Batch; held: string[]; diffs?: ReadonlyMap<string, RecordDiff> }> {
   const checked = batch.values.filter((v) => !prepared.exempt?.has(v.recordId))
-  if (checked.length === 0) return { batch, held: [] }
-  const held = await readWithRetries(() => readBack(deps.dhis2, batch.dataSet, batch.period, checked))
-  const found = overwritesOf(checked, held, prepared.existing ?? new Map())
-  if (found.size === 0) return { batch, held: [] }
+  if (checked.length === 0 && !dryRun) return { batch, held: [] }
+  const read = dryRun ? batch.values : checked
+  const held = await readWithRetries(() => readBack(deps.dhis2, batch.dataSet, batch.period, read))
   const systemOfRecord = (id: string) => precedenceOf(deps.specs, byId.get(id)?.source ?? '') === 'source'
+  const found = overwritesOf(checked, held, prepared.existing ?? new Map())
+  const diffs = dryRun
+    ? diffBatch(
+        batch.dataSet,
+        batch.values,
+        held,
+        new Map([...found].filter(([id]) => !systemOfRecord(id))),
+        prepared.sameFromUs,
+      )
+    : undefined
+  if (found.size === 0) return { batch, held: [], diffs }
   for (const [id, overwrites] of found) {
     if (!systemOfRecord(id) || dryRun) continue
     await repositories(deps.db).events.note([id], {
@@ -410,10 +427,10 @@ async function holdOverwrites(
     })
   }
   const stopped = [...found].filter(([id]) => !systemOfRecord(id))
-  if (stopped.length === 0) return { batch, held: [] }
+  if (stopped.length === 0) return { batch, held: [], diffs }
   await quarantine(
     deps,
-    stopped.map(([id, overwrites]) => ({ id, detail: { overwrites } })),
+    stopped.map(([id, overwrites]) => ({ id, detail: { overwrites, ...diffDetail(diffs, id) } })),
     'overwrite',
     dryRun,
   )
@@ -425,7 +442,14 @@ async function holdOverwrites(
       recordIds: batch.recordIds.filter((id) => !out.has(id)),
     },
     held: [...out],
+    diffs,
   }
+}
+
+/** A dry run's diff of a record, for its event detail (nothing outside a dry run). */
+function diffDetail(diffs: ReadonlyMap<string, RecordDiff> | undefined, id: string): { diff?: RecordDiff } {
+  const diff = diffs?.get(id)
+  return diff ? { diff } : {}
 }
 
 /**
@@ -462,7 +486,16 @@ async function finishUnchanged(
   dryRun: boolean,
 ): Promise<number> {
   const { moved } = await repositories(deps.db).records.transitionMany(
-    items.map((i) => ({ id: i.id, detail: dryRun ? { ...i.detail, dryRun: true } : i.detail })),
+    items.map((i) => ({
+      id: i.id,
+      detail: dryRun
+        ? {
+            ...i.detail,
+            dryRun: true,
+            ...(typeof i.detail.unchanged === 'number' ? { diff: sameOnly(i.detail.unchanged) } : {}),
+          }
+        : i.detail,
+    })),
     'mapped',
     'unchanged',
     { actor: PUSH_ACTOR, lastError: null },
@@ -582,6 +615,7 @@ async function applySummary(
   summary: ImportSummary,
   byId: ReadonlyMap<string, PipelineRecord>,
   dryRun: boolean,
+  diffs?: ReadonlyMap<string, RecordDiff>,
 ): Promise<{ imported: number; unchanged: number; conflicts: number }> {
   const { records, importedValues } = repositories(deps.db)
   const interpretation = interpretImportSummary(batch.values, summary)
@@ -617,7 +651,11 @@ async function applySummary(
   const accepted = await records.transitionMany(
     ok.map((r) => ({
       id: r.recordId,
-      detail: { ...common, values: r.valueIndexes.length, ...(dryRun ? { dryRun: true, wouldBe: 'imported' } : {}) },
+      detail: {
+        ...common,
+        values: r.valueIndexes.length,
+        ...(dryRun ? { dryRun: true, wouldBe: 'imported', ...diffDetail(diffs, r.recordId) } : {}),
+      },
     })),
     'mapped',
     dryRun ? 'unchanged' : 'imported',
@@ -637,11 +675,13 @@ async function applySummary(
           conflicts: rv.conflicts,
         }
       })
+      const diff = diffs?.get(r.recordId)
       const detail = {
         ...common,
         ambiguous: interpretation.ambiguous,
         rejected,
         accepted: r.valueIndexes.length - rejected.length,
+        ...(diff ? { diff: markRefused(diff, rejected) } : {}),
       }
       return { id: r.recordId, detail, lastError: { kind: 'conflict', rejected } }
     }),

@@ -18,6 +18,8 @@ export interface UploadInput {
   /** The raw file bytes (CSV or XLSX, recognised from the bytes). */
   body: Readable | Buffer
   mode: RunMode
+  /** The dry run this import confirms: refused unless the same file and DHIS2 unchanged (upload-confirm.ts). */
+  confirms?: string
 }
 
 export interface WebhookDelivery {

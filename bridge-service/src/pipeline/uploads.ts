@@ -17,11 +17,12 @@
  * that upload, which the message asks the partner to send again.
  */
 import type { SourceConfig } from '../config/relais-config'
-import type { Db } from '../ledger'
+import { repositories, type Db } from '../ledger'
 import type { Run, RunMode } from '../ledger/runs'
 import type { Logger } from '../log/logger'
 import { UnreadableFileError } from '../sources/files/findings'
 import { removeStaleXlsxTemp } from '../sources/files/xlsx-zip'
+import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { intakeFile } from './file-source'
 import type { Intake } from './intake'
@@ -31,6 +32,7 @@ import type { Actor, StartedRun, UploadInput } from './services'
 import { StateConflictError } from './services'
 import type { SpecRegistry } from './specs'
 import { removeSpool, spoolExists, spoolsOlderThan, spoolUpload } from './upload-spool'
+import { checkConfirmable, ConfirmationRefusedError, type Dhis2Change } from './upload-confirm'
 
 /** Long enough for an ordinary monthly file, well under a DHIS2 route's default 5 s timeout. */
 export const DEFAULT_ANSWER_WITHIN_MS = 2_000
@@ -70,6 +72,8 @@ export interface UploadDeps {
     detail: Record<string, unknown>,
   ): Promise<Run>
   audit(actor: Actor, action: string, target: string, detail: unknown): Promise<unknown>
+  /** Where DHIS2 now differs from what a dry run read (upload-confirm.ts). */
+  changedSince(dryRunId: string): Promise<Dhis2Change[]>
   /** Keeps a background read alive until the pipeline stops. */
   track(task: Promise<unknown>): void
 }
@@ -90,9 +94,13 @@ export class Uploads {
     const spool = await spoolUpload(input.body, this.deps.spoolDir)
     let run: Run
     try {
+      const fileSha256 = await sha256Of(spool.path)
+      if (input.confirms !== undefined) await this.checkConfirmation(input, source.name, fileSha256, actor)
       run = await this.deps.newRun(source, input.mode, 'upload', actor, {
         filename: input.filename,
         bytes: spool.bytes,
+        fileSha256,
+        ...(input.confirms !== undefined ? { confirms: input.confirms } : {}),
         spool: spool.path,
         spoolBeat: new Date().toISOString(),
       })
@@ -111,6 +119,24 @@ export class Uploads {
       return { id: run.id, rows: outcome === 'waiting' ? null : outcome.rows }
     } finally {
       clearTimeout(timer)
+    }
+  }
+
+  /** An import that confirms a dry run: the same file, and DHIS2 as the dry run saw it (upload-confirm.ts). */
+  private async checkConfirmation(input: UploadInput, source: string, fileSha256: string, actor: Actor) {
+    const dryRunId = input.confirms as string
+    const dryRun = await repositories(this.deps.db).runs.get(dryRunId)
+    checkConfirmable(dryRun, source, fileSha256)
+    if (input.mode !== 'import')
+      throw new ConfirmationRefusedError('not-a-dry-run', 'Only an import confirms a dry run.')
+    const changes = await this.deps.changedSince(dryRunId)
+    if (changes.length > 0) {
+      await this.deps.audit(actor, 'upload-confirm-refused', dryRunId, { changes: changes.length })
+      throw new ConfirmationRefusedError(
+        'dhis2-changed',
+        `DHIS2 changed since the dry run: ${changes.length} value(s) differ. Review a new dry run before importing.`,
+        changes,
+      )
     }
   }
 
@@ -242,4 +268,11 @@ export class Uploads {
     await patchRunDetail(this.deps.db, runId, { spool: null })
     await removeSpool(path)
   }
+}
+
+/** The file's SHA-256 (hex), read from the spool: an import confirms a dry run of the very same bytes. */
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
 }

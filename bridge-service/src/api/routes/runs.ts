@@ -67,6 +67,48 @@ const RunListItem = named(
 
 const RunList = pagedOf('RunList', RunListItem)
 
+const DiffCountsSchema = named(
+  'DiffCounts',
+  z.object({
+    new: z.number().int().meta({ description: 'Values DHIS2 does not hold yet' }),
+    changed: z.number().int().meta({ description: 'Values that would replace a different value' }),
+    same: z.number().int().meta({ description: 'Values DHIS2 already holds' }),
+    overwrite: z.number().int().meta({ description: "Values that would replace a person's: held in quarantine" }),
+    refused: z.number().int().meta({ description: "Values DHIS2's own checks refuse" }),
+  }),
+)
+
+export const RunDiffSchema = named(
+  'RunDiff',
+  z.object({
+    records: z.number().int(),
+    totals: DiffCountsSchema,
+    rows: z.array(
+      z.object({
+        orgUnit: z.string().nullable(),
+        rcCode: z.string().nullable(),
+        period: z.string().nullable(),
+        records: z.number().int(),
+        counts: DiffCountsSchema,
+      }),
+    ),
+    lines: z.array(
+      z.object({
+        kind: z.enum(['new', 'changed', 'overwrite', 'refused']),
+        rcCode: z.string().nullable(),
+        dataElement: z.string(),
+        categoryOptionCombo: z.string(),
+        period: z.string(),
+        orgUnit: z.string(),
+        before: z.string().nullable(),
+        after: z.string().nullable(),
+      }),
+    ),
+    truncated: z.boolean().meta({ description: 'More lines than shown: the counts hold them all' }),
+  }),
+  'What a dry run found, value by value: totals, per RC and period, and the values that would change DHIS2.',
+)
+
 const RetryAccepted = named('RetryAccepted', z.object({ id: z.string(), retried: z.number().int() }))
 
 const listQuery = z.strictObject({
@@ -94,12 +136,14 @@ export interface RunsDeps {
   services: PipelineServices
   repos: Pick<LedgerRepositories, 'runs'>
   scopes: Scopes
+  /** A dry run's diff, of these org units only when given (pipeline/run-diff.ts). */
+  diffOf(runId: string, orgUnitIn?: readonly string[]): Promise<z.input<typeof RunDiffSchema>>
 }
 
 /** A supervisor sees a run's counts of their own org units' records; the stored totals are national. */
 const scopedDto = (run: Run, scope: OrgUnitScope) => ({ ...runDto(run), ...(scope.all ? {} : { finalCounts: null }) })
 
-export function runsRoutes({ services, repos, scopes }: RunsDeps): Route[] {
+export function runsRoutes({ services, repos, scopes, diffOf }: RunsDeps): Route[] {
   const detailOf = async (run: Run, req: Request) => {
     const scope = await scopes.of(req)
     return { run: scopedDto(run, scope), counts: await repos.runs.counts(run.id, scopeFilter(scope)) }
@@ -160,6 +204,22 @@ export function runsRoutes({ services, repos, scopes }: RunsDeps): Route[] {
       errors: [404],
       async handle({ params, req }) {
         return reply(200, await detailOf(await existing(params.id), req))
+      },
+    }),
+    defineRoute({
+      operationId: 'getRunDiff',
+      method: 'get',
+      path: '/api/v1/runs/{id}/diff',
+      tag: 'runs',
+      summary: "A dry run's diff against DHIS2: new, changed, same, would overwrite, refused",
+      access: { kind: 'action', action: 'runs:read' },
+      params: idParams,
+      responses: { 200: RunDiffSchema },
+      errors: [404],
+      async handle({ params, req }) {
+        await existing(params.id)
+        const scope = await scopes.of(req)
+        return reply(200, await diffOf(params.id, scopeFilter(scope).orgUnitIn))
       },
     }),
     defineRoute({

@@ -21,7 +21,14 @@ const uploadQuery = z.strictObject({
     .max(255)
     .optional()
     .meta({ description: 'The name the partner gave the file (only used to warn when it disagrees with the bytes)' }),
-  mode: RunMode.default('import'),
+  mode: RunMode.default('import').meta({
+    description:
+      'The console sends a dry run first: the data manager reads its diff (GET /api/v1/runs/{id}/diff), then imports with `confirms`',
+  }),
+  confirms: z.string().min(1).max(100).optional().meta({
+    description:
+      'The dry run this import confirms: refused (409) unless it read this very file and DHIS2 still holds what it read',
+  }),
 })
 
 const UploadAccepted = named(
@@ -72,7 +79,7 @@ export function uploadsRoutes({ services, config }: UploadsDeps): Route[] {
         description: 'The CSV or XLSX file',
       },
       responses: { 202: UploadAccepted },
-      errors: [400, 404, 413, 415],
+      errors: [400, 404, 409, 413, 415],
       async handle({ query, actor, req }) {
         const source = fileSourceOf(config, query.source)
         const limit = Math.floor(source.maxUploadMegabytes * MEGABYTE)
@@ -87,7 +94,13 @@ export function uploadsRoutes({ services, config }: UploadsDeps): Route[] {
         } else file = limitBytes(req, limit)
         try {
           const started = await services.upload(
-            { source: source.name, filename: filename ?? 'upload', body: file.stream, mode: query.mode },
+            {
+              source: source.name,
+              filename: filename ?? 'upload',
+              body: file.stream,
+              mode: query.mode,
+              ...(query.confirms !== undefined ? { confirms: query.confirms } : {}),
+            },
             actor,
           )
           if (file.exceeded()) throw tooLarge(limit)
