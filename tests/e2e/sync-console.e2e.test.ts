@@ -91,6 +91,21 @@ test('with no route relais-bridge in DHIS2, the data manager is told how to crea
   }
 })
 
+/** How many values DHIS2 holds for September at the RCs of the partners' file. */
+async function valuesOfFile(): Promise<number> {
+  const dataSet = await uidOf(url, 'dataSets', 'RC_MENSUEL')
+  let total = 0
+  for (const code of ['RC-BO-00001', 'RC-BO-00002', 'RC-BO-00003', 'RC-BO-00004']) {
+    const orgUnit = await uidOf(url, 'organisationUnits', code)
+    const { body } = await asAdmin<{ dataValues?: unknown[] }>(
+      url,
+      `/api/dataValueSets?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
+    )
+    total += body.dataValues?.length ?? 0
+  }
+  return total
+}
+
 test('the data manager uploads a CSV, corrects the quarantined row, releases it, and DHIS2 has the value', async () => {
   const route = await asAdmin(url, '/api/routes', {
     method: 'POST',
@@ -117,12 +132,26 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
     await screenshotAt(page, 768, 'sync-sources-768.png')
     await screenshotAt(page, 375, 'sync-sources-375.png')
 
-    // upload: the raw file through the route; the console then follows the run it created
+    // upload: the raw file through the route, checked first (a dry run); the console follows the check
+    const before = await valuesOfFile()
     await source.getByRole('button', { name: 'Téléverser un fichier' }).click()
     await source.getByLabel('Fichier CSV ou XLSX').setInputFiles(csvWithOneBadRow())
-    await source.getByRole('button', { name: 'Envoyer le fichier' }).click()
+    await source.getByRole('button', { name: 'Vérifier le fichier' }).click()
     await page.getByRole('heading', { name: 'Exécution de csv-partenaires' }).waitFor({ timeout: 30_000 })
+    const summary = page.getByRole('list', { name: "Ce que ferait l'import" })
+    await summary.waitFor({ timeout: 60_000 })
+    const newValues = Number(/(\d+) valeurs nouvelles/.exec(await summary.innerText())?.[1])
+    expect(newValues).toBeGreaterThan(0)
+    expect(await valuesOfFile()).toBe(before)
+    await screenshotAt(page, 1280, 'sync-dry-run-1280.png')
+    await screenshotAt(page, 375, 'sync-dry-run-375.png')
+
+    // « Importer ce fichier », confirmed: the import does what the check said, value for value
+    await page.getByRole('button', { name: 'Importer ce fichier' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Importer' }).click()
     await page.getByText('Terminé — 4 enregistrements traités sur 4').waitFor({ timeout: 60_000 })
+    await page.getByRole('table', { name: 'Enregistrements par statut' }).getByText('Importé').waitFor()
+    expect((await valuesOfFile()) - before).toBe(newValues)
     const counts = page.getByRole('table', { name: 'Enregistrements par statut' })
     expect(await counts.getByRole('row').allTextContents()).toEqual([
       'StatutEnregistrements',
@@ -171,8 +200,9 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
     await page.getByRole('textbox', { name: 'Code RC' }).fill('rc-bo-00003')
     await page.getByRole('textbox', { name: 'Période' }).fill('2026-09')
     await page.getByRole('button', { name: 'Rechercher' }).click()
-    await list.getByRole('button', { name: 'RC-BO-00003' }).waitFor()
-    expect(await list.getByRole('row').count()).toBe(2)
+    // the imported record, and the check's preview of it (discarded: a check never imports)
+    await list.getByRole('row', { name: /RC-BO-00003 .* Importé/ }).waitFor()
+    expect(await list.getByRole('row').count()).toBe(3)
     await screenshotAt(page, 1280, 'sync-records-1280.png')
 
     await page.getByRole('tab', { name: 'Historique des exécutions' }).click()

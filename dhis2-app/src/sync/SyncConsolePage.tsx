@@ -85,6 +85,7 @@ export function SyncConsolePage() {
         onBack={() => nav.go({ view: 'runs' })}
         onOpenRecords={({ runId, status }) => nav.go({ view: 'records', runId, status })}
         onOpenQuarantine={(runId) => nav.go({ view: 'quarantine', runId })}
+        onOpenRun={nav.openRun}
       />
     )
   } else if (view === 'runs') {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { proofKey } from './api/routeProof'
+import type { RunDiff } from './api/types'
 import { counts, FakeBridge, run } from './testing/fakeBridge'
 import { renderSync } from './testing/renderSync'
 
@@ -18,7 +19,10 @@ interface Received {
 let server: Server
 let baseUrl: string
 let received: Received[] = []
-let answer: { status: number; body: unknown } = { status: 202, body: { id: 'run-up', rows: 2 } }
+type Answer = { status: number; body: unknown }
+let answer: Answer = { status: 202, body: { id: 'run-up', rows: 2 } }
+/** Answers for the next uploads, in order (then `answer`). */
+let answers: Answer[] = []
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -37,7 +41,8 @@ beforeAll(async () => {
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       })
-      res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body))
+      const next = answers.shift() ?? answer
+      res.writeHead(next.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(next.body))
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -48,22 +53,153 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
 beforeEach(() => {
   received = []
+  answers = []
   answer = { status: 202, body: { id: 'run-up', rows: 2 } }
 })
 
 const CSV = 'code_rc,mois,vad\nRC-BO-00001,2026-09,25\nRC-BO-00002,2026-09,-5\n'
 
-async function chooseAndSend(name = 'partenaires septembre.csv', mode?: string) {
+async function chooseAndSend(name = 'partenaires septembre.csv') {
   const user = userEvent.setup()
   const card = within(await screen.findByRole('article', { name: 'csv-partenaires' }))
   await user.click(card.getByRole('button', { name: 'Upload a file' }))
   await user.upload(card.getByLabelText('CSV or XLSX file'), new File([CSV], name, { type: 'text/csv' }))
-  if (mode) await user.selectOptions(card.getByRole('combobox', { name: 'What to do with it' }), mode)
-  await user.click(card.getByRole('button', { name: 'Send the file' }))
+  await user.click(card.getByRole('button', { name: 'Check the file' }))
   return card
 }
 
+const queryOf = (request: Received | undefined) => {
+  const { relaisProof: _proof, ...query } = Object.fromEntries(new URL(request!.url, baseUrl).searchParams)
+  return query
+}
+
+const DIFF: RunDiff = {
+  records: 2,
+  totals: { new: 24, changed: 1, same: 3, overwrite: 1, refused: 0 },
+  rows: [
+    {
+      orgUnit: 'ouBo1',
+      rcCode: 'RC-BO-00001',
+      period: '202609',
+      records: 1,
+      counts: { new: 0, changed: 1, same: 3, overwrite: 1, refused: 0 },
+    },
+    {
+      orgUnit: 'ouBo2',
+      rcCode: 'RC-BO-00002',
+      period: '202609',
+      records: 1,
+      counts: { new: 24, changed: 0, same: 0, overwrite: 0, refused: 0 },
+    },
+  ],
+  lines: [
+    {
+      kind: 'overwrite',
+      rcCode: 'RC-BO-00001',
+      dataElement: 'deVad',
+      categoryOptionCombo: 'cocDefault',
+      period: '202609',
+      orgUnit: 'ouBo1',
+      before: '777',
+      after: '25',
+    },
+  ],
+  truncated: false,
+}
+
+/** A dry run of the upload that finished, with its diff. */
+function checkedUpload(bridge: FakeBridge) {
+  const done = run('run-up', { status: 'completed', mode: 'dry-run', trigger: 'upload' })
+  bridge.runScripts.set('run-up', [{ run: done, counts: counts({ unchanged: 1, discarded: 1 }) }])
+  bridge.diffs.set('run-up', DIFF)
+}
+
 describe('Synchronisation: upload', () => {
+  it('checks a file first, shows what it would change, and imports exactly that after a confirmation', async () => {
+    const bridge = new FakeBridge()
+    checkedUpload(bridge)
+    bridge.runScripts.set('run-imp', [
+      {
+        run: run('run-imp', { status: 'completed', trigger: 'upload' }),
+        counts: counts({ imported: 1, quarantined: 1 }),
+      },
+    ])
+    answers = [
+      { status: 202, body: { id: 'run-up', rows: 2 } },
+      { status: 202, body: { id: 'run-imp', rows: 2 } },
+    ]
+    renderSync({ bridge, baseUrl })
+    await chooseAndSend()
+
+    const summary = await screen.findByRole('list', { name: 'What the import would do' })
+    expect(summary.textContent).toContain('24 new values')
+    expect(summary.textContent).toContain('1 lines of the file would wait in quarantine (see its records)')
+    expect(summary.textContent).toContain(
+      '1 values entered by a person would not be replaced, their reports wait in quarantine for your decision',
+    )
+    const perRc = screen.getByRole('table', { name: 'Per community health worker and month' })
+    expect(within(perRc).getByRole('row', { name: /RC-BO-00002 September 2026 24 0 0 0 0/ })).toBeTruthy()
+    expect(screen.getByRole('table', { name: 'Values that would change' }).textContent).toContain('777')
+    expect(queryOf(received[0])).toEqual({
+      source: 'csv-partenaires',
+      filename: 'partenaires septembre.csv',
+      mode: 'dry-run',
+    })
+
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Import this file' }))
+    const dialog = within(await screen.findByRole('dialog'))
+    expect(dialog.getByText('25 values will be written to DHIS2 (24 new, 1 changed).')).toBeTruthy()
+    await user.click(dialog.getByRole('button', { name: 'Import' }))
+
+    await waitFor(() => expect(received).toHaveLength(2))
+    expect(await screen.findByRole('button', { name: 'Review its quarantine (1)' })).toBeTruthy()
+    expect(queryOf(received[1])).toEqual({
+      source: 'csv-partenaires',
+      filename: 'partenaires septembre.csv',
+      mode: 'import',
+      confirms: 'run-up',
+    })
+    expect(received[1]!.body).toBe(CSV)
+  })
+
+  it('says what changed in DHIS2 since the check, imports nothing, and checks again on request', async () => {
+    const bridge = new FakeBridge()
+    checkedUpload(bridge)
+    const changed = {
+      error: 'dhis2-changed',
+      message: 'DHIS2 changed since the dry run: 1 value(s) differ.',
+      changes: [
+        {
+          dataElement: 'deVad',
+          categoryOptionCombo: 'cocDefault',
+          period: '202609',
+          orgUnit: 'ouBo2',
+          then: null,
+          now: '41',
+        },
+      ],
+    }
+    answers = [
+      { status: 202, body: { id: 'run-up', rows: 2 } },
+      { status: 409, body: changed },
+    ]
+    answer = { status: 202, body: { id: 'run-again', rows: 2 } }
+    renderSync({ bridge, baseUrl })
+    await chooseAndSend()
+    const user = userEvent.setup()
+    await user.click(await screen.findByRole('button', { name: 'Import this file' }))
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Import' }))
+
+    expect(await screen.findByText('DHIS2 changed since the check, nothing was imported')).toBeTruthy()
+    expect(screen.getByRole('list', { name: 'Values changed in DHIS2 since the check' }).textContent).toBe(
+      'RC-BO-00002 — September 2026 — deVad : — → 41',
+    )
+    await user.click(screen.getByRole('button', { name: 'Check the file again' }))
+    await waitFor(() => expect(received).toHaveLength(3))
+    expect(queryOf(received[2])).toMatchObject({ mode: 'dry-run' })
+  })
+
   it('sends the file as the raw body through the route, then follows the run it created', async () => {
     const bridge = new FakeBridge()
     bridge.runScripts.set('run-up', [
@@ -71,7 +207,7 @@ describe('Synchronisation: upload', () => {
       { run: run('run-up', { status: 'completed' }), counts: counts({ imported: 1, quarantined: 1 }) },
     ])
     renderSync({ bridge, baseUrl })
-    await chooseAndSend('partenaires septembre.csv', 'dry-run')
+    await chooseAndSend('partenaires septembre.csv')
 
     expect(await screen.findByRole('heading', { name: 'Run of csv-partenaires' })).toBeTruthy()
     await screen.findByText('Finished — 2 of 2 records processed')

@@ -67,8 +67,11 @@ export function apiUrl(baseUrl: string, path: string, location: string): string 
   return new URL(`api/${path.replace(/^\/+/, '')}`, base).toString()
 }
 
-/** The upload URL through the route: the file is the raw body, its source and name in the query string. */
-export function uploadPath(source: string, filename: string, mode: RunMode): string {
-  const query = new URLSearchParams({ source, filename, mode })
+/**
+ * The upload URL through the route: the file is the raw body, its source and name in the query string; an
+ * import names the dry run it confirms.
+ */
+export function uploadPath(source: string, filename: string, mode: RunMode, confirms?: string): string {
+  const query = new URLSearchParams({ source, filename, mode, ...(confirms ? { confirms } : {}) })
   return `${bridgeResource('uploads')}?${query.toString()}`
 }

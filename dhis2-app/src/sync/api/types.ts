@@ -157,3 +157,30 @@ export interface BridgeErrorBody {
   reason?: string
   issues?: Array<{ path: string; message: string }>
 }
+
+export type DiffKind = 'new' | 'changed' | 'same' | 'overwrite' | 'refused'
+export type DiffCounts = Record<DiffKind, number>
+
+/** A dry run's diff against DHIS2 (GET /api/v1/runs/{id}/diff). */
+export interface RunDiff {
+  records: number
+  totals: DiffCounts
+  rows: Array<{
+    orgUnit: string | null
+    rcCode: string | null
+    period: string | null
+    records: number
+    counts: DiffCounts
+  }>
+  lines: Array<{
+    kind: Exclude<DiffKind, 'same'>
+    rcCode: string | null
+    dataElement: string
+    categoryOptionCombo: string
+    period: string
+    orgUnit: string
+    before: string | null
+    after: string | null
+  }>
+  truncated: boolean
+}

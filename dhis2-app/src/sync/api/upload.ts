@@ -1,8 +1,14 @@
 // The file upload through the route: the file is the raw request body (a DHIS2 route drops Content-Type, so no
 // multipart; the bridge recognises CSV or XLSX from the bytes), sent with XMLHttpRequest for its upload progress,
 // with the DHIS2 session cookie like every other call of the app.
-import { classifyAnswer, type BridgeProblem } from '../logic/bridgeProblem'
-import type { UploadAccepted } from './types'
+import type { useDataEngine } from '@dhis2/app-runtime'
+import { classifyAnswer, classifyError, type BridgeProblem } from '../logic/bridgeProblem'
+import { apiUrl, uploadPath } from './paths'
+import { withProof } from './routeProof'
+import type { RunMode, UploadAccepted } from './types'
+import { routeProofKeeper } from './useBridge'
+
+type ProofEngine = ReturnType<typeof useDataEngine>
 
 export interface UploadRequest {
   url: string
@@ -44,4 +50,53 @@ export function uploadFile({ url, file, onProgress, signal }: UploadRequest): Pr
     signal?.addEventListener('abort', () => xhr.abort())
     xhr.send(file)
   })
+}
+
+export interface SendUploadRequest {
+  engine: ProofEngine
+  baseUrl: string
+  source: string
+  file: File
+  mode: RunMode
+  /** The dry run an import confirms. */
+  confirms?: string
+  onProgress?: (loaded: number, total: number) => void
+  signal?: AbortSignal
+}
+
+/** Sends a file to a source through the route, with a route proof (renewed once if the bridge refused it). */
+export async function sendUpload(request: SendUploadRequest): Promise<UploadOutcome> {
+  const { engine, baseUrl, source, file, mode, confirms, onProgress, signal } = request
+  const keeper = routeProofKeeper(engine)
+  const attempt = async (renewProof: boolean): Promise<UploadOutcome> => {
+    try {
+      const proof = await keeper.nonceFor(renewProof)
+      return await uploadFile({
+        url: withProof(apiUrl(baseUrl, uploadPath(source, file.name, mode, confirms), window.location.href), proof),
+        file,
+        ...(signal ? { signal } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      })
+    } catch (error) {
+      // The proof could not be written in DHIS2.
+      return { ok: false, problem: classifyError(error) }
+    }
+  }
+  const outcome = await attempt(false)
+  // The bridge refused an expired proof before reading the file: once more with a new one.
+  return !outcome.ok && outcome.problem.kind === 'route-proof' ? attempt(true) : outcome
+}
+
+/**
+ * The files of this visit's dry runs, by run: « Importer » sends the very same file again (the bridge checks
+ * its bytes). Kept in memory only — after a reload the data manager chooses the file again.
+ */
+const reviewedFiles = new Map<string, { source: string; file: File }>()
+
+export function rememberReviewedFile(runId: string, source: string, file: File): void {
+  reviewedFiles.set(runId, { source, file })
+}
+
+export function reviewedFile(runId: string): { source: string; file: File } | undefined {
+  return reviewedFiles.get(runId)
 }

@@ -32,6 +32,17 @@ export interface BridgeProblem {
   /** The server's own words (English), shown as detail. */
   message?: string
   issues?: Array<{ path: string; message: string }>
+  /** dhis2-changed: what DHIS2 holds now that differs from what a dry run read. */
+  changes?: Dhis2Change[]
+}
+
+export interface Dhis2Change {
+  dataElement: string
+  categoryOptionCombo: string
+  period: string
+  orgUnit: string
+  then: string | null
+  now: string | null
 }
 
 type Loose = Record<string, unknown>
@@ -41,13 +52,16 @@ const isObject = (value: unknown): value is Loose =>
 /** The bridge's error body `{ error, message }` (a DHIS2 WebMessage has `httpStatusCode` and no `error`). */
 function bridgeBody(
   body: unknown,
-): { error: string; reason?: string; message?: string; issues?: BridgeProblem['issues'] } | undefined {
+):
+  | { error: string; reason?: string; message?: string; issues?: BridgeProblem['issues']; changes?: Dhis2Change[] }
+  | undefined {
   if (!isObject(body) || typeof body.error !== 'string' || 'httpStatusCode' in body) return undefined
   return {
     error: body.error,
     ...(typeof body.reason === 'string' ? { reason: body.reason } : {}),
     ...(typeof body.message === 'string' ? { message: body.message } : {}),
     ...(Array.isArray(body.issues) ? { issues: body.issues as BridgeProblem['issues'] } : {}),
+    ...(Array.isArray(body.changes) ? { changes: body.changes as Dhis2Change[] } : {}),
   }
 }
 
@@ -62,6 +76,7 @@ export function classifyAnswer(status: number | undefined, body: unknown): Bridg
       ...(status !== undefined ? { status } : {}),
       ...(bridge.message ? { message: bridge.message } : {}),
       ...(bridge.issues ? { issues: bridge.issues } : {}),
+      ...(bridge.changes ? { changes: bridge.changes } : {}),
     }
     if (bridge.error === 'not-ready') return { ...problem, kind: 'bridge-down' }
     if (bridge.error === 'unauthorized') {

@@ -13,6 +13,7 @@ import type {
   RecordSummary,
   Run,
   RunDetail,
+  RunDiff,
   Source,
   StatusCounts,
 } from '../api/types'
@@ -274,6 +275,8 @@ export class FakeBridge {
   sources: Source[] = SOURCES.map((s) => ({ ...s }))
   runs: Run[] = [run('run-1', { finalCounts: counts({ imported: 3, quarantined: 1 }) })]
   runScripts = new Map<string, RunDetail[]>()
+  /** Dry runs' diffs (GET runs/{id}/diff). */
+  diffs = new Map<string, RunDiff>()
   records = new Map<string, RecordDetail>([
     ['rec-ok', importedRecord()],
     ['rec-q', quarantinedRecord()],
@@ -326,6 +329,11 @@ export class FakeBridge {
     if (type === 'create' && path === 'runs')
       return this.startRun(request.data as { source: string; mode: Run['mode'] })
     if (type === 'read' && parts[0] === 'runs' && parts.length === 2) return this.runDetail(parts[1]!)
+    if (type === 'read' && parts[0] === 'runs' && parts[2] === 'diff') {
+      const diff = this.diffs.get(parts[1]!)
+      if (!diff) throw httpError(404, { error: 'not-found', message: `Run ${parts[1]} was not found` })
+      return diff
+    }
     if (type === 'read' && path === 'records') return paged(this.search(params), params)
     if (type === 'read' && parts[0] === 'records' && parts.length === 2) return this.recordDetail(parts[1]!)
     if (type === 'read' && path === 'quarantine')

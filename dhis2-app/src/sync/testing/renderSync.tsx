@@ -58,6 +58,9 @@ export function renderSync(options: RenderSyncOptions = {}) {
   const data = new Proxy({} as CustomData, {
     get(_target, resource) {
       if (resource === 'me') return (async () => JSON.parse(JSON.stringify(user))) as Resolver
+      // Names of the values a table shows (views/useValueNames.ts): this DHIS2 has none, the uids are shown.
+      if (resource === 'dataElements') return (async () => ({ dataElements: [] })) as Resolver
+      if (resource === 'categoryOptionCombos') return (async () => ({ categoryOptionCombos: [] })) as Resolver
       // The route proofs the app writes in DHIS2's data store (api/routeProof.ts), kept by the fake bridge.
       if (typeof resource === 'string' && resource.startsWith(`dataStore/${PROOF_NAMESPACE}`)) {
         const resolver: Resolver = async (type, query) => {

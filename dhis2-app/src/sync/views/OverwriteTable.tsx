@@ -1,11 +1,11 @@
 // The values an import would have overwritten (issue 13 §2): what DHIS2 holds, who stored it and when, and what
 // the source brings — read from the quarantine event the bridge wrote. Data elements and option combos by name.
-import { useDataQuery } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
 import type { RecordEvent } from '../api/types'
 import { formatDateTime } from '../logic/format'
 import type { Language } from '../../shared/language'
 import classes from '../Sync.module.css'
+import { useValueNames } from './useValueNames'
 
 export interface OverwriteRow {
   dataElement: string
@@ -24,43 +24,8 @@ export function overwritesIn(history: readonly RecordEvent[]): OverwriteRow[] {
   return []
 }
 
-interface NamesResult {
-  elements?: { dataElements?: Array<{ id: string; displayFormName?: string; displayName?: string }> }
-  combos?: { categoryOptionCombos?: Array<{ id: string; displayName?: string }> }
-}
-
-const QUERY = {
-  elements: {
-    resource: 'dataElements',
-    params: ({ ids }: Record<string, string>) => ({
-      filter: `id:in:[${ids}]`,
-      fields: 'id,displayFormName,displayName',
-      paging: false,
-    }),
-  },
-  combos: {
-    resource: 'categoryOptionCombos',
-    params: ({ combos }: Record<string, string>) => ({
-      filter: `id:in:[${combos}]`,
-      fields: 'id,displayName',
-      paging: false,
-    }),
-  },
-}
-
 export function OverwriteTable({ rows, language }: { rows: readonly OverwriteRow[]; language: Language }) {
-  const ids = [...new Set(rows.map((r) => r.dataElement))].join(',')
-  const combos = [...new Set(rows.map((r) => r.categoryOptionCombo))].join(',')
-  // Names are a comfort: without them (no access, offline) the codes DHIS2 gave are shown.
-  const { data } = useDataQuery<NamesResult>(QUERY, { variables: { ids, combos } })
-  const elementName = new Map(
-    (data?.elements?.dataElements ?? []).map((d) => [d.id, d.displayFormName ?? d.displayName ?? d.id]),
-  )
-  const comboName = new Map((data?.combos?.categoryOptionCombos ?? []).map((c) => [c.id, c.displayName ?? c.id]))
-  const label = (r: OverwriteRow) => {
-    const combo = comboName.get(r.categoryOptionCombo)
-    return `${elementName.get(r.dataElement) ?? r.dataElement}${combo && combo !== 'default' ? `, ${combo}` : ''}`
-  }
+  const label = useValueNames(rows)
   return (
     <>
       <h4 className={classes.subtitle}>{i18n.t('Values entered by a person that the import would replace')}</h4>

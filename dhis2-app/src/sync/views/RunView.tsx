@@ -11,6 +11,7 @@ import { isRunTerminal, RECORD_TONE, recordStatusLabel, RUN_TONE, runModeLabel, 
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { ConfirmModal, Loading, ProblemNotice, StatusTag } from './common'
+import { DryRunReview } from './DryRunReview'
 
 interface Props {
   runId: string
@@ -18,9 +19,10 @@ interface Props {
   onBack: () => void
   onOpenRecords: (filter: { runId: string; status?: RecordStatus }) => void
   onOpenQuarantine: (runId: string) => void
+  onOpenRun: (runId: string) => void
 }
 
-export function RunView({ runId, canAct, onBack, onOpenRecords, onOpenQuarantine }: Props) {
+export function RunView({ runId, canAct, onBack, onOpenRecords, onOpenQuarantine, onOpenRun }: Props) {
   const { data, problem, loading, refetch } = useBridgeGet<RunDetail>(
     `runs/${encodeURIComponent(runId)}`,
     undefined,
@@ -54,6 +56,9 @@ export function RunView({ runId, canAct, onBack, onOpenRecords, onOpenQuarantine
       {!data && loading && <Loading label={i18n.t('Loading the run')} />}
       {problem && <ProblemNotice problem={problem} title={i18n.t('Could not load the run')} onRetry={refetch} />}
       {data && <RunBody detail={data} language={language} />}
+      {data && data.run.mode === 'dry-run' && data.run.trigger === 'upload' && data.run.status === 'completed' && (
+        <DryRunReview run={data.run} counts={data.counts} canAct={canAct} onOpenRun={onOpenRun} />
+      )}
       {data && (
         <div className={classes.row}>
           <Button small onClick={() => onOpenRecords({ runId })}>

@@ -1,15 +1,13 @@
-// Upload a partner's CSV/XLSX file to a file source: the raw file through the route, with its progress; the run it
-// creates is then followed.
+// Upload a partner's CSV/XLSX file to a file source: the raw file through the route, with its progress. It is
+// always checked first (a dry run): the run view then shows what the import would change, and « Importer »
+// sends the same file again to import exactly that (issue 13 §3).
 import { useConfig, useDataEngine } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
 import { Button, LinearLoader } from '@dhis2/ui'
 import { useId, useRef, useState } from 'react'
-import { apiUrl, uploadPath } from '../api/paths'
-import type { RunMode, Source } from '../api/types'
-import { withProof } from '../api/routeProof'
-import { uploadFile, type UploadOutcome } from '../api/upload'
-import { routeProofKeeper } from '../api/useBridge'
-import { classifyError, type BridgeProblem } from '../logic/bridgeProblem'
+import type { Source } from '../api/types'
+import { rememberReviewedFile, sendUpload } from '../api/upload'
+import type { BridgeProblem } from '../logic/bridgeProblem'
 import { formatBytes } from '../logic/format'
 import classes from '../Sync.module.css'
 import { ProblemNotice } from './common'
@@ -21,7 +19,6 @@ export function UploadPanel({ source, onStarted }: { source: Source; onStarted: 
   const engine = useDataEngine()
   const id = useId()
   const [file, setFile] = useState<File | null>(null)
-  const [mode, setMode] = useState<RunMode>('import')
   const [progress, setProgress] = useState<number | null>(null)
   const [problem, setProblem] = useState<BridgeProblem | null>(null)
   const [tooBig, setTooBig] = useState(false)
@@ -39,27 +36,18 @@ export function UploadPanel({ source, onStarted }: { source: Source; onStarted: 
     setTooBig(false)
     setProgress(0)
     abort.current = new AbortController()
-    const signal = abort.current.signal
-    const keeper = routeProofKeeper(engine)
-    const attempt = async (renewProof: boolean): Promise<UploadOutcome> => {
-      try {
-        const proof = await keeper.nonceFor(renewProof)
-        return await uploadFile({
-          url: withProof(apiUrl(baseUrl, uploadPath(source.name, file.name, mode), window.location.href), proof),
-          file,
-          signal,
-          onProgress: (loaded, total) => setProgress(total > 0 ? Math.round((loaded / total) * 100) : 0),
-        })
-      } catch (error) {
-        // The proof could not be written in DHIS2.
-        return { ok: false, problem: classifyError(error) }
-      }
-    }
-    let outcome = await attempt(false)
-    // The bridge refused an expired proof before reading the file: once more with a new one.
-    if (!outcome.ok && outcome.problem.kind === 'route-proof') outcome = await attempt(true)
+    const outcome = await sendUpload({
+      engine,
+      baseUrl,
+      source: source.name,
+      file,
+      mode: 'dry-run',
+      signal: abort.current.signal,
+      onProgress: (loaded, total) => setProgress(total > 0 ? Math.round((loaded / total) * 100) : 0),
+    })
     abort.current = null
     if (outcome.ok) {
+      rememberReviewedFile(outcome.data.id, source.name, file)
       onStarted(outcome.data.id)
       return
     }
@@ -86,22 +74,13 @@ export function UploadPanel({ source, onStarted }: { source: Source; onStarted: 
             }}
           />
         </label>
-        <label className={classes.label}>
-          {i18n.t('What to do with it')}
-          <select
-            className={classes.select}
-            value={mode}
-            disabled={busy}
-            onChange={(event) => setMode(event.target.value as RunMode)}
-          >
-            <option value="import">{i18n.t('Import into DHIS2')}</option>
-            <option value="dry-run">{i18n.t('Dry run (check only, nothing sent)')}</option>
-          </select>
-        </label>
         <Button primary disabled={!file || busy} onClick={() => void send()}>
-          {i18n.t('Send the file')}
+          {i18n.t('Check the file')}
         </Button>
       </div>
+      <span className={classes.muted}>
+        {i18n.t('Nothing is written to DHIS2 yet. You will see what the file would change, then choose to import it.')}
+      </span>
       {file && (
         <span className={classes.muted}>
           {file.name} · {formatBytes(file.size)}

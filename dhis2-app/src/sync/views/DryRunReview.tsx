@@ -1,0 +1,299 @@
+// What a checked file would do to DHIS2 (issue 13 §3): the dry run's diff — new, changed, same, would
+// overwrite a person's value, refused — in words, per RC and month, and the values that would change. « Importer »
+// sends the same file again with the dry run it confirms; the bridge imports only if DHIS2 still holds what the
+// check read, else this view says what changed and offers a new check.
+import { useConfig, useDataEngine } from '@dhis2/app-runtime'
+import i18n from '@dhis2/d2-i18n'
+import { Button, NoticeBox } from '@dhis2/ui'
+import { useId, useState } from 'react'
+import type { Run, RunDiff, StatusCounts } from '../api/types'
+import { rememberReviewedFile, reviewedFile, sendUpload } from '../api/upload'
+import { useBridgeGet } from '../api/useBridge'
+import type { BridgeProblem, Dhis2Change } from '../logic/bridgeProblem'
+import { parsePeriod, periodName } from '../../shared/mappings'
+import { uiLanguage } from '../../shared/language'
+import classes from '../Sync.module.css'
+import { ConfirmModal, Loading, ProblemNotice } from './common'
+import { useValueNames } from './useValueNames'
+
+/** Lines of the table of values that would change: the counts hold them all. */
+const SHOWN_LINES = 100
+
+const monthOf = (period: string | null) => {
+  const parsed = period ? parsePeriod(period) : undefined
+  return parsed ? periodName(parsed, uiLanguage()) : (period ?? '—')
+}
+
+const kindLabel = (kind: RunDiff['lines'][number]['kind']) =>
+  ({
+    new: i18n.t('New'),
+    changed: i18n.t('Changed'),
+    overwrite: i18n.t('Entered by a person, kept'),
+    refused: i18n.t('Refused by DHIS2'),
+  })[kind]
+
+interface Props {
+  run: Run
+  /** The dry run's records: those it discarded at once would wait in quarantine in the import. */
+  counts: StatusCounts
+  canAct: boolean
+  /** Opens a run: the import once started, or a new check. */
+  onOpenRun: (runId: string) => void
+}
+
+export function DryRunReview({ run, counts, canAct, onOpenRun }: Props) {
+  const { data, problem, loading, refetch } = useBridgeGet<RunDiff>(`runs/${encodeURIComponent(run.id)}/diff`)
+  if (!data && loading) return <Loading label={i18n.t('Loading what the file would change')} />
+  if (problem) return <ProblemNotice problem={problem} title={i18n.t('Could not load the check')} onRetry={refetch} />
+  if (!data) return null
+  return (
+    <section className={classes.panel} aria-labelledby="relais-diff-title">
+      <h3 id="relais-diff-title" className={classes.subtitle}>
+        {i18n.t('What importing this file would change in DHIS2')}
+      </h3>
+      <DiffSummary diff={data} held={counts.discarded} />
+      {canAct && <ImportAction run={run} diff={data} onOpenRun={onOpenRun} />}
+      <RowsTable diff={data} />
+      {data.lines.length > 0 && <LinesTable diff={data} />}
+    </section>
+  )
+}
+
+function DiffSummary({ diff, held }: { diff: RunDiff; held: number }) {
+  const t = diff.totals
+  return (
+    <ul className={classes.list} aria-label={i18n.t('What the import would do')}>
+      {held > 0 && (
+        <li>
+          <strong>
+            {i18n.t('{{count}} lines of the file would wait in quarantine (see its records)', { count: held })}
+          </strong>
+        </li>
+      )}
+      <li>{i18n.t('{{count}} new values', { count: t.new })}</li>
+      <li>{i18n.t('{{count}} values changed', { count: t.changed })}</li>
+      <li>{i18n.t('{{count}} values already in DHIS2', { count: t.same })}</li>
+      {t.overwrite > 0 && (
+        <li>
+          <strong>
+            {i18n.t(
+              '{{count}} values entered by a person would not be replaced, their reports wait in quarantine for your decision',
+              { count: t.overwrite },
+            )}
+          </strong>
+        </li>
+      )}
+      {t.refused > 0 && (
+        <li>
+          <strong>{i18n.t('{{count}} values refused by DHIS2', { count: t.refused })}</strong>
+        </li>
+      )}
+    </ul>
+  )
+}
+
+function RowsTable({ diff }: { diff: RunDiff }) {
+  return (
+    <div className={classes.tableBox}>
+      <table className={classes.table} aria-label={i18n.t('Per community health worker and month')}>
+        <thead>
+          <tr>
+            <th>{i18n.t('RC')}</th>
+            <th>{i18n.t('Month')}</th>
+            <th>{i18n.t('New')}</th>
+            <th>{i18n.t('Changed')}</th>
+            <th>{i18n.t('Same')}</th>
+            <th>{i18n.t('Entered by a person')}</th>
+            <th>{i18n.t('Refused')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {diff.rows.map((row) => (
+            <tr key={`${row.orgUnit}|${row.period}`}>
+              <td>{row.rcCode ?? row.orgUnit ?? '—'}</td>
+              <td>{monthOf(row.period)}</td>
+              <td>{row.counts.new}</td>
+              <td>{row.counts.changed}</td>
+              <td>{row.counts.same}</td>
+              <td>{row.counts.overwrite}</td>
+              <td>{row.counts.refused}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+/**
+ * The values that would replace or be refused first; new values (DHIS2 holds none) are many and need no
+ * decision: they are counted per RC above, and listed on request.
+ */
+function LinesTable({ diff }: { diff: RunDiff }) {
+  const [withNew, setWithNew] = useState(false)
+  const newOnes = diff.lines.filter((l) => l.kind === 'new').length
+  const lines = diff.lines.filter((l) => withNew || l.kind !== 'new').slice(0, SHOWN_LINES)
+  const name = useValueNames(lines)
+  return (
+    <>
+      <h4 className={classes.subtitle}>{i18n.t('Values that would change')}</h4>
+      {newOnes > 0 && (
+        <div className={classes.row}>
+          <Button small secondary onClick={() => setWithNew(!withNew)}>
+            {withNew ? i18n.t('Hide the new values') : i18n.t('Also list the {{count}} new values', { count: newOnes })}
+          </Button>
+        </div>
+      )}
+      {lines.length === 0 ? (
+        <p className={classes.muted}>{i18n.t('No value in DHIS2 would be replaced.')}</p>
+      ) : (
+        <div className={classes.tableBox}>
+          <table className={classes.table} aria-label={i18n.t('Values that would change')}>
+            <thead>
+              <tr>
+                <th>{i18n.t('What')}</th>
+                <th>{i18n.t('RC')}</th>
+                <th>{i18n.t('Month')}</th>
+                <th>{i18n.t('Data element')}</th>
+                <th>{i18n.t('In DHIS2')}</th>
+                <th>{i18n.t('In the file')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((line, i) => (
+                <tr key={i}>
+                  <td>{kindLabel(line.kind)}</td>
+                  <td>{line.rcCode ?? line.orgUnit}</td>
+                  <td>{monthOf(line.period)}</td>
+                  <td>{name(line)}</td>
+                  <td>{line.before ?? '—'}</td>
+                  <td>{line.after ?? i18n.t('(deleted)')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {(diff.truncated || lines.length === SHOWN_LINES) && (
+        <p className={classes.muted}>
+          {i18n.t('Only the first {{count}} values are listed.', { count: lines.length })}
+        </p>
+      )}
+    </>
+  )
+}
+
+function ImportAction({ run, diff, onOpenRun }: { run: Run; diff: RunDiff; onOpenRun: (runId: string) => void }) {
+  const { baseUrl } = useConfig()
+  const engine = useDataEngine()
+  const inputId = useId()
+  const remembered = reviewedFile(run.id)
+  const [chosen, setChosen] = useState<File | null>(null)
+  const [confirming, setConfirming] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [problem, setProblem] = useState<BridgeProblem | null>(null)
+  const file = remembered?.file ?? chosen
+  const writes = diff.totals.new + diff.totals.changed
+
+  const send = async (mode: 'import' | 'dry-run') => {
+    if (!file) return
+    setBusy(true)
+    setProblem(null)
+    const outcome = await sendUpload({
+      engine,
+      baseUrl,
+      source: run.source,
+      file,
+      mode,
+      ...(mode === 'import' ? { confirms: run.id } : {}),
+    })
+    setBusy(false)
+    setConfirming(false)
+    if (!outcome.ok) return setProblem(outcome.problem)
+    if (mode === 'dry-run') rememberReviewedFile(outcome.data.id, run.source, file)
+    onOpenRun(outcome.data.id)
+  }
+
+  return (
+    <div className={classes.panel}>
+      {!file && (
+        <label className={classes.label} htmlFor={inputId}>
+          {i18n.t('Choose the same file again to import it')}
+          <input
+            id={inputId}
+            className={classes.input}
+            type="file"
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            onChange={(event) => setChosen(event.target.files?.[0] ?? null)}
+          />
+        </label>
+      )}
+      <div className={classes.row}>
+        <Button primary disabled={!file || busy || writes === 0} loading={busy} onClick={() => setConfirming(true)}>
+          {i18n.t('Import this file')}
+        </Button>
+        {writes === 0 && (
+          <span className={classes.muted}>{i18n.t('Nothing to write, DHIS2 already holds all of it.')}</span>
+        )}
+      </div>
+      {problem?.code === 'dhis2-changed' && problem.changes ? (
+        <ChangedNotice changes={problem.changes} diff={diff} busy={busy} onRecheck={() => void send('dry-run')} />
+      ) : problem?.code === 'file-differs' ? (
+        <NoticeBox warning title={i18n.t('This is not the file that was checked')}>
+          {i18n.t('Its contents differ from the checked file. Check this file first.')}{' '}
+          <Button small onClick={() => void send('dry-run')} disabled={busy}>
+            {i18n.t('Check this file')}
+          </Button>
+        </NoticeBox>
+      ) : problem ? (
+        <ProblemNotice problem={problem} title={i18n.t('The import did not start')} />
+      ) : null}
+      {confirming && (
+        <ConfirmModal
+          title={i18n.t('Import this file into DHIS2?')}
+          confirmLabel={i18n.t('Import')}
+          busy={busy}
+          onConfirm={() => void send('import')}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            {i18n.t('{{writes}} values will be written to DHIS2 ({{new}} new, {{changed}} changed).', {
+              writes,
+              new: diff.totals.new,
+              changed: diff.totals.changed,
+            })}
+          </p>
+          {diff.totals.overwrite > 0 && (
+            <p>
+              {i18n.t(
+                'Values entered by people are not replaced, {{count}} of them wait in quarantine for your decision.',
+                { count: diff.totals.overwrite },
+              )}
+            </p>
+          )}
+          <p>{i18n.t('If DHIS2 changed since the check, nothing is imported and you will see what changed.')}</p>
+        </ConfirmModal>
+      )}
+    </div>
+  )
+}
+
+function ChangedNotice(props: { changes: Dhis2Change[]; diff: RunDiff; busy: boolean; onRecheck: () => void }) {
+  const { changes, diff, busy, onRecheck } = props
+  const name = useValueNames(changes)
+  const rcOf = new Map(diff.rows.map((r) => [r.orgUnit, r.rcCode]))
+  return (
+    <NoticeBox warning title={i18n.t('DHIS2 changed since the check, nothing was imported')}>
+      <ul className={classes.list} aria-label={i18n.t('Values changed in DHIS2 since the check')}>
+        {changes.slice(0, SHOWN_LINES).map((c, i) => (
+          <li key={i}>
+            {rcOf.get(c.orgUnit) ?? c.orgUnit} — {monthOf(c.period)} — {name(c)} : {c.then ?? '—'} → {c.now ?? '—'}
+          </li>
+        ))}
+      </ul>
+      <Button small primary onClick={onRecheck} disabled={busy}>
+        {i18n.t('Check the file again')}
+      </Button>
+    </NoticeBox>
+  )
+}
