@@ -91,6 +91,13 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
     expect: write(200),
     prepare: async () => ({ path: `/api/v1/quarantine/${await newQuarantined()}/release`, body: '' }),
   },
+  'POST /api/v1/quarantine/bulk': {
+    expect: write(200),
+    prepare: async () => ({
+      path: '/api/v1/quarantine/bulk',
+      body: JSON.stringify({ action: 'discard', ids: [await newQuarantined()], reason: 'duplicate of a paper report' }),
+    }),
+  },
   'POST /api/v1/quarantine/{id}/discard': {
     expect: write(200),
     prepare: async () => ({

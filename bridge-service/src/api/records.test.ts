@@ -183,4 +183,63 @@ describe('quarantine', () => {
     })
     expect((await post('/api/v1/quarantine/unknown/discard', { reason: 'x' })).status).toBe(404)
   })
+
+  it('finds quarantined records by RC code and period', async () => {
+    const more = await api.ledger.records.insertMany(
+      [
+        { sourceKey: 'q-1', rcCode: 'RC-Q-01', orgUnit: 'OU_A', period: '202608' },
+        { sourceKey: 'q-2', rcCode: 'RC-Q-01', orgUnit: 'OU_A', period: '202609' },
+        { sourceKey: 'q-3', rcCode: 'RC-Q-02', orgUnit: 'OU_B', period: '202609' },
+      ].map((r, i) => ({ ...r, source, version: 'v1', contentHash: `q${i}`, raw: { visits: i }, runId })),
+      { actor: 'source:kobo' },
+    )
+    for (const { id } of more)
+      await api.ledger.records.transition(id, 'received', 'quarantined', { actor: 'pipeline:map', reason: 'invalid' })
+    const found = await get(`/api/v1/quarantine?source=${source}&rcCode=RC-Q-01&period=202609`)
+    expect(keysOf(found.body)).toEqual(['q-2'])
+    expect(keysOf((await get(`/api/v1/quarantine?source=${source}&period=202609`)).body)).toEqual(['q-3', 'q-2'])
+  })
+
+  it('releases or discards several records with one reason; one refused record never stops the others', async () => {
+    const more = await api.ledger.records.insertMany(
+      ['b-1', 'b-2', 'b-3'].map((sourceKey, i) => ({
+        sourceKey,
+        rcCode: 'RC-B-01',
+        orgUnit: 'OU_A',
+        period: '202609',
+        source,
+        version: 'v1',
+        contentHash: `b${i}`,
+        raw: { visits: i },
+        runId,
+      })),
+      { actor: 'source:kobo' },
+    )
+    const [b1, b2, b3] = more.map((o) => o.id)
+    for (const id of [b1, b2])
+      await api.ledger.records.transition(id!, 'received', 'quarantined', { actor: 'pipeline:map', reason: 'late' })
+    expect((await post('/api/v1/quarantine/bulk', { action: 'discard', ids: [b1] })).status).toBe(400)
+    expect((await post('/api/v1/quarantine/bulk', { action: 'discard', ids: [], reason: 'x' })).status).toBe(400)
+
+    const res = await post('/api/v1/quarantine/bulk', {
+      action: 'discard',
+      ids: [b1, 'unknown', b3, b2],
+      reason: 'Rapports papier déjà saisis',
+    })
+    expect(res).toMatchObject({
+      status: 200,
+      body: {
+        results: [
+          { id: b1, status: 'discarded' },
+          { id: 'unknown', status: 'refused', error: 'not-found' },
+          { id: b3, status: 'refused', error: 'state-conflict' },
+          { id: b2, status: 'discarded' },
+        ],
+      },
+    })
+    expect(await api.ledger.records.get(b2!)).toMatchObject({
+      status: 'discarded',
+      reason: 'Rapports papier déjà saisis',
+    })
+  })
 })

@@ -105,6 +105,19 @@ test.each([
   expect(diff.body).toMatchObject({ records: expected.length, totals: { new: expected.length } })
 })
 
+test('the quarantine narrows to a zone, within what the caller may see', async () => {
+  const keys = async (user: string, within: string) => {
+    const res = await call<{ items: { id: string }[] }>(`${api.url}/api/v1/quarantine?within=${within}`, {
+      headers: as.user(user),
+    })
+    return res.body.items.map((r) => Object.keys(ids).find((k) => ids[k] === r.id)).sort()
+  }
+  expect(await keys('gestionnaire', 'ZA')).toEqual(['RC1', 'RC2'])
+  expect(await keys('gestionnaire', 'DB')).toEqual(['RC3'])
+  expect(await keys('sup.aire', 'ZA')).toEqual(['RC1'])
+  expect(await keys('sup.aire', 'DB')).toEqual([])
+})
+
 test("another aire's or département's record answers 404, payload never shown", async () => {
   for (const [user, other] of [
     ['sup.aire', 'RC2'],

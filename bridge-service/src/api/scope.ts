@@ -76,6 +76,13 @@ export class Scopes {
     return scope
   }
 
+  /** A scope narrowed to the org units under `root` (a zone, an aire sanitaire…), the caller's own limits kept. */
+  async within(scope: OrgUnitScope, root: string): Promise<OrgUnitScope> {
+    await this.refresh()
+    const under = subtree(this.units, [root])
+    return { all: false, orgUnits: scope.all ? under : new Set([...under].filter((id) => scope.orgUnits.has(id))) }
+  }
+
   private async refresh(): Promise<void> {
     if (this.snapshotId !== undefined && this.now() - this.checkedAt < this.recheckMs) return
     const latest = await this.snapshots.latest<{ organisationUnits?: OrgUnitPath[] }>()

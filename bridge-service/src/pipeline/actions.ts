@@ -39,6 +39,7 @@ export async function release(
   recordId: string,
   actor: Actor,
   typed?: unknown,
+  note?: string,
 ): Promise<{ status: string; errors?: unknown[] }> {
   const { db, specs } = deps
   const [record] = await loadRecords(db, [recordId])
@@ -95,7 +96,8 @@ export async function release(
           releasedBy: actor.name,
           role: actor.role,
           previousReason: record.reason,
-          ...(corrected !== undefined ? { corrected } : {}),
+          ...(corrected !== undefined ? { corrected, corrections: corrections(record.raw, corrected) } : {}),
+          ...(note ? { note } : {}),
           values: result.dataValues.length,
         },
       })
@@ -107,7 +109,13 @@ export async function release(
         role: actor.role,
         action: 'quarantine.release',
         target,
-        detail: { outcome: 'released', reason: record.reason, corrected: corrected !== undefined, ...changes },
+        detail: {
+          outcome: 'released',
+          reason: record.reason,
+          corrected: corrected !== undefined,
+          ...changes,
+          ...(note ? { note } : {}),
+        },
       })
     })
   } catch (error) {
@@ -192,6 +200,19 @@ export async function cancelRun(deps: ActionDeps, runId: string, actor: Actor): 
     { actor: actor.name, lastError: { kind: 'cancelled', message: `run cancelled by ${actor.name}` } },
   )
   await audit(db, actor, 'run.cancel', `run:${runId}`, { source: run.source, stopped: moved.length })
+}
+
+/**
+ * What a person corrected, field by field (before → after), for the record's history — the record holds both
+ * payloads already; the audit log keeps the names only. Pure.
+ */
+export function corrections(
+  before: unknown,
+  after: unknown,
+): Array<{ field: string; before: unknown; after: unknown }> {
+  const a = isRecord(before) ? before : {}
+  const b = isRecord(after) ? after : {}
+  return changedFields(a, b).map((field) => ({ field, before: a[field] ?? null, after: b[field] ?? null }))
 }
 
 /** The top-level fields a correction added, removed or changed (names only). Pure. */

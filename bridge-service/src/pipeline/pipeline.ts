@@ -356,7 +356,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     retryFailed: (runId, actor) => actions.retryFailed(actionDeps, runId, actor),
 
-    release: (recordId, actor, corrected) => actions.release(actionDeps, recordId, actor, corrected),
+    release: (recordId, actor, corrected, note) => actions.release(actionDeps, recordId, actor, corrected, note),
 
     discard: (recordId, actor, reason) => actions.discard(actionDeps, recordId, actor, reason),
 

@@ -133,7 +133,9 @@ describe('invalid rows and release with a correction', () => {
     expect(stillWrong.errors).toEqual([expect.objectContaining({ field: 'vad' })])
     expect((await repositories(h.db).records.get(record.id))?.status).toBe('quarantined')
 
-    expect(await h.pipeline.release(record.id, MANAGER, { ...raw, vad: '20' })).toEqual({ status: 'mapped' })
+    expect(await h.pipeline.release(record.id, MANAGER, { ...raw, vad: '20' }, 'Vérifié avec le RC')).toEqual({
+      status: 'mapped',
+    })
     await waitFor(
       async () => (await repositories(h.db).records.get(record.id))?.status === 'imported',
       10_000,
@@ -150,7 +152,13 @@ describe('invalid rows and release with a correction', () => {
     ])
     expect(history[2]).toMatchObject({
       actor: MANAGER.name,
-      detail: { corrected: { vad: '20' }, previousReason: 'invalid' },
+      detail: {
+        corrected: { vad: '20' },
+        // What the person corrected, before → after, and why: the history says it in words.
+        corrections: [{ field: 'vad', before: 'vingt', after: '20' }],
+        note: 'Vérifié avec le RC',
+        previousReason: 'invalid',
+      },
     })
     const audit = await repositories(h.db).audit.list({ action: 'quarantine.release', target: `record:${record.id}` })
     expect(audit.items.map((a) => (a.detail as { outcome: string }).outcome)).toEqual(['released', 'still-invalid'])
@@ -241,6 +249,8 @@ describe('a correction fixes values, it does not move a record (issue 11 §10)',
     }
     expect(audit.items.at(-1)?.detail).toMatchObject({ changedFields: ['code_rc', 'vad'] })
 
-    expect(await h.pipeline.release(record.id, MANAGER, { ...raw, vad: '20' })).toEqual({ status: 'mapped' })
+    expect(await h.pipeline.release(record.id, MANAGER, { ...raw, vad: '20' }, 'Vérifié avec le RC')).toEqual({
+      status: 'mapped',
+    })
   })
 })

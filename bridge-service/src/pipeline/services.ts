@@ -47,7 +47,12 @@ export interface PipelineServices {
   /** Failed records of a run go back to mapped and are pushed again. */
   retryFailed(runId: string, actor: Actor): Promise<{ retried: number }>
   /** A quarantined record, optionally with a corrected raw payload, is re-validated then re-queued. */
-  release(recordId: string, actor: Actor, corrected?: unknown): Promise<{ status: string; errors?: unknown[] }>
+  release(
+    recordId: string,
+    actor: Actor,
+    corrected?: unknown,
+    note?: string,
+  ): Promise<{ status: string; errors?: unknown[] }>
   discard(recordId: string, actor: Actor, reason: string): Promise<void>
   /** Fetches DHIS2 metadata now, stores the snapshot, recompiles the specs, reports drift. */
   refreshMetadata(actor: Actor): Promise<{ snapshotId: string; drift: unknown[] }>

@@ -4,7 +4,7 @@ import { inScope, scopeFilter, type Scopes } from '../scope'
 import { z } from 'zod'
 import type { LedgerRepositories } from '../../ledger'
 import type { PipelineServices } from '../../pipeline/services'
-import { ApiError, notFound } from '../errors'
+import { ApiError, notFound, toApiError } from '../errors'
 import { defineRoute, reply, type Route } from '../route'
 import {
   idParams,
@@ -21,6 +21,14 @@ const listQuery = z.strictObject({
   reason: QuarantineReason.optional(),
   source: z.string().min(1).optional(),
   runId: z.string().min(1).optional(),
+  rcCode: z.string().trim().min(1).max(50).optional(),
+  period: z.string().trim().min(1).max(20).optional(),
+  within: z
+    .string()
+    .min(1)
+    .max(50)
+    .optional()
+    .meta({ description: 'An org unit uid (a zone, an aire sanitaire): only the records of its RCs' }),
   ...pageQuery,
 })
 
@@ -33,7 +41,38 @@ const ReleaseBody = named(
       .record(z.string(), z.unknown())
       .optional()
       .meta({ description: 'The corrected raw record; it is validated again before it goes on' }),
+    note: z
+      .string()
+      .trim()
+      .max(1000)
+      .optional()
+      .meta({ description: "Why: kept in the record's history and the audit" }),
   }),
+)
+
+const BULK_MAX = 200
+
+const BulkBody = named(
+  'QuarantineBulkRequest',
+  z.object({
+    action: z.enum(['release', 'discard']),
+    ids: z.array(z.string().min(1).max(100)).min(1).max(BULK_MAX),
+    reason: z.string().trim().min(1, 'one reason is required for a decision on several records').max(1000),
+  }),
+)
+
+const BulkResult = named(
+  'QuarantineBulkResult',
+  z.object({
+    results: z.array(
+      z.object({
+        id: z.string(),
+        status: z.string().meta({ description: 'mapped / discarded; quarantined if still invalid; or the error code' }),
+        error: z.string().optional(),
+      }),
+    ),
+  }),
+  'One outcome per record: one refused record never stops the others.',
 )
 
 const ReleaseResult = named(
@@ -79,8 +118,9 @@ export function quarantineRoutes({ services, repos, scopes }: QuarantineDeps): R
       query: listQuery,
       responses: { 200: QuarantineList },
       errors: [400],
-      async handle({ query: { page, pageSize, ...filter }, req }) {
-        const scope = scopeFilter(await scopes.of(req))
+      async handle({ query: { page, pageSize, within, ...filter }, req }) {
+        const caller = await scopes.of(req)
+        const scope = scopeFilter(within ? await scopes.within(caller, within) : caller)
         const list = await repos.records.search({ ...filter, status: 'quarantined', ...scope }, { page, pageSize })
         return reply(200, { items: list.items.map((r) => recordSummaryDto(r)), pager: list.pager })
       },
@@ -98,8 +138,39 @@ export function quarantineRoutes({ services, repos, scopes }: QuarantineDeps): R
       errors: [400, 404, 409],
       async handle({ params, body, actor, req }) {
         await quarantined(params.id, req)
-        const result = await services.release(params.id, actor, body.corrected)
+        const result = await services.release(params.id, actor, body.corrected, body.note)
         return reply(200, { id: params.id, ...result })
+      },
+    }),
+    defineRoute({
+      operationId: 'decideQuarantineBulk',
+      method: 'post',
+      path: '/api/v1/quarantine/bulk',
+      tag: 'quarantine',
+      summary: `Release or discard up to ${BULK_MAX} quarantined records with one reason`,
+      access: { kind: 'action', action: 'quarantine:decide' },
+      body: BulkBody,
+      responses: { 200: BulkResult },
+      errors: [400],
+      async handle({ body, actor, req }) {
+        const results: Array<{ id: string; status: string; error?: string }> = []
+        for (const id of new Set(body.ids)) {
+          try {
+            await quarantined(id, req)
+            if (body.action === 'discard') {
+              await services.discard(id, actor, body.reason)
+              results.push({ id, status: 'discarded' })
+            } else {
+              const released = await services.release(id, actor, undefined, body.reason)
+              results.push({ id, status: released.status })
+            }
+          } catch (error) {
+            const known = toApiError(error)
+            if (!known) throw error
+            results.push({ id, status: 'refused', error: known.code })
+          }
+        }
+        return reply(200, { results })
       },
     }),
     defineRoute({
