@@ -9,6 +9,7 @@ import {
   counts,
   FakeBridge,
   httpError,
+  quarantinedRecord,
   ROUTE_MISSING,
   run,
 } from './testing/fakeBridge'
@@ -254,6 +255,45 @@ describe('Synchronisation: quarantine', () => {
     expect(bridge.records.get('rec-q')?.record.status).toBe('quarantined')
     expect(screen.queryByText('Record released')).toBeNull()
     expect((screen.getByRole('textbox', { name: 'vad' }) as HTMLInputElement).value).toBe('2.5')
+  })
+
+  it('filters by RC and month, and discards several records at once with one reason', async () => {
+    const bridge = new FakeBridge()
+    const second = quarantinedRecord()
+    second.record = { ...second.record, id: 'rec-q2', sourceKey: 'RC-BO-00002|2026-08', period: '202608' }
+    bridge.records.set('rec-q2', second)
+    renderSync({ bridge, query: 'view=quarantine' })
+    const user = userEvent.setup()
+    const list = within(await screen.findByRole('table', { name: 'Records found' }))
+    expect(list.getAllByText('September 2026').length).toBe(1)
+    expect(list.getByText('August 2026')).toBeTruthy()
+
+    await user.type(screen.getByRole('textbox', { name: 'RC code' }), 'rc-bo-00002')
+    await user.type(screen.getByRole('textbox', { name: 'Month' }), '2026-09')
+    await user.click(screen.getByRole('button', { name: 'Filter' }))
+    await waitFor(() =>
+      expect(bridge.requestsTo('read', 'quarantine').at(-1)?.params).toMatchObject({
+        rcCode: 'RC-BO-00002',
+        period: '202609',
+      }),
+    )
+    // Back to the whole list: both records, selected with the header box.
+    await user.clear(screen.getByRole('textbox', { name: 'RC code' }))
+    await user.clear(screen.getByRole('textbox', { name: 'Month' }))
+    await user.click(screen.getByRole('button', { name: 'Filter' }))
+    await user.click(await screen.findByRole('checkbox', { name: 'Select every record of the page' }))
+    expect(screen.getByText('2 selected')).toBeTruthy()
+    await user.click(screen.getByRole('button', { name: 'Discard the selection' }))
+    const dialog = within(await screen.findByRole('dialog'))
+    expect(dialog.getByText('Discard 2 records?')).toBeTruthy()
+    await user.type(dialog.getByRole('textbox'), 'Rapports papier déjà saisis')
+    await user.click(dialog.getByRole('button', { name: 'Discard' }))
+
+    expect(await screen.findByText('2 records discarded')).toBeTruthy()
+    expect(bridge.requestsTo('create', 'quarantine/bulk').map((r) => r.data)).toEqual([
+      { action: 'discard', ids: ['rec-q', 'rec-q2'], reason: 'Rapports papier déjà saisis' },
+    ])
+    expect(bridge.records.get('rec-q2')?.record.status).toBe('discarded')
   })
 
   it('discards a record with a reason, after confirming', async () => {

@@ -112,9 +112,18 @@ export function SyncConsolePage() {
   } else if (view === 'quarantine') {
     body = (
       <QuarantineView
-        reason={params.get('reason') ?? ''}
-        runId={params.get('runId') ?? ''}
+        key={params.toString()}
+        filter={{
+          reason: params.get('reason') ?? '',
+          source: params.get('source') ?? '',
+          rcCode: params.get('rcCode') ?? '',
+          period: params.get('period') ?? '',
+          within: params.get('within') ?? '',
+          runId: params.get('runId') ?? '',
+        }}
+        sources={sourceList}
         page={pageOf(params.get('page'))}
+        canAct={canAct}
         onFilter={(filter) => nav.go({ view, ...filter })}
         onOpenRecord={(id) => nav.openRecord(id, 'quarantine')}
       />

@@ -17,6 +17,8 @@ export interface MappingIssue {
   categoryOptionCombo?: string
   /** The validation rule's code, for VALIDATION_RULE. */
   rule?: string
+  /** DHIS2's own words, when DHIS2's rules refused it: for a details disclosure, not the message people read. */
+  dhis2?: { errorCode: string; message: string }
   message: Bilingual
 }
 
@@ -64,5 +66,6 @@ export function mappingIssue(
   if (about.dataElement !== undefined) out.dataElement = about.dataElement
   if (about.categoryOptionCombo !== undefined) out.categoryOptionCombo = about.categoryOptionCombo
   if (about.rule !== undefined) out.rule = about.rule
+  if (about.dhis2 !== undefined) out.dhis2 = about.dhis2
   return out
 }

@@ -129,7 +129,12 @@ describe('DHIS2 rules through the shared data-value rules', () => {
     const r = mapper.map({ ...base, vad: '2,5', rupture: 'bof' })
     expect(codes(r)).toEqual(['E7619', 'E7619'])
     expect(r.errors[0]).toMatchObject({ field: 'vad', raw: '2,5', dataElement: 'RC_VAD' })
-    expect(r.errors[0]?.message.en).toContain('value_not_zero_or_positive_integer')
+    // Plain words for people; DHIS2's own code and text kept beside them, not in them.
+    expect(r.errors[0]?.message.en).not.toContain('value_not_zero_or_positive_integer')
+    expect(r.errors[0]?.dhis2).toEqual({
+      errorCode: 'E7619',
+      message: expect.stringContaining('value_not_zero_or_positive_integer'),
+    })
     expect(r.errors[1]?.message.fr).toContain('vrai (true) ou faux (false)')
   })
 

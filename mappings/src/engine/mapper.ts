@@ -385,17 +385,16 @@ function conflictIssue(
     fr = `Unité d'organisation refusée par DHIS2 : ${rule.description.fr}`
     en = `Organisation unit refused by DHIS2: ${rule.description.en}`
   }
+  // People read the plain words; DHIS2's own code and English text go with it, for a details disclosure.
   return mappingIssue(
     conflict.errorCode,
-    {
-      fr: `${fr} [DHIS2 ${conflict.errorCode} : ${conflict.message}]`,
-      en: `${en} [DHIS2 ${conflict.errorCode}: ${conflict.message}]`,
-    },
+    { fr, en },
     {
       field,
       raw,
       dataElement: v.origin.dataElement,
       categoryOptionCombo: v.origin.categoryOptionCombo,
+      dhis2: { errorCode: conflict.errorCode, message: conflict.message },
     },
   )
 }

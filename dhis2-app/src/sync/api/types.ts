@@ -129,6 +129,8 @@ export interface MappingIssue {
   dataElement?: string
   categoryOptionCombo?: string
   rule?: string
+  /** DHIS2's own code and words, shown on request only. */
+  dhis2?: { errorCode: string; message: string }
   message: { fr: string; en: string } | string
 }
 

@@ -338,6 +338,8 @@ export class FakeBridge {
     if (type === 'read' && parts[0] === 'records' && parts.length === 2) return this.recordDetail(parts[1]!)
     if (type === 'read' && path === 'quarantine')
       return paged(this.search({ ...params, status: 'quarantined' }), params)
+    if (type === 'create' && path === 'quarantine/bulk')
+      return this.bulk(request.data as { action: 'release' | 'discard'; ids: string[]; reason: string })
     if (type === 'create' && parts[0] === 'quarantine' && parts[2] === 'release')
       return this.release(parts[1]!, request.data as { corrected?: Record<string, unknown> })
     if (type === 'create' && parts[0] === 'quarantine' && parts[2] === 'discard')
@@ -384,6 +386,7 @@ export class FakeBridge {
           (!params.period || r.period === params.period) &&
           (!params.sourceKey || r.sourceKey === params.sourceKey) &&
           (!params.runId || r.runId === params.runId) &&
+          (!params.source || r.source === params.source) &&
           (!statuses || statuses.includes(r.status)),
       )
       .map(({ raw: _raw, mapped: _mapped, ...summary }) => summary)
@@ -437,6 +440,19 @@ export class FakeBridge {
     detail.record.lastError = null
     this.transition(detail, 'mapped', 'gestionnaire')
     return { id, status: 'mapped' }
+  }
+
+  /** As the bridge: one outcome per record, a refused one never stopping the others. */
+  private bulk({ action, ids, reason }: { action: 'release' | 'discard'; ids: string[]; reason: string }) {
+    return {
+      results: ids.map((id) => {
+        try {
+          return action === 'discard' ? this.discard(id, { reason }) : this.release(id, {})
+        } catch {
+          return { id, status: 'refused', error: 'state-conflict' }
+        }
+      }),
+    }
   }
 
   private discard(id: string, body: { reason?: string }) {

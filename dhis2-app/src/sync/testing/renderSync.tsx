@@ -61,6 +61,7 @@ export function renderSync(options: RenderSyncOptions = {}) {
       // Names of the values a table shows (views/useValueNames.ts): this DHIS2 has none, the uids are shown.
       if (resource === 'dataElements') return (async () => ({ dataElements: [] })) as Resolver
       if (resource === 'categoryOptionCombos') return (async () => ({ categoryOptionCombos: [] })) as Resolver
+      if (resource === 'organisationUnits') return (async () => ({ organisationUnits: [] })) as Resolver
       // The route proofs the app writes in DHIS2's data store (api/routeProof.ts), kept by the fake bridge.
       if (typeof resource === 'string' && resource.startsWith(`dataStore/${PROOF_NAMESPACE}`)) {
         const resolver: Resolver = async (type, query) => {

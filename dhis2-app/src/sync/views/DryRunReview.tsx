@@ -77,8 +77,8 @@ function DiffSummary({ diff, held }: { diff: RunDiff; held: number }) {
         <li>
           <strong>
             {i18n.t(
-              '{{count}} values entered by a person would not be replaced, their reports wait in quarantine for your decision',
-              { count: t.overwrite },
+              '{{number}} values entered by a person would not be replaced, their reports wait in quarantine for your decision',
+              { number: t.overwrite },
             )}
           </strong>
         </li>
@@ -266,8 +266,8 @@ function ImportAction({ run, diff, onOpenRun }: { run: Run; diff: RunDiff; onOpe
           {diff.totals.overwrite > 0 && (
             <p>
               {i18n.t(
-                'Values entered by people are not replaced, {{count}} of them wait in quarantine for your decision.',
-                { count: diff.totals.overwrite },
+                'Values entered by people are not replaced, {{number}} of them wait in quarantine for your decision.',
+                { number: diff.totals.overwrite },
               )}
             </p>
           )}

@@ -122,6 +122,14 @@ function RecordBody({
               <li key={i}>
                 {issueText(issue, language)}
                 {issue.field && <span className={classes.muted}> ({issue.field})</span>}
+                {issue.dhis2 && (
+                  <details>
+                    <summary className={classes.muted}>{i18n.t("DHIS2's own message")}</summary>
+                    <code>
+                      {issue.dhis2.errorCode} — {issue.dhis2.message}
+                    </code>
+                  </details>
+                )}
               </li>
             ))}
           </ul>
@@ -182,7 +190,10 @@ function RecordBody({
                   {recordStatusLabel(event.toStatus)}
                 </td>
                 <td>{event.actor}</td>
-                <td>{event.reason ? quarantineReasonLabel(event.reason) : ''}</td>
+                <td>
+                  {event.reason ? quarantineReasonLabel(event.reason) : ''}
+                  <EventNotes detail={event.detail} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -208,5 +219,34 @@ function RecordBody({
         </>
       )}
     </>
+  )
+}
+
+interface EventDetail {
+  note?: unknown
+  corrections?: Array<{ field: string; before: unknown; after: unknown }>
+}
+
+const shown = (value: unknown) => (value === null || value === undefined || value === '' ? '—' : String(value))
+
+/** What a person wrote with a decision, and what they corrected (before → after). */
+function EventNotes({ detail }: { detail: unknown }) {
+  const d = (detail ?? {}) as EventDetail
+  const corrections = Array.isArray(d.corrections) ? d.corrections : []
+  if (typeof d.note !== 'string' && corrections.length === 0) return null
+  return (
+    <ul className={classes.list}>
+      {typeof d.note === 'string' && <li>« {d.note} »</li>}
+      {corrections.map((c) => (
+        <li key={c.field}>
+          {i18n.t('{{field}} corrected from {{before}} to {{after}}', {
+            field: c.field,
+            before: shown(c.before),
+            after: shown(c.after),
+            interpolation: { escapeValue: false },
+          })}
+        </li>
+      ))}
+    </ul>
   )
 }

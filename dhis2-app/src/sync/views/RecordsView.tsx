@@ -7,9 +7,11 @@ import { useBridgeGet } from '../api/useBridge'
 import { RECORD_STATUSES, type Paged, type RecordSummary } from '../api/types'
 import { formatDateTime } from '../logic/format'
 import { quarantineReasonLabel, RECORD_TONE, recordStatusLabel } from '../logic/status'
+import { parsePeriod, periodName } from '../../shared/mappings'
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { Loading, PagerBar, ProblemNotice, StatusTag } from './common'
+import { useRcNames } from './useRcNames'
 
 interface Props {
   search: RecordSearch
@@ -79,23 +81,50 @@ export function RecordsView({ search, page, onSearch, onOpenRecord }: Props) {
   )
 }
 
+export interface Selection {
+  selected: ReadonlySet<string>
+  onToggle: (id: string) => void
+  onToggleAll: () => void
+}
+
+/** « septembre 2026 » for 202609; what the bridge gave when it is not a period. */
+export function periodLabel(period: string | null): string {
+  const parsed = period ? parsePeriod(period) : undefined
+  return parsed ? periodName(parsed, uiLanguage()) : (period ?? '')
+}
+
 export function RecordTable({
   records,
   onOpenRecord,
   why,
+  selection,
 }: {
   records: RecordSummary[]
   onOpenRecord: (id: string) => void
   /** A column saying why each record is there (the quarantine list). */
   why?: (record: RecordSummary) => string
+  /** Check boxes, for decisions on several records at once. */
+  selection?: Selection
 }) {
   const language = uiLanguage()
+  const names = useRcNames(records.map((r) => r.rcCode))
+  const all = selection !== undefined && records.length > 0 && records.every((r) => selection.selected.has(r.id))
   return (
     <div className={classes.tableBox}>
       <table className={classes.table} aria-label={i18n.t('Records found')}>
         <thead>
           <tr>
-            <th>{i18n.t('RC code')}</th>
+            {selection && (
+              <th>
+                <input
+                  type="checkbox"
+                  aria-label={i18n.t('Select every record of the page')}
+                  checked={all}
+                  onChange={selection.onToggleAll}
+                />
+              </th>
+            )}
+            <th>{i18n.t('RC')}</th>
             <th>{i18n.t('Period')}</th>
             <th>{i18n.t('Source')}</th>
             <th>{i18n.t('Status')}</th>
@@ -104,25 +133,42 @@ export function RecordTable({
           </tr>
         </thead>
         <tbody>
-          {records.map((record) => (
-            <tr key={record.id}>
-              <td>
-                <button type="button" className={classes.link} onClick={() => onOpenRecord(record.id)}>
-                  {record.rcCode ?? record.sourceKey}
-                </button>
-              </td>
-              <td>{record.period ?? ''}</td>
-              <td>{record.source}</td>
-              <td>
-                <StatusTag tone={RECORD_TONE[record.status]}>{recordStatusLabel(record.status)}</StatusTag>{' '}
-                {record.status === 'quarantined' && (
-                  <span className={classes.muted}>{quarantineReasonLabel(record.reason)}</span>
+          {records.map((record) => {
+            const name = record.rcCode ? names.get(record.rcCode) : undefined
+            return (
+              <tr key={record.id}>
+                {selection && (
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={i18n.t('Select {{record}}', { record: record.rcCode ?? record.sourceKey })}
+                      checked={selection.selected.has(record.id)}
+                      onChange={() => selection.onToggle(record.id)}
+                    />
+                  </td>
                 )}
-              </td>
-              {why && <td>{why(record)}</td>}
-              <td>{formatDateTime(record.updatedAt, language)}</td>
-            </tr>
-          ))}
+                <td>
+                  <button type="button" className={classes.link} onClick={() => onOpenRecord(record.id)}>
+                    {record.rcCode ?? record.sourceKey}
+                  </button>
+                  {name && <div className={classes.muted}>{name}</div>}
+                </td>
+                <td>{periodLabel(record.period)}</td>
+                <td>
+                  {record.source}
+                  <div className={classes.muted}>{record.sourceKey}</div>
+                </td>
+                <td>
+                  <StatusTag tone={RECORD_TONE[record.status]}>{recordStatusLabel(record.status)}</StatusTag>{' '}
+                  {record.status === 'quarantined' && (
+                    <span className={classes.muted}>{quarantineReasonLabel(record.reason)}</span>
+                  )}
+                </td>
+                {why && <td>{why(record)}</td>}
+                <td>{formatDateTime(record.updatedAt, language)}</td>
+              </tr>
+            )
+          })}
         </tbody>
       </table>
     </div>

@@ -9,6 +9,7 @@ import { formatDateTime } from '../logic/format'
 import { countsList } from '../logic/progress'
 import { HEALTH_TONE, healthLabel, RECORD_TONE, recordStatusLabel, runModeLabel, runStatusLabel } from '../logic/status'
 import { uiLanguage } from '../../shared/language'
+import { scheduleInWords } from '../logic/schedule'
 import classes from '../Sync.module.css'
 import { ConfirmModal, ProblemNotice, StatusTag } from './common'
 import { UploadPanel } from './UploadPanel'
@@ -67,7 +68,7 @@ function SourceCard({ source, canAct, onOpenRun, onOpenRuns }: Omit<Props, 'sour
         {source.schedule && (
           <>
             <dt>{i18n.t('Schedule')}</dt>
-            <dd>{source.schedule}</dd>
+            <dd title={source.schedule}>{scheduleInWords(source.schedule)}</dd>
           </>
         )}
         <dt>{i18n.t('Last run')}</dt>
