@@ -5,60 +5,17 @@
  */
 import { z } from 'zod'
 import { DEFAULT_PAGE_SIZE } from '../ledger/paging'
-import { QUARANTINE_REASONS, RECORD_STATUSES } from '../ledger/record-status'
 import type { RecordSummary } from '../ledger/records'
-import { RUN_MODES, RUN_STATUSES } from '../ledger/runs'
+import { RecordSummarySchema } from './contract'
 
-/**
- * A schema that becomes `components.schemas[id]` of the OpenAPI document (zod's `.meta({ id })`, in zod's
- * global registry, where `.meta({ description })` of fields also lives). Use the returned schema.
- */
-export function named<T extends z.ZodType>(id: string, schema: T, description?: string): T {
-  return schema.meta(description === undefined ? { id } : { id, description })
-}
+// The contract's schemas, for the routers (they were defined here before the app took its types from them).
+export * from './contract'
 
-/** Dates travel as ISO 8601 strings (UTC). */
-export const timestamp = z.iso.datetime()
 export const iso = (date: Date): string => date.toISOString()
 export const isoOrNull = (date: Date | null): string | null => (date ? date.toISOString() : null)
 
 /** A ledger id (UUID text) in a path. Not checked as a UUID: an unknown id is simply not found (404). */
 export const idParams = z.object({ id: z.string().min(1).max(100) })
-
-export const ErrorBody = named(
-  'Error',
-  z.object({
-    error: z.string().meta({ description: 'Stable code the app translates, e.g. unknown-source, malformed-json' }),
-    message: z.string().meta({ description: 'English explanation' }),
-    reason: z.string().optional().meta({ description: 'A finer code, e.g. replayed for a webhook signature' }),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    where: z.object({ line: z.number(), column: z.number(), position: z.number() }).optional(),
-    changes: z
-      .array(
-        z.object({
-          dataElement: z.string(),
-          categoryOptionCombo: z.string(),
-          period: z.string(),
-          orgUnit: z.string(),
-          then: z.string().nullable(),
-          now: z.string().nullable(),
-        }),
-      )
-      .optional()
-      .meta({ description: 'dhis2-changed: the values DHIS2 holds now that differ from what the dry run read' }),
-  }),
-  'Every error answer.',
-)
-
-export const Pager = named(
-  'Pager',
-  z.object({
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int(),
-    pageCount: z.number().int(),
-  }),
-)
 
 /**
  * Most items of one page through the API (the ledger allows 500): with free-form fields compacted (see
@@ -86,42 +43,6 @@ export function compact(value: unknown, maxChars: number): unknown {
 
 export const LIST_FIELD_CHARS = 1000
 export const DETAIL_FIELD_CHARS = 4000
-
-export function pagedOf<T extends z.ZodType>(id: string, item: T) {
-  return named(id, z.object({ items: z.array(item), pager: Pager }))
-}
-
-export const RecordStatus = named('RecordStatus', z.enum(RECORD_STATUSES))
-export const QuarantineReason = named('QuarantineReason', z.enum(QUARANTINE_REASONS))
-export const RunMode = named('RunMode', z.enum(RUN_MODES))
-export const RunStatus = named('RunStatus', z.enum(RUN_STATUSES))
-
-export const StatusCounts = named(
-  'StatusCounts',
-  z.object({ ...Object.fromEntries(RECORD_STATUSES.map((s) => [s, z.number().int()])), total: z.number().int() }),
-  'Records per status, and their total.',
-)
-
-export const RecordSummarySchema = named(
-  'RecordSummary',
-  z.object({
-    id: z.string(),
-    source: z.string(),
-    sourceKey: z.string(),
-    version: z.string(),
-    contentHash: z.string(),
-    status: RecordStatus,
-    reason: z.string().nullable().meta({ description: 'Quarantine reason, or the reason it was discarded' }),
-    period: z.string().nullable(),
-    orgUnit: z.string().nullable(),
-    rcCode: z.string().nullable(),
-    attempts: z.number().int(),
-    lastError: z.unknown(),
-    runId: z.string().nullable(),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }),
-)
 
 /** A record in a list: its last error compacted. */
 export function recordSummaryDto(

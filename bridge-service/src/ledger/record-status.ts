@@ -94,3 +94,7 @@ export function assertTransition(from: RecordStatus, to: RecordStatus, reason?: 
     throw new IllegalTransitionError(from, to, 'a record is discarded with a reason')
   }
 }
+
+/** How a run treats DHIS2 (a dry run writes nothing), and where it is. */
+export const RUN_MODES = ['dry-run', 'import'] as const
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const

@@ -8,10 +8,11 @@ import { pageBounds, paged, type PageRequest, type Paged } from './paging'
 import { recordsRepository, type RecordFilter, type StatusCounts } from './records'
 import { Params, fromJson, json, toDate, toDateOrNull } from './sql'
 
-export const RUN_MODES = ['dry-run', 'import'] as const
+import { RUN_MODES, RUN_STATUSES } from './record-status'
+
+export { RUN_MODES, RUN_STATUSES }
 export type RunMode = (typeof RUN_MODES)[number]
 
-export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
 
 export interface NewRun {

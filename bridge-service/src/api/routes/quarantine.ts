@@ -12,10 +12,10 @@ import {
   pageQuery,
   pagedOf,
   QuarantineReason,
-  RecordStatus,
   RecordSummarySchema,
   recordSummaryDto,
 } from '../schemas'
+import { BulkResult, DiscardResult, ReleaseResult } from '../contract'
 
 const listQuery = z.strictObject({
   reason: QuarantineReason.optional(),
@@ -61,35 +61,10 @@ const BulkBody = named(
   }),
 )
 
-const BulkResult = named(
-  'QuarantineBulkResult',
-  z.object({
-    results: z.array(
-      z.object({
-        id: z.string(),
-        status: z.string().meta({ description: 'mapped / discarded; quarantined if still invalid; or the error code' }),
-        error: z.string().optional(),
-      }),
-    ),
-  }),
-  'One outcome per record: one refused record never stops the others.',
-)
-
-const ReleaseResult = named(
-  'ReleaseResult',
-  z.object({
-    id: z.string(),
-    status: z.string().meta({ description: 'mapped when released; quarantined when the correction is still invalid' }),
-    errors: z.array(z.unknown()).optional().meta({ description: 'Why the correction is still invalid' }),
-  }),
-)
-
 const DiscardBody = named(
   'DiscardRequest',
   z.object({ reason: z.string().trim().min(1, 'a reason is required to discard a record').max(1000) }),
 )
-
-const DiscardResult = named('DiscardResult', z.object({ id: z.string(), status: RecordStatus }))
 
 export interface QuarantineDeps {
   services: PipelineServices

@@ -12,17 +12,17 @@ import {
   DETAIL_FIELD_CHARS,
   idParams,
   iso,
-  named,
   pageQuery,
   pagedOf,
   RecordStatus,
   RecordSummarySchema,
   recordSummaryDto,
-  timestamp,
 } from '../schemas'
+import { MAX_HISTORY, RecordDetail, RecordEventSchema } from '../contract'
+
+export { MAX_HISTORY }
 
 /** Newest events shown with a record (its full history stays in the ledger). */
-export const MAX_HISTORY = 50
 const MAX_VERSIONS = 20
 
 const statusList = z
@@ -44,45 +44,6 @@ const searchQuery = z.strictObject({
 })
 
 const RecordList = pagedOf('RecordList', RecordSummarySchema)
-
-const RecordEventSchema = named(
-  'RecordEvent',
-  z.object({
-    id: z.string(),
-    at: timestamp,
-    actor: z.string(),
-    fromStatus: RecordStatus.nullable(),
-    toStatus: RecordStatus,
-    reason: z.string().nullable(),
-    detail: z.unknown(),
-  }),
-)
-
-const Dhis2MessageSchema = named(
-  'Dhis2Message',
-  z.object({
-    at: timestamp.nullable(),
-    status: z.string().nullable(),
-    message: z.string(),
-    errorCode: z.string().optional(),
-    property: z.string().optional(),
-    dataElement: z.string().optional(),
-    httpStatus: z.number().int().optional(),
-  }),
-)
-
-const RecordDetail = named(
-  'RecordDetail',
-  z.object({
-    record: RecordSummarySchema.extend({ raw: z.unknown(), mapped: z.unknown() }),
-    history: z.array(RecordEventSchema).meta({ description: `Oldest first; the newest ${MAX_HISTORY} events` }),
-    historyTotal: z.number().int(),
-    dhis2Messages: z.array(Dhis2MessageSchema),
-    versions: z
-      .array(z.object({ id: z.string(), version: z.string(), status: RecordStatus, createdAt: timestamp }))
-      .meta({ description: 'Every stored version of the same source record, newest first' }),
-  }),
-)
 
 const eventDto = (e: RecordEvent): z.input<typeof RecordEventSchema> => ({
   id: e.id,

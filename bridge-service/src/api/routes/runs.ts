@@ -7,18 +7,10 @@ import type { Run } from '../../ledger/runs'
 import type { PipelineServices } from '../../pipeline/services'
 import { notFound } from '../errors'
 import { defineRoute, reply, type Route } from '../route'
-import {
-  idParams,
-  iso,
-  isoOrNull,
-  named,
-  pageQuery,
-  pagedOf,
-  RunMode,
-  RunStatus,
-  StatusCounts,
-  timestamp,
-} from '../schemas'
+import { idParams, iso, isoOrNull, named, pageQuery, pagedOf, RunMode, RunStatus } from '../schemas'
+import { RunDetail, RunDiffSchema, RunListItem, RunSchema } from '../contract'
+
+export { RunDetail, RunSchema }
 
 export const StartRunBody = named(
   'StartRunRequest',
@@ -34,80 +26,7 @@ export const Accepted = named(
   'Long work was started; poll the run.',
 )
 
-export const RunSchema = named(
-  'Run',
-  z.object({
-    id: z.string(),
-    source: z.string(),
-    mode: RunMode,
-    trigger: z.string(),
-    status: RunStatus,
-    actor: z.string(),
-    detail: z.record(z.string(), z.unknown()),
-    finalCounts: StatusCounts.nullable().meta({ description: 'Stored when the run ended' }),
-    startedAt: timestamp,
-    finishedAt: timestamp.nullable(),
-  }),
-)
-
-export const RunDetail = named(
-  'RunDetail',
-  z.object({ run: RunSchema, counts: StatusCounts.meta({ description: 'Live counts of its records per status' }) }),
-)
-
-const RunListItem = named(
-  'RunListItem',
-  RunSchema.extend({
-    counts: StatusCounts.meta({
-      description:
-        'Live counts of its records per status: they move after the run ended too, when a person releases or retries its records (finalCounts stay as they were at the end)',
-    }),
-  }),
-)
-
 const RunList = pagedOf('RunList', RunListItem)
-
-const DiffCountsSchema = named(
-  'DiffCounts',
-  z.object({
-    new: z.number().int().meta({ description: 'Values DHIS2 does not hold yet' }),
-    changed: z.number().int().meta({ description: 'Values that would replace a different value' }),
-    same: z.number().int().meta({ description: 'Values DHIS2 already holds' }),
-    overwrite: z.number().int().meta({ description: "Values that would replace a person's: held in quarantine" }),
-    refused: z.number().int().meta({ description: "Values DHIS2's own checks refuse" }),
-  }),
-)
-
-export const RunDiffSchema = named(
-  'RunDiff',
-  z.object({
-    records: z.number().int(),
-    totals: DiffCountsSchema,
-    rows: z.array(
-      z.object({
-        orgUnit: z.string().nullable(),
-        rcCode: z.string().nullable(),
-        period: z.string().nullable(),
-        records: z.number().int(),
-        counts: DiffCountsSchema,
-      }),
-    ),
-    lines: z.array(
-      z.object({
-        kind: z.enum(['new', 'changed', 'overwrite', 'refused']),
-        rcCode: z.string().nullable(),
-        dataElement: z.string(),
-        categoryOptionCombo: z.string(),
-        period: z.string(),
-        orgUnit: z.string(),
-        before: z.string().nullable(),
-        after: z.string().nullable(),
-      }),
-    ),
-    truncated: z.boolean().meta({ description: 'More lines than shown: the counts hold them all' }),
-  }),
-  'What a dry run found, value by value: totals, per RC and period, and the values that would change DHIS2.',
-)
 
 const RetryAccepted = named('RetryAccepted', z.object({ id: z.string(), retried: z.number().int() }))
 

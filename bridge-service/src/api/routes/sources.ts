@@ -6,11 +6,11 @@ import type { LedgerRepositories } from '../../ledger'
 import type { StatusCounts as Counts } from '../../ledger/records'
 import type { Run } from '../../ledger/runs'
 import { defineRoute, reply, type Route } from '../route'
-import { named, pageQuery, pagedOf, StatusCounts } from '../schemas'
-import { RunSchema, runDto } from './runs'
+import { pageQuery, pagedOf } from '../schemas'
+import { runDto } from './runs'
+import { SOURCE_HEALTH, SourceSchema, type SourceHealth } from '../contract'
 
-export const SOURCE_HEALTH = ['ok', 'attention', 'failing', 'running', 'never-run', 'disabled'] as const
-export type SourceHealth = (typeof SOURCE_HEALTH)[number]
+export { SOURCE_HEALTH, type SourceHealth }
 
 /**
  * disabled (not enabled in the config) · never-run · running · failing (last run failed) · attention (last
@@ -24,23 +24,6 @@ export function healthOf(source: SourceConfig, lastRun: Run | undefined, counts:
   if (counts && counts.quarantined + counts.failed > 0) return 'attention'
   return 'ok'
 }
-
-const SourceSchema = named(
-  'Source',
-  z.object({
-    name: z.string(),
-    kind: z.enum(['kobo', 'csv', 'xlsx', 'webhook']),
-    description: z.string().nullable(),
-    enabled: z.boolean(),
-    mapping: z.string().meta({ description: 'File name of the mapping spec (without its folder)' }),
-    allowLateData: z.boolean(),
-    schedule: z.string().nullable().meta({ description: 'Cron of the pull (Kobo)' }),
-    maxUploadMegabytes: z.number().nullable().meta({ description: 'Upload limit (file sources)' }),
-    lastRun: RunSchema.nullable(),
-    lastRunCounts: StatusCounts.nullable().meta({ description: 'Live counts of the last run per status' }),
-    health: z.enum(SOURCE_HEALTH),
-  }),
-)
 
 const SourceList = pagedOf('SourceList', SourceSchema)
 

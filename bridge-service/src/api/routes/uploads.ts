@@ -10,8 +10,9 @@ import type { PipelineServices } from '../../pipeline/services'
 import { assertDeclaredLength, assertIdentityEncoding, tooLarge } from '../body'
 import { ApiError, toApiError } from '../errors'
 import { defineRoute, reply, type Route } from '../route'
-import { named, RunMode } from '../schemas'
+import { RunMode } from '../schemas'
 import { cleanFilename, isMultipart, limitBytes, multipartFile, type LimitedStream } from '../upload-stream'
+import { UploadAccepted } from '../contract'
 
 const uploadQuery = z.strictObject({
   source: z.string().min(1).max(100),
@@ -30,17 +31,6 @@ const uploadQuery = z.strictObject({
       'The dry run this import confirms: refused (409) unless it read this very file and DHIS2 still holds what it read',
   }),
 })
-
-const UploadAccepted = named(
-  'UploadAccepted',
-  z.object({
-    id: z.string().meta({ description: 'The run; poll GET /api/v1/runs/{id}' }),
-    rows: z.number().int().nullable().meta({
-      description:
-        'Rows committed to the ledger; null when the file is large and still being read (it is durable already: poll the run)',
-    }),
-  }),
-)
 
 const MEGABYTE = 1024 * 1024
 

@@ -1,6 +1,7 @@
 // Test-only: the app's routes at #/synchronisation against a fake DHIS2 (CustomDataProvider) whose route
 // relais-bridge leads to a FakeBridge; `baseUrl` points raw uploads at a real local HTTP server.
 import { CustomDataProvider, Provider } from '@dhis2/app-runtime'
+import * as contract from '@relais/bridge-service/src/api/contract'
 import { render } from '@testing-library/react'
 import type { ComponentProps } from 'react'
 import { MemoryRouter } from 'react-router-dom'
@@ -12,6 +13,26 @@ import { SyncSettingsContext } from '../api/useBridge'
 import { FakeBridge, ROUTE_PREFIX } from './fakeBridge'
 
 type CustomData = ComponentProps<typeof CustomDataProvider>['data']
+
+/** The bridge's schema of the answer to a call (bridge-service/src/api/contract.ts). */
+function contractOf(type: string, path: string): { parse: (value: unknown) => unknown } | undefined {
+  const parts = path.split('/')
+  if (type === 'read') {
+    if (path === 'sources') return contract.pagedOf('TestSourceList', contract.SourceSchema)
+    if (path === 'runs') return contract.pagedOf('TestRunList', contract.RunListItem)
+    if (parts[0] === 'runs' && parts.length === 2) return contract.RunDetail
+    if (parts[0] === 'runs' && parts[2] === 'diff') return contract.RunDiffSchema
+    if (path === 'records' || path === 'quarantine')
+      return contract.pagedOf('TestRecordList', contract.RecordSummarySchema)
+    if (parts[0] === 'records' && parts.length === 2) return contract.RecordDetail
+  }
+  if (type === 'create') {
+    if (path === 'quarantine/bulk') return contract.BulkResult
+    if (parts[2] === 'release') return contract.ReleaseResult
+    if (parts[2] === 'discard') return contract.DiscardResult
+  }
+  return undefined
+}
 type Resolver = Extract<CustomData[string], (...args: never[]) => unknown>
 
 export const MANAGER: CurrentUser = {
@@ -74,12 +95,10 @@ export function renderSync(options: RenderSyncOptions = {}) {
         const resolver: Resolver = async (type, query) => {
           const { [PROOF_PARAM]: proof, ...params } = (query.params ?? {}) as Record<string, unknown>
           bridge.checkProof(proof)
-          const answer = bridge.handle({
-            type,
-            path: resource.slice(ROUTE_PREFIX.length),
-            params,
-            data: query.data,
-          })
+          const path = resource.slice(ROUTE_PREFIX.length)
+          const answer = bridge.handle({ type, path, params, data: query.data })
+          // The fake answers what the bridge's own schemas allow: a fake that drifts from the contract fails here.
+          contractOf(type, path)?.parse(answer)
           // As over the wire: a copy, never the fake's own objects.
           return JSON.parse(JSON.stringify(answer)) as Awaited<ReturnType<Resolver>>
         }
