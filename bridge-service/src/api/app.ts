@@ -102,7 +102,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
       scopes,
       diffOf: async (runId, orgUnitIn) => summarizeDiff(await repos.runs.diffRows(runId, { orgUnitIn })),
     }),
-    ...recordsRoutes({ repos, scopes }),
+    ...recordsRoutes({ repos, scopes, services }),
     ...quarantineRoutes({ services, repos, scopes }),
     ...uploadsRoutes({ services, config }),
     ...inboundRoutes({

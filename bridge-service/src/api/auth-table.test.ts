@@ -87,6 +87,13 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
   'GET /api/v1/records': { expect: READ },
   'GET /api/v1/records/{id}': { expect: READ, prepare: async () => ({ path: `/api/v1/records/${recordId}` }) },
   'GET /api/v1/quarantine': { expect: READ },
+  'POST /api/v1/records/{id}/uncomplete': {
+    expect: write(200),
+    prepare: async () => ({
+      path: `/api/v1/records/${recordId}/uncomplete`,
+      body: JSON.stringify({ reason: 'the RC withdrew the report' }),
+    }),
+  },
   'POST /api/v1/quarantine/{id}/release': {
     expect: write(200),
     prepare: async () => ({ path: `/api/v1/quarantine/${await newQuarantined()}/release`, body: '' }),

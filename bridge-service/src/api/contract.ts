@@ -262,3 +262,13 @@ export const UploadAccepted = named(
     }),
   }),
 )
+
+export const UncompleteResult = named(
+  'UncompleteResult',
+  z.object({
+    id: z.string(),
+    status: z
+      .enum(['uncompleted', 'not-complete'])
+      .meta({ description: 'not-complete: DHIS2 held no completion of the report; nothing was sent' }),
+  }),
+)

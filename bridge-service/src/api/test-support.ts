@@ -203,6 +203,12 @@ export class RecordingServices implements PipelineServices {
     return { status: 'mapped' }
   }
 
+  async uncomplete(recordId: string, actor: Actor, reason: string) {
+    this.record('uncomplete', recordId, actor, reason)
+    await this.audit(actor, 'record.uncomplete', `record:${recordId}`, { reason })
+    return { status: 'uncompleted' as const }
+  }
+
   async discard(recordId: string, actor: Actor, reason: string) {
     this.record('discard', recordId, actor, reason)
     const record = await this.ledger.records.get(recordId)

@@ -210,6 +210,8 @@ export interface NewCompletion {
   attributeOptionCombo: string
   /** Server-local `yyyy-MM-ddTHH:mm:ss.SSS`: DHIS2 keeps it as the completion (and timeliness) date. */
   date: string
+  /** false: un-complete (DHIS2 keeps the registration and its date). Default true. */
+  completed?: boolean
 }
 
 const heldValuesSchema = z.object({
@@ -388,7 +390,7 @@ export class Dhis2Client {
     const request = this.describe('POST', '/completeDataSetRegistrations')
     const res = await this.send('POST', '/completeDataSetRegistrations', {
       ...options,
-      data: { completeDataSetRegistrations: items.map((i) => ({ ...i, completed: true })) },
+      data: { completeDataSetRegistrations: items.map((i) => ({ ...i, completed: i.completed ?? true })) },
       accept: (status) => status === 409,
     })
     const summary = readImportSummary(res.data)

@@ -130,3 +130,38 @@ test('a partner file completes its rows; a dry run registers nothing', async () 
   expect(held.get('RC-BO-00001')).toMatchObject({ completed: true })
   expect(held.get('RC-BO-00001')?.date.slice(0, 10)).toBe('2026-10-05')
 })
+
+test('a report its source deleted is un-completed only when a data manager decides, keeping its first date', async () => {
+  h.setKoboTime('2026-10-04T08:00:00Z')
+  const id = h.kobo.add(KOBO_ASSET, rcSubmission(random, { rcCode: 'RC-AQ-00005', mois: '2026-09' }))._id
+  const run = await h.pipeline.startRun('kobo-rapport-rc', 'import', MANAGER)
+  expect(await h.runEnded(run.id)).toBe('completed')
+  const first = await waitFor(async () => (await registrations('202609', ['RC-AQ-00005'])).get('RC-AQ-00005'))
+  expect(first).toMatchObject({ completed: true, date: '2026-10-04T09:00:00.000' })
+  const [record] = await repositories(h.db).records.versions('kobo-rapport-rc', String(id))
+
+  // Not before the source retracts it: then it is the data manager's call in DHIS2, not the bridge's.
+  await expect(h.pipeline.uncomplete(record!.id, MANAGER, 'doublon')).rejects.toThrow(/did not retract/)
+  expect(h.kobo.delete(KOBO_ASSET, Number(id))).toBe(true)
+  const sweep = await h.pipeline.startSweep('kobo-rapport-rc', MANAGER)
+  expect(await h.runEnded(sweep.id)).toBe('completed')
+  // Deleted in Kobo: DHIS2 is untouched until a person decides.
+  expect((await registrations('202609', ['RC-AQ-00005'])).get('RC-AQ-00005')).toMatchObject({ completed: true })
+
+  expect(await h.pipeline.uncomplete(record!.id, MANAGER, 'Rapport saisi en double, retiré par le RC')).toEqual({
+    status: 'uncompleted',
+  })
+  expect((await registrations('202609', ['RC-AQ-00005'])).get('RC-AQ-00005')).toEqual(
+    expect.objectContaining({ completed: false, date: '2026-10-04T09:00:00.000' }),
+  )
+  const history = await repositories(h.db).events.forRecord(record!.id)
+  expect(history.at(-1)).toMatchObject({
+    reason: 'uncompleted-in-dhis2',
+    actor: MANAGER.name,
+    detail: expect.objectContaining({ note: 'Rapport saisi en double, retiré par le RC' }),
+  })
+  const audit = await repositories(h.db).audit.list({ action: 'record.uncomplete' })
+  expect(audit.items[0]).toMatchObject({ actor: MANAGER.name, target: `record:${record!.id}` })
+  // Twice: nothing more to do, said so.
+  expect(await h.pipeline.uncomplete(record!.id, MANAGER, 'encore')).toEqual({ status: 'not-complete' })
+})

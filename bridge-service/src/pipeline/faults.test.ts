@@ -143,6 +143,30 @@ test('Redis loses the queues in the middle of a run: reconciliation finishes it'
   expect(await h.pipeline.reconcile()).toMatchObject({ map: 0, push: 0 })
 })
 
+test('a completion job naming a record does not hide that the record still owes its push', async () => {
+  const run = await upload([rc('MO', 7)], 'completion-job.csv')
+  expect(await h.runEnded(run.id)).toBe('completed')
+  const [record] = (await repositories(h.db).records.search({ runId: run.id })).items
+  await h.pipeline.queues.push.pause()
+  try {
+    // A completion job for the record waits on the push queue (completion.ts) while the record is owed a push.
+    await h.pipeline.queues.push.add(
+      'complete',
+      { runId: run.id, recordIds: [record!.id] },
+      { jobId: `c-${record!.id}` },
+    )
+    await h.db.query(`UPDATE records SET status = 'mapped' WHERE id = $1`, [record!.id])
+    expect(await h.pipeline.reconcile()).toMatchObject({ push: 1 })
+  } finally {
+    await h.pipeline.queues.push.resume()
+  }
+  await waitFor(
+    async () => (await repositories(h.db).records.get(record!.id))?.status !== 'mapped',
+    10_000,
+    'pushed again',
+  )
+})
+
 test('a worker that died between recording DHIS2’s answer and moving the record: the record ends imported, nothing re-sent', async () => {
   const run = await upload([rc('MO', 1), rc('MO', 2)], 'resumed.csv')
   expect(await h.runEnded(run.id)).toBe('completed')

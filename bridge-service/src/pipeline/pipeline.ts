@@ -163,7 +163,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     specs,
     logger,
   })
-  const actionDeps: actions.ActionDeps = { db, specs, metadata, enqueue, runs }
+  const actionDeps: actions.ActionDeps = { db, specs, metadata, enqueue, runs, dhis2 }
   const koboDeps: KoboSourceDeps = {
     db,
     intake,
@@ -357,6 +357,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     retryFailed: (runId, actor) => actions.retryFailed(actionDeps, runId, actor),
 
     release: (recordId, actor, corrected, note) => actions.release(actionDeps, recordId, actor, corrected, note),
+    uncomplete: (recordId, actor, reason) => actions.uncomplete(actionDeps, recordId, actor, reason),
 
     discard: (recordId, actor, reason) => actions.discard(actionDeps, recordId, actor, reason),
 

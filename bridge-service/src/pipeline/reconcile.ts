@@ -39,12 +39,16 @@ export interface ReconcileResult {
   readonly covered: number
 }
 
-/** Record ids carried by the live jobs of a queue. */
+/**
+ * Record ids carried by the live jobs of a queue. The push queue also carries `complete` jobs (completion.ts),
+ * which name records already pushed: they do not cover a record that still owes its push.
+ */
 export async function liveRecordIds(queue: Queue<StageJobData>): Promise<Set<string>> {
   const ids = new Set<string>()
   for (let start = 0; ; start += PAGE) {
     const jobs = await queue.getJobs([...LIVE_STATES], start, start + PAGE - 1, true)
     for (const job of jobs) {
+      if (job?.name === 'complete') continue
       const data = job?.data as Partial<StageJobData> | undefined
       for (const id of Array.isArray(data?.recordIds) ? data.recordIds : []) if (typeof id === 'string') ids.add(id)
     }

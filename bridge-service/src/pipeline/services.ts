@@ -54,6 +54,8 @@ export interface PipelineServices {
     note?: string,
   ): Promise<{ status: string; errors?: unknown[] }>
   discard(recordId: string, actor: Actor, reason: string): Promise<void>
+  /** Un-completes in DHIS2 the report a source retracted (a data manager's decision), with a reason. */
+  uncomplete(recordId: string, actor: Actor, reason: string): Promise<{ status: 'uncompleted' | 'not-complete' }>
   /** Fetches DHIS2 metadata now, stores the snapshot, recompiles the specs, reports drift. */
   refreshMetadata(actor: Actor): Promise<{ snapshotId: string; drift: unknown[] }>
 }

@@ -12,6 +12,7 @@ import {
   quarantinedRecord,
   ROUTE_MISSING,
   run,
+  T0,
 } from './testing/fakeBridge'
 import { ADMIN, renderSync, SUPERVISOR } from './testing/renderSync'
 
@@ -296,6 +297,37 @@ describe('Synchronisation: quarantine', () => {
     expect(bridge.records.get('rec-q2')?.record.status).toBe('discarded')
   })
 
+  it('releases into a closed period only with a reason, naming the month and the RC', async () => {
+    const bridge = new FakeBridge()
+    const late = bridge.records.get('rec-q')!
+    late.record = {
+      ...late.record,
+      reason: 'late',
+      lastError: null,
+      raw: { ...(late.record.raw as Record<string, unknown>), vad: '25' },
+    }
+    renderSync({ bridge, query: 'view=quarantine' })
+    const user = userEvent.setup()
+    await user.click(
+      within(await screen.findByRole('table', { name: 'Records found' })).getByRole('button', { name: 'RC-BO-00002' }),
+    )
+    await user.click(await screen.findByRole('button', { name: 'Release as it is' }))
+    const dialog = within(await screen.findByRole('dialog'))
+    expect(dialog.getByText('Release into a closed period?')).toBeTruthy()
+    expect(dialog.getByText(/September 2026 is closed for RC-BO-00002/)).toBeTruthy()
+    const confirm = dialog.getByRole('button', { name: 'Release' })
+    expect(confirm.hasAttribute('disabled')).toBe(true)
+    await user.type(
+      dialog.getByRole('textbox', { name: 'Why it must go in (required)' }),
+      'Rapport remis en main propre le 14',
+    )
+    await user.click(confirm)
+    expect(await screen.findByText('Record released')).toBeTruthy()
+    expect(bridge.requestsTo('create', 'quarantine/rec-q/release').map((r) => r.data)).toEqual([
+      { note: 'Rapport remis en main propre le 14' },
+    ])
+  })
+
   it('discards a record with a reason, after confirming', async () => {
     const { bridge } = await openQuarantined()
     const user = userEvent.setup()
@@ -311,6 +343,33 @@ describe('Synchronisation: quarantine', () => {
       { reason: 'Doublon du rapport papier' },
     ])
     expect(bridge.records.get('rec-q')?.record.status).toBe('discarded')
+  })
+})
+
+describe('Synchronisation: a report its source deleted', () => {
+  it('says DHIS2 keeps it, and un-completes it only with a reason, after confirming', async () => {
+    const bridge = new FakeBridge()
+    const imported = bridge.records.get('rec-ok')!
+    imported.history.push({
+      id: 'del',
+      at: T0,
+      actor: 'source:kobo-rapport-rc',
+      fromStatus: 'imported',
+      toStatus: 'imported',
+      reason: 'deleted-at-source',
+      detail: {},
+    })
+    renderSync({ bridge, query: 'view=records&record=rec-ok' })
+    const user = userEvent.setup()
+    expect(await screen.findByText('The source deleted this report')).toBeTruthy()
+    const button = screen.getByRole('button', { name: 'Un-complete the report in DHIS2' })
+    expect(button.hasAttribute('disabled')).toBe(true)
+    await user.type(screen.getByRole('textbox', { name: 'Reason for un-completing (required)' }), 'Doublon')
+    await user.click(button)
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Un-complete' }))
+    expect(await screen.findByText('The report is no longer complete in DHIS2; its first date is kept.')).toBeTruthy()
+    expect(bridge.requestsTo('create', 'records/rec-ok/uncomplete').map((r) => r.data)).toEqual([{ reason: 'Doublon' }])
+    expect(await screen.findByText('Report un-completed in DHIS2 by a data manager')).toBeTruthy()
   })
 })
 

@@ -12,13 +12,15 @@ import {
   DETAIL_FIELD_CHARS,
   idParams,
   iso,
+  named,
   pageQuery,
   pagedOf,
   RecordStatus,
   RecordSummarySchema,
   recordSummaryDto,
 } from '../schemas'
-import { MAX_HISTORY, RecordDetail, RecordEventSchema } from '../contract'
+import { MAX_HISTORY, RecordDetail, RecordEventSchema, UncompleteResult } from '../contract'
+import type { PipelineServices } from '../../pipeline/services'
 
 export { MAX_HISTORY }
 
@@ -58,9 +60,15 @@ const eventDto = (e: RecordEvent): z.input<typeof RecordEventSchema> => ({
 export interface RecordsDeps {
   repos: Pick<LedgerRepositories, 'records' | 'events' | 'audit'>
   scopes: Scopes
+  services: Pick<PipelineServices, 'uncomplete'>
 }
 
-export function recordsRoutes({ repos, scopes }: RecordsDeps): Route[] {
+const UncompleteBody = named(
+  'UncompleteRequest',
+  z.object({ reason: z.string().trim().min(1, 'a reason is required to un-complete a report').max(1000) }),
+)
+
+export function recordsRoutes({ repos, scopes, services }: RecordsDeps): Route[] {
   return [
     defineRoute({
       operationId: 'searchRecords',
@@ -119,6 +127,27 @@ export function recordsRoutes({ repos, scopes }: RecordsDeps): Route[] {
             createdAt: iso(v.createdAt),
           })),
         })
+      },
+    }),
+    defineRoute({
+      operationId: 'uncompleteRecordReport',
+      method: 'post',
+      path: '/api/v1/records/{id}/uncomplete',
+      tag: 'records',
+      summary: 'Un-complete in DHIS2 the report of a record its source deleted (a data manager decides)',
+      description:
+        'Only for a record whose source retracted it (Kobo hard delete, noted deleted-at-source): DHIS2 keeps the ' +
+        'registration with completed: false and its first date; the values stay. Noted in the history, audited.',
+      access: { kind: 'action', action: 'quarantine:decide' },
+      params: idParams,
+      body: UncompleteBody,
+      responses: { 200: UncompleteResult },
+      errors: [400, 404, 409],
+      async handle({ params, body, actor, req }) {
+        const record = await repos.records.get(params.id)
+        if (!record || !inScope(await scopes.of(req), record.orgUnit)) throw notFound(`Record ${params.id}`)
+        const { status } = await services.uncomplete(record.id, actor, body.reason)
+        return reply(200, { id: record.id, status })
       },
     }),
   ]

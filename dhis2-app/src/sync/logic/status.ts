@@ -104,6 +104,7 @@ export function quarantineReasonLabel(reason: string | null): string {
     default:
       // A note in a record's history (status unchanged), not a quarantine reason.
       if (reason === 'deleted-at-source') return i18n.t('Deleted at the source (DHIS2 keeps its values)')
+      if (reason === 'uncompleted-in-dhis2') return i18n.t('Report un-completed in DHIS2 by a data manager')
       if (reason === 'completion-registered') return i18n.t('Report registered complete in DHIS2')
       if (reason === 'completion-already-in-dhis2') return i18n.t('Report already complete (or un-completed) in DHIS2')
       if (reason === 'completion-refused') return i18n.t('DHIS2 refused the completion of the report')

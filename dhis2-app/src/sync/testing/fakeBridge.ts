@@ -338,6 +338,21 @@ export class FakeBridge {
     if (type === 'read' && parts[0] === 'records' && parts.length === 2) return this.recordDetail(parts[1]!)
     if (type === 'read' && path === 'quarantine')
       return paged(this.search({ ...params, status: 'quarantined' }), params)
+    if (type === 'create' && parts[0] === 'records' && parts[2] === 'uncomplete') {
+      const detail = this.records.get(parts[1]!)
+      if (!detail) throw httpError(404, { error: 'not-found', message: `Record ${parts[1]} was not found` })
+      const now = new Date().toISOString()
+      detail.history.push({
+        id: `u-${detail.history.length}`,
+        at: now,
+        actor: 'gestionnaire',
+        fromStatus: detail.record.status,
+        toStatus: detail.record.status,
+        reason: 'uncompleted-in-dhis2',
+        detail: { note: (request.data as { reason?: string }).reason },
+      })
+      return { id: parts[1], status: 'uncompleted' }
+    }
     if (type === 'create' && path === 'quarantine/bulk')
       return this.bulk(request.data as { action: 'release' | 'discard'; ids: string[]; reason: string })
     if (type === 'create' && parts[0] === 'quarantine' && parts[2] === 'release')

@@ -10,6 +10,7 @@ import { correctedRecord, editableFields, fieldsWithIssues, issuesIn, issuesOfFi
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { ConfirmModal, ProblemNotice } from './common'
+import { periodLabel } from './RecordsView'
 
 export type Decision = 'released' | 'discarded'
 
@@ -39,11 +40,17 @@ export function QuarantineDecision({
   const base = `quarantine/${encodeURIComponent(record.id)}`
   // An overwrite: releasing replaces what a person entered in DHIS2 with the source's values (said plainly).
   const overwrite = record.reason === 'overwrite'
+  // Into a closed period: a decision against the data set's rules, so it names the month and the RC and asks why.
+  const late = record.reason === 'late'
+  const [lateNote, setLateNote] = useState('')
 
   const release = async () => {
     setBusy(true)
     setProblem(null)
-    const result = await post<ReleaseResult>(`${base}/release`, corrected ? { corrected } : {})
+    const result = await post<ReleaseResult>(`${base}/release`, {
+      ...(corrected ? { corrected } : {}),
+      ...(late ? { note: lateNote.trim() } : {}),
+    })
     setBusy(false)
     setConfirm(null)
     if (!result.ok) return setProblem(result.problem)
@@ -143,12 +150,41 @@ export function QuarantineDecision({
       {problem && <ProblemNotice problem={problem} title={i18n.t('The decision was not recorded')} />}
       {confirm === 'release' && (
         <ConfirmModal
-          title={i18n.t('Release this record?')}
+          title={late ? i18n.t('Release into a closed period?') : i18n.t('Release this record?')}
           confirmLabel={i18n.t('Release')}
-          busy={busy}
+          busy={busy || (late && lateNote.trim() === '')}
           onConfirm={() => void release()}
           onCancel={() => setConfirm(null)}
         >
+          {late && (
+            <>
+              <p>
+                {i18n.t(
+                  '{{period}} is closed for {{rc}}. DHIS2 no longer takes entries for it. Releasing writes this report into it anyway, with your name and your reason.',
+                  {
+                    period: periodLabel(record.period),
+                    rc: record.rcCode ?? record.sourceKey,
+                    interpolation: { escapeValue: false },
+                  },
+                )}
+              </p>
+              <p>
+                {i18n.t(
+                  'Values entered by people stay protected. If this report would replace any, it comes back to quarantine for your decision.',
+                )}
+              </p>
+              <label className={classes.label}>
+                {i18n.t('Why it must go in (required)')}
+                <textarea
+                  className={classes.textarea}
+                  rows={2}
+                  value={lateNote}
+                  maxLength={1000}
+                  onChange={(event) => setLateNote(event.target.value)}
+                />
+              </label>
+            </>
+          )}
           {changed.length > 0 ? (
             <>
               <p>{i18n.t('These values will be sent instead of the original ones.')}</p>

@@ -10,6 +10,8 @@ import { issuesIn, issueText } from '../logic/issues'
 import { isRecordInFlight, quarantineReasonLabel, RECORD_TONE, recordStatusLabel } from '../logic/status'
 import { uiLanguage, type Language } from '../../shared/language'
 import classes from '../Sync.module.css'
+import { periodLabel } from './RecordsView'
+import { RetractedReport } from './RetractedReport'
 import { Loading, ProblemNotice, StatusTag } from './common'
 import { OverwriteTable, overwritesIn } from './OverwriteTable'
 import { QuarantineDecision, type Decision } from './QuarantineDecision'
@@ -58,6 +60,7 @@ export function RecordView({ recordId, canAct, onBack, onOpenRun, onOpenRecord }
             setDecision(d)
             refetch()
           }}
+          onChanged={refetch}
         />
       )}
     </section>
@@ -71,6 +74,7 @@ function RecordBody({
   onOpenRun,
   onOpenRecord,
   onDecided,
+  onChanged,
 }: {
   detail: RecordDetail
   language: Language
@@ -78,6 +82,7 @@ function RecordBody({
   onOpenRun: (id: string) => void
   onOpenRecord: (id: string) => void
   onDecided: (decision: Decision) => void
+  onChanged: () => void
 }) {
   const { record, history, historyTotal, dhis2Messages, versions } = detail
   const issues = issuesIn(record.lastError)
@@ -97,7 +102,7 @@ function RecordBody({
         <dt>{i18n.t('RC code')}</dt>
         <dd>{record.rcCode ?? '—'}</dd>
         <dt>{i18n.t('Period')}</dt>
-        <dd>{record.period ?? '—'}</dd>
+        <dd>{record.period ? periodLabel(record.period) : '—'}</dd>
         <dt>{i18n.t('Version')}</dt>
         <dd>{record.version}</dd>
         <dt>{i18n.t('Attempts')}</dt>
@@ -115,6 +120,7 @@ function RecordBody({
           </>
         )}
       </dl>
+      <RetractedReport detail={detail} canAct={canAct} onDone={onChanged} />
       {issues.length > 0 && (
         <NoticeBox warning title={i18n.t('Why it is not in DHIS2')}>
           <ul className={classes.list}>
