@@ -19,7 +19,10 @@
  *    plus the CPU time of the mapping alone (the compiled csv-partenaires spec over the same rows), bounds
  *    the ratio any such bridge can reach on this machine: the stand-in's ingest (≈ the limit's time) plus
  *    the floor must fit on the machine's cores, so ratio ≤ cores × limit ÷ (limit + floor).
- * Prints values/s of each, bridge ÷ limit (target ≥ 0.7) and bridge ÷ naive (target ≥ 20); exits 1 on FAIL.
+ * 1b. the same bridge run with `serve --without-overwrite-check`: no read of DHIS2 before each push, so the
+ *    cost of protecting people's values shows side by side (target: the check makes the run ≤ 25 % slower).
+ * Prints values/s of each, bridge ÷ limit (target ≥ 0.7), bridge ÷ naive (target ≥ 20) and the check's cost;
+ * exits 1 on FAIL.
  * On Linux it also prints the CPU time the whole machine spent during the bridge's run (bridge, PostgreSQL,
  * Redis, stand-in): on a small machine the run is CPU-bound, and that figure says by how much.
  */
@@ -53,6 +56,13 @@ const MONTHS = ['2026-07', '2026-08', '2026-09']
 const TOTAL_ROWS = 3_572
 const CHUNK = 5_000
 const NAIVE_VALUES = Number(process.env.NAIVE_VALUES ?? 3_000)
+/** Bridge runs with and without the overwrite check (each), alternated. */
+const CHECK_PAIRS = Number(process.env.CHECK_PAIRS ?? 3)
+
+/** The run of median time. */
+function medianRun<T extends { seconds: number }>(runs: readonly T[]): T {
+  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!
+}
 const REDIS_URL = 'redis://127.0.0.1:6379/14'
 const fmt = (n: number) => Math.round(n).toLocaleString('en')
 
@@ -93,7 +103,10 @@ function valuesOf(standin: Standin, expected: Map<string, string>): Value[] {
   })
 }
 
-async function bridgeRun(): Promise<{ rate: number; seconds: number; values: number }> {
+async function bridgeRun(
+  label = 'bridge (upload → all imported)',
+  args: string[] = [],
+): Promise<{ rate: number; seconds: number; values: number }> {
   const standin = newStandin()
   const dhis2 = await standin.listen(0)
   const db = await createDatabase('relais_bench')
@@ -101,6 +114,7 @@ async function bridgeRun(): Promise<{ rate: number; seconds: number; values: num
   await redis.flushdb()
   redis.disconnect()
   const bridge = await spawnServe({
+    args,
     env: { DHIS2_URL: dhis2, DHIS2_TOKEN: DEMO_BRIDGE_TOKEN, REDIS_URL, DATABASE_URL: db.url },
     config: csvSourceConfig('    allowLateData: true\n'),
   })
@@ -142,7 +156,7 @@ async function bridgeRun(): Promise<{ rate: number; seconds: number; values: num
     if (held.length !== expected.size) throw new Error(`bridge: DHIS2 holds ${held.length} of ${expected.size} values`)
     const rate = expected.size / seconds
     console.log(
-      `${'bridge (upload → all imported)'.padEnd(36)} ${expected.size} values in ${seconds.toFixed(2)} s = ${fmt(rate)} values/s ` +
+      `${label.padEnd(36)} ${expected.size} values in ${seconds.toFixed(2)} s = ${fmt(rate)} values/s ` +
         `(upload answered 202 after ${uploaded.toFixed(2)} s, ${run.rows} rows${cpu})`,
     )
     return { rate, seconds, values: expected.size }
@@ -367,7 +381,21 @@ async function ledgerFloor(): Promise<{ seconds: number; mapping: number; measur
 
 async function main(): Promise<void> {
   console.log(`Bridge CSV bench: ${TOTAL_ROWS} rows × 28 values, demo seed, Node ${process.version}`)
-  const bridge = await bridgeRun()
+  // With and without reading DHIS2 before each push (people's values unprotected): what the check costs. This
+  // machine's noise is larger than the difference, so the runs alternate (ABBA…) and the medians are compared.
+  const withCheck: Awaited<ReturnType<typeof bridgeRun>>[] = []
+  const without: Awaited<ReturnType<typeof bridgeRun>>[] = []
+  const unchecked = () => bridgeRun('bridge without the overwrite check', ['--without-overwrite-check'])
+  for (let pair = 0; pair < CHECK_PAIRS; pair++) {
+    if (pair % 2 === 0) {
+      withCheck.push(await bridgeRun())
+      without.push(await unchecked())
+    } else {
+      without.push(await unchecked())
+      withCheck.push(await bridgeRun())
+    }
+  }
+  const bridge = medianRun(withCheck)
   const limit = await limitRun()
   const naive = await naiveRun(bridge.values)
   const floor = await ledgerFloor()
@@ -378,13 +406,19 @@ async function main(): Promise<void> {
     `${'floor (ledger writes + mapping)'.padEnd(36)} PostgreSQL ${floor.seconds.toFixed(2)} ${floor.measured}-s for the least a ledger of these records writes, ` +
       `mapping ${floor.mapping.toFixed(2)} CPU-s → best ratio reachable here: ${reachable.toFixed(2)} (${cpus().length} cores × limit ÷ (limit + floor))`,
   )
+  const plain = medianRun(without)
+  const checkCost = bridge.seconds / plain.seconds
+  const okCheck = checkCost <= 1.25
+  console.log(
+    `overwrite check (medians of ${CHECK_PAIRS} each): ${bridge.seconds.toFixed(2)} s with ÷ ${plain.seconds.toFixed(2)} s without = ${checkCost.toFixed(2)} (target ≤ 1.25): ${okCheck ? 'PASS' : 'FAIL'}`,
+  )
   const ratio = bridge.rate / limit
   const speedup = bridge.rate / naive
   const okRatio = ratio >= 0.7
   const okSpeedup = speedup >= 20
   console.log(`bridge ÷ limit = ${ratio.toFixed(2)} (target ≥ 0.70): ${okRatio ? 'PASS' : 'FAIL'}`)
   console.log(`bridge ÷ naive = ${speedup.toFixed(1)}× (target ≥ 20×): ${okSpeedup ? 'PASS' : 'FAIL'}`)
-  process.exit(okRatio && okSpeedup ? 0 : 1)
+  process.exit(okRatio && okSpeedup && okCheck ? 0 : 1)
 }
 
 main().catch((error: unknown) => {

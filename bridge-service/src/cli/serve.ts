@@ -54,7 +54,12 @@ export async function serve(
 ): Promise<ServeHandle> {
   const { values } = parseArgs({
     args: argv,
-    options: { 'api-only': { type: 'boolean', default: false }, 'workers-only': { type: 'boolean', default: false } },
+    options: {
+      'api-only': { type: 'boolean', default: false },
+      'workers-only': { type: 'boolean', default: false },
+      // For bench/bridge-csv.ts only: measures what reading DHIS2 before each push costs. Never in production.
+      'without-overwrite-check': { type: 'boolean', default: false },
+    },
   })
   if (values['api-only'] && values['workers-only'])
     throw new Error('choose one of --api-only and --workers-only, not both')
@@ -97,7 +102,10 @@ export async function serve(
     // event loop (≈ 50 ms for 45 MB live on the bench machine), and in an --api-only process under webhook
     // load those stops were the bursts of slow answers (p99 57–95 ms without them, 101–118 ms with).
     heapBudgetMb: runWorkers ? 128 : undefined,
+    ...(values['without-overwrite-check'] ? { checkOverwrites: false } : {}),
   })
+  if (values['without-overwrite-check'])
+    logger.warn("--without-overwrite-check: people's values in DHIS2 may be overwritten silently (for benchmarks only)")
   await pipeline.start()
 
   let server: Server | undefined

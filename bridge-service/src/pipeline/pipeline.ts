@@ -87,6 +87,8 @@ export interface PipelineOptions {
   readonly chunkSize?: number
   /** Largest dataValueSets body (default 10 MB). */
   readonly maxBodyBytes?: number
+  /** false only to measure the overwrite check's cost (see PushStageDeps.checkOverwrites). */
+  readonly checkOverwrites?: boolean
   /** Run the workers in this process (default true). */
   readonly workers?: boolean
   /** Run the cron schedules in this process (default true). */
@@ -436,6 +438,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             logger,
             clock: { now, timeZone: options.timeZone ?? 'UTC' },
             ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+            ...(options.checkOverwrites === false ? { checkOverwrites: false } : {}),
             ...(observer ? { observer } : {}),
           },
         )

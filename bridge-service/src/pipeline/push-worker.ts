@@ -71,6 +71,11 @@ export interface PushStageDeps {
   readonly observer?: PipelineObserver
   /** DHIS2's clock and time zone, for completion dates (default: now, UTC). */
   readonly clock?: { now: () => Date; timeZone: string }
+  /**
+   * false only to measure what the overwrite check costs (bench/bridge-csv.ts, `serve --without-overwrite-check`):
+   * people's values would then be overwritten silently. Default true.
+   */
+  readonly checkOverwrites?: boolean
 }
 
 /** What the stage needs from the job that runs it (BullMQ in workers.ts; anything in a test). */
@@ -402,7 +407,8 @@ async function holdOverwrites(
   byId: ReadonlyMap<string, PipelineRecord>,
   dryRun: boolean,
 ): Promise<{ batch: Batch; held: string[]; diffs?: ReadonlyMap<string, RecordDiff> }> {
-  const checked = batch.values.filter((v) => !prepared.exempt?.has(v.recordId))
+  const checked =
+    deps.checkOverwrites === false ? [] : batch.values.filter((v) => !prepared.exempt?.has(v.recordId))
   if (checked.length === 0 && !dryRun) return { batch, held: [] }
   const read = dryRun ? batch.values : checked
   const held = await readWithRetries(() => readBack(deps.dhis2, batch.dataSet, batch.period, read))
