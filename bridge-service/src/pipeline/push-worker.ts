@@ -407,8 +407,7 @@ async function holdOverwrites(
   byId: ReadonlyMap<string, PipelineRecord>,
   dryRun: boolean,
 ): Promise<{ batch: Batch; held: string[]; diffs?: ReadonlyMap<string, RecordDiff> }> {
-  const checked =
-    deps.checkOverwrites === false ? [] : batch.values.filter((v) => !prepared.exempt?.has(v.recordId))
+  const checked = deps.checkOverwrites === false ? [] : batch.values.filter((v) => !prepared.exempt?.has(v.recordId))
   if (checked.length === 0 && !dryRun) return { batch, held: [] }
   const read = dryRun ? batch.values : checked
   const held = await readWithRetries(() => readBack(deps.dhis2, batch.dataSet, batch.period, read))
