@@ -43,6 +43,8 @@ export async function release(
   actor: Actor,
   typed?: unknown,
   note?: string,
+  /** For an `overwrite` record: the values whose DHIS2 value the person keeps (the others take the source's). */
+  keep: readonly ValueRef[] = [],
 ): Promise<{ status: string; errors?: unknown[] }> {
   const { db, specs } = deps
   const [record] = await loadRecords(db, [recordId])
@@ -83,7 +85,7 @@ export async function release(
     orgUnit: result.orgUnit ?? null,
     orgUnitCode: result.orgUnitCode ?? null,
     period: result.period ?? null,
-    dataValues: result.dataValues,
+    dataValues: kept(result.dataValues, record.reason === 'overwrite' ? keep : []),
     warnings: result.warnings,
     ...(result.completion ? { completion: result.completion } : {}),
     // Released from an overwrite quarantine: the person chose the source's values over DHIS2's.
@@ -101,6 +103,7 @@ export async function release(
           previousReason: record.reason,
           ...(corrected !== undefined ? { corrected, corrections: corrections(record.raw, corrected) } : {}),
           ...(note ? { note } : {}),
+          ...(keep.length > 0 && record.reason === 'overwrite' ? { kept: keep } : {}),
           values: result.dataValues.length,
         },
       })
@@ -118,6 +121,7 @@ export async function release(
           corrected: corrected !== undefined,
           ...changes,
           ...(note ? { note } : {}),
+          ...(keep.length > 0 && record.reason === 'overwrite' ? { kept: keep.length } : {}),
         },
       })
     })
@@ -156,6 +160,19 @@ export async function discard(deps: ActionDeps, recordId: string, actor: Actor, 
     throw error
   }
   await deps.runs.settle([record.runId])
+}
+
+/** A value of a report, by data element and option combo. */
+export interface ValueRef {
+  readonly dataElement: string
+  readonly categoryOptionCombo: string
+}
+
+/** The values to send once a person chose, value by value, to keep some of DHIS2's. Pure. */
+export function kept<T extends ValueRef>(values: readonly T[], keep: readonly ValueRef[]): T[] {
+  if (keep.length === 0) return [...values]
+  const keys = new Set(keep.map((k) => `${k.dataElement}|${k.categoryOptionCombo}`))
+  return values.filter((v) => !keys.has(`${v.dataElement}|${v.categoryOptionCombo}`))
 }
 
 /** The history note of a report a data manager un-completed in DHIS2 after its source retracted it. */

@@ -145,3 +145,28 @@ test('a Kobo pull for an RC who reported in the app ends in overwrite quarantine
   expect(record).toMatchObject({ status: 'quarantined', reason: 'overwrite' })
   expect(await h.values('202609')).toEqual(before)
 })
+
+test('decided value by value: the person keeps one of DHIS2’s values and takes the source’s for the other', async () => {
+  await personEnters('admin', 'RC-AQ-00004', '202609', { RC_VAD: '777', RC_CAUSERIES: '41' }, 'district')
+  const { record } = await upload('RC-AQ-00004')
+  expect(record).toMatchObject({ status: 'quarantined', reason: 'overwrite' })
+  const overwrites = await overwritesOf(record.id)
+  expect(overwrites.map((o) => o.dhis2.value).sort()).toEqual(['41', '777'])
+  const vad = overwrites.find((o) => o.dhis2.value === '777')!
+  const causeries = overwrites.find((o) => o.dhis2.value === '41')!
+
+  const released = await h.pipeline.release(record.id, MANAGER, undefined, 'VAD vérifiées avec le RC', [
+    { dataElement: vad.dataElement, categoryOptionCombo: vad.categoryOptionCombo },
+  ])
+  expect(released.status).toBe('mapped')
+  for (let i = 0; i < 100 && (await repositories(h.db).records.get(record.id))?.status !== 'imported'; i++)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  const values = await h.values('202609')
+  expect(values.get('RC-AQ-00004|RC_VAD|default')).toBe('777')
+  expect(values.get('RC-AQ-00004|RC_CAUSERIES|default')).toBe(causeries.incoming)
+  const history = await repositories(h.db).events.forRecord(record.id)
+  expect(history.find((e) => e.toStatus === 'mapped' && e.fromStatus === 'quarantined')?.detail).toMatchObject({
+    kept: [{ dataElement: vad.dataElement }],
+    note: 'VAD vérifiées avec le RC',
+  })
+})

@@ -358,7 +358,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     retryFailed: (runId, actor) => actions.retryFailed(actionDeps, runId, actor),
 
-    release: (recordId, actor, corrected, note) => actions.release(actionDeps, recordId, actor, corrected, note),
+    release: (recordId, actor, corrected, note, keep) =>
+      actions.release(actionDeps, recordId, actor, corrected, note, keep),
     uncomplete: (recordId, actor, reason) => actions.uncomplete(actionDeps, recordId, actor, reason),
 
     discard: (recordId, actor, reason) => actions.discard(actionDeps, recordId, actor, reason),

@@ -52,6 +52,8 @@ export interface PipelineServices {
     actor: Actor,
     corrected?: unknown,
     note?: string,
+    /** An overwrite: the values whose DHIS2 value the person keeps. */
+    keep?: ReadonlyArray<{ dataElement: string; categoryOptionCombo: string }>,
   ): Promise<{ status: string; errors?: unknown[] }>
   discard(recordId: string, actor: Actor, reason: string): Promise<void>
   /** Un-completes in DHIS2 the report a source retracted (a data manager's decision), with a reason. */

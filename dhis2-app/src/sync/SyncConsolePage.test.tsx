@@ -208,6 +208,20 @@ describe('Synchronisation: an import that would overwrite a person’s value', (
       ),
     ).toBeTruthy()
   })
+
+  it('decides value by value: the values of DHIS2 ticked are kept, the others take the source’s', async () => {
+    const bridge = new FakeBridge()
+    bridge.records.set('rec-o', overwriteRecord())
+    renderSync({ bridge, query: 'view=records&record=rec-o' })
+    const user = userEvent.setup()
+    await user.click(await screen.findByRole('checkbox', { name: 'Keep deRcVad0001 = 777 (the source brings 25)' }))
+    await user.click(screen.getByRole('button', { name: "Release, keeping 1 of DHIS2's values" }))
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Release' }))
+    await waitFor(() => expect(bridge.requestsTo('create', 'quarantine/rec-o/release')).toHaveLength(1))
+    expect(bridge.requestsTo('create', 'quarantine/rec-o/release')[0]?.data).toEqual({
+      keep: [{ dataElement: 'deRcVad0001', categoryOptionCombo: expect.any(String) }],
+    })
+  })
 })
 
 describe('Synchronisation: quarantine', () => {

@@ -47,6 +47,14 @@ const ReleaseBody = named(
       .max(1000)
       .optional()
       .meta({ description: "Why: kept in the record's history and the audit" }),
+    keep: z
+      .array(z.object({ dataElement: z.string().min(1).max(50), categoryOptionCombo: z.string().min(1).max(50) }))
+      .max(500)
+      .optional()
+      .meta({
+        description:
+          "An overwrite, decided value by value: the values whose DHIS2 value stays (the others take the source's)",
+      }),
   }),
 )
 
@@ -113,7 +121,7 @@ export function quarantineRoutes({ services, repos, scopes }: QuarantineDeps): R
       errors: [400, 404, 409],
       async handle({ params, body, actor, req }) {
         await quarantined(params.id, req)
-        const result = await services.release(params.id, actor, body.corrected, body.note)
+        const result = await services.release(params.id, actor, body.corrected, body.note, body.keep)
         return reply(200, { id: params.id, ...result })
       },
     }),

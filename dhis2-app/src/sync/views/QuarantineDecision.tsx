@@ -10,6 +10,8 @@ import { correctedRecord, editableFields, fieldsWithIssues, issuesIn, issuesOfFi
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { ConfirmModal, ProblemNotice } from './common'
+import { overwritesIn } from './OverwriteTable'
+import { useValueNames } from './useValueNames'
 import { periodLabel } from './RecordsView'
 
 export type Decision = 'released' | 'discarded'
@@ -43,6 +45,10 @@ export function QuarantineDecision({
   // Into a closed period: a decision against the data set's rules, so it names the month and the RC and asks why.
   const late = record.reason === 'late'
   const [lateNote, setLateNote] = useState('')
+  // An overwrite, decided value by value: the values whose DHIS2 value the person keeps.
+  const overwriteRows = useMemo(() => (overwrite ? overwritesIn(detail.history) : []), [overwrite, detail.history])
+  const [keep, setKeep] = useState<ReadonlySet<number>>(new Set())
+  const valueName = useValueNames(overwriteRows)
 
   const release = async () => {
     setBusy(true)
@@ -50,6 +56,13 @@ export function QuarantineDecision({
     const result = await post<ReleaseResult>(`${base}/release`, {
       ...(corrected ? { corrected } : {}),
       ...(late ? { note: lateNote.trim() } : {}),
+      ...(keep.size > 0
+        ? {
+            keep: overwriteRows
+              .filter((_, i) => keep.has(i))
+              .map((r) => ({ dataElement: r.dataElement, categoryOptionCombo: r.categoryOptionCombo })),
+          }
+        : {}),
     })
     setBusy(false)
     setConfirm(null)
@@ -121,12 +134,41 @@ export function QuarantineDecision({
       ) : (
         <p className={classes.muted}>{i18n.t('This record has no fields that can be corrected here.')}</p>
       )}
+      {overwriteRows.length > 0 && (
+        <fieldset className={classes.panel}>
+          <legend>{i18n.t('Value by value, tick the values of DHIS2 to keep')}</legend>
+          {overwriteRows.map((row, i) => (
+            <label key={i} className={classes.checkRow}>
+              <input
+                type="checkbox"
+                checked={keep.has(i)}
+                onChange={() =>
+                  setKeep((k) => {
+                    const next = new Set(k)
+                    if (next.has(i)) next.delete(i)
+                    else next.add(i)
+                    return next
+                  })
+                }
+              />
+              {i18n.t('Keep {{element}} = {{dhis2}} (the source brings {{incoming}})', {
+                element: valueName(row),
+                dhis2: row.dhis2.value,
+                incoming: row.incoming ?? i18n.t('(deleted)'),
+                interpolation: { escapeValue: false },
+              })}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <div className={classes.row}>
         <Button primary onClick={() => setConfirm('release')} disabled={busy}>
           {corrected
             ? i18n.t('Release with the corrections')
             : overwrite
-              ? i18n.t("Take the source's values")
+              ? keep.size > 0
+                ? i18n.t("Release, keeping {{number}} of DHIS2's values", { number: keep.size })
+                : i18n.t("Take the source's values")
               : i18n.t('Release as it is')}
         </Button>
       </div>
@@ -202,6 +244,12 @@ export function QuarantineDecision({
                 ))}
               </ul>
             </>
+          ) : overwrite && keep.size > 0 ? (
+            <p>
+              {i18n.t(
+                "The values you ticked stay as DHIS2 holds them, the others are replaced by the source's. This is recorded with your name.",
+              )}
+            </p>
           ) : overwrite ? (
             <p>
               {i18n.t(
