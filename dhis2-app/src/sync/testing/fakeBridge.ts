@@ -331,8 +331,12 @@ export class FakeBridge {
     if (type === 'read' && parts[0] === 'runs' && parts.length === 2) return this.runDetail(parts[1]!)
     if (type === 'read' && parts[0] === 'runs' && parts[2] === 'diff') {
       const diff = this.diffs.get(parts[1]!)
-      if (!diff) throw httpError(404, { error: 'not-found', message: `Run ${parts[1]} was not found` })
-      return diff
+      if (diff) return diff
+      if (!this.runs.some((r) => r.id === parts[1]) && !this.runScripts.has(parts[1]!))
+        throw httpError(404, { error: 'not-found', message: `Run ${parts[1]} was not found` })
+      // As the bridge: a run none of whose records reached DHIS2's check has an empty diff.
+      const none = { new: 0, changed: 0, same: 0, overwrite: 0, refused: 0 }
+      return { records: 0, totals: none, rows: [], lines: [], truncated: false }
     }
     if (type === 'read' && path === 'records') return paged(this.search(params), params)
     if (type === 'read' && parts[0] === 'records' && parts.length === 2) return this.recordDetail(parts[1]!)

@@ -8,7 +8,7 @@ import { Button, NoticeBox } from '@dhis2/ui'
 import { useId, useState } from 'react'
 import type { Run, RunDiff, StatusCounts } from '../api/types'
 import { rememberReviewedFile, reviewedFile, sendUpload } from '../api/upload'
-import { useBridgeGet } from '../api/useBridge'
+import { useBridgeGet, useBridgePost } from '../api/useBridge'
 import type { BridgeProblem, Dhis2Change } from '../logic/bridgeProblem'
 import { parsePeriod, periodName } from '../../shared/mappings'
 import { uiLanguage } from '../../shared/language'
@@ -45,14 +45,20 @@ export function DryRunReview({ run, counts, canAct, onOpenRun }: Props) {
   const { data, problem, loading, refetch } = useBridgeGet<RunDiff>(`runs/${encodeURIComponent(run.id)}/diff`)
   if (!data && loading) return <Loading label={i18n.t('Loading what the file would change')} />
   if (problem) return <ProblemNotice problem={problem} title={i18n.t('Could not load the check')} onRetry={refetch} />
-  if (!data) return null
+  // Nothing reached DHIS2's check (every record refused earlier, or nothing new): the counts say it all.
+  if (!data || data.records === 0) return null
   return (
     <section className={classes.panel} aria-labelledby="relais-diff-title">
       <h3 id="relais-diff-title" className={classes.subtitle}>
         {i18n.t('What importing this file would change in DHIS2')}
       </h3>
       <DiffSummary diff={data} held={counts.discarded} />
-      {canAct && <ImportAction run={run} diff={data} onOpenRun={onOpenRun} />}
+      {canAct &&
+        (run.trigger === 'upload' ? (
+          <ImportAction run={run} diff={data} onOpenRun={onOpenRun} />
+        ) : (
+          <SourceImportAction run={run} onOpenRun={onOpenRun} />
+        ))}
       <RowsTable diff={data} />
       {data.lines.length > 0 && <LinesTable diff={data} />}
     </section>
@@ -295,5 +301,46 @@ function ChangedNotice(props: { changes: Dhis2Change[]; diff: RunDiff; busy: boo
         {i18n.t('Check the file again')}
       </Button>
     </NoticeBox>
+  )
+}
+
+/**
+ * A source read again (a Kobo pull): the import reads it afresh, so what arrived since the check comes too —
+ * said before it starts.
+ */
+function SourceImportAction({ run, onOpenRun }: { run: Run; onOpenRun: (runId: string) => void }) {
+  const post = useBridgePost()
+  const [confirming, setConfirming] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [problem, setProblem] = useState<BridgeProblem | null>(null)
+  const start = async () => {
+    setBusy(true)
+    setProblem(null)
+    const result = await post<{ id: string }>('runs', { source: run.source, mode: 'import' })
+    setBusy(false)
+    setConfirming(false)
+    if (!result.ok) return setProblem(result.problem)
+    onOpenRun(result.data.id)
+  }
+  return (
+    <div className={classes.row}>
+      <Button primary onClick={() => setConfirming(true)} disabled={busy}>
+        {i18n.t('Import from the source')}
+      </Button>
+      {problem && <ProblemNotice problem={problem} title={i18n.t('The import did not start')} />}
+      {confirming && (
+        <ConfirmModal
+          title={i18n.t('Import from {{source}}?', { source: run.source, interpolation: { escapeValue: false } })}
+          confirmLabel={i18n.t('Start the import')}
+          busy={busy}
+          onConfirm={() => void start()}
+          onCancel={() => setConfirming(false)}
+        >
+          {i18n.t(
+            'The source is read again. What it sent since the check is imported too. Values entered by people are never replaced without your decision.',
+          )}
+        </ConfirmModal>
+      )}
+    </div>
   )
 }

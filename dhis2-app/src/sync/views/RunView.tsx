@@ -56,7 +56,7 @@ export function RunView({ runId, canAct, onBack, onOpenRecords, onOpenQuarantine
       {!data && loading && <Loading label={i18n.t('Loading the run')} />}
       {problem && <ProblemNotice problem={problem} title={i18n.t('Could not load the run')} onRetry={refetch} />}
       {data && <RunBody detail={data} language={language} />}
-      {data && data.run.mode === 'dry-run' && data.run.trigger === 'upload' && data.run.status === 'completed' && (
+      {data && data.run.mode === 'dry-run' && data.run.status === 'completed' && (
         <DryRunReview run={data.run} counts={data.counts} canAct={canAct} onOpenRun={onOpenRun} />
       )}
       {data && (

@@ -97,10 +97,17 @@ function SourceCard({ source, canAct, onOpenRun, onOpenRuns }: Omit<Props, 'sour
       <div className={classes.row}>
         {canAct && source.enabled && (
           <>
-            <Button small onClick={() => void start('dry-run')} loading={starting === 'dry-run'} disabled={!!starting}>
+            {/* Check first: the dry run says what an import would change (the run view), then import from there. */}
+            <Button
+              small
+              primary
+              onClick={() => void start('dry-run')}
+              loading={starting === 'dry-run'}
+              disabled={!!starting}
+            >
               {i18n.t('Dry run')}
             </Button>
-            <Button small primary onClick={() => setConfirmImport(true)} disabled={!!starting}>
+            <Button small onClick={() => setConfirmImport(true)} disabled={!!starting}>
               {i18n.t('Import')}
             </Button>
             {takesFiles && (
