@@ -68,7 +68,11 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
       await rcPage.locator(`[aria-label="${label}"][data-status="saved"]`).waitFor()
     }
     await rcPage.getByRole('button', { name: 'Compléter le rapport' }).click()
-    await rcPage.getByText('Complété le 3 octobre 2026').waitFor()
+    // Once DHIS2 holds it (the completion is queued like a value): no data-status on the status line.
+    await rcPage
+      .locator('[data-test="relais-completion-status"]:not([data-status])')
+      .getByText('Complété le 3 octobre 2026')
+      .waitFor()
   } finally {
     await rcContext.close()
   }

@@ -144,7 +144,11 @@ test('an RC completes a report in the app; the dashboard shows it with Kobo’s'
       await page.locator(`[aria-label="${label}"][data-status="saved"]`).waitFor()
     }
     await page.getByRole('button', { name: 'Compléter le rapport' }).click()
-    await page.getByText(/^Complété le /).waitFor()
+    // Once DHIS2 holds it (the completion is queued like a value): no data-status on the status line.
+    await page
+      .locator('[data-test="relais-completion-status"]:not([data-status])')
+      .getByText(/^Complété le /)
+      .waitFor()
   } finally {
     await rc.close()
   }

@@ -149,7 +149,10 @@ test("an RC's first visit works offline: values and the completion survive reloa
 
     await offline(false)
     await page.locator('[aria-label="TDR paludisme réalisés"][data-status="saved"]').waitFor({ timeout: 30_000 })
-    await status.getByText('Complété le 3 octobre 2026').waitFor({ timeout: 30_000 })
+    await page
+      .locator('[data-test="relais-completion-status"]:not([data-status])')
+      .getByText('Complété le 3 octobre 2026')
+      .waitFor({ timeout: 30_000 })
     expect(await tdr().inputValue()).toBe(typed)
     expect(await stored('RC_PALU_TDR')).toBe(typed)
     expect(await registration()).toMatchObject({ completed: true, date: expect.stringMatching(/^2026-10-03T/) })

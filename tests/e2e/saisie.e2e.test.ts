@@ -53,6 +53,8 @@ interface RegistrationJson {
 test('the RC enters, saves and completes their September report, and DHIS2 has it', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
   const page = await context.newPage()
+  // Completion goes through the queue: the status shows the wish at once, then (no data-status) what DHIS2 holds.
+  const inDhis2 = page.locator('[data-test="relais-completion-status"]:not([data-status])')
   try {
     await signIn(page, url, 'relais')
     await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).click()
@@ -79,7 +81,7 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
     await page.setViewportSize({ width: 1280, height: 900 })
 
     await page.getByRole('button', { name: 'Compléter le rapport' }).click()
-    await page.getByText('Complété le 3 octobre 2026').waitFor()
+    await inDhis2.getByText('Complété le 3 octobre 2026').waitFor()
     await screenshotAt(page, 1280, 'saisie-completed-1280.png')
     await page.setViewportSize({ width: 1280, height: 900 })
 
@@ -113,10 +115,10 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
     // three days later: un-complete and re-complete; the report stays completed on 3 October (on time)
     standin.ctx.clock.advance(3 * 24 * 3600 * 1000)
     await page.getByRole('button', { name: 'Annuler la complétude' }).click()
-    await page.getByText(/Non complété \(complété une première fois le 3 octobre 2026/).waitFor()
+    await inDhis2.getByText(/Non complété \(complété une première fois le 3 octobre 2026/).waitFor()
     expect(await registrations()).toEqual([expect.objectContaining({ completed: false, date: first?.date })])
     await page.getByRole('button', { name: 'Compléter le rapport' }).click()
-    await page.getByText('Complété le 3 octobre 2026').waitFor()
+    await inDhis2.getByText('Complété le 3 octobre 2026').waitFor()
     expect(await registrations()).toEqual([expect.objectContaining({ completed: true, date: first?.date })])
   } finally {
     await context.close()

@@ -35,7 +35,7 @@ type Blocker = { kind: 'rules'; violations: RuleViolation[] } | { kind: 'invalid
  */
 export function CompletionBar(props: Props) {
   const { target, index, dataSet, values, invalidCells, refusedCells, readOnly, label, actedAt } = props
-  const { loading, registration, pending, completed, state, failure, setCompleted } = useCompletion(
+  const { loading, registration, pending, settling, completed, state, failure, setCompleted } = useCompletion(
     target,
     label,
     actedAt,
@@ -57,7 +57,7 @@ export function CompletionBar(props: Props) {
       <h3 id="relais-completion" className={classes.completionTitle}>
         {i18n.t('Report status')}
       </h3>
-      <p data-test="relais-completion-status" data-status={pending ? state?.status : undefined}>
+      <p data-test="relais-completion-status" data-status={pending ? state?.status : settling ? 'settling' : undefined}>
         {loading
           ? i18n.t('Loading…')
           : completed && firstDate

@@ -1,5 +1,5 @@
 import { useDataQuery } from '@dhis2/app-runtime'
-import { useCallback, useEffect, useMemo } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useValueQueue } from '../../offline/ValueQueueProvider'
 import { completionKey, isCompletion, type PendingCompletion } from '../../offline/types'
 import { findRegistration, type Registration, type ReportTarget } from './registration'
@@ -37,9 +37,21 @@ export function useCompletion(target: ReportTarget, label: string, actedAt: () =
   )
   const state = queue.states.get(key)
   const saved = state?.status === 'saved'
-  // Once DHIS2 has the change, read the registration again (its date is DHIS2's).
+  // The wish on its way, kept once sent until DHIS2's registration is read again: the status never flickers
+  // back to what DHIS2 held before.
+  const lastWish = useRef<boolean | undefined>(undefined)
+  if (pending) lastWish.current = pending.completed
+  const [settling, setSettling] = useState<boolean | undefined>(undefined)
   useEffect(() => {
-    if (saved) void refetch()
+    if (!saved || lastWish.current === undefined) return
+    let current = true
+    setSettling(lastWish.current)
+    void Promise.resolve(refetch()).finally(() => {
+      if (current) setSettling(undefined)
+    })
+    return () => {
+      current = false
+    }
   }, [saved, refetch])
 
   const setCompleted = useCallback(
@@ -48,7 +60,17 @@ export function useCompletion(target: ReportTarget, label: string, actedAt: () =
   )
 
   /** What the RC sees: the queued wish until DHIS2 has it, else DHIS2's registration. */
-  const completed = pending ? pending.completed : registration?.completed === true
+  const completed = pending ? pending.completed : (settling ?? registration?.completed === true)
   const failure = state?.status === 'failed' ? state.message : null
-  return { loading: loading && !pending, registration, pending, completed, state, failure, setCompleted }
+  return {
+    loading: loading && !pending,
+    registration,
+    pending,
+    /** Sent, DHIS2's registration being read again. */
+    settling: settling !== undefined,
+    completed,
+    state,
+    failure,
+    setCompleted,
+  }
 }
