@@ -145,6 +145,9 @@ describe('what went wrong', () => {
       'xlsx-sheets-limit',
       'xlsx-cells-limit',
       'csv-row-limit',
+      'not-a-dry-run',
+      'file-differs',
+      'dhis2-changed',
     ]
     for (const code of codes) expect([code, bridgeCodeMessage(code)]).toEqual([code, expect.any(String)])
     expect(problemMessage({ kind: 'bridge-error', code: 'brand-new', status: 418 })).toBe(

@@ -56,6 +56,12 @@ export function bridgeCodeMessage(code: string): string | undefined {
       return i18n.t('The bridge did not recognise the call from DHIS2.')
     case 'internal':
       return i18n.t('The bridge met an unexpected error; it has been logged.')
+    case 'not-a-dry-run':
+      return i18n.t('Nothing was imported. Check the file first, then import it from the check.')
+    case 'file-differs':
+      return i18n.t('Nothing was imported. This is not the file that was checked; check this file first.')
+    case 'dhis2-changed':
+      return i18n.t('Nothing was imported. DHIS2 changed since the check; check the file again.')
     default:
       return undefined
   }

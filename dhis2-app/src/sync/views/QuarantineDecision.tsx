@@ -9,7 +9,7 @@ import type { BridgeProblem } from '../logic/bridgeProblem'
 import { correctedRecord, editableFields, fieldsWithIssues, issuesIn, issuesOfField, issueText } from '../logic/issues'
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
-import { ConfirmModal, ProblemNotice } from './common'
+import { ConfirmModal, ProblemNotice, ReasonField } from './common'
 import { overwritesIn } from './OverwriteTable'
 import { useValueNames } from './useValueNames'
 import { periodLabel } from './RecordsView'
@@ -172,18 +172,15 @@ export function QuarantineDecision({
               : i18n.t('Release as it is')}
         </Button>
       </div>
-      <label className={classes.label}>
-        {overwrite
-          ? i18n.t("Reason for keeping DHIS2's values (the record is discarded)")
-          : i18n.t('Reason for discarding')}
-        <textarea
-          className={classes.textarea}
-          rows={2}
-          value={reason}
-          maxLength={1000}
-          onChange={(event) => setReason(event.target.value)}
-        />
-      </label>
+      <ReasonField
+        label={
+          overwrite
+            ? i18n.t("Reason for keeping DHIS2's values (the record is discarded)")
+            : i18n.t('Reason for discarding')
+        }
+        value={reason}
+        onChange={setReason}
+      />
       <div className={classes.row}>
         <Button destructive onClick={() => setConfirm('discard')} disabled={busy || reason.trim() === ''}>
           {i18n.t('Discard the record')}
@@ -194,7 +191,8 @@ export function QuarantineDecision({
         <ConfirmModal
           title={late ? i18n.t('Release into a closed period?') : i18n.t('Release this record?')}
           confirmLabel={i18n.t('Release')}
-          busy={busy || (late && lateNote.trim() === '')}
+          busy={busy}
+          confirmDisabled={late && lateNote.trim() === ''}
           onConfirm={() => void release()}
           onCancel={() => setConfirm(null)}
         >
@@ -215,16 +213,7 @@ export function QuarantineDecision({
                   'Values entered by people stay protected. If this report would replace any, it comes back to quarantine for your decision.',
                 )}
               </p>
-              <label className={classes.label}>
-                {i18n.t('Why it must go in (required)')}
-                <textarea
-                  className={classes.textarea}
-                  rows={2}
-                  value={lateNote}
-                  maxLength={1000}
-                  onChange={(event) => setLateNote(event.target.value)}
-                />
-              </label>
+              <ReasonField label={i18n.t('Why it must go in (required)')} value={lateNote} onChange={setLateNote} />
             </>
           )}
           {changed.length > 0 ? (

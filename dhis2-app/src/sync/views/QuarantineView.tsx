@@ -2,7 +2,7 @@
 // source, RC, month, zone), decisions on several records at once with one reason, and the list as CSV.
 import { useDataEngine, useDataQuery } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
-import { Button, NoticeBox, TextArea } from '@dhis2/ui'
+import { Button, NoticeBox } from '@dhis2/ui'
 import { useState, type FormEvent } from 'react'
 import { normalisePeriod, bridgeResource } from '../api/paths'
 import { PROOF_PARAM } from '../api/routeProof'
@@ -15,7 +15,7 @@ import { downloadCsv } from '../../dashboard/csv/CsvButton'
 import { csvFileName, toCsv } from '../../dashboard/csv/csv'
 import { uiLanguage, type Language } from '../../shared/language'
 import classes from '../Sync.module.css'
-import { ConfirmModal, Loading, PagerBar, ProblemNotice } from './common'
+import { ConfirmModal, Loading, PagerBar, ProblemNotice, ReasonField } from './common'
 import { periodLabel, RecordTable } from './RecordsView'
 
 export interface QuarantineFilter {
@@ -227,7 +227,6 @@ function BulkDecision(props: {
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<BridgeProblem | null>(null)
   const decide = async () => {
-    if (reason.trim() === '') return
     setBusy(true)
     setProblem(null)
     const result = await post<{ results: Array<{ status: string }> }>('quarantine/bulk', { action, ids, reason })
@@ -246,6 +245,7 @@ function BulkDecision(props: {
       confirmLabel={action === 'release' ? i18n.t('Release') : i18n.t('Discard')}
       destructive={action === 'discard'}
       busy={busy}
+      confirmDisabled={reason.trim() === ''}
       onConfirm={() => void decide()}
       onCancel={onCancel}
     >
@@ -256,16 +256,7 @@ function BulkDecision(props: {
             )
           : i18n.t('Nothing of them goes to DHIS2. The reason goes in each record’s history and the audit.')}
       </p>
-      <label className={classes.label}>
-        {i18n.t('Reason (required)')}
-        <TextArea
-          name="reason"
-          value={reason}
-          onChange={({ value }) => setReason(value ?? '')}
-          rows={3}
-          error={reason.trim() === '' && busy}
-        />
-      </label>
+      <ReasonField label={i18n.t('Reason (required)')} value={reason} onChange={setReason} />
       {reason.trim() === '' && <p className={classes.muted}>{i18n.t('Give the reason first.')}</p>}
       {problem && <ProblemNotice problem={problem} title={i18n.t('The decision was not recorded')} />}
     </ConfirmModal>

@@ -8,7 +8,7 @@ import type { RecordDetail } from '../api/types'
 import { useBridgePost } from '../api/useBridge'
 import type { BridgeProblem } from '../logic/bridgeProblem'
 import classes from '../Sync.module.css'
-import { ConfirmModal, ProblemNotice } from './common'
+import { ConfirmModal, ProblemNotice, ReasonField } from './common'
 
 export const DELETED_AT_SOURCE = 'deleted-at-source'
 export const UNCOMPLETED_BY_PERSON = 'uncompleted-in-dhis2'
@@ -51,16 +51,7 @@ export function RetractedReport(props: { detail: RecordDetail; canAct: boolean; 
       {outcome === 'not-complete' && <p>{i18n.t('DHIS2 held no completion of this report, nothing to change.')}</p>}
       {canAct && !decided && !outcome && (
         <>
-          <label className={classes.label}>
-            {i18n.t('Reason for un-completing (required)')}
-            <textarea
-              className={classes.textarea}
-              rows={2}
-              value={reason}
-              maxLength={1000}
-              onChange={(event) => setReason(event.target.value)}
-            />
-          </label>
+          <ReasonField label={i18n.t('Reason for un-completing (required)')} value={reason} onChange={setReason} />
           <Button small disabled={reason.trim() === '' || busy} onClick={() => setConfirming(true)}>
             {i18n.t('Un-complete the report in DHIS2')}
           </Button>

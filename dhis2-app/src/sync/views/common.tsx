@@ -98,6 +98,7 @@ export function ConfirmModal({
   confirmLabel,
   destructive,
   busy,
+  confirmDisabled,
   onConfirm,
   onCancel,
 }: {
@@ -106,6 +107,8 @@ export function ConfirmModal({
   confirmLabel: string
   destructive?: boolean
   busy?: boolean
+  /** The confirmation cannot be given yet (a required reason is missing); cancelling still can. */
+  confirmDisabled?: boolean
   onConfirm: () => void
   onCancel: () => void
 }) {
@@ -118,11 +121,41 @@ export function ConfirmModal({
           <Button secondary onClick={onCancel} disabled={busy}>
             {i18n.t('Cancel')}
           </Button>
-          <Button primary={!destructive} destructive={destructive} onClick={onConfirm} loading={busy} disabled={busy}>
+          <Button
+            primary={!destructive}
+            destructive={destructive}
+            onClick={onConfirm}
+            loading={busy}
+            disabled={busy || confirmDisabled}
+          >
             {confirmLabel}
           </Button>
         </ButtonStrip>
       </ModalActions>
     </Modal>
+  )
+}
+
+/** The reason a person gives for a decision (discard, release, un-complete): kept in the history and the audit. */
+export function ReasonField({
+  label,
+  value,
+  onChange,
+}: {
+  label: string
+  value: string
+  onChange: (value: string) => void
+}) {
+  return (
+    <label className={classes.label}>
+      {label}
+      <textarea
+        className={classes.textarea}
+        rows={2}
+        value={value}
+        maxLength={1000}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </label>
   )
 }
