@@ -17,6 +17,19 @@ export function named<T extends z.ZodType>(id: string, schema: T, description?: 
 /** Dates travel as ISO 8601 strings (UTC). */
 export const timestamp = z.iso.datetime()
 
+/** A value DHIS2 holds now that differs from what a dry run read (an import confirming it is refused). */
+export const Dhis2ChangeSchema = named(
+  'Dhis2Change',
+  z.object({
+    dataElement: z.string(),
+    categoryOptionCombo: z.string(),
+    period: z.string(),
+    orgUnit: z.string(),
+    then: z.string().nullable(),
+    now: z.string().nullable(),
+  }),
+)
+
 export const ErrorBody = named(
   'Error',
   z.object({
@@ -26,16 +39,7 @@ export const ErrorBody = named(
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     where: z.object({ line: z.number(), column: z.number(), position: z.number() }).optional(),
     changes: z
-      .array(
-        z.object({
-          dataElement: z.string(),
-          categoryOptionCombo: z.string(),
-          period: z.string(),
-          orgUnit: z.string(),
-          then: z.string().nullable(),
-          now: z.string().nullable(),
-        }),
-      )
+      .array(Dhis2ChangeSchema)
       .optional()
       .meta({ description: 'dhis2-changed: the values DHIS2 holds now that differ from what the dry run read' }),
   }),

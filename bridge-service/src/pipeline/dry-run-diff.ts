@@ -9,7 +9,7 @@ import type { HeldValue } from '../dhis2/client'
 import { valueKey } from '../ledger/imported-values'
 import type { OutgoingValue } from './batches'
 import type { Overwrite } from './overwrites'
-import { sameValue } from './read-back'
+import { heldValueKey, sameValue } from './read-back'
 
 export const CHANGE_KINDS = ['new', 'changed', 'same', 'overwrite', 'refused'] as const
 export type ChangeKind = (typeof CHANGE_KINDS)[number]
@@ -62,8 +62,7 @@ export function diffBatch(
   alreadySame: ReadonlyMap<string, number> = new Map(),
 ): Map<string, RecordDiff> {
   const byKey = new Map<string, HeldValue>()
-  for (const h of held)
-    if (!h.deleted) byKey.set(valueKey({ ...h, attributeOptionCombo: h.attributeOptionCombo ?? '' }), h)
+  for (const h of held) if (!h.deleted) byKey.set(heldValueKey(h), h)
   const overwriting = new Set<string>()
   for (const list of overwrites.values()) for (const o of list) overwriting.add(valueKey(o))
   const diffs = new Map<string, RecordDiff>()

@@ -15,7 +15,7 @@ import type { ImportedValue } from '../ledger/imported-values'
 import { valueKey } from '../ledger/imported-values'
 import type { OutgoingValue } from './batches'
 import { valueHash } from './hashing'
-import { sameValue } from './read-back'
+import { heldValueKey, sameValue } from './read-back'
 
 /** One value a push would overwrite, as the quarantine screen shows it. */
 export interface Overwrite {
@@ -38,7 +38,7 @@ export function overwritesOf(
   held: readonly HeldValue[],
   ours: ReadonlyMap<string, ImportedValue>,
 ): Map<string, Overwrite[]> {
-  const byKey = new Map(held.map((h) => [valueKey({ ...h, attributeOptionCombo: h.attributeOptionCombo ?? '' }), h]))
+  const byKey = new Map(held.map((h) => [heldValueKey(h), h]))
   const found = new Map<string, Overwrite[]>()
   for (const v of values) {
     const key = valueKey(v)

@@ -6,6 +6,7 @@
  */
 import type { Dhis2Client, HeldValue } from '../dhis2/client'
 import type { Dhis2Error } from '../dhis2/errors'
+import { valueKey } from '../ledger/imported-values'
 import type { OutgoingValue } from './batches'
 
 /** Network codes of a connection that never reached DHIS2: nothing can have been saved. */
@@ -57,12 +58,16 @@ export function recordsHeld(values: readonly OutgoingValue[], held: readonly Hel
   return new Set([...ok].filter(([, isHeld]) => isHeld).map(([id]) => id))
 }
 
+/** A value DHIS2 holds, keyed as the ledger keys what Relais wrote (importedValues' valueKey). */
+export const heldValueKey = (h: HeldValue): string =>
+  valueKey({ ...h, attributeOptionCombo: h.attributeOptionCombo ?? '' })
+
 /** What DHIS2 holds for a batch's keys (one data set and period; org units 50 at a time). */
 export async function readBack(
   dhis2: Pick<Dhis2Client, 'getDataValues'>,
   dataSet: string,
   period: string,
-  values: readonly OutgoingValue[],
+  values: readonly { readonly orgUnit: string }[],
 ): Promise<HeldValue[]> {
   const orgUnits = [...new Set(values.map((v) => v.orgUnit))]
   const held: HeldValue[] = []

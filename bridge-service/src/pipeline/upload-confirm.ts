@@ -4,21 +4,17 @@
  * run read, what it held then. When DHIS2 changed in between, the answer says what changed (then → now) and
  * the data manager reviews a new dry run.
  */
+import type { z } from 'zod'
+import type { Dhis2ChangeSchema } from '../api/contract'
 import type { Dhis2Client } from '../dhis2/client'
 import { valueKey } from '../ledger/imported-values'
 import type { Run } from '../ledger/runs'
 import type { SeenValue } from './dry-run-diff'
-import { sameValue } from './read-back'
+import { heldValueKey, readBack, sameValue } from './read-back'
 import { StateConflictError } from './services'
 
-export interface Dhis2Change {
-  dataElement: string
-  categoryOptionCombo: string
-  period: string
-  orgUnit: string
-  then: string | null
-  now: string | null
-}
+/** The API's contract says how a change travels (api/contract.ts): one shape for the bridge and the app. */
+export type Dhis2Change = z.output<typeof Dhis2ChangeSchema>
 
 /** The import does not match the dry run it confirms; `reason` is the API's error code. */
 export class ConfirmationRefusedError extends StateConflictError {
@@ -54,20 +50,16 @@ export async function changedSince(
 ): Promise<Dhis2Change[]> {
   const groups = new Map<string, SeenValue[]>()
   for (const s of seen) {
-    const group = `${s.dataSet}|${s.period}`
-    groups.set(group, [...(groups.get(group) ?? []), s])
+    const group = groups.get(`${s.dataSet}|${s.period}`)
+    if (group) group.push(s)
+    else groups.set(`${s.dataSet}|${s.period}`, [s])
   }
   const changes: Dhis2Change[] = []
   for (const group of groups.values()) {
     const { dataSet, period } = group[0]!
-    const orgUnits = [...new Set(group.map((s) => s.orgUnit))]
     const now = new Map<string, string>()
-    for (let i = 0; i < orgUnits.length; i += 50) {
-      const held = await dhis2.getDataValues({ dataSet, period, orgUnits: orgUnits.slice(i, i + 50) })
-      for (const h of held)
-        if (!h.deleted && h.value !== undefined)
-          now.set(valueKey({ ...h, attributeOptionCombo: h.attributeOptionCombo ?? '' }), h.value)
-    }
+    for (const h of await readBack(dhis2, dataSet, period, group))
+      if (!h.deleted && h.value !== undefined) now.set(heldValueKey(h), h.value)
     for (const s of group) {
       const current = now.get(valueKey(s)) ?? null
       const same = current === null || s.value === null ? current === s.value : sameValue(current, s.value)

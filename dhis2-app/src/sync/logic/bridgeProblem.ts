@@ -3,6 +3,8 @@
 // 502/503/504 the bridge did not answer), the bridge answers its own JSON `{ error, message }` with a stable code.
 // Pure: no React, no i18n (messages.ts words it).
 
+import type { BridgeErrorBody } from '../api/types'
+
 export type BridgeProblemKind =
   /** DHIS2 has no route `relais-bridge` (or it is disabled): 404 from DHIS2, not from the bridge. */
   | 'route-missing'
@@ -31,19 +33,13 @@ export interface BridgeProblem {
   code?: string
   /** The server's own words (English), shown as detail. */
   message?: string
-  issues?: Array<{ path: string; message: string }>
+  issues?: BridgeErrorBody['issues']
   /** dhis2-changed: what DHIS2 holds now that differs from what a dry run read. */
   changes?: Dhis2Change[]
 }
 
-export interface Dhis2Change {
-  dataElement: string
-  categoryOptionCombo: string
-  period: string
-  orgUnit: string
-  then: string | null
-  now: string | null
-}
+/** What DHIS2 holds now that differs from what a dry run read: the bridge's contract (api/types.ts). */
+export type Dhis2Change = NonNullable<BridgeErrorBody['changes']>[number]
 
 type Loose = Record<string, unknown>
 const isObject = (value: unknown): value is Loose =>
