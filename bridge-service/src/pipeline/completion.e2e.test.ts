@@ -24,9 +24,8 @@ interface Registration {
   completed: boolean
 }
 
-const uid = (code: string) =>
-  h.standin.ctx.state.metadata.organisationUnits.find((o) => o.code === code)?.id ?? `no ${code}`
-const dataSet = () => h.standin.ctx.state.metadata.dataSets.find((d) => d.code === 'RC_MENSUEL')!.id
+const uid = (code: string) => h.uid('organisationUnits', code)
+const dataSet = () => h.uid('dataSets', 'RC_MENSUEL')
 
 async function registrations(period: string, codes: readonly string[]): Promise<Map<string, Registration>> {
   const res = await fetch(

@@ -5,7 +5,7 @@
 import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
 import type { Overwrite } from './overwrites'
-import { MANAGER, partnerCsv, startHarness, type Harness } from './test-support'
+import { MANAGER, partnerCsv, RC_LOGIN, startHarness, type Harness } from './test-support'
 
 let h: Harness
 beforeAll(async () => {
@@ -14,23 +14,7 @@ beforeAll(async () => {
 afterAll(() => h?.dispose())
 
 test('its value replaces the person’s, and the history names what it replaced', async () => {
-  const meta = h.standin.ctx.state.metadata
-  const uid = (list: 'organisationUnits' | 'dataElements' | 'dataSets', code: string) =>
-    (meta[list] as Array<{ id: string; code?: string }>).find((o) => o.code === code)!.id
-  const res = await fetch(`${h.standin.url}/api/dataValueSets`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from('relais:Relais-2026').toString('base64')}`,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      dataSet: uid('dataSets', 'RC_MENSUEL'),
-      period: '202609',
-      orgUnit: uid('organisationUnits', 'RC-AQ-00001'),
-      dataValues: [{ dataElement: uid('dataElements', 'RC_VAD'), value: '777' }],
-    }),
-  })
-  expect(res.status).toBe(200)
+  await h.enters(RC_LOGIN, 'RC-AQ-00001', '202609', { RC_VAD: '777' })
   const run = await h.pipeline.upload(
     { source: 'csv-partenaires', filename: 'sor.csv', body: partnerCsv([{ rc: 'RC-AQ-00001' }]), mode: 'import' },
     MANAGER,

@@ -10,7 +10,7 @@ import { rcSubmission, seededRandom } from '@relais/kobo-standin'
 import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
 import type { Overwrite } from './overwrites'
-import { KOBO_ASSET, MANAGER, partnerCsv, startHarness, type Harness } from './test-support'
+import { ADMIN_LOGIN, KOBO_ASSET, MANAGER, partnerCsv, RC_LOGIN, startHarness, type Harness } from './test-support'
 
 let h: Harness
 beforeAll(async () => {
@@ -18,33 +18,7 @@ beforeAll(async () => {
 }, 30_000)
 afterAll(() => h?.dispose())
 
-const meta = () => h.standin.ctx.state.metadata
-const uid = (list: 'organisationUnits' | 'dataElements' | 'dataSets', code: string) =>
-  (meta()[list] as Array<{ id: string; code?: string }>).find((o) => o.code === code)!.id
-
-/** An RC's own entry in DHIS2 (the Relais app or DHIS2's data entry), as that RC. */
-async function personEnters(
-  username: string,
-  rc: string,
-  period: string,
-  values: Record<string, string>,
-  password = 'Relais-2026',
-) {
-  const res = await fetch(`${h.standin.url}/api/dataValueSets`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      dataSet: uid('dataSets', 'RC_MENSUEL'),
-      period,
-      orgUnit: uid('organisationUnits', rc),
-      dataValues: Object.entries(values).map(([de, value]) => ({ dataElement: uid('dataElements', de), value })),
-    }),
-  })
-  expect(res.status).toBe(200)
-}
+const uid: Harness['uid'] = (list, code) => h.uid(list, code)
 
 async function upload(rc: string, mode: 'import' | 'dry-run' = 'import') {
   const run = await h.pipeline.upload(
@@ -63,7 +37,7 @@ async function overwritesOf(recordId: string): Promise<Overwrite[]> {
 }
 
 test('an import that would change what an RC entered waits in quarantine; DHIS2 keeps the RC’s value', async () => {
-  await personEnters('relais', 'RC-AQ-00001', '202609', { RC_VAD: '777' })
+  await h.enters(RC_LOGIN, 'RC-AQ-00001', '202609', { RC_VAD: '777' })
   const { record } = await upload('RC-AQ-00001')
   expect(record).toMatchObject({ status: 'quarantined', reason: 'overwrite' })
   const overwrites = await overwritesOf(record.id)
@@ -99,14 +73,14 @@ test('releasing it is the person’s decision: the source’s values replace DHI
 
 test('the same value, or one the bridge wrote itself, passes; a value a person changed since is protected', async () => {
   // The bridge's own values (imported above): a changed file replaces them without a question.
-  await personEnters('relais', 'RC-AQ-00002', '202609', {})
+  await h.enters(RC_LOGIN, 'RC-AQ-00002', '202609', {})
   const first = await upload('RC-AQ-00002')
   expect(first.record.status).toBe('imported')
   // Same file: unchanged, no question either.
   expect((await upload('RC-AQ-00002')).record.status).toBe('unchanged')
   // A data manager corrects the causeries in DHIS2 (3 → 9). The partner's next version changes the home visits
   // only: it passes, and the correction stays (the bridge re-sends only what changed in the source).
-  await personEnters('admin', 'RC-AQ-00002', '202609', { RC_CAUSERIES: '9' }, 'district')
+  await h.enters(ADMIN_LOGIN, 'RC-AQ-00002', '202609', { RC_CAUSERIES: '9' })
   const version = async (filename: string, change: Record<string, number>) => {
     const [head, line] = partnerCsv([{ rc: 'RC-AQ-00002' }])
       .toString('utf8')
@@ -136,7 +110,7 @@ test('the same value, or one the bridge wrote itself, passes; a value a person c
 })
 
 test('a Kobo pull for an RC who reported in the app ends in overwrite quarantine; DHIS2 unchanged', async () => {
-  await personEnters('admin', 'RC-AQ-00003', '202609', { RC_VAD: '12', RC_CAUSERIES: '3' }, 'district')
+  await h.enters(ADMIN_LOGIN, 'RC-AQ-00003', '202609', { RC_VAD: '12', RC_CAUSERIES: '3' })
   const before = await h.values('202609')
   h.kobo.add(KOBO_ASSET, rcSubmission(seededRandom(21), { rcCode: 'RC-AQ-00003', mois: '2026-09', unanswered: 0 }))
   const run = await h.pipeline.startRun('kobo-rapport-rc', 'import', MANAGER)
@@ -147,7 +121,7 @@ test('a Kobo pull for an RC who reported in the app ends in overwrite quarantine
 })
 
 test('decided value by value: the person keeps one of DHIS2’s values and takes the source’s for the other', async () => {
-  await personEnters('admin', 'RC-AQ-00004', '202609', { RC_VAD: '777', RC_CAUSERIES: '41' }, 'district')
+  await h.enters(ADMIN_LOGIN, 'RC-AQ-00004', '202609', { RC_VAD: '777', RC_CAUSERIES: '41' })
   const { record } = await upload('RC-AQ-00004')
   expect(record).toMatchObject({ status: 'quarantined', reason: 'overwrite' })
   const overwrites = await overwritesOf(record.id)

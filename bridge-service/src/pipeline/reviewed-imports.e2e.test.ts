@@ -9,7 +9,7 @@ import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
 import { seenOf, summarizeDiff } from './run-diff'
 import { ConfirmationRefusedError } from './upload-confirm'
-import { MANAGER, partnerCsv, startHarness, type Harness } from './test-support'
+import { ADMIN_LOGIN, MANAGER, partnerCsv, RC_LOGIN, startHarness, type Harness } from './test-support'
 
 let h: Harness
 beforeAll(async () => {
@@ -17,27 +17,7 @@ beforeAll(async () => {
 }, 30_000)
 afterAll(() => h?.dispose())
 
-const meta = () => h.standin.ctx.state.metadata
-const uid = (list: 'organisationUnits' | 'dataElements' | 'dataSets', code: string) =>
-  (meta()[list] as Array<{ id: string; code?: string }>).find((o) => o.code === code)!.id
-
-/** What an RC (or a data manager) stores in DHIS2 themselves. */
-async function enters(username: string, password: string, rc: string, values: Record<string, string>) {
-  const res = await fetch(`${h.standin.url}/api/dataValueSets`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      dataSet: uid('dataSets', 'RC_MENSUEL'),
-      period: '202609',
-      orgUnit: uid('organisationUnits', rc),
-      dataValues: Object.entries(values).map(([de, value]) => ({ dataElement: uid('dataElements', de), value })),
-    }),
-  })
-  expect(res.status).toBe(200)
-}
+const uid: Harness['uid'] = (list, code) => h.uid(list, code)
 
 async function upload(body: Buffer, mode: 'import' | 'dry-run', confirms?: string) {
   const run = await h.pipeline.upload(
@@ -52,7 +32,7 @@ const diffOf = async (runId: string) => summarizeDiff(await repositories(h.db).r
 const filled = (values: Map<string, string>, rc: string) => [...values.keys()].filter((k) => k.startsWith(`${rc}|`))
 
 test('a dry run says value by value what the import would do, and the import does exactly that', async () => {
-  await enters('relais', 'Relais-2026', 'RC-AQ-00001', { RC_VAD: '777' })
+  await h.enters(RC_LOGIN, 'RC-AQ-00001', '202609', { RC_VAD: '777' })
   const file = partnerCsv([{ rc: 'RC-AQ-00001' }, { rc: 'RC-AQ-00002' }])
   const before = await h.values('202609')
 
@@ -103,7 +83,7 @@ test('an import is refused when DHIS2 changed since the dry run, saying what cha
   const file = partnerCsv([{ rc: 'RC-AQ-00005' }])
   const dryRun = await upload(file, 'dry-run')
   const before = await h.values('202609')
-  await enters('admin', 'district', 'RC-AQ-00005', { RC_CAUSERIES: '41' })
+  await h.enters(ADMIN_LOGIN, 'RC-AQ-00005', '202609', { RC_CAUSERIES: '41' })
 
   const refused = h.pipeline.upload(
     { source: 'csv-partenaires', filename: 'partenaires.csv', body: file, mode: 'import', confirms: dryRun },

@@ -32,6 +32,10 @@ export interface RequestLog extends Dhis2RequestEvent {
   readonly at: number
 }
 
+/** Sign-ins of the stand-in's demo users (their passwords are the seed's). */
+export const RC_LOGIN = { username: 'relais', password: 'Relais-2026' }
+export const ADMIN_LOGIN = { username: 'admin', password: 'district' }
+
 export interface Harness {
   readonly standin: Standin
   readonly kobo: KoboStandin
@@ -49,6 +53,18 @@ export interface Harness {
   setKoboTime(iso: string): void
   /** DHIS2's values of RC_MENSUEL for a period, by `orgUnitCode|dataElementCode|cocCode`. */
   values(period: string): Promise<Map<string, string>>
+  /** The stand-in's uid of an org unit, data element or data set by code. */
+  uid(list: 'organisationUnits' | 'dataElements' | 'dataSets', code: string): string
+  /**
+   * What a person stores in DHIS2 themselves (the Relais app, DHIS2's data entry): RC_MENSUEL values of an RC,
+   * by data element code, as that user (an RC: `relais`; a data manager: `admin`/`district`).
+   */
+  enters(
+    login: { username: string; password: string },
+    rc: string,
+    period: string,
+    values: Record<string, string>,
+  ): Promise<void>
   /** Waits until the run is not running any more, and answers its status. */
   runEnded(runId: string, timeoutMs?: number): Promise<string>
   statuses(runId: string): Promise<Record<string, RecordStatus>>
@@ -165,6 +181,32 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     faults: (config) => setFaults(standin.url, config),
     startMs,
+    uid(list, code) {
+      const found = (standin.ctx.state.metadata[list] as Array<{ id: string; code?: string }>).find(
+        (o) => o.code === code,
+      )
+      if (!found) throw new Error(`the stand-in has no ${list} with code ${code}`)
+      return found.id
+    },
+    async enters({ username, password }, rc, period, values) {
+      const res = await fetch(`${standin.url}/api/dataValueSets`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({
+          dataSet: harness.uid('dataSets', 'RC_MENSUEL'),
+          period,
+          orgUnit: harness.uid('organisationUnits', rc),
+          dataValues: Object.entries(values).map(([de, value]) => ({
+            dataElement: harness.uid('dataElements', de),
+            value,
+          })),
+        }),
+      })
+      if (res.status !== 200) throw new Error(`POST dataValueSets as ${username} → ${res.status} ${await res.text()}`)
+    },
     async values(period) {
       const query = new URLSearchParams({
         dataSet: 'RC_MENSUEL',

@@ -14,16 +14,22 @@ import { FakeBridge, ROUTE_PREFIX } from './fakeBridge'
 
 type CustomData = ComponentProps<typeof CustomDataProvider>['data']
 
+/** Lists the way the bridge pages them (built once: each is a named schema of zod's registry). */
+const LISTS = {
+  sources: contract.pagedOf('TestSourceList', contract.SourceSchema),
+  runs: contract.pagedOf('TestRunList', contract.RunListItem),
+  records: contract.pagedOf('TestRecordList', contract.RecordSummarySchema),
+}
+
 /** The bridge's schema of the answer to a call (bridge-service/src/api/contract.ts). */
 function contractOf(type: string, path: string): { parse: (value: unknown) => unknown } | undefined {
   const parts = path.split('/')
   if (type === 'read') {
-    if (path === 'sources') return contract.pagedOf('TestSourceList', contract.SourceSchema)
-    if (path === 'runs') return contract.pagedOf('TestRunList', contract.RunListItem)
+    if (path === 'sources') return LISTS.sources
+    if (path === 'runs') return LISTS.runs
     if (parts[0] === 'runs' && parts.length === 2) return contract.RunDetail
     if (parts[0] === 'runs' && parts[2] === 'diff') return contract.RunDiffSchema
-    if (path === 'records' || path === 'quarantine')
-      return contract.pagedOf('TestRecordList', contract.RecordSummarySchema)
+    if (path === 'records' || path === 'quarantine') return LISTS.records
     if (parts[0] === 'records' && parts.length === 2) return contract.RecordDetail
   }
   if (type === 'create') {
