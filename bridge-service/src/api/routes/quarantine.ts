@@ -1,11 +1,12 @@
 /** `/api/v1/quarantine`: records waiting for a data manager; release (optionally corrected) or discard. */
 import type { Request } from 'express'
-import { inScope, scopeFilter, type Scopes } from '../scope'
+import { scopeFilter, type Scopes } from '../scope'
 import { z } from 'zod'
 import type { LedgerRepositories } from '../../ledger'
 import type { PipelineServices } from '../../pipeline/services'
-import { ApiError, notFound, toApiError } from '../errors'
+import { ApiError, toApiError } from '../errors'
 import { defineRoute, reply, type Route } from '../route'
+import { visibleRecord } from './records'
 import {
   idParams,
   named,
@@ -83,8 +84,7 @@ export interface QuarantineDeps {
 export function quarantineRoutes({ services, repos, scopes }: QuarantineDeps): Route[] {
   /** 404 for an unknown record or one outside the caller's org units, 409 for one not (any more) in quarantine. */
   const quarantined = async (id: string, req: Request) => {
-    const record = await repos.records.get(id)
-    if (!record || !inScope(await scopes.of(req), record.orgUnit)) throw notFound(`Record ${id}`)
+    const record = await visibleRecord(repos, scopes, id, req)
     if (record.status !== 'quarantined')
       throw new ApiError(409, 'state-conflict', `Record ${id} is ${record.status}, not quarantined.`)
     return record

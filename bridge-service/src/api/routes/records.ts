@@ -1,7 +1,9 @@
 /** `/api/v1/records`: search (paged) and one record with its history and DHIS2's messages. */
 import { inScope, scopeFilter, type Scopes } from '../scope'
 import { z } from 'zod'
+import type { Request } from 'express'
 import type { LedgerRepositories } from '../../ledger'
+import type { LedgerRecord } from '../../ledger/records'
 import type { RecordEvent } from '../../ledger/events'
 import { readMapped } from '../../pipeline/payload'
 import { dhis2MessagesOf } from '../dhis2-messages'
@@ -68,6 +70,18 @@ const UncompleteBody = named(
   z.object({ reason: z.string().trim().min(1, 'a reason is required to un-complete a report').max(1000) }),
 )
 
+/** A record the caller may see; outside their org units as if it did not exist (a 403 would confirm it does). */
+export async function visibleRecord(
+  repos: Pick<LedgerRepositories, 'records'>,
+  scopes: Scopes,
+  id: string,
+  req: Request,
+): Promise<LedgerRecord> {
+  const record = await repos.records.get(id)
+  if (!record || !inScope(await scopes.of(req), record.orgUnit)) throw notFound(`Record ${id}`)
+  return record
+}
+
 export function recordsRoutes({ repos, scopes, services }: RecordsDeps): Route[] {
   return [
     defineRoute({
@@ -97,9 +111,7 @@ export function recordsRoutes({ repos, scopes, services }: RecordsDeps): Route[]
       responses: { 200: RecordDetail },
       errors: [404],
       async handle({ params, actor, req }) {
-        const record = await repos.records.get(params.id)
-        // Outside the caller's org units: as if it did not exist (a 403 would confirm it does).
-        if (!record || !inScope(await scopes.of(req), record.orgUnit)) throw notFound(`Record ${params.id}`)
+        const record = await visibleRecord(repos, scopes, params.id, req)
         const [events, versions] = await Promise.all([
           repos.events.forRecord(record.id),
           repos.records.versions(record.source, record.sourceKey),
@@ -144,8 +156,7 @@ export function recordsRoutes({ repos, scopes, services }: RecordsDeps): Route[]
       responses: { 200: UncompleteResult },
       errors: [400, 404, 409],
       async handle({ params, body, actor, req }) {
-        const record = await repos.records.get(params.id)
-        if (!record || !inScope(await scopes.of(req), record.orgUnit)) throw notFound(`Record ${params.id}`)
+        const record = await visibleRecord(repos, scopes, params.id, req)
         const { status } = await services.uncomplete(record.id, actor, body.reason)
         return reply(200, { id: record.id, status })
       },

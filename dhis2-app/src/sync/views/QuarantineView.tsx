@@ -15,7 +15,7 @@ import { downloadCsv } from '../../dashboard/csv/CsvButton'
 import { csvFileName, toCsv } from '../../dashboard/csv/csv'
 import { uiLanguage, type Language } from '../../shared/language'
 import classes from '../Sync.module.css'
-import { ConfirmModal, Loading, PagerBar, ProblemNotice, ReasonField } from './common'
+import { ConfirmModal, Loading, PagerBar, ProblemNotice, ReasonField, SourceOptions } from './common'
 import { periodLabel, RecordTable } from './RecordsView'
 
 export interface QuarantineFilter {
@@ -117,12 +117,7 @@ export function QuarantineView({ filter, sources, page, canAct, onFilter, onOpen
         <label className={classes.label}>
           {i18n.t('Source')}
           <select className={classes.select} {...field('source')}>
-            <option value="">{i18n.t('All sources')}</option>
-            {sources.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
-              </option>
-            ))}
+            <SourceOptions sources={sources} />
           </select>
         </label>
         <label className={classes.label}>

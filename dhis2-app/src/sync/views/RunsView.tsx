@@ -6,7 +6,7 @@ import { formatDateTime } from '../logic/format'
 import { isRunTerminal, RUN_TONE, runModeLabel, runStatusLabel } from '../logic/status'
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
-import { Loading, PagerBar, ProblemNotice, StatusTag } from './common'
+import { Loading, PagerBar, ProblemNotice, StatusTag, SourceOptions } from './common'
 
 const PAGE_SIZE = 20
 
@@ -39,12 +39,7 @@ export function RunsView({ sources, source, status, page, onFilter, onOpenRun }:
             value={source}
             onChange={(event) => onFilter({ source: event.target.value, status, page: 1 })}
           >
-            <option value="">{i18n.t('All sources')}</option>
-            {sources.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
-              </option>
-            ))}
+            <SourceOptions sources={sources} />
           </select>
         </label>
         <label className={classes.label}>

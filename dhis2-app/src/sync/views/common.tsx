@@ -12,7 +12,7 @@ import {
   Tag,
 } from '@dhis2/ui'
 import type { ReactNode } from 'react'
-import type { Pager } from '../api/types'
+import type { Pager, Source } from '../api/types'
 import type { BridgeProblem } from '../logic/bridgeProblem'
 import { problemMessage } from '../logic/messages'
 import type { Tone } from '../logic/status'
@@ -157,5 +157,19 @@ export function ReasonField({
         onChange={(event) => onChange(event.target.value)}
       />
     </label>
+  )
+}
+
+/** The options of a source filter: every source, then each by name. */
+export function SourceOptions({ sources }: { sources: readonly Source[] }) {
+  return (
+    <>
+      <option value="">{i18n.t('All sources')}</option>
+      {sources.map((s) => (
+        <option key={s.name} value={s.name}>
+          {s.name}
+        </option>
+      ))}
+    </>
   )
 }
