@@ -3,35 +3,16 @@
  * lines that would change DHIS2 (capped: the table is for reading, the counts are exact). Computed live from
  * the ledger (`runs.diffRows`), as run counts are; with a supervisor's scope, of their org units only.
  */
+import type { z } from 'zod'
+import type { RunDiffSchema } from '../api/contract'
 import type { RunDiffRow } from '../ledger/runs'
-import {
-  CHANGE_KINDS,
-  emptyCounts,
-  type DiffCounts,
-  type DiffLine,
-  type RecordDiff,
-  type SeenValue,
-} from './dry-run-diff'
+import { CHANGE_KINDS, emptyCounts, type RecordDiff, type SeenValue } from './dry-run-diff'
 
 export const MAX_DIFF_LINES = 500
 
-export interface DiffRow {
-  orgUnit: string | null
-  rcCode: string | null
-  period: string | null
-  records: number
-  counts: DiffCounts
-}
-
-export interface RunDiff {
-  /** Records that reached DHIS2's check (records refused earlier, e.g. invalid, are not in the diff). */
-  records: number
-  totals: DiffCounts
-  rows: DiffRow[]
-  lines: Array<DiffLine & { rcCode: string | null }>
-  /** More lines than MAX_DIFF_LINES: the counts hold them all. */
-  truncated: boolean
-}
+/** What GET /api/v1/runs/{id}/diff answers (api/contract.ts): one shape for the bridge, its docs and the app. */
+export type RunDiff = z.output<typeof RunDiffSchema>
+export type DiffRow = RunDiff['rows'][number]
 
 /** Pure: the run's diff from its records' rows (ledger `runs.diffRows`). */
 export function summarizeDiff(rows: readonly RunDiffRow[]): RunDiff {

@@ -40,6 +40,14 @@ export function routeProofKeeper(engine: Engine): RouteProofKeeper {
  * Calls `call` with the current route proof; when the bridge refuses the proof (expired, deleted), once more
  * with a new one. A proof that cannot be written at all is the call's failure.
  */
+/** One read of the bridge through the route, with a route proof (renewed once if refused). */
+export async function queryBridge<T>(engine: Engine, path: string, params?: QueryParams): Promise<T> {
+  const answer = (await withRouteProof(engine, (proof) =>
+    engine.query({ result: { resource: bridgeResource(path), params: { ...params, [PROOF_PARAM]: proof } } }),
+  )) as { result: T }
+  return answer.result
+}
+
 export async function withRouteProof<T>(engine: Engine, call: (proof: string) => Promise<T>): Promise<T> {
   const keeper = routeProofKeeper(engine)
   try {
@@ -84,12 +92,10 @@ export function useBridgeGet<T>(
     let timer: ReturnType<typeof setTimeout> | undefined
     const ask = async () => {
       try {
-        const answer = (await withRouteProof(engine, (proof) =>
-          engine.query({ result: { resource: bridgeResource(path), params: { ...params, [PROOF_PARAM]: proof } } }),
-        )) as { result: T }
+        const result = await queryBridge<T>(engine, path, params)
         if (cancelled) return
-        setState({ key, data: answer.result, loading: false })
-        if (pollRef.current?.(answer.result)) timer = setTimeout(() => void ask(), pollMs)
+        setState({ key, data: result, loading: false })
+        if (pollRef.current?.(result)) timer = setTimeout(() => void ask(), pollMs)
       } catch (error) {
         if (cancelled) return
         setState((previous) => ({

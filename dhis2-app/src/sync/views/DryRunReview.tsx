@@ -138,7 +138,8 @@ function RowsTable({ diff }: { diff: RunDiff }) {
 function LinesTable({ diff }: { diff: RunDiff }) {
   const [withNew, setWithNew] = useState(false)
   const newOnes = diff.lines.filter((l) => l.kind === 'new').length
-  const lines = diff.lines.filter((l) => withNew || l.kind !== 'new').slice(0, SHOWN_LINES)
+  const listed = diff.lines.filter((l) => withNew || l.kind !== 'new')
+  const lines = listed.slice(0, SHOWN_LINES)
   const name = useValueNames(lines)
   return (
     <>
@@ -180,7 +181,7 @@ function LinesTable({ diff }: { diff: RunDiff }) {
           </table>
         </div>
       )}
-      {(diff.truncated || lines.length === SHOWN_LINES) && (
+      {(diff.truncated || listed.length > lines.length) && (
         <p className={classes.muted}>
           {i18n.t('Only the first {{count}} values are listed.', { count: lines.length })}
         </p>

@@ -4,9 +4,8 @@ import { useDataEngine, useDataQuery } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
 import { useState, type FormEvent } from 'react'
-import { normalisePeriod, bridgeResource } from '../api/paths'
-import { PROOF_PARAM } from '../api/routeProof'
-import { useBridgeGet, useBridgePost, withRouteProof } from '../api/useBridge'
+import { normalisePeriod } from '../api/paths'
+import { queryBridge, useBridgeGet, useBridgePost } from '../api/useBridge'
 import { QUARANTINE_REASONS, type Paged, type RecordSummary, type Source } from '../api/types'
 import type { BridgeProblem } from '../logic/bridgeProblem'
 import { issuesIn, issueText } from '../logic/issues'
@@ -277,16 +276,13 @@ function ExportButton({
     try {
       const rows: RecordSummary[] = []
       for (let page = 1; page <= 20; page++) {
-        const answer = (await withRouteProof(engine, (proof) =>
-          engine.query({
-            result: {
-              resource: bridgeResource('quarantine'),
-              params: { ...quarantineParams(filter, page, 100), [PROOF_PARAM]: proof },
-            },
-          }),
-        )) as { result: Paged<RecordSummary> }
-        rows.push(...answer.result.items)
-        if (page >= answer.result.pager.pageCount) break
+        const answer = await queryBridge<Paged<RecordSummary>>(
+          engine,
+          'quarantine',
+          quarantineParams(filter, page, 100),
+        )
+        rows.push(...answer.items)
+        if (page >= answer.pager.pageCount) break
       }
       const header = [
         i18n.t('RC code'),
