@@ -98,6 +98,10 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
     expect: write(200),
     prepare: async () => ({ path: `/api/v1/quarantine/${await newQuarantined()}/release`, body: '' }),
   },
+  'POST /api/v1/quarantine/{id}/preview': {
+    expect: write(200),
+    prepare: async () => ({ path: `/api/v1/quarantine/${await newQuarantined()}/preview`, body: '{}' }),
+  },
   'POST /api/v1/quarantine/bulk': {
     expect: write(200),
     prepare: async () => ({

@@ -254,6 +254,33 @@ export const ReleaseResult = named(
   }),
 )
 
+export const ReleasePreviewSchema = named(
+  'ReleasePreview',
+  z.object({
+    id: z.string(),
+    period: z.string().nullable(),
+    orgUnit: z.string().nullable(),
+    counts: DiffCountsSchema,
+    lines: z
+      .array(
+        z.object({
+          kind: z.enum(['new', 'changed', 'overwrite', 'refused']),
+          dataElement: z.string(),
+          categoryOptionCombo: z.string(),
+          period: z.string(),
+          orgUnit: z.string(),
+          before: z.string().nullable().meta({ description: 'What DHIS2 holds now (null: nothing)' }),
+          after: z.string().nullable().meta({ description: 'What the release would write (null: a deletion)' }),
+          storedBy: z.string().nullable(),
+          lastUpdated: z.string().nullable(),
+        }),
+      )
+      .meta({ description: 'The values that would change what DHIS2 holds' }),
+    errors: z.array(z.unknown()).optional().meta({ description: 'Still invalid: nothing would be sent' }),
+  }),
+  'What a release would write, read against DHIS2 now; nothing is written.',
+)
+
 export const DiscardResult = named('DiscardResult', z.object({ id: z.string(), status: RecordStatus }))
 
 export const UploadAccepted = named(

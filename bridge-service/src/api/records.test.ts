@@ -146,6 +146,13 @@ describe('quarantine', () => {
     expect((await get('/api/v1/quarantine?reason=bored')).status).toBe(400)
   })
 
+  it('previews a release with the correction typed; a record no longer quarantined is 409', async () => {
+    const res = await post(`/api/v1/quarantine/${ids[0]}/preview`, { corrected: { visits: 3 } })
+    expect(res).toMatchObject({ status: 200, body: { id: ids[0], counts: { changed: 1 }, lines: [] } })
+    expect(api.services.calls.at(-1)).toEqual({ method: 'previewRelease', args: [ids[0], { visits: 3 }] })
+    expect((await post(`/api/v1/quarantine/${ids[0]}/preview`, { corrected: 'text' })).status).toBe(400)
+  })
+
   it('releases with a corrected payload; the pipeline gets it with the actor', async () => {
     const res = await post(`/api/v1/quarantine/${ids[0]}/release`, { corrected: { visits: 3 } })
     expect(res).toMatchObject({ status: 200, body: { id: ids[0], status: 'mapped' } })
@@ -158,6 +165,7 @@ describe('quarantine', () => {
       status: 409,
       body: { error: 'state-conflict' },
     })
+    expect((await post(`/api/v1/quarantine/${ids[0]}/preview`, {})).status).toBe(409)
   })
 
   it('answers the errors when the correction is still invalid', async () => {

@@ -203,6 +203,17 @@ export class RecordingServices implements PipelineServices {
     return { status: 'mapped' }
   }
 
+  async previewRelease(recordId: string, corrected?: unknown) {
+    this.record('previewRelease', recordId, corrected)
+    const record = await this.ledger.records.get(recordId)
+    return {
+      period: record?.period ?? null,
+      orgUnit: record?.orgUnit ?? null,
+      counts: { new: 0, changed: 1, same: 0, overwrite: 0, refused: 0 },
+      lines: [],
+    }
+  }
+
   async uncomplete(recordId: string, actor: Actor, reason: string) {
     this.record('uncomplete', recordId, actor, reason)
     await this.audit(actor, 'record.uncomplete', `record:${recordId}`, { reason })

@@ -17,6 +17,12 @@ import type { Enqueuer } from './enqueue'
 import { CLEANED_KEY, REJECTED_KEY } from './clean-text'
 import { loadRecords, recordIdsOfRun, setMappedFields } from './ledger-queries'
 import { cleaningIssues } from './map-worker'
+import type { OutgoingValue } from './batches'
+import { diffBatch, emptyCounts, type DiffCounts, type DiffLine } from './dry-run-diff'
+import { valueHash } from './hashing'
+import { overwritesOf } from './overwrites'
+import { readBack } from './read-back'
+import type { DataValueKey } from '../ledger/imported-values'
 import type { MetadataService } from './metadata'
 import { readMapped, storeMapped, type MappedPayload } from './payload'
 import { DELETED_AT_SOURCE } from './kobo-source'
@@ -30,22 +36,15 @@ export interface ActionDeps {
   readonly metadata: MetadataService
   readonly enqueue: Enqueuer
   readonly runs: RunBook
-  readonly dhis2: Pick<Dhis2Client, 'getCompletions' | 'postCompletions'>
+  readonly dhis2: Pick<Dhis2Client, 'getCompletions' | 'postCompletions' | 'getDataValues'>
 }
 
 async function audit(db: Db, actor: Actor, action: string, target: string, detail: unknown): Promise<void> {
   await repositories(db).audit.append({ actor: actor.name, role: actor.role, action, target, detail })
 }
 
-export async function release(
-  deps: ActionDeps,
-  recordId: string,
-  actor: Actor,
-  typed?: unknown,
-  note?: string,
-  /** For an `overwrite` record: the values whose DHIS2 value the person keeps (the others take the source's). */
-  keep: readonly ValueRef[] = [],
-): Promise<{ status: string; errors?: unknown[] }> {
+/** A quarantined record mapped again as a release maps it: leniently for a late one, a correction checked. */
+async function remap(deps: ActionDeps, recordId: string, typed: unknown) {
   const { db, specs } = deps
   const [record] = await loadRecords(db, [recordId])
   if (!record) throw new RecordNotFoundError(recordId)
@@ -59,15 +58,29 @@ export async function release(
   const snapshot = await deps.metadata.current()
   const mapper = specs.mapperFor(record.source, snapshot, lenient)
   const result = mapper.map(raw)
-  const target = `record:${recordId}`
-  // The audit names what a correction changed, never the payload itself (it may hold a person's data, and a
-  // refused correction would copy it once per attempt).
-  const changes = corrected === undefined ? {} : { changedFields: changedFields(record.raw, corrected) }
   const refused: MappingIssue[] =
     corrected === undefined
       ? []
       : [...cleaningIssues(corrected), ...movedBy(await repositories(db).records.get(recordId), result)]
   const errors = [...refused, ...(result.status === 'invalid' ? result.errors : [])]
+  return { record, corrected, snapshot, mapper, result, errors }
+}
+
+export async function release(
+  deps: ActionDeps,
+  recordId: string,
+  actor: Actor,
+  typed?: unknown,
+  note?: string,
+  /** For an `overwrite` record: the values whose DHIS2 value the person keeps (the others take the source's). */
+  keep: readonly ValueRef[] = [],
+): Promise<{ status: string; errors?: unknown[] }> {
+  const { db } = deps
+  const { record, corrected, snapshot, mapper, result, errors } = await remap(deps, recordId, typed)
+  const target = `record:${recordId}`
+  // The audit names what a correction changed, never the payload itself (it may hold a person's data, and a
+  // refused correction would copy it once per attempt).
+  const changes = corrected === undefined ? {} : { changedFields: changedFields(record.raw, corrected) }
   if (errors.length > 0) {
     await audit(db, actor, 'quarantine.release', target, {
       outcome: 'still-invalid',
@@ -131,6 +144,50 @@ export async function release(
   }
   await deps.enqueue.push(record.runId, [recordId], { generation: `release-${Date.now()}` })
   return { status: 'mapped' }
+}
+
+/** One value of a release preview: what DHIS2 holds at its key and what the release would write there. */
+export interface PreviewLine extends DiffLine {
+  readonly storedBy: string | null
+  readonly lastUpdated: string | null
+}
+
+export interface ReleasePreview {
+  readonly period: string | null
+  readonly orgUnit: string | null
+  readonly counts: DiffCounts
+  /** The values that would change what DHIS2 holds (new, changed, or a person's value replaced). */
+  readonly lines: PreviewLine[]
+  /** The record (or its correction) is still invalid: nothing would be sent. */
+  readonly errors?: unknown[]
+}
+
+/**
+ * What releasing a quarantined record would write, value by value, before the person decides (issue 13 §2):
+ * mapped as release maps it, compared with what DHIS2 holds now and with what Relais wrote there — a late
+ * record was quarantined before any value was read, so this is the only way to show the values an entry into a
+ * closed period replaces. Reads only; writes nothing, audits nothing.
+ */
+export async function previewRelease(deps: ActionDeps, recordId: string, typed?: unknown): Promise<ReleasePreview> {
+  const { mapper, result, errors } = await remap(deps, recordId, typed)
+  const period = result.period ?? null
+  const orgUnit = result.orgUnit ?? null
+  if (errors.length > 0) return { period, orgUnit, counts: emptyCounts(), lines: [], errors }
+  const values: OutgoingValue[] = result.dataValues.map((dv) => ({ ...dv, recordId, hash: valueHash(dv) }))
+  const dataSet = mapper.dataSet.id
+  if (values.length === 0 || !period) return { period, orgUnit, counts: emptyCounts(), lines: [] }
+  const held = await readBack(deps.dhis2, dataSet, period, values)
+  const ours = await repositories(deps.db).importedValues.lookup(values)
+  const diff = diffBatch(dataSet, values, held, overwritesOf(values, held, ours)).get(recordId)
+  // Who stored DHIS2's value and when; a record's values share one attribute option combo.
+  const cell = (v: Omit<DataValueKey, 'attributeOptionCombo'>) =>
+    `${v.dataElement}|${v.categoryOptionCombo}|${v.period}|${v.orgUnit}`
+  const byKey = new Map(held.filter((h) => !h.deleted).map((h) => [cell(h), h]))
+  const lines = (diff?.lines ?? []).map((line) => {
+    const h = byKey.get(cell(line))
+    return { ...line, storedBy: h?.storedBy ?? null, lastUpdated: h?.lastUpdated ?? null }
+  })
+  return { period, orgUnit, counts: diff?.counts ?? emptyCounts(), lines }
 }
 
 export async function discard(deps: ActionDeps, recordId: string, actor: Actor, reason: string): Promise<void> {

@@ -144,3 +144,48 @@ test('decided value by value: the person keeps one of DHIS2’s values and takes
     note: 'VAD vérifiées avec le RC',
   })
 })
+
+test('a release into a closed period shows first, value by value, what it would write and whose values it replaces', async () => {
+  // The RC's August report was entered (a data manager's account: August is closed now), then a partner sends
+  // its own August line: quarantined as late, before any value was read from DHIS2.
+  await h.enters(ADMIN_LOGIN, 'RC-AQ-00005', '202608', { RC_VAD: '31' })
+  const run = await h.pipeline.upload(
+    {
+      source: 'csv-partenaires',
+      filename: 'aout.csv',
+      body: partnerCsv([{ rc: 'RC-AQ-00005', mois: '2026-08' }]),
+      mode: 'import',
+    },
+    MANAGER,
+  )
+  expect(await h.runEnded(run.id)).toBe('completed')
+  const [record] = (await repositories(h.db).records.search({ runId: run.id })).items
+  expect(record).toMatchObject({ status: 'quarantined', reason: 'late', period: '202608' })
+  const before = await h.values('202608')
+
+  const preview = await h.pipeline.previewRelease(record!.id)
+  expect(preview).toMatchObject({ period: '202608', orgUnit: uid('organisationUnits', 'RC-AQ-00005') })
+  const vad = uid('dataElements', 'RC_VAD')
+  expect(preview.lines.filter((l) => l.kind === 'overwrite')).toEqual([
+    expect.objectContaining({
+      dataElement: vad,
+      before: '31',
+      storedBy: 'admin',
+      after: expect.stringMatching(/^\d+$/),
+    }),
+  ])
+  expect(preview.counts.overwrite).toBe(1)
+  expect(preview.counts.new).toBeGreaterThan(10)
+  expect(preview.lines.filter((l) => l.kind === 'new')).toHaveLength(preview.counts.new)
+
+  // A correction previewed the same way: with the RC's value, nothing of a person's would be replaced.
+  const raw = (await repositories(h.db).records.get(record!.id))!.raw as Record<string, unknown>
+  const corrected = { ...raw, vad: '31' }
+  const correctedPreview = await h.pipeline.previewRelease(record!.id, corrected)
+  expect(correctedPreview.counts).toMatchObject({ overwrite: 0, same: preview.counts.same + 1 })
+  expect(correctedPreview.lines.some((l) => l.dataElement === vad)).toBe(false)
+
+  // Reading writes nothing: DHIS2 and the record are as they were.
+  expect(await h.values('202608')).toEqual(before)
+  expect((await repositories(h.db).records.get(record!.id))?.status).toBe('quarantined')
+})

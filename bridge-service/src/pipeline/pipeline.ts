@@ -360,6 +360,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     release: (recordId, actor, corrected, note, keep) =>
       actions.release(actionDeps, recordId, actor, corrected, note, keep),
+    previewRelease: (recordId, corrected) => actions.previewRelease(actionDeps, recordId, corrected),
     uncomplete: (recordId, actor, reason) => actions.uncomplete(actionDeps, recordId, actor, reason),
 
     discard: (recordId, actor, reason) => actions.discard(actionDeps, recordId, actor, reason),

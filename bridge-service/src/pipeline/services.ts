@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream'
 import type { RunMode } from '../ledger/runs'
+import type { ReleasePreview } from './actions'
 
 export interface Actor {
   /** DHIS2 username or API key name; `scheduler` / `pipeline:*` for the system itself. */
@@ -55,6 +56,8 @@ export interface PipelineServices {
     /** An overwrite: the values whose DHIS2 value the person keeps. */
     keep?: ReadonlyArray<{ dataElement: string; categoryOptionCombo: string }>,
   ): Promise<{ status: string; errors?: unknown[] }>
+  /** What releasing a quarantined record (or its correction) would write, value by value; reads only. */
+  previewRelease(recordId: string, corrected?: unknown): Promise<ReleasePreview>
   discard(recordId: string, actor: Actor, reason: string): Promise<void>
   /** Un-completes in DHIS2 the report a source retracted (a data manager's decision), with a reason. */
   uncomplete(recordId: string, actor: Actor, reason: string): Promise<{ status: 'uncompleted' | 'not-complete' }>

@@ -16,7 +16,7 @@ import {
   RecordSummarySchema,
   recordSummaryDto,
 } from '../schemas'
-import { BulkResult, DiscardResult, ReleaseResult } from '../contract'
+import { BulkResult, DiscardResult, ReleasePreviewSchema, ReleaseResult } from '../contract'
 
 const listQuery = z.strictObject({
   reason: QuarantineReason.optional(),
@@ -56,6 +56,16 @@ const ReleaseBody = named(
         description:
           "An overwrite, decided value by value: the values whose DHIS2 value stays (the others take the source's)",
       }),
+  }),
+)
+
+const PreviewBody = named(
+  'ReleasePreviewRequest',
+  z.object({
+    corrected: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'The corrected raw record, as a release would take it' }),
   }),
 )
 
@@ -123,6 +133,27 @@ export function quarantineRoutes({ services, repos, scopes }: QuarantineDeps): R
         await quarantined(params.id, req)
         const result = await services.release(params.id, actor, body.corrected, body.note, body.keep)
         return reply(200, { id: params.id, ...result })
+      },
+    }),
+    defineRoute({
+      operationId: 'previewRelease',
+      method: 'post',
+      path: '/api/v1/quarantine/{id}/preview',
+      tag: 'quarantine',
+      summary: 'What releasing a quarantined record would write, value by value, read against DHIS2 now',
+      description:
+        'Reads only: the record (or the correction in the body) is mapped as a release maps it and compared with ' +
+        "what DHIS2 holds at its keys: new values, changed ones, and a person's values it would replace, with who " +
+        'stored them and when. Shown before a release into a closed period.',
+      access: { kind: 'action', action: 'quarantine:decide' },
+      params: idParams,
+      body: PreviewBody,
+      responses: { 200: ReleasePreviewSchema },
+      errors: [400, 404, 409],
+      async handle({ params, body, req }) {
+        await quarantined(params.id, req)
+        const preview = await services.previewRelease(params.id, body.corrected)
+        return reply(200, { id: params.id, ...preview })
       },
     }),
     defineRoute({
