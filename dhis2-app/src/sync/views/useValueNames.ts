@@ -1,6 +1,6 @@
 // Data elements and option combos by name, for tables of values the bridge names by DHIS2 uid.
 import { useDataQuery } from '@dhis2/app-runtime'
-import { useCallback, useMemo } from 'react'
+import { useCallback, useEffect, useMemo, useRef } from 'react'
 
 interface NamesResult {
   elements?: { dataElements?: Array<{ id: string; displayFormName?: string; displayName?: string }> }
@@ -38,7 +38,14 @@ interface ValueKey {
 export function useValueNames(rows: readonly ValueKey[]): (row: ValueKey) => string {
   const ids = [...new Set(rows.map((r) => r.dataElement))].sort().join(',')
   const combos = [...new Set(rows.map((r) => r.categoryOptionCombo))].sort().join(',')
-  const { data } = useDataQuery<NamesResult>(QUERY, { variables: { ids, combos } })
+  // Asked whenever the rows name other values: useDataQuery keeps its first variables otherwise, and a table whose
+  // rows arrive after it mounted (a preview, « also list the new values ») would show uids for good.
+  const { data, refetch } = useDataQuery<NamesResult>(QUERY, { lazy: true })
+  const ask = useRef(refetch)
+  ask.current = refetch
+  useEffect(() => {
+    if (ids !== '') void ask.current({ ids, combos })
+  }, [ids, combos])
   const names = useMemo(
     () => ({
       element: new Map(
