@@ -185,6 +185,11 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
     await vad.fill('27')
     await page.getByRole('button', { name: 'Libérer avec les corrections' }).click()
     await page.getByText('vad devient 27 (au lieu de -5)').waitFor()
+    // before deciding, what the release would write, read by the bridge in DHIS2 (nothing there yet)
+    await page
+      .getByRole('dialog')
+      .getByText(/\d+ valeurs nouvelles/)
+      .waitFor({ timeout: 30_000 })
     await page.getByRole('button', { name: 'Libérer', exact: true }).click()
     await page.getByText('Enregistrement libéré').waitFor()
     // the record page follows it to DHIS2
@@ -221,4 +226,75 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
     `/api/dataValueSets?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
   )
   expect(body.dataValues.filter((v) => v.dataElement === vadDe).map((v) => v.value)).toEqual(['27'])
+})
+
+test('releasing a report into a closed month shows first, on a phone, the RC value it would replace', async () => {
+  // The RC's August report holds 31 home visits (entered before the month closed); the partners' August line
+  // for the same RC arrives after the close: quarantined as late, before any of its values was read.
+  const dataSet = await uidOf(url, 'dataSets', 'RC_MENSUEL')
+  const orgUnit = await uidOf(url, 'organisationUnits', 'RC-BO-00004')
+  const vadDe = await uidOf(url, 'dataElements', 'RC_VAD')
+  const entered = await asAdmin(url, '/api/dataValueSets', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ dataSet, period: '202608', orgUnit, dataValues: [{ dataElement: vadDe, value: '31' }] }),
+  })
+  expect(entered.status).toBe(200)
+  const clean = readFileSync(join(ROOT, 'mappings', 'samples', 'partenaires.clean.csv'), 'utf8')
+    .trimEnd()
+    .split('\n')
+  const line = (clean.find((l) => l.startsWith('RC-BO-00004,')) ?? '').replace(',2026-09,', ',2026-08,')
+  const file = join(tmpdir(), `partenaires-aout-${process.pid}.csv`)
+  writeFileSync(file, `${clean[0]}\n${line}\n`)
+  const august = async () =>
+    (
+      await asAdmin<{ dataValues?: Array<{ dataElement: string; value: string }> }>(
+        url,
+        `/api/dataValueSets?dataSet=${dataSet}&period=202608&orgUnit=${orgUnit}`,
+      )
+    ).body.dataValues ?? []
+
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'fr-FR' })
+  const page = await context.newPage()
+  try {
+    await signIn(page, url, 'gestionnaire')
+    await openConsole(page)
+    const source = page.getByRole('article', { name: 'csv-partenaires' })
+    await source.waitFor({ timeout: 30_000 })
+    await source.getByRole('button', { name: 'Téléverser un fichier' }).click()
+    await source.getByLabel('Fichier CSV ou XLSX').setInputFiles(file)
+    await source.getByRole('button', { name: 'Vérifier le fichier' }).click()
+    await page.getByRole('heading', { name: 'Exécution de csv-partenaires' }).waitFor({ timeout: 30_000 })
+    // its one line would wait in quarantine: imported from the check all the same, to reach a person
+    await page.getByText('1 lignes du fichier attendraient en quarantaine (voir ses enregistrements)').waitFor({
+      timeout: 60_000,
+    })
+    await page.getByRole('button', { name: 'Importer ce fichier' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Importer' }).click()
+    await page.getByRole('button', { name: 'Examiner sa quarantaine (1)' }).click({ timeout: 60_000 })
+    await page
+      .getByRole('table', { name: 'Enregistrements trouvés' })
+      .getByRole('button', { name: 'RC-BO-00004' })
+      .click()
+    await page.getByRole('heading', { name: 'Décider du sort de cet enregistrement' }).waitFor()
+    await page.getByRole('button', { name: 'Libérer tel quel' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByText('Libérer dans une période close ?').waitFor()
+    const replaced = dialog.getByRole('table', { name: 'Valeurs que la libération remplacerait' })
+    await replaced.waitFor({ timeout: 30_000 })
+    // the value by its name, once DHIS2 gave the names
+    await replaced.getByText('Visites à domicile réalisées').waitFor()
+    const row = await replaced.getByRole('row').nth(1).innerText()
+    expect(row).toMatch(/Saisies par une personne/)
+    expect(row).toContain('31')
+    expect(row).toContain('admin')
+    await dialog.getByText(/1 valeurs saisies par une personne seraient remplacées/).waitFor()
+    await dialog.screenshot({ path: join(ROOT, 'tests', 'artifacts', 'sync-late-release-preview-375.png') })
+    // reading wrote nothing: DHIS2 still holds only the RC's value for August
+    expect((await august()).map((v) => v.value)).toEqual(['31'])
+    await dialog.getByRole('button', { name: 'Annuler' }).click()
+    await dialog.waitFor({ state: 'detached' })
+  } finally {
+    await context.close()
+  }
 })

@@ -320,6 +320,25 @@ describe('Synchronisation: quarantine', () => {
       lastError: null,
       raw: { ...(late.record.raw as Record<string, unknown>), vad: '25' },
     }
+    // What the bridge reads in DHIS2 for that report: the RC's own value of home visits would be replaced.
+    bridge.previews.set('rec-q', {
+      period: '202609',
+      orgUnit: 'ouRcBo00002',
+      counts: { new: 24, changed: 0, same: 1, overwrite: 1, refused: 0 },
+      lines: [
+        {
+          kind: 'overwrite',
+          dataElement: 'deRcVad0001',
+          categoryOptionCombo: 'cocDefault1',
+          period: '202609',
+          orgUnit: 'ouRcBo00002',
+          before: '31',
+          after: '25',
+          storedBy: 'rc_bo_00002',
+          lastUpdated: '2026-10-02T18:12:00.000',
+        },
+      ],
+    })
     renderSync({ bridge, query: 'view=quarantine' })
     const user = userEvent.setup()
     await user.click(
@@ -329,6 +348,12 @@ describe('Synchronisation: quarantine', () => {
     const dialog = within(await screen.findByRole('dialog'))
     expect(dialog.getByText('Release into a closed period?')).toBeTruthy()
     expect(dialog.getByText(/September 2026 is closed for RC-BO-00002/)).toBeTruthy()
+    // Before deciding: what it would write, and whose value it would replace (nothing written yet).
+    expect(await dialog.findByText('24 new values')).toBeTruthy()
+    expect(dialog.getByText(/1 values entered by a person would be replaced/)).toBeTruthy()
+    const replaced = within(dialog.getByRole('table', { name: 'Values the release would replace' }))
+    expect(replaced.getAllByRole('row')[1]?.textContent).toMatch(/^Entered by a person.*31rc_bo_00002.*25$/)
+    expect(bridge.requestsTo('create', 'quarantine/rec-q/preview').map((r) => r.data)).toEqual([{}])
     const confirm = dialog.getByRole('button', { name: 'Release' })
     expect(confirm.hasAttribute('disabled')).toBe(true)
     await user.type(

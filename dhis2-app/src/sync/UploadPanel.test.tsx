@@ -163,6 +163,29 @@ describe('Synchronisation: upload', () => {
     expect(received[1]!.body).toBe(CSV)
   })
 
+  it('imports a file whose every line would wait in quarantine: that is how they reach a person', async () => {
+    const bridge = new FakeBridge()
+    const done = run('run-up', { status: 'completed', mode: 'dry-run', trigger: 'upload' })
+    bridge.runScripts.set('run-up', [{ run: done, counts: counts({ discarded: 2 }) }])
+    answers = [
+      { status: 202, body: { id: 'run-up', rows: 2 } },
+      { status: 202, body: { id: 'run-imp', rows: 2 } },
+    ]
+    renderSync({ bridge, baseUrl })
+    await chooseAndSend()
+
+    const summary = await screen.findByRole('list', { name: 'What the import would do' })
+    expect(summary.textContent).toContain('2 lines of the file would wait in quarantine (see its records)')
+    expect(screen.queryByRole('table', { name: 'Per community health worker and month' })).toBeNull()
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Import this file' }))
+    const dialog = within(await screen.findByRole('dialog'))
+    expect(dialog.getByText('2 lines of the file will wait in quarantine for your decision.')).toBeTruthy()
+    await user.click(dialog.getByRole('button', { name: 'Import' }))
+    await waitFor(() => expect(received).toHaveLength(2))
+    expect(queryOf(received[1])).toMatchObject({ mode: 'import', confirms: 'run-up' })
+  })
+
   it('says what changed in DHIS2 since the check, imports nothing, and checks again on request', async () => {
     const bridge = new FakeBridge()
     checkedUpload(bridge)

@@ -42,6 +42,7 @@ export type RecordDetail = Omit<Out<typeof Contract.RecordDetail>, 'record'> & {
 }
 export type ReleaseResult = Out<typeof Contract.ReleaseResult>
 export type DiscardResult = Out<typeof Contract.DiscardResult>
+export type ReleasePreview = Out<typeof Contract.ReleasePreviewSchema>
 export type UploadAccepted = Out<typeof Contract.UploadAccepted>
 export type BridgeErrorBody = Out<typeof Contract.ErrorBody>
 export type RunDiff = Out<typeof Contract.RunDiffSchema>

@@ -11,6 +11,7 @@ import type {
   RecordEvent,
   RecordStatus,
   RecordSummary,
+  ReleasePreview,
   Run,
   RunDetail,
   RunDiff,
@@ -275,6 +276,8 @@ export class FakeBridge {
   sources: Source[] = SOURCES.map((s) => ({ ...s }))
   runs: Run[] = [run('run-1', { finalCounts: counts({ imported: 3, quarantined: 1 }) })]
   runScripts = new Map<string, RunDetail[]>()
+  /** What releasing a record would write (POST quarantine/{id}/preview); none listed: nothing changes. */
+  previews = new Map<string, Omit<ReleasePreview, 'id'>>()
   /** Dry runs' diffs (GET runs/{id}/diff). */
   diffs = new Map<string, RunDiff>()
   records = new Map<string, RecordDetail>([
@@ -359,6 +362,8 @@ export class FakeBridge {
     }
     if (type === 'create' && path === 'quarantine/bulk')
       return this.bulk(request.data as { action: 'release' | 'discard'; ids: string[]; reason: string })
+    if (type === 'create' && parts[0] === 'quarantine' && parts[2] === 'preview')
+      return this.preview(parts[1]!, request.data as { corrected?: Record<string, unknown> })
     if (type === 'create' && parts[0] === 'quarantine' && parts[2] === 'release')
       return this.release(parts[1]!, request.data as { corrected?: Record<string, unknown> })
     if (type === 'create' && parts[0] === 'quarantine' && parts[2] === 'discard')
@@ -448,6 +453,15 @@ export class FakeBridge {
         message: `Record ${id} is ${detail.record.status}, not quarantined.`,
       })
     return detail
+  }
+
+  private preview(id: string, body: { corrected?: Record<string, unknown> }): ReleasePreview {
+    const detail = this.quarantined(id)
+    const errors = this.validate(body.corrected ?? (detail.record.raw as Record<string, unknown>))
+    const none = { new: 0, changed: 0, same: 0, overwrite: 0, refused: 0 }
+    const { period, orgUnit } = detail.record
+    if (errors.length > 0) return { id, period, orgUnit, counts: none, lines: [], errors }
+    return { id, ...(this.previews.get(id) ?? { period, orgUnit, counts: none, lines: [] }) }
   }
 
   private release(id: string, body: { corrected?: Record<string, unknown> }) {

@@ -36,6 +36,7 @@ function contractOf(type: string, path: string): { parse: (value: unknown) => un
     if (path === 'quarantine/bulk') return contract.BulkResult
     if (parts[0] === 'records' && parts[2] === 'uncomplete') return contract.UncompleteResult
     if (parts[2] === 'release') return contract.ReleaseResult
+    if (parts[2] === 'preview') return contract.ReleasePreviewSchema
     if (parts[2] === 'discard') return contract.DiscardResult
   }
   return undefined

@@ -45,8 +45,10 @@ export function DryRunReview({ run, counts, canAct, onOpenRun }: Props) {
   const { data, problem, loading, refetch } = useBridgeGet<RunDiff>(`runs/${encodeURIComponent(run.id)}/diff`)
   if (!data && loading) return <Loading label={i18n.t('Loading what the file would change')} />
   if (problem) return <ProblemNotice problem={problem} title={i18n.t('Could not load the check')} onRetry={refetch} />
-  // Nothing reached DHIS2's check (every record refused earlier, or nothing new): the counts say it all.
-  if (!data || data.records === 0) return null
+  // Nothing reached DHIS2's check and nothing would wait in quarantine (nothing new): the counts say it all. A
+  // file whose every line would wait there (a closed month, an unknown RC) is still imported from here: that is
+  // how its lines reach the quarantine, for a person's decision.
+  if (!data || (data.records === 0 && counts.discarded === 0)) return null
   return (
     <section className={classes.panel} aria-labelledby="relais-diff-title">
       <h3 id="relais-diff-title" className={classes.subtitle}>
@@ -55,11 +57,11 @@ export function DryRunReview({ run, counts, canAct, onOpenRun }: Props) {
       <DiffSummary diff={data} held={counts.discarded} />
       {canAct &&
         (run.trigger === 'upload' ? (
-          <ImportAction run={run} diff={data} onOpenRun={onOpenRun} />
+          <ImportAction run={run} diff={data} held={counts.discarded} onOpenRun={onOpenRun} />
         ) : (
           <SourceImportAction run={run} onOpenRun={onOpenRun} />
         ))}
-      <RowsTable diff={data} />
+      {data.rows.length > 0 && <RowsTable diff={data} />}
       {data.lines.length > 0 && <LinesTable diff={data} />}
     </section>
   )
@@ -190,7 +192,8 @@ function LinesTable({ diff }: { diff: RunDiff }) {
   )
 }
 
-function ImportAction({ run, diff, onOpenRun }: { run: Run; diff: RunDiff; onOpenRun: (runId: string) => void }) {
+function ImportAction(props: { run: Run; diff: RunDiff; held: number; onOpenRun: (runId: string) => void }) {
+  const { run, diff, held, onOpenRun } = props
   const { baseUrl } = useConfig()
   const engine = useDataEngine()
   const inputId = useId()
@@ -236,10 +239,15 @@ function ImportAction({ run, diff, onOpenRun }: { run: Run; diff: RunDiff; onOpe
         </label>
       )}
       <div className={classes.row}>
-        <Button primary disabled={!file || busy || writes === 0} loading={busy} onClick={() => setConfirming(true)}>
+        <Button
+          primary
+          disabled={!file || busy || writes + held === 0}
+          loading={busy}
+          onClick={() => setConfirming(true)}
+        >
           {i18n.t('Import this file')}
         </Button>
-        {writes === 0 && (
+        {writes + held === 0 && (
           <span className={classes.muted}>{i18n.t('Nothing to write, DHIS2 already holds all of it.')}</span>
         )}
       </div>
@@ -270,6 +278,9 @@ function ImportAction({ run, diff, onOpenRun }: { run: Run; diff: RunDiff; onOpe
               changed: diff.totals.changed,
             })}
           </p>
+          {held > 0 && (
+            <p>{i18n.t('{{number}} lines of the file will wait in quarantine for your decision.', { number: held })}</p>
+          )}
           {diff.totals.overwrite > 0 && (
             <p>
               {i18n.t(

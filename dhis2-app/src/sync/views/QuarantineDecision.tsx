@@ -11,6 +11,7 @@ import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { ConfirmModal, ProblemNotice, ReasonField } from './common'
 import { overwritesIn } from './OverwriteTable'
+import { ReleasePreviewPanel } from './ReleasePreview'
 import { useValueNames } from './useValueNames'
 import { periodLabel } from './RecordsView'
 
@@ -197,24 +198,16 @@ export function QuarantineDecision({
           onCancel={() => setConfirm(null)}
         >
           {late && (
-            <>
-              <p>
-                {i18n.t(
-                  '{{period}} is closed for {{rc}}. DHIS2 no longer takes entries for it. Releasing writes this report into it anyway, with your name and your reason.',
-                  {
-                    period: periodLabel(record.period),
-                    rc: record.rcCode ?? record.sourceKey,
-                    interpolation: { escapeValue: false },
-                  },
-                )}
-              </p>
-              <p>
-                {i18n.t(
-                  'Values entered by people stay protected. If this report would replace any, it comes back to quarantine for your decision.',
-                )}
-              </p>
-              <ReasonField label={i18n.t('Why it must go in (required)')} value={lateNote} onChange={setLateNote} />
-            </>
+            <p>
+              {i18n.t(
+                '{{period}} is closed for {{rc}}. DHIS2 no longer takes entries for it. Releasing writes this report into it anyway, with your name and your reason.',
+                {
+                  period: periodLabel(record.period),
+                  rc: record.rcCode ?? record.sourceKey,
+                  interpolation: { escapeValue: false },
+                },
+              )}
+            </p>
           )}
           {changed.length > 0 ? (
             <>
@@ -247,6 +240,18 @@ export function QuarantineDecision({
             </p>
           ) : (
             <p>{i18n.t('The record is checked again as it is and sent to DHIS2 if it is valid.')}</p>
+          )}
+          {/* An overwrite lists its values above; any other release says here what it would write. */}
+          {!overwrite && <ReleasePreviewPanel recordId={record.id} corrected={corrected} />}
+          {late && (
+            <>
+              <p>
+                {i18n.t(
+                  'Values entered by people stay protected. If this report would replace any, it comes back to quarantine for your decision.',
+                )}
+              </p>
+              <ReasonField label={i18n.t('Why it must go in (required)')} value={lateNote} onChange={setLateNote} />
+            </>
           )}
         </ConfirmModal>
       )}
