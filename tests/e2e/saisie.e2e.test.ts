@@ -72,7 +72,7 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
 
     // validation as you type: a wrong value is refused before it leaves the browser
     await page.getByRole('textbox', { name: 'Causeries éducatives animées', exact: true }).fill('deux')
-    await page.getByText('La valeur doit être zéro ou un nombre entier supérieur à zéro.').waitFor()
+    await page.getByText('Tapez un nombre en chiffres seulement, par exemple 12.').waitFor()
     await enter(page, 'Causeries éducatives animées', '2')
 
     await screenshotAt(page, 1280, 'saisie-form-1280.png')

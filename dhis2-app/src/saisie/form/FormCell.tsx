@@ -1,6 +1,7 @@
 import i18n from '@dhis2/d2-i18n'
 import { cellKey, type DataElementMeta } from '../metadata/types'
 import { outlierOf } from '../validation/outliers'
+import { cellInputId } from './cellLabels'
 import { useFormContext } from './FormContext'
 import { ValueCell } from './ValueCell'
 
@@ -14,22 +15,24 @@ export function FormCell({
   optionCombo: string
   label: string
 }) {
-  const { form, readOnly, history, periodLabel } = useFormContext()
+  const { form, readOnly, history, periodLabel, ruleWarnings } = useFormContext()
   const key = cellKey(element.id, optionCombo)
   const value = form.values.get(key) ?? ''
   const cell = { dataElement: element.id, optionCombo, label: `${label} — ${periodLabel}` }
   const error = form.errors.get(key)
-  const outlier = error ? undefined : outlierOf(value, history.get(key))
-  const past = history.get(key) ?? []
-  const warning = outlier
-    ? i18n.t('Unusually high compared with the last {{months}} months (highest {{max}}). Check it before going on.', {
-        months: past.length,
-        max: Math.max(...past),
-      })
-    : undefined
+  const unusual = error ? undefined : outlierOf(value, history.get(key))
+  // A question, not an accusation: the RC may well have had a busy month.
+  const warning =
+    ruleWarnings.get(key) ??
+    (unusual
+      ? i18n.t(
+          '{{value}} is more than usual for this RC ({{low}} to {{high}} over the last {{months}} months). Is this the right number?',
+          { value: value.trim(), low: unusual.low, high: unusual.high, months: unusual.months },
+        )
+      : undefined)
   return (
     <ValueCell
-      id={`cell-${element.id}-${optionCombo}`}
+      id={cellInputId(element.id, optionCombo)}
       label={label}
       valueType={element.valueType}
       value={value}

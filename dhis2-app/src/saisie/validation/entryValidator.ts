@@ -9,6 +9,8 @@ import {
 } from '../../shared/mappings'
 import type { Language } from '../../shared/language'
 import type { DataSetMeta, EntryMetadata } from '../metadata/types'
+import { problemMessage } from './problemMessage'
+import { numberProblem } from './valueAdvice'
 
 export interface EntryUser {
   id: string
@@ -143,7 +145,11 @@ export function createCellCheck(
       categoryOptionCombo: input.optionCombo,
       value: input.value,
     })
-    return result.ok ? null : conflictMessage(result.conflict, language)
+    if (result.ok) return null
+    // DHIS2's check says what type the box takes; what exactly is wrong with the number says more (« 2,5 »).
+    const type = index.objects.dataElements.byId.get(input.dataElement)?.valueType
+    const problem = result.conflict.errorCode === 'E7619' && type ? numberProblem(type, input.value) : undefined
+    return problem ? problemMessage(problem) : conflictMessage(result.conflict, language)
   }
 }
 

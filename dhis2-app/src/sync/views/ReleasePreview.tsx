@@ -66,10 +66,10 @@ export function ReleasePreviewPanel({
     )
   if (!preview) return <Loading label={i18n.t('Reading what DHIS2 holds for this report')} />
   if (preview.errors && preview.errors.length > 0)
-    return <p>{i18n.t('The bridge would still refuse this record: nothing would be sent to DHIS2.')}</p>
+    return <p>{i18n.t('The bridge would still refuse this record, nothing would be sent to DHIS2.')}</p>
   const { counts } = preview
   if (counts.new + counts.changed + counts.overwrite === 0)
-    return <p>{i18n.t('DHIS2 already holds these values: the release would change nothing in it.')}</p>
+    return <p>{i18n.t('DHIS2 already holds these values, the release would change nothing in it.')}</p>
   return (
     <div>
       <ul className={classes.list} aria-label={i18n.t('What the release would write in DHIS2')}>
@@ -80,7 +80,7 @@ export function ReleasePreviewPanel({
           <li>
             <strong>
               {i18n.t(
-                '{{number}} values entered by a person would be replaced: the record comes back to quarantine so that you decide value by value',
+                '{{number}} values entered by a person would be replaced. The record comes back to quarantine so that you decide value by value',
                 { number: counts.overwrite },
               )}
             </strong>
