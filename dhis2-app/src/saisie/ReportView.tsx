@@ -19,6 +19,8 @@ import { ClosedPeriodNotice } from './periods/ClosedPeriodNotice'
 import type { PeriodChoice } from './periods/periodChoices'
 import classes from './Saisie.module.css'
 import { createCellCheck, createEntryIndex } from './validation/entryValidator'
+import { checkRules, ruleWarnings } from './validation/ruleCheck'
+import { cellInputId, cellLabels } from './form/cellLabels'
 import { LoadError } from '../shared/LoadError'
 
 interface Props {
@@ -26,6 +28,12 @@ interface Props {
   user: CurrentUser
   orgUnit: OrgUnitNode
   choice: PeriodChoice
+}
+
+/** The input of a box by its cell key (« de.coc »). */
+const inputIdOf = (key: string) => {
+  const [dataElement = '', optionCombo = ''] = key.split('.')
+  return cellInputId(dataElement, optionCombo)
 }
 
 /** One RC's report for one month: loads its values, then shows the form and the completion bar. */
@@ -76,9 +84,28 @@ function LoadedReport({
     () => ({ dataSet: metadata.dataSet.id, period: choice.period.id, organisationUnit: orgUnit.id }),
     [metadata.dataSet.id, choice.period.id, orgUnit.id],
   )
+  const labels = useMemo(() => cellLabels(metadata.dataSet), [metadata.dataSet])
+  const violations = useMemo(
+    () => checkRules(index, metadata.dataSet, form.values, uiLanguage()),
+    [index, metadata.dataSet, form.values],
+  )
+  // Once the RC tried to complete, every broken rule shows on its boxes, typed on both sides or not.
+  const [attempted, setAttempted] = useState(false)
+  const boxWarnings = useMemo(
+    () => ruleWarnings(attempted ? violations.map((v) => ({ ...v, typed: true })) : violations, form.values),
+    [violations, form.values, attempted],
+  )
+  // The boxes to correct, in the form's order, by name.
+  const invalid = useMemo(
+    () =>
+      [...labels]
+        .filter(([key]) => form.errors.has(key))
+        .map(([key, label]) => ({ id: inputIdOf(key), label, message: form.errors.get(key) ?? '' })),
+    [labels, form.errors],
+  )
   const context = useMemo(
-    () => ({ form, readOnly, history: report.history, periodLabel }),
-    [form, readOnly, report.history, periodLabel],
+    () => ({ form, readOnly, history: report.history, periodLabel, ruleWarnings: boxWarnings }),
+    [form, readOnly, report.history, periodLabel, boxWarnings],
   )
   return (
     <>
@@ -90,10 +117,10 @@ function LoadedReport({
       <EntryForm dataSet={metadata.dataSet} context={context} />
       <CompletionBar
         target={target}
-        index={index}
-        dataSet={metadata.dataSet}
-        values={form.values}
-        invalidCells={form.errors.size}
+        invalid={invalid}
+        violations={violations}
+        boxOf={(cell) => inputIdOf(cell)}
+        onAttempt={() => setAttempted(true)}
         refusedCells={form.refused}
         readOnly={readOnly}
         label={`${orgUnit.code ?? orgUnit.displayName} — ${periodLabel}`}

@@ -47,7 +47,7 @@ describe('Saisie', () => {
     const input = await box('Personnes sensibilisées sur le VIH/IST, Masculin, 15-24')
 
     await user.type(input, '-3')
-    expect(screen.getByRole('alert').textContent).toBe('The value must be zero or a whole number greater than zero.')
+    expect(screen.getByRole('alert').textContent).toBe('This number cannot be negative.')
     await user.tab()
     expect(saved).toEqual([]) // an invalid value is never sent
 
@@ -73,7 +73,7 @@ describe('Saisie', () => {
     expect(saved.map((s) => s.value)).toEqual(['true', 'Pas de TDR depuis le 20'])
   })
 
-  it('flags a value far above the RC history as an outlier, without blocking it', async () => {
+  it('asks about a value far above the RC history, without blocking it', async () => {
     const history = ['202510', '202511', '202512', '202601', '202602', '202603', '202604', '202605', '202606', '202607']
     const { saved } = renderApp({
       values: history.map((period, i) => ({
@@ -85,7 +85,11 @@ describe('Saisie', () => {
       })),
     })
     await typeAndLeave('Visites à domicile réalisées', '95')
-    expect(screen.getByText(/Unusually high compared with the last 10 months \(highest 12\)/)).toBeTruthy()
+    expect(
+      screen.getByText(
+        '95 is more than usual for this RC (10 to 12 over the last 10 months). Is this the right number?',
+      ),
+    ).toBeTruthy()
     await waitFor(() => expect(saved).toHaveLength(1))
   })
 
@@ -101,19 +105,50 @@ describe('Saisie', () => {
     expect(months.getByRole('option', { name: 'August 2026 (closed)' })).toBeTruthy()
   })
 
-  it('blocks completion on a validation rule, with the rule message', async () => {
+  it('warns on both boxes of a rule once both are typed, and blocks completion with the rule message', async () => {
     const { completions } = renderApp()
-    await typeAndLeave('TDR paludisme réalisés', '5')
+    const message =
+      'Validation rule "Positive RDTs ≤ RDTs performed" violated (8 ≤ 5 is false). Positive RDTs cannot exceed RDTs performed.'
+    // The positives first: the tests are not typed yet, so nothing is wrong yet.
     await typeAndLeave('TDR paludisme positifs', '8')
-    await userEvent.setup().click(await screen.findByRole('button', { name: 'Complete the report' }))
+    expect(screen.queryByText(/Validation rule/)).toBeNull()
+    await typeAndLeave('TDR paludisme réalisés', '5')
+    const positives = await box('TDR paludisme positifs')
+    const tests = await box('TDR paludisme réalisés')
+    for (const input of [positives, tests])
+      expect(document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent).toBe(message)
 
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Complete the report' }))
     expect(await screen.findByText('The report breaks validation rules')).toBeTruthy()
-    expect(
-      screen.getByText(
-        'Validation rule "Positive RDTs ≤ RDTs performed" violated (8 ≤ 5 is false). Positive RDTs cannot exceed RDTs performed.',
-      ),
-    ).toBeTruthy()
+    expect(screen.getAllByText(message)).toHaveLength(3) // the two boxes and the notice
     expect(completions).toEqual([])
+  })
+
+  it('completing with a wrong box takes the RC to it and names each box to correct', async () => {
+    const { completions } = renderApp()
+    const user = userEvent.setup()
+    await typeAndLeave('Visites à domicile réalisées', '2,5')
+    await typeAndLeave('Personnes sensibilisées sur le VIH/IST, Masculin, 15-24', '-3')
+    await user.click(await screen.findByRole('button', { name: 'Complete the report' }))
+
+    // The first wrong box in the form's order (VIH comes before the activities) has the focus.
+    const first = await box('Personnes sensibilisées sur le VIH/IST, Masculin, 15-24')
+    expect(document.activeElement).toBe(first)
+    const notice = within(screen.getByText('Correct these boxes first.').parentElement!)
+    expect(notice.getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Personnes sensibilisées sur le VIH/IST, Masculin, 15-24 — This number cannot be negative.',
+      'Visites à domicile réalisées — A whole number is expected here, without decimals.',
+    ])
+    // Each name takes the RC to its box.
+    await user.click(notice.getByRole('button', { name: 'Visites à domicile réalisées' }))
+    expect(document.activeElement).toBe(await box('Visites à domicile réalisées'))
+    // Corrected, the list follows; once all are, completing works.
+    await typeAndLeave('Visites à domicile réalisées', '25')
+    expect(notice.getAllByRole('listitem')).toHaveLength(1)
+    await typeAndLeave('Personnes sensibilisées sur le VIH/IST, Masculin, 15-24', '3')
+    expect(screen.queryByText('Correct these boxes first.')).toBeNull()
+    await user.click(screen.getByRole('button', { name: 'Complete the report' }))
+    await waitFor(() => expect(completions).toHaveLength(1))
   })
 
   it('re-completes a report and un-completes it, keeping the first completion date', async () => {
@@ -287,15 +322,15 @@ describe('Saisie', () => {
       renderApp()
       expect(await screen.findByRole('heading', { name: /— septembre 2026/ })).toBeTruthy()
       await typeAndLeave('TDR paludisme réalisés', 'abc')
-      expect(screen.getByRole('alert').textContent).toBe(
-        'La valeur doit être zéro ou un nombre entier supérieur à zéro.',
-      )
+      expect(screen.getByRole('alert').textContent).toBe('Tapez un nombre en chiffres seulement, par exemple 12.')
       await typeAndLeave('TDR paludisme réalisés', '2')
       await typeAndLeave('TDR paludisme positifs', '3')
       await userEvent.setup().click(screen.getByRole('button', { name: 'Compléter le rapport' }))
       expect(
-        await screen.findByText(/Règle de validation « TDR positifs ≤ TDR réalisés » non respectée \(3 ≤ 2 est faux\)/),
-      ).toBeTruthy()
+        await screen.findAllByText(
+          /Règle de validation « TDR positifs ≤ TDR réalisés » non respectée \(3 ≤ 2 est faux\)/,
+        ),
+      ).toHaveLength(3)
       expect(screen.getByRole('option', { name: 'août 2026 (clos)' })).toBeTruthy()
     })
   })

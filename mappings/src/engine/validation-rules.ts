@@ -39,6 +39,8 @@ interface Side {
 export interface CompiledValidationRule {
   rule: ValidationRule
   check: (values: SlotValues) => MappingIssue | undefined
+  /** The rule's operands, each as the slots it reads (an element without option combo reads all of them). */
+  operands: number[][]
 }
 
 export type RuleProblem = { rule: string; reason: 'unknown-item' | 'unsupported' | 'outside-data-set'; detail: string }
@@ -248,6 +250,7 @@ export function compileValidationRules(args: {
     const fields = [...new Set([...left.fields, ...right.fields])].join(', ')
     rules.push({
       rule,
+      operands: [...left.operands, ...right.operands],
       check(values) {
         if (anyFailed(left, values) || anyFailed(right, values)) return undefined
         if (skipSide(left, values) || skipSide(right, values)) return undefined

@@ -2,20 +2,30 @@ import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
 import { useState } from 'react'
 import type { SaveState } from '../../offline/types'
-import { formatDay, uiLanguage } from '../../shared/language'
-import type { MetadataIndex } from '../../shared/mappings'
-import type { DataSetMeta } from '../metadata/types'
+import { formatDay } from '../../shared/language'
+import { focusCell } from '../form/cellLabels'
 import classes from '../Saisie.module.css'
-import { checkRules, type RuleViolation } from '../validation/ruleCheck'
+import type { RuleViolation } from '../validation/ruleCheck'
 import type { ReportTarget } from './registration'
 import { useCompletion } from './useCompletion'
 
+/** A box whose value DHIS2 would refuse: its input's id, its name and why. */
+export interface InvalidBox {
+  id: string
+  label: string
+  message: string
+}
+
 interface Props {
   target: ReportTarget
-  index: MetadataIndex
-  dataSet: DataSetMeta
-  values: ReadonlyMap<string, string>
-  invalidCells: number
+  /** The boxes to correct, in the form's order. */
+  invalid: readonly InvalidBox[]
+  /** The report's broken validation rules (ruleCheck.ts). */
+  violations: readonly RuleViolation[]
+  /** The input id of a box, by cell key. */
+  boxOf: (cell: string) => string
+  /** The RC tried to complete: the boxes show every broken rule from now on. */
+  onAttempt: () => void
   /** Values of the report DHIS2 refused: the report is not complete while they are not in. */
   refusedCells: number
   readOnly: boolean
@@ -25,29 +35,46 @@ interface Props {
   actedAt: () => string
 }
 
-type Blocker = { kind: 'rules'; violations: RuleViolation[] } | { kind: 'invalid' } | { kind: 'refused' }
+type Blocker =
+  | { kind: 'rules'; violations: readonly RuleViolation[] }
+  | { kind: 'invalid'; boxes: readonly InvalidBox[] }
+  | { kind: 'refused' }
 
-/** Completion state and the complete / un-complete actions, checked against the validation rules. */
 /**
  * Completion state and the complete / un-complete actions, checked against the validation rules. Both are
  * queued after the values typed before them: with no network the report reads « en attente d'envoi » and
  * goes out with its values when the connection returns.
  */
 export function CompletionBar(props: Props) {
-  const { target, index, dataSet, values, invalidCells, refusedCells, readOnly, label, actedAt } = props
+  const { target, invalid, violations, boxOf, onAttempt, refusedCells, readOnly, label, actedAt } = props
   const { loading, registration, pending, settling, completed, state, failure, setCompleted } = useCompletion(
     target,
     label,
     actedAt,
   )
-  const [blocker, setBlocker] = useState<Blocker | null>(null)
+  // Once the RC tried to complete, what blocks is said — and follows the corrections: it goes when they are done.
+  const [tried, setTried] = useState(false)
+  const blocker: Blocker | null = !tried
+    ? null
+    : invalid.length > 0
+      ? { kind: 'invalid', boxes: invalid }
+      : refusedCells > 0
+        ? { kind: 'refused' }
+        : violations.length > 0
+          ? { kind: 'rules', violations }
+          : null
 
+  // What blocks is said where the RC looks: the first box to correct is scrolled to and focused (the notice
+  // below the form was off a phone's screen, and « Compléter » seemed to do nothing).
   const complete = async () => {
-    if (invalidCells > 0) return setBlocker({ kind: 'invalid' })
-    if (refusedCells > 0) return setBlocker({ kind: 'refused' })
-    const violations = checkRules(index, dataSet, values, uiLanguage())
-    if (violations.length > 0) return setBlocker({ kind: 'rules', violations })
-    setBlocker(null)
+    onAttempt()
+    setTried(true)
+    if (invalid.length > 0) return focusCell(invalid[0]!.id)
+    if (refusedCells > 0) return
+    if (violations.length > 0) {
+      const first = violations[0]?.cells[0]
+      return first ? focusCell(boxOf(first)) : undefined
+    }
     await setCompleted(true)
   }
   const firstDate = registration?.date ?? (pending?.completed ? pending.actedAt : undefined)
@@ -107,7 +134,18 @@ function BlockerNotice({ blocker }: { blocker: Blocker }) {
   if (blocker.kind === 'invalid') {
     return (
       <NoticeBox error title={i18n.t('The report cannot be completed yet')}>
-        {i18n.t('Correct the values marked in red first.')}
+        <p>{i18n.t('Correct these boxes first.')}</p>
+        <ul className={classes.violations}>
+          {blocker.boxes.map((box) => (
+            <li key={box.id}>
+              <button type="button" className={classes.linkButton} onClick={() => focusCell(box.id)}>
+                {box.label}
+              </button>
+              {' — '}
+              {box.message}
+            </li>
+          ))}
+        </ul>
       </NoticeBox>
     )
   }

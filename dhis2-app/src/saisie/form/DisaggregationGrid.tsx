@@ -1,5 +1,6 @@
 import type { DataElementMeta, OptionComboMeta } from '../metadata/types'
 import classes from '../Saisie.module.css'
+import { cellLabel } from './cellLabels'
 import { FormCell } from './FormCell'
 
 /** The option combo made of exactly these category options. */
@@ -17,7 +18,6 @@ function comboOf(element: DataElementMeta, optionIds: string[]): OptionComboMeta
  */
 export function DisaggregationGrid({ element }: { element: DataElementMeta }) {
   const categories = element.categoryCombo.categories
-  const name = element.displayFormName
   if (categories.length === 1 || categories.length === 2) {
     const rows = categories.length === 2 ? (categories[0]?.categoryOptions ?? []) : [undefined]
     const columns = categories[categories.length - 1]?.categoryOptions ?? []
@@ -40,12 +40,9 @@ export function DisaggregationGrid({ element }: { element: DataElementMeta }) {
               {columns.map((column) => {
                 const coc = comboOf(element, row ? [row.id, column.id] : [column.id])
                 if (!coc) return <td key={column.id} />
-                const label = row
-                  ? `${name}, ${row.displayName}, ${column.displayName}`
-                  : `${name}, ${column.displayName}`
                 return (
                   <td key={column.id}>
-                    <FormCell element={element} optionCombo={coc.id} label={label} />
+                    <FormCell element={element} optionCombo={coc.id} label={cellLabel(element, coc)} />
                   </td>
                 )
               })}
@@ -60,7 +57,7 @@ export function DisaggregationGrid({ element }: { element: DataElementMeta }) {
       {element.categoryCombo.categoryOptionCombos.map((coc) => (
         <label key={coc.id} className={classes.comboItem}>
           <span>{coc.displayName}</span>
-          <FormCell element={element} optionCombo={coc.id} label={`${name}, ${coc.displayName}`} />
+          <FormCell element={element} optionCombo={coc.id} label={cellLabel(element, coc)} />
         </label>
       ))}
     </div>

@@ -7,6 +7,8 @@ export interface FormContextValue {
   history: ReadonlyMap<string, number[]>
   /** "septembre 2026": added to queue labels. */
   periodLabel: string
+  /** A broken validation rule, said on the boxes it reads (ruleCheck.ts ruleWarnings). */
+  ruleWarnings: ReadonlyMap<string, string>
 }
 
 export const FormContext = createContext<FormContextValue | null>(null)

@@ -6,6 +6,10 @@ export interface RuleViolation {
   rule: string
   importance: string
   message: string
+  /** The boxes the rule reads (cell keys), for the boxes to say it. */
+  cells: string[]
+  /** Every operand of the rule has a value typed: the RC has entered both sides, so the boxes may say it now. */
+  typed: boolean
 }
 
 /** Every cell of the form as a slot of the mappings engine (one per data element × option combo). */
@@ -55,10 +59,31 @@ export function checkRules(
     } else slotValues.failed[i] = 1
   })
   const violations: RuleViolation[] = []
-  for (const { rule, check } of rules) {
+  for (const { rule, check, operands } of rules) {
     const issue = check(slotValues)
     if (issue)
-      violations.push({ rule: rule.code ?? rule.id, importance: rule.importance, message: issue.message[language] })
+      violations.push({
+        rule: rule.code ?? rule.id,
+        importance: rule.importance,
+        message: issue.message[language],
+        cells: [...new Set(operands.flat())].map((i) => slots[i]?.field ?? '').filter(Boolean),
+        typed: operands.every((slotsOfOperand) => slotsOfOperand.some((i) => slotValues.present[i] === 1)),
+      })
   }
   return violations
+}
+
+/**
+ * What the boxes say while the RC types (issue 14 §2): a broken rule on each box it reads that holds a value, as
+ * soon as every side of the rule is typed — « 8 positifs » before the number of tests is typed is not an error
+ * yet. Completion still checks every rule (a side left empty may count as 0).
+ */
+export function ruleWarnings(violations: readonly RuleViolation[], values: ReadonlyMap<string, string>) {
+  const warnings = new Map<string, string>()
+  for (const v of violations) {
+    if (!v.typed) continue
+    for (const cell of v.cells)
+      if ((values.get(cell) ?? '').trim() !== '' && !warnings.has(cell)) warnings.set(cell, v.message)
+  }
+  return warnings
 }

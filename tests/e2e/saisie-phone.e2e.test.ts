@@ -1,0 +1,93 @@
+/**
+ * The RC on a phone (issue 14 §2): 375 × 740 with touch, in French. A wrong number gets a message that says
+ * what exactly is wrong, at the box; « Compléter » with wrong boxes takes the RC to the first one (it was below
+ * the screen's bottom: « Compléter » seemed to do nothing) and names each; once corrected, the report completes
+ * and DHIS2 has it. A stand-in of its own: the other saisie tests complete the same RC's September.
+ */
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
+import { adminJson, signIn, uidOf } from '../support/app-page'
+import { ARTIFACTS, launchBrowser } from '../support/browser'
+import { ensureBuiltApp } from '../support/built-app'
+
+jest.setTimeout(180_000)
+
+// 3 October 2026, 10:00 in Porto-Novo: September 2026 is open.
+const NOW = '2026-10-03T09:00:00Z'
+
+let standin: Standin
+let browser: Browser
+let url: string
+
+beforeAll(async () => {
+  const app = ensureBuiltApp()
+  standin = createStandin({ seed: 'small', apps: { relais: app }, now: NOW })
+  url = await standin.listen()
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await standin?.close()
+})
+
+test('on a phone, a wrong number says what is wrong, and « Compléter » takes the RC to it', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 740 },
+    hasTouch: true,
+    isMobile: true,
+    locale: 'fr-FR',
+  })
+  const page = await context.newPage()
+  try {
+    await signIn(page, url, 'relais')
+    await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).tap()
+    await page.getByRole('heading', { name: /RC-AQ-00001\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
+
+    const box = (name: string) => page.getByRole('textbox', { name, exact: true })
+    const causeries = box('Causeries éducatives animées')
+    const visits = box('Visites à domicile réalisées')
+    await causeries.tap()
+    await causeries.fill('-3')
+    await page.getByText('Ce nombre ne peut pas être négatif.').waitFor()
+    await visits.tap()
+    await visits.fill('2,5')
+    await page.getByText('Un nombre entier est attendu ici, sans décimales.').waitFor()
+
+    // At the bottom of the form, « Compléter »: the RC is taken to the first wrong box, on screen, focused.
+    const complete = page.getByRole('button', { name: 'Compléter le rapport' })
+    await complete.scrollIntoViewIfNeeded()
+    await complete.tap()
+    const notice = page.getByText("Corrigez d'abord ces cases :").locator('xpath=..')
+    await notice.waitFor()
+    const focused = await page.evaluate<string | null>('document.activeElement?.getAttribute("aria-label") ?? null')
+    expect(['Causeries éducatives animées', 'Visites à domicile réalisées']).toContain(focused)
+    const where = await box(focused ?? '').boundingBox()
+    expect(where && where.y >= 0 && where.y + where.height <= 740).toBe(true)
+    expect(await notice.getByRole('listitem').allInnerTexts()).toHaveLength(2)
+    await page.screenshot({ path: join(ARTIFACTS, 'saisie-phone-correct-375.png') })
+
+    // Corrected, the report completes, and DHIS2 has the values and the completion.
+    await causeries.fill('3')
+    await causeries.press('Tab')
+    await visits.fill('25')
+    await visits.press('Tab')
+    await page.locator('[aria-label="Visites à domicile réalisées"][data-status="saved"]').waitFor()
+    expect(await notice.count()).toBe(0)
+    await complete.tap()
+    await page
+      .locator('[data-test="relais-completion-status"]:not([data-status])')
+      .getByText('Complété le 3 octobre 2026')
+      .waitFor()
+    const dataSet = await uidOf(url, 'dataSets', 'RC_MENSUEL')
+    const orgUnit = await uidOf(url, 'organisationUnits', 'RC-AQ-00001')
+    const set = await adminJson<{ dataValues: Array<{ value: string }> }>(
+      url,
+      `/api/dataValueSets?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
+    )
+    expect(set.dataValues.map((v) => v.value).sort()).toEqual(['25', '3'])
+  } finally {
+    await context.close()
+  }
+})
