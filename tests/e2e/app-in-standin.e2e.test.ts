@@ -65,3 +65,23 @@ test('a wrong password keeps the person on the login page with a bilingual messa
     await context.close()
   }
 })
+
+test('the language is chosen in the app: it writes the DHIS2 setting and the app follows', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 } })
+  const page = await context.newPage()
+  try {
+    await signIn(page, url, 'superviseur')
+    await page.getByText('Bienvenue', { exact: false }).first().waitFor({ timeout: 30_000 })
+    await page.getByRole('button', { name: 'English', exact: true }).click()
+    await page.getByText('Welcome', { exact: false }).first().waitFor({ timeout: 30_000 })
+    // DHIS2 holds it: a new sign-in opens in English too.
+    const setting = await page.evaluate<string>(
+      "fetch('../../userSettings/keyUiLocale', { credentials: 'include' }).then((r) => r.text())",
+    )
+    expect(setting).toBe('en')
+    await page.getByRole('button', { name: 'Français', exact: true }).click()
+    await page.getByText('Bienvenue', { exact: false }).first().waitFor({ timeout: 30_000 })
+  } finally {
+    await context.close()
+  }
+})

@@ -3,6 +3,7 @@ import { useCurrentUser } from '../shared/CurrentUserProvider'
 import classes from './HomePage.module.css'
 import { NoRoleNotice } from './NoRoleNotice'
 import { ScreenNavigation } from './ScreenNavigation'
+import { LanguageSwitch } from './LanguageSwitch'
 import { UserProfile } from './UserProfile'
 
 export function HomePage() {
@@ -11,6 +12,7 @@ export function HomePage() {
     <div className={classes.page}>
       <UserProfile user={user} roles={roles} />
       {roles.length === 0 ? <NoRoleNotice /> : <ScreenNavigation screens={allowedScreens(roles)} />}
+      <LanguageSwitch />
     </div>
   )
 }

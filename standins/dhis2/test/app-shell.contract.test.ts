@@ -127,3 +127,56 @@ test('CORS: a loopback dev-server origin is echoed with credentials; a foreign o
   const foreign = await c.call('GET', '/api/41/me', { headers: { Origin: 'https://evil.example' } })
   expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
 })
+
+describe('/api/userSettings (core UserSettingsController)', () => {
+  test('reads every key with its default, one key as plain text, an unknown key as a 404', async () => {
+    const all = await c.call('GET', '/api/userSettings', { as: 'relais' })
+    expect(all.body).toMatchObject({
+      keyUiLocale: 'fr',
+      keyStyle: 'light_blue/light_blue.css',
+      keyAnalysisDisplayProperty: 'name',
+    })
+    const one = await c.call('GET', '/api/41/userSettings/keyUiLocale', { as: 'relais' })
+    expect(one).toMatchObject({ status: 200, body: 'fr' })
+    expect(one.headers.get('content-type')).toMatch(/^text\/plain/)
+    expect(await c.call('GET', '/api/userSettings?key=keyUiLocale&key=keyDbLocale', { as: 'relais' })).toMatchObject({
+      body: { keyUiLocale: 'fr', keyDbLocale: 'fr' },
+    })
+    expect(await c.call('GET', '/api/userSettings/keyNope', { as: 'relais' })).toMatchObject({
+      status: 404,
+      body: { message: 'Setting does not exist: keyNope' },
+    })
+  })
+
+  test('saves a value given as ?value= or as a text body, for the caller only; refuses an empty one', async () => {
+    expect(await c.call('POST', '/api/userSettings/keyUiLocale?value=en', { as: 'relais' })).toMatchObject({
+      status: 200,
+      body: { httpStatus: 'OK', status: 'OK', message: 'User setting saved' },
+    })
+    expect((await c.call('GET', '/api/userSettings/keyUiLocale', { as: 'relais' })).body).toBe('en')
+    expect((await c.call('GET', '/api/me?fields=settings', { as: 'relais' })).body).toMatchObject({
+      settings: { keyUiLocale: 'en' },
+    })
+    // Someone else's setting is theirs.
+    expect((await c.call('GET', '/api/userSettings/keyUiLocale', { as: 'superviseur' })).body).toBe('fr')
+    await c.call('POST', '/api/userSettings/keyUiLocale', {
+      as: 'relais',
+      body: 'fr',
+      headers: { 'Content-Type': 'text/plain' },
+    })
+    expect((await c.call('GET', '/api/userSettings/keyUiLocale', { as: 'relais' })).body).toBe('fr')
+    expect(await c.call('POST', '/api/userSettings/keyUiLocale', { as: 'relais' })).toMatchObject({
+      status: 409,
+      body: { message: 'You need to specify a new value' },
+    })
+  })
+
+  test('DELETE puts the default back', async () => {
+    await c.call('POST', '/api/userSettings/keyAnalysisDisplayProperty?value=shortName', { as: 'relais' })
+    expect((await c.call('GET', '/api/userSettings/keyAnalysisDisplayProperty', { as: 'relais' })).body).toBe(
+      'shortName',
+    )
+    expect((await c.call('DELETE', '/api/userSettings/keyAnalysisDisplayProperty', { as: 'relais' })).status).toBe(200)
+    expect((await c.call('GET', '/api/userSettings/keyAnalysisDisplayProperty', { as: 'relais' })).body).toBe('name')
+  })
+})

@@ -20,9 +20,11 @@ import { registerSms } from './sms'
 import { registerSystem } from './system'
 import { registerTasks } from './tasks'
 import { registerTesting } from './testing'
+import { registerUserSettings } from './user-settings'
 
 export const API_MODULES: RegisterApi[] = [
   registerSystem,
+  registerUserSettings,
   registerTasks,
   registerMetadata,
   registerMetadataImport,

@@ -1,6 +1,6 @@
 /**
  * What an App Platform app calls when it starts (toolchain.md §3.1, app-platform §5.2): system info,
- * `me` and its dashboard counters, user and system settings, the header bar's module menu and logo,
+ * `me` and its dashboard counters, system settings (user settings: user-settings.ts), the header bar's module menu and logo,
  * plus ping and `system/id`. Served under `/api/` and `/api/<version>/`.
  */
 import type { Router } from 'express'
@@ -102,22 +102,6 @@ export function registerSystem(router: Router, ctx: StandinContext): void {
     res.json({ unreadInterpretations: 0, unreadMessageConversations: unread })
   })
 
-  router.get('/userSettings', (req, res) => {
-    const user = ctx.userOf(req).user
-    res.json({
-      keyUiLocale: user.settings.keyUiLocale,
-      keyDbLocale: user.settings.keyDbLocale,
-      keyStyle: 'light_blue/light_blue.css',
-      keyMessageEmailNotification: false,
-      keyMessageSmsNotification: false,
-    })
-  })
-  router.get('/userSettings/:key', (req, res) => {
-    const user = ctx.userOf(req).user
-    const value = (user.settings as Record<string, unknown>)[String(req.params.key)]
-    if (value === undefined) throw notFound(`User setting not found for key: ${String(req.params.key)}`)
-    res.json({ [String(req.params.key)]: value })
-  })
   router.get('/systemSettings', (_req, res) => res.json(ctx.state.systemSettings))
   router.get('/systemSettings/:key', (req, res) => {
     const key = String(req.params.key)
