@@ -1,6 +1,7 @@
 import i18n from '@dhis2/d2-i18n'
 import { Button } from '@dhis2/ui'
-import { toCsv, type CsvCell } from './csv'
+import { uiLanguage } from '../../shared/language'
+import { csvDialect, toCsv, type CsvCell } from './csv'
 
 /** Puts the CSV in a Blob and clicks a temporary link: nothing goes to a server. */
 export function downloadCsv(fileName: string, csv: string): void {
@@ -33,7 +34,7 @@ export function CsvButton({
       small
       secondary
       aria-label={i18n.t('Export {{table}} as CSV', { table: label, interpolation: { escapeValue: false } })}
-      onClick={() => downloadCsv(fileName, toCsv(header, rows))}
+      onClick={() => downloadCsv(fileName, toCsv(header, rows, csvDialect(uiLanguage())))}
     >
       {i18n.t('Export CSV')}
     </Button>

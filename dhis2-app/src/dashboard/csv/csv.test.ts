@@ -1,4 +1,4 @@
-import { csvCell, csvFileName, toCsv } from './csv'
+import { CSV_FR, csvCell, csvFileName, toCsv } from './csv'
 
 describe('CSV', () => {
   it('quotes commas, quotes and line breaks, doubling the quotes', () => {
@@ -32,5 +32,18 @@ describe('CSV', () => {
 
   it('makes file names without accents or separators', () => {
     expect(csvFileName('ranking', 'ZS Ouidah / Kpomassè', '202609')).toBe('ranking_ZS-Ouidah-Kpomasse_202609.csv')
+  })
+
+  it('writes what French Excel reads in columns: « ; » between cells, a decimal comma', () => {
+    expect(
+      toCsv(
+        ['RC', 'Score'],
+        [
+          ['RC A', 85.5],
+          ['RC; B, Zè', -4],
+        ],
+        CSV_FR,
+      ),
+    ).toBe('RC;Score\r\nRC A;85,5\r\n"RC; B, Zè";-4\r\n')
   })
 })

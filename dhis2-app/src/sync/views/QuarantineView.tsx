@@ -11,7 +11,7 @@ import type { BridgeProblem } from '../logic/bridgeProblem'
 import { issuesIn, issueText } from '../logic/issues'
 import { quarantineReasonLabel } from '../logic/status'
 import { downloadCsv } from '../../dashboard/csv/CsvButton'
-import { csvFileName, toCsv } from '../../dashboard/csv/csv'
+import { csvDialect, csvFileName, toCsv } from '../../dashboard/csv/csv'
 import { uiLanguage, type Language } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { ConfirmModal, Loading, PagerBar, ProblemNotice, ReasonField, SourceOptions } from './common'
@@ -306,6 +306,7 @@ function ExportButton({
             whyOf(r, language),
             r.updatedAt,
           ]),
+          csvDialect(language),
         ),
       )
     } catch {
