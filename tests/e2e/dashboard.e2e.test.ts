@@ -120,6 +120,13 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
     expect(name).not.toBe(rcUnit.name)
     await missing.getByRole('button', { name: `Suivre ${name}` }).click()
     const editor = page.getByRole('region', { name: `Suivi de ${name}` })
+    // The panel opens in view, below a long table: its title on screen.
+    const heading = editor.getByRole('heading', { name: `Suivi de ${name}` })
+    await heading.waitFor()
+    const box = await heading.boundingBox()
+    expect(box && box.y >= 0 && box.y + box.height <= (page.viewportSize()?.height ?? 0)).toBe(true)
+    // No cause is chosen for the supervisor.
+    expect(await editor.getByRole('combobox', { name: 'Cause', exact: true }).inputValue()).toBe('')
     await editor.getByRole('combobox', { name: 'Cause', exact: true }).selectOption('reseau')
     await editor
       .getByRole('textbox', { name: 'Action décidée' })

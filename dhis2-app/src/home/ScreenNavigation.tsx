@@ -1,13 +1,9 @@
 import i18n from '@dhis2/d2-i18n'
-import { Tag } from '@dhis2/ui'
 import { Link } from 'react-router-dom'
 import { SCREEN_PATHS } from '../app/screenPaths'
 import type { RelaisScreen } from '../roles/roles'
 import classes from './HomePage.module.css'
 import { screenText } from './screenText'
-
-/** Screens built in this version; the others say they come in the next one. */
-const READY: ReadonlySet<RelaisScreen> = new Set<RelaisScreen>(['saisie'])
 
 /** The screens the user's roles allow, with what each is for. */
 export function ScreenNavigation({ screens }: { screens: readonly RelaisScreen[] }) {
@@ -22,8 +18,7 @@ export function ScreenNavigation({ screens }: { screens: readonly RelaisScreen[]
               <Link to={SCREEN_PATHS[screen]}>
                 <strong>{title}</strong>
               </Link>{' '}
-              — <span className={classes.muted}>{purpose}</span>{' '}
-              {READY.has(screen) ? null : <Tag>{i18n.t('Coming soon')}</Tag>}
+              — <span className={classes.muted}>{purpose}</span>
             </li>
           )
         })}

@@ -1,7 +1,7 @@
 import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
 import type { Period } from '@relais/mappings/src/dhis2/periods'
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { formatDay, type Language } from '../../shared/language'
 import { csvFileName } from '../csv/csv'
 import classes from '../Dashboard.module.css'
@@ -15,7 +15,9 @@ import {
   gapStatus,
   recordChange,
   closeChange,
+  completeDraft,
   type GapCause,
+  type GapDraft,
   type GapInput,
   type GapReason,
   type GapRecord,
@@ -195,8 +197,8 @@ function GapEditor({
   onSetClosed: (closed: boolean) => Promise<void>
 }) {
   const record = row.record
-  const [input, setInput] = useState<GapInput>({
-    cause: record?.cause ?? 'abandon',
+  const [input, setInput] = useState<GapDraft>({
+    cause: record?.cause ?? '',
     causeDetail: record?.causeDetail ?? '',
     action: record?.action ?? '',
     dueDate: record?.dueDate ?? '',
@@ -219,9 +221,16 @@ function GapEditor({
   }
   const submit = () => {
     setTried(true)
-    if (problems.length === 0) void run(() => onRecord(input))
+    const entry = completeDraft(input)
+    if (entry) void run(() => onRecord(entry))
   }
-  const set = (change: Partial<GapInput>) => setInput((current) => ({ ...current, ...change }))
+  const set = (change: Partial<GapDraft>) => setInput((current) => ({ ...current, ...change }))
+  // Opened from a row far down the table: the panel comes into view, its title read out.
+  const title = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    title.current?.scrollIntoView?.({ block: 'start' })
+    title.current?.focus({ preventScroll: true })
+  }, [])
 
   return (
     <section
@@ -229,7 +238,7 @@ function GapEditor({
       aria-label={i18n.t('Follow-up of {{name}}', { name: row.name, interpolation: { escapeValue: false } })}
     >
       <div className={classes.panelHeader}>
-        <h3 className={classes.panelTitle}>
+        <h3 className={classes.panelTitle} ref={title} tabIndex={-1}>
           {i18n.t('Follow-up of {{name}}', { name: row.name, interpolation: { escapeValue: false } })}
         </h3>
         <Button small secondary onClick={onClose}>
@@ -252,8 +261,10 @@ function GapEditor({
             <select
               className={classes.select}
               value={input.cause}
-              onChange={(e) => set({ cause: e.target.value as GapCause })}
+              aria-invalid={tried && problems.includes('cause')}
+              onChange={(e) => set({ cause: e.target.value as GapCause | '' })}
             >
+              <option value="">{i18n.t('Choose the cause')}</option>
               {GAP_CAUSES.map((cause) => (
                 <option key={cause} value={cause}>
                   {causeLabel(cause)}
@@ -292,6 +303,7 @@ function GapEditor({
           </label>
           {tried && problems.length > 0 && (
             <ul className={classes.error} role="alert">
+              {problems.includes('cause') && <li>{i18n.t('Choose the cause of the gap.')}</li>}
               {problems.includes('causeDetail') && <li>{i18n.t('Describe the cause when it is "Other".')}</li>}
               {problems.includes('action') && <li>{i18n.t('Write the action decided.')}</li>}
               {problems.includes('dueDate') && <li>{i18n.t('Give the due date of the action.')}</li>}

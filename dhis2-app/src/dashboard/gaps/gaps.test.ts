@@ -3,6 +3,7 @@ import {
   closeChange,
   foldGapChanges,
   gapChangeKey,
+  completeDraft,
   gapInputProblems,
   gapStatus,
   recordChange,
@@ -42,6 +43,13 @@ describe('gaps', () => {
       'action',
       'dueDate',
     ])
+  })
+
+  it('has no cause until the supervisor chooses one, and records nothing without it', () => {
+    const draft = { ...input, cause: '' as const }
+    expect(gapInputProblems(draft)).toEqual(['cause'])
+    expect(completeDraft(draft)).toBeUndefined()
+    expect(completeDraft(input)).toEqual(input)
   })
 
   it('folds the changes in DHIS2 order, with who and when from DHIS2, other gaps untouched', () => {

@@ -21,6 +21,9 @@ export interface GapInput {
   dueDate: string
 }
 
+/** What the form holds while the supervisor fills it: no cause until they choose one (never a default). */
+export type GapDraft = Omit<GapInput, 'cause'> & { cause: GapCause | '' }
+
 export type GapEvent = 'recorded' | 'updated' | 'closed' | 'reopened'
 
 export interface GapChange extends Partial<GapInput> {
@@ -48,11 +51,13 @@ export interface GapDocument {
   gaps: Record<string, GapRecord>
 }
 
-export type GapProblem = 'causeDetail' | 'action' | 'dueDate'
+export type GapProblem = 'cause' | 'causeDetail' | 'action' | 'dueDate'
 
 /** What is missing or wrong in an entry (empty when it can be saved). */
-export function gapInputProblems(input: GapInput): GapProblem[] {
+export function gapInputProblems(input: GapDraft): GapProblem[] {
   const problems: GapProblem[] = []
+  // A cause silently defaulting to « Abandon » put words in the supervisor's mouth (issue 14 §4).
+  if (input.cause === '') problems.push('cause')
   if (input.cause === 'autre' && input.causeDetail.trim() === '') problems.push('causeDetail')
   if (input.action.trim() === '') problems.push('action')
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueDate) || Number.isNaN(Date.parse(input.dueDate))) problems.push('dueDate')
@@ -218,3 +223,7 @@ export const GAP_EDITOR_ROLES: readonly RelaisRole[] = ['superviseur']
 export function canEditGaps(roles: readonly RelaisRole[]): boolean {
   return roles.some((role) => GAP_EDITOR_ROLES.includes(role))
 }
+
+/** The entry to record, once nothing is missing (gapInputProblems empty). */
+export const completeDraft = (draft: GapDraft): GapInput | undefined =>
+  draft.cause === '' || gapInputProblems(draft).length > 0 ? undefined : { ...draft, cause: draft.cause }
