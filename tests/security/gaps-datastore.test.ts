@@ -57,6 +57,9 @@ function as(username: string): Dhis2Access & { put(resource: string, data: unkno
     create: async (resource, data, params) => {
       await call('POST', resource, data, params as Record<string, string> | undefined)
     },
+    replace: async (resource, data) => {
+      await call('PUT', resource, data)
+    },
     put: (resource, data) =>
       call('PUT', resource, data).then(
         () => 200,

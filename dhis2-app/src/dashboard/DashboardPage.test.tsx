@@ -1,7 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { switchLanguage } from '../shared/testing/switchLanguage'
-import { ACTIVE_FILTER, CELLS, DATA_MANAGER, RC, REGISTRATIONS, SUPERVISOR, ZONE } from './testing/fixtures'
+import {
+  ACTIVE_FILTER,
+  ADMINISTRATOR,
+  CELLS,
+  DATA_MANAGER,
+  RC,
+  REGISTRATIONS,
+  SUPERVISOR,
+  ZONE,
+} from './testing/fixtures'
 import { renderDashboard } from './testing/fakeDhis2'
 import { closeChange, recordChange } from './gaps/gaps'
 
@@ -68,6 +77,55 @@ describe('Tableau de bord', () => {
     expect(trends).toHaveLength(12)
     expect(trends[10]).toMatch(/^August 2026 \| 75% \| 50% \|/)
     expect(trends[11]).toMatch(/^September 2026 \| 75% \| 50% \| 30% \|/)
+  })
+
+  it('lets an administrator set the class thresholds, seeing the classes they give before saving them', async () => {
+    const user = userEvent.setup()
+    const { writes } = renderDashboard({
+      user: ADMINISTRATOR,
+      path: `/tableau-de-bord?ou=${ZONE}`,
+      cells: CELLS,
+      registrations: REGISTRATIONS,
+      dataStore: { 'dashboard-settings': { thresholds: { good: 80, fair: 50 }, note: 'kept' } },
+    })
+    const ranking = await panel('Community health workers ranked')
+    await waitFor(() => expect(rowsOf(ranking)).toHaveLength(4))
+    await user.click(screen.getByRole('button', { name: 'Set the class thresholds' }))
+    const settings = await panel('Class thresholds')
+    const good = within(settings).getByRole('spinbutton', { name: 'Good from (%)' })
+    const fair = within(settings).getByRole('spinbutton', { name: 'Average from (%)' })
+    expect(within(settings).getByRole('status').textContent).toBe(
+      'With these thresholds, this selection has 1 good, 2 average and 1 poor.',
+    )
+    await user.clear(good)
+    await user.type(good, '75')
+    await user.clear(fair)
+    await user.type(fair, '90')
+    expect(within(settings).getByText('Average must be below Good, both between 0 and 100.')).toBeTruthy()
+    expect(within(settings).getByRole('button', { name: 'Save the thresholds' }).hasAttribute('disabled')).toBe(true)
+    await user.clear(fair)
+    await user.type(fair, '60')
+    // Scores 98.9, 76.7, 50 and 0: Bon from 75 takes C, Moyen from 60 drops B to Faible.
+    expect(within(settings).getByRole('status').textContent).toBe(
+      'With these thresholds, this selection has 2 good, 0 average and 2 poor.',
+    )
+    expect(writes).toEqual([])
+    await user.click(within(settings).getByRole('button', { name: 'Save the thresholds' }))
+    await waitFor(() => expect(writes).toHaveLength(1))
+    expect(writes[0]).toEqual({
+      type: 'replace',
+      key: 'dashboard-settings',
+      data: { thresholds: { good: 75, fair: 60 }, note: 'kept' },
+    })
+    await waitFor(() =>
+      expect(rowsOf(ranking).map((r) => r.split(' | ').at(-1))).toEqual(['Good', 'Good', 'Poor', 'Poor']),
+    )
+  })
+
+  it('offers the thresholds to administrators only', async () => {
+    supervisor()
+    await waitFor(async () => expect(rowsOf(await panel('Community health workers ranked'))).toHaveLength(4))
+    expect(screen.queryByRole('button', { name: 'Set the class thresholds' })).toBeNull()
   })
 
   it('locks the choices to periods whose reports are due, whatever the address says', async () => {
@@ -138,8 +196,12 @@ describe('Tableau de bord', () => {
     await user.click(within(gaps).getByRole('button', { name: `Follow up ${RC.d.displayName}` }))
 
     const editor = await panel(`Follow-up of ${RC.d.displayName}`)
+    // No cause is chosen for the supervisor.
+    expect((within(editor).getByRole('combobox', { name: 'Cause' }) as HTMLSelectElement).value).toBe('')
     await user.click(within(editor).getByRole('button', { name: 'Save the follow-up' }))
-    expect(within(editor).getByRole('alert').textContent).toMatch(/Write the action decided/)
+    expect(within(editor).getByRole('alert').textContent).toMatch(
+      /Choose the cause of the gap.*Write the action decided/,
+    )
     expect(writes).toEqual([])
 
     await user.selectOptions(within(editor).getByRole('combobox', { name: 'Cause' }), 'formulaire')

@@ -1,6 +1,7 @@
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import type { Period } from '@relais/mappings/src/dhis2/periods'
+import { useMemo, useState } from 'react'
 import { useSearchParams } from 'react-router-dom'
 import type { RelaisRole } from '../roles/roles'
 import { DATA_SET_CODE } from '../saisie/metadata/useEntryMetadata'
@@ -25,6 +26,8 @@ import {
   trendMonths,
   type DashboardPeriodType,
 } from './periods/dashboardPeriods'
+import { rankRcs, type Thresholds } from './performance/performance'
+import { ThresholdSettings } from './settings/ThresholdSettings'
 import { Freshness } from './views/Freshness'
 import { PeriodSelector } from './views/PeriodSelector'
 import { Summary } from './views/Summary'
@@ -60,8 +63,11 @@ export function DashboardPage() {
   return <Dashboard meta={meta} user={user} roles={roles} />
 }
 
-function Dashboard({ meta, user, roles }: { meta: DashboardMetadata; user: CurrentUser; roles: RelaisRole[] }) {
+function Dashboard({ meta: loaded, user, roles }: { meta: DashboardMetadata; user: CurrentUser; roles: RelaisRole[] }) {
   const [params, setParams] = useSearchParams()
+  // Thresholds an administrator saves here apply at once, without reloading the screen.
+  const [thresholds, setThresholds] = useState(loaded.thresholds)
+  const meta = useMemo(() => ({ ...loaded, thresholds }), [loaded, thresholds])
   const now = () => serverNow(meta.serverDate, meta.readAt)
   const today = now().slice(0, 10)
   const requestedType = params.get('pt')
@@ -96,6 +102,7 @@ function Dashboard({ meta, user, roles }: { meta: DashboardMetadata; user: Curre
           today={today}
           now={now}
           canEdit={canEditGaps(roles)}
+          onThresholds={roles.includes('administrateur') ? setThresholds : undefined}
           language={language}
         />
       ) : (
@@ -113,6 +120,8 @@ interface ViewProps {
   today: string
   now: () => string
   canEdit: boolean
+  /** An administrator's: the thresholds they saved. */
+  onThresholds?: (thresholds: Thresholds) => void
   language: Language
 }
 
@@ -162,11 +171,14 @@ function MainView({
   today,
   now,
   canEdit,
+  onThresholds,
   language,
   orgUnit,
 }: ViewProps & { orgUnit: { id: string; name: string; level: number } }) {
   const selection = { orgUnit, period, months: monthsOf(period), trendMonths: trendMonths(period, today) }
   const { loading, error, data, reload } = useDashboardData(meta, selection)
+  // Classed with the thresholds of now (an administrator may just have changed them).
+  const rcs = useMemo(() => (data ? rankRcs(data.model.rcs, meta.thresholds) : []), [data, meta.thresholds])
   if (error) {
     return (
       <NoticeBox error title={i18n.t('Could not load the dashboard')}>
@@ -181,7 +193,7 @@ function MainView({
       </div>
     )
   }
-  const { model } = data
+  const model = { ...data.model, rcs }
   return (
     <>
       <div className={classes.freshnessBar}>
@@ -202,6 +214,7 @@ function MainView({
         thresholds={meta.thresholds}
         language={language}
       />
+      {onThresholds && <ThresholdSettings rcs={model.rcs} thresholds={meta.thresholds} onSaved={onThresholds} />}
       <GapsPanel
         rcs={model.rcs}
         period={period}

@@ -8,6 +8,8 @@ export interface Dhis2Access {
   get(resource: string, params?: Params): Promise<unknown>
   /** POST (create); the answer is not needed. */
   create(resource: string, data: unknown, params?: Params): Promise<void>
+  /** PUT (replace what is there). */
+  replace(resource: string, data: unknown): Promise<void>
 }
 
 export function engineAccess(engine: ReturnType<typeof useDataEngine>): Dhis2Access {
@@ -24,6 +26,16 @@ export function engineAccess(engine: ReturnType<typeof useDataEngine>): Dhis2Acc
         resource,
         data: data as Record<string, unknown>,
         ...(params ? { params } : {}),
+      })
+    },
+    async replace(resource, data) {
+      // The engine names the object apart from its collection: dataStore/relais + id dashboard-settings.
+      const cut = resource.lastIndexOf('/')
+      await engine.mutate({
+        type: 'replace',
+        resource: resource.slice(0, cut),
+        id: resource.slice(cut + 1),
+        data: data as Record<string, unknown>,
       })
     },
   }

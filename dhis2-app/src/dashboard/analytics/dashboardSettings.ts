@@ -26,3 +26,21 @@ export async function loadDashboardSettings(api: Dhis2Access): Promise<{ value: 
     ? { value, origin: 'administrator' }
     : { value: null, origin: 'untrusted' }
 }
+
+/**
+ * Writes the class thresholds (an administrator's decision, issue 14 §4): PUT over the entry, or POST when there
+ * is none yet. The administrator becomes its last writer, which is what makes the dashboards trust it.
+ */
+export async function saveThresholds(api: Dhis2Access, thresholds: { good: number; fair: number }): Promise<void> {
+  const resource = `dataStore/relais/${SETTINGS_KEY}`
+  let current: unknown = {}
+  try {
+    current = await api.get(resource)
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error
+    await api.create(resource, { thresholds })
+    return
+  }
+  const others = current !== null && typeof current === 'object' ? current : {}
+  await api.replace(resource, { ...others, thresholds })
+}

@@ -178,6 +178,13 @@ export function renderDashboard(options: FakeDashboardOptions) {
       const prefix = /^_:\$like:(.*)$/.exec(String(params.filter ?? ''))?.[1] ?? ''
       return json([...store].filter(([k]) => k.startsWith(prefix)).map(([k, e]) => ({ key: k, value: e.value })))
     }
+    if (type === 'replace' && key !== undefined) {
+      const entry = store.get(key)
+      if (!entry) throw notFound(key)
+      writes.push({ type: 'replace', key, data: query.data })
+      store.set(key, { ...entry, value: query.data, lastUpdatedBy: { id: options.user.id } })
+      return json({ httpStatus: 'OK', httpStatusCode: 200 })
+    }
     throw new Error(`fake DHIS2: ${type} dataStore/relais is not expected`)
   }
   const createEntry = (key: string, data: unknown) => {

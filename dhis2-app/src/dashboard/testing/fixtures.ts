@@ -46,6 +46,16 @@ export const DATA_MANAGER: CurrentUser = {
   organisationUnits: [{ id: 'ouBenin0001', name: 'Bénin', level: 1 }],
 }
 
+/** The Relais administrator (ADMIN_AUTHOR of fakeDhis2: a member of RELAIS_ADMINS). */
+export const ADMINISTRATOR: CurrentUser = {
+  id: 'usrAdmin001',
+  name: 'Admin Relais',
+  username: 'admin.relais',
+  authorities: ['M_relais'],
+  userGroups: [{ id: 'grpAdmin001', code: 'RELAIS_ADMINS', name: 'Administrateurs Relais' }],
+  organisationUnits: [{ id: 'ouBenin0001', name: 'Bénin', level: 1 }],
+}
+
 export const DS = 'dsRcMensuel'
 export const DATA_SET = { id: DS, displayName: "RC - Rapport mensuel d'activités", timelyDays: 5 }
 export const IND = {
