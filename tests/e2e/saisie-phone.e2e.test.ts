@@ -2,7 +2,7 @@
  * The RC on a phone (issue 14 §2): 375 × 740 with touch, in French. A wrong number gets a message that says
  * what exactly is wrong, at the box; « Compléter » with wrong boxes takes the RC to the first one (it was below
  * the screen's bottom: « Compléter » seemed to do nothing) and names each; once corrected, the report completes
- * and DHIS2 has it. A stand-in of its own: the other saisie tests complete the same RC's September.
+ * and DHIS2 has it; « Mes résultats » then shows it completed on time. A stand-in of its own: the other saisie tests complete the same RC's September.
  */
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
@@ -87,6 +87,15 @@ test('on a phone, a wrong number says what is wrong, and « Compléter » takes 
       `/api/dataValueSets?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
     )
     expect(set.dataValues.map((v) => v.value).sort()).toEqual(['25', '3'])
+
+    // « Mes résultats »: the report just completed, on time, and the months before (issue 14 §3).
+    await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Mes résultats' }).tap()
+    const due = page.getByRole('region', { name: 'Rapport de septembre 2026' })
+    await due.getByText('Complété le 3 octobre 2026, à temps.').waitFor({ timeout: 30_000 })
+    const months = page.getByRole('region', { name: 'Les six derniers mois' })
+    expect(await months.getByRole('listitem').count()).toBe(6)
+    await page.getByRole('region', { name: "Mes cibles de l'année" }).getByText('Visites à domicile').waitFor()
+    await page.screenshot({ path: join(ARTIFACTS, 'resultats-375.png'), fullPage: true })
   } finally {
     await context.close()
   }

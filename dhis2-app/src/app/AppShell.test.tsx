@@ -14,8 +14,8 @@ const menuLinks = async () =>
 
 describe('app shell', () => {
   it.each([
-    ['RELAIS_RC', ['Home', 'Report entry']],
-    ['RELAIS_SUPERVISEURS', ['Home', 'Report entry', 'Dashboard']],
+    ['RELAIS_RC', ['Home', 'Report entry', 'My results']],
+    ['RELAIS_SUPERVISEURS', ['Home', 'Report entry', 'My results', 'Dashboard']],
     ['RELAIS_GESTIONNAIRES', ['Home', 'Dashboard', 'Synchronisation']],
     ['RELAIS_ADMINS', ['Home', 'Dashboard', 'Synchronisation']],
   ])('shows a member of %s only the menu entries %j', async (code, links) => {

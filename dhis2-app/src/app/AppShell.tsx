@@ -5,6 +5,7 @@ import type { QueueStorage } from '../offline/types'
 import { ValueQueueProvider } from '../offline/ValueQueueProvider'
 import { useWarmOfflineCache } from '../offline/warmOfflineCache'
 import { DashboardPage } from '../dashboard/DashboardPage'
+import { ResultsPage } from '../results/ResultsPage'
 import { SaisiePage } from '../saisie/SaisiePage'
 import { CurrentUserProvider } from '../shared/CurrentUserProvider'
 import { SyncConsolePage } from '../sync/SyncConsolePage'
@@ -34,6 +35,14 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
                 element={
                   <RequireScreen screen="saisie">
                     <SaisiePage />
+                  </RequireScreen>
+                }
+              />
+              <Route
+                path="/mes-resultats"
+                element={
+                  <RequireScreen screen="resultats">
+                    <ResultsPage />
                   </RequireScreen>
                 }
               />

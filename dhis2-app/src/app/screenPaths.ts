@@ -3,6 +3,7 @@ import type { RelaisScreen } from '../roles/roles'
 /** The route of each screen (HashRouter: `#/saisie`…). */
 export const SCREEN_PATHS: Readonly<Record<RelaisScreen, string>> = {
   saisie: '/saisie',
+  resultats: '/mes-resultats',
   'tableau-de-bord': '/tableau-de-bord',
   synchronisation: '/synchronisation',
 }

@@ -54,8 +54,8 @@ const navigationTitles = () =>
 
 describe('HomePage', () => {
   it.each([
-    ['RELAIS_RC', 'Community health worker', ['Report entry']],
-    ['RELAIS_SUPERVISEURS', 'Supervisor', ['Report entry', 'Dashboard']],
+    ['RELAIS_RC', 'Community health worker', ['Report entry', 'My results']],
+    ['RELAIS_SUPERVISEURS', 'Supervisor', ['Report entry', 'My results', 'Dashboard']],
     ['RELAIS_GESTIONNAIRES', 'Manager', ['Dashboard', 'Synchronisation']],
     ['RELAIS_ADMINS', 'Administrator', ['Dashboard', 'Synchronisation']],
   ])('shows a member of %s their name, role %j and only the screens %j', async (code, role, screens) => {
@@ -83,7 +83,7 @@ describe('HomePage', () => {
     const roleSection = await screen.findByRole('region', { name: 'Relais role' })
     expect(within(roleSection).getByText('Manager')).toBeTruthy()
     expect(within(roleSection).getByText('Community health worker')).toBeTruthy()
-    expect(navigationTitles()).toEqual(['Report entry', 'Dashboard', 'Synchronisation'])
+    expect(navigationTitles()).toEqual(['Report entry', 'My results', 'Dashboard', 'Synchronisation'])
   })
 
   it('tells a user without a Relais role to ask their administrator, and offers no screen', async () => {
@@ -169,7 +169,7 @@ describe('HomePage', () => {
       const titles = within(screen.getByRole('navigation', { name: 'Vos écrans' }))
         .getAllByRole('listitem')
         .map((item) => item.querySelector('strong')?.textContent)
-      expect(titles).toEqual(['Saisie', 'Tableau de bord'])
+      expect(titles).toEqual(['Saisie', 'Mes résultats', 'Tableau de bord'])
       // every screen listed is there: none says it is coming
       expect(screen.queryByText('Bientôt disponible')).toBeNull()
       const units = within(screen.getByRole('region', { name: "Unités d'organisation" })).getAllByRole('listitem')

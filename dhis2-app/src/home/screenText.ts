@@ -9,6 +9,11 @@ export function screenText(screen: RelaisScreen): { title: string; purpose: stri
         title: i18n.t('Report entry'),
         purpose: i18n.t("Enter and check the community health workers' monthly reports"),
       }
+    case 'resultats':
+      return {
+        title: i18n.t('My results'),
+        purpose: i18n.t('The report due, the last six months and the targets of a community health worker'),
+      }
     case 'tableau-de-bord':
       return {
         title: i18n.t('Dashboard'),

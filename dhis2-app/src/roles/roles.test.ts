@@ -40,8 +40,8 @@ describe('relaisRoles', () => {
 
 describe('allowedScreens', () => {
   it.each<[RelaisRole, RelaisScreen[]]>([
-    ['relais', ['saisie']],
-    ['superviseur', ['saisie', 'tableau-de-bord']],
+    ['relais', ['saisie', 'resultats']],
+    ['superviseur', ['saisie', 'resultats', 'tableau-de-bord']],
     ['gestionnaire', ['tableau-de-bord', 'synchronisation']],
     ['administrateur', ['tableau-de-bord', 'synchronisation']],
   ])('lets %s open %j', (role, screens) => {
@@ -53,6 +53,11 @@ describe('allowedScreens', () => {
   })
 
   it('unites the screens of several roles, in navigation order', () => {
-    expect(allowedScreens(['administrateur', 'relais'])).toEqual(['saisie', 'tableau-de-bord', 'synchronisation'])
+    expect(allowedScreens(['administrateur', 'relais'])).toEqual([
+      'saisie',
+      'resultats',
+      'tableau-de-bord',
+      'synchronisation',
+    ])
   })
 })

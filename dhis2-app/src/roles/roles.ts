@@ -3,7 +3,7 @@
 
 export type RelaisRole = 'relais' | 'superviseur' | 'gestionnaire' | 'administrateur'
 
-export type RelaisScreen = 'saisie' | 'tableau-de-bord' | 'synchronisation'
+export type RelaisScreen = 'saisie' | 'resultats' | 'tableau-de-bord' | 'synchronisation'
 
 export const ROLE_BY_GROUP_CODE: Readonly<Record<string, RelaisRole>> = {
   RELAIS_RC: 'relais',
@@ -20,6 +20,7 @@ export const ROLE_ORDER: readonly RelaisRole[] = ['administrateur', 'gestionnair
 /** Screens in navigation order, with the roles that may open each one. */
 export const SCREEN_ACCESS: ReadonlyArray<{ screen: RelaisScreen; roles: readonly RelaisRole[] }> = [
   { screen: 'saisie', roles: ['relais', 'superviseur'] },
+  { screen: 'resultats', roles: ['relais', 'superviseur'] },
   { screen: 'tableau-de-bord', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
   { screen: 'synchronisation', roles: ['gestionnaire', 'administrateur'] },
 ]

@@ -5,7 +5,7 @@ import type { RegistrationRow } from '../performance/performance'
 import { AnalyticsTable, reportingRate, reportingRateOnTime, type AnalyticsResponse } from './analyticsResponse'
 import { buildDashboardModel, type DashboardModel } from './dashboardModel'
 import { ACHIEVEMENT_CODES, INDICATOR_CODES, type DashboardMetadata } from './useDashboardMetadata'
-import { useLoad } from './useLoad'
+import { useLoad } from '../../shared/useLoad'
 
 type Engine = ReturnType<typeof useDataEngine>
 

@@ -1,7 +1,7 @@
 import { useDataEngine } from '@dhis2/app-runtime'
 import { DATA_SET_CODE } from '../../saisie/metadata/useEntryMetadata'
 import { validThresholds, type Thresholds } from '../performance/performance'
-import { useLoad } from './useLoad'
+import { useLoad } from '../../shared/useLoad'
 import { engineAccess } from '../../shared/dhis2Access'
 import { loadDashboardSettings } from './dashboardSettings'
 

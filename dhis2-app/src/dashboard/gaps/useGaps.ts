@@ -1,6 +1,6 @@
 import { useDataEngine } from '@dhis2/app-runtime'
 import { engineAccess } from '../../shared/dhis2Access'
-import { useLoad } from '../analytics/useLoad'
+import { useLoad } from '../../shared/useLoad'
 import { loadGaps, saveGapChange } from './gapStore'
 import type { GapChangeValue } from './gaps'
 

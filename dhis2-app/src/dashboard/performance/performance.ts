@@ -1,4 +1,7 @@
 // RC performance as community-program.md defines it. Pure: figures in, figures out; no React, no i18n.
+import { isOnTime } from '../../shared/timeliness'
+
+export { isOnTime }
 
 /** Class limits in %: Bon from `good`, Moyen from `fair`, Faible below. Configurable (dataStore). */
 export interface Thresholds {
@@ -48,17 +51,6 @@ export function performanceScore(
   const parts = [capPercent(completeness), capPercent(timeliness)]
   if (known.length > 0) parts.push(known.reduce((sum, a) => sum + a, 0) / known.length)
   return parts.reduce((sum, p) => sum + p, 0) / parts.length
-}
-
-/**
- * On time as DHIS2 2.41.8+ counts it: completed at most `timelyDays` + 1 days after the period's last day
- * at 00:00 (so with timelyDays 5, September is on time up to 6 October 00:00:00 inclusive).
- * Timestamps are the server's local time, 'YYYY-MM-DDTHH:mm:ss.SSS'.
- */
-export function isOnTime(periodEndDate: string, timelyDays: number, completedAt: string): boolean {
-  const end = Date.parse(`${periodEndDate}T00:00:00.000Z`)
-  const done = Date.parse(`${completedAt.slice(0, 23)}${completedAt.length > 10 ? '' : 'T00:00:00.000'}Z`)
-  return (done - end) / 86_400_000 <= timelyDays + 1
 }
 
 /** A completion registration as `completeDataSetRegistrations` returns it. */

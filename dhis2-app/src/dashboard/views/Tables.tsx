@@ -1,4 +1,6 @@
 import i18n from '@dhis2/d2-i18n'
+import { Link } from 'react-router-dom'
+import { SCREEN_PATHS } from '../../app/screenPaths'
 import type { Period } from '@relais/mappings/src/dhis2/periods'
 import type { UnitFigures } from '../analytics/dashboardModel'
 import { csvFileName } from '../csv/csv'
@@ -42,7 +44,12 @@ export function RankingTable({
       empty={i18n.t('No active community health worker is expected to report here.')}
       columns={[
         { header: i18n.t('Rank'), cell: (rc) => rc.rank, csv: (rc) => rc.rank, numeric: true },
-        { header: i18n.t('Community health worker'), cell: (rc) => rc.name, csv: (rc) => rc.name },
+        {
+          header: i18n.t('Community health worker'),
+          // The RC's own page: their months and targets, as they see them.
+          cell: (rc) => <Link to={`${SCREEN_PATHS.resultats}?ou=${encodeURIComponent(rc.id)}`}>{rc.name}</Link>,
+          csv: (rc) => rc.name,
+        },
         {
           header: i18n.t('Reports'),
           cell: (rc) => `${rc.reports.actual} / ${rc.reports.expected}`,

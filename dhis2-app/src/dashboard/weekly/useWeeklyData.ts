@@ -4,7 +4,7 @@ import { RC_LEVEL } from '../../saisie/orgunits/types'
 import { AnalyticsTable, reportingRate, type AnalyticsResponse } from '../analytics/analyticsResponse'
 import { analyticsAsOf, analyticsQuery, readSystemInfo, registrationsQuery } from '../analytics/useDashboardData'
 import type { DashboardMetadata } from '../analytics/useDashboardMetadata'
-import { useLoad } from '../analytics/useLoad'
+import { useLoad } from '../../shared/useLoad'
 import type { RegistrationRow } from '../performance/performance'
 import { weeklyProgress } from './weekly'
 

@@ -92,6 +92,13 @@ export const DE = {
   difficultes: element('deDifficult', 'RC_DIFFICULTES', 'Difficultés rencontrées', DEFAULT_COMBO, 'LONG_TEXT'),
 }
 
+/** The yearly targets (data set RC_CIBLES). */
+export const TARGET_ELEMENTS = [
+  { id: 'deCibleSens', code: 'RC_CIBLE_SENS' },
+  { id: 'deCibleVad1', code: 'RC_CIBLE_VAD' },
+  { id: 'deCibleTdr1', code: 'RC_CIBLE_TDR' },
+]
+
 export const DATA_SET: DataSetMeta = {
   id: 'dsRcMensuel',
   code: 'RC_MENSUEL',

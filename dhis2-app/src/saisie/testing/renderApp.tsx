@@ -10,7 +10,7 @@ import type { CurrentUser } from '../../shared/currentUser'
 import type { Registration } from '../completion/registration'
 import type { DataValueJson } from '../data/reportValues'
 import type { OrgUnitNode } from '../orgunits/types'
-import { DATA_SET, OU_RC, OU_ZONE, RC_PATH, RULE_TDR_POS, SERVER_DATE } from './fixtures'
+import { DATA_SET, DE, OU_RC, OU_ZONE, RC_PATH, RULE_TDR_POS, SERVER_DATE, TARGET_ELEMENTS } from './fixtures'
 import { ROUTER_FUTURE } from '../../app/routerFuture'
 
 type CustomData = ComponentProps<typeof CustomDataProvider>['data']
@@ -71,7 +71,14 @@ export function renderApp(options: FakeDhis2Options = {}) {
   const storage = memoryQueueStorage(options.queued)
   const data: CustomData = {
     me: async () => json(user),
-    dataSets: json({ dataSets: [DATA_SET] }),
+    // The monthly report (as the entry reads it, plus its timely days) and the yearly targets.
+    dataSets: json({
+      dataSets: [
+        { ...DATA_SET, timelyDays: 5 },
+        { id: 'dsRcCibles1', code: 'RC_CIBLES', periodType: 'Yearly', expiryDays: 0 },
+      ],
+    }),
+    dataElements: json({ dataElements: [...Object.values(DE), ...TARGET_ELEMENTS] }),
     validationRules: json({ validationRules: [RULE_TDR_POS] }),
     'system/info': { serverDate: SERVER_DATE },
     organisationUnits: async (_type, query) => {
