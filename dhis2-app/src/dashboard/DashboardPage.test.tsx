@@ -190,7 +190,7 @@ describe('Tableau de bord', () => {
 
   it('lets a supervisor record the cause and action of a gap, then close it, with the history in the dataStore', async () => {
     const user = userEvent.setup()
-    const { writes, sharings } = supervisor()
+    const { writes, sharings, messages } = supervisor()
     const gaps = await panel('Gaps to follow up')
     await waitFor(() => expect(rowsOf(gaps)).toHaveLength(1))
     await user.click(within(gaps).getByRole('button', { name: `Follow up ${RC.d.displayName}` }))
@@ -242,6 +242,15 @@ describe('Tableau de bord', () => {
       },
     })
     await waitFor(() => expect(rowsOf(gaps)[0]).toMatch(/Open \| Form not understood \| {2}\| Refaire la formation/))
+    // The RC is told the action and its due date through DHIS2's messages, never the cause.
+    expect(messages).toEqual([
+      {
+        subject: `[Relais] ${RC.d.displayName}, follow-up of the report of September 2026`,
+        text: 'Action decided by your supervisor, Refaire la formation, formulaire. Due date, 15 October 2026.',
+        organisationUnits: [{ id: RC.d.id }],
+      },
+    ])
+    expect(await within(editor).findByText('Saved. The RC received the action in their DHIS2 messages.')).toBeTruthy()
 
     await user.click(within(editor).getByRole('button', { name: 'Close the gap' }))
     await waitFor(() => expect(writes).toHaveLength(2))

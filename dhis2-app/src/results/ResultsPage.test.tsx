@@ -27,6 +27,22 @@ const OPTIONS = {
     registration('202605', '2026-06-03T09:00:00.000'),
   ],
   values: [value('deCibleVad1', '2026', '240'), value(DE.vad.id, '202601', '100'), value(DE.vad.id, '202609', '50')],
+  messages: [
+    {
+      id: 'msgSuivi001',
+      subject: '[Relais] RC Mathias Hounsou, follow-up of the report of August 2026',
+      lastUpdated: '2026-10-03T09:00:00.000',
+      messages: [
+        {
+          text: 'Action decided by your supervisor, Refaire la formation. Due date, 15 October 2026.',
+          created: '2026-10-03T09:00:00.000',
+          sender: { displayName: 'Codjo Agossou' },
+        },
+      ],
+    },
+    // Not a follow-up: another conversation of the RC.
+    { id: 'msgAutre001', subject: 'Réunion de zone', messages: [{ text: 'Jeudi' }] },
+  ],
 }
 
 describe('Mes résultats', () => {
@@ -47,6 +63,13 @@ describe('Mes résultats', () => {
       'April 2026Not completed',
     ])
     expect(months.getByText('Completeness 60 %, timeliness 40 %')).toBeTruthy()
+
+    const followUps = within(screen.getByRole('region', { name: "Supervisor's follow-ups" }))
+    expect((await followUps.findAllByRole('listitem')).map((li) => li.textContent)).toEqual([
+      'RC Mathias Hounsou, follow-up of the report of August 2026' +
+        'Action decided by your supervisor, Refaire la formation. Due date, 15 October 2026.' +
+        'Codjo Agossou, 3 October 2026',
+    ])
 
     const targets = within(screen.getByRole('region', { name: 'My targets for the year' }))
     expect(targets.getAllByRole('listitem').map((li) => li.textContent)).toEqual([

@@ -1,13 +1,17 @@
 // « Mes résultats » (issue 14 §3): an RC's own results in plain words, on a phone — the report due now and its
 // deadline, the last six months, the year's targets. A supervisor opens the same page for one of their RC
 // (`?ou=`), from the dashboard's ranking.
+import { useDataEngine } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
 import { CircularLoader, NoticeBox, Tag } from '@dhis2/ui'
 import { Link, useSearchParams } from 'react-router-dom'
 import { SCREEN_PATHS } from '../app/screenPaths'
 import { useCurrentUser } from '../shared/CurrentUserProvider'
+import { engineAccess } from '../shared/dhis2Access'
+import { loadFollowUps } from '../shared/followUpMessages'
 import { formatDay, uiLanguage, type Language } from '../shared/language'
 import { periodName } from '../shared/mappings'
+import { useLoad } from '../shared/useLoad'
 import classes from './Results.module.css'
 import type { Achievement, DueReport, MonthResult, MyResults } from './myResults'
 import { useMyResults } from './useMyResults'
@@ -61,6 +65,7 @@ function Results({ orgUnit, own }: { orgUnit: string; own: boolean }) {
       <DueSection due={results.due} own={own} language={language} />
       <MonthsSection results={results} language={language} />
       <TargetsSection achievements={results.achievements} due={results.due} language={language} />
+      <FollowUpsSection about={own ? undefined : unit.name} language={language} />
     </div>
   )
 }
@@ -186,6 +191,41 @@ function TargetsSection(props: { achievements: readonly Achievement[]; due: DueR
           </li>
         ))}
       </ul>
+    </section>
+  )
+}
+
+/** The follow-ups the supervisor sent as DHIS2 messages (followUpMessages.ts): the action and its due date. */
+function FollowUpsSection({ about, language }: { about?: string; language: Language }) {
+  const engine = useDataEngine()
+  const { data, error } = useLoad(`follow-ups|${about ?? ''}`, () => loadFollowUps(engineAccess(engine), about))
+  return (
+    <section className={classes.card} aria-labelledby="relais-follow-ups">
+      <h3 id="relais-follow-ups" className={classes.cardTitle}>
+        {i18n.t("Supervisor's follow-ups")}
+      </h3>
+      {error ? (
+        <p className={classes.muted}>{i18n.t('The follow-ups could not be read.')}</p>
+      ) : !data ? (
+        <p className={classes.muted}>{i18n.t('Loading…')}</p>
+      ) : data.length === 0 ? (
+        <p className={classes.muted}>{i18n.t('No follow-up yet.')}</p>
+      ) : (
+        <ul className={classes.targets}>
+          {data.map((f) => (
+            <li key={f.id}>
+              <strong>{f.subject}</strong>
+              <br />
+              {f.text}
+              <br />
+              <span className={classes.muted}>
+                {f.from}
+                {f.lastUpdated ? `, ${formatDay(f.lastUpdated.slice(0, 10), language)}` : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   )
 }

@@ -2,7 +2,11 @@ import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
 import type { Period } from '@relais/mappings/src/dhis2/periods'
 import { useEffect, useRef, useState } from 'react'
+import { useDataEngine } from '@dhis2/app-runtime'
+import { engineAccess } from '../../shared/dhis2Access'
+import { sendFollowUp } from '../../shared/followUpMessages'
 import { formatDay, type Language } from '../../shared/language'
+import { periodName } from '../../shared/mappings'
 import { csvFileName } from '../csv/csv'
 import classes from '../Dashboard.module.css'
 import { csvPercent, formatPercent, timeOf } from '../format'
@@ -24,6 +28,9 @@ import {
   type GapStatus,
 } from './gaps'
 import { useGaps } from './useGaps'
+
+/** What became of telling the RC: sent, not sendable (no account), or not asked for. */
+type Told = 'sent' | 'no-account' | 'kept'
 
 interface GapRow {
   id: string
@@ -75,6 +82,7 @@ export function GapsPanel({
   language: Language
 }) {
   const gaps = useGaps(period.id)
+  const engine = useDataEngine()
   const [openId, setOpenId] = useState<string | null>(null)
   const today = now().slice(0, 10)
   const rows = gapRows(rcs, gaps.document?.gaps ?? {}, today)
@@ -167,9 +175,23 @@ export function GapsPanel({
           canEdit={canEdit}
           language={language}
           onClose={() => setOpenId(null)}
-          onRecord={async (input) => {
+          onRecord={async (input, tell) => {
             const subject = { orgUnit: opened.id, orgUnitName: opened.name, period: period.id, reason: opened.reason }
             await gaps.save(recordChange(subject, input))
+            if (!tell) return 'kept'
+            const month = periodName(period, language)
+            return sendFollowUp(engineAccess(engine), opened.id, {
+              subject: i18n.t('{{name}}, follow-up of the report of {{month}}', {
+                name: opened.name,
+                month,
+                interpolation: { escapeValue: false },
+              }),
+              text: i18n.t('Action decided by your supervisor, {{action}}. Due date, {{date}}.', {
+                action: input.action.trim(),
+                date: formatDay(input.dueDate, language),
+                interpolation: { escapeValue: false },
+              }),
+            })
           }}
           onSetClosed={async (closed) => {
             const subject = { orgUnit: opened.id, orgUnitName: opened.name, period: period.id, reason: opened.reason }
@@ -193,7 +215,8 @@ function GapEditor({
   canEdit: boolean
   language: Language
   onClose: () => void
-  onRecord: (input: GapInput) => Promise<void>
+  /** Records the follow-up; `tell`: send the RC its action and due date. Answers whether the RC was told. */
+  onRecord: (input: GapInput, tell: boolean) => Promise<Told>
   onSetClosed: (closed: boolean) => Promise<void>
 }) {
   const record = row.record
@@ -206,6 +229,9 @@ function GapEditor({
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [tried, setTried] = useState(false)
+  // The RC is told the action and due date by a DHIS2 message unless the supervisor unticks it.
+  const [tell, setTell] = useState(true)
+  const [told, setTold] = useState<Told | null>(null)
   const problems = gapInputProblems(input)
   const closed = row.status === 'closed'
   const run = async (work: () => Promise<void>) => {
@@ -222,7 +248,10 @@ function GapEditor({
   const submit = () => {
     setTried(true)
     const entry = completeDraft(input)
-    if (entry) void run(() => onRecord(entry))
+    if (entry)
+      void run(async () => {
+        setTold(await onRecord(entry, tell))
+      })
   }
   const set = (change: Partial<GapDraft>) => setInput((current) => ({ ...current, ...change }))
   // Opened from a row far down the table: the panel comes into view, its title read out.
@@ -309,6 +338,10 @@ function GapEditor({
               {problems.includes('dueDate') && <li>{i18n.t('Give the due date of the action.')}</li>}
             </ul>
           )}
+          <label className={`${classes.check} ${classes.wide}`}>
+            <input type="checkbox" checked={tell} onChange={(e) => setTell(e.target.checked)} />
+            {i18n.t('Send the action and its due date to the RC (a DHIS2 message, without the cause)')}
+          </label>
           <div className={classes.actions}>
             <Button primary type="submit" disabled={busy}>
               {i18n.t('Save the follow-up')}
@@ -327,6 +360,12 @@ function GapEditor({
             {i18n.t('Reopen the gap')}
           </Button>
         </div>
+      )}
+      {told === 'sent' && <p role="status">{i18n.t('Saved. The RC received the action in their DHIS2 messages.')}</p>}
+      {told === 'no-account' && (
+        <NoticeBox warning title={i18n.t('Saved, but the RC was not told')}>
+          {i18n.t('No DHIS2 account is assigned to this RC. Tell them the action yourself.')}
+        </NoticeBox>
       )}
       {error && (
         <NoticeBox error title={i18n.t('Not saved')}>

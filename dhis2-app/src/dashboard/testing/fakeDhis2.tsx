@@ -138,6 +138,8 @@ export function renderDashboard(options: FakeDashboardOptions) {
   const registrationRequests: Array<Record<string, unknown>> = []
   const writes: DataStoreWrite[] = []
   const sharings: Array<{ params: Record<string, unknown>; data: unknown }> = []
+  /** Messages sent (POST messageConversations). */
+  const messages: unknown[] = []
   const author = (u: Pick<CurrentUser, 'id' | 'username' | 'name'>) => ({
     id: u.id,
     username: u.username,
@@ -227,6 +229,11 @@ export function renderDashboard(options: FakeDashboardOptions) {
     },
     'dataStore/relais': dataStore,
     userGroups: json({ userGroups: USER_GROUPS }),
+    messageConversations: async (type, query) => {
+      if (type !== 'create') return json({ messageConversations: [] })
+      messages.push(query.data)
+      return json({ httpStatus: 'Created', httpStatusCode: 201, message: 'Message conversation created' })
+    },
     sharing: async (_type, query) => {
       sharings.push({ params: (query.params ?? {}) as Record<string, unknown>, data: query.data })
       return json({ httpStatus: 'OK', httpStatusCode: 200, message: 'Access control set' })
@@ -267,7 +274,7 @@ export function renderDashboard(options: FakeDashboardOptions) {
       </MemoryRouter>
     </CustomDataProvider>,
   )
-  return { ...view, analyticsRequests, registrationRequests, writes, sharings, store }
+  return { ...view, analyticsRequests, registrationRequests, writes, sharings, store, messages }
 }
 
 export { AIRE, ZONE }

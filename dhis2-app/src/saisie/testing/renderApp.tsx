@@ -60,6 +60,8 @@ export interface FakeDhis2Options {
   path?: string
   /** What a previous visit left in the device's queue. */
   queued?: PendingItem[]
+  /** The user's message conversations (GET messageConversations). */
+  messages?: unknown[]
 }
 
 export function renderApp(options: FakeDhis2Options = {}) {
@@ -88,6 +90,7 @@ export function renderApp(options: FakeDhis2Options = {}) {
       const found = options.search?.(params) ?? []
       return json({ pager: { page: 1, total: found.length, pageSize: 20 }, organisationUnits: found })
     },
+    messageConversations: async () => json({ messageConversations: options.messages ?? [] }),
     dataValueSets: async () => json({ dataValues: options.values ?? [] }),
     dataValues: async (_type, query) => {
       const params = query.params as Params
