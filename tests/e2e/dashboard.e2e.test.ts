@@ -6,34 +6,22 @@
  * supervisor then records the follow-up of an RC that has not reported, and it is in the dataStore with
  * its history. Screenshots of the dashboard at 1280 and 375 px go to tests/artifacts/.
  */
-import type { Browser } from 'playwright-core'
-import { runAnalyticsTables, createStandin, type Standin } from '@relais/dhis2-standin'
+import { runAnalyticsTables } from '@relais/dhis2-standin'
 import { adminJson, screenshotAt, signIn } from '../support/app-page'
-import { launchBrowser } from '../support/browser'
-import { ensureBuiltApp } from '../support/built-app'
+import { appInStandin } from '../support/app-in-standin'
 
 jest.setTimeout(180_000)
 
 // 3 October 2026, 10:00 in Porto-Novo: September's reports are being completed (on time until the 5th).
 const NOW = '2026-10-03T09:00:00Z'
 
-let standin: Standin
-let browser: Browser
-let url: string
-
-beforeAll(async () => {
-  const app = ensureBuiltApp()
-  standin = createStandin({ seed: 'small', apps: { relais: app }, now: NOW })
-  url = await standin.listen()
-  browser = await launchBrowser()
-  // The nightly run, as of now; everything completed later is invisible to analytics until the next one.
-  runAnalyticsTables(standin.ctx)
-  standin.ctx.clock.advance(60_000)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await standin?.close()
+// The nightly run, as of now; everything completed later is invisible to analytics until the next one.
+const app = appInStandin({
+  now: NOW,
+  ready: (standin) => {
+    runAnalyticsTables(standin.ctx)
+    standin.ctx.clock.advance(60_000)
+  },
 })
 
 interface GapChangeJson {
@@ -44,17 +32,17 @@ interface GapChangeJson {
 test('a report completed in Saisie shows on the dashboard; the supervisor records a gap', async () => {
   const rcUnit = (
     await adminJson<{ organisationUnits: Array<{ id: string; name: string }> }>(
-      url,
+      app.url,
       '/api/organisationUnits?filter=code:eq:RC-AQ-00001&fields=id,name&paging=false',
     )
   ).organisationUnits[0]
   if (!rcUnit) throw new Error('no RC-AQ-00001 in the seed')
 
   // 1. The RC fills and completes September.
-  const rcContext = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const rcContext = await app.browser.newContext({ viewport: { width: 1280, height: 900 } })
   const rcPage = await rcContext.newPage()
   try {
-    await signIn(rcPage, url, 'relais')
+    await signIn(rcPage, app.url, 'relais')
     await rcPage.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).click()
     await rcPage.getByRole('heading', { name: /RC-AQ-00001\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
     for (const [label, value] of [
@@ -78,10 +66,10 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
   }
 
   // 2. The supervisor opens the dashboard (French user): September, their zone.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
   try {
-    await signIn(page, url, 'superviseur')
+    await signIn(page, app.url, 'superviseur')
     await page
       .getByRole('navigation', { name: 'Menu de Relais' })
       .getByRole('link', { name: 'Tableau de bord' })
@@ -95,12 +83,12 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
     await page.getByText(/enregistrements de complétude \(1 ajouté\(s\)\)/).waitFor()
 
     // 3. Analytics run again (POST /api/resourceTables/analytics); after a refresh analytics has the report.
-    const before = (await adminJson<{ lastAnalyticsTableSuccess: string }>(url, '/api/system/info'))
+    const before = (await adminJson<{ lastAnalyticsTableSuccess: string }>(app.url, '/api/system/info'))
       .lastAnalyticsTableSuccess
-    standin.ctx.clock.advance(60_000)
-    await adminJson(url, '/api/resourceTables/analytics', { method: 'POST' })
+    app.standin.ctx.clock.advance(60_000)
+    await adminJson(app.url, '/api/resourceTables/analytics', { method: 'POST' })
     for (let i = 0; i < 50; i++) {
-      const info = await adminJson<{ lastAnalyticsTableSuccess: string }>(url, '/api/system/info')
+      const info = await adminJson<{ lastAnalyticsTableSuccess: string }>(app.url, '/api/system/info')
       if (info.lastAnalyticsTableSuccess !== before) break
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
@@ -140,23 +128,23 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
 
     // One entry for the change, its author set by DHIS2 and shared with the Relais groups only (issue 11 §7).
     const changes = await adminJson<GapChangeJson[]>(
-      url,
+      app.url,
       '/api/dataStore/relais?fields=.&filter=_:$like:gap-202609-&paging=false',
     )
     const recorded = changes.find((c) => c.value.orgUnitName === name)
     expect(recorded?.value).toMatchObject({ event: 'record', cause: 'reseau', dueDate: '2026-10-10' })
     expect(recorded?.value.by).toBeUndefined()
     const meta = await adminJson<{ id: string; createdBy: { username: string } }>(
-      url,
+      app.url,
       `/api/dataStore/relais/${recorded!.key}/metaData`,
     )
     expect(meta.createdBy.username).toBe('superviseur')
     const sharing = await adminJson<{ object: { publicAccess: string } }>(
-      url,
+      app.url,
       `/api/sharing?type=dataStore&id=${meta.id}`,
     )
     expect(sharing.object.publicAccess).toBe('--------')
-    const asRc = await fetch(`${url}/api/dataStore/relais/${recorded!.key}`, {
+    const asRc = await fetch(`${app.url}/api/dataStore/relais/${recorded!.key}`, {
       headers: { Authorization: `Basic ${Buffer.from('relais:Relais-2026').toString('base64')}` },
     })
     expect(asRc.status).toBe(403)

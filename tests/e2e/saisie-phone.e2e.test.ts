@@ -5,35 +5,19 @@
  * and DHIS2 has it; « Mes résultats » then shows it completed on time. A stand-in of its own: the other saisie tests complete the same RC's September.
  */
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { adminJson, signIn, uidOf } from '../support/app-page'
-import { ARTIFACTS, launchBrowser } from '../support/browser'
-import { ensureBuiltApp } from '../support/built-app'
+import { ARTIFACTS } from '../support/browser'
+import { appInStandin } from '../support/app-in-standin'
 
 jest.setTimeout(180_000)
 
 // 3 October 2026, 10:00 in Porto-Novo: September 2026 is open.
 const NOW = '2026-10-03T09:00:00Z'
 
-let standin: Standin
-let browser: Browser
-let url: string
-
-beforeAll(async () => {
-  const app = ensureBuiltApp()
-  standin = createStandin({ seed: 'small', apps: { relais: app }, now: NOW })
-  url = await standin.listen()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await standin?.close()
-})
+const app = appInStandin({ now: NOW })
 
 test('on a phone, a wrong number says what is wrong, and « Compléter » takes the RC to it', async () => {
-  const context = await browser.newContext({
+  const context = await app.browser.newContext({
     viewport: { width: 375, height: 740 },
     hasTouch: true,
     isMobile: true,
@@ -41,7 +25,7 @@ test('on a phone, a wrong number says what is wrong, and « Compléter » takes 
   })
   const page = await context.newPage()
   try {
-    await signIn(page, url, 'relais')
+    await signIn(page, app.url, 'relais')
     await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).tap()
     await page.getByRole('heading', { name: /RC-AQ-00001\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
 
@@ -80,10 +64,10 @@ test('on a phone, a wrong number says what is wrong, and « Compléter » takes 
       .locator('[data-test="relais-completion-status"]:not([data-status])')
       .getByText('Complété le 3 octobre 2026')
       .waitFor()
-    const dataSet = await uidOf(url, 'dataSets', 'RC_MENSUEL')
-    const orgUnit = await uidOf(url, 'organisationUnits', 'RC-AQ-00001')
+    const dataSet = await uidOf(app.url, 'dataSets', 'RC_MENSUEL')
+    const orgUnit = await uidOf(app.url, 'organisationUnits', 'RC-AQ-00001')
     const set = await adminJson<{ dataValues: Array<{ value: string }> }>(
-      url,
+      app.url,
       `/api/dataValueSets?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
     )
     expect(set.dataValues.map((v) => v.value).sort()).toEqual(['25', '3'])

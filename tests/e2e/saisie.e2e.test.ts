@@ -5,32 +5,16 @@
  * the registration. Un-completing and re-completing later keeps the first completion date. A
  * supervisor finds an RC by code. Screenshots of the form at 1280, 768 and 375 px go to tests/artifacts/.
  */
-import type { Browser, Page } from 'playwright-core'
-import { createStandin, type Standin } from '@relais/dhis2-standin'
+import type { Page } from 'playwright-core'
 import { adminJson, screenshotAt, signIn, uidOf } from '../support/app-page'
-import { launchBrowser } from '../support/browser'
-import { ensureBuiltApp } from '../support/built-app'
+import { appInStandin } from '../support/app-in-standin'
 
 jest.setTimeout(180_000)
 
 // 3 October 2026, 10:00 in Porto-Novo: September 2026 is open (until 15 October), August is closed.
 const NOW = '2026-10-03T09:00:00Z'
 
-let standin: Standin
-let browser: Browser
-let url: string
-
-beforeAll(async () => {
-  const app = ensureBuiltApp()
-  standin = createStandin({ seed: 'small', apps: { relais: app }, now: NOW })
-  url = await standin.listen()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await standin?.close()
-})
+const app = appInStandin({ now: NOW })
 
 async function enter(page: Page, label: string, value: string): Promise<void> {
   const box = page.getByRole('textbox', { name: label, exact: true })
@@ -51,12 +35,12 @@ interface RegistrationJson {
 }
 
 test('the RC enters, saves and completes their September report, and DHIS2 has it', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
   const page = await context.newPage()
   // Completion goes through the queue: the status shows the wish at once, then (no data-status) what DHIS2 holds.
   const inDhis2 = page.locator('[data-test="relais-completion-status"]:not([data-status])')
   try {
-    await signIn(page, url, 'relais')
+    await signIn(page, app.url, 'relais')
     await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).click()
     // an RC lands directly on their own form for the open month
     await page.getByRole('heading', { name: /RC-AQ-00001\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
@@ -86,13 +70,13 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
     await page.setViewportSize({ width: 1280, height: 900 })
 
     // the values and the registration are really in DHIS2
-    const dataSet = await uidOf(url, 'dataSets', 'RC_MENSUEL')
-    const orgUnit = await uidOf(url, 'organisationUnits', 'RC-AQ-00001')
-    const vad = await uidOf(url, 'dataElements', 'RC_VAD')
-    const sens = await uidOf(url, 'dataElements', 'RC_VIH_SENS')
-    const difficulties = await uidOf(url, 'dataElements', 'RC_DIFFICULTES')
+    const dataSet = await uidOf(app.url, 'dataSets', 'RC_MENSUEL')
+    const orgUnit = await uidOf(app.url, 'organisationUnits', 'RC-AQ-00001')
+    const vad = await uidOf(app.url, 'dataElements', 'RC_VAD')
+    const sens = await uidOf(app.url, 'dataElements', 'RC_VIH_SENS')
+    const difficulties = await uidOf(app.url, 'dataElements', 'RC_DIFFICULTES')
     const set = await adminJson<{ dataValues: DataValue[] }>(
-      url,
+      app.url,
       `/api/dataValueSets?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
     )
     const valueOf = (de: string) => set.dataValues.filter((v) => v.dataElement === de).map((v) => v.value)
@@ -104,7 +88,7 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
     const registrations = async () =>
       (
         await adminJson<{ completeDataSetRegistrations: RegistrationJson[] }>(
-          url,
+          app.url,
           `/api/completeDataSetRegistrations?dataSet=${dataSet}&period=202609&orgUnit=${orgUnit}`,
         )
       ).completeDataSetRegistrations
@@ -113,7 +97,7 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
     expect(first?.date.slice(0, 10)).toBe('2026-10-03')
 
     // three days later: un-complete and re-complete; the report stays completed on 3 October (on time)
-    standin.ctx.clock.advance(3 * 24 * 3600 * 1000)
+    app.standin.ctx.clock.advance(3 * 24 * 3600 * 1000)
     await page.getByRole('button', { name: 'Annuler la complétude' }).click()
     await inDhis2.getByText(/Non complété \(complété une première fois le 3 octobre 2026/).waitFor()
     expect(await registrations()).toEqual([expect.objectContaining({ completed: false, date: first?.date })])
@@ -126,11 +110,11 @@ test('the RC enters, saves and completes their September report, and DHIS2 has i
 })
 
 test('a closed month is read-only and says since when', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
   try {
-    await signIn(page, url, 'relais')
-    await page.goto(`${url}/api/apps/relais/index.html#/saisie?pe=202608`)
+    await signIn(page, app.url, 'relais')
+    await page.goto(`${app.url}/api/apps/relais/index.html#/saisie?pe=202608`)
     await page.getByText('Ce mois est clos depuis le 16 septembre 2026').waitFor({ timeout: 30_000 })
     await screenshotAt(page, 375, 'saisie-closed-375.png')
     expect(await page.getByRole('textbox', { name: 'Visites à domicile réalisées', exact: true }).isDisabled()).toBe(
@@ -143,10 +127,10 @@ test('a closed month is read-only and says since when', async () => {
 })
 
 test('a supervisor finds an RC of their zone by code and opens the report', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
   try {
-    await signIn(page, url, 'superviseur')
+    await signIn(page, app.url, 'superviseur')
     await page.getByRole('link', { name: 'Saisie' }).first().click()
     await page.getByText('Choisissez un relais communautaire pour ouvrir son rapport.').waitFor({ timeout: 30_000 })
     const started = Date.now()
