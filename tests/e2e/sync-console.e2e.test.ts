@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core'
 import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
 import { asAdmin, screenshotAt, signIn, uidOf } from '../support/app-page'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
+import { expectAccessible } from '../support/a11y'
 import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 
@@ -128,6 +129,7 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
     const source = page.getByRole('article', { name: 'csv-partenaires' })
     await source.waitFor({ timeout: 30_000 })
     await source.getByText('Jamais exécutée').first().waitFor()
+    await expectAccessible(page, 'sync-sources')
     await screenshotAt(page, 1280, 'sync-sources-1280.png')
     await screenshotAt(page, 768, 'sync-sources-768.png')
     await screenshotAt(page, 375, 'sync-sources-375.png')
@@ -143,6 +145,7 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
     const newValues = Number(/(\d+) valeurs nouvelles/.exec(await summary.innerText())?.[1])
     expect(newValues).toBeGreaterThan(0)
     expect(await valuesOfFile()).toBe(before)
+    await expectAccessible(page, 'sync-dry-run')
     await screenshotAt(page, 1280, 'sync-dry-run-1280.png')
     await screenshotAt(page, 375, 'sync-dry-run-375.png')
 
@@ -162,6 +165,7 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
     expect(
       await page.getByRole('progressbar', { name: "Avancement de l'exécution" }).getAttribute('aria-valuenow'),
     ).toBe('100')
+    await expectAccessible(page, 'sync-run')
     await screenshotAt(page, 1280, 'sync-run-1280.png')
     await screenshotAt(page, 375, 'sync-run-375.png')
 
@@ -173,6 +177,7 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
     const vad = page.getByRole('textbox', { name: 'vad', exact: true })
     expect(await vad.inputValue()).toBe('-5')
     expect(await vad.getAttribute('aria-invalid')).toBe('true')
+    await expectAccessible(page, 'sync-quarantine-record')
     await screenshotAt(page, 1280, 'sync-quarantine-record-1280.png')
     await screenshotAt(page, 375, 'sync-quarantine-record-375.png')
 
@@ -208,10 +213,12 @@ test('the data manager uploads a CSV, corrects the quarantined row, releases it,
     // the imported record, and the check's preview of it (discarded: a check never imports)
     await list.getByRole('row', { name: /RC-BO-00003 .* Importé/ }).waitFor()
     expect(await list.getByRole('row').count()).toBe(3)
+    await expectAccessible(page, 'sync-records')
     await screenshotAt(page, 1280, 'sync-records-1280.png')
 
     await page.getByRole('tab', { name: 'Historique des exécutions' }).click()
     await page.getByRole('table', { name: 'Exécutions' }).waitFor()
+    await expectAccessible(page, 'sync-runs')
     await screenshotAt(page, 1280, 'sync-runs-1280.png')
   } finally {
     await context.close()

@@ -296,7 +296,7 @@ describe('Tableau de bord', () => {
       clicked.push(this.download)
     })
     supervisor()
-    await user.click(await screen.findByRole('button', { name: 'Export Community health workers ranked as CSV' }))
+    await user.click(await screen.findByRole('button', { name: 'Export CSV, Community health workers ranked' }))
     click.mockRestore()
 
     expect(clicked).toEqual(['ranking_ZS-Ouidah_202609.csv'])

@@ -51,7 +51,8 @@ export function DataTable<Row>({
       {rows.length === 0 ? (
         <p className={classes.muted}>{empty}</p>
       ) : (
-        <div className={classes.tableScroll}>
+        // Focusable: a keyboard can scroll a table wider than a phone (WCAG 2.1.1).
+        <div className={classes.tableScroll} tabIndex={0}>
           <table className={classes.table}>
             <thead>
               <tr>

@@ -102,7 +102,7 @@ function DiffSummary({ diff, held }: { diff: RunDiff; held: number }) {
 
 function RowsTable({ diff }: { diff: RunDiff }) {
   return (
-    <div className={classes.tableBox}>
+    <div className={classes.tableBox} tabIndex={0}>
       <table className={classes.table} aria-label={i18n.t('Per community health worker and month')}>
         <thead>
           <tr>
@@ -156,7 +156,7 @@ function LinesTable({ diff }: { diff: RunDiff }) {
       {lines.length === 0 ? (
         <p className={classes.muted}>{i18n.t('No value in DHIS2 would be replaced.')}</p>
       ) : (
-        <div className={classes.tableBox}>
+        <div className={classes.tableBox} tabIndex={0}>
           <table className={classes.table} aria-label={i18n.t('Values that would change')}>
             <thead>
               <tr>

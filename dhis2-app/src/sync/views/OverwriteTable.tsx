@@ -29,7 +29,7 @@ export function OverwriteTable({ rows, language }: { rows: readonly OverwriteRow
   return (
     <>
       <h4 className={classes.subtitle}>{i18n.t('Values entered by a person that the import would replace')}</h4>
-      <div className={classes.tableBox}>
+      <div className={classes.tableBox} tabIndex={0}>
         <table
           className={classes.table}
           aria-label={i18n.t('Values entered by a person that the import would replace')}

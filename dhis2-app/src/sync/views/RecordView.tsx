@@ -145,7 +145,7 @@ function RecordBody({
       {dhis2Messages.length > 0 && (
         <>
           <h4 className={classes.subtitle}>{i18n.t("DHIS2's messages")}</h4>
-          <div className={classes.tableBox}>
+          <div className={classes.tableBox} tabIndex={0}>
             <table className={classes.table} aria-label={i18n.t("DHIS2's messages")}>
               <thead>
                 <tr>
@@ -174,7 +174,7 @@ function RecordBody({
           {i18n.t('The newest {{shown}} of {{total}} events.', { shown: history.length, total: historyTotal })}
         </p>
       )}
-      <div className={classes.tableBox}>
+      <div className={classes.tableBox} tabIndex={0}>
         <table className={classes.table} aria-label={i18n.t('History')}>
           <thead>
             <tr>

@@ -110,7 +110,7 @@ export function RecordTable({
   const names = useRcNames(records.map((r) => r.rcCode))
   const all = selection !== undefined && records.length > 0 && records.every((r) => selection.selected.has(r.id))
   return (
-    <div className={classes.tableBox}>
+    <div className={classes.tableBox} tabIndex={0}>
       <table className={classes.table} aria-label={i18n.t('Records found')}>
         <thead>
           <tr>

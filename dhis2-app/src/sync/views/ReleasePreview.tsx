@@ -88,7 +88,7 @@ export function ReleasePreviewPanel({
         )}
       </ul>
       {lines.length > 0 && (
-        <div className={classes.tableBox}>
+        <div className={classes.tableBox} tabIndex={0}>
           <table className={classes.table} aria-label={i18n.t('Values the release would replace')}>
             <thead>
               <tr>

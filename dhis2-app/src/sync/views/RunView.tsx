@@ -169,7 +169,7 @@ function CountsTable({ detail, onOpen }: { detail: RunDetail; onOpen: (status: R
   const rows = countsList(detail.counts)
   if (rows.length === 0) return <p className={classes.muted}>{i18n.t('No record yet.')}</p>
   return (
-    <div className={classes.tableBox}>
+    <div className={classes.tableBox} tabIndex={0}>
       <table className={classes.table} aria-label={i18n.t('Records per status')}>
         <thead>
           <tr>

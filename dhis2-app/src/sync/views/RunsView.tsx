@@ -62,7 +62,7 @@ export function RunsView({ sources, source, status, page, onFilter, onOpenRun }:
       {!data && loading && <Loading label={i18n.t('Loading the runs')} />}
       {data && data.items.length === 0 && <p className={classes.muted}>{i18n.t('No run yet.')}</p>}
       {data && data.items.length > 0 && (
-        <div className={classes.tableBox}>
+        <div className={classes.tableBox} tabIndex={0}>
           <table className={classes.table} aria-label={i18n.t('Runs')}>
             <thead>
               <tr>
