@@ -106,6 +106,25 @@ test('the app is served at /api/apps/relais/ with the base-URL placeholder repla
   expect(traversal.status).toBe(404)
 })
 
+test('text assets go gzip-compressed to a browser that accepts it, as nginx sends them in the stack', async () => {
+  const basicRelais = `Basic ${Buffer.from('relais:Relais-2026').toString('base64')}`
+  const raw = async (path: string, encoding: string) => {
+    const res = await fetch(`${c.url}${path}`, { headers: { Authorization: basicRelais, 'Accept-Encoding': encoding } })
+    return { res, bytes: Buffer.from(await res.arrayBuffer()) }
+  }
+  // fetch takes the encoding off by itself: the header says what travelled.
+  const gz = await raw('/api/apps/relais/main.js', 'gzip, deflate')
+  expect(gz.res.headers.get('content-encoding')).toBe('gzip')
+  expect(gz.res.headers.get('vary')).toMatch(/Accept-Encoding/)
+  expect(gz.bytes.toString()).toBe('console.log(1)')
+  const index = await raw('/api/apps/relais/index.html', 'gzip')
+  expect(index.res.headers.get('content-encoding')).toBe('gzip')
+  expect(index.bytes.toString()).toContain(`content="${c.url}"`)
+  const plain = await raw('/api/apps/relais/main.js', 'identity')
+  expect(plain.res.headers.get('content-encoding')).toBeNull()
+  expect(plain.bytes.toString()).toBe('console.log(1)')
+})
+
 test('an unknown API path answers a 404 WebMessage', async () => {
   const res = await c.call('GET', '/api/41/nothingHere')
   expect(res.status).toBe(404)

@@ -6,6 +6,7 @@
  * `manifest.webapp` → 409; needs `M_dhis-web-app-management` (or ALL). A newer zip of the same key
  * replaces the old one.
  */
+import { sendCompressedFile, sendText } from '../http/gzip-static'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, normalize, resolve, sep } from 'node:path'
@@ -106,7 +107,7 @@ export function registerApps(router: Router, ctx: StandinContext): void {
     const file = join(root, 'index.html')
     if (!existsSync(file)) throw notFound(`App ${name} is not built: ${file} is missing`)
     const html = readFileSync(file, 'utf8').replace(/__DHIS2_BASE_URL__/g, baseUrlOf(req))
-    res.type('html').set('Cache-Control', 'no-cache').send(html)
+    sendText(req, res.type('html').set('Cache-Control', 'no-cache'), html)
   }
   router.get('/apps/:name/index.html', (req, res, next) => {
     if (!appDir(String(req.params.name))) return next()
@@ -126,6 +127,6 @@ export function registerApps(router: Router, ctx: StandinContext): void {
     const relative = normalize(decodeURIComponent(req.path.slice(`/apps/${name}/`.length)))
     const file = resolve(root, relative)
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return next()
-    res.sendFile(file)
+    if (!sendCompressedFile(req, res, file)) res.sendFile(file)
   })
 }
