@@ -4,7 +4,7 @@ import { screenText } from '../home/screenText'
 import { allowedScreens } from '../roles/roles'
 import { useCurrentUser } from '../shared/CurrentUserProvider'
 import classes from './AppShell.module.css'
-import { SCREEN_PATHS } from './screenPaths'
+import { SCREEN_PATHS } from '../shared/screenPaths'
 
 const linkClass = ({ isActive }: { isActive: boolean }) =>
   isActive ? `${classes.link} ${classes.active}` : classes.link

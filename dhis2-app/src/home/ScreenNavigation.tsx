@@ -1,6 +1,6 @@
 import i18n from '@dhis2/d2-i18n'
 import { Link } from 'react-router-dom'
-import { SCREEN_PATHS } from '../app/screenPaths'
+import { SCREEN_PATHS } from '../shared/screenPaths'
 import type { RelaisScreen } from '../roles/roles'
 import classes from './HomePage.module.css'
 import { screenText } from './screenText'

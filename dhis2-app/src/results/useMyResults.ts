@@ -3,12 +3,13 @@
 // completions of the months shown and their values of the year. Nothing from analytics: the RC sees a
 // report counted the moment they complete it.
 import { useDataEngine } from '@dhis2/app-runtime'
+import { DATA_SET_CODE, TARGETS_DATA_SET_CODE } from '../shared/programme'
 import { serverNow } from '../shared/serverTime'
 import { useLoad } from '../shared/useLoad'
 import { myResults, shownPeriods, targetPeriods, type MyResults, type Registration, type ValueRow } from './myResults'
 
-const MONTHLY = 'RC_MENSUEL'
-const TARGETS = 'RC_CIBLES'
+const MONTHLY = DATA_SET_CODE
+const TARGETS = TARGETS_DATA_SET_CODE
 const CODES = {
   sens: 'RC_VIH_SENS',
   vad: 'RC_VAD',

@@ -1,6 +1,6 @@
 import { useDataEngine } from '@dhis2/app-runtime'
 import type { Period } from '@relais/mappings/src/dhis2/periods'
-import { RC_LEVEL } from '../../saisie/orgunits/types'
+import { RC_LEVEL } from '../../shared/orgunits/types'
 import type { RegistrationRow } from '../performance/performance'
 import { AnalyticsTable, reportingRate, reportingRateOnTime, type AnalyticsResponse } from './analyticsResponse'
 import { buildDashboardModel, type DashboardModel } from './dashboardModel'

@@ -1,5 +1,5 @@
 import { useDataEngine } from '@dhis2/app-runtime'
-import { DATA_SET_CODE } from '../../saisie/metadata/useEntryMetadata'
+import { DATA_SET_CODE } from '../../shared/programme'
 import { validThresholds, type Thresholds } from '../performance/performance'
 import { useLoad } from '../../shared/useLoad'
 import { engineAccess } from '../../shared/dhis2Access'

@@ -1,11 +1,11 @@
 import i18n from '@dhis2/d2-i18n'
 import { useState } from 'react'
-import { OrgUnitSearch } from '../../saisie/orgunits/OrgUnitSearch'
-import { RC_LEVEL, type OrgUnitNode } from '../../saisie/orgunits/types'
-import { useOrgUnitChildren } from '../../saisie/orgunits/useOrgUnitChildren'
+import { OrgUnitSearch } from '../../shared/orgunits/OrgUnitSearch'
+import { RC_LEVEL, type OrgUnitNode } from '../../shared/orgunits/types'
+import { useOrgUnitChildren } from '../../shared/orgunits/useOrgUnitChildren'
 import type { CurrentUser } from '../../shared/currentUser'
 import classes from '../Dashboard.module.css'
-import { userRootNodes } from '../../saisie/orgunits/roots'
+import { userRootNodes } from '../../shared/orgunits/roots'
 
 interface Props {
   user: CurrentUser

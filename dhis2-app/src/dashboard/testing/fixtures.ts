@@ -1,5 +1,5 @@
 // Test-only: a supervisor's zone with four RC and known analytics answers for September 2026.
-import type { OrgUnitNode } from '../../saisie/orgunits/types'
+import type { OrgUnitNode } from '../../shared/orgunits/types'
 import { SERVER_DATE } from '../../saisie/testing/fixtures'
 import type { CurrentUser } from '../../shared/currentUser'
 

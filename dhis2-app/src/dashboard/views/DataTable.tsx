@@ -1,7 +1,7 @@
 import i18n from '@dhis2/d2-i18n'
 import { useState, type ReactNode } from 'react'
-import { CsvButton } from '../csv/CsvButton'
-import type { CsvCell } from '../csv/csv'
+import { CsvButton } from '../../shared/csv/CsvButton'
+import type { CsvCell } from '../../shared/csv/csv'
 import classes from '../Dashboard.module.css'
 
 export interface Column<Row> {

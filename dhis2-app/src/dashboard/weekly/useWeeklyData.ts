@@ -1,6 +1,6 @@
 import { useDataEngine } from '@dhis2/app-runtime'
 import type { Period } from '@relais/mappings/src/dhis2/periods'
-import { RC_LEVEL } from '../../saisie/orgunits/types'
+import { RC_LEVEL } from '../../shared/orgunits/types'
 import { AnalyticsTable, reportingRate, type AnalyticsResponse } from '../analytics/analyticsResponse'
 import { analyticsAsOf, analyticsQuery, readSystemInfo, registrationsQuery } from '../analytics/useDashboardData'
 import type { DashboardMetadata } from '../analytics/useDashboardMetadata'

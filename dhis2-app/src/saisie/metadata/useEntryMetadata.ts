@@ -3,8 +3,9 @@ import { useMemo } from 'react'
 import type { ValidationRule } from '../../shared/mappings'
 import type { DataSetMeta, EntryMetadata } from './types'
 
-/** The monthly RC report (community-program.md). */
-export const DATA_SET_CODE = 'RC_MENSUEL'
+import { DATA_SET_CODE } from '../../shared/programme'
+
+export { DATA_SET_CODE }
 
 const COMBO_FIELDS =
   'id,isDefault,categories[id,displayName,categoryOptions[id,code,displayName]],categoryOptionCombos[id,code,displayName,categoryOptions[id]]'

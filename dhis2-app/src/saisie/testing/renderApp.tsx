@@ -9,7 +9,7 @@ import type { PendingItem } from '../../offline/types'
 import type { CurrentUser } from '../../shared/currentUser'
 import type { Registration } from '../completion/registration'
 import type { DataValueJson } from '../data/reportValues'
-import type { OrgUnitNode } from '../orgunits/types'
+import type { OrgUnitNode } from '../../shared/orgunits/types'
 import { DATA_SET, DE, OU_RC, OU_ZONE, RC_PATH, RULE_TDR_POS, SERVER_DATE, TARGET_ELEMENTS } from './fixtures'
 import { ROUTER_FUTURE } from '../../app/routerFuture'
 

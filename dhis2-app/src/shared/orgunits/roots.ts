@@ -1,4 +1,4 @@
-import type { CurrentUser } from '../../shared/currentUser'
+import type { CurrentUser } from '../currentUser'
 import type { OrgUnitNode } from './types'
 
 /** The tops of the user's part of the hierarchy (their assigned org units), where every tree starts. */

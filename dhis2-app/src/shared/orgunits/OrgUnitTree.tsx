@@ -1,6 +1,6 @@
 import i18n from '@dhis2/d2-i18n'
 import { useState } from 'react'
-import classes from '../Saisie.module.css'
+import classes from './OrgUnits.module.css'
 import { RC_LEVEL, type OrgUnitNode } from './types'
 import { useOrgUnitChildren } from './useOrgUnitChildren'
 

@@ -1,6 +1,6 @@
 import i18n from '@dhis2/d2-i18n'
 import { Button } from '@dhis2/ui'
-import { uiLanguage } from '../../shared/language'
+import { uiLanguage } from '../language'
 import { csvDialect, toCsv, type CsvCell } from './csv'
 
 /** Puts the CSV in a Blob and clicks a temporary link: nothing goes to a server. */

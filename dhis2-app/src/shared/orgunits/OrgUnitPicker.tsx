@@ -1,6 +1,6 @@
 import i18n from '@dhis2/d2-i18n'
-import type { CurrentUser } from '../../shared/currentUser'
-import classes from '../Saisie.module.css'
+import type { CurrentUser } from '../currentUser'
+import classes from './OrgUnits.module.css'
 import { OrgUnitSearch } from './OrgUnitSearch'
 import { OrgUnitTree } from './OrgUnitTree'
 import type { OrgUnitNode } from './types'
