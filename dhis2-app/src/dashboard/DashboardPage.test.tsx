@@ -261,6 +261,22 @@ describe('Tableau de bord', () => {
     )
   })
 
+  it('keeps a follow-up saved when the message to the RC cannot go, and says so', async () => {
+    const user = userEvent.setup()
+    const { writes } = supervisor({ messagesFail: true })
+    const gaps = await panel('Gaps to follow up')
+    await waitFor(() => expect(rowsOf(gaps)).toHaveLength(1))
+    await user.click(within(gaps).getByRole('button', { name: `Follow up ${RC.d.displayName}` }))
+    const editor = await panel(`Follow-up of ${RC.d.displayName}`)
+    await user.selectOptions(within(editor).getByRole('combobox', { name: 'Cause' }), 'reseau')
+    await user.type(within(editor).getByRole('textbox', { name: 'Action decided' }), 'Envoyer par SMS')
+    await user.type(within(editor).getByLabelText('Due date'), '2026-10-15')
+    await user.click(within(editor).getByRole('button', { name: 'Save the follow-up' }))
+    expect(await within(editor).findByText('Saved, but the RC was not told')).toBeTruthy()
+    expect(writes).toHaveLength(1)
+    expect(within(editor).queryByText('Not saved')).toBeNull()
+  })
+
   it('shows a data manager the gaps and their history, without any way to edit them', async () => {
     const user = userEvent.setup()
     const { writes } = renderDashboard({

@@ -30,7 +30,7 @@ import {
 import { useGaps } from './useGaps'
 
 /** What became of telling the RC: sent, not sendable (no account), or not asked for. */
-type Told = 'sent' | 'no-account' | 'kept'
+type Told = 'sent' | 'no-account' | 'unsent' | 'kept'
 
 interface GapRow {
   id: string
@@ -180,6 +180,7 @@ export function GapsPanel({
             await gaps.save(recordChange(subject, input))
             if (!tell) return 'kept'
             const month = periodName(period, language)
+            // The follow-up is saved: a message that cannot go is said as such, not as « Not saved ».
             return sendFollowUp(engineAccess(engine), opened.id, {
               subject: i18n.t('{{name}}, follow-up of the report of {{month}}', {
                 name: opened.name,
@@ -191,7 +192,7 @@ export function GapsPanel({
                 date: formatDay(input.dueDate, language),
                 interpolation: { escapeValue: false },
               }),
-            })
+            }).catch(() => 'unsent' as const)
           }}
           onSetClosed={async (closed) => {
             const subject = { orgUnit: opened.id, orgUnitName: opened.name, period: period.id, reason: opened.reason }
@@ -362,6 +363,11 @@ function GapEditor({
         </div>
       )}
       {told === 'sent' && <p role="status">{i18n.t('Saved. The RC received the action in their DHIS2 messages.')}</p>}
+      {told === 'unsent' && (
+        <NoticeBox warning title={i18n.t('Saved, but the RC was not told')}>
+          {i18n.t('The message to the RC could not be sent. Tell them the action yourself, or save again later.')}
+        </NoticeBox>
+      )}
       {told === 'no-account' && (
         <NoticeBox warning title={i18n.t('Saved, but the RC was not told')}>
           {i18n.t('No DHIS2 account is assigned to this RC. Tell them the action yourself.')}

@@ -112,6 +112,8 @@ export interface FakeDashboardOptions {
   /** Entries with the author and time DHIS2 recorded (the gaps' changes). */
   entries?: Record<string, { value: unknown; by: Pick<CurrentUser, 'id' | 'username' | 'name'>; created: string }>
   lastAnalyticsTableSuccess?: string
+  /** DHIS2 fails to send messages (500). */
+  messagesFail?: boolean
 }
 
 /** The Relais user groups and their members (gaps and settings trust their authors by group). */
@@ -231,6 +233,8 @@ export function renderDashboard(options: FakeDashboardOptions) {
     userGroups: json({ userGroups: USER_GROUPS }),
     messageConversations: async (type, query) => {
       if (type !== 'create') return json({ messageConversations: [] })
+      if (options.messagesFail)
+        throw new FetchError({ type: 'unknown', message: 'boom', details: { httpStatusCode: 500 } as never })
       messages.push(query.data)
       return json({ httpStatus: 'Created', httpStatusCode: 201, message: 'Message conversation created' })
     },
