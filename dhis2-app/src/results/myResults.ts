@@ -2,8 +2,8 @@
 // report due now and its deadlines, their last six months (completed? on time?), and how far they are towards
 // their yearly targets. Pure: DHIS2's registrations and values in, figures out. The rules are the programme's
 // (community-program.md) and DHIS2's: on time up to `timelyDays` after the month, entry closed after `expiryDays`.
-import { addDays, formatDate, parseDate, toDayNumber } from '@relais/mappings/src/dhis2/periods/calendar'
 import { addPeriods, periodForDate, type Period } from '../shared/mappings'
+import { addDays } from '../shared/serverTime'
 import { isOnTime } from '../shared/timeliness'
 
 export interface Registration {
@@ -73,8 +73,8 @@ export interface MyResults {
 
 export const MONTHS_SHOWN = 6
 
-const days = (from: string, to: string) => toDayNumber(parseDate(to)) - toDayNumber(parseDate(from))
-const plusDays = (date: string, n: number) => formatDate(addDays(parseDate(date), n))
+/** Whole days from one 'YYYY-MM-DD' to another. */
+const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000
 
 /** The month whose report is due on `today`: the one before today's month. */
 export const duePeriod = (today: string): Period => addPeriods(periodForDate('Monthly', today), -1)
@@ -92,7 +92,7 @@ export function targetPeriods(today: string): string[] {
 }
 
 function monthOf(period: Period, registration: Registration | undefined, today: string, timelyDays: number) {
-  const onTimeUntil = plusDays(period.endDate, timelyDays)
+  const onTimeUntil = addDays(period.endDate, timelyDays)
   if (registration?.completed) {
     const onTime = isOnTime(period.endDate, timelyDays, registration.date)
     return { period, state: onTime ? 'on-time' : 'late', completedOn: registration.date.slice(0, 10) } as const
@@ -112,8 +112,8 @@ export function myResults(args: {
   const byPeriod = new Map(args.registrations.map((r) => [r.period, r]))
   const months = shownPeriods(today).map((p) => monthOf(p, byPeriod.get(p.id), today, timelyDays))
   const dueMonth = months.at(-1)!
-  const onTimeUntil = plusDays(dueMonth.period.endDate, timelyDays)
-  const closesOn = plusDays(dueMonth.period.endDate, expiryDays)
+  const onTimeUntil = addDays(dueMonth.period.endDate, timelyDays)
+  const closesOn = addDays(dueMonth.period.endDate, expiryDays)
   const due: DueReport = {
     ...dueMonth,
     onTimeUntil,

@@ -119,7 +119,7 @@ function LoadedReport({
         target={target}
         invalid={invalid}
         violations={violations}
-        boxOf={(cell) => inputIdOf(cell)}
+        boxOf={inputIdOf}
         onAttempt={() => setAttempted(true)}
         refusedCells={form.refused}
         readOnly={readOnly}
