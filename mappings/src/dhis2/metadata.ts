@@ -112,6 +112,8 @@ export interface DataSet extends NameableObject {
   /** Days after the period's end within which a completed report counts as on time. */
   timelyDays: number
   compulsoryDataElementOperands: { dataElement: Ref; categoryOptionCombo?: Ref }[]
+  /** A report with an empty compulsory box cannot be completed (otherwise it is, with a conflict). */
+  compulsoryFieldsCompleteOnly?: boolean
   validCompleteOnly: boolean
 }
 

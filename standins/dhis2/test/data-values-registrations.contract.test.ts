@@ -172,6 +172,27 @@ describe('POST /api/completeDataSetRegistrations: date decides timeliness, re-PO
     })
   })
 
+  it('an empty compulsory box: a conflict; the report is registered unless compulsoryFieldsCompleteOnly', async () => {
+    const dataSet = c.standin.ctx.state.metadata.dataSets.find((d) => d.id === DS)!
+    const before = { operands: dataSet.compulsoryDataElementOperands, only: dataSet.compulsoryFieldsCompleteOnly }
+    dataSet.compulsoryDataElementOperands = [{ dataElement: { id: DE('RC_VAD') } }]
+    try {
+      const conflict = {
+        object: 'dataElementOperand',
+        value: expect.stringMatching(/needs to be filled\. It is compulsory\.$/),
+      }
+      let r = await postRegs([{ dataSet: DS, period: '202501', organisationUnit: rc1(), date: '2025-02-02' }])
+      expect(r.body.response).toMatchObject({ importCount: { imported: 1 }, conflicts: [conflict] })
+      dataSet.compulsoryFieldsCompleteOnly = true
+      r = await postRegs([{ dataSet: DS, period: '202412', organisationUnit: rc1(), date: '2025-01-02' }])
+      expect(r.body.response).toMatchObject({ importCount: { imported: 0, ignored: 1 }, conflicts: [conflict] })
+      expect(await getRegs('202412')).toEqual([])
+    } finally {
+      dataSet.compulsoryDataElementOperands = before.operands
+      dataSet.compulsoryFieldsCompleteOnly = before.only
+    }
+  })
+
   it('importStrategy=DELETE removes; DELETE ?ds&pe&ou removes → 204', async () => {
     let r = await postRegs([{ dataSet: DS, period: '202508', organisationUnit: rc1() }], {
       query: 'importStrategy=DELETE',

@@ -14,6 +14,7 @@ import { registerMaintenance } from './maintenance'
 import { registerMessageConversations } from './message-conversations'
 import { registerMetadata } from './metadata'
 import { registerMetadataImport } from './metadata-import'
+import { registerMinMax } from './min-max'
 import { registerRoutes } from './routes'
 import { registerSharing } from './sharing'
 import { registerSms } from './sms'
@@ -39,6 +40,7 @@ export const API_MODULES: RegisterApi[] = [
   registerTesting,
   registerDataValueSets,
   registerDataValues,
+  registerMinMax,
   registerCompleteDataSetRegistrations,
   registerAnalytics,
 ]

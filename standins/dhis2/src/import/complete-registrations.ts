@@ -205,7 +205,9 @@ export function importRegistrations(input: ImportRegistrationsInput): ImportSumm
       throw error
     }
 
-    // Compulsory operands: a conflict each (the programme's data sets have none).
+    // Compulsory operands: a conflict each; the registration is skipped only when the data set says
+    // compulsoryFieldsCompleteOnly (DefaultCompleteDataSetRegistrationExchangeService).
+    let missingCompulsory = false
     for (const operand of dataSet.compulsoryDataElementOperands) {
       const hasValue = [...input.values.valuesOf(orgUnit.id, new Set([period.id]))].some(
         (v) =>
@@ -219,12 +221,15 @@ export function importRegistrations(input: ImportRegistrationsInput): ImportSumm
         const coc = operand.categoryOptionCombo
           ? objects.categoryOptionCombos.byId.get(operand.categoryOptionCombo.id)
           : undefined
+        missingCompulsory = true
         conflicts.push({
           object: 'dataElementOperand',
           value: `${element?.name ?? operand.dataElement.id}${coc ? ` ${coc.name}` : ''} needs to be filled. It is compulsory.`,
         })
       }
     }
+
+    if (missingCompulsory && dataSet.compulsoryFieldsCompleteOnly) continue
 
     const completed =
       item.completed === undefined || item.completed === null || item.completed === ''

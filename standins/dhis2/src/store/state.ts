@@ -121,6 +121,16 @@ export interface ValidationRuleGroup {
   validationRules: { id: string }[]
 }
 
+/** One min–max range as DHIS2's `MinMaxValue` names it: org unit × data element × category option combo. */
+export interface MinMaxValue {
+  dataElement: string
+  orgUnit: string
+  optionCombo: string
+  minValue: number
+  maxValue: number
+  generated: boolean
+}
+
 export interface StandinState {
   metadata: MetadataSnapshot
   validationRuleGroups?: ValidationRuleGroup[]
@@ -137,6 +147,8 @@ export interface StandinState {
   smsGatewayConfigured: boolean
   routes: Route[]
   systemSettings: Record<string, unknown>
+  /** Min–max ranges (api/min-max.ts); absent from state files saved before they existed. */
+  minMaxValues?: MinMaxValue[]
   /** The seeded demo users' logins, printed at every start of the demo (documented in the README). */
   demoLogins?: { username: string; password: string; role: string; orgUnit: string; note: string }[]
   /** When the analytics tables were last generated (server-local timestamp); undefined = never. */
