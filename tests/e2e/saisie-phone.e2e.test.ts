@@ -2,7 +2,7 @@
  * The RC on a phone (issue 14 §2): 375 × 740 with touch, in French. A wrong number gets a message that says
  * what exactly is wrong, at the box; « Compléter » with wrong boxes takes the RC to the first one (it was below
  * the screen's bottom: « Compléter » seemed to do nothing) and names each; once corrected, the report completes
- * and DHIS2 has it; « Mes résultats » then shows it completed on time. A stand-in of its own: the other saisie tests complete the same RC's September.
+ * and DHIS2 has it; a number outside the min–max range DHIS2 keeps for the box is questioned; « Mes résultats » then shows it completed on time. A stand-in of its own: the other saisie tests complete the same RC's September.
  */
 import { join } from 'node:path'
 import { adminJson, signIn, uidOf } from '../support/app-page'
@@ -25,6 +25,26 @@ test('on a phone, a wrong number says what is wrong, and « Compléter » takes 
   })
   const page = await context.newPage()
   try {
+    // A data manager keeps a min–max range for the RC's talks (DHIS2's own outlier bounds, issue 14 §2).
+    const [causeriesId, rcId] = await Promise.all([
+      uidOf(app.url, 'dataElements', 'RC_CAUSERIES'),
+      uidOf(app.url, 'organisationUnits', 'RC-AQ-00001'),
+    ])
+    const { categoryCombo } = await adminJson<{ categoryCombo: { categoryOptionCombos: Array<{ id: string }> } }>(
+      app.url,
+      `/api/dataElements/${causeriesId}?fields=categoryCombo[categoryOptionCombos[id]]`,
+    )
+    await adminJson(app.url, '/api/dataEntry/minMaxValues', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        dataElement: causeriesId,
+        orgUnit: rcId,
+        categoryOptionCombo: categoryCombo.categoryOptionCombos[0]?.id,
+        minValue: 1,
+        maxValue: 20,
+      }),
+    })
     await signIn(page, app.url, 'relais')
     await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).tap()
     await page.getByRole('heading', { name: /RC-AQ-00001\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
@@ -51,6 +71,13 @@ test('on a phone, a wrong number says what is wrong, and « Compléter » takes 
     expect(where && where.y >= 0 && where.y + where.height <= 740).toBe(true)
     expect(await notice.getByRole('listitem').allInnerTexts()).toHaveLength(2)
     await page.screenshot({ path: join(ARTIFACTS, 'saisie-phone-correct-375.png') })
+
+    // Outside the range kept in DHIS2: a question, not a refusal.
+    await causeries.fill('45')
+    await causeries.press('Tab')
+    await page
+      .getByText("45, c'est en dehors de l'intervalle habituel pour ce relais (de 1 à 20). Est-ce bien le bon nombre ?")
+      .waitFor()
 
     // Corrected, the report completes, and DHIS2 has the values and the completion.
     await causeries.fill('3')

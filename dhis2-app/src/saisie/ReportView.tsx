@@ -19,6 +19,7 @@ import { ClosedPeriodNotice } from './periods/ClosedPeriodNotice'
 import type { PeriodChoice } from './periods/periodChoices'
 import classes from './Saisie.module.css'
 import { createCellCheck, createEntryIndex } from './validation/entryValidator'
+import { emptyRequired, requiredCells } from './validation/compulsory'
 import { checkRules, ruleWarnings } from './validation/ruleCheck'
 import { cellInputId, cellLabels } from './form/cellLabels'
 import { LoadError } from '../shared/LoadError'
@@ -35,6 +36,8 @@ const inputIdOf = (key: string) => {
   const [dataElement = '', optionCombo = ''] = key.split('.')
   return cellInputId(dataElement, optionCombo)
 }
+
+const requiredMessage = () => i18n.t('This box must be filled to complete the report.')
 
 /** One RC's report for one month: loads its values, then shows the form and the completion bar. */
 export function ReportView({ metadata, user, orgUnit, choice }: Props) {
@@ -89,23 +92,49 @@ function LoadedReport({
     () => checkRules(index, metadata.dataSet, form.values, uiLanguage()),
     [index, metadata.dataSet, form.values],
   )
-  // Once the RC tried to complete, every broken rule shows on its boxes, typed on both sides or not.
-  const [attempted, setAttempted] = useState(false)
-  const boxWarnings = useMemo(
-    () => ruleWarnings(attempted ? violations.map((v) => ({ ...v, typed: true })) : violations, form.values),
-    [violations, form.values, attempted],
+  const required = useMemo(() => requiredCells(metadata.dataSet), [metadata.dataSet])
+  const empty = useMemo(
+    () => new Set(emptyRequired(metadata.dataSet, form.values, [...labels.keys()])),
+    [metadata.dataSet, form.values, labels],
   )
+  // DHIS2 refuses the completion only when the data set says so; otherwise it completes and the RC is told.
+  const requiredBlocks = metadata.dataSet.compulsoryFieldsCompleteOnly === true
+  // Once the RC tried to complete, every broken rule shows on its boxes, typed on both sides or not, and every
+  // empty required box says so.
+  const [attempted, setAttempted] = useState(false)
+  const boxWarnings = useMemo(() => {
+    const warnings = ruleWarnings(attempted ? violations.map((v) => ({ ...v, typed: true })) : violations, form.values)
+    if (attempted) for (const key of empty) if (!warnings.has(key)) warnings.set(key, requiredMessage())
+    return warnings
+  }, [violations, form.values, attempted, empty])
   // The boxes to correct, in the form's order, by name.
   const invalid = useMemo(
     () =>
       [...labels]
-        .filter(([key]) => form.errors.has(key))
-        .map(([key, label]) => ({ id: inputIdOf(key), label, message: form.errors.get(key) ?? '' })),
-    [labels, form.errors],
+        .filter(([key]) => form.errors.has(key) || (requiredBlocks && empty.has(key)))
+        .map(([key, label]) => ({ id: inputIdOf(key), label, message: form.errors.get(key) ?? requiredMessage() })),
+    [labels, form.errors, requiredBlocks, empty],
+  )
+  const emptyBoxes = useMemo(
+    () =>
+      requiredBlocks
+        ? []
+        : [...labels]
+            .filter(([key]) => empty.has(key))
+            .map(([key, label]) => ({ id: inputIdOf(key), label, message: requiredMessage() })),
+    [labels, requiredBlocks, empty],
   )
   const context = useMemo(
-    () => ({ form, readOnly, history: report.history, periodLabel, ruleWarnings: boxWarnings }),
-    [form, readOnly, report.history, periodLabel, boxWarnings],
+    () => ({
+      form,
+      readOnly,
+      history: report.history,
+      ranges: report.ranges,
+      required,
+      periodLabel,
+      ruleWarnings: boxWarnings,
+    }),
+    [form, readOnly, report.history, report.ranges, required, periodLabel, boxWarnings],
   )
   return (
     <>
@@ -118,6 +147,7 @@ function LoadedReport({
       <CompletionBar
         target={target}
         invalid={invalid}
+        emptyRequired={emptyBoxes}
         violations={violations}
         boxOf={inputIdOf}
         onAttempt={() => setAttempted(true)}

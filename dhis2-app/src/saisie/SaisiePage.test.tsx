@@ -151,6 +151,53 @@ describe('Saisie', () => {
     await waitFor(() => expect(completions).toHaveLength(1))
   })
 
+  it("asks about a number outside DHIS2's min–max range of the box, as a question", async () => {
+    renderApp({ ranges: [{ dataElement: { id: DE.vad.id }, optionCombo: { id: COC_DEFAULT }, min: 5, max: 30 }] })
+    await typeAndLeave('Visites à domicile réalisées', '45')
+    const input = await box('Visites à domicile réalisées')
+    const said = () => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent
+    expect(said()).toBe('45 is outside the usual range for this RC (5 to 30). Is this the right number?')
+    await typeAndLeave('Visites à domicile réalisées', '25')
+    expect(input.getAttribute('aria-describedby')).toBeNull()
+  })
+
+  it('a compulsory box: marked, and completing with it empty takes the RC to it when DHIS2 would refuse', async () => {
+    const { completions } = renderApp({
+      dataSet: {
+        compulsoryDataElementOperands: [{ dataElement: { id: DE.vad.id } }],
+        compulsoryFieldsCompleteOnly: true,
+      },
+    })
+    const user = userEvent.setup()
+    const input = await box('Visites à domicile réalisées')
+    expect(input.getAttribute('aria-required')).toBe('true')
+    expect(screen.getByText('Boxes marked * must be filled to complete the report.')).toBeTruthy()
+    await user.click(await screen.findByRole('button', { name: 'Complete the report' }))
+    expect(document.activeElement).toBe(input)
+    const notice = within(screen.getByText('Correct these boxes first.').parentElement!)
+    expect(notice.getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Visites à domicile réalisées — This box must be filled to complete the report.',
+    ])
+    expect(completions).toEqual([])
+    await typeAndLeave('Visites à domicile réalisées', '0')
+    expect(screen.queryByText('Correct these boxes first.')).toBeNull()
+    await user.click(screen.getByRole('button', { name: 'Complete the report' }))
+    await waitFor(() => expect(completions).toHaveLength(1))
+  })
+
+  it('a compulsory box DHIS2 does not insist on: the report completes and the RC is told it is empty', async () => {
+    const { completions } = renderApp({
+      dataSet: {
+        compulsoryDataElementOperands: [{ dataElement: { id: DE.vad.id }, categoryOptionCombo: { id: COC_DEFAULT } }],
+      },
+    })
+    const user = userEvent.setup()
+    await user.click(await screen.findByRole('button', { name: 'Complete the report' }))
+    await waitFor(() => expect(completions).toHaveLength(1))
+    const notice = within(screen.getByText('Required boxes are still empty').parentElement!.parentElement!)
+    expect(notice.getByRole('button', { name: 'Visites à domicile réalisées' })).toBeTruthy()
+  })
+
   it('re-completes a report and un-completes it, keeping the first completion date', async () => {
     const { completions } = renderApp({
       registrations: [

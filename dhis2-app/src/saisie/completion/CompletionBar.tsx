@@ -20,6 +20,8 @@ interface Props {
   target: ReportTarget
   /** The boxes to correct, in the form's order. */
   invalid: readonly InvalidBox[]
+  /** Compulsory boxes left empty that do not block completion (the data set lets DHIS2 complete anyway). */
+  emptyRequired: readonly InvalidBox[]
   /** The report's broken validation rules (ruleCheck.ts). */
   violations: readonly RuleViolation[]
   /** The input id of a box, by cell key. */
@@ -46,7 +48,7 @@ type Blocker =
  * goes out with its values when the connection returns.
  */
 export function CompletionBar(props: Props) {
-  const { target, invalid, violations, boxOf, onAttempt, refusedCells, readOnly, label, actedAt } = props
+  const { target, invalid, emptyRequired, violations, boxOf, onAttempt, refusedCells, readOnly, label, actedAt } = props
   const { loading, registration, pending, settling, completed, state, failure, setCompleted } = useCompletion(
     target,
     label,
@@ -110,6 +112,11 @@ export function CompletionBar(props: Props) {
         </div>
       )}
       {blocker && !completed && <BlockerNotice blocker={blocker} />}
+      {tried && !blocker && emptyRequired.length > 0 && (
+        <NoticeBox warning title={i18n.t('Required boxes are still empty')}>
+          <BoxList boxes={emptyRequired} />
+        </NoticeBox>
+      )}
       {failure && !pending && (
         <NoticeBox error title={i18n.t('DHIS2 did not record the change')}>
           {failure}
@@ -135,17 +142,7 @@ function BlockerNotice({ blocker }: { blocker: Blocker }) {
     return (
       <NoticeBox error title={i18n.t('The report cannot be completed yet')}>
         <p>{i18n.t('Correct these boxes first.')}</p>
-        <ul className={classes.violations}>
-          {blocker.boxes.map((box) => (
-            <li key={box.id}>
-              <button type="button" className={classes.linkButton} onClick={() => focusCell(box.id)}>
-                {box.label}
-              </button>
-              {' — '}
-              {box.message}
-            </li>
-          ))}
-        </ul>
+        <BoxList boxes={blocker.boxes} />
       </NoticeBox>
     )
   }
@@ -164,5 +161,22 @@ function BlockerNotice({ blocker }: { blocker: Blocker }) {
         ))}
       </ul>
     </NoticeBox>
+  )
+}
+
+/** Boxes by name, each taking the RC to it, with what is wrong. */
+function BoxList({ boxes }: { boxes: readonly InvalidBox[] }) {
+  return (
+    <ul className={classes.violations}>
+      {boxes.map((box) => (
+        <li key={box.id}>
+          <button type="button" className={classes.linkButton} onClick={() => focusCell(box.id)}>
+            {box.label}
+          </button>
+          {' — '}
+          {box.message}
+        </li>
+      ))}
+    </ul>
   )
 }

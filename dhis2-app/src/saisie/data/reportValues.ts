@@ -1,5 +1,6 @@
 import { addPeriods, type Period } from '../../shared/mappings'
 import { cellKey } from '../metadata/types'
+import type { MinMaxRange } from '../validation/outliers'
 
 export const HISTORY_MONTHS = 12
 
@@ -28,6 +29,25 @@ export interface ReportValues {
   stamps: Map<string, Stamp>
   /** Numeric values of the previous months, oldest first, by cell: the outlier history. */
   history: Map<string, number[]>
+  /** DHIS2's min–max range of the RC's boxes, by cell (none for most). */
+  ranges: Map<string, MinMaxRange>
+}
+
+/** One row of `GET /api/minMaxDataElements` with the fields the form asks for. */
+export interface MinMaxJson {
+  dataElement: { id: string }
+  optionCombo: { id: string }
+  min: number
+  max: number
+}
+
+/** The org unit's min–max ranges: DHIS2's own outlier bounds for its boxes. */
+export function minMaxParams(orgUnitId: string) {
+  return { filter: `source.id:eq:${orgUnitId}`, fields: 'dataElement[id],optionCombo[id],min,max', paging: false }
+}
+
+export function rangesByCell(rows: readonly MinMaxJson[]): Map<string, MinMaxRange> {
+  return new Map(rows.map((r) => [cellKey(r.dataElement.id, r.optionCombo.id), { min: r.min, max: r.max }]))
 }
 
 /** One request for the report and its history: the chosen period and the 12 before it. */
@@ -40,7 +60,11 @@ export function reportValuesParams(dataSetId: string, orgUnitId: string, period:
   }
 }
 
-export function splitReportValues(dataValues: readonly DataValueJson[], periodId: string): ReportValues {
+export function splitReportValues(
+  dataValues: readonly DataValueJson[],
+  periodId: string,
+  minMax: readonly MinMaxJson[] = [],
+): ReportValues {
   const values = new Map<string, string>()
   const stamps = new Map<string, Stamp>()
   const byCell = new Map<string, Array<{ period: string; value: number }>>()
@@ -65,5 +89,5 @@ export function splitReportValues(dataValues: readonly DataValueJson[], periodId
       list.sort((a, b) => a.period.localeCompare(b.period)).map((entry) => entry.value),
     )
   }
-  return { values, stamps, history }
+  return { values, stamps, history, ranges: rangesByCell(minMax) }
 }

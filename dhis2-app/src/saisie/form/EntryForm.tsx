@@ -1,3 +1,4 @@
+import i18n from '@dhis2/d2-i18n'
 import type { DataSetMeta } from '../metadata/types'
 import classes from '../Saisie.module.css'
 import { DataElementField } from './DataElementField'
@@ -8,6 +9,9 @@ export function EntryForm({ dataSet, context }: { dataSet: DataSetMeta; context:
   return (
     <FormContext.Provider value={context}>
       <form className={classes.form} onSubmit={(e) => e.preventDefault()} noValidate>
+        {context.required.size > 0 && (
+          <p className={classes.requiredNote}>{i18n.t('Boxes marked * must be filled to complete the report.')}</p>
+        )}
         {dataSet.sections.map((section) => (
           <fieldset key={section.id} className={classes.section}>
             <legend className={classes.sectionTitle}>{section.displayName}</legend>

@@ -11,6 +11,8 @@ export interface ValueCellProps {
   value: string
   error?: string
   warning?: string
+  /** A compulsory box of the data set. */
+  required?: boolean
   saveState?: SaveState
   readOnly: boolean
   onChange: (value: string) => void
@@ -29,12 +31,13 @@ const NUMERIC: ReadonlySet<ValueType> = new Set<ValueType>([
 
 /** One value: a number box, yes/no, or a text area, with its check message and save state. */
 export function ValueCell(props: ValueCellProps) {
-  const { id, label, valueType, value, error, warning, saveState, readOnly, onChange, onCommit } = props
+  const { id, label, valueType, value, error, warning, required, saveState, readOnly, onChange, onCommit } = props
   const describedBy = error || warning ? `${id}-message` : undefined
   const common = {
     id,
     'aria-label': label,
     'aria-invalid': error ? true : undefined,
+    'aria-required': required ? true : undefined,
     'aria-describedby': describedBy,
     disabled: readOnly,
     'data-status': saveState?.status,

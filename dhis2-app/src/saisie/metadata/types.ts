@@ -53,6 +53,10 @@ export interface DataSetMeta {
   expiryDays: number
   categoryCombo: { id: string }
   sections: SectionMeta[]
+  /** Boxes that must be filled: one option combo, or (no combo) at least one box of the element. */
+  compulsoryDataElementOperands?: Array<{ dataElement: { id: string }; categoryOptionCombo?: { id: string } }>
+  /** DHIS2 refuses to complete a report with an empty compulsory box (otherwise it completes, with a conflict). */
+  compulsoryFieldsCompleteOnly?: boolean
 }
 
 /** Everything the entry screen needs besides the values: the form, its rules and the server's clock. */

@@ -11,6 +11,7 @@ const COMBO_FIELDS =
   'id,isDefault,categories[id,displayName,categoryOptions[id,code,displayName]],categoryOptionCombos[id,code,displayName,categoryOptions[id]]'
 export const DATA_SET_FIELDS = [
   'id,code,displayName,periodType,openFuturePeriods,expiryDays,categoryCombo[id]',
+  'compulsoryDataElementOperands[dataElement[id],categoryOptionCombo[id]],compulsoryFieldsCompleteOnly',
   `sections[id,code,displayName,sortOrder,dataElements[id,code,displayFormName,valueType,zeroIsSignificant,aggregationType,categoryCombo[${COMBO_FIELDS}]]]`,
 ].join(',')
 /** Raw rules with their translations: the mappings engine writes the French and English messages. */

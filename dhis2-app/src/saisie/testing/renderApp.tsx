@@ -8,7 +8,8 @@ import { memoryQueueStorage } from '../../offline/storage'
 import type { PendingItem } from '../../offline/types'
 import type { CurrentUser } from '../../shared/currentUser'
 import type { Registration } from '../completion/registration'
-import type { DataValueJson } from '../data/reportValues'
+import type { DataValueJson, MinMaxJson } from '../data/reportValues'
+import type { DataSetMeta } from '../metadata/types'
 import type { OrgUnitNode } from '../../shared/orgunits/types'
 import { DATA_SET, DE, OU_RC, OU_ZONE, RC_PATH, RULE_TDR_POS, SERVER_DATE, TARGET_ELEMENTS } from './fixtures'
 import { ROUTER_FUTURE } from '../../app/routerFuture'
@@ -62,6 +63,10 @@ export interface FakeDhis2Options {
   queued?: PendingItem[]
   /** The user's message conversations (GET messageConversations). */
   messages?: unknown[]
+  /** DHIS2's min–max ranges of the RC's boxes (GET minMaxDataElements). */
+  ranges?: MinMaxJson[]
+  /** Changes to the monthly data set (compulsory boxes, say). */
+  dataSet?: Partial<DataSetMeta>
 }
 
 export function renderApp(options: FakeDhis2Options = {}) {
@@ -76,7 +81,7 @@ export function renderApp(options: FakeDhis2Options = {}) {
     // The monthly report (as the entry reads it, plus its timely days) and the yearly targets.
     dataSets: json({
       dataSets: [
-        { ...DATA_SET, timelyDays: 5 },
+        { ...DATA_SET, ...options.dataSet, timelyDays: 5 },
         { id: 'dsRcCibles1', code: 'RC_CIBLES', periodType: 'Yearly', expiryDays: 0 },
       ],
     }),
@@ -92,6 +97,7 @@ export function renderApp(options: FakeDhis2Options = {}) {
     },
     messageConversations: async () => json({ messageConversations: options.messages ?? [] }),
     dataValueSets: async () => json({ dataValues: options.values ?? [] }),
+    minMaxDataElements: async () => json({ minMaxDataElements: options.ranges ?? [] }),
     dataValues: async (_type, query) => {
       const params = query.params as Params
       options.saveValue?.(params)

@@ -101,7 +101,7 @@ describe('checkRules', () => {
 describe('outlierOf', () => {
   const history = [10, 11, 12, 10, 11, 12, 10, 11, 12, 10, 11, 12]
   it('asks about a value far above the history, with its range, and not about one within it', () => {
-    expect(outlierOf('95', history)).toEqual({ low: 10, high: 12, months: 12 })
+    expect(outlierOf('95', history)).toEqual({ basis: 'history', low: 10, high: 12, months: 12 })
     expect(outlierOf('13', history)).toBeUndefined()
   })
   it('never asks about a number the RC reached before, nor a small one', () => {
@@ -110,6 +110,15 @@ describe('outlierOf', () => {
     expect(outlierOf('40', [1, 2, 1, 2, 32, 1, 2, 1])).toMatchObject({ high: 32 })
     // 6 after months of 0 and 1: a good month.
     expect(outlierOf('6', [0, 1, 0, 0, 1, 0, 1, 0])).toBeUndefined()
+  })
+  it("uses DHIS2's min–max range of the box when there is one, in both directions, never for small numbers", () => {
+    const range = { min: 20, max: 60 }
+    // Within the RC's history yet above the range a data manager set: asked.
+    expect(outlierOf('70', [65, 70, 80], range)).toEqual({ basis: 'min-max', low: 20, high: 60 })
+    expect(outlierOf('12', history, range)).toEqual({ basis: 'min-max', low: 20, high: 60 })
+    expect(outlierOf('95', history, { min: 0, max: 100 })).toBeUndefined()
+    expect(outlierOf('4', history, range)).toBeUndefined()
+    expect(outlierOf('70', undefined, range)).toMatchObject({ basis: 'min-max' })
   })
   it('says nothing without history or number', () => {
     expect(outlierOf('95', undefined)).toBeUndefined()
