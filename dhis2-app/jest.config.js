@@ -13,7 +13,7 @@ module.exports = {
     '\\.(css|less)$': '<rootDir>/test/identity-mock.js',
     '^styled-jsx/(css|macro)$': '<rootDir>/test/styled-jsx-mock.js',
   },
-  setupFiles: ['<rootDir>/test/structured-clone.js'],
+  setupFiles: ['<rootDir>/test/structured-clone.js', '<rootDir>/test/intersection-observer.js'],
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/src/**/*.test.tsx'],
   testPathIgnorePatterns: ['/node_modules/', '/build/', '/.d2/'],
 }

@@ -9,6 +9,7 @@ import { SCREEN_PATHS } from '../shared/screenPaths'
 import { useCurrentUser } from '../shared/CurrentUserProvider'
 import { engineAccess } from '../shared/dhis2Access'
 import { loadFollowUps } from '../shared/followUpMessages'
+import { LoadError } from '../shared/LoadError'
 import { formatDay, uiLanguage, type Language } from '../shared/language'
 import { periodName } from '../shared/mappings'
 import { useLoad } from '../shared/useLoad'
@@ -39,15 +40,7 @@ export function ResultsPage() {
 function Results({ orgUnit, own }: { orgUnit: string; own: boolean }) {
   const { loading, error, data, reload } = useMyResults(orgUnit)
   const language = uiLanguage()
-  if (error)
-    return (
-      <NoticeBox error title={i18n.t('Could not load the results')}>
-        {error.message}{' '}
-        <button type="button" className={classes.retry} onClick={reload}>
-          {i18n.t('Try again')}
-        </button>
-      </NoticeBox>
-    )
+  if (error) return <LoadError title={i18n.t('Could not load the results')} error={error} retry={reload} />
   if (loading || !data)
     return (
       <div className={classes.centered}>

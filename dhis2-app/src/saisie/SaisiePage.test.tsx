@@ -100,7 +100,10 @@ describe('Saisie', () => {
     expect(screen.getByText(/up to 15 days after the end of the month/)).toBeTruthy()
     expect(((await box('Visites à domicile réalisées')) as HTMLInputElement).disabled).toBe(true)
     expect(screen.queryByRole('button', { name: 'Complete the report' })).toBeNull()
-    const months = within(screen.getByRole('combobox', { name: 'Month' }))
+    const month = screen.getByRole('combobox', { name: 'Month' })
+    expect(month.textContent).toBe('August 2026 (closed)')
+    await userEvent.setup().click(month)
+    const months = within(await screen.findByRole('listbox'))
     expect(months.getByRole('option', { name: 'September 2026' })).toBeTruthy()
     expect(months.getByRole('option', { name: 'August 2026 (closed)' })).toBeTruthy()
   })
@@ -378,7 +381,8 @@ describe('Saisie', () => {
           /Règle de validation « TDR positifs ≤ TDR réalisés » non respectée \(3 ≤ 2 est faux\)/,
         ),
       ).toHaveLength(3)
-      expect(screen.getByRole('option', { name: 'août 2026 (clos)' })).toBeTruthy()
+      await userEvent.setup().click(screen.getByRole('combobox', { name: 'Mois' }))
+      expect(within(await screen.findByRole('listbox')).getByRole('option', { name: 'août 2026 (clos)' })).toBeTruthy()
     })
   })
 })

@@ -170,9 +170,9 @@ function BoxList({ boxes }: { boxes: readonly InvalidBox[] }) {
     <ul className={classes.violations}>
       {boxes.map((box) => (
         <li key={box.id}>
-          <button type="button" className={classes.linkButton} onClick={() => focusCell(box.id)}>
+          <Button small secondary onClick={() => focusCell(box.id)}>
             {box.label}
-          </button>
+          </Button>
           {' — '}
           {box.message}
         </li>

@@ -1,3 +1,4 @@
+import { Table, TableBody, TableCell, TableCellHead, TableHead, TableRow, TableRowHead } from '@dhis2/ui'
 import type { DataElementMeta, OptionComboMeta } from '../metadata/types'
 import classes from '../Saisie.module.css'
 import { cellLabel } from './cellLabels'
@@ -22,34 +23,37 @@ export function DisaggregationGrid({ element }: { element: DataElementMeta }) {
     const rows = categories.length === 2 ? (categories[0]?.categoryOptions ?? []) : [undefined]
     const columns = categories[categories.length - 1]?.categoryOptions ?? []
     return (
-      <table className={classes.grid}>
-        <thead>
-          <tr>
-            {categories.length === 2 && <td />}
-            {columns.map((column) => (
-              <th key={column.id} scope="col">
-                {column.displayName}
-              </th>
+      // As DHIS2's own entry app draws a section's grid: @dhis2/ui's Table, dense, scrolled sideways on a phone.
+      <div className={classes.gridBox}>
+        <Table className={classes.grid} suppressZebraStriping>
+          <TableHead>
+            <TableRowHead>
+              {categories.length === 2 && <TableCellHead dense />}
+              {columns.map((column) => (
+                <TableCellHead dense key={column.id}>
+                  {column.displayName}
+                </TableCellHead>
+              ))}
+            </TableRowHead>
+          </TableHead>
+          <TableBody>
+            {rows.map((row) => (
+              <TableRow key={row?.id ?? 'single'}>
+                {row && <TableCellHead dense>{row.displayName}</TableCellHead>}
+                {columns.map((column) => {
+                  const coc = comboOf(element, row ? [row.id, column.id] : [column.id])
+                  if (!coc) return <TableCell dense key={column.id} />
+                  return (
+                    <TableCell dense key={column.id}>
+                      <FormCell element={element} optionCombo={coc.id} label={cellLabel(element, coc)} />
+                    </TableCell>
+                  )
+                })}
+              </TableRow>
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row?.id ?? 'single'}>
-              {row && <th scope="row">{row.displayName}</th>}
-              {columns.map((column) => {
-                const coc = comboOf(element, row ? [row.id, column.id] : [column.id])
-                if (!coc) return <td key={column.id} />
-                return (
-                  <td key={column.id}>
-                    <FormCell element={element} optionCombo={coc.id} label={cellLabel(element, coc)} />
-                  </td>
-                )
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </TableBody>
+        </Table>
+      </div>
     )
   }
   return (

@@ -1,4 +1,5 @@
 import i18n from '@dhis2/d2-i18n'
+import { SimpleSingleSelectField } from '@dhis2/ui'
 import { uiLanguage } from '../../shared/language'
 import { periodName } from '../../shared/mappings'
 import classes from '../Saisie.module.css'
@@ -15,18 +16,22 @@ export function PeriodPicker({
   onChange: (periodId: string) => void
 }) {
   const language = uiLanguage()
+  const options = choices.map((choice) => ({
+    value: choice.period.id,
+    label: choice.open
+      ? periodName(choice.period, language)
+      : i18n.t('{{month}} (closed)', { month: periodName(choice.period, language) }),
+  }))
   return (
-    <label className={classes.label}>
-      {i18n.t('Month')}
-      <select className={classes.select} value={selected} onChange={(e) => onChange(e.target.value)}>
-        {choices.map((choice) => (
-          <option key={choice.period.id} value={choice.period.id}>
-            {choice.open
-              ? periodName(choice.period, language)
-              : i18n.t('{{month}} (closed)', { month: periodName(choice.period, language) })}
-          </option>
-        ))}
-      </select>
-    </label>
+    <SimpleSingleSelectField
+      className={classes.picker}
+      name="relais-month"
+      label={i18n.t('Month')}
+      options={options}
+      value={selected}
+      onChange={(value: string) => {
+        if (value) onChange(value)
+      }}
+    />
   )
 }

@@ -3,7 +3,7 @@ import type { CurrentUser } from '../currentUser'
 import classes from './OrgUnits.module.css'
 import { OrgUnitSearch } from './OrgUnitSearch'
 import { OrgUnitTree } from './OrgUnitTree'
-import type { OrgUnitNode } from './types'
+import { RC_LEVEL, type OrgUnitNode } from './types'
 import { userRootNodes } from './roots'
 
 interface Props {
@@ -11,6 +11,9 @@ interface Props {
   selected?: string
   onSelect: (unit: OrgUnitNode) => void
 }
+
+/** Reports are entered for RCs only: choosing a zone in the tree opens it. */
+const isRc = (unit: OrgUnitNode) => unit.level >= RC_LEVEL
 
 /** Search first (fast with 20,000 RC), the tree to browse. */
 export function OrgUnitPicker({ user, selected, onSelect }: Props) {
@@ -23,7 +26,7 @@ export function OrgUnitPicker({ user, selected, onSelect }: Props) {
       <OrgUnitSearch onSelect={onSelect} />
       <details className={classes.treeBox}>
         <summary>{i18n.t('Browse the hierarchy')}</summary>
-        <OrgUnitTree roots={roots} selected={selected} onSelect={onSelect} />
+        <OrgUnitTree roots={roots} selected={selected} selectable={isRc} onSelect={onSelect} />
       </details>
     </section>
   )

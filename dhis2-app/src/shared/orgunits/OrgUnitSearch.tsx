@@ -1,8 +1,9 @@
 import i18n from '@dhis2/d2-i18n'
+import { Button, InputField } from '@dhis2/ui'
 import { useState } from 'react'
 import classes from './OrgUnits.module.css'
 import type { OrgUnitNode } from './types'
-import { SEARCH_MIN_LENGTH, useOrgUnitSearch } from './useOrgUnitSearch'
+import { useOrgUnitSearch } from './useOrgUnitSearch'
 
 /** Finds an RC by name or code among the user's organisation units. */
 export function OrgUnitSearch({ onSelect }: { onSelect: (unit: OrgUnitNode) => void }) {
@@ -10,17 +11,15 @@ export function OrgUnitSearch({ onSelect }: { onSelect: (unit: OrgUnitNode) => v
   const { loading, results, total, error } = useOrgUnitSearch(term)
   return (
     <div className={classes.search}>
-      <label className={classes.label}>
-        {i18n.t('Find a community health worker by name or code')}
-        <input
-          type="search"
-          className={classes.input}
-          value={term}
-          onChange={(e) => setTerm(e.target.value)}
-          placeholder={i18n.t('e.g. RC-AQ-00042 or Houénou')}
-          minLength={SEARCH_MIN_LENGTH}
-        />
-      </label>
+      <InputField
+        className={classes.searchField}
+        type="search"
+        name="relais-find-rc"
+        label={i18n.t('Find a community health worker by name or code')}
+        value={term}
+        onChange={({ value }) => setTerm(value ?? '')}
+        placeholder={i18n.t('e.g. RC-AQ-00042 or Houénou')}
+      />
       {loading && <p className={classes.muted}>{i18n.t('Searching…')}</p>}
       {error && <p className={classes.error}>{error}</p>}
       {results && !loading && (
@@ -31,9 +30,11 @@ export function OrgUnitSearch({ onSelect }: { onSelect: (unit: OrgUnitNode) => v
             <ul className={classes.results} aria-label={i18n.t('Search results')}>
               {results.map((unit) => (
                 <li key={unit.id}>
-                  <button type="button" className={classes.resultButton} onClick={() => onSelect(unit)}>
-                    <strong>{unit.code}</strong> {unit.displayName}
-                  </button>
+                  <Button secondary className={classes.resultButton} onClick={() => onSelect(unit)}>
+                    <span>
+                      <strong>{unit.code}</strong> {unit.displayName}
+                    </span>
+                  </Button>
                 </li>
               ))}
             </ul>

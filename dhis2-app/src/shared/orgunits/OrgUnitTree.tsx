@@ -1,63 +1,59 @@
 import i18n from '@dhis2/d2-i18n'
+import { OrganisationUnitTree } from '@dhis2/ui'
 import { useState } from 'react'
 import classes from './OrgUnits.module.css'
-import { RC_LEVEL, type OrgUnitNode } from './types'
-import { useOrgUnitChildren } from './useOrgUnitChildren'
+import type { OrgUnitNode } from './types'
 
 interface TreeProps {
-  roots: OrgUnitNode[]
+  /** The tops of the user's part of the hierarchy. */
+  roots: readonly OrgUnitNode[]
+  /** The id of the unit chosen now (highlighted once it was chosen in the tree). */
   selected?: string
+  /** Which units can be chosen; clicking another one opens it instead. Default: any. */
+  selectable?: (unit: OrgUnitNode) => boolean
   onSelect: (unit: OrgUnitNode) => void
 }
 
-/** The user's part of the hierarchy, opened level by level down to the RC. */
-export function OrgUnitTree({ roots, selected, onSelect }: TreeProps) {
-  return (
-    <ul className={classes.tree} role="tree" aria-label={i18n.t('Organisation units')}>
-      {roots.map((root) => (
-        <TreeNode key={root.id} unit={root} selected={selected} onSelect={onSelect} />
-      ))}
-    </ul>
-  )
+/** What the tree's change event says of a unit. */
+interface TreeUnit {
+  id: string
+  path: string
+  displayName: string
 }
 
-function TreeNode({
-  unit,
-  selected,
-  onSelect,
-}: {
-  unit: OrgUnitNode
-  selected?: string
-  onSelect: TreeProps['onSelect']
-}) {
-  const [open, setOpen] = useState(false)
-  const { children, loading, error } = useOrgUnitChildren(unit.id, open)
-  const isRc = unit.level >= RC_LEVEL
-  const label = unit.code ? `${unit.displayName} (${unit.code})` : unit.displayName
+const levelOf = (path: string) => path.split('/').filter(Boolean).length
+
+/**
+ * The user's part of the hierarchy, as every DHIS2 app shows it (@dhis2/ui OrganisationUnitTree): opened level by
+ * level, the children of a unit loaded when it is opened. The tree answers clicks only, not the keyboard: the
+ * search beside it is how keyboard and screen-reader users find a unit.
+ */
+export function OrgUnitTree({ roots, selected, selectable = () => true, onSelect }: TreeProps) {
+  const [expanded, setExpanded] = useState<string[]>([])
+  const [chosen, setChosen] = useState<TreeUnit | null>(null)
+  const open = (path: string) => setExpanded((paths) => (paths.includes(path) ? paths : [...paths, path]))
   return (
-    <li role="treeitem" aria-expanded={isRc ? undefined : open} aria-selected={selected === unit.id}>
-      {isRc ? (
-        <button
-          type="button"
-          className={selected === unit.id ? `${classes.treeRc} ${classes.treeSelected}` : classes.treeRc}
-          onClick={() => onSelect(unit)}
-        >
-          {label}
-        </button>
-      ) : (
-        <button type="button" className={classes.treeToggle} onClick={() => setOpen(!open)}>
-          <span aria-hidden="true">{open ? '▾' : '▸'}</span> {label}
-        </button>
-      )}
-      {open && (
-        <ul role="group" className={classes.treeGroup}>
-          {loading && <li className={classes.muted}>{i18n.t('Loading…')}</li>}
-          {error && <li className={classes.error}>{error}</li>}
-          {children?.map((child) => (
-            <TreeNode key={child.id} unit={child} selected={selected} onSelect={onSelect} />
-          ))}
-        </ul>
-      )}
-    </li>
+    <div className={classes.tree} role="group" aria-label={i18n.t('Organisation units')}>
+      <OrganisationUnitTree
+        roots={roots.map((r) => r.id)}
+        singleSelection
+        selected={chosen && chosen.id === selected ? [chosen.path] : []}
+        // The paths open now: the propTypes take string[]; @dhis2/ui 10's typings say boolean by mistake.
+        expanded={expanded as unknown as boolean}
+        handleExpand={({ path }: { path: string }) => open(path)}
+        handleCollapse={({ path }: { path: string }) => setExpanded((paths) => paths.filter((p) => p !== path))}
+        onChange={(unit: TreeUnit) => {
+          const node: OrgUnitNode = {
+            id: unit.id,
+            displayName: unit.displayName,
+            path: unit.path,
+            level: levelOf(unit.path),
+          }
+          if (!selectable(node)) return open(unit.path)
+          setChosen(unit)
+          onSelect(node)
+        }}
+      />
+    </div>
   )
 }
