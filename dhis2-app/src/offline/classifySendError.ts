@@ -1,4 +1,4 @@
-import { importRefusal } from '../saisie/completion/registration'
+import { importRefusal } from '../shared/dhis2/registrations'
 import type { SendOutcome } from './types'
 
 interface FetchErrorLike {

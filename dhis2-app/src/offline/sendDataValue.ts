@@ -1,11 +1,6 @@
 import type { useDataEngine } from '@dhis2/app-runtime'
-import {
-  findRegistration,
-  importRefusal,
-  registrationPayload,
-  type Registration,
-} from '../saisie/completion/registration'
-import type { DataValueJson } from '../saisie/data/reportValues'
+import { findRegistration, importRefusal, registrationPayload, type Registration } from '../shared/dhis2/registrations'
+import type { DataValueJson } from '../shared/dhis2/dataValues'
 import { classifySendError } from './classifySendError'
 import { dhis2IsNewer, supersededReason, type StoredValue } from './freshness'
 import { isCompletion, type PendingCompletion, type PendingItem, type PendingValue, type SendOutcome } from './types'

@@ -1,3 +1,5 @@
+import type { ReportTarget } from '../shared/dhis2/registrations'
+
 /** One data value as DHIS2's single-value endpoint addresses it. */
 export interface DataValueTarget {
   /** data element */
@@ -10,12 +12,7 @@ export interface DataValueTarget {
   co: string
 }
 
-/** One report: a data set for an org unit and a period (its completion is queued like a value). */
-export interface ReportTarget {
-  dataSet: string
-  period: string
-  organisationUnit: string
-}
+export type { ReportTarget }
 
 /** What every queued item carries. */
 interface QueuedBase {

@@ -6,7 +6,7 @@ import { formatDay } from '../../shared/language'
 import { focusCell } from '../form/cellLabels'
 import classes from '../Saisie.module.css'
 import type { RuleViolation } from '../validation/ruleCheck'
-import type { ReportTarget } from './registration'
+import type { ReportTarget } from '../../shared/dhis2/registrations'
 import { useCompletion } from './useCompletion'
 
 /** A box whose value DHIS2 would refuse: its input's id, its name and why. */

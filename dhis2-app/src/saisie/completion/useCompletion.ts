@@ -2,7 +2,7 @@ import { useDataQuery } from '@dhis2/app-runtime'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useValueQueue } from '../../offline/ValueQueueProvider'
 import { completionKey, isCompletion, type PendingCompletion } from '../../offline/types'
-import { findRegistration, type Registration, type ReportTarget } from './registration'
+import { findRegistration, type Registration, type ReportTarget } from '../../shared/dhis2/registrations'
 
 const query = {
   registrations: {

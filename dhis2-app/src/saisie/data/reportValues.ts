@@ -1,20 +1,11 @@
 import { addPeriods, type Period } from '../../shared/mappings'
+import type { DataValueJson } from '../../shared/dhis2/dataValues'
+
+export type { DataValueJson }
 import { cellKey } from '../metadata/types'
 import type { MinMaxRange } from '../validation/outliers'
 
 export const HISTORY_MONTHS = 12
-
-export interface DataValueJson {
-  dataElement: string
-  period: string
-  orgUnit: string
-  categoryOptionCombo: string
-  value?: string
-  deleted?: boolean
-  storedBy?: string
-  /** DHIS2's clock, server-local. */
-  lastUpdated?: string
-}
 
 /** Who stored a value of the report in DHIS2, and when. */
 export interface Stamp {

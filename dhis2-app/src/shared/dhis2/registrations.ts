@@ -1,4 +1,9 @@
-import type { ReportTarget } from '../../offline/types'
+/** One report: a data set for an org unit and a period (its completion is queued like a value). */
+export interface ReportTarget {
+  dataSet: string
+  period: string
+  organisationUnit: string
+}
 
 /** A completeDataSetRegistration as DHIS2 returns it (web-api §4). */
 export interface Registration {
@@ -12,8 +17,6 @@ export interface Registration {
   storedBy?: string
   lastUpdated?: string
 }
-
-export type { ReportTarget }
 
 /**
  * The POST body that completes or un-completes a report WITHOUT moving its completion date.

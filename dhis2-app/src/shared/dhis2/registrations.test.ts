@@ -1,4 +1,4 @@
-import { findRegistration, importRefusal, registrationPayload, type Registration } from './registration'
+import { findRegistration, importRefusal, registrationPayload, type Registration } from './registrations'
 
 const target = { dataSet: 'dsRcMensuel', period: '202609', organisationUnit: 'ouRcAq00001' }
 const first: Registration = { ...target, date: '2026-10-02T08:15:00.000', completed: true }
