@@ -62,6 +62,15 @@ describe('myResults', () => {
     expect(r.achievements[0]).toEqual({ key: 'sens', done: 180, target: 240, expected: 180, percent: 100 })
     // No target entered: what was done, without a percentage.
     expect(r.achievements[1]).toEqual({ key: 'vad', done: 4 })
+    // An element this DHIS2 does not have: left out, not shown as nothing done.
+    const without = myResults({
+      ...base,
+      elements: { ...base.elements, vad: undefined },
+      today: '2026-10-03',
+      registrations: [],
+      values,
+    })
+    expect(without.achievements.map((a) => a.key)).toEqual(['sens', 'tdr'])
   })
 
   it('crosses the year: in February, the months shown start in September; targets read January and the year', () => {

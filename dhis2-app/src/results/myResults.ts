@@ -19,14 +19,17 @@ export interface ValueRow {
   value: string
 }
 
-/** The data elements the page reads, by role (their ids in this DHIS2). */
+/**
+ * The data elements the page reads, by role (their ids in this DHIS2); undefined when this DHIS2 does not have
+ * it: the indicator is then left out, rather than shown as 0 done.
+ */
 export interface ResultElements {
-  sens: string
-  vad: string
-  tdr: string
-  targetSens: string
-  targetVad: string
-  targetTdr: string
+  sens?: string
+  vad?: string
+  tdr?: string
+  targetSens?: string
+  targetVad?: string
+  targetTdr?: string
 }
 
 export type MonthState = 'on-time' | 'late' | 'missing' | 'open'
@@ -135,12 +138,13 @@ export function myResults(args: {
     const n = found ? Number(found.value) : NaN
     return Number.isFinite(n) && n > 0 ? n : undefined
   }
-  const achievement = (key: TargetKey, done: string, target: string): Achievement => {
-    const yearly = targetOf(target)
+  const achievement = (key: TargetKey, done: string | undefined, target: string | undefined): Achievement[] => {
+    if (done === undefined) return []
+    const yearly = target === undefined ? undefined : targetOf(target)
     const doneSoFar = sum(done)
-    if (yearly === undefined) return { key, done: doneSoFar }
+    if (yearly === undefined) return [{ key, done: doneSoFar }]
     const expected = (yearly * elapsed) / 12
-    return { key, done: doneSoFar, target: yearly, expected, percent: (doneSoFar * 100) / expected }
+    return [{ key, done: doneSoFar, target: yearly, expected, percent: (doneSoFar * 100) / expected }]
   }
   return {
     due,
@@ -148,9 +152,9 @@ export function myResults(args: {
     completeness: share(decided.filter((m) => m.state !== 'missing').length),
     timeliness: share(decided.filter((m) => m.state === 'on-time').length),
     achievements: [
-      achievement('sens', elements.sens, elements.targetSens),
-      achievement('vad', elements.vad, elements.targetVad),
-      achievement('tdr', elements.tdr, elements.targetTdr),
+      ...achievement('sens', elements.sens, elements.targetSens),
+      ...achievement('vad', elements.vad, elements.targetVad),
+      ...achievement('tdr', elements.tdr, elements.targetTdr),
     ],
   }
 }

@@ -50,7 +50,7 @@ async function load(engine: Engine, orgUnit: string): Promise<LoadedResults> {
   const monthly = meta.dataSets.dataSets.find((d) => d.code === MONTHLY)
   const targets = meta.dataSets.dataSets.find((d) => d.code === TARGETS)
   if (!monthly) throw new Error(`The data set ${MONTHLY} was not found.`)
-  const idOf = (code: string) => meta.elements.dataElements.find((e) => e.code === code)?.id ?? `missing:${code}`
+  const idOf = (code: string) => meta.elements.dataElements.find((e) => e.code === code)?.id
   const today = serverNow(meta.info.serverDate, readAt).slice(0, 10)
   const data = (await engine.query({
     registrations: {
