@@ -76,7 +76,8 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
       .click()
     const ranking = page.getByRole('region', { name: 'Relais communautaires classés' })
     await ranking.waitFor({ timeout: 30_000 })
-    expect(await page.getByRole('combobox', { name: 'Période', exact: true }).inputValue()).toBe('202609')
+    // @dhis2/ui's select: the combobox shows the name of the chosen period.
+    expect(await page.getByRole('combobox', { name: 'Période', exact: true }).textContent()).toBe('septembre 2026')
     const rcRow = ranking.locator('tbody tr', { hasText: rcUnit.name })
     // completed after the analytics run: counted from the completion registrations
     await expect(rcRow.textContent()).resolves.toContain('1 / 1')
@@ -113,9 +114,16 @@ test('a report completed in Saisie shows on the dashboard; the supervisor record
     await heading.waitFor()
     const box = await heading.boundingBox()
     expect(box && box.y >= 0 && box.y + box.height <= (page.viewportSize()?.height ?? 0)).toBe(true)
-    // No cause is chosen for the supervisor.
-    expect(await editor.getByRole('combobox', { name: 'Cause', exact: true }).inputValue()).toBe('')
-    await editor.getByRole('combobox', { name: 'Cause', exact: true }).selectOption('reseau')
+    // No cause is chosen for the supervisor: the select shows its placeholder.
+    const cause = editor.getByRole('combobox', { name: 'Cause', exact: true })
+    expect(await cause.textContent()).toBe('Choisir la cause')
+    // @dhis2/ui's select: its options open in a layer outside the panel, a listbox named as the select.
+    await cause.click()
+    await page
+      .getByRole('listbox', { name: 'Cause', exact: true })
+      .getByRole('option', { name: 'Problème de réseau', exact: true })
+      .click()
+    expect(await cause.textContent()).toBe('Problème de réseau')
     await editor
       .getByRole('textbox', { name: 'Action décidée' })
       .fill('Envoyer le rapport par SMS depuis le centre de santé')

@@ -166,7 +166,7 @@ test('an RC completes a report in the app; the dashboard shows it with Kobo’s'
       .click()
     const indicators = page.getByRole('region', { name: 'Indicateurs et cibles' })
     await indicators.waitFor({ timeout: 60_000 })
-    expect(await page.getByRole('combobox', { name: 'Période', exact: true }).inputValue()).toBe(month.id)
+    expect(await page.getByRole('combobox', { name: 'Période', exact: true }).textContent()).toBe(month.name)
     // TDR positivity: its denominator is every TDR of the zone, Kobo's and the RC's.
     const tdr = indicators.locator('tbody tr', { hasText: 'Taux de positivité des TDR' })
     await expect(tdr.textContent()).resolves.toContain(new Intl.NumberFormat('fr-FR').format(fromKobo + 6))

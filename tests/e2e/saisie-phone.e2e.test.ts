@@ -111,3 +111,44 @@ test('on a phone, a wrong number says what is wrong, and « Compléter » takes 
     await context.close()
   }
 })
+
+test("a supervisor on a phone finds an RC in DHIS2's org unit tree, a finger's width per row", async () => {
+  const context = await app.browser.newContext({
+    viewport: { width: 375, height: 740 },
+    hasTouch: true,
+    isMobile: true,
+    locale: 'fr-FR',
+  })
+  const page = await context.newPage()
+  try {
+    const found = await adminJson<{
+      organisationUnits: Array<{
+        displayName: string
+        parent: { displayName: string; parent: { displayName: string } }
+      }>
+    }>(
+      app.url,
+      '/api/organisationUnits?filter=code:eq:RC-AQ-00002&fields=displayName,parent[displayName,parent[displayName]]',
+    )
+    const rc = found.organisationUnits[0]!
+    await signIn(page, app.url, 'superviseur')
+    await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).tap()
+    await page.getByText('Parcourir la hiérarchie').tap()
+    const tree = page.getByRole('group', { name: "Unités d'organisation" })
+    const label = (name: string) =>
+      tree.locator('[data-test="dhis2-uiwidgets-orgunittree-node-label"]').getByText(name, { exact: true })
+    // The supervisor's zone is the tree's top; tapping a zone's or an aire's name opens it (only an RC can be
+    // chosen for a report).
+    await label(rc.parent.parent.displayName).tap({ timeout: 30_000 })
+    await label(rc.parent.displayName).tap({ timeout: 30_000 })
+    const row = label(rc.displayName)
+    await row.waitFor({ timeout: 30_000 })
+    const box = await row.boundingBox()
+    expect(box?.height).toBeGreaterThanOrEqual(44)
+    await page.screenshot({ path: join(ARTIFACTS, 'saisie-tree-375.png') })
+    await row.tap()
+    await page.getByRole('heading', { name: /RC-AQ-00002\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
+  } finally {
+    await context.close()
+  }
+})

@@ -14,6 +14,9 @@ import {
 import { renderDashboard } from './testing/fakeDhis2'
 import { closeChange, recordChange } from './gaps/gaps'
 
+// A whole dashboard of @dhis2/ui tables and selects, driven as a user does: seconds per test, more on a busy machine.
+jest.setTimeout(20_000)
+
 // jsdom has no 2D canvas: the charts step aside and the data tables carry the trends.
 beforeAll(() => {
   jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null as never)
@@ -30,6 +33,33 @@ function rowsOf(section: HTMLElement): string[] {
 }
 
 const panel = (name: string) => screen.findByRole('region', { name })
+
+type User = ReturnType<typeof userEvent.setup>
+
+/** The list of a @dhis2/ui select (in a layer, outside the select) once open: by its id, cheaper than by role. */
+function listOf(select: HTMLElement): HTMLElement {
+  const list = document.getElementById(select.getAttribute('aria-controls') ?? '')
+  if (!list) throw new Error('the list of the select is not open')
+  return list
+}
+
+/** The options of a @dhis2/ui select, as a user sees them: opened, read, closed again. */
+async function optionsOf(user: User, select: HTMLElement): Promise<string[]> {
+  await user.click(select)
+  const options = within(await waitFor(() => listOf(select)))
+    .getAllByRole('option')
+    .map((o) => o.textContent ?? '')
+  await user.keyboard('{Escape}')
+  expect(select.getAttribute('aria-expanded')).toBe('false')
+  return options
+}
+
+/** Chooses in a @dhis2/ui select as a user does: opens its list, clicks the option. */
+async function choose(user: User, select: HTMLElement, option: string) {
+  await user.click(select)
+  await user.click(within(await waitFor(() => listOf(select))).getByRole('option', { name: option }))
+  expect(select.getAttribute('aria-expanded')).toBe('false')
+}
 
 describe('Tableau de bord', () => {
   it('shows completeness and timeliness of the zone, adding the reports completed after analytics', async () => {
@@ -124,7 +154,8 @@ describe('Tableau de bord', () => {
 
   it('offers the thresholds to administrators only', async () => {
     supervisor()
-    await waitFor(async () => expect(rowsOf(await panel('Community health workers ranked'))).toHaveLength(4))
+    const ranking = await panel('Community health workers ranked')
+    await waitFor(() => expect(rowsOf(ranking)).toHaveLength(4))
     expect(screen.queryByRole('button', { name: 'Set the class thresholds' })).toBeNull()
   })
 
@@ -132,17 +163,32 @@ describe('Tableau de bord', () => {
     const user = userEvent.setup()
     supervisor({ path: '/tableau-de-bord?pe=202610' })
     const periods = await screen.findByRole('combobox', { name: 'Period' })
-    expect((periods as HTMLSelectElement).value).toBe('202609')
-    const months = within(periods)
-      .getAllByRole('option')
-      .map((o) => o.textContent)
+    expect(periods.textContent).toBe('September 2026')
+    const months = await optionsOf(user, periods)
     expect(months.slice(0, 2)).toEqual(['September 2026', 'August 2026'])
     expect(months).toHaveLength(12)
     expect(months).not.toContain('October 2026')
 
-    await user.selectOptions(screen.getByRole('combobox', { name: 'Period type' }), 'Quarterly')
-    const quarters = within(screen.getByRole('combobox', { name: 'Period' })).getAllByRole('option')
-    expect(quarters.map((o) => o.textContent).slice(0, 2)).toEqual(['July - September 2026', 'April - June 2026'])
+    const types = screen.getByRole('combobox', { name: 'Period type' })
+    expect(types.textContent).toBe('Month')
+    await choose(user, types, 'Quarter')
+    expect(screen.getByRole('combobox', { name: 'Period type' }).textContent).toBe('Quarter')
+    const quarter = await screen.findByRole('combobox', { name: 'Period' })
+    expect(quarter.textContent).toBe('July - September 2026')
+    expect((await optionsOf(user, quarter)).slice(0, 2)).toEqual(['July - September 2026', 'April - June 2026'])
+  })
+
+  it('changes the period from its select, and keeps it when the same period type is chosen again', async () => {
+    const user = userEvent.setup()
+    supervisor()
+    await choose(user, await screen.findByRole('combobox', { name: 'Period' }), 'August 2026')
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Period' }).textContent).toBe('August 2026'))
+    expect(await screen.findByText(/— August 2026$/)).toBeTruthy()
+    // A keyboard user types the first letter of the type already chosen: the select picks « Month » again.
+    screen.getByRole('combobox', { name: 'Period type' }).focus()
+    await user.keyboard('m')
+    expect(screen.getByRole('combobox', { name: 'Period type' }).textContent).toBe('Month')
+    expect(screen.getByRole('combobox', { name: 'Period' }).textContent).toBe('August 2026')
   })
 
   it('lists the gaps: overdue, open and closed, from the dataStore', async () => {
@@ -197,14 +243,23 @@ describe('Tableau de bord', () => {
 
     const editor = await panel(`Follow-up of ${RC.d.displayName}`)
     // No cause is chosen for the supervisor.
-    expect((within(editor).getByRole('combobox', { name: 'Cause' }) as HTMLSelectElement).value).toBe('')
+    const cause = within(editor).getByRole('combobox', { name: 'Cause' })
+    expect(cause.textContent).toBe('Choose the cause')
+    // shown, not an aria-placeholder (not allowed on a combobox: axe's critical aria-allowed-attr)
+    expect(cause.hasAttribute('aria-placeholder')).toBe(false)
     await user.click(within(editor).getByRole('button', { name: 'Save the follow-up' }))
     expect(within(editor).getByRole('alert').textContent).toMatch(
       /Choose the cause of the gap.*Write the action decided/,
     )
+    expect(within(within(editor).getByRole('alert')).getAllByRole('listitem')).toHaveLength(3)
+    expect(cause.getAttribute('aria-invalid')).toBe('true')
+    expect(within(editor).getByRole('textbox', { name: 'Action decided' }).getAttribute('aria-invalid')).toBe('true')
+    expect(within(editor).getByRole('textbox', { name: 'Cause details' }).hasAttribute('aria-invalid')).toBe(false)
     expect(writes).toEqual([])
 
-    await user.selectOptions(within(editor).getByRole('combobox', { name: 'Cause' }), 'formulaire')
+    await choose(user, cause, 'Form not understood')
+    expect(cause.textContent).toBe('Form not understood')
+    expect(cause.hasAttribute('aria-invalid')).toBe(false)
     await user.type(within(editor).getByRole('textbox', { name: 'Action decided' }), 'Refaire la formation, formulaire')
     await user.type(within(editor).getByLabelText('Due date'), '2026-10-15')
     await user.click(within(editor).getByRole('button', { name: 'Save the follow-up' }))
@@ -268,7 +323,7 @@ describe('Tableau de bord', () => {
     await waitFor(() => expect(rowsOf(gaps)).toHaveLength(1))
     await user.click(within(gaps).getByRole('button', { name: `Follow up ${RC.d.displayName}` }))
     const editor = await panel(`Follow-up of ${RC.d.displayName}`)
-    await user.selectOptions(within(editor).getByRole('combobox', { name: 'Cause' }), 'reseau')
+    await choose(user, within(editor).getByRole('combobox', { name: 'Cause' }), 'Network problem')
     await user.type(within(editor).getByRole('textbox', { name: 'Action decided' }), 'Envoyer par SMS')
     await user.type(within(editor).getByLabelText('Due date'), '2026-10-15')
     await user.click(within(editor).getByRole('button', { name: 'Save the follow-up' }))
@@ -355,9 +410,7 @@ describe('Tableau de bord', () => {
       expect(ranking[0]).toMatch(/^1 \| RC Afiavi .* \| 98,9\s% \| Bon$/)
       const gaps = await panel('Écarts à suivre')
       await waitFor(() => expect(rowsOf(gaps)[0]).toMatch(/Pas de rapport \| 0\s% \| Ouvert/))
-      expect(
-        (screen.getByRole('combobox', { name: 'Période' }) as HTMLSelectElement).selectedOptions[0]?.textContent,
-      ).toBe('septembre 2026')
+      expect(screen.getByRole('combobox', { name: 'Période' }).textContent).toBe('septembre 2026')
     })
   })
 })

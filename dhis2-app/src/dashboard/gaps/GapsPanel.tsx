@@ -1,5 +1,5 @@
 import i18n from '@dhis2/d2-i18n'
-import { Button, NoticeBox } from '@dhis2/ui'
+import { Button, Checkbox, InputField, NoticeBox, TextAreaField } from '@dhis2/ui'
 import type { Period } from '@relais/mappings/src/dhis2/periods'
 import { useEffect, useRef, useState } from 'react'
 import { useDataEngine } from '@dhis2/app-runtime'
@@ -12,6 +12,7 @@ import classes from '../Dashboard.module.css'
 import { csvPercent, formatPercent, timeOf } from '../format'
 import type { RankedRc } from '../performance/performance'
 import { DataTable } from '../views/DataTable'
+import { Select } from '../../shared/Select'
 import { causeLabel, eventLabel, reasonLabel, statusLabel } from '../views/labels'
 import {
   GAP_CAUSES,
@@ -20,9 +21,9 @@ import {
   recordChange,
   closeChange,
   completeDraft,
-  type GapCause,
   type GapDraft,
   type GapInput,
+  type GapProblem,
   type GapReason,
   type GapRecord,
   type GapStatus,
@@ -204,6 +205,14 @@ export function GapsPanel({
   )
 }
 
+/** The names of the follow-up's fields (their ids: one editor is open at a time). */
+const GAP_FIELDS: Record<GapProblem, string> = {
+  cause: 'relais-dashboard-gap-cause',
+  causeDetail: 'relais-dashboard-gap-cause-detail',
+  action: 'relais-dashboard-gap-action',
+  dueDate: 'relais-dashboard-gap-due-date',
+}
+
 function GapEditor({
   row,
   canEdit,
@@ -234,7 +243,23 @@ function GapEditor({
   const [tell, setTell] = useState(true)
   const [told, setTold] = useState<Told | null>(null)
   const problems = gapInputProblems(input)
+  const invalid: Record<GapProblem, boolean> = {
+    cause: tried && problems.includes('cause'),
+    causeDetail: tried && problems.includes('causeDetail'),
+    action: tried && problems.includes('action'),
+    dueDate: tried && problems.includes('dueDate'),
+  }
   const closed = row.status === 'closed'
+  // @dhis2/ui marks a field in error by its colour only: a screen reader is told by aria-invalid (the cause's
+  // select sees to its own).
+  const form = useRef<HTMLFormElement>(null)
+  useEffect(() => {
+    for (const field of ['causeDetail', 'action', 'dueDate'] as const) {
+      const element = form.current?.querySelector(`[id="${GAP_FIELDS[field]}"]`)
+      if (invalid[field]) element?.setAttribute('aria-invalid', 'true')
+      else element?.removeAttribute('aria-invalid')
+    }
+  })
   const run = async (work: () => Promise<void>) => {
     setBusy(true)
     setError(null)
@@ -280,69 +305,66 @@ function GapEditor({
       </p>
       {canEdit && !closed && (
         <form
+          ref={form}
           className={classes.gapForm}
           onSubmit={(e) => {
             e.preventDefault()
             submit()
           }}
         >
-          <label className={classes.label}>
-            {i18n.t('Cause')}
-            <select
-              className={classes.select}
-              value={input.cause}
-              aria-invalid={tried && problems.includes('cause')}
-              onChange={(e) => set({ cause: e.target.value as GapCause | '' })}
-            >
-              <option value="">{i18n.t('Choose the cause')}</option>
-              {GAP_CAUSES.map((cause) => (
-                <option key={cause} value={cause}>
-                  {causeLabel(cause)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className={classes.label}>
-            {i18n.t('Cause details')}
-            <input
-              className={classes.input}
-              value={input.causeDetail}
-              aria-invalid={tried && problems.includes('causeDetail')}
-              onChange={(e) => set({ causeDetail: e.target.value })}
-            />
-          </label>
-          <label className={`${classes.label} ${classes.wide}`}>
-            {i18n.t('Action decided')}
-            <textarea
-              className={classes.input}
-              rows={2}
-              value={input.action}
-              aria-invalid={tried && problems.includes('action')}
-              onChange={(e) => set({ action: e.target.value })}
-            />
-          </label>
-          <label className={classes.label}>
-            {i18n.t('Due date')}
-            <input
-              type="date"
-              className={classes.input}
-              value={input.dueDate}
-              aria-invalid={tried && problems.includes('dueDate')}
-              onChange={(e) => set({ dueDate: e.target.value })}
-            />
-          </label>
+          <Select
+            className={classes.selectField}
+            name={GAP_FIELDS.cause}
+            label={i18n.t('Cause')}
+            // No cause is chosen for the supervisor: the field stays empty until they choose one.
+            placeholder={i18n.t('Choose the cause')}
+            options={GAP_CAUSES.map((cause) => ({ value: cause, label: causeLabel(cause) }))}
+            value={input.cause}
+            error={invalid.cause}
+            onChange={(value) => set({ cause: GAP_CAUSES.find((cause) => cause === value) ?? '' })}
+          />
+          <InputField
+            name={GAP_FIELDS.causeDetail}
+            label={i18n.t('Cause details')}
+            value={input.causeDetail}
+            error={invalid.causeDetail}
+            onChange={({ value }) => set({ causeDetail: value ?? '' })}
+          />
+          <TextAreaField
+            className={classes.wide}
+            name={GAP_FIELDS.action}
+            label={i18n.t('Action decided')}
+            rows={2}
+            value={input.action}
+            error={invalid.action}
+            onChange={({ value }) => set({ action: value ?? '' })}
+          />
+          <InputField
+            type="date"
+            name={GAP_FIELDS.dueDate}
+            label={i18n.t('Due date')}
+            value={input.dueDate}
+            error={invalid.dueDate}
+            onChange={({ value }) => set({ dueDate: value ?? '' })}
+          />
           {tried && problems.length > 0 && (
-            <ul className={classes.error} role="alert">
-              {problems.includes('cause') && <li>{i18n.t('Choose the cause of the gap.')}</li>}
-              {problems.includes('causeDetail') && <li>{i18n.t('Describe the cause when it is "Other".')}</li>}
-              {problems.includes('action') && <li>{i18n.t('Write the action decided.')}</li>}
-              {problems.includes('dueDate') && <li>{i18n.t('Give the due date of the action.')}</li>}
-            </ul>
+            // The alert around the list: a list item must stay in a list (axe « listitem »).
+            <div role="alert" className={`${classes.error} ${classes.wide}`}>
+              <ul className={classes.problems}>
+                {problems.includes('cause') && <li>{i18n.t('Choose the cause of the gap.')}</li>}
+                {problems.includes('causeDetail') && <li>{i18n.t('Describe the cause when it is "Other".')}</li>}
+                {problems.includes('action') && <li>{i18n.t('Write the action decided.')}</li>}
+                {problems.includes('dueDate') && <li>{i18n.t('Give the due date of the action.')}</li>}
+              </ul>
+            </div>
           )}
-          <label className={`${classes.check} ${classes.wide}`}>
-            <input type="checkbox" checked={tell} onChange={(e) => setTell(e.target.checked)} />
-            {i18n.t('Send the action and its due date to the RC (a DHIS2 message, without the cause)')}
-          </label>
+          <Checkbox
+            className={`${classes.check} ${classes.wide}`}
+            name="relais-dashboard-gap-tell"
+            label={i18n.t('Send the action and its due date to the RC (a DHIS2 message, without the cause)')}
+            checked={tell}
+            onChange={({ checked }) => setTell(checked)}
+          />
           <div className={classes.actions}>
             <Button primary type="submit" disabled={busy}>
               {i18n.t('Save the follow-up')}

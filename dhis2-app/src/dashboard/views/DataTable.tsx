@@ -1,4 +1,13 @@
 import i18n from '@dhis2/d2-i18n'
+import {
+  Button,
+  DataTable as UiDataTable,
+  DataTableBody,
+  DataTableCell,
+  DataTableColumnHeader,
+  DataTableHead,
+  DataTableRow,
+} from '@dhis2/ui'
 import { useState, type ReactNode } from 'react'
 import { CsvButton } from '../../shared/csv/CsvButton'
 import type { CsvCell } from '../../shared/csv/csv'
@@ -15,7 +24,7 @@ export interface Column<Row> {
 /** Rows shown before "Show all": a national table can hold 20,000 RC; the CSV always has them all. */
 const PAGE = 100
 
-/** A titled table that scrolls sideways on small screens, with its CSV export. */
+/** A titled @dhis2/ui table that scrolls sideways on small screens, with its CSV export. */
 export function DataTable<Row>({
   title,
   columns,
@@ -36,6 +45,7 @@ export function DataTable<Row>({
 }) {
   const [all, setAll] = useState(false)
   const shown = all ? rows : rows.slice(0, PAGE)
+  const align = (c: Column<Row>) => (c.numeric ? 'right' : 'left')
   return (
     <section className={classes.panel} aria-label={title}>
       <div className={classes.panelHeader}>
@@ -51,38 +61,46 @@ export function DataTable<Row>({
       {rows.length === 0 ? (
         <p className={classes.muted}>{empty}</p>
       ) : (
-        // Focusable: a keyboard can scroll a table wider than a phone (WCAG 2.1.1).
-        <div className={classes.tableScroll} tabIndex={0}>
-          <table className={classes.table}>
-            <thead>
-              <tr>
+        // The box, not the page, scrolls sideways on a phone; focusable and named, so a keyboard can scroll it
+        // too (WCAG 2.1.1). Its name leaves out the title (the table's caption): a search for the panel by its
+        // title, as a substring, must find the panel alone.
+        <div className={classes.tableScroll} role="region" aria-label={i18n.t('Scrollable table')} tabIndex={0}>
+          <UiDataTable className={classes.table}>
+            <caption className={classes.visuallyHidden}>{title}</caption>
+            <DataTableHead>
+              <DataTableRow>
                 {columns.map((c) => (
-                  <th key={c.header} scope="col" className={c.numeric ? classes.numeric : undefined}>
+                  <DataTableColumnHeader
+                    key={c.header}
+                    scope="col"
+                    align={align(c)}
+                    className={c.numeric ? classes.numeric : undefined}
+                  >
                     {c.header}
-                  </th>
+                  </DataTableColumnHeader>
                 ))}
-              </tr>
-            </thead>
-            <tbody>
+              </DataTableRow>
+            </DataTableHead>
+            <DataTableBody>
               {shown.map((row) => (
-                <tr key={rowKey(row)}>
+                <DataTableRow key={rowKey(row)}>
                   {columns.map((c) => (
-                    <td key={c.header} className={c.numeric ? classes.numeric : undefined}>
+                    <DataTableCell key={c.header} align={align(c)} className={c.numeric ? classes.numeric : undefined}>
                       {c.cell(row)}
-                    </td>
+                    </DataTableCell>
                   ))}
-                </tr>
+                </DataTableRow>
               ))}
-            </tbody>
-          </table>
+            </DataTableBody>
+          </UiDataTable>
         </div>
       )}
       {rows.length > shown.length && (
-        <p className={classes.muted}>
+        <p className={classes.more}>
           {i18n.t('{{shown}} of {{total}} rows shown.', { shown: shown.length, total: rows.length })}{' '}
-          <button type="button" className={classes.linkButton} onClick={() => setAll(true)}>
+          <Button small secondary onClick={() => setAll(true)}>
             {i18n.t('Show all')}
-          </button>
+          </Button>
         </p>
       )}
     </section>

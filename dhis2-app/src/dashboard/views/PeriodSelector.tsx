@@ -3,7 +3,8 @@ import type { Period } from '@relais/mappings/src/dhis2/periods'
 import { periodName } from '../../shared/mappings'
 import { uiLanguage } from '../../shared/language'
 import classes from '../Dashboard.module.css'
-import { DASHBOARD_PERIOD_TYPES, type DashboardPeriodType } from '../periods/dashboardPeriods'
+import { Select } from '../../shared/Select'
+import { DASHBOARD_PERIOD_TYPES, isDashboardPeriodType, type DashboardPeriodType } from '../periods/dashboardPeriods'
 
 export function periodTypeLabel(type: DashboardPeriodType): string {
   switch (type) {
@@ -20,7 +21,7 @@ export function periodTypeLabel(type: DashboardPeriodType): string {
   }
 }
 
-/** Period type, then one of the periods offered for it (see dashboardPeriodChoices). */
+/** Period type, then one of the periods offered for it (see dashboardPeriodChoices): two @dhis2/ui selects. */
 export function PeriodSelector({
   type,
   choices,
@@ -35,30 +36,27 @@ export function PeriodSelector({
   const language = uiLanguage()
   return (
     <div className={classes.periodSelector}>
-      <label className={classes.label}>
-        {i18n.t('Period type')}
-        <select
-          className={classes.select}
-          value={type}
-          onChange={(e) => onChange({ pt: e.target.value as DashboardPeriodType })}
-        >
-          {DASHBOARD_PERIOD_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {periodTypeLabel(t)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className={classes.label}>
-        {i18n.t('Period')}
-        <select className={classes.select} value={selected} onChange={(e) => onChange({ pe: e.target.value })}>
-          {choices.map((p) => (
-            <option key={p.id} value={p.id}>
-              {periodName(p, language)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Select
+        className={classes.selectField}
+        name="relais-dashboard-period-type"
+        label={i18n.t('Period type')}
+        options={DASHBOARD_PERIOD_TYPES.map((t) => ({ value: t, label: periodTypeLabel(t) }))}
+        value={type}
+        // The same choice again changes nothing (another type would reset the period to its latest).
+        onChange={(value) => {
+          if (isDashboardPeriodType(value) && value !== type) onChange({ pt: value })
+        }}
+      />
+      <Select
+        className={classes.selectField}
+        name="relais-dashboard-period"
+        label={i18n.t('Period')}
+        options={choices.map((p) => ({ value: p.id, label: periodName(p, language) }))}
+        value={selected}
+        onChange={(value) => {
+          if (value && value !== selected) onChange({ pe: value })
+        }}
+      />
     </div>
   )
 }

@@ -1,7 +1,7 @@
 import i18n from '@dhis2/d2-i18n'
-import { SimpleSingleSelectField } from '@dhis2/ui'
 import { uiLanguage } from '../../shared/language'
 import { periodName } from '../../shared/mappings'
+import { Select } from '../../shared/Select'
 import classes from '../Saisie.module.css'
 import type { PeriodChoice } from './periodChoices'
 
@@ -23,7 +23,7 @@ export function PeriodPicker({
       : i18n.t('{{month}} (closed)', { month: periodName(choice.period, language) }),
   }))
   return (
-    <SimpleSingleSelectField
+    <Select
       className={classes.picker}
       name="relais-month"
       label={i18n.t('Month')}
