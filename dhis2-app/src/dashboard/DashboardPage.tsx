@@ -202,7 +202,7 @@ function MainView({
           {i18n.t('Refresh')}
         </Button>
       </div>
-      <Summary model={model} period={period} language={language} />
+      <Summary model={model} period={period} today={today} language={language} />
       <TrendCharts trend={model.trend} unitName={orgUnit.name} language={language} />
       {model.children.length > 0 && (
         <ChildrenTable units={model.children} unitName={orgUnit.name} period={period} language={language} />

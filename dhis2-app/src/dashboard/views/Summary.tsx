@@ -1,4 +1,5 @@
 import i18n from '@dhis2/d2-i18n'
+import { NoticeBox } from '@dhis2/ui'
 import type { Period } from '@relais/mappings/src/dhis2/periods'
 import type { DashboardModel } from '../analytics/dashboardModel'
 import { ACHIEVEMENT_CODES, INDICATOR_CODES, type IndicatorCode } from '../analytics/useDashboardMetadata'
@@ -6,7 +7,7 @@ import { csvFileName } from '../../shared/csv/csv'
 import classes from '../Dashboard.module.css'
 import { csvPercent, formatNumber, formatPercent } from '../format'
 import { classCounts } from '../performance/performance'
-import type { Language } from '../../shared/language'
+import { formatDay, type Language } from '../../shared/language'
 import { DataTable } from './DataTable'
 import { classLabel, indicatorLabel } from './labels'
 
@@ -32,8 +33,40 @@ interface IndicatorRow {
   target?: number
 }
 
+/**
+ * Why a period's figures may surprise (issue 14 §4): a period not over yet has few reports, and a past one with
+ * none counted has none completed — or only completed after DHIS2's last analytics run. Pure.
+ */
+export function surprisingFigures(
+  period: Pick<Period, 'endDate'>,
+  today: string,
+  reports: { actual: number; expected: number },
+): 'not-over' | 'none-counted' | undefined {
+  if (today <= period.endDate) return 'not-over'
+  if (reports.expected > 0 && reports.actual === 0) return 'none-counted'
+  return undefined
+}
+
+function SurpriseNote({ period, today, model }: { period: Period; today: string; model: DashboardModel }) {
+  const why = surprisingFigures(period, today, model.summary.reports)
+  if (!why) return null
+  return (
+    <NoticeBox title={why === 'not-over' ? i18n.t('This period is not over') : i18n.t('No report counted yet')}>
+      {why === 'not-over'
+        ? i18n.t(
+            'It ends on {{date}}. Its reports are completed after that, so its figures are still low and will grow.',
+            { date: formatDay(period.endDate) },
+          )
+        : i18n.t(
+            'No report of this period is completed, or they were completed after the last analytics run of DHIS2 (see above when it ran): the figures will count them after the next one.',
+          )}
+    </NoticeBox>
+  )
+}
+
 /** Completeness, timeliness, the classes of the RC, then every indicator against its target. */
-export function Summary({ model, period, language }: { model: DashboardModel; period: Period; language: Language }) {
+export function Summary(props: { model: DashboardModel; period: Period; today: string; language: Language }) {
+  const { model, period, today, language } = props
   const { summary } = model
   const counts = classCounts(model.rcs)
   const rows: IndicatorRow[] = [
@@ -62,6 +95,7 @@ export function Summary({ model, period, language }: { model: DashboardModel; pe
   ]
   return (
     <>
+      <SurpriseNote period={period} today={today} model={model} />
       <div className={classes.cards}>
         <Card
           label={i18n.t('Completeness')}
