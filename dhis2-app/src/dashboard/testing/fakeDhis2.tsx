@@ -1,12 +1,7 @@
 // Test-only: the app's routes against a fake DHIS2 that answers the dashboard's requests (analytics,
 // completion registrations, dataStore) with known figures, and records what the app asked and wrote.
-import { CustomDataProvider, FetchError } from '@dhis2/app-runtime'
-import { render } from '@testing-library/react'
-import type { ComponentProps } from 'react'
-import { MemoryRouter } from 'react-router-dom'
-import { AppRoutes } from '../../app/AppShell'
-import { memoryQueueStorage } from '../../offline/storage'
-import { ROUTER_FUTURE } from '../../app/routerFuture'
+import { FetchError } from '@dhis2/app-runtime'
+import { json, renderRoutes, type CustomData } from '../../app/testing/renderRoutes'
 import type { CurrentUser } from '../../shared/currentUser'
 import type { RegistrationRow } from '../performance/performance'
 import { SERVER_DATE } from '../../saisie/testing/fixtures'
@@ -23,13 +18,8 @@ import {
   type Cells,
 } from './fixtures'
 
-type CustomData = ComponentProps<typeof CustomDataProvider>['data']
 type Resolver = Extract<CustomData[string], (...args: never[]) => unknown>
 type Query = Parameters<Resolver>[1]
-type JsonValue = Exclude<CustomData[string], (...args: never[]) => unknown>
-
-/** As it comes over the wire (and typed the way CustomDataProvider wants it). */
-const json = (value: unknown): JsonValue => JSON.parse(JSON.stringify(value ?? null)) as JsonValue
 
 /** `dx:a;b` → ['dx', ['a', 'b']]; the engine sends several dimensions comma-joined in one parameter. */
 function parseDimensions(raw: unknown): Array<[string, string[]]> {
@@ -271,13 +261,7 @@ export function renderDashboard(options: FakeDashboardOptions) {
       return undefined
     },
   })
-  const view = render(
-    <CustomDataProvider data={data}>
-      <MemoryRouter initialEntries={[options.path ?? '/tableau-de-bord']} future={ROUTER_FUTURE}>
-        <AppRoutes queueStorage={memoryQueueStorage()} />
-      </MemoryRouter>
-    </CustomDataProvider>,
-  )
+  const view = renderRoutes({ data, path: options.path ?? '/tableau-de-bord' })
   return { ...view, analyticsRequests, registrationRequests, writes, sharings, store, messages }
 }
 

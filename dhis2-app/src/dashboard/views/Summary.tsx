@@ -58,7 +58,7 @@ function SurpriseNote({ period, today, model }: { period: Period; today: string;
             { date: formatDay(period.endDate) },
           )
         : i18n.t(
-            'No report of this period is completed, or they were completed after the last analytics run of DHIS2 (see above when it ran): the figures will count them after the next one.',
+            'No report of this period is completed, or they were completed after the last analytics run of DHIS2 (see above when it ran). The figures will count them after the next one.',
           )}
     </NoticeBox>
   )

@@ -1,9 +1,5 @@
-// Test-only: the app's routes against a fake DHIS2 (CustomDataProvider) that answers like the stand-in.
-import { CustomDataProvider } from '@dhis2/app-runtime'
-import { render } from '@testing-library/react'
-import type { ComponentProps } from 'react'
-import { MemoryRouter } from 'react-router-dom'
-import { AppRoutes } from '../../app/AppShell'
+// Test-only: a fake DHIS2 that answers the entry's requests like the stand-in, and the app rendered against it.
+import { json, renderRoutes, type CustomData } from '../../app/testing/renderRoutes'
 import { memoryQueueStorage } from '../../offline/storage'
 import type { PendingItem } from '../../offline/types'
 import type { CurrentUser } from '../../shared/currentUser'
@@ -12,14 +8,10 @@ import type { DataValueJson, MinMaxJson } from '../data/reportValues'
 import type { DataSetMeta } from '../metadata/types'
 import type { OrgUnitNode } from '../../shared/orgunits/types'
 import { DATA_SET, DE, OU_RC, OU_ZONE, RC_PATH, RULE_TDR_POS, SERVER_DATE, TARGET_ELEMENTS } from './fixtures'
-import { ROUTER_FUTURE } from '../../app/routerFuture'
 
-type CustomData = ComponentProps<typeof CustomDataProvider>['data']
-type JsonValue = Exclude<CustomData[string], (...args: never[]) => unknown>
 type Params = Record<string, string>
 
-/** As it comes over the wire (and typed the way CustomDataProvider wants it). */
-export const json = (value: unknown): JsonValue => JSON.parse(JSON.stringify(value ?? null)) as JsonValue
+export { json }
 
 export const RC_USER: CurrentUser = {
   id: 'usrRelais01',
@@ -122,12 +114,6 @@ export function renderApp(options: FakeDhis2Options = {}) {
       return { httpStatus: 'OK', status: 'OK', response: { status: 'SUCCESS', importCount: { imported: 1 } } }
     },
   }
-  const view = render(
-    <CustomDataProvider data={data}>
-      <MemoryRouter initialEntries={[options.path ?? '/saisie']} future={ROUTER_FUTURE}>
-        <AppRoutes queueStorage={storage} />
-      </MemoryRouter>
-    </CustomDataProvider>,
-  )
+  const view = renderRoutes({ data, path: options.path ?? '/saisie', queueStorage: storage })
   return { ...view, saved, completions, searches, storage, registrations: () => registrations }
 }

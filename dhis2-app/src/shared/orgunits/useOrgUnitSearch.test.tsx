@@ -1,7 +1,7 @@
 import { CustomDataProvider } from '@dhis2/app-runtime'
 import { renderHook, waitFor } from '@testing-library/react'
 import type { ReactNode } from 'react'
-import { json } from '../../saisie/testing/renderApp'
+import { json } from '../../app/testing/renderRoutes'
 import { useOrgUnitSearch } from './useOrgUnitSearch'
 
 function setup(answer: (params: Record<string, unknown>) => unknown) {
