@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react'
+import { act, configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { switchLanguage } from '../shared/testing/switchLanguage'
 import {
@@ -15,6 +15,12 @@ import {
   T0,
 } from './testing/fakeBridge'
 import { ADMIN, renderSync, SUPERVISOR } from './testing/renderSync'
+import { chooseIn, filterSelect, openOptions, shownIn } from './testing/selects'
+
+// @dhis2/ui's controls are slow to draw and to type into under jsdom (tens of milliseconds a key): a test that
+// filters and types a reason is seconds long, and a screen can take more than a second to show on a busy machine.
+jest.setTimeout(20_000)
+configure({ asyncUtilTimeout: 5000 })
 
 const card = (name: string) => screen.findByRole('article', { name })
 
@@ -28,11 +34,11 @@ describe('Synchronisation: sources', () => {
     expect(countsList.getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Imported 3', 'In quarantine 1'])
     expect(csv.getByRole('button', { name: 'Dry run' })).toBeTruthy()
     expect(csv.getByRole('button', { name: 'Import' })).toBeTruthy()
-    expect(csv.getByRole('button', { name: 'Upload a file' })).toBeTruthy()
+    expect(csv.getByRole('button', { name: 'Upload a file…' })).toBeTruthy()
 
     const kobo = within(await card('kobo-rapport-rc'))
     expect(kobo.getAllByText('Never run')).toHaveLength(2) // health and last run
-    expect(kobo.queryByRole('button', { name: 'Upload a file' })).toBeNull() // a Kobo form takes no files
+    expect(kobo.queryByRole('button', { name: 'Upload a file…' })).toBeNull() // a Kobo form takes no files
   })
 })
 
@@ -131,6 +137,41 @@ describe('Synchronisation: runs', () => {
     expect(within(screen.getByRole('table', { name: 'Runs' })).getAllByRole('row')).toHaveLength(6)
     expect(bridge.requestsTo('read', 'runs').at(-1)?.params).toEqual({ page: 2, pageSize: 20 })
   })
+  it('filters the run history by source and status, kept in the address, and the arrow keys choose too', async () => {
+    const bridge = new FakeBridge()
+    renderSync({ bridge, query: 'view=runs&status=completed' })
+    const user = userEvent.setup()
+    await screen.findByRole('table', { name: 'Runs' })
+    // from the address: the filter shows it, the bridge is asked with it
+    expect(shownIn('Run status')).toBe('Completed')
+    expect(shownIn('Source')).toBe('All sources')
+    expect(bridge.requestsTo('read', 'runs').at(-1)?.params).toEqual({ page: 1, pageSize: 20, status: 'completed' })
+
+    await chooseIn(user, 'Source', 'kobo-rapport-rc')
+    await waitFor(() =>
+      expect(bridge.requestsTo('read', 'runs').at(-1)?.params).toEqual({
+        page: 1,
+        pageSize: 20,
+        source: 'kobo-rapport-rc',
+        status: 'completed',
+      }),
+    )
+    expect(shownIn('Source')).toBe('kobo-rapport-rc')
+
+    // the keyboard: the arrows take the next or the previous status, the list stays closed
+    filterSelect('Run status').focus()
+    await user.keyboard('{ArrowDown}')
+    await waitFor(() => expect(shownIn('Run status')).toBe('Run failed'))
+    expect(bridge.requestsTo('read', 'runs').at(-1)?.params).toMatchObject({ status: 'failed' })
+    await user.keyboard('{ArrowUp}{ArrowUp}{ArrowUp}')
+    await waitFor(() => expect(shownIn('Run status')).toBe('All statuses'))
+    expect(bridge.requestsTo('read', 'runs').at(-1)?.params).toEqual({
+      page: 1,
+      pageSize: 20,
+      source: 'kobo-rapport-rc',
+    })
+    expect(openOptions()).toEqual([])
+  })
 })
 
 describe('Synchronisation: records', () => {
@@ -140,7 +181,9 @@ describe('Synchronisation: records', () => {
     const user = userEvent.setup()
     await user.type(await screen.findByRole('textbox', { name: 'RC code' }), 'rc-bo-00001')
     await user.type(screen.getByRole('textbox', { name: 'Period' }), '2026-09')
-    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'imported')
+    expect(shownIn('Status')).toBe('All statuses')
+    await chooseIn(user, 'Status', 'Imported')
+    expect(shownIn('Status')).toBe('Imported')
     await user.click(screen.getByRole('button', { name: 'Search' }))
 
     await waitFor(() =>
@@ -240,6 +283,11 @@ describe('Synchronisation: quarantine', () => {
     const vad = screen.getByRole('textbox', { name: 'vad' })
     expect(vad.getAttribute('aria-invalid')).toBe('true')
     expect(screen.getAllByText('Value must be zero or a positive integer').length).toBeGreaterThan(0)
+    // why, read with the field by a screen reader
+    expect(document.getElementById(vad.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'Value must be zero or a positive integer',
+    )
+    expect(screen.getByRole('textbox', { name: 'causeries' }).hasAttribute('aria-invalid')).toBe(false)
 
     await user.clear(vad)
     await user.type(vad, '25')
@@ -309,6 +357,52 @@ describe('Synchronisation: quarantine', () => {
       { action: 'discard', ids: ['rec-q', 'rec-q2'], reason: 'Rapports papier déjà saisis' },
     ])
     expect(bridge.records.get('rec-q2')?.record.status).toBe('discarded')
+  })
+
+  it('keeps the filters of the address, a zone not (yet) among the choices too', async () => {
+    const bridge = new FakeBridge()
+    renderSync({ bridge, query: 'view=quarantine&reason=invalid&within=ouZone00001' })
+    const user = userEvent.setup()
+    await screen.findByRole('table', { name: 'Records found' })
+    expect(shownIn('Reason')).toBe('Invalid values')
+    expect(shownIn('Zone')).toBe('ouZone00001') // this DHIS2 has no zone: its id, never a crash
+    expect(bridge.requestsTo('read', 'quarantine').at(-1)?.params).toMatchObject({
+      reason: 'invalid',
+      within: 'ouZone00001',
+    })
+    await chooseIn(user, 'Reason', 'All reasons')
+    expect(shownIn('Reason')).toBe('All reasons')
+    await user.click(screen.getByRole('button', { name: 'Filter' }))
+    await waitFor(() =>
+      expect(bridge.requestsTo('read', 'quarantine').at(-1)?.params).toEqual({
+        page: 1,
+        pageSize: 20,
+        within: 'ouZone00001',
+      }),
+    )
+  })
+
+  it('selects records one by one; the box of the page says when only some are', async () => {
+    const bridge = new FakeBridge()
+    const second = quarantinedRecord()
+    second.record = { ...second.record, id: 'rec-q2', sourceKey: 'RC-BO-00002|2026-08', period: '202608' }
+    bridge.records.set('rec-q2', second)
+    renderSync({ bridge, query: 'view=quarantine' })
+    const user = userEvent.setup()
+    const list = within(await screen.findByRole('table', { name: 'Records found' }))
+    await waitFor(() => expect(list.getAllByRole('checkbox', { name: 'Select RC-BO-00002' })).toHaveLength(2))
+    const page = list.getByRole('checkbox', { name: 'Select every record of the page' }) as HTMLInputElement
+    const [first] = list.getAllByRole('checkbox', { name: 'Select RC-BO-00002' }) as HTMLInputElement[]
+    await user.click(first!)
+    expect(first!.checked).toBe(true)
+    expect(screen.getByText('1 selected')).toBeTruthy()
+    expect([page.checked, page.indeterminate]).toEqual([false, true])
+    await user.click(page)
+    expect(screen.getByText('2 selected')).toBeTruthy()
+    expect([page.checked, page.indeterminate]).toEqual([true, false])
+    await user.click(page)
+    expect(screen.getByText('0 selected')).toBeTruthy()
+    expect(first!.checked).toBe(false)
   })
 
   it('releases into a closed period only with a reason, naming the month and the RC', async () => {
@@ -412,6 +506,29 @@ describe('Synchronisation: a report its source deleted', () => {
   })
 })
 
+describe('Synchronisation: the tabs', () => {
+  it('opens each part of the console from its tab, and the list again from one of its records', async () => {
+    renderSync({ query: 'view=records&record=rec-ok' })
+    const user = userEvent.setup()
+    expect(await screen.findByRole('heading', { name: 'Record RC-BO-00001|2026-09' })).toBeTruthy()
+    const tabs = within(screen.getByRole('navigation', { name: 'Parts of the console' }))
+    expect(tabs.getAllByRole('tab').map((tab) => [tab.textContent, tab.getAttribute('aria-selected')])).toEqual([
+      ['Sources', 'false'],
+      ['Run history', 'false'],
+      ['Records', 'true'],
+      ['Quarantine', 'false'],
+    ])
+    await user.click(tabs.getByRole('tab', { name: 'Records' }))
+    expect(await screen.findByRole('search', { name: 'Search records' })).toBeTruthy()
+    expect(screen.queryByRole('heading', { name: 'Record RC-BO-00001|2026-09' })).toBeNull()
+    await user.click(tabs.getByRole('tab', { name: 'Quarantine' }))
+    expect(await screen.findByRole('search', { name: 'Filter the quarantine' })).toBeTruthy()
+    expect(tabs.getByRole('tab', { name: 'Quarantine' }).getAttribute('aria-selected')).toBe('true')
+    await user.click(tabs.getByRole('tab', { name: 'Sources' }))
+    expect(await card('csv-partenaires')).toBeTruthy()
+  })
+})
+
 describe('Synchronisation: when the bridge cannot be reached', () => {
   it('explains how to create the route when DHIS2 has none, and opens the console once it exists', async () => {
     const bridge = new FakeBridge()
@@ -492,6 +609,20 @@ describe('Synchronisation: roles and languages', () => {
     renderSync({ user: ADMIN, query: 'view=quarantine&record=rec-q' })
     expect(await screen.findByRole('button', { name: 'Release as it is' })).toBeTruthy()
     expect(screen.queryByText(/Read only/)).toBeNull()
+  })
+
+  it('says « téléverser » in French, never the « télécharger » (download) of @dhis2/ui’s file input', async () => {
+    await switchLanguage('fr')
+    try {
+      renderSync()
+      const csv = within(await card('csv-partenaires'))
+      await userEvent.setup().click(csv.getByRole('button', { name: 'Téléverser un fichier…' }))
+      expect(csv.getByRole('button', { name: 'Choisir un fichier' })).toBeTruthy()
+      expect(csv.getByLabelText('Fichier CSV ou XLSX')).toBeTruthy()
+      expect(screen.queryByText(/Télécharger/)).toBeNull()
+    } finally {
+      await switchLanguage('en')
+    }
   })
 
   it('speaks French to French users', async () => {

@@ -1,4 +1,5 @@
 import i18n from '@dhis2/d2-i18n'
+import { Tab, TabBar } from '@dhis2/ui'
 import type { ReactNode } from 'react'
 import { screenText } from '../home/screenText'
 import { useCurrentUser } from '../shared/CurrentUserProvider'
@@ -153,21 +154,23 @@ export function SyncConsolePage() {
       {!canAct && (
         <p className={classes.muted}>{i18n.t('Read only. Your Relais role does not allow actions in the console.')}</p>
       )}
-      {/* Own tabs: they wrap on a phone instead of scrolling (@dhis2/ui's scrolling TabBar needs ResizeObserver). */}
-      <div role="tablist" className={classes.tabs} aria-label={i18n.t('Parts of the console')}>
-        {tabs.map((tab) => (
-          <button
-            key={tab.id}
-            type="button"
-            role="tab"
-            aria-selected={view === tab.id}
-            className={view === tab.id ? `${classes.tab} ${classes.tabSelected}` : classes.tab}
-            onClick={() => nav.go({ view: tab.id })}
-          >
-            {tab.label}
-          </button>
-        ))}
-      </div>
+      {/* @dhis2/ui's tabs, wrapping on a phone instead of hiding the last ones (Sync.module.css). A tab is chosen
+          on focus too (the arrow keys move between tabs): once is enough, not again on the click that follows. */}
+      <nav aria-label={i18n.t('Parts of the console')}>
+        <TabBar className={classes.tabBar} dataTest="relais-sync-tabs">
+          {tabs.map((tab) => (
+            <Tab
+              key={tab.id}
+              selected={view === tab.id}
+              onClick={() => {
+                if (params.toString() !== `view=${tab.id}`) nav.go({ view: tab.id })
+              }}
+            >
+              {tab.label}
+            </Tab>
+          ))}
+        </TabBar>
+      </nav>
       {body}
     </>,
   )

@@ -2,12 +2,16 @@
 // stands in for DHIS2's route here and checks what the browser sends — the raw file, never multipart.
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { screen, waitFor, within } from '@testing-library/react'
+import { configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { proofKey } from './api/routeProof'
 import type { RunDiff } from './api/types'
 import { counts, FakeBridge, run } from './testing/fakeBridge'
 import { renderSync } from './testing/renderSync'
+
+// @dhis2/ui's controls are slow to draw under jsdom: on a busy machine a screen can take more than a second.
+jest.setTimeout(20_000)
+configure({ asyncUtilTimeout: 5000 })
 
 interface Received {
   method: string
@@ -62,7 +66,7 @@ const CSV = 'code_rc,mois,vad\nRC-BO-00001,2026-09,25\nRC-BO-00002,2026-09,-5\n'
 async function chooseAndSend(name = 'partenaires septembre.csv') {
   const user = userEvent.setup()
   const card = within(await screen.findByRole('article', { name: 'csv-partenaires' }))
-  await user.click(card.getByRole('button', { name: 'Upload a file' }))
+  await user.click(card.getByRole('button', { name: 'Upload a file…' }))
   await user.upload(card.getByLabelText('CSV or XLSX file'), new File([CSV], name, { type: 'text/csv' }))
   await user.click(card.getByRole('button', { name: 'Check the file' }))
   return card
@@ -221,6 +225,35 @@ describe('Synchronisation: upload', () => {
     await user.click(screen.getByRole('button', { name: 'Check the file again' }))
     await waitFor(() => expect(received).toHaveLength(3))
     expect(queryOf(received[2])).toMatchObject({ mode: 'dry-run' })
+  })
+
+  it('asks for the checked file again when the page no longer holds it, and imports that one', async () => {
+    const bridge = new FakeBridge()
+    // a check of another day: this page never had its file
+    const done = run('run-old', { status: 'completed', mode: 'dry-run', trigger: 'upload' })
+    bridge.runScripts.set('run-old', [{ run: done, counts: counts({ unchanged: 1, discarded: 1 }) }])
+    bridge.diffs.set('run-old', DIFF)
+    answers = [{ status: 202, body: { id: 'run-imp', rows: 2 } }]
+    renderSync({ bridge, baseUrl, query: 'view=runs&run=run-old' })
+    const user = userEvent.setup()
+    expect((await screen.findByRole('button', { name: 'Import this file' })).hasAttribute('disabled')).toBe(true)
+    await user.upload(
+      screen.getByLabelText('Choose the same file again to import it'),
+      new File([CSV], 'partenaires septembre.csv', { type: 'text/csv' }),
+    )
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Import this file' }).hasAttribute('disabled')).toBe(false),
+    )
+    await user.click(screen.getByRole('button', { name: 'Import this file' }))
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Import' }))
+    await waitFor(() => expect(received).toHaveLength(1))
+    expect(queryOf(received[0])).toEqual({
+      source: 'csv-partenaires',
+      filename: 'partenaires septembre.csv',
+      mode: 'import',
+      confirms: 'run-old',
+    })
+    expect(received[0]!.body).toBe(CSV)
   })
 
   it('sends the file as the raw body through the route, then follows the run it created', async () => {

@@ -1,18 +1,11 @@
-// Test-only: the app's routes at #/synchronisation against a fake DHIS2 (CustomDataProvider) whose route
-// relais-bridge leads to a FakeBridge; `baseUrl` points raw uploads at a real local HTTP server.
-import { CustomDataProvider, Provider } from '@dhis2/app-runtime'
+// Test-only: a fake DHIS2 whose route relais-bridge leads to a FakeBridge, and the app rendered against it at
+// #/synchronisation; `baseUrl` points raw uploads at a real local HTTP server.
 import * as contract from '@relais/bridge-service/src/api/contract'
-import { render } from '@testing-library/react'
-import type { ComponentProps } from 'react'
-import { MemoryRouter } from 'react-router-dom'
-import { AppRoutes } from '../../app/AppShell'
-import { memoryQueueStorage } from '../../offline/storage'
+import { renderRoutes, type CustomData } from '../../app/testing/renderRoutes'
 import type { CurrentUser } from '../../shared/currentUser'
 import { PROOF_NAMESPACE, PROOF_PARAM } from '../api/routeProof'
 import { SyncSettingsContext } from '../api/useBridge'
 import { FakeBridge, ROUTE_PREFIX } from './fakeBridge'
-
-type CustomData = ComponentProps<typeof CustomDataProvider>['data']
 
 /** Lists the way the bridge pages them (built once: each is a named schema of zod's registry). */
 const LISTS = {
@@ -116,22 +109,13 @@ export function renderSync(options: RenderSyncOptions = {}) {
     },
   })
   const path = `/synchronisation${options.query ? `?${options.query}` : ''}`
-  const view = render(
-    <Provider
-      config={{ baseUrl: options.baseUrl ?? 'http://127.0.0.1:9', apiVersion: 41 }}
-      userInfo={undefined}
-      plugin={false}
-      parentAlertsAdd={undefined}
-      showAlertsInPlugin={false}
-    >
-      <CustomDataProvider data={data}>
-        <SyncSettingsContext.Provider value={{ pollMs: options.pollMs ?? 20 }}>
-          <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-            <AppRoutes queueStorage={memoryQueueStorage()} />
-          </MemoryRouter>
-        </SyncSettingsContext.Provider>
-      </CustomDataProvider>
-    </Provider>,
-  )
+  const view = renderRoutes({
+    data,
+    path,
+    baseUrl: options.baseUrl ?? 'http://127.0.0.1:9',
+    wrap: (routes) => (
+      <SyncSettingsContext.Provider value={{ pollMs: options.pollMs ?? 20 }}>{routes}</SyncSettingsContext.Provider>
+    ),
+  })
   return { ...view, bridge }
 }

@@ -4,7 +4,16 @@
 // check read, else this view says what changed and offers a new check.
 import { useConfig, useDataEngine } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
-import { Button, NoticeBox } from '@dhis2/ui'
+import {
+  Button,
+  DataTableBody,
+  DataTableCell,
+  DataTableColumnHeader,
+  DataTableHead,
+  DataTableRow,
+  FileInputField,
+  NoticeBox,
+} from '@dhis2/ui'
 import { useId, useState } from 'react'
 import type { Run, RunDiff, StatusCounts } from '../api/types'
 import { rememberReviewedFile, reviewedFile, sendUpload } from '../api/upload'
@@ -14,6 +23,7 @@ import { parsePeriod, periodName } from '../../shared/mappings'
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { ConfirmModal, Loading, ProblemNotice } from './common'
+import { ACCEPTED_FILES, SyncTable } from './controls'
 import { useValueNames } from './useValueNames'
 
 /** Lines of the table of values that would change: the counts hold them all. */
@@ -102,34 +112,32 @@ function DiffSummary({ diff, held }: { diff: RunDiff; held: number }) {
 
 function RowsTable({ diff }: { diff: RunDiff }) {
   return (
-    <div className={classes.tableBox} tabIndex={0}>
-      <table className={classes.table} aria-label={i18n.t('Per community health worker and month')}>
-        <thead>
-          <tr>
-            <th>{i18n.t('RC')}</th>
-            <th>{i18n.t('Month')}</th>
-            <th>{i18n.t('New')}</th>
-            <th>{i18n.t('Changed')}</th>
-            <th>{i18n.t('Same')}</th>
-            <th>{i18n.t('Entered by a person')}</th>
-            <th>{i18n.t('Refused')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {diff.rows.map((row) => (
-            <tr key={`${row.orgUnit}|${row.period}`}>
-              <td>{row.rcCode ?? row.orgUnit ?? '—'}</td>
-              <td>{monthOf(row.period)}</td>
-              <td>{row.counts.new}</td>
-              <td>{row.counts.changed}</td>
-              <td>{row.counts.same}</td>
-              <td>{row.counts.overwrite}</td>
-              <td>{row.counts.refused}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SyncTable label={i18n.t('Per community health worker and month')}>
+      <DataTableHead>
+        <DataTableRow>
+          <DataTableColumnHeader scope="col">{i18n.t('RC')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('Month')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('New')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('Changed')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('Same')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('Entered by a person')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('Refused')}</DataTableColumnHeader>
+        </DataTableRow>
+      </DataTableHead>
+      <DataTableBody>
+        {diff.rows.map((row) => (
+          <DataTableRow key={`${row.orgUnit}|${row.period}`}>
+            <DataTableCell>{row.rcCode ?? row.orgUnit ?? '—'}</DataTableCell>
+            <DataTableCell>{monthOf(row.period)}</DataTableCell>
+            <DataTableCell>{row.counts.new}</DataTableCell>
+            <DataTableCell>{row.counts.changed}</DataTableCell>
+            <DataTableCell>{row.counts.same}</DataTableCell>
+            <DataTableCell>{row.counts.overwrite}</DataTableCell>
+            <DataTableCell>{row.counts.refused}</DataTableCell>
+          </DataTableRow>
+        ))}
+      </DataTableBody>
+    </SyncTable>
   )
 }
 
@@ -156,32 +164,30 @@ function LinesTable({ diff }: { diff: RunDiff }) {
       {lines.length === 0 ? (
         <p className={classes.muted}>{i18n.t('No value in DHIS2 would be replaced.')}</p>
       ) : (
-        <div className={classes.tableBox} tabIndex={0}>
-          <table className={classes.table} aria-label={i18n.t('Values that would change')}>
-            <thead>
-              <tr>
-                <th>{i18n.t('What')}</th>
-                <th>{i18n.t('RC')}</th>
-                <th>{i18n.t('Month')}</th>
-                <th>{i18n.t('Data element')}</th>
-                <th>{i18n.t('In DHIS2')}</th>
-                <th>{i18n.t('In the file')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((line, i) => (
-                <tr key={i}>
-                  <td>{kindLabel(line.kind)}</td>
-                  <td>{line.rcCode ?? line.orgUnit}</td>
-                  <td>{monthOf(line.period)}</td>
-                  <td>{name(line)}</td>
-                  <td>{line.before ?? '—'}</td>
-                  <td>{line.after ?? i18n.t('(deleted)')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SyncTable label={i18n.t('Values that would change')}>
+          <DataTableHead>
+            <DataTableRow>
+              <DataTableColumnHeader scope="col">{i18n.t('What')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('RC')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('Month')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('Data element')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('In DHIS2')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('In the file')}</DataTableColumnHeader>
+            </DataTableRow>
+          </DataTableHead>
+          <DataTableBody>
+            {lines.map((line, i) => (
+              <DataTableRow key={i}>
+                <DataTableCell>{kindLabel(line.kind)}</DataTableCell>
+                <DataTableCell>{line.rcCode ?? line.orgUnit}</DataTableCell>
+                <DataTableCell>{monthOf(line.period)}</DataTableCell>
+                <DataTableCell className={classes.wrap}>{name(line)}</DataTableCell>
+                <DataTableCell>{line.before ?? '—'}</DataTableCell>
+                <DataTableCell>{line.after ?? i18n.t('(deleted)')}</DataTableCell>
+              </DataTableRow>
+            ))}
+          </DataTableBody>
+        </SyncTable>
       )}
       {(diff.truncated || listed.length > lines.length) && (
         <p className={classes.muted}>
@@ -227,16 +233,14 @@ function ImportAction(props: { run: Run; diff: RunDiff; held: number; onOpenRun:
   return (
     <div className={classes.panel}>
       {!file && (
-        <label className={classes.label} htmlFor={inputId}>
-          {i18n.t('Choose the same file again to import it')}
-          <input
-            id={inputId}
-            className={classes.input}
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            onChange={(event) => setChosen(event.target.files?.[0] ?? null)}
-          />
-        </label>
+        <FileInputField
+          name={`relais-import${inputId}`}
+          label={i18n.t('Choose the same file again to import it')}
+          buttonLabel={i18n.t('Choose a file')}
+          accept={ACCEPTED_FILES}
+          // the File itself, at once: @dhis2/ui empties the input right after this call
+          onChange={({ files }) => setChosen(files?.[0] ?? null)}
+        />
       )}
       <div className={classes.row}>
         <Button

@@ -1,8 +1,8 @@
 // A data manager's decision on a quarantined record: correct its values and release it (the bridge validates it
 // again and may still refuse it), or discard it with a reason. Both are confirmed first.
 import i18n from '@dhis2/d2-i18n'
-import { Button, NoticeBox } from '@dhis2/ui'
-import { useMemo, useState } from 'react'
+import { Button, Checkbox, InputField, NoticeBox } from '@dhis2/ui'
+import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { useBridgePost } from '../api/useBridge'
 import type { DiscardResult, MappingIssue, RecordDetail, ReleaseResult } from '../api/types'
 import type { BridgeProblem } from '../logic/bridgeProblem'
@@ -112,22 +112,14 @@ export function QuarantineDecision({
               .map(({ field, value }) => {
                 const fieldIssues = issuesOfField(issues, field)
                 return (
-                  <div key={field} className={flagged.has(field) ? classes.fieldInError : undefined}>
-                    <label className={classes.label}>
-                      {field}
-                      <input
-                        className={classes.input}
-                        value={edits[field] ?? value}
-                        aria-invalid={flagged.has(field) || undefined}
-                        onChange={(event) => setEdits((e) => ({ ...e, [field]: event.target.value }))}
-                      />
-                    </label>
-                    {fieldIssues.map((issue, i) => (
-                      <p key={i} className={classes.error}>
-                        {issueText(issue, language)}
-                      </p>
-                    ))}
-                  </div>
+                  <CorrectionField
+                    key={field}
+                    field={field}
+                    value={edits[field] ?? value}
+                    invalid={flagged.has(field)}
+                    messages={fieldIssues.map((issue) => issueText(issue, language))}
+                    onChange={(text) => setEdits((e) => ({ ...e, [field]: text }))}
+                  />
                 )
               })}
           </div>
@@ -139,26 +131,25 @@ export function QuarantineDecision({
         <fieldset className={classes.panel}>
           <legend>{i18n.t('Value by value, tick the values of DHIS2 to keep')}</legend>
           {overwriteRows.map((row, i) => (
-            <label key={i} className={classes.checkRow}>
-              <input
-                type="checkbox"
-                checked={keep.has(i)}
-                onChange={() =>
-                  setKeep((k) => {
-                    const next = new Set(k)
-                    if (next.has(i)) next.delete(i)
-                    else next.add(i)
-                    return next
-                  })
-                }
-              />
-              {i18n.t('Keep {{element}} = {{dhis2}} (the source brings {{incoming}})', {
+            <Checkbox
+              key={i}
+              className={classes.check}
+              checked={keep.has(i)}
+              label={i18n.t('Keep {{element}} = {{dhis2}} (the source brings {{incoming}})', {
                 element: valueName(row),
                 dhis2: row.dhis2.value,
                 incoming: row.incoming ?? i18n.t('(deleted)'),
                 interpolation: { escapeValue: false },
               })}
-            </label>
+              onChange={() =>
+                setKeep((k) => {
+                  const next = new Set(k)
+                  if (next.has(i)) next.delete(i)
+                  else next.add(i)
+                  return next
+                })
+              }
+            />
           ))}
         </fieldset>
       )}
@@ -269,5 +260,56 @@ export function QuarantineDecision({
         </ConfirmModal>
       )}
     </section>
+  )
+}
+
+/**
+ * One value of the record, to correct: its name is its label. @dhis2/ui's input takes no ARIA attributes, so the
+ * state a screen reader needs — invalid, and why — is set on it here, the messages below it being its description.
+ */
+function CorrectionField({
+  field,
+  value,
+  invalid,
+  messages,
+  onChange,
+}: {
+  field: string
+  value: string
+  invalid: boolean
+  messages: string[]
+  onChange: (value: string) => void
+}) {
+  const id = useId()
+  const box = useRef<HTMLDivElement>(null)
+  const described = messages.length > 0
+  useEffect(() => {
+    const input = box.current?.querySelector('input')
+    if (!input) return
+    if (invalid) input.setAttribute('aria-invalid', 'true')
+    else input.removeAttribute('aria-invalid')
+    if (described) input.setAttribute('aria-describedby', `${id}-why`)
+    else input.removeAttribute('aria-describedby')
+  }, [id, invalid, described])
+  return (
+    <div ref={box}>
+      <InputField
+        // the input's id, its label's target: unique even when a field is named like something else on the page
+        name={`relais-field${id}`}
+        label={field}
+        value={value}
+        error={invalid}
+        onChange={({ value: text }) => onChange(text ?? '')}
+      />
+      {described && (
+        <div id={`${id}-why`}>
+          {messages.map((message, i) => (
+            <p key={i} className={classes.error}>
+              {message}
+            </p>
+          ))}
+        </div>
+      )}
+    </div>
   )
 }

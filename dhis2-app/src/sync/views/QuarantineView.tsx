@@ -2,7 +2,7 @@
 // source, RC, month, zone), decisions on several records at once with one reason, and the list as CSV.
 import { useDataEngine, useDataQuery } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
-import { Button, NoticeBox } from '@dhis2/ui'
+import { Button, InputField, NoticeBox } from '@dhis2/ui'
 import { useState, type FormEvent } from 'react'
 import { normalisePeriod } from '../api/paths'
 import { queryBridge, useBridgeGet, useBridgePost } from '../api/useBridge'
@@ -14,7 +14,8 @@ import { downloadCsv } from '../../shared/csv/CsvButton'
 import { csvDialect, csvFileName, toCsv } from '../../shared/csv/csv'
 import { uiLanguage, type Language } from '../../shared/language'
 import classes from '../Sync.module.css'
-import { ConfirmModal, Loading, PagerBar, ProblemNotice, ReasonField, SourceOptions } from './common'
+import { ConfirmModal, Loading, PagerBar, ProblemNotice, ReasonField, sourceChoices } from './common'
+import { FilterSelect } from './controls'
 import { periodLabel, RecordTable } from './RecordsView'
 
 export interface QuarantineFilter {
@@ -69,25 +70,12 @@ const ZONES_QUERY = {
 
 export function QuarantineView({ filter, sources, page, canAct, onFilter, onOpenRecord }: Props) {
   const language = uiLanguage()
-  const [form, setForm] = useState(filter)
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
   const [deciding, setDeciding] = useState<'release' | 'discard' | null>(null)
   const [outcome, setOutcome] = useState<{ done: number; refused: number; action: 'release' | 'discard' } | null>(null)
   const params = quarantineParams(filter, page)
   const { data, problem, loading, refetch } = useBridgeGet<Paged<RecordSummary>>('quarantine', params)
-  const zones = useDataQuery<{ zones?: { organisationUnits?: Array<{ id: string; displayName: string }> } }>(
-    ZONES_QUERY,
-  )
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    setSelected(new Set())
-    onFilter({ ...form, runId: filter.runId, page: 1 })
-  }
-  const field = (key: keyof QuarantineFilter) => ({
-    value: form[key],
-    onChange: (event: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: event.target.value })),
-  })
   const items = data?.items ?? []
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -101,47 +89,14 @@ export function QuarantineView({ filter, sources, page, canAct, onFilter, onOpen
 
   return (
     <section className={classes.page} aria-label={i18n.t('Quarantine')}>
-      <form className={classes.form} onSubmit={submit} role="search" aria-label={i18n.t('Filter the quarantine')}>
-        <label className={classes.label}>
-          {i18n.t('Reason')}
-          <select className={classes.select} {...field('reason')}>
-            <option value="">{i18n.t('All reasons')}</option>
-            {QUARANTINE_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {quarantineReasonLabel(r)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className={classes.label}>
-          {i18n.t('Source')}
-          <select className={classes.select} {...field('source')}>
-            <SourceOptions sources={sources} />
-          </select>
-        </label>
-        <label className={classes.label}>
-          {i18n.t('Zone')}
-          <select className={classes.select} {...field('within')}>
-            <option value="">{i18n.t('All zones')}</option>
-            {(zones.data?.zones?.organisationUnits ?? []).map((z) => (
-              <option key={z.id} value={z.id}>
-                {z.displayName}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className={classes.label}>
-          {i18n.t('RC code')}
-          <input className={classes.input} placeholder="RC-AQ-00042" {...field('rcCode')} />
-        </label>
-        <label className={classes.label}>
-          {i18n.t('Month')}
-          <input className={classes.input} placeholder="2026-09" {...field('period')} />
-        </label>
-        <Button primary type="submit">
-          {i18n.t('Filter')}
-        </Button>
-      </form>
+      <FilterForm
+        filter={filter}
+        sources={sources}
+        onSubmit={(form) => {
+          setSelected(new Set())
+          onFilter({ ...form, runId: filter.runId, page: 1 })
+        }}
+      />
       {filter.runId && (
         <div className={classes.row}>
           <span className={classes.muted}>{i18n.t('Only the records of one run')}</span>
@@ -206,6 +161,64 @@ export function QuarantineView({ filter, sources, page, canAct, onFilter, onOpen
         />
       )}
     </section>
+  )
+}
+
+/** The filters, kept here while being typed: a key pressed redraws the form, not the list. */
+function FilterForm({
+  filter,
+  sources,
+  onSubmit,
+}: {
+  filter: QuarantineFilter
+  sources: readonly Source[]
+  onSubmit: (form: QuarantineFilter) => void
+}) {
+  const [form, setForm] = useState(filter)
+  const zones = useDataQuery<{ zones?: { organisationUnits?: Array<{ id: string; displayName: string }> } }>(
+    ZONES_QUERY,
+  )
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    onSubmit(form)
+  }
+  const set = (key: keyof QuarantineFilter) => (value: string) => setForm((f) => ({ ...f, [key]: value }))
+  const field = (key: 'rcCode' | 'period') => ({
+    // the input's id, its label's target
+    name: `relais-quarantine-${key}`,
+    value: form[key],
+    className: classes.filter,
+    onChange: ({ value }: { value?: string }) => set(key)(value ?? ''),
+  })
+  return (
+    <form className={classes.form} onSubmit={submit} role="search" aria-label={i18n.t('Filter the quarantine')}>
+      <FilterSelect
+        label={i18n.t('Reason')}
+        all={i18n.t('All reasons')}
+        value={form.reason}
+        choices={QUARANTINE_REASONS.map((r) => ({ value: r, label: quarantineReasonLabel(r) }))}
+        onChange={set('reason')}
+      />
+      <FilterSelect
+        label={i18n.t('Source')}
+        all={i18n.t('All sources')}
+        value={form.source}
+        choices={sourceChoices(sources)}
+        onChange={set('source')}
+      />
+      <FilterSelect
+        label={i18n.t('Zone')}
+        all={i18n.t('All zones')}
+        value={form.within}
+        choices={(zones.data?.zones?.organisationUnits ?? []).map((z) => ({ value: z.id, label: z.displayName }))}
+        onChange={set('within')}
+      />
+      <InputField label={i18n.t('RC code')} placeholder="RC-AQ-00042" {...field('rcCode')} />
+      <InputField label={i18n.t('Month')} placeholder="2026-09" {...field('period')} />
+      <Button primary type="submit">
+        {i18n.t('Filter')}
+      </Button>
+    </form>
   )
 }
 

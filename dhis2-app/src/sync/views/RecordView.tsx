@@ -1,7 +1,15 @@
 // One record: where it came from, its status and why, DHIS2's messages, its history; a quarantined record can be
 // decided on here by a data manager. Refreshed while the pipeline is still working on it.
 import i18n from '@dhis2/d2-i18n'
-import { Button, NoticeBox } from '@dhis2/ui'
+import {
+  Button,
+  DataTableBody,
+  DataTableCell,
+  DataTableColumnHeader,
+  DataTableHead,
+  DataTableRow,
+  NoticeBox,
+} from '@dhis2/ui'
 import { useState } from 'react'
 import { useBridgeGet } from '../api/useBridge'
 import type { RecordDetail } from '../api/types'
@@ -13,6 +21,7 @@ import classes from '../Sync.module.css'
 import { periodLabel } from './RecordsView'
 import { RetractedReport } from './RetractedReport'
 import { Loading, ProblemNotice, StatusTag } from './common'
+import { OpenButton, SyncTable } from './controls'
 import { OverwriteTable, overwritesIn } from './OverwriteTable'
 import { QuarantineDecision, type Decision } from './QuarantineDecision'
 
@@ -113,9 +122,7 @@ function RecordBody({
           <>
             <dt>{i18n.t('Run')}</dt>
             <dd>
-              <button type="button" className={classes.link} onClick={() => onOpenRun(record.runId!)}>
-                {i18n.t('Open the run')}
-              </button>
+              <OpenButton onClick={() => onOpenRun(record.runId!)}>{i18n.t('Open the run')}</OpenButton>
             </dd>
           </>
         )}
@@ -145,26 +152,24 @@ function RecordBody({
       {dhis2Messages.length > 0 && (
         <>
           <h4 className={classes.subtitle}>{i18n.t("DHIS2's messages")}</h4>
-          <div className={classes.tableBox} tabIndex={0}>
-            <table className={classes.table} aria-label={i18n.t("DHIS2's messages")}>
-              <thead>
-                <tr>
-                  <th>{i18n.t('When')}</th>
-                  <th>{i18n.t('Message')}</th>
-                  <th>{i18n.t('Code')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {dhis2Messages.map((m, i) => (
-                  <tr key={i}>
-                    <td>{formatDateTime(m.at, language)}</td>
-                    <td>{m.message}</td>
-                    <td>{[m.errorCode, m.httpStatus].filter(Boolean).join(' · ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SyncTable label={i18n.t("DHIS2's messages")}>
+            <DataTableHead>
+              <DataTableRow>
+                <DataTableColumnHeader scope="col">{i18n.t('When')}</DataTableColumnHeader>
+                <DataTableColumnHeader scope="col">{i18n.t('Message')}</DataTableColumnHeader>
+                <DataTableColumnHeader scope="col">{i18n.t('Code')}</DataTableColumnHeader>
+              </DataTableRow>
+            </DataTableHead>
+            <DataTableBody>
+              {dhis2Messages.map((m, i) => (
+                <DataTableRow key={i}>
+                  <DataTableCell>{formatDateTime(m.at, language)}</DataTableCell>
+                  <DataTableCell className={classes.wrap}>{m.message}</DataTableCell>
+                  <DataTableCell>{[m.errorCode, m.httpStatus].filter(Boolean).join(' · ')}</DataTableCell>
+                </DataTableRow>
+              ))}
+            </DataTableBody>
+          </SyncTable>
         </>
       )}
       {record.status === 'quarantined' && canAct && <QuarantineDecision detail={detail} onDecided={onDecided} />}
@@ -174,37 +179,35 @@ function RecordBody({
           {i18n.t('The newest {{shown}} of {{total}} events.', { shown: history.length, total: historyTotal })}
         </p>
       )}
-      <div className={classes.tableBox} tabIndex={0}>
-        <table className={classes.table} aria-label={i18n.t('History')}>
-          <thead>
-            <tr>
-              <th>{i18n.t('When')}</th>
-              <th>{i18n.t('Status')}</th>
-              <th>{i18n.t('By')}</th>
-              <th>{i18n.t('Reason')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.map((event) => (
-              <tr key={event.id}>
-                <td>{formatDateTime(event.at, language)}</td>
-                <td>
-                  {/* from = to: a note (e.g. deleted at the source), not a change */}
-                  {event.fromStatus && event.fromStatus !== event.toStatus
-                    ? `${recordStatusLabel(event.fromStatus)} → `
-                    : ''}
-                  {recordStatusLabel(event.toStatus)}
-                </td>
-                <td>{event.actor}</td>
-                <td>
-                  {event.reason ? quarantineReasonLabel(event.reason) : ''}
-                  <EventNotes detail={event.detail} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SyncTable label={i18n.t('History')}>
+        <DataTableHead>
+          <DataTableRow>
+            <DataTableColumnHeader scope="col">{i18n.t('When')}</DataTableColumnHeader>
+            <DataTableColumnHeader scope="col">{i18n.t('Status')}</DataTableColumnHeader>
+            <DataTableColumnHeader scope="col">{i18n.t('By')}</DataTableColumnHeader>
+            <DataTableColumnHeader scope="col">{i18n.t('Reason')}</DataTableColumnHeader>
+          </DataTableRow>
+        </DataTableHead>
+        <DataTableBody>
+          {history.map((event) => (
+            <DataTableRow key={event.id}>
+              <DataTableCell>{formatDateTime(event.at, language)}</DataTableCell>
+              <DataTableCell>
+                {/* from = to: a note (e.g. deleted at the source), not a change */}
+                {event.fromStatus && event.fromStatus !== event.toStatus
+                  ? `${recordStatusLabel(event.fromStatus)} → `
+                  : ''}
+                {recordStatusLabel(event.toStatus)}
+              </DataTableCell>
+              <DataTableCell>{event.actor}</DataTableCell>
+              <DataTableCell className={classes.wrap}>
+                {event.reason ? quarantineReasonLabel(event.reason) : ''}
+                <EventNotes detail={event.detail} />
+              </DataTableCell>
+            </DataTableRow>
+          ))}
+        </DataTableBody>
+      </SyncTable>
       {versions.length > 1 && (
         <>
           <h4 className={classes.subtitle}>{i18n.t('Versions')}</h4>
@@ -214,9 +217,7 @@ function RecordBody({
                 {v.id === record.id ? (
                   <strong>{v.version}</strong>
                 ) : (
-                  <button type="button" className={classes.link} onClick={() => onOpenRecord(v.id)}>
-                    {v.version}
-                  </button>
+                  <OpenButton onClick={() => onOpenRecord(v.id)}>{v.version}</OpenButton>
                 )}{' '}
                 · {recordStatusLabel(v.status)} · {formatDateTime(v.createdAt, language)}
               </li>

@@ -1,6 +1,15 @@
 // Find records by RC code, period, status or source key (and run); the list is paged, newest first.
 import i18n from '@dhis2/d2-i18n'
-import { Button } from '@dhis2/ui'
+import {
+  Button,
+  Checkbox,
+  DataTableBody,
+  DataTableCell,
+  DataTableColumnHeader,
+  DataTableHead,
+  DataTableRow,
+  InputField,
+} from '@dhis2/ui'
 import { useState, type FormEvent } from 'react'
 import { recordSearchParams, type RecordSearch } from '../api/paths'
 import { useBridgeGet } from '../api/useBridge'
@@ -11,6 +20,7 @@ import { parsePeriod, periodName } from '../../shared/mappings'
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { Loading, PagerBar, ProblemNotice, StatusTag } from './common'
+import { FilterSelect, OpenButton, SyncTable } from './controls'
 import { useRcNames } from './useRcNames'
 
 interface Props {
@@ -21,49 +31,12 @@ interface Props {
 }
 
 export function RecordsView({ search, page, onSearch, onOpenRecord }: Props) {
-  const [form, setForm] = useState<RecordSearch>(search)
   const params = recordSearchParams(search, page)
   const { data, problem, loading, refetch } = useBridgeGet<Paged<RecordSummary>>('records', params)
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    onSearch({ ...form, runId: search.runId }, 1)
-  }
-  const field = (key: keyof RecordSearch) => ({
-    value: form[key] ?? '',
-    onChange: (event: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: event.target.value })),
-  })
-
   return (
     <section className={classes.page} aria-label={i18n.t('Records')}>
-      <form className={classes.form} onSubmit={submit} role="search" aria-label={i18n.t('Search records')}>
-        <label className={classes.label}>
-          {i18n.t('RC code')}
-          <input className={classes.input} placeholder="RC-AQ-00042" {...field('rcCode')} />
-        </label>
-        <label className={classes.label}>
-          {i18n.t('Period')}
-          <input className={classes.input} placeholder="202609" {...field('period')} />
-        </label>
-        <label className={classes.label}>
-          {i18n.t('Status')}
-          <select className={classes.select} {...field('status')}>
-            <option value="">{i18n.t('All statuses')}</option>
-            {RECORD_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {recordStatusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className={classes.label}>
-          {i18n.t('Source key')}
-          <input className={classes.input} {...field('sourceKey')} />
-        </label>
-        <Button primary type="submit">
-          {i18n.t('Search')}
-        </Button>
-      </form>
+      <SearchForm search={search} onSubmit={(form) => onSearch({ ...form, runId: search.runId }, 1)} />
       {search.runId && (
         <div className={classes.row}>
           <span className={classes.muted}>{i18n.t('Only the records of one run')}</span>
@@ -78,6 +51,40 @@ export function RecordsView({ search, page, onSearch, onOpenRecord }: Props) {
       {data && data.items.length > 0 && <RecordTable records={data.items} onOpenRecord={onOpenRecord} />}
       {data && <PagerBar pager={data.pager} onPage={(p) => onSearch(search, p)} />}
     </section>
+  )
+}
+
+/** The search, kept here while being typed: a key pressed redraws the form, not the list. */
+function SearchForm({ search, onSubmit }: { search: RecordSearch; onSubmit: (form: RecordSearch) => void }) {
+  const [form, setForm] = useState<RecordSearch>(search)
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    onSubmit(form)
+  }
+  const set = (key: keyof RecordSearch) => (value: string) => setForm((f) => ({ ...f, [key]: value }))
+  const field = (key: keyof RecordSearch) => ({
+    // the input's id, its label's target
+    name: `relais-records-${key}`,
+    value: form[key] ?? '',
+    className: classes.filter,
+    onChange: ({ value }: { value?: string }) => set(key)(value ?? ''),
+  })
+  return (
+    <form className={classes.form} onSubmit={submit} role="search" aria-label={i18n.t('Search records')}>
+      <InputField label={i18n.t('RC code')} placeholder="RC-AQ-00042" {...field('rcCode')} />
+      <InputField label={i18n.t('Period')} placeholder="202609" {...field('period')} />
+      <FilterSelect
+        label={i18n.t('Status')}
+        all={i18n.t('All statuses')}
+        value={form.status ?? ''}
+        choices={RECORD_STATUSES.map((s) => ({ value: s, label: recordStatusLabel(s) }))}
+        onChange={set('status')}
+      />
+      <InputField label={i18n.t('Source key')} {...field('sourceKey')} />
+      <Button primary type="submit">
+        {i18n.t('Search')}
+      </Button>
+    </form>
   )
 }
 
@@ -110,67 +117,69 @@ export function RecordTable({
   const names = useRcNames(records.map((r) => r.rcCode))
   const all = selection !== undefined && records.length > 0 && records.every((r) => selection.selected.has(r.id))
   return (
-    <div className={classes.tableBox} tabIndex={0}>
-      <table className={classes.table} aria-label={i18n.t('Records found')}>
-        <thead>
-          <tr>
-            {selection && (
-              <th>
-                <input
-                  type="checkbox"
-                  aria-label={i18n.t('Select every record of the page')}
-                  checked={all}
-                  onChange={selection.onToggleAll}
-                />
-              </th>
-            )}
-            <th>{i18n.t('RC')}</th>
-            <th>{i18n.t('Period')}</th>
-            <th>{i18n.t('Source')}</th>
-            <th>{i18n.t('Status')}</th>
-            {why && <th>{i18n.t('Why')}</th>}
-            <th>{i18n.t('Updated')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {records.map((record) => {
-            const name = record.rcCode ? names.get(record.rcCode) : undefined
-            return (
-              <tr key={record.id}>
-                {selection && (
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={i18n.t('Select {{record}}', { record: record.rcCode ?? record.sourceKey })}
-                      checked={selection.selected.has(record.id)}
-                      onChange={() => selection.onToggle(record.id)}
-                    />
-                  </td>
+    <SyncTable label={i18n.t('Records found')}>
+      <DataTableHead>
+        <DataTableRow>
+          {selection && (
+            <DataTableColumnHeader scope="col" width="48px">
+              <Checkbox
+                className={classes.check}
+                label={<span className={classes.visuallyHidden}>{i18n.t('Select every record of the page')}</span>}
+                checked={all}
+                indeterminate={!all && records.some((r) => selection.selected.has(r.id))}
+                onChange={selection.onToggleAll}
+              />
+            </DataTableColumnHeader>
+          )}
+          <DataTableColumnHeader scope="col">{i18n.t('RC')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('Period')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('Source')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('Status')}</DataTableColumnHeader>
+          {why && <DataTableColumnHeader scope="col">{i18n.t('Why')}</DataTableColumnHeader>}
+          <DataTableColumnHeader scope="col">{i18n.t('Updated')}</DataTableColumnHeader>
+        </DataTableRow>
+      </DataTableHead>
+      <DataTableBody>
+        {records.map((record) => {
+          const name = record.rcCode ? names.get(record.rcCode) : undefined
+          const selected = selection?.selected.has(record.id) ?? false
+          return (
+            <DataTableRow key={record.id} selected={selected}>
+              {selection && (
+                <DataTableCell>
+                  <Checkbox
+                    className={classes.check}
+                    label={
+                      <span className={classes.visuallyHidden}>
+                        {i18n.t('Select {{record}}', { record: record.rcCode ?? record.sourceKey })}
+                      </span>
+                    }
+                    checked={selected}
+                    onChange={() => selection.onToggle(record.id)}
+                  />
+                </DataTableCell>
+              )}
+              <DataTableCell>
+                <OpenButton onClick={() => onOpenRecord(record.id)}>{record.rcCode ?? record.sourceKey}</OpenButton>
+                {name && <div className={classes.muted}>{name}</div>}
+              </DataTableCell>
+              <DataTableCell>{periodLabel(record.period)}</DataTableCell>
+              <DataTableCell>
+                {record.source}
+                <div className={classes.muted}>{record.sourceKey}</div>
+              </DataTableCell>
+              <DataTableCell>
+                <StatusTag tone={RECORD_TONE[record.status]}>{recordStatusLabel(record.status)}</StatusTag>{' '}
+                {record.status === 'quarantined' && (
+                  <span className={classes.muted}>{quarantineReasonLabel(record.reason)}</span>
                 )}
-                <td>
-                  <button type="button" className={classes.link} onClick={() => onOpenRecord(record.id)}>
-                    {record.rcCode ?? record.sourceKey}
-                  </button>
-                  {name && <div className={classes.muted}>{name}</div>}
-                </td>
-                <td>{periodLabel(record.period)}</td>
-                <td>
-                  {record.source}
-                  <div className={classes.muted}>{record.sourceKey}</div>
-                </td>
-                <td>
-                  <StatusTag tone={RECORD_TONE[record.status]}>{recordStatusLabel(record.status)}</StatusTag>{' '}
-                  {record.status === 'quarantined' && (
-                    <span className={classes.muted}>{quarantineReasonLabel(record.reason)}</span>
-                  )}
-                </td>
-                {why && <td>{why(record)}</td>}
-                <td>{formatDateTime(record.updatedAt, language)}</td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
-    </div>
+              </DataTableCell>
+              {why && <DataTableCell className={classes.wrap}>{why(record)}</DataTableCell>}
+              <DataTableCell>{formatDateTime(record.updatedAt, language)}</DataTableCell>
+            </DataTableRow>
+          )
+        })}
+      </DataTableBody>
+    </SyncTable>
   )
 }

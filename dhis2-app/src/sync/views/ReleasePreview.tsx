@@ -3,6 +3,7 @@
 // values was read, so this is where the values an entry into a closed period would replace show, before the
 // decision. The bridge reads only: nothing is written until « Libérer ».
 import i18n from '@dhis2/d2-i18n'
+import { DataTableBody, DataTableCell, DataTableColumnHeader, DataTableHead, DataTableRow } from '@dhis2/ui'
 import { useCallback, useEffect, useState } from 'react'
 import type { ReleasePreview } from '../api/types'
 import { useBridgePost } from '../api/useBridge'
@@ -11,6 +12,7 @@ import { formatDateTime } from '../logic/format'
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { Loading, ProblemNotice } from './common'
+import { SyncTable } from './controls'
 import { useValueNames } from './useValueNames'
 
 type Line = ReleasePreview['lines'][number]
@@ -88,32 +90,30 @@ export function ReleasePreviewPanel({
         )}
       </ul>
       {lines.length > 0 && (
-        <div className={classes.tableBox} tabIndex={0}>
-          <table className={classes.table} aria-label={i18n.t('Values the release would replace')}>
-            <thead>
-              <tr>
-                <th>{i18n.t('What')}</th>
-                <th>{i18n.t('Data element')}</th>
-                <th>{i18n.t('In DHIS2')}</th>
-                <th>{i18n.t('Entered by')}</th>
-                <th>{i18n.t('On')}</th>
-                <th>{i18n.t('After the release')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((line, i) => (
-                <tr key={i}>
-                  <td>{kindLabel(line.kind)}</td>
-                  <td>{name(line)}</td>
-                  <td>{line.before ?? '—'}</td>
-                  <td>{line.storedBy ?? '—'}</td>
-                  <td>{line.lastUpdated ? formatDateTime(line.lastUpdated, language) : '—'}</td>
-                  <td>{line.after ?? i18n.t('(deleted)')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SyncTable label={i18n.t('Values the release would replace')}>
+          <DataTableHead>
+            <DataTableRow>
+              <DataTableColumnHeader scope="col">{i18n.t('What')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('Data element')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('In DHIS2')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('Entered by')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('On')}</DataTableColumnHeader>
+              <DataTableColumnHeader scope="col">{i18n.t('After the release')}</DataTableColumnHeader>
+            </DataTableRow>
+          </DataTableHead>
+          <DataTableBody>
+            {lines.map((line, i) => (
+              <DataTableRow key={i}>
+                <DataTableCell>{kindLabel(line.kind)}</DataTableCell>
+                <DataTableCell className={classes.wrap}>{name(line)}</DataTableCell>
+                <DataTableCell>{line.before ?? '—'}</DataTableCell>
+                <DataTableCell>{line.storedBy ?? '—'}</DataTableCell>
+                <DataTableCell>{line.lastUpdated ? formatDateTime(line.lastUpdated, language) : '—'}</DataTableCell>
+                <DataTableCell>{line.after ?? i18n.t('(deleted)')}</DataTableCell>
+              </DataTableRow>
+            ))}
+          </DataTableBody>
+        </SyncTable>
       )}
     </div>
   )

@@ -1,6 +1,15 @@
 // One run, watched live: its progress bar and counts per status move as the bridge works (polled while running).
 import i18n from '@dhis2/d2-i18n'
-import { Button, LinearLoader, NoticeBox } from '@dhis2/ui'
+import {
+  Button,
+  DataTableBody,
+  DataTableCell,
+  DataTableColumnHeader,
+  DataTableHead,
+  DataTableRow,
+  LinearLoader,
+  NoticeBox,
+} from '@dhis2/ui'
 import { useState } from 'react'
 import { useBridgeGet, useBridgePost } from '../api/useBridge'
 import type { RecordStatus, RunDetail } from '../api/types'
@@ -11,6 +20,7 @@ import { isRunTerminal, RECORD_TONE, recordStatusLabel, RUN_TONE, runModeLabel, 
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { ConfirmModal, Loading, ProblemNotice, StatusTag } from './common'
+import { OpenButton, SyncTable } from './controls'
 import { DryRunReview } from './DryRunReview'
 
 interface Props {
@@ -169,31 +179,29 @@ function CountsTable({ detail, onOpen }: { detail: RunDetail; onOpen: (status: R
   const rows = countsList(detail.counts)
   if (rows.length === 0) return <p className={classes.muted}>{i18n.t('No record yet.')}</p>
   return (
-    <div className={classes.tableBox} tabIndex={0}>
-      <table className={classes.table} aria-label={i18n.t('Records per status')}>
-        <thead>
-          <tr>
-            <th>{i18n.t('Status')}</th>
-            <th>{i18n.t('Records')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ status, count }) => (
-            <tr key={status}>
-              <td>
-                <button type="button" className={classes.link} onClick={() => onOpen(status)}>
-                  <StatusTag tone={RECORD_TONE[status]}>{recordStatusLabel(status)}</StatusTag>
-                </button>
-              </td>
-              <td>{count}</td>
-            </tr>
-          ))}
-          <tr>
-            <td>{i18n.t('Total')}</td>
-            <td>{detail.counts.total}</td>
-          </tr>
-        </tbody>
-      </table>
-    </div>
+    <SyncTable label={i18n.t('Records per status')}>
+      <DataTableHead>
+        <DataTableRow>
+          <DataTableColumnHeader scope="col">{i18n.t('Status')}</DataTableColumnHeader>
+          <DataTableColumnHeader scope="col">{i18n.t('Records')}</DataTableColumnHeader>
+        </DataTableRow>
+      </DataTableHead>
+      <DataTableBody>
+        {rows.map(({ status, count }) => (
+          <DataTableRow key={status}>
+            <DataTableCell>
+              <OpenButton onClick={() => onOpen(status)}>
+                <StatusTag tone={RECORD_TONE[status]}>{recordStatusLabel(status)}</StatusTag>
+              </OpenButton>
+            </DataTableCell>
+            <DataTableCell>{count}</DataTableCell>
+          </DataTableRow>
+        ))}
+        <DataTableRow>
+          <DataTableCell>{i18n.t('Total')}</DataTableCell>
+          <DataTableCell>{detail.counts.total}</DataTableCell>
+        </DataTableRow>
+      </DataTableBody>
+    </SyncTable>
   )
 }

@@ -12,6 +12,7 @@ import { uiLanguage } from '../../shared/language'
 import { scheduleInWords } from '../logic/schedule'
 import classes from '../Sync.module.css'
 import { ConfirmModal, ProblemNotice, StatusTag } from './common'
+import { OpenButton } from './controls'
 import { UploadPanel } from './UploadPanel'
 
 interface Props {
@@ -74,10 +75,10 @@ function SourceCard({ source, canAct, onOpenRun, onOpenRuns }: Omit<Props, 'sour
         <dt>{i18n.t('Last run')}</dt>
         <dd>
           {lastRun ? (
-            <button type="button" className={classes.link} onClick={() => onOpenRun(lastRun.id)}>
+            <OpenButton onClick={() => onOpenRun(lastRun.id)}>
               {runStatusLabel(lastRun.status)} · {runModeLabel(lastRun.mode)} ·{' '}
               {formatDateTime(lastRun.startedAt, language)}
-            </button>
+            </OpenButton>
           ) : (
             i18n.t('Never run')
           )}
@@ -112,7 +113,9 @@ function SourceCard({ source, canAct, onOpenRun, onOpenRuns }: Omit<Props, 'sour
             </Button>
             {takesFiles && (
               <Button small onClick={() => setUploading((open) => !open)} toggled={uploading}>
-                {i18n.t('Upload a file')}
+                {/* Not « Upload a file »: @dhis2/ui's file input brings its own French for those words (« Télécharger »,
+                    download), in the same namespace, over the app's. */}
+                {i18n.t('Upload a file…')}
               </Button>
             )}
           </>

@@ -3,7 +3,7 @@
 // sends the same file again to import exactly that (issue 13 §3).
 import { useConfig, useDataEngine } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
-import { Button, LinearLoader } from '@dhis2/ui'
+import { Button, FileInputField, LinearLoader } from '@dhis2/ui'
 import { useId, useRef, useState } from 'react'
 import type { Source } from '../api/types'
 import { rememberReviewedFile, sendUpload } from '../api/upload'
@@ -11,6 +11,7 @@ import type { BridgeProblem } from '../logic/bridgeProblem'
 import { formatBytes } from '../logic/format'
 import classes from '../Sync.module.css'
 import { ProblemNotice } from './common'
+import { ACCEPTED_FILES } from './controls'
 
 const MEGABYTE = 1024 * 1024
 
@@ -59,21 +60,19 @@ export function UploadPanel({ source, onStarted }: { source: Source; onStarted: 
   return (
     <div className={classes.panel}>
       <div className={classes.form}>
-        <label className={classes.label} htmlFor={`${id}-file`}>
-          {i18n.t('CSV or XLSX file')}
-          <input
-            id={`${id}-file`}
-            className={classes.input}
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            disabled={busy}
-            onChange={(event) => {
-              setFile(event.target.files?.[0] ?? null)
-              setProblem(null)
-              setTooBig(false)
-            }}
-          />
-        </label>
+        <FileInputField
+          name={`relais-upload${id}`}
+          label={i18n.t('CSV or XLSX file')}
+          buttonLabel={i18n.t('Choose a file')}
+          accept={ACCEPTED_FILES}
+          disabled={busy}
+          onChange={({ files }) => {
+            // the File itself, at once: @dhis2/ui empties the input right after this call
+            setFile(files?.[0] ?? null)
+            setProblem(null)
+            setTooBig(false)
+          }}
+        />
         <Button primary disabled={!file || busy} onClick={() => void send()}>
           {i18n.t('Check the file')}
         </Button>

@@ -10,13 +10,15 @@ import {
   ModalTitle,
   NoticeBox,
   Tag,
+  TextAreaField,
 } from '@dhis2/ui'
-import type { ReactNode } from 'react'
+import { useId, type ReactNode } from 'react'
 import type { Pager, Source } from '../api/types'
 import type { BridgeProblem } from '../logic/bridgeProblem'
 import { problemMessage } from '../logic/messages'
 import type { Tone } from '../logic/status'
 import classes from '../Sync.module.css'
+import type { Choice } from './controls'
 
 export function StatusTag({ tone, children }: { tone: Tone; children: ReactNode }) {
   return (
@@ -26,6 +28,7 @@ export function StatusTag({ tone, children }: { tone: Tone; children: ReactNode 
       neutral={tone === 'warning' || tone === 'running'}
       bold={tone === 'running'}
       dataTest={`tone-${tone}`}
+      className={classes.tag}
     >
       {children}
     </Tag>
@@ -113,7 +116,7 @@ export function ConfirmModal({
   onCancel: () => void
 }) {
   return (
-    <Modal onClose={onCancel} position="middle" small>
+    <Modal onClose={onCancel} position="middle" small className={classes.dialog}>
       <ModalTitle>{title}</ModalTitle>
       <ModalContent>{children}</ModalContent>
       <ModalActions>
@@ -146,30 +149,22 @@ export function ReasonField({
   value: string
   onChange: (value: string) => void
 }) {
+  // The name is the textarea's id, its label's target: unique, two reasons can be on screen at once.
+  const name = `relais-reason${useId()}`
   return (
-    <label className={classes.label}>
-      {label}
-      <textarea
-        className={classes.textarea}
-        rows={2}
-        value={value}
-        maxLength={1000}
-        onChange={(event) => onChange(event.target.value)}
-      />
-    </label>
+    <TextAreaField
+      name={name}
+      label={label}
+      rows={2}
+      resize="vertical"
+      value={value}
+      className={classes.reason}
+      // At most 1,000 characters, as the bridge keeps them (the textarea has no maxLength of its own here).
+      onChange={({ value: text }) => onChange((text ?? '').slice(0, 1000))}
+    />
   )
 }
 
-/** The options of a source filter: every source, then each by name. */
-export function SourceOptions({ sources }: { sources: readonly Source[] }) {
-  return (
-    <>
-      <option value="">{i18n.t('All sources')}</option>
-      {sources.map((s) => (
-        <option key={s.name} value={s.name}>
-          {s.name}
-        </option>
-      ))}
-    </>
-  )
-}
+/** The choices of a source filter, each source by name (« all sources » is the filter's empty value). */
+export const sourceChoices = (sources: readonly Source[]): Choice[] =>
+  sources.map((s) => ({ value: s.name, label: s.name }))

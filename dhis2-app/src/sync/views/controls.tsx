@@ -1,0 +1,87 @@
+// The console's controls, all @dhis2/ui (as DHIS2's own data entry app): a filter select, a table that scrolls
+// sideways on a phone, the button that opens a record or a run. Their phone sizes (44 px, 14 px) are in
+// Sync.module.css.
+import { Button, DataTable, SingleSelectField, SingleSelectOption } from '@dhis2/ui'
+import type { ReactNode } from 'react'
+import classes from '../Sync.module.css'
+
+/** The files a file source takes: CSV and XLSX. */
+export const ACCEPTED_FILES = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+export interface Choice {
+  value: string
+  label: string
+}
+
+/**
+ * One filter of a list: « all » (the empty value) first, then each choice. @dhis2/ui's select has no accessible
+ * name of its own, so the group around it carries the label; the arrow keys step through the choices, as a
+ * native select does (@dhis2/ui's menu opens with the space bar but is not keyboard-operable otherwise).
+ */
+export function FilterSelect({
+  label,
+  value,
+  all,
+  choices,
+  onChange,
+}: {
+  label: string
+  value: string
+  /** The label of the empty value: every status, every source… */
+  all: string
+  choices: readonly Choice[]
+  onChange: (value: string) => void
+}) {
+  const options: Choice[] = [{ value: '', label: all }, ...choices]
+  // A value of the address not (yet) among the choices (the zones still loading, a source since removed) is shown
+  // as it is: @dhis2/ui's select throws on a selected value that matches no option.
+  if (value && !options.some((o) => o.value === value)) options.push({ value, label: value })
+  const step = (delta: number) => {
+    const index = options.findIndex((o) => o.value === value)
+    const next = options[Math.min(options.length - 1, Math.max(0, index + delta))]
+    if (next && next.value !== value) onChange(next.value)
+  }
+  return (
+    <div role="group" aria-label={label} className={classes.filter}>
+      <SingleSelectField
+        label={label}
+        selected={value}
+        placeholder={all}
+        onChange={({ selected }) => onChange(selected ?? '')}
+        onKeyDown={(_payload, event) => {
+          if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return
+          event.preventDefault() // the arrows choose; the space bar still opens the list
+          step(event.key === 'ArrowDown' ? 1 : -1)
+        }}
+      >
+        {options.map((o) => (
+          <SingleSelectOption key={o.value} value={o.value} label={o.label} className={classes.option} />
+        ))}
+      </SingleSelectField>
+    </div>
+  )
+}
+
+/**
+ * A table named by its (visually hidden) caption, in a box of its own that scrolls sideways on a phone, never
+ * the whole page: the box is focusable and named, so a keyboard can scroll it too (WCAG 2.1.1).
+ */
+export function SyncTable({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className={classes.tableBox} role="region" aria-label={label} tabIndex={0}>
+      <DataTable className={classes.table}>
+        <caption className={classes.visuallyHidden}>{label}</caption>
+        {children}
+      </DataTable>
+    </div>
+  )
+}
+
+/** Opens a record or a run, from a table cell or a fact: a small button whose text may wrap on a phone. */
+export function OpenButton({ onClick, children }: { onClick: () => void; children: ReactNode }) {
+  return (
+    <Button small secondary className={classes.openButton} onClick={() => onClick()}>
+      {children}
+    </Button>
+  )
+}
