@@ -2,6 +2,8 @@
  * The built Relais app (`dhis2-app/build/app`, and its installable zip in `dhis2-app/build/bundle`), built once
  * when a test needs it and it is missing. Test files run in parallel workers: one builds while the others wait
  * on a lock directory (mkdir is atomic), so two builds never write the same folder.
+ * RELAIS_APP_BUILD=<folder of a built app> uses that folder instead and never builds: a bench can run on a
+ * stable copy while someone rebuilds dhis2-app/build.
  */
 import { execSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
@@ -22,6 +24,11 @@ function sleep(ms: number): void {
 }
 
 export function ensureBuiltApp(): string {
+  const override = process.env.RELAIS_APP_BUILD
+  if (override) {
+    if (!existsSync(join(override, 'index.html'))) throw new Error(`RELAIS_APP_BUILD=${override} has no index.html`)
+    return override
+  }
   for (let waited = 0; !built(); waited += 500) {
     try {
       mkdirSync(LOCK)
