@@ -3,6 +3,7 @@
  * from ../shared/reference/dhis2-web-api.md. Tests start it in-process on a free port; the demo starts
  * it from `cli.ts`.
  */
+import { gzipJson } from './http/gzip-static'
 import { existsSync, statSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { createServer, type Server } from 'node:http'
@@ -119,6 +120,7 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
 
   // `/api/41/...` and `/api/...` are the same API; the version is kept for the pre-2.38 plain answers.
   app.use(cors)
+  app.use(gzipJson)
   app.use((req: Request, res: Response, next: NextFunction) => {
     const m = /^\/api\/(\d{2})(\/.*|$)/.exec(req.url)
     if (m) {

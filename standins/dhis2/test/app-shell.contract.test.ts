@@ -106,7 +106,7 @@ test('the app is served at /api/apps/relais/ with the base-URL placeholder repla
   expect(traversal.status).toBe(404)
 })
 
-test('text assets go gzip-compressed to a browser that accepts it, as nginx sends them in the stack', async () => {
+test('text assets and API JSON go gzip-compressed to a browser that accepts it, as nginx sends them', async () => {
   const basicRelais = `Basic ${Buffer.from('relais:Relais-2026').toString('base64')}`
   const raw = async (path: string, encoding: string) => {
     const res = await fetch(`${c.url}${path}`, { headers: { Authorization: basicRelais, 'Accept-Encoding': encoding } })
@@ -123,6 +123,13 @@ test('text assets go gzip-compressed to a browser that accepts it, as nginx send
   const plain = await raw('/api/apps/relais/main.js', 'identity')
   expect(plain.res.headers.get('content-encoding')).toBeNull()
   expect(plain.bytes.toString()).toBe('console.log(1)')
+  // The API's JSON too (gzip_types application/json), not a tiny answer (gzip_min_length 20).
+  const me = await raw('/api/me', 'gzip')
+  expect(me.res.headers.get('content-encoding')).toBe('gzip')
+  expect(JSON.parse(me.bytes.toString()).username).toBe('relais')
+  const meAsIs = await raw('/api/me', 'identity')
+  expect(meAsIs.res.headers.get('content-encoding')).toBeNull()
+  expect(JSON.parse(meAsIs.bytes.toString()).username).toBe('relais')
 })
 
 test('an unknown API path answers a 404 WebMessage', async () => {
