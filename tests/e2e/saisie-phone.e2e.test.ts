@@ -126,10 +126,8 @@ test("a supervisor on a phone finds an RC in DHIS2's org unit tree, a finger's w
         displayName: string
         parent: { displayName: string; parent: { displayName: string } }
       }>
-    }>(
-      app.url,
-      '/api/organisationUnits?filter=code:eq:RC-AQ-00002&fields=displayName,parent[displayName,parent[displayName]]',
-    )
+    }>(app.url, '/api/organisationUnits?filter=code:eq:RC-AQ-00001&fields=name,parent[name,parent[name]]')
+    // Names as the French user reads them (the admin's displayName is the English translation).
     const rc = found.organisationUnits[0]!
     await signIn(page, app.url, 'superviseur')
     await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name: 'Saisie' }).tap()
@@ -139,15 +137,15 @@ test("a supervisor on a phone finds an RC in DHIS2's org unit tree, a finger's w
       tree.locator('[data-test="dhis2-uiwidgets-orgunittree-node-label"]').getByText(name, { exact: true })
     // The supervisor's zone is the tree's top; tapping a zone's or an aire's name opens it (only an RC can be
     // chosen for a report).
-    await label(rc.parent.parent.displayName).tap({ timeout: 30_000 })
-    await label(rc.parent.displayName).tap({ timeout: 30_000 })
-    const row = label(rc.displayName)
+    await label(rc.parent.parent.name).tap({ timeout: 30_000 })
+    await label(rc.parent.name).tap({ timeout: 30_000 })
+    const row = label(rc.name)
     await row.waitFor({ timeout: 30_000 })
     const box = await row.boundingBox()
     expect(box?.height).toBeGreaterThanOrEqual(44)
     await page.screenshot({ path: join(ARTIFACTS, 'saisie-tree-375.png') })
     await row.tap()
-    await page.getByRole('heading', { name: /RC-AQ-00002\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
+    await page.getByRole('heading', { name: /RC-AQ-00001\) — septembre 2026/ }).waitFor({ timeout: 30_000 })
   } finally {
     await context.close()
   }

@@ -31,7 +31,14 @@ const levelOf = (path: string) => path.split('/').filter(Boolean).length
 export function OrgUnitTree({ roots, selected, selectable = () => true, onSelect }: TreeProps) {
   const [expanded, setExpanded] = useState<string[]>([])
   const [chosen, setChosen] = useState<TreeUnit | null>(null)
-  const open = (path: string) => setExpanded((paths) => (paths.includes(path) ? paths : [...paths, path]))
+  // A unit's change event carries its full path (« /Bénin/…/zone/aire »), but the tree tells which units are open
+  // by their path from the user's root (« /zone/aire »).
+  const fromRoot = (path: string) => {
+    const root = roots.find((r) => path.includes(`/${r.id}`))
+    return root ? path.slice(path.indexOf(`/${root.id}`)) : path
+  }
+  const open = (path: string) =>
+    setExpanded((paths) => (paths.includes(fromRoot(path)) ? paths : [...paths, fromRoot(path)]))
   return (
     <div className={classes.tree} role="group" aria-label={i18n.t('Organisation units')}>
       <OrganisationUnitTree
