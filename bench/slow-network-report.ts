@@ -81,16 +81,10 @@ function bytesTable(a: Run, b: Run): void {
     'total',
     sums.map((s) => s.total),
   )
-  row(
-    '  API if gzipped (-1)',
-    columns.map((ts) => ts.filter((t) => t.kind === 'API').reduce((sum, t) => sum + t.gzippedBytes, 0)),
-  )
   console.log('  first: during the timed load, page and worker (the worker starts precaching at the load event);')
   console.log('  until SW ready: then the worker precaching, and the page reloaded by the platform when its new')
   console.log('  worker takes control (@dhis2/pwa claimClients), refetching its API data.')
-  console.log(
-    '  API: the stand-in sends JSON uncompressed; nginx in front of DHIS2 gzips it (docker/proxy/nginx.conf).',
-  )
+  console.log('  API: gzipped, as nginx sends it in front of DHIS2 (docker/proxy/nginx.conf).')
 }
 
 /** Checks that the figures mean what they say; false when the repeat load did not come from the worker. */

@@ -4,7 +4,6 @@
  * (`fromServiceWorker`); the worker's fetch behind it, if any, is logged on its own. Bytes are the response's
  * encoded body and headers: compressed when the server compressed.
  */
-import { gzipSync } from 'node:zlib'
 import type { BrowserContext, Request } from 'playwright-core'
 
 export type Kind = 'app JS' | 'app CSS' | 'fonts' | 'app other' | 'API'
@@ -24,8 +23,6 @@ export interface Transfer {
    */
   at: number
   ms: number
-  /** An uncompressed JSON answer's size gzipped at level 1 (nginx's default), else its bytes. */
-  gzippedBytes: number
 }
 
 export function kindOf(url: string): Kind {
@@ -65,14 +62,9 @@ export class WireLog {
     const sizes = fromWorker ? undefined : await request.sizes().catch(() => undefined)
     // Playwright gives negative sizes when Chromium did not say; they count as nothing.
     const bytes = sizes ? Math.max(0, sizes.responseBodySize) + Math.max(0, sizes.responseHeadersSize) : 0
-    let gzippedBytes = bytes
     const kind = kindOf(request.url())
-    if (kind === 'API' && bytes > 0 && !response?.headers()['content-encoding']) {
-      const body = await response?.body().catch(() => undefined)
-      if (body) gzippedBytes = bytes - body.length + gzipSync(body, { level: 1 }).length
-    }
     const byWorker = request.serviceWorker() !== null
-    return { url: request.url(), kind, bytes, byWorker, fromWorker, at, ms, gzippedBytes }
+    return { url: request.url(), kind, bytes, byWorker, fromWorker, at, ms }
   }
 
   /** A point in the log: `since(mark)` gives what finished after it. */

@@ -21,7 +21,21 @@ const config = {
   // No source maps in the shipped bundle (issue 11 §10): the platform turns them on, and they would hand the
   // app's whole source, comments included, to anyone who can open it. The code is open source anyway; the
   // maps only grow the zip users download over poor networks.
-  viteConfigExtensions: { build: { sourcemap: false } },
+  viteConfigExtensions: { build: { sourcemap: false }, plugins: [englishIsTheKey()] },
+}
+
+/**
+ * The app's keys ARE its English text (i18n/en.pot), and i18next answers a key it has no translation for with the
+ * key itself, interpolated. The generated English file maps every key to itself: 49 KB (12 KB gzipped) of the
+ * first chunk every user downloads, 0.2 s at 500 kbit/s (bench:app). It is built as an empty object instead.
+ */
+function englishIsTheKey() {
+  const englishFile = /[\\/]D2App[\\/]locales[\\/]en[\\/]translations\.json$/
+  return {
+    name: 'relais-english-is-the-key',
+    enforce: 'pre',
+    load: (id) => (englishFile.test(id) ? '{}' : null),
+  }
 }
 
 module.exports = config

@@ -9,8 +9,11 @@ const query = {
   },
 }
 
-/** One org unit's name, code and path (the path is what the hierarchy check needs). Remount to change id. */
-export function useOrgUnit(id: string) {
-  const { loading, error, data, refetch } = useDataQuery<{ unit: OrgUnitNode }>(query, { variables: { id } })
+/**
+ * One org unit's name, code and path (the path is what the hierarchy check needs). Remount to change id. Two
+ * screens asking for the same unit share one request (the engine's cache): asking early starts it early.
+ */
+export function useOrgUnit(id: string, { lazy = false }: { lazy?: boolean } = {}) {
+  const { loading, error, data, refetch } = useDataQuery<{ unit: OrgUnitNode }>(query, { variables: { id }, lazy })
   return { loading, error, unit: data?.unit, refetch }
 }
