@@ -349,7 +349,7 @@ describe('Saisie', () => {
     const user = userEvent.setup()
     expect(await screen.findByText('Choose a community health worker to open their report.')).toBeTruthy()
 
-    await user.type(screen.getByRole('searchbox', { name: /Find a community health worker/ }), 'RC-AQ-00001')
+    await user.type(await screen.findByRole('searchbox', { name: /Find a community health worker/ }), 'RC-AQ-00001')
     await user.click(await screen.findByRole('button', { name: /RC-AQ-00001/ }))
 
     expect(

@@ -1,6 +1,6 @@
 import i18n from '@dhis2/d2-i18n'
 import { CircularLoader, NoticeBox } from '@dhis2/ui'
-import { useMemo } from 'react'
+import { lazy, Suspense, useMemo } from 'react'
 import { useSearchParams } from 'react-router-dom'
 import { PendingQueuePanel } from '../offline/PendingQueuePanel'
 import { useCurrentUser } from '../shared/CurrentUserProvider'
@@ -8,7 +8,6 @@ import type { CurrentUser } from '../shared/currentUser'
 import { serverNow } from '../shared/serverTime'
 import { DATA_SET_CODE, useEntryMetadata } from './metadata/useEntryMetadata'
 import type { EntryMetadata } from './metadata/types'
-import { OrgUnitPicker } from '../shared/orgunits/OrgUnitPicker'
 import { RC_LEVEL } from '../shared/orgunits/types'
 import { useOrgUnit } from '../shared/orgunits/useOrgUnit'
 import { periodChoices, type PeriodChoice } from './periods/periodChoices'
@@ -16,6 +15,10 @@ import { PeriodPicker } from './periods/PeriodPicker'
 import { ReportView } from './ReportView'
 import classes from './Saisie.module.css'
 import { LoadError } from '../shared/LoadError'
+
+// Only a supervisor chooses the RC: an RC on a slow network does not download the search and DHIS2's org unit
+// tree with their form (bench:app).
+const OrgUnitPicker = lazy(() => import('../shared/orgunits/OrgUnitPicker').then((m) => ({ default: m.OrgUnitPicker })))
 
 /** The RC a user enters for without choosing: their own, when they are an RC (one level-5 org unit). */
 export function ownRc(user: CurrentUser): string | undefined {
@@ -72,7 +75,11 @@ function Saisie({ metadata, user }: { metadata: EntryMetadata; user: CurrentUser
     <div className={classes.page}>
       <h2 className={classes.pageTitle}>{i18n.t('Monthly report')}</h2>
       <div className={classes.contextBar}>
-        {!own && <OrgUnitPicker user={user} selected={ou ?? undefined} onSelect={(unit) => select({ ou: unit.id })} />}
+        {!own && (
+          <Suspense fallback={<CircularLoader small aria-label={i18n.t('Loading the screen')} />}>
+            <OrgUnitPicker user={user} selected={ou ?? undefined} onSelect={(unit) => select({ ou: unit.id })} />
+          </Suspense>
+        )}
         {choice && <PeriodPicker choices={choices} selected={choice.period.id} onChange={(pe) => select({ pe })} />}
       </div>
       <PendingQueuePanel />
