@@ -122,10 +122,7 @@ test("a supervisor on a phone finds an RC in DHIS2's org unit tree, a finger's w
   const page = await context.newPage()
   try {
     const found = await adminJson<{
-      organisationUnits: Array<{
-        displayName: string
-        parent: { displayName: string; parent: { displayName: string } }
-      }>
+      organisationUnits: Array<{ name: string; parent: { name: string; parent: { name: string } } }>
     }>(app.url, '/api/organisationUnits?filter=code:eq:RC-AQ-00001&fields=name,parent[name,parent[name]]')
     // Names as the French user reads them (the admin's displayName is the English translation).
     const rc = found.organisationUnits[0]!
