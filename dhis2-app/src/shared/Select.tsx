@@ -1,5 +1,6 @@
 import { SimpleSingleSelectField, type SimpleSingleSelectFieldProps } from '@dhis2/ui'
 import { useLayoutEffect, useRef } from 'react'
+import classes from './Select.module.css'
 
 /**
  * @dhis2/ui's accessible select (a combobox labelled by its label, a listbox of options), with two fixes to its
@@ -18,7 +19,7 @@ export function Select({ className, ...props }: SimpleSingleSelectFieldProps) {
     else combobox?.removeAttribute('aria-invalid')
   })
   return (
-    <div ref={box} className={className}>
+    <div ref={box} className={className ? `${classes.select} ${className}` : classes.select}>
       <SimpleSingleSelectField {...props} />
     </div>
   )

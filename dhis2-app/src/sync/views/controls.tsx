@@ -1,7 +1,8 @@
-// The console's controls, all @dhis2/ui (as DHIS2's own data entry app): a filter select, a table that scrolls
+// The console's controls, all @dhis2/ui (as DHIS2's own data entry app): a filter select (the app's shared one), a table that scrolls
 // sideways on a phone, the button that opens a record or a run. Their phone sizes (44 px, 14 px) are in
 // Sync.module.css.
-import { Button, DataTable, SingleSelectField, SingleSelectOption } from '@dhis2/ui'
+import { Button, DataTable } from '@dhis2/ui'
+import { Select } from '../../shared/Select'
 import type { ReactNode } from 'react'
 import classes from '../Sync.module.css'
 
@@ -14,9 +15,8 @@ export interface Choice {
 }
 
 /**
- * One filter of a list: « all » (the empty value) first, then each choice. @dhis2/ui's select has no accessible
- * name of its own, so the group around it carries the label; the arrow keys step through the choices, as a
- * native select does (@dhis2/ui's menu opens with the space bar but is not keyboard-operable otherwise).
+ * One filter of a list: « all » (the empty value) first, then each choice, in the app's accessible select (a
+ * combobox named by its label; closed, the arrow keys step through the choices as a native select's do).
  */
 export function FilterSelect({
   label,
@@ -34,31 +34,18 @@ export function FilterSelect({
 }) {
   const options: Choice[] = [{ value: '', label: all }, ...choices]
   // A value of the address not (yet) among the choices (the zones still loading, a source since removed) is shown
-  // as it is: @dhis2/ui's select throws on a selected value that matches no option.
+  // as it is, not dropped.
   if (value && !options.some((o) => o.value === value)) options.push({ value, label: value })
-  const step = (delta: number) => {
-    const index = options.findIndex((o) => o.value === value)
-    const next = options[Math.min(options.length - 1, Math.max(0, index + delta))]
-    if (next && next.value !== value) onChange(next.value)
-  }
   return (
-    <div role="group" aria-label={label} className={classes.filter}>
-      <SingleSelectField
-        label={label}
-        selected={value}
-        placeholder={all}
-        onChange={({ selected }) => onChange(selected ?? '')}
-        onKeyDown={(_payload, event) => {
-          if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return
-          event.preventDefault() // the arrows choose; the space bar still opens the list
-          step(event.key === 'ArrowDown' ? 1 : -1)
-        }}
-      >
-        {options.map((o) => (
-          <SingleSelectOption key={o.value} value={o.value} label={o.label} className={classes.option} />
-        ))}
-      </SingleSelectField>
-    </div>
+    <Select
+      className={classes.filter}
+      name={`relais-filter-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`}
+      label={label}
+      options={options}
+      value={value}
+      placeholder={all}
+      onChange={onChange}
+    />
   )
 }
 
