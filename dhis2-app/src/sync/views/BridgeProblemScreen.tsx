@@ -49,7 +49,8 @@ function RouteMissing() {
           {i18n.t(
             'As a DHIS2 administrator, create the route in the Maintenance app (Routes), or send this body with POST to /api/routes.',
           )}
-          <pre className={classes.code} aria-label={i18n.t('Route definition')}>
+          {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+          <pre className={classes.code} role="region" tabIndex={0} aria-label={i18n.t('Route definition')}>
             {`POST /api/routes\n${example}`}
           </pre>
         </li>
