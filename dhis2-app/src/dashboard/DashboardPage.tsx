@@ -16,7 +16,7 @@ import { useDashboardMetadata, type DashboardMetadata } from './analytics/useDas
 import classes from './Dashboard.module.css'
 import { canEditGaps } from './gaps/gaps'
 import { GapsPanel } from './gaps/GapsPanel'
-import { OrgUnitChooser } from './orgunits/OrgUnitChooser'
+import { OrgUnitPicker } from '../shared/orgunits/OrgUnitPicker'
 import {
   DEFAULT_PERIOD_TYPE,
   dashboardPeriodChoices,
@@ -89,7 +89,16 @@ function Dashboard({ meta: loaded, user, roles }: { meta: DashboardMetadata; use
       <h2 className={classes.pageTitle}>{i18n.t('RC performance dashboard')}</h2>
       <div className={classes.contextBar}>
         {period && <PeriodSelector type={type} choices={choices} selected={period.id} onChange={select} />}
-        {ouId && <OrgUnitChooser user={user} selectedId={ouId} onSelect={(unit) => select({ ou: unit.id })} />}
+        {ouId && (
+          // Any level can be chosen: the dashboard of a zone, an aire or one RC.
+          <OrgUnitPicker
+            user={user}
+            title={i18n.t('Organisation unit')}
+            browseLabel={i18n.t('Choose in the hierarchy')}
+            selected={ouId}
+            onSelect={(unit) => select({ ou: unit.id })}
+          />
+        )}
       </div>
       {ouId && period ? (
         <SelectedUnit

@@ -8,7 +8,7 @@ import type { CurrentUser } from '../shared/currentUser'
 import { serverNow } from '../shared/serverTime'
 import { DATA_SET_CODE, useEntryMetadata } from './metadata/useEntryMetadata'
 import type { EntryMetadata } from './metadata/types'
-import { RC_LEVEL } from '../shared/orgunits/types'
+import { RC_LEVEL, type OrgUnitNode } from '../shared/orgunits/types'
 import { useOrgUnit } from '../shared/orgunits/useOrgUnit'
 import { periodChoices, type PeriodChoice } from './periods/periodChoices'
 import { PeriodPicker } from './periods/PeriodPicker'
@@ -19,6 +19,9 @@ import { LoadError } from '../shared/LoadError'
 // Only a supervisor chooses the RC: an RC on a slow network does not download the search and DHIS2's org unit
 // tree with their form (bench:app).
 const OrgUnitPicker = lazy(() => import('../shared/orgunits/OrgUnitPicker').then((m) => ({ default: m.OrgUnitPicker })))
+
+/** Reports are entered for RCs only: choosing a zone in the tree opens it. */
+const isRc = (unit: OrgUnitNode) => unit.level >= RC_LEVEL
 
 /** The RC a user enters for without choosing: their own, when they are an RC (one level-5 org unit). */
 export function ownRc(user: CurrentUser): string | undefined {
@@ -77,7 +80,14 @@ function Saisie({ metadata, user }: { metadata: EntryMetadata; user: CurrentUser
       <div className={classes.contextBar}>
         {!own && (
           <Suspense fallback={<CircularLoader small aria-label={i18n.t('Loading the screen')} />}>
-            <OrgUnitPicker user={user} selected={ou ?? undefined} onSelect={(unit) => select({ ou: unit.id })} />
+            <OrgUnitPicker
+              user={user}
+              title={i18n.t('Community health worker')}
+              browseLabel={i18n.t('Browse the hierarchy')}
+              selected={ou ?? undefined}
+              selectable={isRc}
+              onSelect={(unit) => select({ ou: unit.id })}
+            />
           </Suspense>
         )}
         {choice && <PeriodPicker choices={choices} selected={choice.period.id} onChange={(pe) => select({ pe })} />}

@@ -1,32 +1,35 @@
-import i18n from '@dhis2/d2-i18n'
+import { useId } from 'react'
 import type { CurrentUser } from '../currentUser'
 import classes from './OrgUnits.module.css'
 import { OrgUnitSearch } from './OrgUnitSearch'
 import { OrgUnitTree } from './OrgUnitTree'
-import { RC_LEVEL, type OrgUnitNode } from './types'
+import type { OrgUnitNode } from './types'
 import { userRootNodes } from './roots'
 
 interface Props {
   user: CurrentUser
+  /** The section's title: « Relais communautaire » (Saisie), « Unité d'organisation » (dashboard). */
+  title: string
+  /** The tree's summary line. */
+  browseLabel: string
   selected?: string
+  /** Which units can be chosen in the tree (default: any); the search always finds RCs. */
+  selectable?: (unit: OrgUnitNode) => boolean
   onSelect: (unit: OrgUnitNode) => void
 }
 
-/** Reports are entered for RCs only: choosing a zone in the tree opens it. */
-const isRc = (unit: OrgUnitNode) => unit.level >= RC_LEVEL
-
-/** Search first (fast with 20,000 RC), the tree to browse. */
-export function OrgUnitPicker({ user, selected, onSelect }: Props) {
-  const roots = userRootNodes(user)
+/** Search first (fast with 20,000 RC), DHIS2's org unit tree to browse the user's part of the hierarchy. */
+export function OrgUnitPicker({ user, title, browseLabel, selected, selectable, onSelect }: Props) {
+  const titleId = useId()
   return (
-    <section className={classes.picker} aria-labelledby="relais-pick-rc">
-      <h3 id="relais-pick-rc" className={classes.pickerTitle}>
-        {i18n.t('Community health worker')}
+    <section className={classes.picker} aria-labelledby={titleId}>
+      <h3 id={titleId} className={classes.pickerTitle}>
+        {title}
       </h3>
       <OrgUnitSearch onSelect={onSelect} />
       <details className={classes.treeBox}>
-        <summary>{i18n.t('Browse the hierarchy')}</summary>
-        <OrgUnitTree roots={roots} selected={selected} selectable={isRc} onSelect={onSelect} />
+        <summary>{browseLabel}</summary>
+        <OrgUnitTree roots={userRootNodes(user)} selected={selected} selectable={selectable} onSelect={onSelect} />
       </details>
     </section>
   )
