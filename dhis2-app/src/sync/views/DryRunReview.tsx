@@ -23,7 +23,7 @@ import { parsePeriod, periodName } from '../../shared/mappings'
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { ConfirmModal, Loading, ProblemNotice } from './common'
-import { ACCEPTED_FILES, SyncTable } from './controls'
+import { ACCEPTED_FILES, ColumnTable, SyncTable } from './controls'
 import { useValueNames } from './useValueNames'
 
 /** Lines of the table of values that would change: the counts hold them all. */
@@ -164,30 +164,18 @@ function LinesTable({ diff }: { diff: RunDiff }) {
       {lines.length === 0 ? (
         <p className={classes.muted}>{i18n.t('No value in DHIS2 would be replaced.')}</p>
       ) : (
-        <SyncTable label={i18n.t('Values that would change')}>
-          <DataTableHead>
-            <DataTableRow>
-              <DataTableColumnHeader scope="col">{i18n.t('What')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('RC')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('Month')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('Data element')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('In DHIS2')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('In the file')}</DataTableColumnHeader>
-            </DataTableRow>
-          </DataTableHead>
-          <DataTableBody>
-            {lines.map((line, i) => (
-              <DataTableRow key={i}>
-                <DataTableCell>{kindLabel(line.kind)}</DataTableCell>
-                <DataTableCell>{line.rcCode ?? line.orgUnit}</DataTableCell>
-                <DataTableCell>{monthOf(line.period)}</DataTableCell>
-                <DataTableCell className={classes.wrap}>{name(line)}</DataTableCell>
-                <DataTableCell>{line.before ?? '—'}</DataTableCell>
-                <DataTableCell>{line.after ?? i18n.t('(deleted)')}</DataTableCell>
-              </DataTableRow>
-            ))}
-          </DataTableBody>
-        </SyncTable>
+        <ColumnTable
+          label={i18n.t('Values that would change')}
+          rows={lines}
+          columns={[
+            { header: i18n.t('What'), cell: (line) => kindLabel(line.kind) },
+            { header: i18n.t('RC'), cell: (line) => line.rcCode ?? line.orgUnit },
+            { header: i18n.t('Month'), cell: (line) => monthOf(line.period) },
+            { header: i18n.t('Data element'), cell: name, wrap: true },
+            { header: i18n.t('In DHIS2'), cell: (line) => line.before ?? '—' },
+            { header: i18n.t('In the file'), cell: (line) => line.after ?? i18n.t('(deleted)') },
+          ]}
+        />
       )}
       {(diff.truncated || listed.length > lines.length) && (
         <p className={classes.muted}>

@@ -3,7 +3,6 @@
 // values was read, so this is where the values an entry into a closed period would replace show, before the
 // decision. The bridge reads only: nothing is written until « Libérer ».
 import i18n from '@dhis2/d2-i18n'
-import { DataTableBody, DataTableCell, DataTableColumnHeader, DataTableHead, DataTableRow } from '@dhis2/ui'
 import { useCallback, useEffect, useState } from 'react'
 import type { ReleasePreview } from '../api/types'
 import { useBridgePost } from '../api/useBridge'
@@ -12,7 +11,7 @@ import { formatDateTime } from '../logic/format'
 import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { Loading, ProblemNotice } from './common'
-import { SyncTable } from './controls'
+import { ColumnTable } from './controls'
 import { useValueNames } from './useValueNames'
 
 type Line = ReleasePreview['lines'][number]
@@ -90,30 +89,21 @@ export function ReleasePreviewPanel({
         )}
       </ul>
       {lines.length > 0 && (
-        <SyncTable label={i18n.t('Values the release would replace')}>
-          <DataTableHead>
-            <DataTableRow>
-              <DataTableColumnHeader scope="col">{i18n.t('What')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('Data element')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('In DHIS2')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('Entered by')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('On')}</DataTableColumnHeader>
-              <DataTableColumnHeader scope="col">{i18n.t('After the release')}</DataTableColumnHeader>
-            </DataTableRow>
-          </DataTableHead>
-          <DataTableBody>
-            {lines.map((line, i) => (
-              <DataTableRow key={i}>
-                <DataTableCell>{kindLabel(line.kind)}</DataTableCell>
-                <DataTableCell className={classes.wrap}>{name(line)}</DataTableCell>
-                <DataTableCell>{line.before ?? '—'}</DataTableCell>
-                <DataTableCell>{line.storedBy ?? '—'}</DataTableCell>
-                <DataTableCell>{line.lastUpdated ? formatDateTime(line.lastUpdated, language) : '—'}</DataTableCell>
-                <DataTableCell>{line.after ?? i18n.t('(deleted)')}</DataTableCell>
-              </DataTableRow>
-            ))}
-          </DataTableBody>
-        </SyncTable>
+        <ColumnTable
+          label={i18n.t('Values the release would replace')}
+          rows={lines}
+          columns={[
+            { header: i18n.t('What'), cell: (line) => kindLabel(line.kind) },
+            { header: i18n.t('Data element'), cell: name, wrap: true },
+            { header: i18n.t('In DHIS2'), cell: (line) => line.before ?? '—' },
+            { header: i18n.t('Entered by'), cell: (line) => line.storedBy ?? '—' },
+            {
+              header: i18n.t('On'),
+              cell: (line) => (line.lastUpdated ? formatDateTime(line.lastUpdated, language) : '—'),
+            },
+            { header: i18n.t('After the release'), cell: (line) => line.after ?? i18n.t('(deleted)') },
+          ]}
+        />
       )}
     </div>
   )

@@ -1,7 +1,15 @@
 // The console's controls, all @dhis2/ui (as DHIS2's own data entry app): a filter select (the app's shared one), a table that scrolls
 // sideways on a phone, the button that opens a record or a run. Their phone sizes (44 px, 14 px) are in
 // Sync.module.css.
-import { Button, DataTable } from '@dhis2/ui'
+import {
+  Button,
+  DataTable,
+  DataTableBody,
+  DataTableCell,
+  DataTableColumnHeader,
+  DataTableHead,
+  DataTableRow,
+} from '@dhis2/ui'
 import { Select } from '../../shared/Select'
 import type { ReactNode } from 'react'
 import classes from '../Sync.module.css'
@@ -61,6 +69,49 @@ export function SyncTable({ label, children }: { label: string; children: ReactN
         {children}
       </DataTable>
     </div>
+  )
+}
+
+/** A column of a ColumnTable: its header and what a row shows in it (`wrap`: long text may wrap). */
+export interface Column<T> {
+  header: string
+  cell: (row: T) => ReactNode
+  wrap?: boolean
+}
+
+/** A SyncTable of plain rows, one cell per column: the value tables of the console (dry run, release, overwrites). */
+export function ColumnTable<T>({
+  label,
+  rows,
+  columns,
+}: {
+  label: string
+  rows: readonly T[]
+  columns: readonly Column<T>[]
+}) {
+  return (
+    <SyncTable label={label}>
+      <DataTableHead>
+        <DataTableRow>
+          {columns.map((c) => (
+            <DataTableColumnHeader key={c.header} scope="col">
+              {c.header}
+            </DataTableColumnHeader>
+          ))}
+        </DataTableRow>
+      </DataTableHead>
+      <DataTableBody>
+        {rows.map((row, i) => (
+          <DataTableRow key={i}>
+            {columns.map((c) => (
+              <DataTableCell key={c.header} className={c.wrap ? classes.wrap : undefined}>
+                {c.cell(row)}
+              </DataTableCell>
+            ))}
+          </DataTableRow>
+        ))}
+      </DataTableBody>
+    </SyncTable>
   )
 }
 
