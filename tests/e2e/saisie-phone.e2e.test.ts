@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path'
 import { adminJson, signIn, uidOf } from '../support/app-page'
-import { ARTIFACTS } from '../support/browser'
+import { ARTIFACTS, phoneContext } from '../support/browser'
 import { appInStandin } from '../support/app-in-standin'
 
 jest.setTimeout(180_000)
@@ -17,12 +17,7 @@ const NOW = '2026-10-03T09:00:00Z'
 const app = appInStandin({ now: NOW })
 
 test('on a phone, a wrong number says what is wrong, and « Compléter » takes the RC to it', async () => {
-  const context = await app.browser.newContext({
-    viewport: { width: 375, height: 740 },
-    hasTouch: true,
-    isMobile: true,
-    locale: 'fr-FR',
-  })
+  const context = await phoneContext(app.browser)
   const page = await context.newPage()
   try {
     // A data manager keeps a min–max range for the RC's talks (DHIS2's own outlier bounds, issue 14 §2).
@@ -113,12 +108,7 @@ test('on a phone, a wrong number says what is wrong, and « Compléter » takes 
 })
 
 test("a supervisor on a phone finds an RC in DHIS2's org unit tree, a finger's width per row", async () => {
-  const context = await app.browser.newContext({
-    viewport: { width: 375, height: 740 },
-    hasTouch: true,
-    isMobile: true,
-    locale: 'fr-FR',
-  })
+  const context = await phoneContext(app.browser)
   const page = await context.newPage()
   try {
     const found = await adminJson<{

@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import { runAnalyticsTables } from '@relais/dhis2-standin'
 import { adminJson, signIn } from '../support/app-page'
-import { ARTIFACTS } from '../support/browser'
+import { ARTIFACTS, phoneContext } from '../support/browser'
 import { appInStandin } from '../support/app-in-standin'
 
 jest.setTimeout(180_000)
@@ -15,12 +15,7 @@ jest.setTimeout(180_000)
 const app = appInStandin({ now: '2026-10-03T09:00:00Z', ready: (standin) => void runAnalyticsTables(standin.ctx) })
 
 test('an administrator sets a class threshold on a phone and the classes change', async () => {
-  const context = await app.browser.newContext({
-    viewport: { width: 375, height: 740 },
-    hasTouch: true,
-    isMobile: true,
-    locale: 'en-GB',
-  })
+  const context = await phoneContext(app.browser, 'en-GB')
   const page = await context.newPage()
   try {
     await signIn(page, app.url, 'admin', 'district')

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = join(__dirname, '..', 'artifacts')
@@ -29,4 +29,9 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   })
+}
+
+/** An RC's phone: 375 × 740, touch, a mobile browser, in `locale` (French unless said). */
+export function phoneContext(browser: Browser, locale = 'fr-FR'): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true, locale })
 }
