@@ -1,28 +1,37 @@
 /**
- * Time-driven work (croner): each Kobo source's pull (`schedule`) and edit sweep (`sweepSchedule`), and the
- * metadata refresh. A tick never overlaps a run of the same source still running (`protect`, plus the
- * caller's own check), and a failing tick is logged, never thrown into the timer.
+ * Time-driven work (croner): each Kobo source's pull (`schedule`) and edit sweep (`sweepSchedule`), the
+ * metadata refresh and the reminders. A tick never overlaps a run of the same source still running (`protect`,
+ * plus the caller's own check); with `claims`, a tick runs in one process only, however many run the schedule
+ * (tick-claims.ts); a failing tick is logged, never thrown into the timer.
  */
 import { Cron } from 'croner'
 import type { SourceConfig } from '../config/relais-config'
 import type { Logger } from '../log/logger'
+import { tickOf, type TickClaims } from './tick-claims'
 
 export interface ScheduledWork {
   pull(source: string): Promise<unknown>
   sweep(source: string): Promise<unknown>
   refreshMetadata(): Promise<unknown>
+  /** One reminders tick (reminders/reminder-job.ts); absent: no reminders. */
+  remind?(): Promise<unknown>
 }
 
 export interface SchedulerOptions {
   readonly sources: readonly SourceConfig[]
   /** Cron of the metadata refresh (default every night at 03:15); null: none. */
   readonly metadataSchedule?: string | null
+  /** Cron of the reminders' tick (default every hour at :07: the rules say which days and hours send). */
+  readonly reminderSchedule?: string
+  /** Claims each tick for one process (several bridge processes, one Redis). */
+  readonly claims?: TickClaims
   /** Time zone the cron expressions are read in (default: the process's). */
   readonly timeZone?: string
   readonly logger: Logger
 }
 
 export const DEFAULT_METADATA_SCHEDULE = '15 3 * * *'
+export const DEFAULT_REMINDER_SCHEDULE = '7 * * * *'
 
 export class Scheduler {
   private readonly jobs: { name: string; cron: Cron }[] = []
@@ -42,6 +51,8 @@ export class Scheduler {
     const metadata =
       this.options.metadataSchedule === undefined ? DEFAULT_METADATA_SCHEDULE : this.options.metadataSchedule
     if (metadata !== null) this.add(metadata, 'metadata refresh', () => this.work.refreshMetadata())
+    const remind = this.work.remind?.bind(this.work)
+    if (remind) this.add(this.options.reminderSchedule ?? DEFAULT_REMINDER_SCHEDULE, 'reminders', remind)
     logger.info({ jobs: this.jobs.length }, 'scheduler started')
   }
 
@@ -62,6 +73,11 @@ export class Scheduler {
       { protect: true, unref: true, ...(timeZone ? { timezone: timeZone } : {}) },
       async () => {
         try {
+          const { claims } = this.options
+          if (claims && !(await claims.claim(name, tickOf(new Date())))) {
+            logger.debug({ job: name }, 'tick claimed by another process')
+            return
+          }
           await run()
         } catch (error) {
           logger.error(
