@@ -34,6 +34,8 @@ import { runsRoutes } from './routes/runs'
 import { sourcesRoutes } from './routes/sources'
 import { uploadsRoutes } from './routes/uploads'
 import { usersRoutes } from './routes/users'
+import { remindersRoutes } from './routes/reminders'
+import type { ReminderService } from '../reminders/reminder-job'
 import { summarizeDiff } from '../pipeline/run-diff'
 
 export type ApiRepositories = Pick<LedgerRepositories, 'runs' | 'records' | 'events' | 'audit' | 'snapshots'>
@@ -72,6 +74,8 @@ export interface CreateApiAppOptions {
   now?: () => number
   /** Shown in the OpenAPI document. */
   version?: string
+  /** The reminders (the pipeline's); absent: their routes answer 503. */
+  reminders?: ReminderService
 }
 
 const ROUTES = new WeakMap<Express, readonly Route[]>()
@@ -118,6 +122,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
     ...metadataRoutes({ repos, refresh: new RefreshTracker(services, logger), now }),
     ...auditRoutes({ repos }),
     ...usersRoutes({ directory: options.auth.directory, repos }),
+    ...remindersRoutes({ reminders: options.reminders, scopes, repos }),
   ]
   openapi.document = buildOpenApi(routes, { version: options.version ?? '0.1.0' })
 

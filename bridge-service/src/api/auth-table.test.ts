@@ -138,6 +138,24 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
     expect: [403, 403, 403, 200, 403, 401, 401],
     prepare: async () => ({ path: '/api/v1/users/forget', body: JSON.stringify({ username: 'sup_koffi' }) }),
   },
+  'GET /api/v1/reminders/rules': { expect: READ },
+  'POST /api/v1/reminders/rules': {
+    expect: write(200),
+    prepare: async () => ({ path: '/api/v1/reminders/rules', body: '{"rules":[]}' }),
+  },
+  'GET /api/v1/reminders/sends': { expect: READ },
+  'GET /api/v1/reminders/effect': { expect: READ },
+  // A supervisor reminds their own RC only (api/reminders.test.ts); these test users have no org units.
+  'POST /api/v1/reminders/send': {
+    expect: [403, 200, 200, 200, 403, 401, 401],
+    prepare: async () => ({
+      path: '/api/v1/reminders/send',
+      body: JSON.stringify({
+        orgUnit: `R${Math.random().toString(36).slice(2, 12).padEnd(10, 'x')}`,
+        channels: ['sms'],
+      }),
+    }),
+  },
 }
 
 /** What express really mounted, as `METHOD /path/{param}`. */

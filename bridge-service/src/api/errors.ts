@@ -33,6 +33,10 @@ export type ErrorCode =
   | 'not-a-dry-run'
   | 'file-differs'
   | 'dhis2-changed'
+  | 'report-complete'
+  | 'already-reminded'
+  | 'no-user-account'
+  | 'reminders-unavailable'
   | UnreadableFileError['code']
 
 export interface Issue {

@@ -18,16 +18,28 @@ export const ACTIONS = [
   'audit:read',
   'metrics:read',
   'users:forget',
+  'reminders:read',
+  'reminders:send',
+  'reminders:configure',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
-const READ: Action[] = ['runs:read', 'records:read', 'sources:read', 'metadata:read']
+const READ: Action[] = ['runs:read', 'records:read', 'sources:read', 'metadata:read', 'reminders:read']
 
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   // RC enter reports in DHIS2; the sync console is not theirs.
   relais: new Set(),
-  superviseur: new Set(READ),
-  gestionnaire: new Set([...READ, 'runs:write', 'quarantine:decide', 'uploads:create', 'metadata:refresh']),
+  // A supervisor sends « Relancer » to their own RC (scope.ts); data managers set the rules.
+  superviseur: new Set([...READ, 'reminders:send']),
+  gestionnaire: new Set([
+    ...READ,
+    'runs:write',
+    'quarantine:decide',
+    'uploads:create',
+    'metadata:refresh',
+    'reminders:send',
+    'reminders:configure',
+  ]),
   administrateur: new Set(ACTIONS),
   // Read-only API keys for scripts and monitoring: Prometheus scrapes /metrics with one.
   lecteur: new Set([...READ, 'metrics:read']),

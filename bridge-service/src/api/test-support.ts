@@ -24,6 +24,11 @@ import {
 } from '../pipeline/services'
 import { readFile } from '../sources/files/read-file'
 import { createApiApp, type CreateApiAppOptions } from './app'
+import type { PageRequest } from '../ledger'
+import { reminderSendsRepository, type ReminderSendFilter } from '../ledger/reminder-sends'
+import { reminderEffect } from '../reminders/effect'
+import type { ReminderService } from '../reminders/reminder-job'
+import type { ReminderRule } from '../reminders/rules'
 import type { UserDirectory } from './auth'
 import { createMetrics } from './metrics'
 import type { Role } from './roles'
@@ -247,12 +252,56 @@ export function silentLogger(): Logger & { lines: string[] } {
   return Object.assign(createLogger('info', sink), { lines })
 }
 
+/**
+ * The reminders for the API's tests: rules kept in memory, sends in the real ledger, « Relancer » recorded as
+ * sent. The real job (DHIS2 reads, sending) is tested end to end in reminders/reminders.e2e.test.ts.
+ */
+export class LedgerReminders implements ReminderService {
+  saved: ReminderRule[] = []
+  constructor(private readonly db: Db) {}
+  async rules() {
+    return { rules: this.saved, problems: [] }
+  }
+  async saveRules(rules: readonly ReminderRule[]) {
+    this.saved = [...rules]
+  }
+  sends(filter: ReminderSendFilter, page: PageRequest) {
+    return reminderSendsRepository(this.db).list(filter, page)
+  }
+  async effect() {
+    const repo = reminderSendsRepository(this.db)
+    const sends = (await Promise.all((await repo.periods()).map((p) => repo.ofPeriod(p)))).flat()
+    return reminderEffect(sends, [])
+  }
+  async remindNow(orgUnit: string, channels: readonly ('message' | 'sms')[], actor: string) {
+    const repo = reminderSendsRepository(this.db)
+    const claimed = await repo.claim(
+      channels.map((channel) => ({
+        ruleId: 'manual',
+        kind: 'manual' as const,
+        period: '202611',
+        orgUnit,
+        zone: 'zone',
+        recipient: 'user',
+        channel,
+        day: '2026-12-03',
+        template: 'missing:manual',
+        actor,
+      })),
+    )
+    if (claimed.length === 0) return { outcome: 'already-today' as const, sends: [] }
+    for (const c of claimed) await repo.markSent(c.id, { status: 201 })
+    return { outcome: 'sent' as const, sends: (await repo.ofPeriod('202611')).filter((s) => s.orgUnit === orgUnit) }
+  }
+}
+
 export interface TestApi {
   url: string
   app: Express
   db: Db
   ledger: LedgerRepositories
   services: RecordingServices
+  reminders: LedgerReminders
   logger: Logger & { lines: string[] }
   close(): Promise<void>
 }
@@ -264,9 +313,11 @@ export async function startTestApi(overrides: Partial<CreateApiAppOptions> = {})
   await migrate(db)
   const ledger = repositories(db)
   const services = new RecordingServices(ledger)
+  const reminders = new LedgerReminders(db)
   const logger = silentLogger()
   const app = createApiApp({
     services,
+    reminders,
     repos: ledger,
     auth: { routeSecret: ROUTE_SECRET, apiKeys: API_KEYS, directory },
     config: testConfig,
@@ -284,6 +335,7 @@ export async function startTestApi(overrides: Partial<CreateApiAppOptions> = {})
     db,
     ledger,
     services,
+    reminders,
     logger,
     async close() {
       server.closeAllConnections()

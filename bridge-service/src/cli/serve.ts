@@ -118,6 +118,7 @@ export async function serve(
     })
     const app = createApiApp({
       services: pipeline,
+      ...(pipeline.reminders ? { reminders: pipeline.reminders } : {}),
       repos: repositories(db),
       auth: {
         routeSecret: bridge.routeSecret,

@@ -415,6 +415,46 @@ export class Dhis2Client {
     return meta.createdBy?.username ? { username: meta.createdBy.username, created: meta.created } : undefined
   }
 
+  /**
+   * A GET whose answer is checked against `schema`; undefined on 404 when `missingOk`. For the few reads that
+   * have no method of their own (reminders/dhis2-directory.ts).
+   */
+  async getJson<T>(
+    path: string,
+    params: Record<string, string | number | boolean>,
+    schema: z.ZodType<T>,
+    options: RequestOptions & { missingOk?: boolean } = {},
+  ): Promise<T | undefined> {
+    const res = await this.send('GET', path, {
+      ...options,
+      params,
+      ...(options.missingOk ? { accept: (status: number) => status === 404 } : {}),
+    })
+    if (res.status === 404) return undefined
+    return this.parse(this.describe('GET', path), res, schema)
+  }
+
+  /**
+   * A POST of a JSON body; answers the status, DHIS2's body and the `Location` header (where DHIS2 puts the id
+   * of what it created, e.g. a message conversation). Errors are thrown as for every call.
+   */
+  async postJson(
+    path: string,
+    data: unknown,
+    options: RequestOptions & { params?: Record<string, string | number | boolean> } = {},
+  ): Promise<{ status: number; body: unknown; location?: string }> {
+    const res = await this.send('POST', path, { ...options, data })
+    const location = res.headers['location']
+    return { status: res.status, body: res.data, ...(typeof location === 'string' ? { location } : {}) }
+  }
+
+  /** Writes a dataStore entry (PUT, or POST when the key does not exist yet). */
+  async putDataStoreValue(namespace: string, key: string, value: unknown, options: RequestOptions = {}): Promise<void> {
+    const path = `/dataStore/${encodeURIComponent(namespace)}/${encodeURIComponent(key)}`
+    const res = await this.send('PUT', path, { ...options, data: value, accept: (status) => status === 404 })
+    if (res.status === 404) await this.send('POST', path, { ...options, data: value })
+  }
+
   /** Deletes a dataStore entry; false when it was already gone. */
   async deleteDataStoreKey(namespace: string, key: string, options: RequestOptions = {}): Promise<boolean> {
     const path = `/dataStore/${encodeURIComponent(namespace)}/${encodeURIComponent(key)}`
@@ -473,7 +513,11 @@ export class Dhis2Client {
 
   // -------------------------------------------------------------------------------------------------------
 
-  private async send(method: 'GET' | 'POST' | 'DELETE', path: string, options: SendOptions): Promise<AxiosResponse> {
+  private async send(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options: SendOptions,
+  ): Promise<AxiosResponse> {
     const request = this.describe(method, path)
     const started = performance.now()
     const report = (status: number | undefined, error?: Dhis2Error) => {

@@ -130,7 +130,12 @@ describe.each(TEST_DATABASES)('ledger database on %s', (_name, make) => {
                   ('DE1', '202608', 'OU1', 'COC', 'AOC', 'h4', NULL, 'csv')`,
         )
         expect(await migrate(odb)).toEqual({
-          applied: ['003_imported_sets.sql', '004_webhook_deliveries.sql', '005_overwrite_reason.sql'],
+          applied: [
+            '003_imported_sets.sql',
+            '004_webhook_deliveries.sql',
+            '005_overwrite_reason.sql',
+            '006_reminder_sends.sql',
+          ],
         })
         expect(await exists(odb, 'imported_values')).toBe(false)
         const key = (de: string, period: string, coc = 'COC') => ({

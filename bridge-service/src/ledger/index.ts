@@ -19,6 +19,7 @@ import { deliveriesRepository } from './deliveries'
 import { LedgerUsageError, type Db } from './db'
 import { eventsRepository } from './events'
 import { importedValuesRepository } from './imported-values'
+import { reminderSendsRepository } from './reminder-sends'
 import { migrate } from './migrate'
 import { openPg } from './pg'
 import { openPglite } from './pglite'
@@ -79,6 +80,7 @@ export function repositories(db: Db) {
     audit: auditRepository(db),
     snapshots: snapshotsRepository(db),
     importedValues: importedValuesRepository(db),
+    reminderSends: reminderSendsRepository(db),
   }
 }
 

@@ -31,10 +31,20 @@ import { Intake, recordVersion } from './intake'
 import { pullKobo, sweepKobo, type KoboSourceConfig, type KoboSourceDeps } from './kobo-source'
 import { patchRunDetail, rawsOfRun } from './ledger-queries'
 import { MetadataService } from './metadata'
-import { DEFAULT_RETRY, openQueues, type PipelineQueues, type RedisTarget, type RetrySettings } from './queues'
+import {
+  DEFAULT_RETRY,
+  openQueues,
+  redisOptions,
+  type PipelineQueues,
+  type RedisTarget,
+  type RetrySettings,
+} from './queues'
 import { reconcile, type ReconcileResult } from './reconcile'
 import { RunBook } from './runs'
 import { Scheduler } from './scheduler'
+import { RedisTickClaims } from './tick-claims'
+import { ReminderJob, type ReminderService } from '../reminders/reminder-job'
+import { Redis } from 'ioredis'
 import {
   StateConflictError,
   UnknownSourceError,
@@ -93,6 +103,11 @@ export interface PipelineOptions {
   readonly workers?: boolean
   /** Run the cron schedules in this process (default true). */
   readonly schedules?: boolean
+  /**
+   * The reminders (issue 15 §1): the monthly report's data set code (default RC_MENSUEL) and the cron of their
+   * tick; null: no reminders from this pipeline.
+   */
+  readonly reminders?: { dataSetCode?: string; schedule?: string } | null
   /** Cron of the metadata refresh (default nightly), null for none. */
   readonly metadataSchedule?: string | null
   /** RELAIS_PSEUDONYM_KEY: the key of the pseudonyms of the fields the specs name in `pseudonymise`. */
@@ -131,6 +146,8 @@ export interface Pipeline extends PipelineServices {
   startSweep(source: string, actor: Actor): Promise<StartedRun>
   /** Drift findings of the newest snapshot. */
   drift(): Promise<DriftFinding[]>
+  /** The reminders (issue 15 §1): rules, send log, effect, « Relancer »; undefined when turned off. */
+  readonly reminders: ReminderService | undefined
   readonly queues: PipelineQueues
   readonly breakers: CircuitBreakerRegistry
 }
@@ -182,6 +199,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let reconcileTimer: NodeJS.Timeout | undefined
   let reconcileRound = 0
   let scheduler: Scheduler | undefined
+  let claimsRedis: Redis | undefined
+  const reminders =
+    options.reminders === null
+      ? undefined
+      : new ReminderJob({ db, dhis2, logger, now, dataSetCode: options.reminders?.dataSetCode ?? 'RC_MENSUEL' })
   let stopped = false
 
   const sourceOf = (name: string): SourceConfig => specs.source(name)
@@ -305,6 +327,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const pipeline: Pipeline = {
     queues,
     breakers,
+    reminders,
 
     async startRun(sourceName: string, mode: RunMode, actor: Actor): Promise<StartedRun> {
       const source = sourceOf(sourceName)
@@ -456,10 +479,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             return logger.info({ source: name }, 'a run of this source is still running: tick skipped')
           return start()
         }
+        // One connection for the tick claims; closed with the pipeline.
+        claimsRedis = new Redis({ ...redisOptions(redis.url), lazyConnect: true, maxRetriesPerRequest: 2 })
         scheduler = new Scheduler(
           {
             sources: options.config.sources,
             logger,
+            claims: new RedisTickClaims(claimsRedis, redis.prefix ?? 'relais'),
+            ...(options.reminders?.schedule ? { reminderSchedule: options.reminders.schedule } : {}),
             ...(options.metadataSchedule !== undefined ? { metadataSchedule: options.metadataSchedule } : {}),
             ...(options.timeZone ? { timeZone: options.timeZone } : {}),
           },
@@ -467,6 +494,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             pull: (name) => skipIfRunning(name, () => pipeline.startRun(name, 'import', SCHEDULER)),
             sweep: (name) => skipIfRunning(name, () => pipeline.startSweep(name, SCHEDULER)),
             refreshMetadata: () => pipeline.refreshMetadata(SCHEDULER),
+            ...(reminders ? { remind: () => reminders.tick() } : {}),
           },
         )
         scheduler.start()
@@ -481,6 +509,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       clearInterval(reconcileTimer)
       scheduler?.stop()
       await Promise.allSettled([...background, inbound.close()])
+      claimsRedis?.disconnect()
       await workers?.close()
       await queues.close()
       logger.info('pipeline stopped')

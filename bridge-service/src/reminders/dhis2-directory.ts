@@ -1,0 +1,141 @@
+/**
+ * What the reminders read from DHIS2 at each run (issue 15 §1): the rules in the dataStore, the RC the monthly
+ * report is assigned to with their users and supervisors, and which reports are complete. Nothing of it is kept
+ * by the bridge: phone numbers and names are read, used and forgotten.
+ */
+import { z } from 'zod'
+import type { Dhis2Client } from '../dhis2'
+import type { Person, RcContact } from './plan'
+import { RULES_KEY, RULES_NAMESPACE } from './rules'
+
+export const RC_GROUP = 'RELAIS_RC'
+export const SUPERVISOR_GROUP = 'RELAIS_SUPERVISEURS'
+/** The zone sanitaire's level: the effect is shown per zone (community-program.md, org units). */
+const ZONE_LEVEL = 3
+
+const dataSetSchema = z.object({
+  dataSets: z.array(
+    z.object({
+      id: z.string(),
+      timelyDays: z.number().optional(),
+      organisationUnits: z
+        .array(z.object({ id: z.string(), name: z.string().optional(), path: z.string() }))
+        .default([]),
+    }),
+  ),
+})
+
+const usersSchema = z.object({
+  users: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().optional(),
+      displayName: z.string().optional(),
+      phoneNumber: z.string().nullish(),
+      disabled: z.boolean().optional(),
+      organisationUnits: z.array(z.object({ id: z.string() })).default([]),
+    }),
+  ),
+})
+
+const completionsSchema = z.object({
+  completeDataSetRegistrations: z
+    .array(
+      z.object({
+        organisationUnit: z.string(),
+        period: z.string(),
+        date: z.string().optional(),
+        completed: z.boolean().optional(),
+      }),
+    )
+    .default([]),
+})
+
+export interface ProgrammeDirectory {
+  dataSetId: string
+  /** Days after the period's end a report is still on time (DHIS2's `timelyDays`; 5 in the programme). */
+  timelyDays: number
+  rcs: RcContact[]
+  /** The top org units the data set reaches (for one completions request with `children=true`). */
+  roots: string[]
+}
+
+export async function readRulesDocument(dhis2: Dhis2Client): Promise<unknown> {
+  return dhis2.getJson(`/dataStore/${RULES_NAMESPACE}/${RULES_KEY}`, {}, z.unknown(), { missingOk: true })
+}
+
+async function groupMembers(dhis2: Dhis2Client, group: string) {
+  const answer = await dhis2.getJson(
+    '/users',
+    {
+      filter: `userGroups.code:eq:${group}`,
+      fields: 'id,name,displayName,phoneNumber,disabled,organisationUnits[id]',
+      paging: false,
+    },
+    usersSchema,
+  )
+  return (answer?.users ?? []).filter((u) => u.disabled !== true)
+}
+
+const person = (u: z.infer<typeof usersSchema>['users'][number]): Person => ({
+  id: u.id,
+  name: u.name ?? u.displayName ?? u.id,
+  ...(u.phoneNumber ? { phone: u.phoneNumber } : {}),
+})
+
+export async function readDirectory(dhis2: Dhis2Client, dataSetCode: string): Promise<ProgrammeDirectory | undefined> {
+  const answer = await dhis2.getJson(
+    '/dataSets',
+    { filter: `code:eq:${dataSetCode}`, fields: 'id,timelyDays,organisationUnits[id,name,path]', paging: false },
+    dataSetSchema,
+  )
+  const dataSet = answer?.dataSets[0]
+  if (!dataSet) return undefined
+  const [rcUsers, supervisorUsers] = await Promise.all([
+    groupMembers(dhis2, RC_GROUP),
+    groupMembers(dhis2, SUPERVISOR_GROUP),
+  ])
+  const usersOf = new Map<string, Person[]>()
+  for (const u of rcUsers)
+    for (const ou of u.organisationUnits) usersOf.set(ou.id, [...(usersOf.get(ou.id) ?? []), person(u)])
+  const supervisorsAt = new Map<string, Person[]>()
+  for (const u of supervisorUsers)
+    for (const ou of u.organisationUnits) supervisorsAt.set(ou.id, [...(supervisorsAt.get(ou.id) ?? []), person(u)])
+  const roots = new Set<string>()
+  const rcs = dataSet.organisationUnits.map((unit): RcContact => {
+    const ancestors = unit.path.split('/').filter(Boolean)
+    if (ancestors[0]) roots.add(ancestors[0])
+    // The nearest supervisors: those of the aire before those of the zone.
+    const supervisors = ancestors
+      .slice(0, -1)
+      .reverse()
+      .map((id) => supervisorsAt.get(id) ?? [])
+      .find((list) => list.length > 0)
+    return {
+      orgUnit: unit.id,
+      name: unit.name ?? unit.id,
+      zone: ancestors[ZONE_LEVEL - 1] ?? ancestors[0] ?? unit.id,
+      users: usersOf.get(unit.id) ?? [],
+      supervisors: supervisors ?? [],
+    }
+  })
+  return { dataSetId: dataSet.id, timelyDays: dataSet.timelyDays ?? 5, rcs, roots: [...roots] }
+}
+
+/** The org units with a complete report for the period, with the date DHIS2 registered it. */
+export async function readCompletions(
+  dhis2: Dhis2Client,
+  dataSetId: string,
+  period: string,
+  roots: readonly string[],
+): Promise<{ orgUnit: string; date: string | undefined }[]> {
+  if (roots.length === 0) return []
+  const answer = await dhis2.getJson(
+    '/completeDataSetRegistrations',
+    { dataSet: dataSetId, period, orgUnit: roots.join(','), children: true },
+    completionsSchema,
+  )
+  return (answer?.completeDataSetRegistrations ?? [])
+    .filter((r) => r.completed !== false)
+    .map((r) => ({ orgUnit: r.organisationUnit, date: r.date }))
+}
