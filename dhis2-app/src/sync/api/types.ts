@@ -44,7 +44,7 @@ export type ReleaseResult = Out<typeof Contract.ReleaseResult>
 export type DiscardResult = Out<typeof Contract.DiscardResult>
 export type ReleasePreview = Out<typeof Contract.ReleasePreviewSchema>
 export type UploadAccepted = Out<typeof Contract.UploadAccepted>
-export type BridgeErrorBody = Out<typeof Contract.ErrorBody>
+export type { BridgeErrorBody } from '../../shared/bridge/types'
 export type RunDiff = Out<typeof Contract.RunDiffSchema>
 export type DiffCounts = Out<typeof Contract.DiffCountsSchema>
 export type DiffKind = keyof DiffCounts

@@ -2,11 +2,11 @@
 // multipart; the bridge recognises CSV or XLSX from the bytes), sent with XMLHttpRequest for its upload progress,
 // with the DHIS2 session cookie like every other call of the app.
 import type { useDataEngine } from '@dhis2/app-runtime'
-import { classifyAnswer, classifyError, type BridgeProblem } from '../logic/bridgeProblem'
+import { classifyAnswer, classifyError, type BridgeProblem } from '../../shared/bridge/bridgeProblem'
 import { apiUrl, uploadPath } from './paths'
-import { withProof } from './routeProof'
+import { withProof } from '../../shared/bridge/routeProof'
 import type { RunMode, UploadAccepted } from './types'
-import { routeProofKeeper } from './useBridge'
+import { routeProofKeeper } from '../../shared/bridge/useBridge'
 
 type ProofEngine = ReturnType<typeof useDataEngine>
 

@@ -1,7 +1,7 @@
 // The bridge's stable error codes (bridge-service/src/api/errors.ts, auth.ts, the file readers) → sentences in the
 // user's language. The server's English message stays available as detail; the code decides the sentence.
 import i18n from '@dhis2/d2-i18n'
-import type { BridgeProblem } from './bridgeProblem'
+import type { BridgeProblem } from '../../shared/bridge/bridgeProblem'
 
 export function bridgeCodeMessage(code: string): string | undefined {
   switch (code) {

@@ -2,7 +2,7 @@
 // and the errors DHIS2 or the bridge give, turned into the data engine's FetchError exactly as app-runtime's
 // fetchData does (type access for 401/403/409, unknown with "(status)" in the message otherwise).
 import { FetchError } from '@dhis2/app-runtime'
-import { proofKey } from '../api/routeProof'
+import { proofKey } from '../../shared/bridge/routeProof'
 import type {
   Dhis2Message,
   MappingIssue,

@@ -3,8 +3,8 @@
 import * as contract from '@relais/bridge-service/src/api/contract'
 import { renderRoutes, type CustomData } from '../../app/testing/renderRoutes'
 import type { CurrentUser } from '../../shared/currentUser'
-import { PROOF_NAMESPACE, PROOF_PARAM } from '../api/routeProof'
-import { SyncSettingsContext } from '../api/useBridge'
+import { PROOF_NAMESPACE, PROOF_PARAM } from '../../shared/bridge/routeProof'
+import { BridgeSettingsContext } from '../../shared/bridge/useBridge'
 import { FakeBridge, ROUTE_PREFIX } from './fakeBridge'
 
 /** Lists the way the bridge pages them (built once: each is a named schema of zod's registry). */
@@ -114,7 +114,7 @@ export function renderSync(options: RenderSyncOptions = {}) {
     path,
     baseUrl: options.baseUrl ?? 'http://127.0.0.1:9',
     wrap: (routes) => (
-      <SyncSettingsContext.Provider value={{ pollMs: options.pollMs ?? 20 }}>{routes}</SyncSettingsContext.Provider>
+      <BridgeSettingsContext.Provider value={{ pollMs: options.pollMs ?? 20 }}>{routes}</BridgeSettingsContext.Provider>
     ),
   })
   return { ...view, bridge }

@@ -2,8 +2,8 @@
 // It says what to do, for the data manager who reads it.
 import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
-import { ROUTE_CODE } from '../api/paths'
-import type { BridgeProblem } from '../logic/bridgeProblem'
+import { ROUTE_CODE } from '../../shared/bridge/paths'
+import type { BridgeProblem } from '../../shared/bridge/bridgeProblem'
 import classes from '../Sync.module.css'
 
 const SECRET_VARIABLE = 'RELAIS_ROUTE_SECRET'

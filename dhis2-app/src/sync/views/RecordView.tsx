@@ -11,7 +11,7 @@ import {
   NoticeBox,
 } from '@dhis2/ui'
 import { useState } from 'react'
-import { useBridgeGet } from '../api/useBridge'
+import { useBridgeGet } from '../../shared/bridge/useBridge'
 import type { RecordDetail } from '../api/types'
 import { formatDateTime } from '../logic/format'
 import { issuesIn, issueText } from '../logic/issues'

@@ -12,7 +12,7 @@ import {
 } from '@dhis2/ui'
 import { useState, type FormEvent } from 'react'
 import { recordSearchParams, type RecordSearch } from '../api/paths'
-import { useBridgeGet } from '../api/useBridge'
+import { useBridgeGet } from '../../shared/bridge/useBridge'
 import { RECORD_STATUSES, type Paged, type RecordSummary } from '../api/types'
 import { formatDateTime } from '../logic/format'
 import { quarantineReasonLabel, RECORD_TONE, recordStatusLabel } from '../logic/status'

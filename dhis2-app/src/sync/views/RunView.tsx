@@ -11,9 +11,9 @@ import {
   NoticeBox,
 } from '@dhis2/ui'
 import { useState } from 'react'
-import { useBridgeGet, useBridgePost } from '../api/useBridge'
+import { useBridgeGet, useBridgePost } from '../../shared/bridge/useBridge'
 import type { RecordStatus, RunDetail } from '../api/types'
-import type { BridgeProblem } from '../logic/bridgeProblem'
+import type { BridgeProblem } from '../../shared/bridge/bridgeProblem'
 import { formatDateTime, formatDuration } from '../logic/format'
 import { countsList, runProgress } from '../logic/progress'
 import { isRunTerminal, RECORD_TONE, recordStatusLabel, RUN_TONE, runModeLabel, runStatusLabel } from '../logic/status'

@@ -1,7 +1,7 @@
 // The run history, newest first, paged; filtered by source or status.
 import i18n from '@dhis2/d2-i18n'
 import { DataTableBody, DataTableCell, DataTableColumnHeader, DataTableHead, DataTableRow } from '@dhis2/ui'
-import { useBridgeGet } from '../api/useBridge'
+import { useBridgeGet } from '../../shared/bridge/useBridge'
 import { RUN_STATUSES, type Paged, type RunListItem, type Source } from '../api/types'
 import { formatDateTime } from '../logic/format'
 import { isRunTerminal, RUN_TONE, runModeLabel, runStatusLabel } from '../logic/status'

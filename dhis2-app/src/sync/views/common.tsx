@@ -14,7 +14,7 @@ import {
 } from '@dhis2/ui'
 import { useId, type ReactNode } from 'react'
 import type { Pager, Source } from '../api/types'
-import type { BridgeProblem } from '../logic/bridgeProblem'
+import type { BridgeProblem } from '../../shared/bridge/bridgeProblem'
 import { problemMessage } from '../logic/messages'
 import type { Tone } from '../logic/status'
 import classes from '../Sync.module.css'

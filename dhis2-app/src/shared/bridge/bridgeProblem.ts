@@ -3,7 +3,7 @@
 // 502/503/504 the bridge did not answer), the bridge answers its own JSON `{ error, message }` with a stable code.
 // Pure: no React, no i18n (messages.ts words it).
 
-import type { BridgeErrorBody } from '../api/types'
+import type { BridgeErrorBody } from './types'
 
 export type BridgeProblemKind =
   /** DHIS2 has no route `relais-bridge` (or it is disabled): 404 from DHIS2, not from the bridge. */

@@ -3,7 +3,7 @@
 // `relais-proofs/<sha256(nonce)>`, whose author DHIS2 records and no browser can forge, and sends the nonce
 // as `relaisProof` with every call to the bridge. The bridge takes a proof for 5 minutes from its first use;
 // the app makes a new one after 4, and at once when the bridge refuses one.
-import { sha256Hex } from '../../shared/sha256'
+import { sha256Hex } from '../sha256'
 
 export const PROOF_PARAM = 'relaisProof'
 export const PROOF_NAMESPACE = 'relais-proofs'

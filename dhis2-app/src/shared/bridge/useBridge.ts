@@ -2,18 +2,18 @@
 // app the real DHIS2 session). A read may poll while its answer says work is going on.
 import { useDataEngine } from '@dhis2/app-runtime'
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react'
-import { classifyError, type BridgeProblem } from '../logic/bridgeProblem'
+import { classifyError, type BridgeProblem } from './bridgeProblem'
 import { bridgeResource, type QueryParams } from './paths'
 import { PROOF_NAMESPACE, PROOF_PARAM, RouteProofKeeper } from './routeProof'
 
-export interface SyncSettings {
+export interface BridgeSettings {
   /** How often a running run (or a record on its way to DHIS2) is asked again. */
   pollMs: number
 }
 
 /** Every 1.5 s: fast enough to watch a run move, slow enough for DHIS2 and the bridge. Tests make it shorter. */
-export const SyncSettingsContext = createContext<SyncSettings>({ pollMs: 1500 })
-export const useSyncSettings = () => useContext(SyncSettingsContext)
+export const BridgeSettingsContext = createContext<BridgeSettings>({ pollMs: 1500 })
+export const useBridgeSettings = () => useContext(BridgeSettingsContext)
 
 type Engine = ReturnType<typeof useDataEngine>
 
@@ -76,7 +76,7 @@ export function useBridgeGet<T>(
   pollWhile?: (data: T) => boolean,
 ): BridgeRead<T> {
   const engine = useDataEngine()
-  const { pollMs } = useSyncSettings()
+  const { pollMs } = useBridgeSettings()
   const [state, setState] = useState<{ key: string; data?: T; problem?: BridgeProblem; loading: boolean }>({
     key: '',
     loading: path !== null,
