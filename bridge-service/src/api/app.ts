@@ -122,7 +122,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
     ...metadataRoutes({ repos, refresh: new RefreshTracker(services, logger), now }),
     ...auditRoutes({ repos }),
     ...usersRoutes({ directory: options.auth.directory, repos }),
-    ...remindersRoutes({ reminders: options.reminders, scopes, repos }),
+    ...remindersRoutes({ reminders: options.reminders, scopes, repos, logger }),
   ]
   openapi.document = buildOpenApi(routes, { version: options.version ?? '0.1.0' })
 

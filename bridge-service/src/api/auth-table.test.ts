@@ -143,6 +143,7 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
     expect: write(200),
     prepare: async () => ({ path: '/api/v1/reminders/rules', body: '{"rules":[]}' }),
   },
+  'POST /api/v1/reminders/run': { expect: write(202) },
   'GET /api/v1/reminders/sends': { expect: READ },
   'GET /api/v1/reminders/effect': { expect: READ },
   // A supervisor reminds their own RC only (api/reminders.test.ts); these test users have no org units.

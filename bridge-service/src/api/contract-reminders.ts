@@ -92,3 +92,5 @@ export const RemindNowAnswer = named(
   'RemindNowAnswer',
   z.object({ outcome: z.literal('sent'), sends: z.array(ReminderSendSchema) }),
 )
+
+export const RemindersRunAnswer = named('RemindersRunAnswer', z.object({ accepted: z.literal(true) }))

@@ -127,3 +127,13 @@ test('a supervisor reminds their own RC, not another area’s; once a day; reads
   expect(hidden.status).toBe(404)
   expect((await send('GET', '/api/v1/reminders/sends', { headers: as.user('rc') })).status).toBe(403)
 })
+
+test('a data manager has the due reminders checked now (202, audited); a supervisor may not', async () => {
+  expect((await send('POST', '/api/v1/reminders/run', { headers: as.user('sup.aire'), body: '{}' })).status).toBe(403)
+  const before = api.reminders.ticks
+  const run = await send('POST', '/api/v1/reminders/run', { headers: as.user('gestionnaire'), body: '{}' })
+  expect(run.status).toBe(202)
+  await new Promise((resolve) => setImmediate(resolve))
+  expect(api.reminders.ticks).toBe(before + 1)
+  expect((await api.ledger.audit.list({ action: 'reminders.run' })).items).toHaveLength(1)
+})

@@ -258,7 +258,12 @@ export function silentLogger(): Logger & { lines: string[] } {
  */
 export class LedgerReminders implements ReminderService {
   saved: ReminderRule[] = []
+  ticks = 0
   constructor(private readonly db: Db) {}
+  async tick() {
+    this.ticks += 1
+    return { period: '202611', day: 3, planned: 0, sent: 0, failed: 0, heldOut: 0, retried: 0, problems: [] }
+  }
   async rules() {
     return { rules: this.saved, problems: [] }
   }

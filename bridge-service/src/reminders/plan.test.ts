@@ -80,7 +80,7 @@ describe('planReminders', () => {
       input({ rules: [rule({ escalateAfter: 2, channels: ['message'] })], rcs: [rc(1)], past }),
     )
     expect(plan.map((p) => `${p.kind}:${p.recipient.id}`)).toEqual(['escalation:sup1', 'reminder:u1'])
-    expect(plan[0]!.text).toContain('RC 1 n’a toujours pas complété son rapport de novembre 2026 après 2 rappels')
+    expect(plan[0]!.text).toContain("RC 1 n'a toujours pas complété son rapport de novembre 2026 après 2 rappels")
     const later = planReminders(
       input({
         today: '2026-12-05',

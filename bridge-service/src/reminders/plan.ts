@@ -134,7 +134,7 @@ export function planReminders(input: PlanInput): PlannedSend[] {
         escalated.add(rc.orgUnit)
         for (const supervisor of rc.supervisors) {
           const text = renderTemplate(
-            `Bonjour {nom}, {rc} n’a toujours pas complété son rapport de {mois} après ${sent} rappels. Date limite : {date_limite}.`,
+            `Bonjour {nom}, {rc} n'a toujours pas complété son rapport de {mois} après ${sent} rappel${sent > 1 ? 's' : ''}. Date limite : {date_limite}.`,
             { ...common, nom: supervisor.name, rc: rc.name },
           )
           for (const channel of rule.channels)

@@ -5,7 +5,7 @@
  * that failed today are tried again at the next ticks, up to MAX_ATTEMPTS. The scheduler runs this once per
  * tick across processes (pipeline/tick-claims.ts); the unique key covers a race all the same.
  */
-import { localTimestamp, parsePeriod, periodName, type Period } from '@relais/mappings'
+import { localTimestamp, parseLocalTimestamp, parsePeriod, periodName, type Period } from '@relais/mappings'
 import type { Dhis2Client } from '../dhis2'
 import type { Db } from '../ledger'
 import type { PageRequest, Paged } from '../ledger'
@@ -109,6 +109,8 @@ export type RemindNowOutcome = 'sent' | 'complete' | 'already-today' | 'unknown-
 
 /** What the API needs of the reminders (the job is it; the API's tests give a small stand-in). */
 export interface ReminderService {
+  /** One tick now: what the hourly schedule would do at this hour. */
+  tick(): Promise<ReminderTickSummary>
   rules(): Promise<{ rules: ReminderRule[]; problems: string[] }>
   saveRules(rules: readonly ReminderRule[]): Promise<void>
   sends(filter: ReminderSendFilter, page: PageRequest): Promise<Paged<ReminderSend>>
@@ -146,11 +148,27 @@ export class ReminderJob implements ReminderService {
     return this.repo.list(filter, page)
   }
 
+  /**
+   * DHIS2's own date and time: the day a reminder is about, and the completion dates it is compared with, are
+   * DHIS2's. Our clock when DHIS2 does not say (its time zone is the programme's: tickClock reads it there).
+   */
+  private async dhis2Now(): Promise<Date> {
+    try {
+      const info = await this.deps.dhis2.getSystemInfo()
+      const date = info.serverDate ? parseLocalTimestamp(info.serverDate, info.serverTimeZoneId) : undefined
+      if (date) return date
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'reminders: DHIS2 did not give its date; using ours')
+    }
+    return this.deps.now()
+  }
+
   async tick(): Promise<ReminderTickSummary> {
     const { dhis2, logger } = this.deps
+    const now = await this.dhis2Now()
     const { rules, problems } = await this.rules()
     if (problems.length > 0) logger.warn({ problems }, 'reminder rules refused')
-    const early = tickClock(this.deps.now(), this.timeZone, 5)
+    const early = tickClock(now, this.timeZone, 5)
     const summary: ReminderTickSummary = {
       period: early.period.id,
       day: dayAfterPeriodEnd(early.today),
@@ -169,7 +187,7 @@ export class ReminderJob implements ReminderService {
       logger.warn({ dataSet: this.deps.dataSetCode }, 'reminders: the data set is not in DHIS2')
       return summary
     }
-    const clock = tickClock(this.deps.now(), this.timeZone, directory.timelyDays)
+    const clock = tickClock(now, this.timeZone, directory.timelyDays)
     const complete = new Set(
       (await readCompletions(dhis2, directory.dataSetId, clock.period.id, directory.roots)).map((c) => c.orgUnit),
     )
@@ -228,7 +246,7 @@ export class ReminderJob implements ReminderService {
     const rc = directory?.rcs.find((r) => r.orgUnit === orgUnit)
     if (!directory || !rc) return { outcome: 'unknown-rc', sends: [] }
     if (rc.users.length === 0) return { outcome: 'no-user', sends: [] }
-    const clock = tickClock(this.deps.now(), this.timeZone, directory.timelyDays)
+    const clock = tickClock(await this.dhis2Now(), this.timeZone, directory.timelyDays)
     const completions = await readCompletions(this.deps.dhis2, directory.dataSetId, clock.period.id, [orgUnit])
     if (completions.some((c) => c.orgUnit === orgUnit)) return { outcome: 'complete', sends: [] }
     const past = await this.repo.ofPeriod(clock.period.id)

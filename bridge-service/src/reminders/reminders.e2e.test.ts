@@ -21,7 +21,9 @@ const database = pgTestDatabase()
 let standin: Standin
 let db: Db
 let dhis2: Dhis2Client
-let now = new Date('2026-12-03T09:07:00Z') // 10:07 in Porto-Novo
+// The reminders go by DHIS2's date: the stand-in's clock, moved by the tests.
+const START = '2026-12-03T09:07:00Z' // 10:07 in Porto-Novo
+const setClock = (iso: string) => api('/testing/clock', { method: 'POST', body: { now: iso } })
 const ADMIN = `Basic ${Buffer.from('admin:district').toString('base64')}`
 const PASSWORD = 'Relais-Test-2026!'
 const logger = createLogger('silent')
@@ -51,7 +53,7 @@ const rcUser = (i: number) => `rc.test${i}`
 /** DHIS2 uids are 11 characters. */
 const testUserId = (i: number) => `rcTestUsr${i}x`
 const job = (overrides: Partial<ConstructorParameters<typeof ReminderJob>[0]> = {}) =>
-  new ReminderJob({ db, dhis2, logger, now: () => now, dataSetCode: 'RC_MENSUEL', ...overrides })
+  new ReminderJob({ db, dhis2, logger, now: () => new Date(), dataSetCode: 'RC_MENSUEL', ...overrides })
 
 /** The nearest supervisor of RC-AQ-00001: the seed's supervisor of its aire (the zone's comes after). */
 const supervisorId = () => standin.ctx.state.users.find((u) => u.username === 'superviseur.aire')!.id
@@ -86,7 +88,7 @@ async function complete(code: string, period: string, date: string) {
 }
 
 beforeAll(async () => {
-  standin = createStandin({ seed: 'small', now: now.toISOString(), testEndpoints: true, months: 0 })
+  standin = createStandin({ seed: 'small', now: START, testEndpoints: true, months: 0 })
   await standin.listen()
   db = await database.open()
   await migrate(db)
@@ -121,7 +123,7 @@ beforeAll(async () => {
           audience: 'missing',
           days: [1, 3, 5],
           channels: ['message', 'sms'],
-          template: 'Bonjour {nom}, votre rapport de {mois} n’est pas complet. Date limite : {date_limite}.',
+          template: "Bonjour {nom}, votre rapport de {mois} n'est pas complet. Date limite : {date_limite}.",
           escalateAfter: 1,
           holdoutPercent: 0,
         },
@@ -148,7 +150,7 @@ test('on the 3rd, RC without a complete report get a DHIS2 message and an SMS; t
   const messages = await conversationsOf(rcUser(1))
   expect(messages).toHaveLength(1)
   expect(messages[0]!.messages[0]!.text).toBe(
-    'Bonjour Afi1 Houénou, votre rapport de novembre 2026 n’est pas complet. Date limite : 5 décembre 2026.',
+    "Bonjour Afi1 Houénou, votre rapport de novembre 2026 n'est pas complet. Date limite : 5 décembre 2026.",
   )
   expect(await smsTo('+22901900001' + '0')).toHaveLength(1)
   expect(await conversationsOf(rcUser(2))).toHaveLength(0)
@@ -195,14 +197,14 @@ test('a second tick the same day sends nothing new; the failed SMS is retried on
 })
 
 test('quiet hours: a tick at 21:00 sends nothing', async () => {
-  now = new Date('2026-12-05T20:00:00Z') // 21:00 in Porto-Novo
+  await setClock('2026-12-05T20:00:00Z') // 21:00 in Porto-Novo
   const summary = await job().tick()
   expect(summary.planned).toBe(0)
   expect(await mine('2026-12-05')).toHaveLength(0)
 })
 
 test('two bridge processes ticking at once send each reminder once; the supervisor is told after 1 reminder', async () => {
-  now = new Date('2026-12-05T09:07:00Z')
+  await setClock('2026-12-05T09:07:00Z')
   // A second connection pool: another process's view of the same ledger.
   const other = await database.openAnother()
   const [a, b] = await Promise.all([job().tick(), job({ db: other }).tick()])
@@ -222,7 +224,7 @@ test('two bridge processes ticking at once send each reminder once; the supervis
   )
   const told = await conversationsOf('superviseur.aire', 'Relais-2026')
   expect(told.map((c) => c.messages[0]!.text)).toEqual([
-    expect.stringContaining('n’a toujours pas complété son rapport de novembre 2026 après 1 rappels'),
+    expect.stringContaining("n'a toujours pas complété son rapport de novembre 2026 après 1 rappel."),
   ])
 })
 
@@ -230,7 +232,7 @@ test('« Relancer » by hand: refused when complete or already reminded today, s
   const j = job()
   expect((await j.remindNow(uid('organisationUnits', 'RC-AQ-00002'), ['sms'], 'awa')).outcome).toBe('complete')
   expect((await j.remindNow(uid('organisationUnits', 'RC-AQ-00001'), ['sms'], 'awa')).outcome).toBe('already-today')
-  now = new Date('2026-12-06T09:30:00Z')
+  await setClock('2026-12-06T09:30:00Z')
   const manual = await j.remindNow(uid('organisationUnits', 'RC-AQ-00003'), ['message'], 'awa')
   expect(manual.outcome).toBe('sent')
   expect(manual.sends).toEqual([

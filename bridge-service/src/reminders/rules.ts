@@ -4,6 +4,9 @@
  * rights, the bridge reads them at each tick, and no rule is lost with a bridge's database. Pure: zod only.
  */
 import { z } from 'zod'
+import { PLACEHOLDERS, unknownPlaceholders } from './templates'
+
+export { DEFAULT_TEMPLATES, PLACEHOLDERS, renderTemplate } from './templates'
 
 export const RULES_NAMESPACE = 'relais'
 export const RULES_KEY = 'reminder-rules'
@@ -17,20 +20,14 @@ export type Channel = (typeof CHANNELS)[number]
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24 h')
 
-/** Placeholders a template may use; anything else in braces is refused, so a typo is seen when saving. */
-export const PLACEHOLDERS = ['nom', 'mois', 'date_limite', 'rc', 'jours_restants'] as const
-
 const template = z
   .string()
   .trim()
   .min(1)
   .max(480)
-  .refine(
-    (text) => [...text.matchAll(/\{([^}]*)\}/g)].every((m) => (PLACEHOLDERS as readonly string[]).includes(m[1] ?? '')),
-    {
-      message: `unknown placeholder: use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
-    },
-  )
+  .refine((text) => unknownPlaceholders(text).length === 0, {
+    message: `unknown placeholder: use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+  })
 
 export const ReminderRuleSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/),
@@ -55,15 +52,6 @@ export type ReminderRule = z.infer<typeof ReminderRuleSchema>
 
 export const ReminderRulesSchema = z.strictObject({ rules: z.array(ReminderRuleSchema).max(50) })
 
-/** The French template each audience starts with in the app. */
-export const DEFAULT_TEMPLATES: Record<Audience, string> = {
-  missing:
-    'Bonjour {nom}, votre rapport de {mois} n’est pas encore complet. Merci de le compléter avant le {date_limite}.',
-  refused:
-    'Bonjour {nom}, des valeurs de votre rapport de {mois} ont été refusées. Merci de les corriger avant le {date_limite}.',
-  supervisors: 'Bonjour {nom}, le rapport de {mois} de {rc} manque encore. Date limite : {date_limite}.',
-}
-
 /**
  * The rules as stored, each checked on its own: one bad rule (edited by hand in the dataStore) is reported and
  * skipped, it does not silence the others.
@@ -80,9 +68,4 @@ export function parseRules(stored: unknown): { rules: ReminderRule[]; problems: 
       problems.push(`rules[${index}]: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
   })
   return { rules, problems }
-}
-
-/** The message with its placeholders filled. */
-export function renderTemplate(text: string, values: Partial<Record<(typeof PLACEHOLDERS)[number], string>>): string {
-  return text.replace(/\{([^}]*)\}/g, (whole, name: string) => values[name as keyof typeof values] ?? whole)
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import type { LedgerRepositories } from '../../ledger'
+import type { Logger } from '../../log/logger'
 import type { ReminderSend } from '../../ledger/reminder-sends'
 import { EFFECT_WINDOW_DAYS } from '../../reminders/effect'
 import type { ReminderService } from '../../reminders/reminder-job'
@@ -16,6 +17,7 @@ import {
   ReminderRulesAnswer,
   ReminderRulesUpdate,
   ReminderSendList,
+  RemindersRunAnswer,
   type ReminderSendSchema,
 } from '../contract-reminders'
 import { ApiError, notFound } from '../errors'
@@ -27,6 +29,7 @@ export interface RemindersDeps {
   reminders: ReminderService | undefined
   scopes: Scopes
   repos: Pick<LedgerRepositories, 'audit'>
+  logger: Logger
 }
 
 const sendsQuery = z.strictObject({
@@ -71,7 +74,7 @@ const REFUSALS = {
   'no-user': [422, 'no-user-account', 'This RC has no DHIS2 user account to write to'],
 } as const
 
-export function remindersRoutes({ reminders, scopes, repos }: RemindersDeps): Route[] {
+export function remindersRoutes({ reminders, scopes, repos, logger }: RemindersDeps): Route[] {
   return [
     defineRoute({
       operationId: 'getReminderRules',
@@ -130,6 +133,24 @@ export function remindersRoutes({ reminders, scopes, repos }: RemindersDeps): Ro
           placeholders: [...PLACEHOLDERS],
           defaultTemplates: DEFAULT_TEMPLATES,
         })
+      },
+    }),
+    defineRoute({
+      operationId: 'runReminders',
+      method: 'post',
+      path: '/api/v1/reminders/run',
+      tag: 'reminders',
+      summary: "Check now which reminders are due, as the hourly check does (the rules' days and quiet hours apply)",
+      description: 'Answers 202 at once; the sends appear in GET /reminders/sends.',
+      access: { kind: 'action', action: 'reminders:configure' },
+      responses: { 202: RemindersRunAnswer },
+      errors: [503],
+      async handle({ actor }) {
+        const svc = service(reminders)
+        await repos.audit.append({ actor: actor.name, role: actor.role, action: 'reminders.run', target: null })
+        // In the background: a national check writes to thousands of RC; the log shows what went.
+        void svc.tick().catch((error: unknown) => logger.error({ err: error }, 'reminders run failed'))
+        return reply(202, { accepted: true as const })
       },
     }),
     defineRoute({
