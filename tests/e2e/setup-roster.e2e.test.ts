@@ -78,6 +78,15 @@ test('setup, hierarchy, roster, an RC reports; the second runs change nothing', 
   expect(first.stderr).toBe('')
   expect(first.status).toBe(0)
   expect(first.stdout).toMatch(/éléments de données\s+23\s+0\s+0/)
+  // DHIS2 runs its own analytics job, nightly (issue 15 §4): the dashboard's figures are at most a day old.
+  expect(first.stdout).toContain(
+    "Tâche d'analyse de DHIS2 « Relais - tables d’analyse (chaque nuit) » (0 0 2 * * ?): créé",
+  )
+  expect(
+    (standin.ctx.state.jobConfigurations ?? [])
+      .filter((j) => j.jobType === 'ANALYTICS_TABLE')
+      .map((j) => [j.cronExpression, j.enabled]),
+  ).toEqual([['0 0 2 * * ?', true]])
   expect(first.stdout).toMatch(/Route relais-bridge → http:\/\/127\.0\.0\.1:3999\/\*\*: créé/)
   expect(first.stdout).toMatch(/Application relais: installée 0\.1\.0/)
   const token = /DHIS2_TOKEN :\n(d2p_\S+)/.exec(first.stdout)?.[1]

@@ -23,7 +23,8 @@ import { table, toJson } from './table'
 export const SETUP_USAGE = `Usage: relais setup [--dry-run] [--no-app] [--app <zip>] [--bridge-url URL] [--json] [--locale fr|en]
 
 Brings DHIS2 to what Relais needs: the metadata package (created / updated / unchanged per type), the bridge's
-service user and its token (printed once), the route relais-bridge, the app, the dataStore defaults.
+service user and its token (printed once), the route relais-bridge, the app, the dataStore defaults, and
+DHIS2's analytics job when none runs at least weekly (nightly at 02:00).
 Environment: DHIS2_URL, DHIS2_USERNAME and DHIS2_PASSWORD (a superuser, for this command only),
 RELAIS_ROUTE_SECRET; RELAIS_SERVICE_USER (default relais-passerelle).
 Exit 0 when DHIS2 ends as the package says, 2 when DHIS2 refuses it or the version is not supported.`
@@ -115,6 +116,9 @@ function render(report: SetupReport, locale: 'fr' | 'en'): string {
     `${fr ? 'Application' : 'App'} relais: ${outcome(report.app.outcome)}${report.app.version ? ` ${report.app.version}` : ''}${report.app.previous ? ` (${fr ? 'avant' : 'was'} ${report.app.previous})` : ''}`,
   )
   for (const entry of report.dataStore) lines.push(`dataStore ${entry.key}: ${outcome(entry.outcome)}`)
+  lines.push(
+    `${fr ? "Tâche d'analyse de DHIS2" : "DHIS2's analytics job"} « ${report.analyticsJob.name} » (${report.analyticsJob.cron}): ${outcome(report.analyticsJob.outcome)}`,
+  )
   if (report.token)
     lines.push(
       fr
@@ -147,6 +151,7 @@ async function audit(report: SetupReport, env: NodeJS.ProcessEnv, io: CliIo): Pr
     serviceUser: report.serviceUser,
     route: report.route.outcome,
     app: report.app,
+    analyticsJob: report.analyticsJob.outcome,
   }
   try {
     const { openLedger, repositories } = lazy<typeof import('../ledger')>('../ledger')

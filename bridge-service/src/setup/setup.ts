@@ -6,10 +6,13 @@
  * 3. the bridge's service user (role ROLE_PASSERELLE) and its personal access token, made once, printed once;
  * 4. the route `relais-bridge` to the bridge, with the secret header (its fingerprint in the description lets
  *    a second run see that the secret is unchanged, since DHIS2 never shows a route's auth back);
- * 5. the app zip, when DHIS2 holds another version; 6. the dataStore defaults, when missing.
+ * 5. the app zip, when DHIS2 holds another version; 6. the dataStore defaults, when missing;
+ * 7. DHIS2's own analytics job, when none runs at least weekly (issue 15 §4): the dashboard's figures come from
+ *    the analytics tables, and DHIS2 schedules their run itself (no maintenance authority for the bridge).
  * A dry run asks DHIS2 everything and writes nothing.
  */
 import { createHash, randomInt } from 'node:crypto'
+import { Cron } from 'croner'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { dataStoreDefaults, PACKAGE_TYPES, relaisPackage } from '@relais/metadata'
@@ -85,6 +88,8 @@ export interface SetupReport {
   route: { outcome: Outcome; url: string }
   app: { outcome: 'installed' | 'unchanged' | 'skipped'; version?: string; previous?: string }
   dataStore: Array<{ key: string; outcome: 'created' | 'unchanged' }>
+  /** DHIS2's analytics table job: one that runs at least weekly kept, else one made (nightly at 02:00). */
+  analyticsJob: { outcome: 'created' | 'unchanged'; name: string; cron: string }
   /** Objects created or updated (0 on a second run). */
   changed: number
 }
@@ -256,6 +261,10 @@ export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promis
     }
   }
 
+  // 7. DHIS2's analytics job.
+  const analyticsJob = await ensureAnalyticsJob(dhis2, options, now)
+  if (analyticsJob.outcome === 'created') changed++
+
   return {
     dryRun: options.dryRun,
     dhis2Version: info.version,
@@ -266,8 +275,48 @@ export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promis
     route,
     app,
     dataStore,
+    analyticsJob,
     changed,
   }
+}
+
+/** The job `relais setup` makes when DHIS2 has none: every night at 02:00 (Spring's six-field cron), two years. */
+export const ANALYTICS_JOB = {
+  name: 'Relais - tables d’analyse (chaque nuit)',
+  jobType: 'ANALYTICS_TABLE',
+  cronExpression: '0 0 2 * * ?',
+  jobParameters: { lastYears: 2, skipResourceTables: false },
+} as const
+
+/** Whether a Spring cron (seconds first) fires at least once in any 7 days: its next 2 runs are ≤ 7 days apart. */
+export function atLeastWeekly(cron: string, now: Date): boolean {
+  try {
+    const runs = new Cron(cron.replace(/\?/g, '*'), { paused: true }).nextRuns(3, now)
+    if (runs.length < 2) return false
+    return runs.every((run, i) => i === 0 || run.getTime() - runs[i - 1]!.getTime() <= 7 * 86_400_000)
+  } catch {
+    return false
+  }
+}
+
+async function ensureAnalyticsJob(
+  dhis2: Dhis2Admin,
+  options: SetupOptions,
+  now: () => Date,
+): Promise<SetupReport['analyticsJob']> {
+  const { jobConfigurations = [] } = await dhis2.get<{
+    jobConfigurations?: Array<{ name: string; cronExpression?: string; enabled?: boolean }>
+  }>('jobConfigurations', {
+    filter: 'jobType:eq:ANALYTICS_TABLE',
+    fields: 'id,name,cronExpression,enabled',
+    paging: 'false',
+  })
+  const running = jobConfigurations.find(
+    (job) => job.enabled !== false && job.cronExpression && atLeastWeekly(job.cronExpression, now()),
+  )
+  if (running) return { outcome: 'unchanged', name: running.name, cron: running.cronExpression ?? '' }
+  if (!options.dryRun) await dhis2.request('POST', 'jobConfigurations', { json: { ...ANALYTICS_JOB } })
+  return { outcome: 'created', name: ANALYTICS_JOB.name, cron: ANALYTICS_JOB.cronExpression }
 }
 
 async function ensureServiceUser(
