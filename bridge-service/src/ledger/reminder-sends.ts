@@ -156,6 +156,15 @@ export function reminderSendsRepository(db: Db) {
       )
     },
 
+    /** Takes a failed send for another try; false when another process took it first. */
+    async claimRetry(id: string): Promise<boolean> {
+      const rows = await db.query(
+        `UPDATE reminder_sends SET status = 'pending' WHERE id = $1 AND status = 'failed' RETURNING id`,
+        [id],
+      )
+      return rows.length === 1
+    },
+
     /** Failed sends of a day still worth another try, oldest first. */
     async retryable(day: string, maxAttempts: number): Promise<ReminderSend[]> {
       const rows = await db.query<Row>(

@@ -7,14 +7,21 @@
  */
 import { localTimestamp, parseLocalTimestamp, parsePeriod, periodName, type Period } from '@relais/mappings'
 import type { Dhis2Client } from '../dhis2'
-import type { Db } from '../ledger'
-import type { PageRequest, Paged } from '../ledger'
+import type { Db, PageRequest, Paged } from '../ledger'
 import { reminderSendsRepository, type ReminderSend, type ReminderSendFilter } from '../ledger/reminder-sends'
 import type { Logger } from '../log/logger'
 import { readCompletions, readDirectory, readRulesDocument, type ProgrammeDirectory } from './dhis2-directory'
 import { reminderEffect, type Completion, type EffectRow, type EffectSend } from './effect'
-import { dayAfterPeriodEnd, planReminders, type PlannedSend, type Person, type RcContact } from './plan'
-import { DEFAULT_TEMPLATES, parseRules, renderTemplate, RULES_KEY, RULES_NAMESPACE, type ReminderRule } from './rules'
+import { dayAfterPeriodEnd, inQuietHours, planReminders, type PlannedSend, type Person, type RcContact } from './plan'
+import {
+  DEFAULT_QUIET_HOURS,
+  DEFAULT_TEMPLATES,
+  parseRules,
+  renderTemplate,
+  RULES_KEY,
+  RULES_NAMESPACE,
+  type ReminderRule,
+} from './rules'
 
 export const MAX_ATTEMPTS = 3
 /** The programme's clock (Benin: UTC+1, no summer time). */
@@ -179,7 +186,11 @@ export class ReminderJob implements ReminderService {
       retried: 0,
       problems,
     }
-    const retryable = await this.repo.retryable(early.today, MAX_ATTEMPTS)
+    // A failure is tried again within the day, outside its rule's quiet hours (« Relancer »: the default ones).
+    const quietOf = (ruleId: string) => rules.find((r) => r.id === ruleId)?.quietHours ?? DEFAULT_QUIET_HOURS
+    const retryable = (await this.repo.retryable(early.today, MAX_ATTEMPTS)).filter(
+      (send) => !inQuietHours(early.time, quietOf(send.ruleId)),
+    )
     const due = rules.some((r) => r.enabled && r.days.includes(summary.day))
     if (!due && retryable.length === 0) return summary
     const directory = await readDirectory(dhis2, this.deps.dataSetCode)
@@ -334,6 +345,7 @@ export class ReminderJob implements ReminderService {
       // Phone numbers are read again: one corrected in DHIS2 since the failure counts.
       const recipient = [...rc.users, ...rc.supervisors].find((p) => p.id === send.recipient)
       if (!recipient || send.channel === 'none' || !send.text) continue
+      if (!(await this.repo.claimRetry(send.id))) continue
       let answer: unknown
       try {
         answer = await deliver(this.deps.dhis2, {

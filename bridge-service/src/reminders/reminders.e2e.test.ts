@@ -196,11 +196,29 @@ test('a second tick the same day sends nothing new; the failed SMS is retried on
   })
 })
 
-test('quiet hours: a tick at 21:00 sends nothing', async () => {
+test('quiet hours: a tick at 21:00 sends nothing, not even a retry', async () => {
   await setClock('2026-12-05T20:00:00Z') // 21:00 in Porto-Novo
+  // An SMS of the day that failed (the gateway was down at 10:00): it waits for the morning.
+  const repo = reminderSendsRepository(db)
+  const [failed] = await repo.claim([
+    {
+      ruleId: 'manquant',
+      kind: 'reminder',
+      period: '202611',
+      orgUnit: uid('organisationUnits', 'RC-AQ-00003'),
+      zone: 'z',
+      recipient: testUserId(3),
+      channel: 'sms',
+      day: '2026-12-05',
+      template: 'missing:manquant',
+      subject: 'Relais',
+      text: 'Bonjour Afi3 Houénou, retry.',
+    },
+  ])
+  await repo.markFailed(failed!.id, 'gateway down')
   const summary = await job().tick()
-  expect(summary.planned).toBe(0)
-  expect(await mine('2026-12-05')).toHaveLength(0)
+  expect(summary).toMatchObject({ planned: 0, retried: 0 })
+  expect((await mine('2026-12-05')).map((r) => [r.status, r.attempts])).toEqual([['failed', 1]])
 })
 
 test('two bridge processes ticking at once send each reminder once; the supervisor is told after 1 reminder', async () => {
@@ -209,6 +227,9 @@ test('two bridge processes ticking at once send each reminder once; the supervis
   const other = await database.openAnother()
   const [a, b] = await Promise.all([job().tick(), job({ db: other }).tick()])
   expect(a.sent + b.sent).toBeGreaterThan(0)
+  // The SMS that failed last evening goes in the morning (by one process or the other), with its own words.
+  expect(a.retried + b.retried).toBe(1)
+  expect((await smsTo('+229019000030')).filter((s) => s.message === 'Bonjour Afi3 Houénou, retry.')).toHaveLength(1)
   const rows = await mine('2026-12-05')
   const keys = rows.map((r) => `${r.orgUnit}|${r.channel}|${r.recipient}|${r.kind}`)
   expect(new Set(keys).size).toBe(keys.length)

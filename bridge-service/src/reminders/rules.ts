@@ -18,6 +18,9 @@ export type Audience = (typeof AUDIENCES)[number]
 export const CHANNELS = ['message', 'sms'] as const
 export type Channel = (typeof CHANNELS)[number]
 
+/** No message or SMS in the evening and the night, Benin time, unless a rule says otherwise. */
+export const DEFAULT_QUIET_HOURS = { from: '19:00', to: '08:00' }
+
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24 h')
 
 const template = z
@@ -41,7 +44,7 @@ export const ReminderRuleSchema = z.strictObject({
   /** After this many reminders for one period, the RC's supervisor is told instead (null: never). */
   escalateAfter: z.number().int().min(1).max(10).nullable().default(null),
   /** No message or SMS between `from` and `to` (programme time); a tick in them waits for the next one. */
-  quietHours: z.strictObject({ from: clock, to: clock }).default({ from: '19:00', to: '08:00' }),
+  quietHours: z.strictObject({ from: clock, to: clock }).default(DEFAULT_QUIET_HOURS),
   /**
    * The share of RC not reminded on a given day, drawn afresh each day: the comparison group that tells
    * whether reminders work (effect.ts). 0 turns it off.
