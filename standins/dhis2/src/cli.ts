@@ -94,6 +94,13 @@ async function main(): Promise<void> {
     for (const l of logins) console.log(`  ${l.username.padEnd(20)} ${l.password.padEnd(13)} ${l.role} — ${l.note}`)
     console.log(`\n  Bridge API token (user passerelle): ${DEMO_BRIDGE_TOKEN}`)
   } else console.log('  (no demo logins recorded in this state file: see the README)')
+  if (standin.findings.length > 0) {
+    console.log('\n  Data-quality findings of the seed (outlier detection Z_SCORE 3; validation rule analysis):')
+    for (const f of standin.findings)
+      console.log(
+        `  ${(f.validationRuleCode ?? 'outlier').padEnd(17)} ${f.rc} ${f.period} ${f.dataElementCode} = ${f.value}`,
+      )
+  }
   console.log('\nCtrl-C to stop.')
 
   let saving = false

@@ -20,7 +20,7 @@ import { SessionStore } from './auth/sessions'
 import type { AuthUser, StandinContext, StandinOptions } from './context'
 import { cors } from './http/cors'
 import { HttpError, webMessage } from './http/web-message'
-import { createSeededState, type DemoLogin, type SeedName } from './seed'
+import { createSeededState, type DemoLogin, type SeededFinding, type SeedName } from './seed'
 import { Clock } from './store/clock'
 import { loadState, saveState } from './store/persistence'
 import { StandinIndex, type StandinState } from './store/state'
@@ -42,6 +42,8 @@ export interface Standin {
   readonly ctx: StandinContext
   readonly app: express.Express
   readonly logins: DemoLogin[]
+  /** The seeded data-quality findings (seed/data-quality.ts); empty for a loaded state or the blank seed. */
+  readonly findings: SeededFinding[]
   readonly sessions: SessionStore
   /** Base URL once listening, e.g. http://127.0.0.1:43121 */
   url: string
@@ -63,6 +65,7 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
   const opts: StandinOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(options) }
   const clock = new Clock(opts.timeZone, options.now)
   let logins: DemoLogin[] = []
+  let findings: SeededFinding[] = []
   let state: StandinState
   if (options.loadFrom && existsFile(options.loadFrom)) state = loadState(options.loadFrom)
   else {
@@ -75,6 +78,7 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
     })
     state = seeded.state
     logins = seeded.logins
+    findings = seeded.findings
   }
   let index = new StandinIndex(state)
   const tasks = new TaskRegistry(clock)
@@ -148,6 +152,7 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
     ctx,
     app,
     logins,
+    findings,
     sessions,
     url: '',
     listen(port = 0, host = '127.0.0.1') {

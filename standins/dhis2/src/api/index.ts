@@ -7,9 +7,12 @@ import { registerAnalytics } from './analytics'
 import { registerApiTokens } from './api-tokens'
 import { registerApps } from './apps'
 import { registerCompleteDataSetRegistrations } from './complete-data-set-registrations'
+import { registerDataQuality } from './data-quality'
 import { registerDataValueSets } from './data-value-sets'
 import { registerDataValues } from './data-values'
 import { registerDatastore } from './datastore'
+import { registerFileResources } from './file-resources'
+import { registerJobConfigurations } from './job-configurations'
 import { registerMaintenance } from './maintenance'
 import { registerMessageConversations } from './message-conversations'
 import { registerMetadata } from './metadata'
@@ -34,13 +37,16 @@ export const API_MODULES: RegisterApi[] = [
   registerApiTokens,
   registerDatastore,
   registerMessageConversations,
+  registerFileResources,
   registerSms,
   registerRoutes,
   registerSharing,
   registerTesting,
   registerDataValueSets,
+  registerDataQuality,
   registerDataValues,
   registerMinMax,
   registerCompleteDataSetRegistrations,
   registerAnalytics,
+  registerJobConfigurations,
 ]

@@ -11,6 +11,18 @@
  *   (the `feedbackRecipients` system setting — a user group id — defaulting to RELAIS_ADMINS);
  * - POST /{uid} (text body): reply, 201 + Location; marks the conversation unread for the others;
  * - POST /{uid}/read|unread, POST /read|unread (JSON array of uids);
+ * - POST /{uid}/recipients (JSON: users, userGroups, organisationUnits, as on create) → 204, for participants
+ *   (and a TICKET's managers): the RC's app adds their zone's supervisors to the RC's ticket this way;
+ * - tickets: POST /{uid}/status?messageConversationStatus=, /{uid}/priority?messageConversationPriority=,
+ *   /{uid}/assign?userId= (a TICKET's assignee must be in the feedback recipients group, else 409), DELETE
+ *   /{uid}/assign — allowed to participants, superusers, and for a TICKET to its managers (feedback recipients
+ *   group members or ALL: `MessageService.hasAccessToManageFeedbackMessages`); answers are DHIS2's RootNodes
+ *   (`{"SOLVED": [uid]}`, `{"message": …}`), 404 `{"message": …}` for an unknown conversation;
+ * - internal replies (`?internal=true`, managers only): hidden from non-managers by GET /{uid} only — the list
+ *   keeps them, as 2.41 does (`postProcessResponseEntity` is overridden, not `…Entities`); an internal reply
+ *   marks the conversation unread only for users with F_MANAGE_TICKETS or ALL (`MessageConversation.markReplied`);
+ * - attachments: file resources of domain MESSAGE_ATTACHMENT not yet assigned, on POST (`attachments: [{id}]`)
+ *   and on replies (`?attachments=uid,uid`); the feedback endpoint takes none. GET /{mc}/{msg}/attachments/{file};
  * - GET|POST /api/configuration/feedbackRecipients.
  * The header bar's unread counter (`/api/me/dashboard`) reads `participants` and `readBy`.
  */
@@ -19,6 +31,7 @@ import { generateUid, type User } from '@relais/mappings'
 import { HttpError, sendWebMessage, webMessage } from '../http/web-message'
 import type { AuthUser, StandinContext } from '../context'
 import { parseFields, type FieldNode } from '../query/fields'
+import { enumParam, fileResourceJson, fileResourcesOf, sendFileContent } from './file-resources'
 import type { Message, MessageConversation } from '../store/state'
 
 const ENDPOINT = '/messageConversations'
@@ -73,9 +86,62 @@ function groupMembers(ctx: StandinContext, groupId: string | undefined): string[
   return [...new Set([...fromGroup, ...fromUsers])]
 }
 
+/** ConfigurationService.isUserInFeedbackRecipientUserGroup (a superuser outside the group is not in it). */
+function inFeedbackGroup(ctx: StandinContext, userId: string): boolean {
+  return groupMembers(ctx, feedbackRecipientGroupId(ctx)).includes(userId)
+}
+
+const ids = (refs: Ref[] | undefined) => (Array.isArray(refs) ? refs.map((r) => String(r?.id ?? '')) : [])
+
+/** getUsersToMessageConversation: org units (their assigned users), users, then user groups, checked in that order. */
+function usersToMessageConversation(ctx: StandinContext, posted: PostedConversation): Set<string> {
+  const recipients = new Set<string>()
+  for (const id of ids(posted.organisationUnits)) {
+    if (!ctx.index.metadata.objects.organisationUnits.byId.has(id))
+      throw new HttpError(409, `Organisation Unit does not exist: ${id}`, 'E1004')
+    for (const u of ctx.state.users) if (u.organisationUnits.some((o) => o.id === id)) recipients.add(u.id)
+  }
+  for (const id of ids(posted.users)) {
+    if (!ctx.index.usersById.has(id)) throw new HttpError(409, `User does not exist: ${id}`, 'E1004')
+    recipients.add(id)
+  }
+  for (const id of ids(posted.userGroups)) {
+    if (!ctx.index.userGroupsById.has(id))
+      throw new HttpError(404, `UserGroup with id ${id} could not be found.`, 'E1005')
+    for (const member of groupMembers(ctx, id)) recipients.add(member)
+  }
+  return recipients
+}
+
 /** MessageService.hasAccessToManageFeedbackMessages: in the feedback recipients group, or ALL. */
 function managesFeedback(ctx: StandinContext, user: AuthUser): boolean {
-  return user.isSuperuser || groupMembers(ctx, feedbackRecipientGroupId(ctx)).includes(user.user.id)
+  return user.isSuperuser || inFeedbackGroup(ctx, user.user.id)
+}
+
+const STATUSES = ['NONE', 'OPEN', 'PENDING', 'INVALID', 'SOLVED'] as const
+const PRIORITIES = ['NONE', 'LOW', 'MEDIUM', 'HIGH'] as const
+
+/** `Required request parameter …`: Spring's own 400 (CrudControllerAdvice rethrows ServletExceptions). */
+function requiredEnum<T extends string>(req: Request, name: string, type: string, values: readonly T[]): T {
+  const value = enumParam(req, name, values)
+  if (value === undefined)
+    throw new HttpError(400, `Required request parameter '${name}' for method parameter type ${type} is not present`)
+  return value
+}
+
+/**
+ * Checks and assigns attachments as DHIS2 does, one after the other (an earlier one stays assigned when a
+ * later one is refused): the error message of the first refused, or undefined.
+ */
+function attach(ctx: StandinContext, uids: string[]): string | undefined {
+  for (const uid of uids) {
+    const file = fileResourcesOf(ctx).find((f) => f.id === uid)
+    if (!file) return `Attachment '${uid}' not found.`
+    if (file.domain !== 'MESSAGE_ATTACHMENT' || file.assigned)
+      return `Attachment '${uid}' is already used or not a valid attachment.`
+    file.assigned = true
+  }
+  return undefined
 }
 
 function canRead(user: AuthUser, c: MessageConversation): boolean {
@@ -131,11 +197,13 @@ function dtoOf(
     lastUpdated: c.lastUpdated,
     lastMessage: c.lastMessage,
     messageType: c.messageType,
-    status: c.messageType === 'TICKET' || c.messageType === 'VALIDATION' ? 'OPEN' : 'NONE',
-    priority: 'NONE',
+    status: c.status ?? (c.messageType === 'TICKET' || c.messageType === 'VALIDATION' ? 'OPEN' : 'NONE'),
+    priority: c.priority ?? 'NONE',
+    ...(c.assignee ? { assignee: { id: c.assignee } } : {}),
     read: c.readBy.includes(reader.user.id),
     followUp: false,
-    messageCount: c.messages.length,
+    // MessageConversation.addMessage counts only the messages that are not internal.
+    messageCount: c.messages.filter((m) => !m.internal).length,
     userMessages: c.participants.map((id) => ({ user: { id }, read: c.readBy.includes(id), followUp: false })),
     messages: c.messages.map((m) => ({
       id: m.id,
@@ -143,8 +211,11 @@ function dtoOf(
       lastUpdated: m.created,
       text: m.text,
       ...(m.sender ? { sender: { id: m.sender } } : {}),
-      internal: false,
-      attachments: [],
+      internal: m.internal ?? false,
+      attachments: (m.attachments ?? []).flatMap((uid) => {
+        const file = fileResourcesOf(ctx).find((f) => f.id === uid)
+        return file ? [fileResourceJson(file)] : []
+      }),
     })),
   }
   if (lastSender)
@@ -209,6 +280,7 @@ function renderValue(ctx: StandinContext, value: unknown, node: FieldNode): unkn
     if (!node.children) return { id: record.id }
     const u = ctx.index.usersById.get(record.id)
     if (!u) return { id: record.id }
+    const units = ctx.index.metadata.objects.organisationUnits.byId
     const userObject = {
       id: u.id,
       code: u.code,
@@ -217,6 +289,13 @@ function renderValue(ctx: StandinContext, value: unknown, node: FieldNode): unkn
       username: u.username,
       firstName: u.firstName,
       surname: u.surname,
+      // A User's org units, as DHIS2's field filter walks them (`sender[organisationUnits[id,path]]`).
+      organisationUnits: u.organisationUnits.map((ref) => {
+        const ou = units.get(ref.id)
+        return ou
+          ? { id: ou.id, code: ou.code, name: ou.name, displayName: ou.name, level: ou.level, path: ou.path }
+          : { id: ref.id }
+      }),
     }
     return render(ctx, userObject, node.children)
   }
@@ -405,25 +484,11 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
       // renderService.fromJson → JsonParseException → 409 (CrudControllerAdvice).
       throw new HttpError(409, (error as Error).message)
     }
-    const recipients = new Set<string>()
-    const ids = (refs: Ref[] | undefined) => (Array.isArray(refs) ? refs.map((r) => String(r?.id ?? '')) : [])
-    // Same order of checks as getUsersToMessageConversation: org units, users, then user groups.
-    for (const id of ids(posted.organisationUnits)) {
-      if (!ctx.index.metadata.objects.organisationUnits.byId.has(id))
-        throw new HttpError(409, `Organisation Unit does not exist: ${id}`, 'E1004')
-      for (const u of ctx.state.users) if (u.organisationUnits.some((o) => o.id === id)) recipients.add(u.id)
-    }
-    for (const id of ids(posted.users)) {
-      if (!ctx.index.usersById.has(id)) throw new HttpError(409, `User does not exist: ${id}`, 'E1004')
-      recipients.add(id)
-    }
-    for (const id of ids(posted.userGroups)) {
-      if (!ctx.index.userGroupsById.has(id))
-        throw new HttpError(404, `UserGroup with id ${id} could not be found.`, 'E1005')
-      for (const member of groupMembers(ctx, id)) recipients.add(member)
-    }
+    const recipients = usersToMessageConversation(ctx, posted)
     if (recipients.size === 0) throw new HttpError(409, 'No recipients selected.', 'E1004')
-    for (const a of ids(posted.attachments)) throw new HttpError(409, `Attachment '${a}' not found.`, 'E1004')
+    const attachments = ids(posted.attachments)
+    const refused = attach(ctx, attachments)
+    if (refused) throw new HttpError(409, refused, 'E1004')
     const conversation = newConversation(
       ctx,
       String(posted.subject ?? ''),
@@ -432,6 +497,7 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
       user.user,
       [...recipients],
     )
+    if (attachments.length > 0 && conversation.messages[0]) conversation.messages[0].attachments = attachments
     conversations().push(conversation)
     res.set('Location', locationOf(req, res, `${ENDPOINT}/${conversation.id}`))
     sendWebMessage(res, 201, 'Message conversation created')
@@ -499,7 +565,11 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
     if (!canRead(user, c)) throw new HttpError(403, 'Not authorized to access this conversation.')
     if (req.query.markRead === 'true' && c.participants.includes(user.user.id) && !c.readBy.includes(user.user.id))
       c.readBy.push(user.user.id)
-    res.json(render(ctx, dtoOf(ctx, c, user, baseUrl(req)), parseFields(queryValues(req, 'fields').join(',') || '*')))
+    // postProcessResponseEntity: only ticket managers see internal messages (here, not in the list).
+    const shown = managesFeedback(ctx, user) ? c : { ...c, messages: c.messages.filter((m) => !m.internal) }
+    res.json(
+      render(ctx, dtoOf(ctx, shown, user, baseUrl(req)), parseFields(queryValues(req, 'fields').join(',') || '*')),
+    )
   })
 
   router.post(`${ENDPOINT}/:uid`, text, (req, res) => {
@@ -514,14 +584,132 @@ export function registerMessageConversations(router: Router, ctx: StandinContext
       throw new HttpError(403, 'Not authorized to send internal messages')
     if (!hasAccess(ctx, user, c))
       throw new HttpError(403, 'Not authorized to send messages to this conversation.', 'E1006')
+    const internal = req.query.internal === 'true'
+    // `?attachments=a,b` or repeated: Spring binds both to the Set<String>.
+    const attachments = [...new Set(queryValues(req, 'attachments').flatMap((v) => v.split(',')))].filter(Boolean)
+    const refused = attach(ctx, attachments)
+    if (refused) {
+      res.status(409).json(webMessage(409, refused))
+      return
+    }
     const now = ctx.clock.timestamp()
-    c.messages.push({ id: generateUid(), text: textBody(req), created: now, sender: user.user.id })
-    // markReplied: everyone but the sender gets it as unread.
-    c.readBy = c.readBy.filter((id) => id === user.user.id)
+    c.messages.push({
+      id: generateUid(),
+      text: textBody(req),
+      created: now,
+      sender: user.user.id,
+      ...(internal ? { internal } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
+    })
+    // markReplied: everyone but the sender gets it as unread — for an internal message, only those with
+    // F_MANAGE_TICKETS or ALL.
+    const seesInternal = (id: string) => {
+      const u = ctx.index.usersById.get(id)
+      const authorities = u ? ctx.index.authoritiesOf(u) : new Set<string>()
+      return authorities.has('F_MANAGE_TICKETS') || authorities.has('ALL')
+    }
+    c.readBy = c.readBy.filter((id) => id === user.user.id || (internal && !seesInternal(id)))
     c.lastMessage = now
     c.lastUpdated = now
     res.set('Location', locationOf(req, res, `${ENDPOINT}/${c.id}`))
     sendWebMessage(res, 201, 'Message conversation created')
+  })
+
+  // addRecipientsToMessageConversation: 204; the new participants get it unread.
+  router.post(`${ENDPOINT}/:uid/recipients`, text, (req, res) => {
+    requireJson(req)
+    const user = ctx.userOf(req)
+    const uid = String(req.params.uid)
+    const c = find(uid)
+    if (!c) throw new HttpError(404, `Message conversation does not exist: ${uid}`)
+    if (!hasAccess(ctx, user, c))
+      throw new HttpError(403, 'Not authorized to change recipients in this conversation.', 'E1006')
+    let posted: PostedConversation
+    try {
+      posted = (JSON.parse(textBody(req) || '{}') ?? {}) as PostedConversation
+    } catch (error) {
+      throw new HttpError(400, (error as Error).message)
+    }
+    for (const id of usersToMessageConversation(ctx, posted)) if (!c.participants.includes(id)) c.participants.push(id)
+    c.lastUpdated = ctx.clock.timestamp()
+    res.status(204).end()
+  })
+
+  /** The ticket endpoints' common start: 404 `{"message": …}` for an unknown conversation, 403 without access. */
+  const ticket = (req: Request, res: Response, forbidden: string): MessageConversation | undefined => {
+    const user = ctx.userOf(req)
+    const c = find(String(req.params.uid))
+    if (!c) {
+      res.status(404).json({ message: 'No MessageConversation found for the given ID.' })
+      return undefined
+    }
+    if (!hasAccess(ctx, user, c)) throw new HttpError(403, forbidden, 'E1006')
+    return c
+  }
+  const touch = (c: MessageConversation) => {
+    c.lastUpdated = ctx.clock.timestamp()
+  }
+
+  router.post(`${ENDPOINT}/:uid/status`, (req, res) => {
+    const status = requiredEnum(req, 'messageConversationStatus', 'MessageConversationStatus', STATUSES)
+    const c = ticket(req, res, 'Not authorized to change status in this conversation.')
+    if (!c) return
+    c.status = status
+    touch(c)
+    res.json({ [status]: [c.id] })
+  })
+
+  router.post(`${ENDPOINT}/:uid/priority`, (req, res) => {
+    const priority = requiredEnum(req, 'messageConversationPriority', 'MessageConversationPriority', PRIORITIES)
+    const c = ticket(req, res, 'Not authorized to change priority in this conversation.')
+    if (!c) return
+    c.priority = priority
+    touch(c)
+    res.json({ [priority]: [c.id] })
+  })
+
+  router.post(`${ENDPOINT}/:uid/assign`, (req, res) => {
+    const c = ticket(req, res, 'Not authorized to assign a user to this conversation.')
+    if (!c) return
+    const assignee = typeof req.query.userId === 'string' ? ctx.index.usersById.get(req.query.userId) : undefined
+    if (!assignee) {
+      res.status(404).json({ message: 'Could not find user to assign' })
+      return
+    }
+    if (c.messageType === 'TICKET' && !inFeedbackGroup(ctx, assignee.id)) {
+      res.status(409).json({ message: "User provided is not a member of the system's feedback recipient group" })
+      return
+    }
+    c.assignee = assignee.id
+    touch(c)
+    res.json({ message: `User ${assignee.name} was assigned successfully` })
+  })
+
+  router.delete(`${ENDPOINT}/:uid/assign`, (req, res) => {
+    const c = ticket(req, res, 'Not authorized to remove the assigned user to this conversation.')
+    if (!c) return
+    delete c.assignee
+    touch(c)
+    res.json({ message: 'Message is no longer assigned to user' })
+  })
+
+  router.get(`${ENDPOINT}/:mc/:msg/attachments/:file`, (req, res) => {
+    const user = ctx.userOf(req)
+    const [mcUid, msgUid, fileUid] = [String(req.params.mc), String(req.params.msg), String(req.params.file)]
+    const c = find(mcUid)
+    if (!c) throw new HttpError(404, `No message conversation with uid '${mcUid}'`)
+    if (!canRead(user, c)) throw new HttpError(403, 'Not authorized to access this conversation.', 'E1006')
+    const message = c.messages.find((m) => m.id === msgUid)
+    // (sic: DHIS2's message lacks the closing quote)
+    if (!message) throw new HttpError(404, `No message with uid '${msgUid}' in messageConversation '${mcUid}`)
+    // getMessage checks the group itself: a superuser outside it gets this too.
+    if (message.internal && !inFeedbackGroup(ctx, user.user.id))
+      throw new HttpError(409, 'Not authorized to access this message')
+    const file = fileResourcesOf(ctx).find((f) => f.id === fileUid)
+    if (!file || !(message.attachments ?? []).includes(fileUid))
+      throw new HttpError(404, `No messageattachment found with id '${fileUid}'`)
+    if (file.domain !== 'MESSAGE_ATTACHMENT') throw new HttpError(409, 'Invalid messageattachment.')
+    sendFileContent(res, file)
   })
 
   router.delete(`${ENDPOINT}/:uid`, (req, res) => {

@@ -4,6 +4,7 @@ import type { StandinState, ValidationRuleGroup } from '../store/state'
 import { relaisPackage } from '@relais/metadata'
 import { buildBlankMetadata, buildMetadata, type SeedSize } from './build-metadata'
 import { seedData } from './build-data'
+import type { SeededFinding } from './data-quality'
 import { buildBlankUsers, buildUsers, type DemoLogin } from './users'
 
 export { RC_COUNT, uid, type SeedSize } from './build-metadata'
@@ -11,6 +12,7 @@ export { RC_COUNT, uid, type SeedSize } from './build-metadata'
 /** A seed: the programme at a size, or `blank` — a fresh DHIS2 with only its root org unit and admin. */
 export type SeedName = SeedSize | 'blank'
 export { DEMO_BRIDGE_TOKEN, DEMO_PASSWORD, type DemoLogin } from './users'
+export { SMOOTH_Z, type SeededFinding } from './data-quality'
 
 export interface SeedOptions {
   size: SeedName
@@ -22,17 +24,27 @@ export interface SeedOptions {
   months?: number
 }
 
-export function createSeededState(options: SeedOptions): { state: StandinState; logins: DemoLogin[] } {
+export interface SeededState {
+  state: StandinState
+  logins: DemoLogin[]
+  /**
+   * The seed's data-quality findings, planted (./data-quality.ts): every outlier DHIS2's default detection
+   * (Z_SCORE, threshold 3) finds in the seeded months and every validation-rule violation, and nothing else.
+   */
+  findings: SeededFinding[]
+}
+
+export function createSeededState(options: SeedOptions): SeededState {
   if (options.size === 'blank') {
     const metadata = buildBlankMetadata()
     const people = buildBlankUsers(metadata.organisationUnits[0]!, options.now.toISOString())
-    return { state: stateOf(metadata, people, new DataValueStore(), new Map()), logins: people.logins }
+    return { state: stateOf(metadata, people, new DataValueStore(), new Map()), logins: people.logins, findings: [] }
   }
   const seed = options.seed ?? 1
   const { snapshot, units } = buildMetadata(options.size, seed)
   const people = buildUsers(snapshot.organisationUnits, units.rcs, options.now.toISOString())
   const dataValues = new DataValueStore()
-  const { registrations } = seedData(dataValues, {
+  const { registrations, findings } = seedData(dataValues, {
     rcs: units.rcs,
     inactive: units.inactive,
     seed,
@@ -45,7 +57,12 @@ export function createSeededState(options: SeedOptions): { state: StandinState; 
   state.validationRuleGroups = (
     JSON.parse(JSON.stringify(relaisPackage().validationRuleGroups)) as ValidationRuleGroup[]
   ).map((g) => ({ ...g, created: '2024-01-15T09:00:00.000', lastUpdated: '2024-01-15T09:00:00.000' }))
-  return { state, logins: people.logins }
+  return { state, logins: people.logins, findings }
+}
+
+/** The findings a seed would hold (it builds the seed: cache it in a test rather than call it often). */
+export function seededFindings(options: SeedOptions): SeededFinding[] {
+  return createSeededState(options).findings
 }
 
 function stateOf(

@@ -62,6 +62,10 @@ export interface Message {
   text: string
   created: string
   sender?: string
+  /** A ticket manager's note (`?internal=true`), hidden from the others on GET /{uid}. */
+  internal?: boolean
+  /** File resource uids (domain MESSAGE_ATTACHMENT) attached to the message. */
+  attachments?: string[]
 }
 
 export interface MessageConversation {
@@ -76,6 +80,25 @@ export interface MessageConversation {
   participants: string[]
   readBy: string[]
   messages: Message[]
+  /** Ticket fields (absent: DHIS2's defaults — OPEN for a TICKET, else NONE; priority NONE; no assignee). */
+  status?: 'NONE' | 'OPEN' | 'PENDING' | 'INVALID' | 'SOLVED'
+  priority?: 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH'
+  assignee?: string
+}
+
+/** An uploaded file (`POST /api/fileResources`), its bytes kept base64 so the state file stays JSON. */
+export interface FileResourceRecord {
+  id: string
+  name: string
+  contentType: string
+  contentLength: number
+  contentMd5: string
+  domain: string
+  created: string
+  createdBy: string
+  /** Attached to something (a message): it cannot be attached again. */
+  assigned: boolean
+  content: string
 }
 
 export interface OutboundSms {
@@ -149,11 +172,54 @@ export interface StandinState {
   systemSettings: Record<string, unknown>
   /** Min–max ranges (api/min-max.ts); absent from state files saved before they existed. */
   minMaxValues?: MinMaxValue[]
+  /** Uploaded files (api/file-resources.ts); absent from state files saved before they existed. */
+  fileResources?: FileResourceRecord[]
   /** The seeded demo users' logins, printed at every start of the demo (documented in the README). */
   demoLogins?: { username: string; password: string; role: string; orgUnit: string; note: string }[]
   /** When the analytics tables were last generated (server-local timestamp); undefined = never. */
   lastAnalyticsTableSuccess?: string
   lastAnalyticsTableRuntime?: string
+  /** Scheduled jobs (api/job-configurations.ts); absent from state files saved before they existed. */
+  jobConfigurations?: JobConfigurationRecord[]
+  /** Validation results persisted by rule analysis (api/data-quality.ts). */
+  validationResults?: StoredValidationResult[]
+}
+
+/** A job configuration as `JobConfiguration` holds it (api/job-configurations.ts renders it). */
+export interface JobConfigurationRecord {
+  id: string
+  name: string
+  created: string
+  lastUpdated: string
+  createdBy?: string
+  jobType: string
+  schedulingType?: 'CRON' | 'FIXED_DELAY' | 'ONCE_ASAP'
+  cronExpression?: string
+  delay?: number
+  jobParameters?: Record<string, unknown>
+  enabled: boolean
+  jobStatus?: string
+  lastExecutedStatus: string
+  lastExecuted?: string
+  lastFinished?: string
+  lastAlive?: string
+  executedBy?: string
+  /** The scheduler's last look at this job (local timestamp). */
+  checkedAt?: string
+}
+
+/** A persisted `ValidationResult` (`GET /api/validationResults`). */
+export interface StoredValidationResult {
+  id: number
+  created: string
+  validationRule: string
+  period: string
+  organisationUnit: string
+  attributeOptionCombo: string
+  leftsideValue: number
+  rightsideValue: number
+  dayInPeriod: number
+  notificationSent: boolean
 }
 
 /** The derived look-ups of a state; rebuilt when metadata or users change. */
