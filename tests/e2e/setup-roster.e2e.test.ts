@@ -78,6 +78,10 @@ test('setup, hierarchy, roster, an RC reports; the second runs change nothing', 
   expect(first.stderr).toBe('')
   expect(first.status).toBe(0)
   expect(first.stdout).toMatch(/éléments de données\s+23\s+0\s+0/)
+  // The administrators answer the RC's help desk requests (DHIS2's feedback recipients, unset on a new DHIS2).
+  expect(first.stdout).toContain('Destinataires des demandes d’aide (feedback): RELAIS_ADMINS, créé')
+  const admins = standin.ctx.state.userGroups.find((g) => g.code === 'RELAIS_ADMINS')!
+  expect(standin.ctx.state.systemSettings.feedbackRecipients).toBe(admins.id)
   // DHIS2 runs its own analytics job, nightly (issue 15 §4): the dashboard's figures are at most a day old.
   expect(first.stdout).toContain(
     "Tâche d'analyse de DHIS2 « Relais - tables d’analyse (chaque nuit) » (0 0 2 * * ?): créé",

@@ -117,6 +117,9 @@ function render(report: SetupReport, locale: 'fr' | 'en'): string {
   )
   for (const entry of report.dataStore) lines.push(`dataStore ${entry.key}: ${outcome(entry.outcome)}`)
   lines.push(
+    `${fr ? 'Destinataires des demandes d’aide (feedback)' : 'Help desk (feedback) recipients'}: ${report.feedbackRecipients.group}, ${outcome(report.feedbackRecipients.outcome)}`,
+  )
+  lines.push(
     `${fr ? "Tâche d'analyse de DHIS2" : "DHIS2's analytics job"} « ${report.analyticsJob.name} » (${report.analyticsJob.cron}): ${outcome(report.analyticsJob.outcome)}`,
   )
   if (report.token)
@@ -152,6 +155,7 @@ async function audit(report: SetupReport, env: NodeJS.ProcessEnv, io: CliIo): Pr
     route: report.route.outcome,
     app: report.app,
     analyticsJob: report.analyticsJob.outcome,
+    feedbackRecipients: report.feedbackRecipients,
   }
   try {
     const { openLedger, repositories } = lazy<typeof import('../ledger')>('../ledger')

@@ -8,7 +8,9 @@
  *    a second run see that the secret is unchanged, since DHIS2 never shows a route's auth back);
  * 5. the app zip, when DHIS2 holds another version; 6. the dataStore defaults, when missing;
  * 7. DHIS2's own analytics job, when none runs at least weekly (issue 15 §4): the dashboard's figures come from
- *    the analytics tables, and DHIS2 schedules their run itself (no maintenance authority for the bridge).
+ *    the analytics tables, and DHIS2 schedules their run itself (no maintenance authority for the bridge);
+ * 8. DHIS2's feedback recipients, when unset: the administrators' group answers the RC's help desk requests
+ *    (issue 15 §2; unset, a request reaches only the RC's supervisors).
  * A dry run asks DHIS2 everything and writes nothing.
  */
 import { createHash, randomInt } from 'node:crypto'
@@ -88,6 +90,8 @@ export interface SetupReport {
   route: { outcome: Outcome; url: string }
   app: { outcome: 'installed' | 'unchanged' | 'skipped'; version?: string; previous?: string }
   dataStore: Array<{ key: string; outcome: 'created' | 'unchanged' }>
+  /** DHIS2's feedback recipients group: kept when set, else the Relais administrators' group. */
+  feedbackRecipients: { outcome: 'created' | 'unchanged'; group: string }
   /** DHIS2's analytics table job: one that runs at least weekly kept, else one made (nightly at 02:00). */
   analyticsJob: { outcome: 'created' | 'unchanged'; name: string; cron: string }
   /** Objects created or updated (0 on a second run). */
@@ -265,6 +269,10 @@ export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promis
   const analyticsJob = await ensureAnalyticsJob(dhis2, options, now)
   if (analyticsJob.outcome === 'created') changed++
 
+  // 8. Who answers the help desk.
+  const feedbackRecipients = await ensureFeedbackRecipients(dhis2, options)
+  if (feedbackRecipients.outcome === 'created') changed++
+
   return {
     dryRun: options.dryRun,
     dhis2Version: info.version,
@@ -276,8 +284,26 @@ export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promis
     app,
     dataStore,
     analyticsJob,
+    feedbackRecipients,
     changed,
   }
+}
+
+/** The group DHIS2 sends feedback (help desk) messages to, when none is set: the Relais administrators. */
+export const FEEDBACK_GROUP_CODE = 'RELAIS_ADMINS'
+
+async function ensureFeedbackRecipients(
+  dhis2: Dhis2Admin,
+  options: SetupOptions,
+): Promise<SetupReport['feedbackRecipients']> {
+  const current = await dhis2.request('GET', 'configuration/feedbackRecipients', { accept: [204, 404] })
+  const set = current.body as { code?: string; name?: string } | undefined
+  if (current.status === 200 && set && typeof set === 'object')
+    return { outcome: 'unchanged', group: set.code ?? set.name ?? '?' }
+  const group = relaisPackage().userGroups.find((g) => g.code === FEEDBACK_GROUP_CODE)
+  if (!group) throw new Error(`the metadata package has no user group ${FEEDBACK_GROUP_CODE}`)
+  if (!options.dryRun) await dhis2.request('POST', 'configuration/feedbackRecipients', { body: group.id })
+  return { outcome: 'created', group: FEEDBACK_GROUP_CODE }
 }
 
 /** The job `relais setup` makes when DHIS2 has none: every night at 02:00 (Spring's six-field cron), two years. */

@@ -8,7 +8,8 @@
  *   `Location` header; 409 `No recipients selected.` / `User does not exist: …` /
  *   `Organisation Unit does not exist: …`; 404 for an unknown user group;
  * - POST /feedback?subject=… (text body): a TICKET conversation to the feedback recipients group
- *   (the `feedbackRecipients` system setting — a user group id — defaulting to RELAIS_ADMINS);
+ *   (the `feedbackRecipients` system setting — a user group id; unset, nobody: the seeded states set
+ *   RELAIS_ADMINS, as `relais setup` does);
  * - POST /{uid} (text body): reply, 201 + Location; marks the conversation unread for the others;
  * - POST /{uid}/read|unread, POST /read|unread (JSON array of uids);
  * - POST /{uid}/recipients (JSON: users, userGroups, organisationUnits, as on create) → 204, for participants
@@ -75,8 +76,8 @@ function queryValues(req: Request, name: string): string[] {
 export function feedbackRecipientGroupId(ctx: StandinContext): string | undefined {
   const setting = ctx.state.systemSettings.feedbackRecipients
   const id = typeof setting === 'string' ? setting : (setting as Ref | undefined)?.id
-  if (typeof id === 'string') return ctx.index.userGroupsById.has(id) ? id : undefined
-  return ctx.state.userGroups.find((g) => g.code === 'RELAIS_ADMINS')?.id
+  // Unset, as on a new DHIS2: feedback goes to nobody (DefaultMessageService.getFeedbackRecipients).
+  return typeof id === 'string' && ctx.index.userGroupsById.has(id) ? id : undefined
 }
 
 function groupMembers(ctx: StandinContext, groupId: string | undefined): string[] {
