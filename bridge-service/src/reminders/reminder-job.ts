@@ -48,25 +48,11 @@ export interface ReminderTickSummary {
   problems: string[]
 }
 
-const FRENCH_MONTHS = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-]
+const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
 
 /** « 5 décembre 2026 ». */
 export function frenchDate(isoDate: string): string {
-  const [y, m, d] = isoDate.split('-').map(Number)
-  return `${d} ${FRENCH_MONTHS[(m ?? 1) - 1]} ${y}`
+  return FRENCH_DAY.format(new Date(`${isoDate}T00:00:00Z`))
 }
 
 const addDays = (isoDate: string, days: number) =>

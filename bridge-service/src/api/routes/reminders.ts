@@ -9,7 +9,7 @@ import type { Logger } from '../../log/logger'
 import type { ReminderSend } from '../../ledger/reminder-sends'
 import { EFFECT_WINDOW_DAYS } from '../../reminders/effect'
 import type { ReminderService } from '../../reminders/reminder-job'
-import { AUDIENCES, CHANNELS, DEFAULT_TEMPLATES, PLACEHOLDERS } from '../../reminders/rules'
+import { AUDIENCES, CHANNELS, DEFAULT_TEMPLATES, PLACEHOLDERS, type ReminderRule } from '../../reminders/rules'
 import {
   RemindNowAnswer,
   RemindNowRequest,
@@ -68,6 +68,16 @@ function service(reminders: ReminderService | undefined): ReminderService {
   return reminders
 }
 
+/** The rules with what the editor offers (audiences, channels, placeholders, French templates). */
+const rulesAnswer = (rules: ReminderRule[], problems: string[]) => ({
+  rules,
+  problems,
+  audiences: [...AUDIENCES],
+  channels: [...CHANNELS],
+  placeholders: [...PLACEHOLDERS],
+  defaultTemplates: DEFAULT_TEMPLATES,
+})
+
 const REFUSALS = {
   complete: [409, 'report-complete', 'The report is already complete: no reminder is needed'],
   'already-today': [409, 'already-reminded', 'This RC was already reminded today (one reminder a day at most)'],
@@ -87,14 +97,7 @@ export function remindersRoutes({ reminders, scopes, repos, logger }: RemindersD
       errors: [502, 503],
       async handle() {
         const { rules, problems } = await service(reminders).rules()
-        return reply(200, {
-          rules,
-          problems,
-          audiences: [...AUDIENCES],
-          channels: [...CHANNELS],
-          placeholders: [...PLACEHOLDERS],
-          defaultTemplates: DEFAULT_TEMPLATES,
-        })
+        return reply(200, rulesAnswer(rules, problems))
       },
     }),
     defineRoute({
@@ -125,14 +128,7 @@ export function remindersRoutes({ reminders, scopes, repos, logger }: RemindersD
           },
         })
         const { rules, problems } = await svc.rules()
-        return reply(200, {
-          rules,
-          problems,
-          audiences: [...AUDIENCES],
-          channels: [...CHANNELS],
-          placeholders: [...PLACEHOLDERS],
-          defaultTemplates: DEFAULT_TEMPLATES,
-        })
+        return reply(200, rulesAnswer(rules, problems))
       },
     }),
     defineRoute({
