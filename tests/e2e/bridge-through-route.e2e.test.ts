@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
+import { createBridgeRoute } from '../support/app-page'
 import { makeRouteProof, withProof } from '../support/route-proof'
 
 jest.setTimeout(120_000)
@@ -36,18 +37,7 @@ beforeAll(async () => {
     },
     config: `sources:\n  - name: csv-partenaires\n    kind: csv\n    mapping: ${join(ROOT, 'mappings', 'specs', 'csv-partenaires.yaml')}\n`,
   })
-  const route = await fetch(`${dhis2}/api/routes`, {
-    method: 'POST',
-    headers: { Authorization: basic('admin', 'district'), 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Relais bridge',
-      code: 'relais-bridge',
-      url: `${bridge.url}/**`,
-      auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': SECRET } },
-      authorities: ['M_relais'],
-    }),
-  })
-  expect(route.status).toBe(201)
+  expect(await createBridgeRoute(dhis2, bridge.url, SECRET)).toBe(201)
 })
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { loadRelaisConfig } from '../../bridge-service/src/config/relais-config'
 import { exitCode, type Check } from '../../bridge-service/src/doctor/checks'
 import { runDoctor } from '../../bridge-service/src/doctor/gather'
 import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
+import { createBridgeRoute } from '../support/app-page'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
 
 jest.setTimeout(120_000)
@@ -52,19 +53,7 @@ beforeAll(async () => {
   }
   bridge = await startBridge({ env })
   env.PORT = new URL(bridge.url).port
-  const route = await fetch(`${url}/api/routes`, {
-    method: 'POST',
-    headers: { Authorization: basic('admin', 'district'), 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Relais bridge',
-      code: 'relais-bridge',
-      url: `${bridge.url}/**`,
-      auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': SECRET } },
-      authorities: ['M_relais'],
-      sharing: { public: 'r-------' },
-    }),
-  })
-  expect(route.status).toBe(201)
+  expect(await createBridgeRoute(url, bridge.url, SECRET, { sharing: { public: 'r-------' } })).toBe(201)
   await fetch(`${url}/api/resourceTables/analytics`, {
     method: 'POST',
     headers: { Authorization: basic('admin', 'district') },

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
-import { asAdmin, screenshotAt, signIn, uidOf } from '../support/app-page'
+import { asAdmin, createBridgeRoute, screenshotAt, signIn, uidOf } from '../support/app-page'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
 import { expectAccessible } from '../support/a11y'
 import { launchBrowser } from '../support/browser'
@@ -108,18 +108,7 @@ async function valuesOfFile(): Promise<number> {
 }
 
 test('the data manager uploads a CSV, corrects the quarantined row, releases it, and DHIS2 has the value', async () => {
-  const route = await asAdmin(url, '/api/routes', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Relais bridge',
-      code: 'relais-bridge',
-      url: `${bridge.url}/**`,
-      auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': SECRET } },
-      authorities: ['M_relais'],
-    }),
-  })
-  expect(route.status).toBe(201)
+  expect(await createBridgeRoute(url, bridge.url, SECRET)).toBe(201)
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
   const page = await context.newPage()

@@ -67,3 +67,28 @@ export async function adminJson<T>(url: string, path: string, init: RequestInit 
     throw new Error(`${init.method ?? 'GET'} ${path} → ${status}: ${JSON.stringify(body)}`)
   return body
 }
+
+/**
+ * The DHIS2 Route `relais-bridge` to a bridge, as `relais setup` makes it: the secret header, open to the
+ * users holding the app's authority (`M_relais`). Answers DHIS2's HTTP status (201 when created).
+ */
+export async function createBridgeRoute(
+  url: string,
+  bridgeUrl: string,
+  secret: string,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  const { status } = await asAdmin(url, '/api/routes', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Relais bridge',
+      code: 'relais-bridge',
+      url: `${bridgeUrl}/**`,
+      auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': secret } },
+      authorities: ['M_relais'],
+      ...extra,
+    }),
+  })
+  return status
+}

@@ -14,10 +14,10 @@ const menuLinks = async () =>
 
 describe('app shell', () => {
   it.each([
-    ['RELAIS_RC', ['Home', 'Report entry', 'My results']],
-    ['RELAIS_SUPERVISEURS', ['Home', 'Report entry', 'My results', 'Dashboard']],
-    ['RELAIS_GESTIONNAIRES', ['Home', 'Dashboard', 'Synchronisation']],
-    ['RELAIS_ADMINS', ['Home', 'Dashboard', 'Synchronisation']],
+    ['RELAIS_RC', ['Home', 'Report entry', 'My results', 'Help']],
+    ['RELAIS_SUPERVISEURS', ['Home', 'Report entry', 'My results', 'Dashboard', 'Reminders', 'Help']],
+    ['RELAIS_GESTIONNAIRES', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help']],
+    ['RELAIS_ADMINS', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help']],
   ])('shows a member of %s only the menu entries %j', async (code, links) => {
     renderApp({ user: withGroup(code), path: '/' })
     expect(await menuLinks()).toEqual(links)

@@ -24,11 +24,17 @@ const SCREEN_CHUNKS = {
   '/mes-resultats': chunk(() => import('../results/ResultsPage').then((m) => ({ default: m.ResultsPage }))),
   '/tableau-de-bord': chunk(() => import('../dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage }))),
   '/synchronisation': chunk(() => import('../sync/SyncConsolePage').then((m) => ({ default: m.SyncConsolePage }))),
+  '/rappels': chunk(() => import('../reminders/RemindersPage').then((m) => ({ default: m.RemindersPage }))),
+  '/aide': chunk(() => import('../helpdesk/HelpdeskPage').then((m) => ({ default: m.HelpdeskPage }))),
 }
 const SaisiePage = lazy(SCREEN_CHUNKS['/saisie'])
 const ResultsPage = lazy(SCREEN_CHUNKS['/mes-resultats'])
 const DashboardPage = lazy(SCREEN_CHUNKS['/tableau-de-bord'])
 const SyncConsolePage = lazy(SCREEN_CHUNKS['/synchronisation'])
+const RemindersPage = lazy(SCREEN_CHUNKS['/rappels'])
+const HelpdeskPage = lazy(SCREEN_CHUNKS['/aide'])
+// Sends the help desk tickets an RC filed offline, whichever screen is open (a small chunk of its own).
+const HelpdeskOutbox = lazy(() => import('../helpdesk/HelpdeskOutbox').then((m) => ({ default: m.HelpdeskOutbox })))
 
 // The screen the app opens on starts downloading now, while the user's account is read, not after: one round
 // trip less before the form shows on a slow network (bench:app). Access is still checked before it is shown.
@@ -84,10 +90,29 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
                     </RequireScreen>
                   }
                 />
+                <Route
+                  path="/rappels"
+                  element={
+                    <RequireScreen screen="rappels">
+                      <RemindersPage />
+                    </RequireScreen>
+                  }
+                />
+                <Route
+                  path="/aide"
+                  element={
+                    <RequireScreen screen="aide">
+                      <HelpdeskPage />
+                    </RequireScreen>
+                  }
+                />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Routes>
             </Suspense>
           </main>
+          <Suspense fallback={null}>
+            <HelpdeskOutbox />
+          </Suspense>
         </div>
       </ValueQueueProvider>
     </CurrentUserProvider>

@@ -34,6 +34,7 @@ import { Summary } from './views/Summary'
 import { ChildrenTable, RankingTable } from './views/Tables'
 import { TrendCharts } from './views/TrendCharts'
 import { WeeklyView } from './weekly/WeeklyView'
+import { ReminderEffectTable } from './reminders/ReminderEffectTable'
 
 /** Tableau de bord — RC performance (supervisors, data managers). The choice lives in the address (?pt=&pe=&ou=). */
 export function DashboardPage() {
@@ -232,6 +233,7 @@ function MainView({
         now={now}
         language={language}
       />
+      <ReminderEffectTable unitName={orgUnit.name} language={language} />
     </>
   )
 }

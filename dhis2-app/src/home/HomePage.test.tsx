@@ -54,10 +54,10 @@ const navigationTitles = () =>
 
 describe('HomePage', () => {
   it.each([
-    ['RELAIS_RC', 'Community health worker', ['Report entry', 'My results']],
-    ['RELAIS_SUPERVISEURS', 'Supervisor', ['Report entry', 'My results', 'Dashboard']],
-    ['RELAIS_GESTIONNAIRES', 'Manager', ['Dashboard', 'Synchronisation']],
-    ['RELAIS_ADMINS', 'Administrator', ['Dashboard', 'Synchronisation']],
+    ['RELAIS_RC', 'Community health worker', ['Report entry', 'My results', 'Help']],
+    ['RELAIS_SUPERVISEURS', 'Supervisor', ['Report entry', 'My results', 'Dashboard', 'Reminders', 'Help']],
+    ['RELAIS_GESTIONNAIRES', 'Manager', ['Dashboard', 'Synchronisation', 'Reminders', 'Help']],
+    ['RELAIS_ADMINS', 'Administrator', ['Dashboard', 'Synchronisation', 'Reminders', 'Help']],
   ])('shows a member of %s their name, role %j and only the screens %j', async (code, role, screens) => {
     renderHome(aUser(inGroup(code)))
 
@@ -72,7 +72,7 @@ describe('HomePage', () => {
     renderHome(aUser({ authorities: ['ALL'] }))
 
     expect(within(await screen.findByRole('region', { name: 'Relais role' })).getByText('Administrator')).toBeTruthy()
-    expect(navigationTitles()).toEqual(['Dashboard', 'Synchronisation'])
+    expect(navigationTitles()).toEqual(['Dashboard', 'Synchronisation', 'Reminders', 'Help'])
   })
 
   it('lists every role of a user in several Relais groups and the screens of all of them', async () => {
@@ -83,7 +83,14 @@ describe('HomePage', () => {
     const roleSection = await screen.findByRole('region', { name: 'Relais role' })
     expect(within(roleSection).getByText('Manager')).toBeTruthy()
     expect(within(roleSection).getByText('Community health worker')).toBeTruthy()
-    expect(navigationTitles()).toEqual(['Report entry', 'My results', 'Dashboard', 'Synchronisation'])
+    expect(navigationTitles()).toEqual([
+      'Report entry',
+      'My results',
+      'Dashboard',
+      'Synchronisation',
+      'Reminders',
+      'Help',
+    ])
   })
 
   it('tells a user without a Relais role to ask their administrator, and offers no screen', async () => {
@@ -169,7 +176,7 @@ describe('HomePage', () => {
       const titles = within(screen.getByRole('navigation', { name: 'Vos écrans' }))
         .getAllByRole('listitem')
         .map((item) => item.querySelector('strong')?.textContent)
-      expect(titles).toEqual(['Saisie', 'Mes résultats', 'Tableau de bord'])
+      expect(titles).toEqual(['Saisie', 'Mes résultats', 'Tableau de bord', 'Rappels', 'Aide'])
       // every screen listed is there: none says it is coming
       expect(screen.queryByText('Bientôt disponible')).toBeNull()
       const units = within(screen.getByRole('region', { name: "Unités d'organisation" })).getAllByRole('listitem')

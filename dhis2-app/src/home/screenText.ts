@@ -24,5 +24,17 @@ export function screenText(screen: RelaisScreen): { title: string; purpose: stri
         title: i18n.t('Synchronisation'),
         purpose: i18n.t('Follow and retry the data exchanges with DHIS2'),
       }
+    case 'rappels':
+      return {
+        title: i18n.t('Reminders'),
+        purpose: i18n.t('Set who is reminded, when and how, and see every reminder sent'),
+      }
+    case 'aide':
+      return {
+        title: i18n.t('Help'),
+        purpose: i18n.t(
+          'Report a difficulty and follow the answer, or answer the requests of the community health workers',
+        ),
+      }
   }
 }

@@ -40,10 +40,10 @@ describe('relaisRoles', () => {
 
 describe('allowedScreens', () => {
   it.each<[RelaisRole, RelaisScreen[]]>([
-    ['relais', ['saisie', 'resultats']],
-    ['superviseur', ['saisie', 'resultats', 'tableau-de-bord']],
-    ['gestionnaire', ['tableau-de-bord', 'synchronisation']],
-    ['administrateur', ['tableau-de-bord', 'synchronisation']],
+    ['relais', ['saisie', 'resultats', 'aide']],
+    ['superviseur', ['saisie', 'resultats', 'tableau-de-bord', 'rappels', 'aide']],
+    ['gestionnaire', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide']],
+    ['administrateur', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide']],
   ])('lets %s open %j', (role, screens) => {
     expect(allowedScreens([role])).toEqual(screens)
   })
@@ -58,6 +58,8 @@ describe('allowedScreens', () => {
       'resultats',
       'tableau-de-bord',
       'synchronisation',
+      'rappels',
+      'aide',
     ])
   })
 })

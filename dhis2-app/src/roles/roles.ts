@@ -3,7 +3,7 @@
 
 export type RelaisRole = 'relais' | 'superviseur' | 'gestionnaire' | 'administrateur'
 
-export type RelaisScreen = 'saisie' | 'resultats' | 'tableau-de-bord' | 'synchronisation'
+export type RelaisScreen = 'saisie' | 'resultats' | 'tableau-de-bord' | 'synchronisation' | 'rappels' | 'aide'
 
 export const ROLE_BY_GROUP_CODE: Readonly<Record<string, RelaisRole>> = {
   RELAIS_RC: 'relais',
@@ -23,6 +23,10 @@ export const SCREEN_ACCESS: ReadonlyArray<{ screen: RelaisScreen; roles: readonl
   { screen: 'resultats', roles: ['relais', 'superviseur'] },
   { screen: 'tableau-de-bord', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
   { screen: 'synchronisation', roles: ['gestionnaire', 'administrateur'] },
+  // Data managers set the reminder rules; supervisors follow the reminders of their RC (issue 15 §1).
+  { screen: 'rappels', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
+  // RC file and follow their own difficulties; the other roles answer them (issue 15 §2).
+  { screen: 'aide', roles: ['relais', 'superviseur', 'gestionnaire', 'administrateur'] },
 ]
 
 /** The parts of DHIS2's `api/me` that decide the roles. */

@@ -6,4 +6,6 @@ export const SCREEN_PATHS: Readonly<Record<RelaisScreen, string>> = {
   resultats: '/mes-resultats',
   'tableau-de-bord': '/tableau-de-bord',
   synchronisation: '/synchronisation',
+  rappels: '/rappels',
+  aide: '/aide',
 }

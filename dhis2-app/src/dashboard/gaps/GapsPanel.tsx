@@ -29,6 +29,8 @@ import {
   type GapStatus,
 } from './gaps'
 import { useGaps } from './useGaps'
+import { previousMonthOf } from '../reminders/reminderMonth'
+import { RemindButton } from '../reminders/RemindButton'
 
 /** What became of telling the RC: sent, not sendable (no account), or not asked for. */
 type Told = 'sent' | 'no-account' | 'unsent' | 'kept'
@@ -84,6 +86,8 @@ export function GapsPanel({
 }) {
   const gaps = useGaps(period.id)
   const engine = useDataEngine()
+  // The bridge reminds about the month that ended last: « Relancer » only where the table shows that month.
+  const remindable = period.id === previousMonthOf(now().slice(0, 10))
   const [openId, setOpenId] = useState<string | null>(null)
   const today = now().slice(0, 10)
   const rows = gapRows(rcs, gaps.document?.gaps ?? {}, today)
@@ -150,10 +154,15 @@ export function GapsPanel({
           {
             header: i18n.t('Follow-up'),
             cell: (r) => (
-              <Button small onClick={() => setOpenId(r.id === openId ? null : r.id)}>
-                {canEdit ? i18n.t('Follow up') : i18n.t('History')}
-                <span className={classes.visuallyHidden}> {r.name}</span>
-              </Button>
+              <div className={classes.gapActions}>
+                <Button small onClick={() => setOpenId(r.id === openId ? null : r.id)}>
+                  {canEdit ? i18n.t('Follow up') : i18n.t('History')}
+                  <span className={classes.visuallyHidden}> {r.name}</span>
+                </Button>
+                {remindable && r.reason === 'notReported' && (
+                  <RemindButton orgUnit={r.id} name={r.name} month={periodName(period, language)} />
+                )}
+              </div>
             ),
             csv: () => undefined,
           },

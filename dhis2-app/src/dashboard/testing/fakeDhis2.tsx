@@ -104,6 +104,8 @@ export interface FakeDashboardOptions {
   lastAnalyticsTableSuccess?: string
   /** DHIS2 fails to send messages (500). */
   messagesFail?: boolean
+  /** The bridge behind DHIS2's route (reminders); absent: DHIS2 has no such route. */
+  bridge?: { effect?: unknown; remind?: (body: unknown) => unknown }
 }
 
 /** The Relais user groups and their members (gaps and settings trust their authors by group). */
@@ -132,6 +134,8 @@ export function renderDashboard(options: FakeDashboardOptions) {
   const sharings: Array<{ params: Record<string, unknown>; data: unknown }> = []
   /** Messages sent (POST messageConversations). */
   const messages: unknown[] = []
+  /** « Relancer » asked of the bridge (its request bodies). */
+  const reminds: unknown[] = []
   const author = (u: Pick<CurrentUser, 'id' | 'username' | 'name'>) => ({
     id: u.id,
     username: u.username,
@@ -203,7 +207,15 @@ export function renderDashboard(options: FakeDashboardOptions) {
     dataSets: json({ dataSets: [DATA_SET] }),
     indicators: json({ indicators: INDICATORS }),
     organisationUnitGroupSets: json({ organisationUnitGroupSets: [GROUP_SET] }),
-    organisationUnits: async (_type, query) => json(UNITS[String(query.id)]),
+    organisationUnits: async (_type, query) => {
+      // A list by ids (names of what the bridge knows by id), else one unit.
+      const ids = /^id:in:\[(.*)\]$/.exec(String((query.params as { filter?: string } | undefined)?.filter ?? ''))?.[1]
+      if (ids !== undefined) {
+        const wanted = new Set(ids.split(','))
+        return json({ organisationUnits: Object.values(UNITS).filter((u) => wanted.has(u.id)) })
+      }
+      return json(UNITS[String(query.id)])
+    },
     analytics: async (_type, query) => {
       analyticsRequests.push((query.params ?? {}) as Record<string, unknown>)
       return json(fakeAnalytics(options.cells, query))
@@ -253,6 +265,17 @@ export function renderDashboard(options: FakeDashboardOptions) {
           type === 'read' ? (dataStore as Resolver)(type, { ...query, id: key }) : createEntry(key, query.data)
         return resolver
       }
+      const bridge = options.bridge
+      if (bridge && name.startsWith('dataStore/relais-proofs')) return (async () => json({})) as Resolver
+      if (bridge && name === 'routes/relais-bridge/run/api/v1/reminders/effect')
+        return (async () => json(bridge.effect ?? { rows: [], windowDays: 3 })) as Resolver
+      if (bridge && name === 'routes/relais-bridge/run/api/v1/reminders/send') {
+        const resolver: Resolver = async (_type, query) => {
+          reminds.push(query.data)
+          return json(bridge.remind?.(query.data) ?? { outcome: 'sent', sends: [] })
+        }
+        return resolver
+      }
       const parent = /^organisationUnits\/(.+)$/.exec(name)?.[1]
       if (parent) {
         const children = Object.values(UNITS).filter((u) => u.path.split('/').at(-2) === parent)
@@ -262,7 +285,7 @@ export function renderDashboard(options: FakeDashboardOptions) {
     },
   })
   const view = renderRoutes({ data, path: options.path ?? '/tableau-de-bord' })
-  return { ...view, analyticsRequests, registrationRequests, writes, sharings, store, messages }
+  return { ...view, analyticsRequests, registrationRequests, writes, sharings, store, messages, reminds }
 }
 
 export { AIRE, ZONE }

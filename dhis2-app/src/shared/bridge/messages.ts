@@ -1,7 +1,7 @@
 // The bridge's stable error codes (bridge-service/src/api/errors.ts, auth.ts, the file readers) → sentences in the
 // user's language. The server's English message stays available as detail; the code decides the sentence.
 import i18n from '@dhis2/d2-i18n'
-import type { BridgeProblem } from '../../shared/bridge/bridgeProblem'
+import type { BridgeProblem } from './bridgeProblem'
 
 export function bridgeCodeMessage(code: string): string | undefined {
   switch (code) {
@@ -62,6 +62,14 @@ export function bridgeCodeMessage(code: string): string | undefined {
       return i18n.t('Nothing was imported. This is not the file that was checked; check this file first.')
     case 'dhis2-changed':
       return i18n.t('Nothing was imported. DHIS2 changed since the check; check the file again.')
+    case 'report-complete':
+      return i18n.t('The report is already complete, no reminder is needed.')
+    case 'already-reminded':
+      return i18n.t('This community health worker was already reminded today (one reminder a day at most).')
+    case 'no-user-account':
+      return i18n.t('This community health worker has no DHIS2 account to write to.')
+    case 'reminders-unavailable':
+      return i18n.t('Reminders are not running in this bridge.')
     default:
       return undefined
   }

@@ -6,7 +6,7 @@ import { httpError, ROUTE_MISSING, webMessage } from '../testing/fakeBridge'
 import { blocksConsole, classifyAnswer, classifyError } from '../../shared/bridge/bridgeProblem'
 import { formatBytes, formatDateTime, formatDuration } from './format'
 import { correctedRecord, editableFields, fieldsWithIssues, issuesIn, issuesOfField, issueText } from './issues'
-import { bridgeCodeMessage, problemMessage } from './messages'
+import { bridgeCodeMessage, problemMessage } from '../../shared/bridge/messages'
 import { mayActInConsole } from './permissions'
 import { countsList, runProgress } from './progress'
 import {

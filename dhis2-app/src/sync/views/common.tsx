@@ -1,21 +1,12 @@
-// Small pieces shared by the console's views: status tags, a pager, a confirmation dialog, loaders and notices.
+// Small pieces shared by the console's views: status tags, a pager, loaders and notices (the confirmation dialog
+// is every screen's: shared/ConfirmModal).
 import i18n from '@dhis2/d2-i18n'
-import {
-  Button,
-  ButtonStrip,
-  CircularLoader,
-  Modal,
-  ModalActions,
-  ModalContent,
-  ModalTitle,
-  NoticeBox,
-  Tag,
-  TextAreaField,
-} from '@dhis2/ui'
+import { Button, CircularLoader, NoticeBox, Tag, TextAreaField } from '@dhis2/ui'
 import { useId, type ReactNode } from 'react'
+export { ConfirmModal } from '../../shared/ConfirmModal'
 import type { Pager, Source } from '../api/types'
 import type { BridgeProblem } from '../../shared/bridge/bridgeProblem'
-import { problemMessage } from '../logic/messages'
+import { problemMessage } from '../../shared/bridge/messages'
 import type { Tone } from '../logic/status'
 import classes from '../Sync.module.css'
 import type { Choice } from './controls'
@@ -91,51 +82,6 @@ export function PagerBar({ pager, onPage }: { pager: Pager; onPage: (page: numbe
         {i18n.t('Next')}
       </Button>
     </nav>
-  )
-}
-
-/** A yes/no question before something that cannot be undone. */
-export function ConfirmModal({
-  title,
-  children,
-  confirmLabel,
-  destructive,
-  busy,
-  confirmDisabled,
-  onConfirm,
-  onCancel,
-}: {
-  title: string
-  children: ReactNode
-  confirmLabel: string
-  destructive?: boolean
-  busy?: boolean
-  /** The confirmation cannot be given yet (a required reason is missing); cancelling still can. */
-  confirmDisabled?: boolean
-  onConfirm: () => void
-  onCancel: () => void
-}) {
-  return (
-    <Modal onClose={onCancel} position="middle" small className={classes.dialog}>
-      <ModalTitle>{title}</ModalTitle>
-      <ModalContent>{children}</ModalContent>
-      <ModalActions>
-        <ButtonStrip end>
-          <Button secondary onClick={onCancel} disabled={busy}>
-            {i18n.t('Cancel')}
-          </Button>
-          <Button
-            primary={!destructive}
-            destructive={destructive}
-            onClick={onConfirm}
-            loading={busy}
-            disabled={busy || confirmDisabled}
-          >
-            {confirmLabel}
-          </Button>
-        </ButtonStrip>
-      </ModalActions>
-    </Modal>
   )
 }
 
