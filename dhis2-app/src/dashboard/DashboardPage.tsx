@@ -34,6 +34,7 @@ import { Summary } from './views/Summary'
 import { ChildrenTable, RankingTable } from './views/Tables'
 import { TrendCharts } from './views/TrendCharts'
 import { WeeklyView } from './weekly/WeeklyView'
+import { analyticsTablesMissing } from './analytics/analyticsMissing'
 import { ReminderEffectTable } from './reminders/ReminderEffectTable'
 
 /** Tableau de bord — RC performance (supervisors, data managers). The choice lives in the address (?pt=&pe=&ou=). */
@@ -189,6 +190,15 @@ function MainView({
   const { loading, error, data, reload } = useDashboardData(meta, selection)
   // Classed with the thresholds of now (an administrator may just have changed them).
   const rcs = useMemo(() => (data ? rankRcs(data.model.rcs, meta.thresholds) : []), [data, meta.thresholds])
+  if (error && analyticsTablesMissing(error)) {
+    return (
+      <NoticeBox warning title={i18n.t('DHIS2 has not generated its analytics yet')}>
+        {i18n.t(
+          'The dashboard reads the analytics tables DHIS2 generates every night. They appear after the first run; an administrator can also start it from DHIS2’s Data Administration app (Analytics Tables).',
+        )}
+      </NoticeBox>
+    )
+  }
   if (error) {
     return (
       <NoticeBox error title={i18n.t('Could not load the dashboard')}>

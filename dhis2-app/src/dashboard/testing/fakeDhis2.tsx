@@ -104,6 +104,8 @@ export interface FakeDashboardOptions {
   lastAnalyticsTableSuccess?: string
   /** DHIS2 fails to send messages (500). */
   messagesFail?: boolean
+  /** DHIS2's analytics tables were never generated (a new installation): analytics answers E7144. */
+  analyticsNeverRun?: boolean
   /** The bridge behind DHIS2's route (reminders); absent: DHIS2 has no such route. */
   bridge?: { effect?: unknown; remind?: (body: unknown) => unknown }
 }
@@ -218,6 +220,13 @@ export function renderDashboard(options: FakeDashboardOptions) {
     },
     analytics: async (_type, query) => {
       analyticsRequests.push((query.params ?? {}) as Record<string, unknown>)
+      if (options.analyticsNeverRun)
+        throw new FetchError({
+          type: 'unknown',
+          message:
+            'Query failed because a referenced table does not exist. Please ensure analytics job was run (SqlState: 42P01)',
+          details: { httpStatusCode: 409, errorCode: 'E7144' } as never,
+        })
       return json(fakeAnalytics(options.cells, query))
     },
     completeDataSetRegistrations: async (_type, query) => {
