@@ -7,27 +7,13 @@ import userEvent from '@testing-library/user-event'
 import { json, renderRoutes, type CustomData } from '../app/testing/renderRoutes'
 import { BridgeSettingsContext } from '../shared/bridge/useBridge'
 import type { CurrentUser } from '../shared/currentUser'
+import { MANAGER, SUPERVISOR } from '../shared/testing/users'
 import type { ReminderRule, ReminderSend } from '../shared/bridge/reminders'
 
 jest.setTimeout(20_000)
 
 type Resolver = Extract<CustomData[string], (...args: never[]) => unknown>
 const ROUTE = 'routes/relais-bridge/run/api/v1/'
-
-const MANAGER: CurrentUser = {
-  id: 'usrGestion1',
-  name: 'Afiavi Dossou',
-  username: 'gestionnaire',
-  authorities: ['M_relais'],
-  userGroups: [{ id: 'grpGest0001', code: 'RELAIS_GESTIONNAIRES', name: 'Gestionnaires de données' }],
-  organisationUnits: [{ id: 'ouBenin0001', name: 'Bénin', level: 1 }],
-}
-const SUPERVISOR: CurrentUser = {
-  ...MANAGER,
-  id: 'usrSuperv01',
-  username: 'superviseur',
-  userGroups: [{ id: 'grpSup00001', code: 'RELAIS_SUPERVISEURS', name: 'Superviseurs' }],
-}
 
 const RULE: ReminderRule = {
   id: 'manquant',

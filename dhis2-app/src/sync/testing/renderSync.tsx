@@ -5,6 +5,7 @@ import { renderRoutes, type CustomData } from '../../app/testing/renderRoutes'
 import type { CurrentUser } from '../../shared/currentUser'
 import { PROOF_NAMESPACE, PROOF_PARAM } from '../../shared/bridge/routeProof'
 import { BridgeSettingsContext } from '../../shared/bridge/useBridge'
+import { MANAGER } from '../../shared/testing/users'
 import { FakeBridge, ROUTE_PREFIX } from './fakeBridge'
 
 /** Lists the way the bridge pages them (built once: each is a named schema of zod's registry). */
@@ -36,32 +37,7 @@ function contractOf(type: string, path: string): { parse: (value: unknown) => un
 }
 type Resolver = Extract<CustomData[string], (...args: never[]) => unknown>
 
-export const MANAGER: CurrentUser = {
-  id: 'usrGestion1',
-  name: 'Afiavi Dossou',
-  username: 'gestionnaire',
-  authorities: ['M_relais'],
-  userGroups: [{ id: 'grpGest0001', code: 'RELAIS_GESTIONNAIRES', name: 'Gestionnaires de données' }],
-  organisationUnits: [{ id: 'ouBenin0001', name: 'Bénin', level: 1 }],
-}
-
-export const ADMIN: CurrentUser = {
-  ...MANAGER,
-  id: 'usrAdmin001',
-  name: 'Admin Relais',
-  username: 'admin',
-  authorities: ['ALL'],
-  userGroups: [],
-}
-
-export const SUPERVISOR: CurrentUser = {
-  ...MANAGER,
-  id: 'usrSuperv01',
-  name: 'Codjo Agossou',
-  username: 'superviseur',
-  authorities: [],
-  userGroups: [{ id: 'grpSup00001', code: 'RELAIS_SUPERVISEURS', name: 'Superviseurs' }],
-}
+export { ADMIN, MANAGER, SUPERVISOR } from '../../shared/testing/users'
 
 export interface RenderSyncOptions {
   user?: CurrentUser
