@@ -135,6 +135,7 @@ describe.each(TEST_DATABASES)('ledger database on %s', (_name, make) => {
             '004_webhook_deliveries.sql',
             '005_overwrite_reason.sql',
             '006_reminder_sends.sql',
+            '007_reminder_sends_touched.sql',
           ],
         })
         expect(await exists(odb, 'imported_values')).toBe(false)

@@ -143,15 +143,15 @@ export function reminderSendsRepository(db: Db) {
     async markSent(id: string, answer: unknown): Promise<void> {
       await db.query(
         `UPDATE reminder_sends SET status = 'sent', attempts = attempts + 1, answer = $2::jsonb, error = NULL,
-           subject = NULL, text = NULL, sent_at = now() WHERE id = $1`,
+           subject = NULL, text = NULL, sent_at = now(), touched_at = now() WHERE id = $1`,
         [id, json(answer)],
       )
     },
 
     async markFailed(id: string, error: string, answer: unknown = null): Promise<void> {
       await db.query(
-        `UPDATE reminder_sends SET status = 'failed', attempts = attempts + 1, error = $2, answer = $3::jsonb
-          WHERE id = $1`,
+        `UPDATE reminder_sends SET status = 'failed', attempts = attempts + 1, error = $2, answer = $3::jsonb,
+           touched_at = now() WHERE id = $1`,
         [id, error.slice(0, 1000), json(answer)],
       )
     },
@@ -159,10 +159,25 @@ export function reminderSendsRepository(db: Db) {
     /** Takes a failed send for another try; false when another process took it first. */
     async claimRetry(id: string): Promise<boolean> {
       const rows = await db.query(
-        `UPDATE reminder_sends SET status = 'pending' WHERE id = $1 AND status = 'failed' RETURNING id`,
+        `UPDATE reminder_sends SET status = 'pending', touched_at = now() WHERE id = $1 AND status = 'failed'
+         RETURNING id`,
         [id],
       )
       return rows.length === 1
+    },
+
+    /**
+     * Sends left `pending` longer than `minutes` (the process sending them died before DHIS2 answered) become
+     * failures, to be retried; answers how many. DHIS2 may have taken one already: a rare duplicate is better
+     * than a reminder lost.
+     */
+    async failInterrupted(minutes: number): Promise<number> {
+      const rows = await db.query(
+        `UPDATE reminder_sends SET status = 'failed', attempts = attempts + 1, error = 'interrupted', touched_at = now()
+          WHERE status = 'pending' AND touched_at < now() - ($1::int * interval '1 minute') RETURNING id`,
+        [minutes],
+      )
+      return rows.length
     },
 
     /** Failed sends of a day still worth another try, oldest first. */

@@ -24,6 +24,8 @@ import {
 } from './rules'
 
 export const MAX_ATTEMPTS = 3
+/** A send still pending after this long was cut off mid-way (a process killed): it becomes a failure, retried. */
+export const INTERRUPTED_AFTER_MINUTES = 15
 /** The programme's clock (Benin: UTC+1, no summer time). */
 export const PROGRAMME_TIME_ZONE = 'Africa/Porto-Novo'
 
@@ -172,6 +174,8 @@ export class ReminderJob implements ReminderService {
       retried: 0,
       problems,
     }
+    const interrupted = await this.repo.failInterrupted(INTERRUPTED_AFTER_MINUTES)
+    if (interrupted > 0) logger.warn({ interrupted }, 'reminders left pending by a stopped process: retried')
     // A failure is tried again within the day, outside its rule's quiet hours (« Relancer »: the default ones).
     const quietOf = (ruleId: string) => rules.find((r) => r.id === ruleId)?.quietHours ?? DEFAULT_QUIET_HOURS
     const retryable = (await this.repo.retryable(early.today, MAX_ATTEMPTS)).filter(

@@ -261,6 +261,34 @@ test('« Relancer » by hand: refused when complete or already reminded today, s
   ])
 })
 
+test('a send left pending by a killed process is taken as failed after 15 minutes and sent again', async () => {
+  await setClock('2026-12-06T09:07:00Z')
+  const repo = reminderSendsRepository(db)
+  const [cut] = await repo.claim([
+    {
+      ruleId: 'manquant',
+      kind: 'reminder',
+      period: '202611',
+      orgUnit: uid('organisationUnits', 'RC-AQ-00004'),
+      zone: 'z',
+      recipient: testUserId(4),
+      channel: 'sms',
+      day: '2026-12-06',
+      template: 'missing:manquant',
+      subject: 'Relais',
+      text: 'Bonjour Afi4 Houénou, interrupted.',
+    },
+  ])
+  // Recorded 20 minutes ago; the process died before DHIS2 answered.
+  await db.query(`UPDATE reminder_sends SET touched_at = now() - interval '20 minutes' WHERE id = $1`, [cut!.id])
+  await job().tick()
+  const row = (await repo.ofPeriod('202611')).find((r) => r.id === cut!.id)
+  expect(row).toMatchObject({ status: 'sent', attempts: 2, text: null })
+  expect((await smsTo('+22901900040')).filter((s) => s.message === 'Bonjour Afi4 Houénou, interrupted.')).toHaveLength(
+    1,
+  )
+})
+
 test('the effect: share of reminded RC who completed within 3 days', async () => {
   await complete('RC-AQ-00001', '202611', '2026-12-06T11:00:00.000')
   const rows = await job().effect()
