@@ -122,6 +122,24 @@ export async function readDirectory(dhis2: Dhis2Client, dataSetCode: string): Pr
   return { dataSetId: dataSet.id, timelyDays: dataSet.timelyDays ?? 5, rcs, roots: [...roots] }
 }
 
+const rootsSchema = z.object({ organisationUnits: z.array(z.object({ id: z.string() })).default([]) })
+
+/**
+ * The data set and the country's top org units, without its thousands of RC, users and supervisors: enough to
+ * read completions (the effect of reminders, asked at each dashboard opening).
+ */
+export async function readDataSetRoots(
+  dhis2: Dhis2Client,
+  dataSetCode: string,
+): Promise<{ dataSetId: string; roots: string[] } | undefined> {
+  const [answer, top] = await Promise.all([
+    dhis2.getJson('/dataSets', { filter: `code:eq:${dataSetCode}`, fields: 'id', paging: false }, dataSetSchema),
+    dhis2.getJson('/organisationUnits', { level: 1, fields: 'id', paging: false }, rootsSchema),
+  ])
+  const dataSet = answer?.dataSets[0]
+  return dataSet ? { dataSetId: dataSet.id, roots: (top?.organisationUnits ?? []).map((u) => u.id) } : undefined
+}
+
 /** The org units with a complete report for the period, with the date DHIS2 registered it. */
 export async function readCompletions(
   dhis2: Dhis2Client,

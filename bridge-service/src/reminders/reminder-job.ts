@@ -10,7 +10,13 @@ import type { Dhis2Client } from '../dhis2'
 import type { Db, PageRequest, Paged } from '../ledger'
 import { reminderSendsRepository, type ReminderSend, type ReminderSendFilter } from '../ledger/reminder-sends'
 import type { Logger } from '../log/logger'
-import { readCompletions, readDirectory, readRulesDocument, type ProgrammeDirectory } from './dhis2-directory'
+import {
+  readCompletions,
+  readDataSetRoots,
+  readDirectory,
+  readRulesDocument,
+  type ProgrammeDirectory,
+} from './dhis2-directory'
 import { reminderEffect, type Completion, type EffectRow, type EffectSend } from './effect'
 import { dayAfterPeriodEnd, inQuietHours, planReminders, type PlannedSend, type Person, type RcContact } from './plan'
 import {
@@ -222,7 +228,7 @@ export class ReminderJob implements ReminderService {
   async effect(limit = 6): Promise<EffectRow[]> {
     const periods = (await this.repo.periods()).slice(0, limit)
     if (periods.length === 0) return []
-    const directory = await readDirectory(this.deps.dhis2, this.deps.dataSetCode)
+    const directory = await readDataSetRoots(this.deps.dhis2, this.deps.dataSetCode)
     if (!directory) return []
     const sends: EffectSend[] = []
     const completions: Completion[] = []
