@@ -292,7 +292,11 @@ const kindLabel = (kind: ReminderSend['kind']): string =>
 
 /** The bridge's reason of a failed send, in the user's language where it is one the bridge writes itself. */
 const sendErrorText = (error: string): string =>
-  error === 'no phone number in DHIS2 for this user' ? i18n.t('No phone number in DHIS2 for this person') : error
+  error === 'no phone number in DHIS2 for this user'
+    ? i18n.t('No phone number in DHIS2 for this person. Add it to their DHIS2 account; the next check retries.')
+    : error === 'interrupted'
+      ? i18n.t('Cut off while sending; the next check retries it.')
+      : error
 
 /** The newest sends, failures kept in view until they go (each is retried at the next checks of the day). */
 function SendLog({ watchUntil }: { watchUntil: number }) {
