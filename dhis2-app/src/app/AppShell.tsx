@@ -26,6 +26,8 @@ const SCREEN_CHUNKS = {
   '/synchronisation': chunk(() => import('../sync/SyncConsolePage').then((m) => ({ default: m.SyncConsolePage }))),
   '/rappels': chunk(() => import('../reminders/RemindersPage').then((m) => ({ default: m.RemindersPage }))),
   '/aide': chunk(() => import('../helpdesk/HelpdeskPage').then((m) => ({ default: m.HelpdeskPage }))),
+  '/qualite': chunk(() => import('../quality/QualityPage').then((m) => ({ default: m.QualityPage }))),
+  '/bulletin': chunk(() => import('../bulletin/BulletinPage').then((m) => ({ default: m.BulletinPage }))),
 }
 const SaisiePage = lazy(SCREEN_CHUNKS['/saisie'])
 const ResultsPage = lazy(SCREEN_CHUNKS['/mes-resultats'])
@@ -33,6 +35,8 @@ const DashboardPage = lazy(SCREEN_CHUNKS['/tableau-de-bord'])
 const SyncConsolePage = lazy(SCREEN_CHUNKS['/synchronisation'])
 const RemindersPage = lazy(SCREEN_CHUNKS['/rappels'])
 const HelpdeskPage = lazy(SCREEN_CHUNKS['/aide'])
+const QualityPage = lazy(SCREEN_CHUNKS['/qualite'])
+const BulletinPage = lazy(SCREEN_CHUNKS['/bulletin'])
 // Sends the help desk tickets an RC filed offline, whichever screen is open (a small chunk of its own).
 const HelpdeskOutbox = lazy(() => import('../helpdesk/HelpdeskOutbox').then((m) => ({ default: m.HelpdeskOutbox })))
 
@@ -103,6 +107,22 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
                   element={
                     <RequireScreen screen="aide">
                       <HelpdeskPage />
+                    </RequireScreen>
+                  }
+                />
+                <Route
+                  path="/qualite"
+                  element={
+                    <RequireScreen screen="qualite">
+                      <QualityPage />
+                    </RequireScreen>
+                  }
+                />
+                <Route
+                  path="/bulletin"
+                  element={
+                    <RequireScreen screen="bulletin">
+                      <BulletinPage />
                     </RequireScreen>
                   }
                 />

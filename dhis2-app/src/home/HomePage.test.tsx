@@ -55,9 +55,21 @@ const navigationTitles = () =>
 describe('HomePage', () => {
   it.each([
     ['RELAIS_RC', 'Community health worker', ['Report entry', 'My results', 'Help']],
-    ['RELAIS_SUPERVISEURS', 'Supervisor', ['Report entry', 'My results', 'Dashboard', 'Reminders', 'Help']],
-    ['RELAIS_GESTIONNAIRES', 'Manager', ['Dashboard', 'Synchronisation', 'Reminders', 'Help']],
-    ['RELAIS_ADMINS', 'Administrator', ['Dashboard', 'Synchronisation', 'Reminders', 'Help']],
+    [
+      'RELAIS_SUPERVISEURS',
+      'Supervisor',
+      ['Report entry', 'My results', 'Dashboard', 'Reminders', 'Help', 'Data quality', 'Bulletin'],
+    ],
+    [
+      'RELAIS_GESTIONNAIRES',
+      'Manager',
+      ['Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin'],
+    ],
+    [
+      'RELAIS_ADMINS',
+      'Administrator',
+      ['Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin'],
+    ],
   ])('shows a member of %s their name, role %j and only the screens %j', async (code, role, screens) => {
     renderHome(aUser(inGroup(code)))
 
@@ -72,7 +84,14 @@ describe('HomePage', () => {
     renderHome(aUser({ authorities: ['ALL'] }))
 
     expect(within(await screen.findByRole('region', { name: 'Relais role' })).getByText('Administrator')).toBeTruthy()
-    expect(navigationTitles()).toEqual(['Dashboard', 'Synchronisation', 'Reminders', 'Help'])
+    expect(navigationTitles()).toEqual([
+      'Dashboard',
+      'Synchronisation',
+      'Reminders',
+      'Help',
+      'Data quality',
+      'Bulletin',
+    ])
   })
 
   it('lists every role of a user in several Relais groups and the screens of all of them', async () => {
@@ -90,6 +109,8 @@ describe('HomePage', () => {
       'Synchronisation',
       'Reminders',
       'Help',
+      'Data quality',
+      'Bulletin',
     ])
   })
 
@@ -176,7 +197,15 @@ describe('HomePage', () => {
       const titles = within(screen.getByRole('navigation', { name: 'Vos écrans' }))
         .getAllByRole('listitem')
         .map((item) => item.querySelector('strong')?.textContent)
-      expect(titles).toEqual(['Saisie', 'Mes résultats', 'Tableau de bord', 'Rappels', 'Aide'])
+      expect(titles).toEqual([
+        'Saisie',
+        'Mes résultats',
+        'Tableau de bord',
+        'Rappels',
+        'Aide',
+        'Qualité des données',
+        'Bulletin',
+      ])
       // every screen listed is there: none says it is coming
       expect(screen.queryByText('Bientôt disponible')).toBeNull()
       const units = within(screen.getByRole('region', { name: "Unités d'organisation" })).getAllByRole('listitem')

@@ -36,5 +36,15 @@ export function screenText(screen: RelaisScreen): { title: string; purpose: stri
           'Report a difficulty and follow the answer, or answer the requests of the community health workers',
         ),
       }
+    case 'qualite':
+      return {
+        title: i18n.t('Data quality'),
+        purpose: i18n.t('Check outliers, validation rule violations and values marked for follow-up'),
+      }
+    case 'bulletin':
+      return {
+        title: i18n.t('Bulletin'),
+        purpose: i18n.t('A printable summary per zone and département, for a week, month, quarter, half-year or year'),
+      }
   }
 }

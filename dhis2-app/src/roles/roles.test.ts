@@ -41,9 +41,9 @@ describe('relaisRoles', () => {
 describe('allowedScreens', () => {
   it.each<[RelaisRole, RelaisScreen[]]>([
     ['relais', ['saisie', 'resultats', 'aide']],
-    ['superviseur', ['saisie', 'resultats', 'tableau-de-bord', 'rappels', 'aide']],
-    ['gestionnaire', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide']],
-    ['administrateur', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide']],
+    ['superviseur', ['saisie', 'resultats', 'tableau-de-bord', 'rappels', 'aide', 'qualite', 'bulletin']],
+    ['gestionnaire', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide', 'qualite', 'bulletin']],
+    ['administrateur', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide', 'qualite', 'bulletin']],
   ])('lets %s open %j', (role, screens) => {
     expect(allowedScreens([role])).toEqual(screens)
   })
@@ -60,6 +60,8 @@ describe('allowedScreens', () => {
       'synchronisation',
       'rappels',
       'aide',
+      'qualite',
+      'bulletin',
     ])
   })
 })

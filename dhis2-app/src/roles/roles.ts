@@ -3,7 +3,7 @@
 
 export type RelaisRole = 'relais' | 'superviseur' | 'gestionnaire' | 'administrateur'
 
-export type RelaisScreen = 'saisie' | 'resultats' | 'tableau-de-bord' | 'synchronisation' | 'rappels' | 'aide'
+export type RelaisScreen = 'saisie' | 'resultats' | 'tableau-de-bord' | 'synchronisation' | 'rappels' | 'aide' | 'qualite' | 'bulletin'
 
 export const ROLE_BY_GROUP_CODE: Readonly<Record<string, RelaisRole>> = {
   RELAIS_RC: 'relais',
@@ -27,6 +27,10 @@ export const SCREEN_ACCESS: ReadonlyArray<{ screen: RelaisScreen; roles: readonl
   { screen: 'rappels', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
   // RC file and follow their own difficulties; the other roles answer them (issue 15 §2).
   { screen: 'aide', roles: ['relais', 'superviseur', 'gestionnaire', 'administrateur'] },
+  // Supervisors check their RC's findings; data managers mark them checked or corrected (issue 15 §3).
+  { screen: 'qualite', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
+  // The periodic bulletin per zone and département, printable and CSV (issue 15 §4).
+  { screen: 'bulletin', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
 ]
 
 /** The parts of DHIS2's `api/me` that decide the roles. */

@@ -8,4 +8,6 @@ export const SCREEN_PATHS: Readonly<Record<RelaisScreen, string>> = {
   synchronisation: '/synchronisation',
   rappels: '/rappels',
   aide: '/aide',
+  qualite: '/qualite',
+  bulletin: '/bulletin',
 }
