@@ -262,7 +262,7 @@ export class LedgerReminders implements ReminderService {
   constructor(private readonly db: Db) {}
   async tick() {
     this.ticks += 1
-    return { period: '202611', day: 3, planned: 0, sent: 0, failed: 0, heldOut: 0, retried: 0, problems: [] }
+    return { period: '202611', day: 3, planned: 0, sent: 0, failed: 0, heldOut: 0, retried: 0, problems: [], deliveryUpdates: 0 }
   }
   async rules() {
     return { rules: this.saved, problems: [] }

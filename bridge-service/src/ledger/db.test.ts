@@ -136,6 +136,7 @@ describe.each(TEST_DATABASES)('ledger database on %s', (_name, make) => {
             '005_overwrite_reason.sql',
             '006_reminder_sends.sql',
             '007_reminder_sends_touched.sql',
+            '008_reminder_sms_delivery.sql',
           ],
         })
         expect(await exists(odb, 'imported_values')).toBe(false)

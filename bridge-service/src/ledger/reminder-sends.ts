@@ -33,7 +33,13 @@ export interface ReminderSend extends NewReminderSend {
   readonly actor: string
   readonly createdAt: Date
   readonly sentAt: Date | null
+  /** SMS only: DHIS2's uid of the outbound SMS, and its status there (SENT, FAILED, DELIVERED…), once found. */
+  readonly smsId: string | null
+  readonly delivery: string | null
 }
+
+/** DHIS2's outbound SMS statuses that may still change (OutboundSmsStatus); the others are final. */
+export const OPEN_DELIVERY = ['OUTBOUND', 'SENT', 'PENDING', 'SCHEDULED'] as const
 
 export interface ReminderSendFilter {
   readonly period?: string
@@ -64,10 +70,12 @@ interface Row {
   actor: string
   created_at: unknown
   sent_at: unknown
+  sms_id: string | null
+  delivery: string | null
 }
 
 const COLUMNS = `id, rule_id, kind, period, org_unit, zone, recipient, channel, to_char(day, 'YYYY-MM-DD') AS day,
-  template, subject, text, status, attempts, answer, error, actor, created_at, sent_at`
+  template, subject, text, status, attempts, answer, error, actor, created_at, sent_at, sms_id, delivery`
 
 const toSend = (r: Row): ReminderSend => ({
   id: String(r.id),
@@ -89,6 +97,8 @@ const toSend = (r: Row): ReminderSend => ({
   actor: r.actor,
   createdAt: toDate(r.created_at),
   sentAt: toDateOrNull(r.sent_at),
+  smsId: r.sms_id,
+  delivery: r.delivery,
 })
 
 function where(filter: ReminderSendFilter, params: Params): string {
@@ -154,6 +164,26 @@ export function reminderSendsRepository(db: Db) {
            touched_at = now() WHERE id = $1`,
         [id, error.slice(0, 1000), json(answer)],
       )
+    },
+
+    /** DHIS2's record of a sent SMS: its uid and status there. */
+    async markDelivery(id: string, smsId: string, delivery: string): Promise<void> {
+      await db.query(
+        `UPDATE reminder_sends SET sms_id = $2, delivery = $3, delivery_checked_at = now() WHERE id = $1`,
+        [id, smsId, delivery.slice(0, 40)],
+      )
+    },
+
+    /** SMS sent in the last `days` days whose status in DHIS2 may still change, least recently checked first. */
+    async openDeliveries(days: number, limit: number): Promise<{ id: string; smsId: string }[]> {
+      const rows = await db.query<{ id: string; sms_id: string }>(
+        `SELECT id, sms_id FROM reminder_sends
+          WHERE channel = 'sms' AND status = 'sent' AND sms_id IS NOT NULL AND delivery = ANY($1::text[])
+            AND sent_at > now() - ($2::int * interval '1 day')
+          ORDER BY delivery_checked_at NULLS FIRST, id LIMIT $3`,
+        [[...OPEN_DELIVERY], days, limit],
+      )
+      return rows.map((r) => ({ id: String(r.id), smsId: r.sms_id }))
     },
 
     /** Takes a failed send for another try; false when another process took it first. */

@@ -157,3 +157,47 @@ export async function readCompletions(
     .filter((r) => r.completed !== false)
     .map((r) => ({ orgUnit: r.organisationUnit, date: r.date }))
 }
+
+const violationsSchema = z.array(z.object({ organisationUnitId: z.string(), periodId: z.string().optional() }))
+const groupsSchema = z.object({ validationRuleGroups: z.array(z.object({ id: z.string() })).default([]) })
+
+/** The package's validation rule group of the monthly report. */
+export const REPORT_RULE_GROUP = 'VRG_RC_MENSUEL'
+/** DHIS2's default cap on an analysis's results (keyDataQualityMaxLimit); the bridge asks for no more. */
+const MAX_RESULTS = 500
+
+/**
+ * The RC whose report for the period breaks a rule of the report's validation rule group, by DHIS2's validation
+ * rule analysis (needs F_RUN_VALIDATION, which ROLE_PASSERELLE holds from package 1.1.0). `truncated` says DHIS2
+ * stopped at its cap: then some RC with values refused are not in the set.
+ */
+export async function readRuleViolations(
+  dhis2: Dhis2Client,
+  period: { id: string; startDate: string; endDate: string },
+  roots: readonly string[],
+): Promise<{ orgUnits: Set<string>; truncated: boolean }> {
+  const groups = await dhis2.getJson(
+    '/validationRuleGroups',
+    { filter: `code:eq:${REPORT_RULE_GROUP}`, fields: 'id', paging: false },
+    groupsSchema,
+  )
+  const vrg = groups?.validationRuleGroups[0]?.id
+  const orgUnits = new Set<string>()
+  let truncated = false
+  for (const ou of roots) {
+    const answer = await dhis2.postJson('/dataAnalysis/validationRules', {
+      ou,
+      startDate: period.startDate,
+      endDate: period.endDate,
+      ...(vrg ? { vrg } : {}),
+      maxResults: MAX_RESULTS,
+      notification: false,
+      persist: false,
+    })
+    const violations = violationsSchema.parse(answer.body ?? [])
+    if (violations.length >= MAX_RESULTS) truncated = true
+    for (const v of violations)
+      if (v.periodId === undefined || v.periodId === period.id) orgUnits.add(v.organisationUnitId)
+  }
+  return { orgUnits, truncated }
+}

@@ -14,9 +14,11 @@ import {
   readCompletions,
   readDataSetRoots,
   readDirectory,
+  readRuleViolations,
   readRulesDocument,
   type ProgrammeDirectory,
 } from './dhis2-directory'
+import { findOutboundSms, readOutboundStatuses } from './sms-delivery'
 import { reminderEffect, type Completion, type EffectRow, type EffectSend } from './effect'
 import { dayAfterPeriodEnd, inQuietHours, planReminders, type PlannedSend, type Person, type RcContact } from './plan'
 import {
@@ -54,6 +56,8 @@ export interface ReminderTickSummary {
   retried: number
   /** Rules refused as stored (one bad rule does not stop the others). */
   problems: string[]
+  /** Sent SMS whose status DHIS2 changed since the last tick (e.g. SENT → DELIVERED). */
+  deliveryUpdates: number
 }
 
 const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
@@ -103,6 +107,10 @@ async function deliver(
   const body = answer.body as { message?: unknown; status?: unknown } | undefined
   return { status: answer.status, message: typeof body?.message === 'string' ? body.message : null }
 }
+
+/** How long a sent SMS's status in DHIS2 is followed, and how many are read again per tick. */
+export const DELIVERY_FOLLOWED_DAYS = 7
+const DELIVERY_CHECKS_PER_TICK = 500
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
@@ -179,6 +187,7 @@ export class ReminderJob implements ReminderService {
       heldOut: 0,
       retried: 0,
       problems,
+      deliveryUpdates: await this.followDeliveries(),
     }
     const interrupted = await this.repo.failInterrupted(INTERRUPTED_AFTER_MINUTES)
     if (interrupted > 0) logger.warn({ interrupted }, 'reminders left pending by a stopped process: retried')
@@ -209,7 +218,9 @@ export class ReminderJob implements ReminderService {
       deadline: clock.deadline,
       rcs: directory.rcs,
       complete,
-      refused: await this.refused(clock.period.id),
+      refused: rules.some((r) => r.enabled && r.audience === 'refused' && r.days.includes(summary.day))
+        ? await this.refused(clock.period, directory.roots)
+        : new Set(),
       past,
     })
     summary.planned = planned.length
@@ -323,6 +334,7 @@ export class ReminderJob implements ReminderService {
       }
       await this.repo.markSent(row.id, answer)
       outcome.sent += 1
+      if (plan.channel === 'sms') await this.findDelivery(row.id, plan.text, plan.recipient)
     })
     return outcome
   }
@@ -356,18 +368,63 @@ export class ReminderJob implements ReminderService {
       }
       await this.repo.markSent(send.id, answer)
       retried += 1
+      if (send.channel === 'sms') await this.findDelivery(send.id, send.text, recipient)
     }
     return retried
   }
 
-  /** RC with values the bridge holds in quarantine as invalid for the period. */
-  private async refused(period: string): Promise<Set<string>> {
+  /**
+   * RC with values refused for the period: those whose report in DHIS2 breaks a rule of the report's validation
+   * group (DHIS2's validation rule analysis), and those with values the bridge holds in quarantine as invalid
+   * (they never reached DHIS2). DHIS2 unreachable or refusing the analysis: the quarantine alone, said in the log.
+   */
+  private async refused(period: Period, roots: readonly string[]): Promise<Set<string>> {
     const rows = await this.deps.db.query<{ org_unit: string }>(
       `SELECT DISTINCT org_unit FROM records WHERE period = $1 AND status = 'quarantined' AND reason = 'invalid'
          AND org_unit IS NOT NULL`,
-      [period],
+      [period.id],
     )
-    return new Set(rows.map((r) => r.org_unit))
+    const refused = new Set(rows.map((r) => r.org_unit))
+    try {
+      const { orgUnits, truncated } = await readRuleViolations(this.deps.dhis2, period, roots)
+      for (const ou of orgUnits) refused.add(ou)
+      if (truncated)
+        this.deps.logger.warn({ period: period.id }, 'reminders: DHIS2 capped its validation analysis; some RC missed')
+    } catch (error) {
+      this.deps.logger.warn({ err: error, period: period.id }, 'reminders: DHIS2 did not run its validation analysis')
+    }
+    return refused
+  }
+
+  /** DHIS2's record of an SMS just sent (its uid and status), kept for the send log; a miss is not a failure. */
+  private async findDelivery(id: string, text: string | null | undefined, recipient: Person): Promise<void> {
+    if (!text || !recipient.phone) return
+    try {
+      const sms = await findOutboundSms(this.deps.dhis2, text, recipient.phone)
+      if (sms) await this.repo.markDelivery(id, sms.id, sms.status)
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'reminders: DHIS2 did not list the SMS just sent')
+    }
+  }
+
+  /** Reads again, in DHIS2, the status of recent SMS not yet final; answers how many changed. */
+  private async followDeliveries(): Promise<number> {
+    try {
+      const open = await this.repo.openDeliveries(DELIVERY_FOLLOWED_DAYS, DELIVERY_CHECKS_PER_TICK)
+      if (open.length === 0) return 0
+      const statuses = await readOutboundStatuses(this.deps.dhis2, [...new Set(open.map((o) => o.smsId))])
+      let changed = 0
+      for (const send of open) {
+        // Deleted from DHIS2's outbound list: nothing more will be known.
+        const status = statuses.get(send.smsId) ?? 'UNKNOWN'
+        await this.repo.markDelivery(send.id, send.smsId, status)
+        if (status !== 'SENT') changed += 1
+      }
+      return changed
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'reminders: SMS statuses not read from DHIS2')
+      return 0
+    }
   }
 }
 

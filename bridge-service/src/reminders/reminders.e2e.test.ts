@@ -16,6 +16,7 @@ import { createLogger } from '../log/logger'
 import { REDIS_URL } from '../pipeline/test-support'
 import { RedisTickClaims } from '../pipeline/tick-claims'
 import { ReminderJob } from './reminder-job'
+import { DEFAULT_TEMPLATES } from './templates'
 
 const database = pgTestDatabase()
 let standin: Standin
@@ -172,6 +173,17 @@ test('on the 3rd, RC without a complete report get a DHIS2 message and an SMS; t
   expect(rows.filter((r) => r.status === 'sent').every((r) => r.text === null)).toBe(true)
   expect(failed[0]!.text).toContain('Bonjour Afi4 Houénou')
   expect(JSON.stringify(rows)).not.toContain('2290190000')
+  // Each SMS sent is found in DHIS2's outbound SMS: its uid and status there are kept, not the number.
+  const sms = rows.filter((r) => r.status === 'sent' && r.channel === 'sms')
+  expect(sms).toHaveLength(2)
+  expect(sms.every((r) => /^[A-Za-z][A-Za-z0-9]{10}$/.test(r.smsId ?? '') && r.delivery === 'SENT')).toBe(true)
+  const listed = (await api('/sms/outbound?fields=id,recipients&paging=false')).outboundSmss as {
+    id: string
+    recipients: string[]
+  }[]
+  expect(
+    listed.find((l) => l.id === sms.find((r) => r.orgUnit === uid('organisationUnits', 'RC-AQ-00001'))!.smsId),
+  ).toMatchObject({ recipients: ['229019000010'] })
 })
 
 test('a second tick the same day sends nothing new; the failed SMS is retried once the phone is known', async () => {
@@ -299,6 +311,63 @@ test('the effect: share of reminded RC who completed within 3 days', async () =>
   expect(all.reminded.count).toBeGreaterThanOrEqual(7)
   expect(all.heldOut.count).toBe(0)
   expect(all.difference).toBeNull()
+})
+
+test("an SMS's status is read again in DHIS2 until final: a gateway's delivery report reaches the log", async () => {
+  const repo = reminderSendsRepository(db)
+  const sent = (await repo.ofPeriod('202611')).filter((r) => r.channel === 'sms' && r.delivery === 'SENT')
+  expect(sent.length).toBeGreaterThanOrEqual(2)
+  const [delivered, refused] = sent
+  await api('/testing/sms-outbound/status', { method: 'POST', body: { id: delivered!.smsId, status: 'DELIVERED' } })
+  await api('/testing/sms-outbound/status', { method: 'POST', body: { id: refused!.smsId, status: 'FAILED' } })
+  const summary = await job().tick()
+  expect(summary.deliveryUpdates).toBe(2)
+  const after = new Map((await repo.ofPeriod('202611')).map((r) => [r.id, r]))
+  expect(after.get(delivered!.id)).toMatchObject({ status: 'sent', delivery: 'DELIVERED' })
+  expect(after.get(refused!.id)).toMatchObject({ delivery: 'FAILED' })
+  // Final statuses are not asked again; the others are.
+  const open = await repo.openDeliveries(7, 1000)
+  expect(open.map((o) => o.id)).not.toEqual(expect.arrayContaining([delivered!.id]))
+  expect(open.map((o) => o.id)).not.toEqual(expect.arrayContaining([refused!.id]))
+  expect(open.length).toBe(sent.length - 2)
+})
+
+test('« valeurs refusées »: RC whose report breaks a validation rule in DHIS2 are reminded, complete or not', async () => {
+  await setClock('2026-12-07T09:07:00Z')
+  await api('/dataStore/relais/reminder-rules', {
+    method: 'PUT',
+    body: {
+      rules: [
+        {
+          id: 'refus',
+          name: 'Valeurs refusées',
+          audience: 'refused',
+          days: [7],
+          channels: ['message'],
+          template: DEFAULT_TEMPLATES.refused,
+          holdoutPercent: 0,
+        },
+      ],
+    },
+  })
+  // RC 2 (complete) reported more positive RDTs than RDTs done: VR_TDR_POS is broken for November.
+  const de = (code: string) => standin.ctx.state.metadata.dataElements.find((d) => d.code === code)!.id
+  const rc2 = uid('organisationUnits', 'RC-AQ-00002')
+  await api('/dataValueSets', {
+    method: 'POST',
+    body: {
+      dataValues: [
+        { dataElement: de('RC_PALU_TDR'), period: '202611', orgUnit: rc2, value: '2' },
+        { dataElement: de('RC_PALU_TDR_POS'), period: '202611', orgUnit: rc2, value: '5' },
+      ],
+    },
+  })
+  const summary = await job().tick()
+  expect(summary.sent).toBeGreaterThanOrEqual(1)
+  const refusedSends = (await reminderSendsRepository(db).ofPeriod('202611')).filter((r) => r.ruleId === 'refus')
+  expect(refusedSends.map((r) => [r.orgUnit, r.recipient, r.status])).toEqual([[rc2, testUserId(2), 'sent']])
+  const told = await conversationsOf(rcUser(2))
+  expect(told).toHaveLength(1)
 })
 
 test('a tick is claimed by one process only, whatever the number of processes, tick after tick', async () => {

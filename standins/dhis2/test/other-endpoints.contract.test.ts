@@ -633,6 +633,30 @@ describe('sms/outbound (SmsOutboundController 2.41)', () => {
         { message: 'Bonjour', recipients: ['22997000003'], status: 'SENT', sender: 'gestionnaire' },
       ]),
     )
+    // `in` takes a bracketed list; a status changed as a gateway's delivery report would is read back.
+    const ids = await c.call('GET', '/api/sms/outbound?fields=id,message&paging=false', { as: 'gestionnaire' })
+    const sent = ids.body.outboundSmss as { id: string; message: string }[]
+    const lundi = sent.find((s) => s.message === 'Réunion lundi')!
+    const delivered = await c.call('POST', '/api/testing/sms-outbound/status', {
+      as: '',
+      body: { id: lundi.id, status: 'DELIVERED' },
+    })
+    expect(delivered.status).toBe(200)
+    const byId = await c.call(
+      'GET',
+      `/api/sms/outbound?filter=id:in:[${sent.map((s) => s.id).join(',')}]&fields=id,status&paging=false`,
+      { as: 'gestionnaire' },
+    )
+    expect(byId.body.outboundSmss).toHaveLength(sent.length)
+    expect(byId.body.outboundSmss).toEqual(expect.arrayContaining([{ id: lundi.id, status: 'DELIVERED' }]))
+    const byMessage = await c.call(
+      'GET',
+      '/api/sms/outbound?filter=message:eq:Bonjour&fields=recipients&paging=false',
+      {
+        as: 'gestionnaire',
+      },
+    )
+    expect(byMessage.body.outboundSmss).toEqual([{ recipients: ['22997000003'] }])
     await c.call('POST', '/api/testing/sms-gateway', { as: '', body: { configured: false } })
     expect((await c.call('POST', '/api/sms/outbound?recipient=1&message=x')).body).toEqual(
       wm(500, 'No default gateway configured'),

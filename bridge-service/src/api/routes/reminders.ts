@@ -61,6 +61,7 @@ const sendDto = (s: ReminderSend): z.input<typeof ReminderSendSchema> => ({
   actor: s.actor,
   createdAt: iso(s.createdAt),
   sentAt: s.sentAt ? iso(s.sentAt) : null,
+  delivery: s.delivery,
 })
 
 function service(reminders: ReminderService | undefined): ReminderService {

@@ -6,7 +6,9 @@
  * `Message must be specified` (query form), 500 `No recipient found`, 500
  * `No default gateway configured` while no gateway is configured (`state.smsGatewayConfigured`,
  * switched by `POST /api/testing/sms-gateway`), else the message is kept and 200 `SMS sent`.
- * GET lists what was sent (`outboundSmss`, the dynamic schema's plural), DELETE removes.
+ * GET lists what was sent (`outboundSmss`, the dynamic schema's plural; filters `eq`, `like`, `ilike`, `in`),
+ * DELETE removes. A test may change a message's status as a gateway's delivery report would
+ * (`POST /api/testing/sms-outbound/status`).
  */
 import express, { type Request, type Router } from 'express'
 import { generateUid } from '@relais/mappings'
@@ -100,7 +102,11 @@ export function registerSms(router: Router, ctx: StandinContext): void {
       const [property = '', op = '', ...rest] = f.split(':')
       const value = rest.join(':')
       if (op === 'eq') items = items.filter((i) => String(i[property]) === value)
-      else if (op === 'like' || op === 'ilike')
+      else if (op === 'in') {
+        // DHIS2's `in` takes `[a,b,c]` (brackets required; DefaultQueryParser / QueryUtils.parseItems).
+        const list = /^\[(.*)\]$/.exec(value)?.[1]?.split(',') ?? []
+        items = items.filter((i) => list.includes(String(i[property])))
+      } else if (op === 'like' || op === 'ilike')
         items = items.filter((i) =>
           String(i[property] ?? '')
             .toLowerCase()

@@ -7,6 +7,8 @@
  * - `GET|POST /api/testing/clock` — `{"now": ISO}` sets the clock (it keeps running), `{"advanceMs": n}` moves it;
  * - `GET|POST|DELETE /api/testing/faults` — see faults.ts;
  * - `POST /api/testing/sms-gateway` — `{"configured": true|false}`;
+ * - `POST /api/testing/sms-outbound/status` — `{"id": uid, "status": "DELIVERED"|"FAILED"|…}`: what a gateway
+ *   reporting delivery would leave on DHIS2's outbound SMS (2.41's own gateways stop at SENT or FAILED);
  * - `POST /api/testing/sessions/expire` — ends every browser session;
  * - `POST /api/testing/state/save|load` — `{"file"?: path}`, default `options.stateFile`.
  */
@@ -66,6 +68,17 @@ export function registerTesting(router: Router, ctx: StandinContext): void {
     if (typeof configured !== 'boolean') throw new HttpError(400, 'Give {"configured": true|false}')
     ctx.state.smsGatewayConfigured = configured
     res.json({ configured })
+  })
+
+  const SMS_STATUSES = ['OUTBOUND', 'SENT', 'ERROR', 'PENDING', 'SCHEDULED', 'DELIVERED', 'FAILED'] as const
+  router.post('/testing/sms-outbound/status', json, (req, res) => {
+    const { id, status } = bodyOf(req)
+    const sms = ctx.state.smsOutbound.find((s) => s.id === id)
+    if (!sms) throw new HttpError(404, `No OutboundSms with id '${String(id)}' was found.`)
+    const known = SMS_STATUSES.find((s) => s === status)
+    if (!known) throw new HttpError(400, `Give {"id": uid, "status": one of ${SMS_STATUSES.join(', ')}}`)
+    sms.status = known
+    res.json({ id: sms.id, status: sms.status })
   })
 
   router.post('/testing/sessions/expire', (_req, res) => {

@@ -107,7 +107,8 @@ export interface OutboundSms {
   recipients: string[]
   date: string
   sender: string
-  status: 'SENT' | 'FAILED'
+  /** OutboundSmsStatus: DHIS2's gateways set SENT or FAILED; DELIVERED… where a gateway reports more. */
+  status: 'OUTBOUND' | 'SENT' | 'ERROR' | 'PENDING' | 'SCHEDULED' | 'DELIVERED' | 'FAILED'
 }
 
 export interface RouteAuth {
