@@ -46,6 +46,16 @@ const SEND: ReminderSend = {
   actor: 'scheduler',
   createdAt: '2026-12-03T09:07:00.000Z',
   sentAt: null,
+  delivery: null,
+}
+/** An SMS DHIS2 took, then its gateway reported delivered. */
+const DELIVERED: ReminderSend = {
+  ...SEND,
+  id: '8',
+  status: 'sent',
+  error: null,
+  sentAt: '2026-12-03T09:07:02.000Z',
+  delivery: 'DELIVERED',
 }
 
 function renderReminders(user: CurrentUser) {
@@ -88,7 +98,7 @@ function renderReminders(user: CurrentUser) {
       }
       if (resource === `${ROUTE}reminders/sends`)
         return (async () =>
-          json({ items: [SEND], pager: { page: 1, pageSize: 50, total: 1, pageCount: 1 } })) as Resolver
+          json({ items: [SEND, DELIVERED], pager: { page: 1, pageSize: 50, total: 2, pageCount: 1 } })) as Resolver
       return undefined
     },
   })
@@ -143,6 +153,7 @@ test('a supervisor reads the rules and the send log, with names and why a send f
   const log = await screen.findByRole('region', { name: 'Sent reminders' })
   await waitFor(() => expect(log.textContent).toContain('RC Afi Houénou'))
   expect(log.textContent).toContain('Failed — No phone number in DHIS2 for this person')
+  expect(log.textContent).toContain('Sent — delivered to the phone')
 })
 
 test('a data manager has the due reminders checked now; a supervisor has no such button', async () => {

@@ -298,6 +298,27 @@ const sendErrorText = (error: string): string =>
       ? i18n.t('Cut off while sending; the next check retries it.')
       : error
 
+/**
+ * What DHIS2 says became of a sent SMS (its outbound SMS status): taken by the gateway, delivered where the gateway
+ * reports it, or refused by the gateway after DHIS2 took it.
+ */
+const deliveryText = (send: ReminderSend): string | undefined => {
+  if (send.channel !== 'sms' || send.status !== 'sent' || !send.delivery) return undefined
+  switch (send.delivery) {
+    case 'DELIVERED':
+      return i18n.t('delivered to the phone')
+    case 'SENT':
+      return i18n.t('handed to the SMS gateway')
+    case 'FAILED':
+    case 'ERROR':
+      return i18n.t('refused by the SMS gateway')
+    case 'UNKNOWN':
+      return i18n.t('no longer listed by DHIS2')
+    default:
+      return i18n.t('waiting at the SMS gateway')
+  }
+}
+
 /** The newest sends, failures kept in view until they go (each is retried at the next checks of the day). */
 function SendLog({ watchUntil }: { watchUntil: number }) {
   const [status, setStatus] = useState<StatusFilter>('all')
@@ -349,6 +370,14 @@ function SendLog({ watchUntil }: { watchUntil: number }) {
                   <DataTableCell>
                     {statusLabel(send.status)}
                     {send.error && <span className={classes.error}> — {sendErrorText(send.error)}</span>}
+                    {deliveryText(send) && (
+                      <span
+                        className={send.delivery === 'FAILED' || send.delivery === 'ERROR' ? classes.error : undefined}
+                      >
+                        {' '}
+                        — {deliveryText(send)}
+                      </span>
+                    )}
                   </DataTableCell>
                 </DataTableRow>
               ))}
