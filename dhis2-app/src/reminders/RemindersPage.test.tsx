@@ -58,13 +58,13 @@ const DELIVERED: ReminderSend = {
   delivery: 'DELIVERED',
 }
 
-function renderReminders(user: CurrentUser) {
+function renderReminders(user: CurrentUser, problems: string[] = []) {
   let rules: ReminderRule[] = [RULE]
   const posted: unknown[] = []
   const runs: string[] = []
   const answer = () => ({
     rules,
-    problems: [],
+    problems,
     audiences: ['missing', 'refused', 'supervisors'],
     channels: ['message', 'sms'],
     placeholders: ['nom', 'mois', 'date_limite', 'rc', 'jours_restants'],
@@ -174,4 +174,13 @@ test('deleting a rule is confirmed as a deletion first, then the rules are saved
   await user.click(within(dialog).getByRole('button', { name: 'Delete' }))
   await waitFor(() => expect(view.posted).toEqual([{ rules: [] }]))
   expect(await screen.findByText('No reminder rule yet, so nobody is reminded.')).toBeTruthy()
+})
+
+test('with a stored rule refused, saving warns first that the refused rule will be removed', async () => {
+  const user = userEvent.setup()
+  renderReminders(MANAGER, ['Rule 2 (« Ancien »): days: expected an array'])
+  expect(await screen.findByText('Some stored rules were refused and are skipped')).toBeTruthy()
+  await user.click(await screen.findByRole('button', { name: 'Delete Rapport manquant' }))
+  const dialog = await screen.findByRole('dialog')
+  expect(dialog.textContent).toContain('Saving rules from this screen removes the refused ones.')
 })

@@ -33,6 +33,15 @@ import classes from './Reminders.module.css'
 import { draftOf, newDraft, ruleOf, type RuleDraft } from './ruleDraft'
 import { nextReminderMonth } from './sample'
 
+/**
+ * The bridge keeps only the rules it can read: saving from this screen writes the readable ones back, so a rule
+ * stored by hand with a mistake would be lost without this warning (it can be mended in DHIS2's Datastore Manager).
+ */
+const REFUSED_RULES_DROPPED = () =>
+  i18n.t(
+    'Saving rules from this screen removes the refused ones. To keep one, correct it first in DHIS2 (Datastore Manager, namespace relais, key reminder-rules).',
+  )
+
 /** Only data managers and administrators change the rules; the bridge refuses others anyway. */
 function useCanConfigure(): boolean {
   const { roles } = useCurrentUser()
@@ -107,6 +116,7 @@ export function RemindersPage() {
               <li key={p}>{p}</li>
             ))}
           </ul>
+          <p>{REFUSED_RULES_DROPPED()}</p>
         </NoticeBox>
       )}
       {saved && (
@@ -223,6 +233,7 @@ export function RemindersPage() {
           onCancel={() => setPending(null)}
         >
           <p>{pending.summary}</p>
+          {rules.data.problems.length > 0 && <p className={classes.error}>{REFUSED_RULES_DROPPED()}</p>}
         </ConfirmModal>
       )}
     </div>
