@@ -244,7 +244,7 @@ const ME_FIELDS = 'id,username,name,authorities,userGroups[id,code,name],organis
 const USER_FIELDS = 'id,username,disabled,userGroups[id,code,name],userRoles[authorities],organisationUnits[id]'
 
 interface SendOptions extends RequestOptions {
-  params?: Record<string, string | number | boolean>
+  params?: Record<string, string | number | boolean | readonly string[]>
   data?: unknown
   /** Statuses the caller reads itself instead of having them thrown (dataValueSets: 409). */
   accept?: (status: number) => boolean
@@ -287,6 +287,8 @@ export class Dhis2Client {
       // DHIS2 bodies can be large (metadata, import summaries with many conflicts).
       maxContentLength: Infinity,
       maxBodyLength: Infinity,
+      // A repeated parameter as DHIS2 reads it: `filter=a&filter=b`, not axios' default `filter[]=a`.
+      paramsSerializer: { indexes: null },
     })
   }
 
@@ -421,7 +423,7 @@ export class Dhis2Client {
    */
   async getJson<T>(
     path: string,
-    params: Record<string, string | number | boolean>,
+    params: Record<string, string | number | boolean | readonly string[]>,
     schema: z.ZodType<T>,
     options: RequestOptions & { missingOk?: boolean } = {},
   ): Promise<T | undefined> {

@@ -122,6 +122,57 @@ export async function readDirectory(dhis2: Dhis2Client, dataSetCode: string): Pr
   return { dataSetId: dataSet.id, timelyDays: dataSet.timelyDays ?? 5, rcs, roots: [...roots] }
 }
 
+const orgUnitSchema = z.object({ id: z.string(), name: z.string().optional(), path: z.string() })
+
+/**
+ * One RC and its own accounts, for « Relancer »: three small requests instead of the whole country's RC, users
+ * and supervisors. Undefined when the org unit is not one the data set is assigned to. No supervisors: a reminder
+ * by hand goes to the RC only.
+ */
+export async function readRcContact(
+  dhis2: Dhis2Client,
+  dataSetCode: string,
+  orgUnit: string,
+): Promise<{ dataSetId: string; timelyDays: number; rc: RcContact } | undefined> {
+  const [answer, unit, users] = await Promise.all([
+    dhis2.getJson(
+      '/dataSets',
+      {
+        filter: [`code:eq:${dataSetCode}`, `organisationUnits.id:eq:${orgUnit}`],
+        fields: 'id,timelyDays',
+        paging: false,
+      },
+      dataSetSchema,
+    ),
+    dhis2.getJson(`/organisationUnits/${encodeURIComponent(orgUnit)}`, { fields: 'id,name,path' }, orgUnitSchema, {
+      missingOk: true,
+    }),
+    dhis2.getJson(
+      '/users',
+      {
+        filter: [`userGroups.code:eq:${RC_GROUP}`, `organisationUnits.id:eq:${orgUnit}`],
+        fields: 'id,name,displayName,phoneNumber,disabled,organisationUnits[id]',
+        paging: false,
+      },
+      usersSchema,
+    ),
+  ])
+  const dataSet = answer?.dataSets[0]
+  if (!dataSet || !unit) return undefined
+  const ancestors = unit.path.split('/').filter(Boolean)
+  return {
+    dataSetId: dataSet.id,
+    timelyDays: dataSet.timelyDays ?? 5,
+    rc: {
+      orgUnit: unit.id,
+      name: unit.name ?? unit.id,
+      zone: ancestors[ZONE_LEVEL - 1] ?? ancestors[0] ?? unit.id,
+      users: (users?.users ?? []).filter((u) => u.disabled !== true).map(person),
+      supervisors: [],
+    },
+  }
+}
+
 const rootsSchema = z.object({ organisationUnits: z.array(z.object({ id: z.string() })).default([]) })
 
 /**

@@ -14,6 +14,7 @@ import {
   readCompletions,
   readDataSetRoots,
   readDirectory,
+  readRcContact,
   readRuleViolations,
   readRulesDocument,
   type ProgrammeDirectory,
@@ -260,12 +261,12 @@ export class ReminderJob implements ReminderService {
     channels: readonly ('message' | 'sms')[],
     actor: string,
   ): Promise<{ outcome: RemindNowOutcome; sends: ReminderSend[] }> {
-    const directory = await readDirectory(this.deps.dhis2, this.deps.dataSetCode)
-    const rc = directory?.rcs.find((r) => r.orgUnit === orgUnit)
-    if (!directory || !rc) return { outcome: 'unknown-rc', sends: [] }
+    const contact = await readRcContact(this.deps.dhis2, this.deps.dataSetCode, orgUnit)
+    if (!contact) return { outcome: 'unknown-rc', sends: [] }
+    const { rc } = contact
     if (rc.users.length === 0) return { outcome: 'no-user', sends: [] }
-    const clock = tickClock(await this.dhis2Now(), this.timeZone, directory.timelyDays)
-    const completions = await readCompletions(this.deps.dhis2, directory.dataSetId, clock.period.id, [orgUnit])
+    const clock = tickClock(await this.dhis2Now(), this.timeZone, contact.timelyDays)
+    const completions = await readCompletions(this.deps.dhis2, contact.dataSetId, clock.period.id, [orgUnit])
     if (completions.some((c) => c.orgUnit === orgUnit)) return { outcome: 'complete', sends: [] }
     const past = await this.repo.ofPeriod(clock.period.id)
     if (

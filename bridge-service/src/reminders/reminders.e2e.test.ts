@@ -271,6 +271,20 @@ test('« Relancer » by hand: refused when complete or already reminded today, s
   expect(manual.sends).toEqual([
     expect.objectContaining({ kind: 'manual', status: 'sent', actor: 'awa', channel: 'message' }),
   ])
+  // An org unit the report is not assigned to (the zone), an RC without an account: nothing sent.
+  const zone = standin.ctx.state.metadata.organisationUnits.find((o) => o.code === 'RC-AQ-00005')!.path.split('/')[3]!
+  expect((await j.remindNow(zone, ['sms'], 'awa')).outcome).toBe('unknown-rc')
+  expect((await j.remindNow(uid('organisationUnits', 'RC-AQ-00005'), ['sms'], 'awa')).outcome).toBe('no-user')
+  // One RC's accounts are read, not the whole programme's RC and supervisors (a click, not a national scan).
+  const requests: string[] = []
+  const watched = new Dhis2Client({
+    url: standin.url,
+    auth: { kind: 'token', token: DEMO_BRIDGE_TOKEN },
+    timeoutMs: 5_000,
+    onRequest: (e) => requests.push(e.request),
+  })
+  await job({ dhis2: watched }).remindNow(uid('organisationUnits', 'RC-AQ-00004'), ['message'], 'awa')
+  expect(requests.filter((r) => r === 'GET /api/users')).toHaveLength(1)
 })
 
 test('a send left pending by a killed process is taken as failed after 15 minutes and sent again', async () => {
