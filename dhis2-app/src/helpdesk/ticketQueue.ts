@@ -3,6 +3,7 @@
 // has the conversation and its photo. Without a network, or with an expired session, it stays and goes with the
 // next flush, in the order filed. Sending takes up to three calls (photo, feedback, photo attached): each step
 // done is written back to the store, so a retry resumes where the last one stopped and never files twice.
+import { quietly, SerialQueue } from '../offline/serialQueue'
 import type { HoldReason } from '../offline/types'
 import type { TicketCategory } from './ticketSubject'
 
@@ -58,22 +59,20 @@ export interface TicketQueueSnapshot {
 
 export type NewTicket = Pick<PendingTicket, 'ref' | 'category' | 'text' | 'photo'>
 
-export class TicketQueue {
+export class TicketQueue extends SerialQueue<TicketQueueSnapshot> {
   private readonly items = new Map<string, PendingTicket>()
-  private readonly listeners = new Set<() => void>()
   private held: HoldReason | null = null
   private loaded = false
   private sent = 0
   private seq = 0
-  private running: Promise<void> | null = null
-  private rerun = false
-  private snapshot: TicketQueueSnapshot = { loaded: false, pending: [], refused: [], held: null, sent: 0 }
 
   constructor(
     private readonly storage: TicketStorage,
     private readonly send: TicketSender,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    super({ loaded: false, pending: [], refused: [], held: null, sent: 0 })
+  }
 
   async init(): Promise<void> {
     let stored: PendingTicket[] = []
@@ -89,13 +88,6 @@ export class TicketQueue {
     this.loaded = true
     this.emit()
   }
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
-  }
-
-  getSnapshot = (): TicketQueueSnapshot => this.snapshot
 
   /** Keeps the ticket on the device, then sends it (with anything else waiting). */
   file = async (ticket: NewTicket): Promise<void> => {
@@ -128,19 +120,8 @@ export class TicketQueue {
     }
   }
 
-  /** Sends everything waiting, oldest first; resolves when the queue is empty or held back again. */
-  flush = (): Promise<void> => {
-    if (this.running) {
-      this.rerun = true
-      return this.running
-    }
-    this.running = this.run().finally(() => {
-      this.running = null
-    })
-    return this.running
-  }
-
-  private async run(): Promise<void> {
+  /** Oldest first. */
+  protected async run(): Promise<void> {
     do {
       this.rerun = false
       const batch = [...this.items.values()].filter((t) => t.refused === undefined).sort((a, b) => a.seq - b.seq)
@@ -160,11 +141,8 @@ export class TicketQueue {
         if (outcome.kind === 'sent') {
           this.items.delete(ticket.ref)
           this.sent += 1
-          try {
-            await this.storage.remove(ticket.ref)
-          } catch {
-            // Sent: a copy left in the store is found by its reference and not filed again.
-          }
+          // Sent: a copy left in the store is found by its reference and not filed again.
+          await quietly(() => this.storage.remove(ticket.ref))
         } else {
           const current = this.items.get(ticket.ref)
           if (current) {
@@ -180,23 +158,18 @@ export class TicketQueue {
     this.emit()
   }
 
-  private async keep(ticket: PendingTicket): Promise<void> {
-    try {
-      await this.storage.put(ticket)
-    } catch {
-      // Kept in memory only: a reload before it is sent could lose it.
-    }
+  private keep(ticket: PendingTicket): Promise<void> {
+    return quietly(() => this.storage.put(ticket))
   }
 
   private emit(): void {
     const all = [...this.items.values()].sort((a, b) => a.seq - b.seq)
-    this.snapshot = {
+    this.publish({
       loaded: this.loaded,
       pending: all.filter((t) => t.refused === undefined),
       refused: all.filter((t) => t.refused !== undefined),
       held: this.held,
       sent: this.sent,
-    }
-    for (const listener of this.listeners) listener()
+    })
   }
 }

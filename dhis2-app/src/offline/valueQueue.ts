@@ -9,6 +9,7 @@ import {
   type SaveState,
   type SendOutcome,
 } from './types'
+import { quietly, SerialQueue } from './serialQueue'
 
 export interface QueueSnapshot {
   /** False until what a previous visit left in the store is loaded: a form waits for it. */
@@ -33,23 +34,21 @@ export type ActedAt = () => string | undefined
  * the next flush — nothing typed is lost, and a completion never goes before the values typed before it.
  * One flush runs at a time; items go in the order they were entered.
  */
-export class ValueQueue {
+export class ValueQueue extends SerialQueue<QueueSnapshot> {
   private readonly items = new Map<string, PendingItem>()
   private readonly refused = new Map<string, PendingItem>()
   private readonly states = new Map<string, SaveState>()
-  private readonly listeners = new Set<() => void>()
   private held: HoldReason | null = null
   private loaded = false
   private seq = 0
-  private running: Promise<void> | null = null
-  private rerun = false
-  private snapshot: QueueSnapshot = { loaded: false, pending: [], refused: [], states: new Map(), held: null }
 
   constructor(
     private readonly storage: QueueStorage,
     private readonly send: (item: PendingItem) => Promise<SendOutcome>,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    super({ loaded: false, pending: [], refused: [], states: new Map(), held: null })
+  }
 
   /** Loads what a previous visit left in the store. */
   async init(): Promise<void> {
@@ -80,13 +79,6 @@ export class ValueQueue {
     this.emit()
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
-  }
-
-  getSnapshot = (): QueueSnapshot => this.snapshot
-
   /** Keeps the value, then sends it (with anything else waiting). */
   save = (target: DataValueTarget, value: string, label: string, actedAt?: string): Promise<void> =>
     this.enqueue({ ...target, key: pendingKey(target), value, label, ...this.stamp(actedAt) })
@@ -111,19 +103,7 @@ export class ValueQueue {
     if (why) this.states.set(key, { status: 'failed', message: why })
     else this.states.delete(key)
     this.emit()
-    await this.quietly(() => this.storage.remove(key))
-  }
-
-  /** Sends everything waiting; resolves when the queue is empty or held back again. */
-  flush = (): Promise<void> => {
-    if (this.running) {
-      this.rerun = true
-      return this.running
-    }
-    this.running = this.run().finally(() => {
-      this.running = null
-    })
-    return this.running
+    await quietly(() => this.storage.remove(key))
   }
 
   private stamp(actedAt: string | undefined) {
@@ -135,11 +115,11 @@ export class ValueQueue {
     this.items.set(item.key, item)
     this.states.set(item.key, this.held ? { status: 'waiting', reason: this.held } : { status: 'saving' })
     this.emit()
-    await this.quietly(() => this.storage.put(item))
+    await quietly(() => this.storage.put(item))
     await this.flush()
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     do {
       this.rerun = false
       const batch = [...this.items.values()].sort((a, b) => a.seq - b.seq)
@@ -164,12 +144,12 @@ export class ValueQueue {
             item.key,
             outcome.kind === 'sent' ? { status: 'saved' } : { status: 'failed', message: outcome.message },
           )
-          await this.quietly(() => this.storage.remove(item.key))
+          await quietly(() => this.storage.remove(item.key))
         } else {
           const kept = { ...item, refused: outcome.message }
           this.refused.set(item.key, kept)
           this.states.set(item.key, { status: 'failed', message: outcome.message })
-          await this.quietly(() => this.storage.put(kept))
+          await quietly(() => this.storage.put(kept))
         }
         this.emit()
       }
@@ -184,23 +164,14 @@ export class ValueQueue {
     this.emit()
   }
 
-  private async quietly(write: () => Promise<void>): Promise<void> {
-    try {
-      await write()
-    } catch {
-      // The item stays in memory; only a reload before it is sent could lose it.
-    }
-  }
-
   private emit(): void {
     const bySeq = (a: PendingItem, b: PendingItem) => a.seq - b.seq
-    this.snapshot = {
+    this.publish({
       loaded: this.loaded,
       pending: [...this.items.values()].sort(bySeq),
       refused: [...this.refused.values()].sort(bySeq),
       states: new Map(this.states),
       held: this.held,
-    }
-    for (const listener of this.listeners) listener()
+    })
   }
 }
