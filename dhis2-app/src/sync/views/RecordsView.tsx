@@ -21,7 +21,7 @@ import { uiLanguage } from '../../shared/language'
 import classes from '../Sync.module.css'
 import { Loading, PagerBar, ProblemNotice, StatusTag } from './common'
 import { FilterSelect, OpenButton, SyncTable } from './controls'
-import { useRcNames } from './useRcNames'
+import { useOrgUnitNamesByCode } from '../../shared/orgunits/useOrgUnitNames'
 
 interface Props {
   search: RecordSearch
@@ -114,7 +114,7 @@ export function RecordTable({
   selection?: Selection
 }) {
   const language = uiLanguage()
-  const names = useRcNames(records.map((r) => r.rcCode))
+  const names = useOrgUnitNamesByCode(records.map((r) => r.rcCode))
   const all = selection !== undefined && records.length > 0 && records.every((r) => selection.selected.has(r.id))
   return (
     <SyncTable label={i18n.t('Records found')}>
