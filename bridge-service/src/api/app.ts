@@ -35,6 +35,8 @@ import { sourcesRoutes } from './routes/sources'
 import { uploadsRoutes } from './routes/uploads'
 import { usersRoutes } from './routes/users'
 import { remindersRoutes } from './routes/reminders'
+import { securityRoutes } from './routes/security'
+import type { SecurityService } from '../security/security-check'
 import type { ReminderService } from '../reminders/reminder-job'
 import { summarizeDiff } from '../pipeline/run-diff'
 
@@ -76,6 +78,8 @@ export interface CreateApiAppOptions {
   version?: string
   /** The reminders (the pipeline's); absent: their routes answer 503. */
   reminders?: ReminderService
+  /** The daily security check (the pipeline's); absent: its routes answer 503. */
+  security?: SecurityService
 }
 
 const ROUTES = new WeakMap<Express, readonly Route[]>()
@@ -123,6 +127,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
     ...auditRoutes({ repos }),
     ...usersRoutes({ directory: options.auth.directory, repos }),
     ...remindersRoutes({ reminders: options.reminders, scopes, repos, logger }),
+    ...securityRoutes({ security: options.security, repos, logger }),
   ]
   openapi.document = buildOpenApi(routes, { version: options.version ?? '0.1.0' })
 

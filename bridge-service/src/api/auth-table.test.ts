@@ -39,6 +39,7 @@ const headersOf: Record<Caller, () => Record<string, string>> = {
 const READ = [403, 200, 200, 200, 200, 401, 401]
 const PUBLIC = [200, 200, 200, 200, 200, 200, 200]
 const write = (ok: number) => [403, 403, ok, ok, 403, 401, 401]
+const ADMIN_ONLY = [403, 403, 403, 200, 403, 401, 401]
 
 interface Prepared {
   path: string
@@ -138,6 +139,15 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
     expect: [403, 403, 403, 200, 403, 401, 401],
     prepare: async () => ({ path: '/api/v1/users/forget', body: JSON.stringify({ username: 'sup_koffi' }) }),
   },
+  'GET /api/v1/security/reports': { expect: ADMIN_ONLY },
+  'GET /api/v1/security/reports/{day}': {
+    expect: ADMIN_ONLY,
+    prepare: async () => {
+      await api.security.run('test')
+      return { path: '/api/v1/security/reports/latest' }
+    },
+  },
+  'POST /api/v1/security/run': { expect: [403, 403, 403, 202, 403, 401, 401] },
   'GET /api/v1/reminders/rules': { expect: READ },
   'POST /api/v1/reminders/rules': {
     expect: write(200),

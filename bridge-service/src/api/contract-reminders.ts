@@ -53,11 +53,14 @@ export const ReminderSendSchema = named(
     actor: z.string(),
     createdAt: timestamp,
     sentAt: timestamp.nullable(),
-    delivery: z.string().nullable().meta({
-      description:
-        "SMS only: the message's status in DHIS2's outbound SMS (SENT: taken by the gateway; FAILED; DELIVERED " +
-        'where the gateway reports delivery; UNKNOWN: no longer listed by DHIS2), null until found',
-    }),
+    delivery: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          "SMS only: the message's status in DHIS2's outbound SMS (SENT: taken by the gateway; FAILED; DELIVERED " +
+          'where the gateway reports delivery; UNKNOWN: no longer listed by DHIS2), null until found',
+      }),
   }),
 )
 

@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'already-reminded'
   | 'no-user-account'
   | 'reminders-unavailable'
+  | 'security-unavailable'
   | UnreadableFileError['code']
 
 export interface Issue {

@@ -21,6 +21,9 @@ export const ACTIONS = [
   'reminders:read',
   'reminders:send',
   'reminders:configure',
+  // The daily security check names people and their accounts' weaknesses: administrators only.
+  'security:read',
+  'security:run',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 

@@ -29,6 +29,9 @@ import { reminderSendsRepository, type ReminderSendFilter } from '../ledger/remi
 import { reminderEffect } from '../reminders/effect'
 import type { ReminderService } from '../reminders/reminder-job'
 import type { ReminderRule } from '../reminders/rules'
+import { securityReportsRepository } from '../ledger/security-reports'
+import { compareFindings, type Finding } from '../security/findings'
+import type { SecurityService } from '../security/security-check'
 import type { UserDirectory } from './auth'
 import { createMetrics } from './metrics'
 import type { Role } from './roles'
@@ -262,7 +265,17 @@ export class LedgerReminders implements ReminderService {
   constructor(private readonly db: Db) {}
   async tick() {
     this.ticks += 1
-    return { period: '202611', day: 3, planned: 0, sent: 0, failed: 0, heldOut: 0, retried: 0, problems: [], deliveryUpdates: 0 }
+    return {
+      period: '202611',
+      day: 3,
+      planned: 0,
+      sent: 0,
+      failed: 0,
+      heldOut: 0,
+      retried: 0,
+      problems: [],
+      deliveryUpdates: 0,
+    }
   }
   async rules() {
     return { rules: this.saved, problems: [] }
@@ -300,6 +313,42 @@ export class LedgerReminders implements ReminderService {
   }
 }
 
+/**
+ * The security check over the test's ledger, without DHIS2: `run` keeps a report of one finding for the day
+ * given (api/security.test.ts reads it back through the API).
+ */
+export class LedgerSecurity implements SecurityService {
+  runs: string[] = []
+  day = '2026-12-06'
+  constructor(private readonly db: Db) {}
+  async run(actor: string) {
+    this.runs.push(actor)
+    const repo = securityReportsRepository(this.db)
+    const previous = await repo.before(this.day)
+    const findings: Finding[] = [
+      {
+        key: 'password-expired|user:usrSuperv01',
+        code: 'password-expired',
+        severity: 'high',
+        subject: { kind: 'user', id: 'usrSuperv01', name: 'Codjo Agossou (superviseur)' },
+        detail: { days: 100 },
+      },
+    ]
+    const { added, resolved } = compareFindings(previous?.findings, findings)
+    await repo.save({ day: this.day, actor, dhis2Version: '2.41.8', findings, added, resolved, problems: [] })
+    return (await repo.get(this.day))!
+  }
+  report(day: string) {
+    return securityReportsRepository(this.db).get(day)
+  }
+  async latest() {
+    return (await securityReportsRepository(this.db).between('1970-01-01', '9999-12-31', 1))[0]
+  }
+  between(from: string, to: string) {
+    return securityReportsRepository(this.db).between(from, to)
+  }
+}
+
 export interface TestApi {
   url: string
   app: Express
@@ -307,6 +356,7 @@ export interface TestApi {
   ledger: LedgerRepositories
   services: RecordingServices
   reminders: LedgerReminders
+  security: LedgerSecurity
   logger: Logger & { lines: string[] }
   close(): Promise<void>
 }
@@ -319,10 +369,12 @@ export async function startTestApi(overrides: Partial<CreateApiAppOptions> = {})
   const ledger = repositories(db)
   const services = new RecordingServices(ledger)
   const reminders = new LedgerReminders(db)
+  const security = new LedgerSecurity(db)
   const logger = silentLogger()
   const app = createApiApp({
     services,
     reminders,
+    security,
     repos: ledger,
     auth: { routeSecret: ROUTE_SECRET, apiKeys: API_KEYS, directory },
     config: testConfig,
@@ -341,6 +393,7 @@ export async function startTestApi(overrides: Partial<CreateApiAppOptions> = {})
     ledger,
     services,
     reminders,
+    security,
     logger,
     async close() {
       server.closeAllConnections()

@@ -103,6 +103,7 @@ export async function serve(
     // load those stops were the bursts of slow answers (p99 57–95 ms without them, 101–118 ms with).
     heapBudgetMb: runWorkers ? 128 : undefined,
     ...(values['without-overwrite-check'] ? { checkOverwrites: false } : {}),
+    security: bridge.dhis2.auth.kind === 'token' ? { bridgeToken: bridge.dhis2.auth.token } : {},
   })
   if (values['without-overwrite-check'])
     logger.warn("--without-overwrite-check: people's values in DHIS2 may be overwritten silently (for benchmarks only)")
@@ -119,6 +120,7 @@ export async function serve(
     const app = createApiApp({
       services: pipeline,
       ...(pipeline.reminders ? { reminders: pipeline.reminders } : {}),
+      ...(pipeline.security ? { security: pipeline.security } : {}),
       repos: repositories(db),
       auth: {
         routeSecret: bridge.routeSecret,

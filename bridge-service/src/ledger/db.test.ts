@@ -137,6 +137,7 @@ describe.each(TEST_DATABASES)('ledger database on %s', (_name, make) => {
             '006_reminder_sends.sql',
             '007_reminder_sends_touched.sql',
             '008_reminder_sms_delivery.sql',
+            '009_security_reports.sql',
           ],
         })
         expect(await exists(odb, 'imported_values')).toBe(false)

@@ -44,6 +44,7 @@ import { RunBook } from './runs'
 import { Scheduler } from './scheduler'
 import { RedisTickClaims } from './tick-claims'
 import { ReminderJob, type ReminderService } from '../reminders/reminder-job'
+import { SecurityCheck, type SecurityService } from '../security/security-check'
 import { Redis } from 'ioredis'
 import {
   StateConflictError,
@@ -108,6 +109,11 @@ export interface PipelineOptions {
    * tick; null: no reminders from this pipeline.
    */
   readonly reminders?: { dataSetCode?: string; schedule?: string } | null
+  /**
+   * The daily security check (issue 16 §2): the bridge's DHIS2 token (to tell its own among its account's) and
+   * the cron of the check (default every day at 05:30); null: no check from this pipeline.
+   */
+  readonly security?: { bridgeToken?: string; schedule?: string } | null
   /** Cron of the metadata refresh (default nightly), null for none. */
   readonly metadataSchedule?: string | null
   /** RELAIS_PSEUDONYM_KEY: the key of the pseudonyms of the fields the specs name in `pseudonymise`. */
@@ -148,6 +154,8 @@ export interface Pipeline extends PipelineServices {
   drift(): Promise<DriftFinding[]>
   /** The reminders (issue 15 §1): rules, send log, effect, « Relancer »; undefined when turned off. */
   readonly reminders: ReminderService | undefined
+  /** The daily security check (issue 16 §2); undefined when turned off. */
+  readonly security: SecurityService | undefined
   readonly queues: PipelineQueues
   readonly breakers: CircuitBreakerRegistry
 }
@@ -204,6 +212,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     options.reminders === null
       ? undefined
       : new ReminderJob({ db, dhis2, logger, now, dataSetCode: options.reminders?.dataSetCode ?? 'RC_MENSUEL' })
+  const security =
+    options.security === null
+      ? undefined
+      : new SecurityCheck({
+          db,
+          dhis2,
+          logger,
+          ...(options.security?.bridgeToken ? { bridgeToken: options.security.bridgeToken } : {}),
+        })
   let stopped = false
 
   const sourceOf = (name: string): SourceConfig => specs.source(name)
@@ -328,6 +345,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     queues,
     breakers,
     reminders,
+    security,
 
     async startRun(sourceName: string, mode: RunMode, actor: Actor): Promise<StartedRun> {
       const source = sourceOf(sourceName)
@@ -487,6 +505,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             logger,
             claims: new RedisTickClaims(claimsRedis, redis.prefix ?? 'relais'),
             ...(options.reminders?.schedule ? { reminderSchedule: options.reminders.schedule } : {}),
+            ...(options.security?.schedule ? { securitySchedule: options.security.schedule } : {}),
             ...(options.metadataSchedule !== undefined ? { metadataSchedule: options.metadataSchedule } : {}),
             ...(options.timeZone ? { timeZone: options.timeZone } : {}),
           },
@@ -495,6 +514,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             sweep: (name) => skipIfRunning(name, () => pipeline.startSweep(name, SCHEDULER)),
             refreshMetadata: () => pipeline.refreshMetadata(SCHEDULER),
             ...(reminders ? { remind: () => reminders.tick() } : {}),
+            ...(security ? { checkSecurity: () => security.run('scheduler') } : {}),
           },
         )
         scheduler.start()

@@ -61,3 +61,23 @@ test('without claims (one process), every tick runs', async () => {
   scheduler.stop()
   expect(count).toBeGreaterThanOrEqual(2)
 })
+
+test('the security check is scheduled once a day at 05:30 in the programme time zone', () => {
+  const scheduler = new Scheduler(
+    { sources: [], metadataSchedule: null, timeZone: 'Africa/Porto-Novo', logger: createLogger('silent') },
+    {
+      pull: async () => undefined,
+      sweep: async () => undefined,
+      refreshMetadata: async () => undefined,
+      checkSecurity: async () => undefined,
+    },
+  )
+  scheduler.start()
+  try {
+    const next = scheduler.next().find((job) => job.name === 'security check')?.nextRun
+    // 05:30 in Porto-Novo (UTC+1) is 04:30 UTC.
+    expect(next?.toISOString().slice(11, 16)).toBe('04:30')
+  } finally {
+    scheduler.stop()
+  }
+})

@@ -1,6 +1,6 @@
 /**
  * Time-driven work (croner): each Kobo source's pull (`schedule`) and edit sweep (`sweepSchedule`), the
- * metadata refresh and the reminders. A tick never overlaps a run of the same source still running (`protect`,
+ * metadata refresh, the reminders and the daily security check. A tick never overlaps a run of the same source still running (`protect`,
  * plus the caller's own check); with `claims`, a tick runs in one process only, however many run the schedule
  * (tick-claims.ts); a failing tick is logged, never thrown into the timer.
  */
@@ -15,6 +15,8 @@ export interface ScheduledWork {
   refreshMetadata(): Promise<unknown>
   /** One reminders tick (reminders/reminder-job.ts); absent: no reminders. */
   remind?(): Promise<unknown>
+  /** The daily security check (security/security-check.ts); absent: none. */
+  checkSecurity?(): Promise<unknown>
 }
 
 export interface SchedulerOptions {
@@ -23,6 +25,8 @@ export interface SchedulerOptions {
   readonly metadataSchedule?: string | null
   /** Cron of the reminders' tick (default every hour at :07: the rules say which days and hours send). */
   readonly reminderSchedule?: string
+  /** Cron of the security check (default every day at 05:30, before the working day). */
+  readonly securitySchedule?: string
   /** Claims each tick for one process (several bridge processes, one Redis). */
   readonly claims?: TickClaims
   /** Time zone the cron expressions are read in (default: the process's). */
@@ -32,6 +36,7 @@ export interface SchedulerOptions {
 
 export const DEFAULT_METADATA_SCHEDULE = '15 3 * * *'
 export const DEFAULT_REMINDER_SCHEDULE = '7 * * * *'
+export const DEFAULT_SECURITY_SCHEDULE = '30 5 * * *'
 
 export class Scheduler {
   private readonly jobs: { name: string; cron: Cron }[] = []
@@ -53,6 +58,9 @@ export class Scheduler {
     if (metadata !== null) this.add(metadata, 'metadata refresh', () => this.work.refreshMetadata())
     const remind = this.work.remind?.bind(this.work)
     if (remind) this.add(this.options.reminderSchedule ?? DEFAULT_REMINDER_SCHEDULE, 'reminders', remind)
+    const checkSecurity = this.work.checkSecurity?.bind(this.work)
+    if (checkSecurity)
+      this.add(this.options.securitySchedule ?? DEFAULT_SECURITY_SCHEDULE, 'security check', checkSecurity)
     logger.info({ jobs: this.jobs.length }, 'scheduler started')
   }
 
