@@ -15,9 +15,12 @@ const menuLinks = async () =>
 describe('app shell', () => {
   it.each([
     ['RELAIS_RC', ['Home', 'Report entry', 'My results', 'Help']],
-    ['RELAIS_SUPERVISEURS', ['Home', 'Report entry', 'My results', 'Dashboard', 'Reminders', 'Help']],
-    ['RELAIS_GESTIONNAIRES', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help']],
-    ['RELAIS_ADMINS', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help']],
+    [
+      'RELAIS_SUPERVISEURS',
+      ['Home', 'Report entry', 'My results', 'Dashboard', 'Reminders', 'Help', 'Data quality', 'Bulletin'],
+    ],
+    ['RELAIS_GESTIONNAIRES', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin']],
+    ['RELAIS_ADMINS', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin']],
   ])('shows a member of %s only the menu entries %j', async (code, links) => {
     renderApp({ user: withGroup(code), path: '/' })
     expect(await menuLinks()).toEqual(links)

@@ -395,6 +395,26 @@ describe('Tableau de bord', () => {
     expect(screen.getByText(/week by week \(4 reports expected\)/)).toBeTruthy()
   })
 
+  it('shows the month’s quality score of the zone: reporting RC with no open data-quality finding', async () => {
+    const value = (orgUnit: string) => ({
+      dataElement: 'deVad000001',
+      period: '202609',
+      orgUnit,
+      categoryOptionCombo: 'cocDefault1',
+      value: '20',
+    })
+    supervisor({
+      quality: {
+        dataValues: [value(RC.a.id), value(RC.b.id)],
+        outliers: [
+          { de: 'deVad000001', pe: '202609', ou: RC.a.id, coc: 'cocDefault1', aoc: 'cocDefault1', value: 480 },
+        ],
+      },
+    })
+    // A and B reported in September; A has an outlier: one of two RC without a finding.
+    expect(rowsOf(await panel('Quality score'))).toEqual(['ZS Ouidah (ZS-AQ-01) | 2 | 1 | 50 %'])
+  })
+
   describe('in French', () => {
     beforeAll(() => switchLanguage('fr'))
     afterAll(() => switchLanguage('en'))

@@ -36,6 +36,7 @@ import { TrendCharts } from './views/TrendCharts'
 import { WeeklyView } from './weekly/WeeklyView'
 import { analyticsTablesMissing } from './analytics/analyticsMissing'
 import { ReminderEffectTable } from './reminders/ReminderEffectTable'
+import { ZoneQualityScores } from '../quality/ZoneQualityScores'
 
 /** Tableau de bord — RC performance (supervisors, data managers). The choice lives in the address (?pt=&pe=&ou=). */
 export function DashboardPage() {
@@ -170,7 +171,7 @@ function SelectedUnit({ ouId, ...props }: ViewProps & { ouId: string }) {
       {props.type === 'Weekly' ? (
         <WeeklyView meta={props.meta} orgUnit={orgUnit} week={props.period} language={props.language} />
       ) : (
-        <MainView {...props} orgUnit={orgUnit} />
+        <MainView {...props} orgUnit={orgUnit} unitPath={unit.path} />
       )}
     </>
   )
@@ -185,7 +186,8 @@ function MainView({
   onThresholds,
   language,
   orgUnit,
-}: ViewProps & { orgUnit: { id: string; name: string; level: number } }) {
+  unitPath,
+}: ViewProps & { orgUnit: { id: string; name: string; level: number }; unitPath: string }) {
   const selection = { orgUnit, period, months: monthsOf(period), trendMonths: trendMonths(period, today) }
   const { loading, error, data, reload } = useDashboardData(meta, selection)
   // Classed with the thresholds of now (an administrator may just have changed them).
@@ -244,6 +246,9 @@ function MainView({
         language={language}
       />
       <ReminderEffectTable unitName={orgUnit.name} language={language} />
+      {period.periodType === 'Monthly' && (
+        <ZoneQualityScores orgUnit={{ ...orgUnit, path: unitPath }} month={period.id} />
+      )}
     </>
   )
 }

@@ -3,7 +3,8 @@
 
 export type RelaisRole = 'relais' | 'superviseur' | 'gestionnaire' | 'administrateur'
 
-export type RelaisScreen = 'saisie' | 'resultats' | 'tableau-de-bord' | 'synchronisation' | 'rappels' | 'aide' | 'qualite' | 'bulletin'
+export type RelaisScreen =
+  'saisie' | 'resultats' | 'tableau-de-bord' | 'synchronisation' | 'rappels' | 'aide' | 'qualite' | 'bulletin'
 
 export const ROLE_BY_GROUP_CODE: Readonly<Record<string, RelaisRole>> = {
   RELAIS_RC: 'relais',

@@ -118,9 +118,7 @@ describe('POST /api/dataAnalysis/validationRules', () => {
       headers: { 'Content-Type': 'application/json' },
     })
     expect(notJson.status).toBe(400)
-    expect((await analyse({ ou: w.BJ, startDate: '2026-01-01', endDate: '2026-12-31' }, 'superviseur')).status).toBe(
-      403,
-    )
+    expect((await analyse({ ou: w.BJ, startDate: '2026-01-01', endDate: '2026-12-31' }, 'relais')).status).toBe(403)
   })
 
   it('persist keeps the results for GET /api/validationResults, once each', async () => {
@@ -254,7 +252,7 @@ describe('follow-up', () => {
       400,
       "Value 'ten' is not valid for parameter maxResults. It should be of type int",
     ])
-    expect((await followup(`ds=${DS}&ou=${w.BJ}&pe=2026`, 'superviseur')).status).toBe(403)
+    expect((await followup(`ds=${DS}&ou=${w.BJ}&pe=2026`, 'relais')).status).toBe(403)
   })
 
   it('refuses a follow-up change as DataValidator does', async () => {

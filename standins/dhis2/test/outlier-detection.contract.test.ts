@@ -238,7 +238,8 @@ describe('refusals', () => {
   })
 
   it('needs F_RUN_VALIDATION (or ALL)', async () => {
-    const res = await get(base(), 'superviseur')
+    // Supervisors hold it since metadata 1.1.0 (the data-quality screen); an RC does not.
+    const res = await get(base(), 'relais')
     expect([res.status, res.body.message]).toEqual([403, 'Access is denied'])
   })
 })

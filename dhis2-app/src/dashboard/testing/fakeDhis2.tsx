@@ -106,6 +106,8 @@ export interface FakeDashboardOptions {
   messagesFail?: boolean
   /** DHIS2's analytics tables were never generated (a new installation): analytics answers E7144. */
   analyticsNeverRun?: boolean
+  /** What DHIS2's data-quality checks find (the dashboard's quality score); default: nothing, no value. */
+  quality?: { outliers?: unknown[]; dataValues?: unknown[] }
   /** The bridge behind DHIS2's route (reminders); absent: DHIS2 has no such route. */
   bridge?: { effect?: unknown; remind?: (body: unknown) => unknown }
 }
@@ -216,6 +218,12 @@ export function renderDashboard(options: FakeDashboardOptions) {
         const wanted = new Set(ids.split(','))
         return json({ organisationUnits: Object.values(UNITS).filter((u) => wanted.has(u.id)) })
       }
+      // The quality score's lists: the zones (`level:eq:3`), a sub-tree (`path:like:<id>`).
+      const filter = String((query.params as { filter?: string } | undefined)?.filter ?? '')
+      const level = /^level:eq:(\d+)$/.exec(filter)?.[1]
+      if (level) return json({ organisationUnits: Object.values(UNITS).filter((u) => u.level === Number(level)) })
+      const under = /^path:like:(.+)$/.exec(filter)?.[1]
+      if (under) return json({ organisationUnits: Object.values(UNITS).filter((u) => u.path.includes(under)) })
       return json(UNITS[String(query.id)])
     },
     analytics: async (_type, query) => {
@@ -241,6 +249,12 @@ export function renderDashboard(options: FakeDashboardOptions) {
       })
     },
     'dataStore/relais': dataStore,
+    // DHIS2's data-quality checks, for the quality score.
+    validationRules: json({ validationRules: [] }),
+    outlierDetection: json({ outlierValues: options.quality?.outliers ?? [] }),
+    'dataAnalysis/validationRules': async () => json([]),
+    'dataAnalysis/followup': json({ followupValues: [] }),
+    dataValueSets: json({ dataValues: options.quality?.dataValues ?? [] }),
     userGroups: json({ userGroups: USER_GROUPS }),
     messageConversations: async (type, query) => {
       if (type !== 'create') return json({ messageConversations: [] })
