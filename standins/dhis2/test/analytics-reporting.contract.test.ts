@@ -93,6 +93,19 @@ test('a quarter expects 3 reports per RC, a year 12 (RC1: Jul and Sep completed,
   ])
 })
 
+test('a half-year expects 6 (getPeriodSpan: floor(182 / 30)); mixed period types in one pe dimension', async () => {
+  // The bulletin asks for the period and its months together (pe:2026S2;202607;202608;202609).
+  const { body } = await w.analytics(
+    `dimension=dx:${RR}&dimension=pe:2026S2;202607;202608;202609&dimension=ou:${w.RC1}&includeNumDen=true`,
+  )
+  expect(body.rows).toEqual([
+    [RR, '2026S2', w.RC1, '33.33', '2.0', '6.0', '100', '', ''],
+    [RR, '202607', w.RC1, '100', '1.0', '1.0', '100', '', ''],
+    [RR, '202608', w.RC1, '0', '0.0', '1.0', '100', '', ''],
+    [RR, '202609', w.RC1, '100', '1.0', '1.0', '100', '', ''],
+  ])
+})
+
 test('rates are capped at 100 % (3 completed in zone A for May, 2 expected); actuals are not', async () => {
   const { body } = await w.analytics(
     `dimension=dx:${RR};${ACT}&dimension=pe:202605&dimension=ou:${w.ZONE_A}&includeNumDen=true`,
