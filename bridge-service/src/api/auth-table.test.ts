@@ -148,6 +148,13 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
     },
   },
   'POST /api/v1/security/run': { expect: [403, 403, 403, 202, 403, 401, 401] },
+  'POST /api/v1/security/actions': {
+    expect: [403, 403, 403, 201, 403, 401, 401],
+    prepare: async () => ({
+      path: '/api/v1/security/actions',
+      body: '{"action":"disable","users":["usrSuperv01"],"done":1,"failed":0}',
+    }),
+  },
   'GET /api/v1/reminders/rules': { expect: READ },
   'POST /api/v1/reminders/rules': {
     expect: write(200),

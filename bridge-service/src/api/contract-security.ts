@@ -59,3 +59,27 @@ export const SecurityReportDays = named(
 )
 
 export const SecurityRunAnswer = named('SecurityRunAnswer', z.object({ accepted: z.literal(true) }))
+
+export const SECURITY_ACTIONS = ['disable', 'enable', 'remove-role', 'expire-password', 'message'] as const
+
+export const SecurityActionRecord = named(
+  'SecurityActionRecord',
+  z.strictObject({
+    action: z.enum(SECURITY_ACTIONS),
+    users: z
+      .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]{10}$/, 'a DHIS2 user id'))
+      .min(1)
+      .max(500)
+      .meta({ description: 'The DHIS2 users acted on' }),
+    role: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{10}$/, 'a DHIS2 user role id')
+      .optional()
+      .meta({ description: 'remove-role: the role removed' }),
+    done: z.number().int().min(0).max(500),
+    failed: z.number().int().min(0).max(500),
+  }),
+  "An access-review action an administrator made in DHIS2 from the app, for the bridge's audit log",
+)
+
+export const SecurityActionRecorded = named('SecurityActionRecorded', z.object({ recorded: z.literal(true) }))

@@ -59,3 +59,27 @@ test('the days are listed with their counts; a bad date is a 400', async () => {
 test('a data manager may not read the security reports', async () => {
   expect((await call(`${api.url}/api/v1/security/reports`, { headers: as.user('gest_ama') })).status).toBe(403)
 })
+
+test("an access-review action made in DHIS2 is kept in the bridge's audit log, with who and from where", async () => {
+  const body = { action: 'remove-role', users: ['usrSuperv01', 'usrSuperv02'], role: 'roleSuperv1', done: 1, failed: 1 }
+  const res = await call(`${api.url}/api/v1/security/actions`, {
+    method: 'POST',
+    json: body,
+    headers: { ...as.user('admin_yao'), 'Content-Type': 'application/json' },
+  })
+  expect(res.status).toBe(201)
+  const audit = await api.ledger.audit.list({ action: 'security.remove-role' }, {})
+  expect(audit.items).toEqual([
+    expect.objectContaining({
+      actor: 'admin_yao',
+      target: 'users:2',
+      detail: expect.objectContaining({ users: body.users, role: 'roleSuperv1', done: 1, failed: 1 }),
+    }),
+  ])
+  const bad = await call(`${api.url}/api/v1/security/actions`, {
+    method: 'POST',
+    json: { ...body, users: ['not a uid'] },
+    headers: { ...as.user('admin_yao'), 'Content-Type': 'application/json' },
+  })
+  expect(bad.status).toBe(400)
+})

@@ -8,7 +8,13 @@ import type { SecurityReport } from '../../ledger/security-reports'
 import type { Logger } from '../../log/logger'
 import { countBySeverity } from '../../security/findings'
 import type { SecurityService } from '../../security/security-check'
-import { SecurityReportDays, SecurityReportSchema, SecurityRunAnswer } from '../contract-security'
+import {
+  SecurityActionRecord,
+  SecurityActionRecorded,
+  SecurityReportDays,
+  SecurityReportSchema,
+  SecurityRunAnswer,
+} from '../contract-security'
 import { ApiError, notFound } from '../errors'
 import { defineRoute, reply, type Route } from '../route'
 import { iso } from '../schemas'
@@ -102,6 +108,37 @@ export function securityRoutes({ security, repos, logger }: SecurityDeps): Route
         await repos.audit.append({ actor: actor.name, role: actor.role, action: 'security.run', target: null })
         void svc.run(actor.name).catch((error: unknown) => logger.error({ err: error }, 'security check failed'))
         return reply(202, { accepted: true as const })
+      },
+    }),
+    defineRoute({
+      operationId: 'recordSecurityAction',
+      method: 'post',
+      path: '/api/v1/security/actions',
+      tag: 'security',
+      summary: 'Record in the audit log an access-review action an administrator made in DHIS2 from the app',
+      description:
+        "The app acts with the administrator's own DHIS2 session (DHIS2 checks the authority and keeps its own " +
+        "audit); this keeps who did what to whom, and from where, in the bridge's audit log and evidence pack.",
+      access: { kind: 'action', action: 'security:run' },
+      body: SecurityActionRecord,
+      responses: { 201: SecurityActionRecorded },
+      errors: [400],
+      async handle({ body, actor, req }) {
+        await repos.audit.append({
+          actor: actor.name,
+          role: actor.role,
+          action: `security.${body.action}`,
+          target: body.users.length === 1 ? `user:${body.users[0]}` : `users:${body.users.length}`,
+          detail: {
+            users: body.users,
+            ...(body.role ? { role: body.role } : {}),
+            done: body.done,
+            failed: body.failed,
+            // The address the call came from (through DHIS2's route: DHIS2's forwarded client address).
+            from: req.get('x-forwarded-for')?.split(',')[0]?.trim() ?? req.socket.remoteAddress ?? null,
+          },
+        })
+        return reply(201, { recorded: true as const })
       },
     }),
   ]
