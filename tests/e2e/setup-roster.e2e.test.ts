@@ -91,6 +91,22 @@ test('setup, hierarchy, roster, an RC reports; the second runs change nothing', 
       .filter((j) => j.jobType === 'ANALYTICS_TABLE')
       .map((j) => [j.cronExpression, j.enabled]),
   ).toEqual([['0 0 2 * * ?', true]])
+  // DHIS2's own account controls (issue 16 §1), each said in French; on 2.41.8 the password expiry is withheld,
+  // as an expired user could not choose a new password there (DHIS2-21120).
+  expect(first.stdout).toContain('minPasswordLength — longueur minimale du mot de passe : 8 → 10')
+  expect(first.stdout).toContain('keyLockMultipleFailedLogins — verrouillage après 4 échecs (15 min) : non → oui')
+  expect(first.stdout).toContain('credentialsExpiresReminderInDays — premier rappel (jours avant) : 28 → 14')
+  expect(first.stdout).toContain(
+    'credentialsExpires — expiration des mots de passe (mois) : non appliqué — DHIS2 2.41.8 ne permet pas',
+  )
+  expect(first.stdout).toContain('Double authentification (2FA) : non exigée par setup')
+  expect(standin.ctx.state.systemSettings).toMatchObject({
+    minPasswordLength: 10,
+    keyLockMultipleFailedLogins: true,
+    credentialsExpiryAlert: true,
+    credentialsExpiresReminderInDays: 14,
+  })
+  expect(standin.ctx.state.systemSettings.credentialsExpires).toBeUndefined()
   expect(first.stdout).toMatch(/Route relais-bridge → http:\/\/127\.0\.0\.1:3999\/\*\*: créé/)
   expect(first.stdout).toMatch(/Application relais: installée 0\.1\.0/)
   const token = /DHIS2_TOKEN :\n(d2p_\S+)/.exec(first.stdout)?.[1]

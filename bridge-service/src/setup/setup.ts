@@ -11,6 +11,10 @@
  *    the analytics tables, and DHIS2 schedules their run itself (no maintenance authority for the bridge);
  * 8. DHIS2's feedback recipients, when unset: the administrators' group answers the RC's help desk requests
  *    (issue 15 §2; unset, a request reaches only the RC's supervisors).
+ * 9. DHIS2's own account controls (issue 16 §1, security-settings.ts): password expiry, its reminder, minimum
+ *    length, the lock after failed sign-ins — last, because the expiry may end the operator's own Basic
+ *    sign-in — after giving the bridge's service account a fresh password when its current one would expire
+ *    within a month (service-password.ts: DHIS2 refuses the tokens of an expired account).
  * A dry run asks DHIS2 everything and writes nothing.
  */
 import { createHash, randomInt } from 'node:crypto'
@@ -22,6 +26,15 @@ import type { Dhis2Admin } from './admin-client'
 import { basicAuthorization, Dhis2AdminError } from './admin-client'
 import { judgeVersion } from './dhis2-versions'
 import { planType, type PlainObject, type TypePlan } from './compare'
+import { addMonths, localTimestamp } from '@relais/mappings'
+import {
+  expiredPasswordChange,
+  expiryMonthsAfter,
+  planSecuritySettings,
+  SECURITY_SETTINGS,
+  type SettingChange,
+} from './security-settings'
+import { planServicePassword } from './service-password'
 
 export const ROUTE_CODE = 'relais-bridge'
 export const SERVICE_ROLE_CODE = 'ROLE_PASSERELLE'
@@ -94,27 +107,53 @@ export interface SetupReport {
   feedbackRecipients: { outcome: 'created' | 'unchanged'; group: string }
   /** DHIS2's analytics table job: one that runs at least weekly kept, else one made (nightly at 02:00). */
   analyticsJob: { outcome: 'created' | 'unchanged'; name: string; cron: string }
+  /** DHIS2's account controls (issue 16 §1). */
+  security: SecurityReport
   /** Objects created or updated (0 on a second run). */
   changed: number
+}
+
+export interface SecurityReport {
+  /** Each system setting: set, already as strict (unchanged), or withheld (the expiry where DHIS2 offers no way out). */
+  settings: SettingChange[]
+  /** How a person whose password expired chooses a new one in this DHIS2 version (none: DHIS2-21120). */
+  expiredPasswordChange: 'account-password' | 'auth-update-password' | 'none'
+  /** The bridge's service account: a new password when the current one would expire within a month. */
+  servicePassword: { outcome: 'rotated' | 'unchanged' | 'not-needed'; expires?: string }
+  /** The superuser running setup, whose password the expiry also counts (server-local expiry). */
+  operator: { username: string; expires?: string; expiredNow: boolean }
+  /**
+   * Two-factor authentication is not required by setup: DHIS2 can require it per role (the role restriction
+   * `R_ENABLE_2FA`, 2.40.8+, enrolment forced at the next sign-in) but it also refuses Basic sign-in and tokens of
+   * such users; left to the administrators and reported by the daily security check.
+   */
+  twoFactor: 'not-required'
 }
 
 /** A fingerprint of the route secret: enough to see it changed, useless to guess it (≥ 32 random characters). */
 export const secretFingerprint = (secret: string) =>
   createHash('sha256').update(`relais-route:${secret}`).digest('hex').slice(0, 16)
 
-/** A password DHIS2's rules accept (length, upper, lower, digit, special), for an account nobody types into. */
+/** DHIS2's generic words a password may not contain, in any case (`PasswordDictionaryValidationRule`). */
+const RESERVED_WORDS = /user|admin|system|password|login|manager/i
+
+/** A password DHIS2's rules accept (length, upper, lower, digit, special, no generic word), for an account nobody types into. */
 export function servicePassword(): string {
   const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%+-=?@_']
   const all = sets.join('')
-  const chars = [
-    ...sets.map((s) => s[randomInt(s.length)]!),
-    ...Array.from({ length: 28 }, () => all[randomInt(all.length)]!),
-  ]
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1)
-    ;[chars[i], chars[j]] = [chars[j]!, chars[i]!]
+  for (;;) {
+    const chars = [
+      ...sets.map((s) => s[randomInt(s.length)]!),
+      ...Array.from({ length: 28 }, () => all[randomInt(all.length)]!),
+    ]
+    for (let i = chars.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1)
+      ;[chars[i], chars[j]] = [chars[j]!, chars[i]!]
+    }
+    const password = chars.join('')
+    // Rare (about 1 in 30,000), but DHIS2 would refuse the whole import for it.
+    if (!RESERVED_WORDS.test(password)) return password
   }
-  return chars.join('')
 }
 
 const LIST_FIELDS = ':owner'
@@ -214,7 +253,7 @@ export async function planPackage(dhis2: Dhis2Admin): Promise<Array<[PackageType
 
 export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promise<SetupReport> {
   const now = options.now ?? (() => new Date())
-  const info = await dhis2.get<{ version: string }>('system/info')
+  const info = await dhis2.get<{ version: string; serverDate?: string; serverTimeZoneId?: string }>('system/info')
   const verdict = judgeVersion(info.version)
   if (!verdict.supported) throw new UnsupportedVersionError(info.version, verdict.reason)
   const pkg = relaisPackage()
@@ -273,6 +312,12 @@ export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promis
   const feedbackRecipients = await ensureFeedbackRecipients(dhis2, options)
   if (feedbackRecipients.outcome === 'created') changed++
 
+  // 9. DHIS2's own account controls, last (see the head of this file).
+  const serverNow = info.serverDate ?? localTimestamp(now(), info.serverTimeZoneId ?? 'UTC')
+  const security = await ensureSecurity(dhis2, options, info.version, serverNow)
+  changed += security.settings.filter((s) => s.outcome === 'set').length
+  if (security.servicePassword.outcome === 'rotated') changed++
+
   return {
     dryRun: options.dryRun,
     dhis2Version: info.version,
@@ -285,8 +330,85 @@ export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promis
     dataStore,
     analyticsJob,
     feedbackRecipients,
+    security,
     changed,
   }
+}
+
+async function ensureSecurity(
+  dhis2: Dhis2Admin,
+  options: SetupOptions,
+  version: string,
+  serverNow: string,
+): Promise<SecurityReport> {
+  const current: Record<string, unknown> = {}
+  for (const setting of SECURITY_SETTINGS) {
+    // DHIS2 answers {"key": value}; an unknown or unset key, {} (its default then applies).
+    const body = await dhis2.get<unknown>(`systemSettings/${setting.key}`)
+    current[setting.key] = body && typeof body === 'object' ? (body as Record<string, unknown>)[setting.key] : body
+  }
+  const { changes } = planSecuritySettings(current, version)
+  const months = expiryMonthsAfter(changes)
+  // Read before the writes: once the expiry is set, an operator's old password no longer signs in. `/api/me`
+  // has no passwordLastUpdated (MeDto 2.40–2.42), the users list does.
+  const { username } = await dhis2.get<{ username?: string }>('me', { fields: 'username' })
+  const operator = username
+    ? (
+        await dhis2.get<{ users?: Array<{ passwordLastUpdated?: string }> }>('users', {
+          filter: `username:eq:${username}`,
+          fields: 'passwordLastUpdated',
+          paging: 'false',
+        })
+      ).users?.[0]
+    : undefined
+  // The service account first, so that its token never meets an expiry its password has already passed.
+  const servicePassword = await ensureServicePassword(dhis2, options, months, serverNow)
+  // The expiry last of all: from then on, an operator whose password is older is refused.
+  const writes = changes
+    .filter((c) => c.outcome === 'set')
+    .sort((a, b) => Number(a.key === 'credentialsExpires') - Number(b.key === 'credentialsExpires'))
+  if (!options.dryRun)
+    for (const change of writes)
+      await dhis2.request('POST', `systemSettings/${change.key}`, { body: String(change.value) })
+  const operatorExpires =
+    months > 0 && operator?.passwordLastUpdated ? addMonths(operator.passwordLastUpdated, months) : undefined
+  return {
+    settings: changes,
+    expiredPasswordChange: expiredPasswordChange(version),
+    servicePassword,
+    operator: {
+      username: username ?? '?',
+      ...(operatorExpires ? { expires: operatorExpires } : {}),
+      expiredNow: operatorExpires !== undefined && operatorExpires <= serverNow,
+    },
+    twoFactor: 'not-required',
+  }
+}
+
+async function ensureServicePassword(
+  dhis2: Dhis2Admin,
+  options: SetupOptions,
+  months: number,
+  serverNow: string,
+): Promise<SecurityReport['servicePassword']> {
+  if (months === 0) return { outcome: 'not-needed' }
+  const found = await dhis2.get<{ users?: Array<{ id: string; passwordLastUpdated?: string }> }>('users', {
+    filter: `username:eq:${options.serviceUsername}`,
+    fields: 'id,passwordLastUpdated',
+    paging: 'false',
+  })
+  const user = found.users?.[0]
+  // Not there yet (a dry run on a fresh DHIS2): this run makes it, with a fresh password.
+  if (!user) return { outcome: 'unchanged', expires: addMonths(serverNow, months) }
+  const plan = planServicePassword(user.passwordLastUpdated, months, serverNow)
+  if (!plan.rotate) return { outcome: 'unchanged', ...(plan.expires ? { expires: plan.expires } : {}) }
+  if (!options.dryRun) {
+    // The account as it is (roles, org units an administrator may have changed), with a new password nobody sees.
+    const owner = await dhis2.get<Record<string, unknown>>(`users/${user.id}`, { fields: ':owner' })
+    const { userCredentials: _credentials, password: _password, ...fields } = owner
+    await importMetadata(dhis2, { users: [{ ...fields, id: user.id, password: servicePassword() }] }, 'COMMIT')
+  }
+  return { outcome: 'rotated', ...(plan.expires ? { expires: plan.expires } : {}) }
 }
 
 /** The group DHIS2 sends feedback (help desk) messages to, when none is set: the Relais administrators. */

@@ -36,6 +36,18 @@ export interface Dhis2Behaviour {
   patType: 'PERSONAL_ACCESS_TOKEN_V1' | 'PERSONAL_ACCESS_TOKEN_V2'
   /** The nested `userCredentials{}` user payload: accepted up to 2.41, gone in 2.42 (flat only). */
   userCredentials: boolean
+  /**
+   * How a person whose password expired (`credentialsExpires`) sets a new one without signing in:
+   * `account-password` — 2.40's legacy form endpoint `POST /api/account/password`, public in 2.40
+   * (`DhisWebApiWebSecurityConfig` permitAll); `auth-update-password` — `POST /api/auth/updatePassword` (JSON),
+   * added on the 2.41 and 2.42 branches by DHIS2-21120 (core e47ae935224, 21a1fc45f03), first released in
+   * 2.41.10 and 2.42.6; `none` — 2.41.0–2.41.9.x and 2.42.0–2.42.5.x: the 2.41 security rewrite dropped the
+   * permitAll of `/api/account/password`, so an expired user gets the login page back and only an
+   * administrator (or e-mail recovery) can give them a new password.
+   */
+  expiredPasswordChange: 'account-password' | 'auth-update-password' | 'none'
+  /** The two-factor flag on `/api/users` (setup-ops §5.1): 2.39 `twoFA`, 2.40–2.41 `twoFactorEnabled`, 2.42 none. */
+  twoFactorField: 'twoFA' | 'twoFactorEnabled' | undefined
 }
 
 /** `2.41.7`, `2.41.7.1`, `2.42.0-SNAPSHOT` → line 2.41 / patch 7. */
@@ -99,7 +111,15 @@ export function behaviourOf(version: string): Dhis2Behaviour {
     routes: routesOf(minor, patch),
     patType: minor <= 40 ? 'PERSONAL_ACCESS_TOKEN_V1' : 'PERSONAL_ACCESS_TOKEN_V2',
     userCredentials: minor <= 41,
+    expiredPasswordChange: expiredPasswordChangeOf(minor, patch),
+    twoFactorField: minor <= 39 ? 'twoFA' : minor <= 41 ? 'twoFactorEnabled' : undefined,
   }
+}
+
+function expiredPasswordChangeOf(minor: number, patch: number): Dhis2Behaviour['expiredPasswordChange'] {
+  if (minor <= 40) return 'account-password'
+  if ((minor === 41 && patch < 10) || (minor === 42 && patch < 6)) return 'none'
+  return 'auth-update-password'
 }
 
 /**

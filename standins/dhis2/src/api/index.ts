@@ -22,12 +22,14 @@ import { registerRoutes } from './routes'
 import { registerSharing } from './sharing'
 import { registerSms } from './sms'
 import { registerSystem } from './system'
+import { registerSystemSettings } from './system-settings'
 import { registerTasks } from './tasks'
 import { registerTesting } from './testing'
 import { registerUserSettings } from './user-settings'
 
 export const API_MODULES: RegisterApi[] = [
   registerSystem,
+  registerSystemSettings,
   registerUserSettings,
   registerTasks,
   registerMetadata,

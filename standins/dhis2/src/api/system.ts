@@ -23,8 +23,11 @@ function meObject(ctx: StandinContext, user: AuthUser): Record<string, unknown> 
         }),
     )
     .map((ds) => ds.id)
+  // MeDto has no two-factor flag at its root up to 2.41 (it is in userCredentials); 2.42 has `twoFactorType`.
+  const { twoFactorEnabled, ...own } = u
   return {
-    ...u,
+    ...own,
+    ...(ctx.behaviour.twoFactorField ? {} : { twoFactorType: twoFactorEnabled ? 'TOTP_ENABLED' : 'NOT_ENABLED' }),
     displayName: u.name,
     authorities: [...user.authorities].sort(),
     settings: { ...u.settings, keyStyle: 'light_blue/light_blue.css', keyMessageEmailNotification: false },

@@ -7,6 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { User } from '@relais/mappings'
 import { webMessage } from '../http/web-message'
 import type { AuthUser, StandinContext } from '../context'
+import { signInPolicy } from './account-security'
 import { checkApiToken, checkBasic, isApiTokenHeader, type CredentialCheck } from './credentials'
 import { readCookie, SESSION_COOKIE, type SessionStore } from './sessions'
 
@@ -51,9 +52,9 @@ export function authenticate(ctx: StandinContext, sessions: SessionStore): Reque
     const header = req.headers.authorization
     let check: CredentialCheck | undefined
     let via: AuthUser['via'] = 'basic'
-    if (header?.startsWith('Basic ')) check = checkBasic(ctx.state, ctx.index, header)
+    if (header?.startsWith('Basic ')) check = checkBasic(ctx.state, ctx.index, header, signInPolicy(ctx))
     else if (header && isApiTokenHeader(header)) {
-      check = checkApiToken(ctx.state, ctx.index, header, ctx.clock.now().getTime())
+      check = checkApiToken(ctx.state, ctx.index, header, signInPolicy(ctx))
       via = 'token'
     } else {
       const sessionId = readCookie(req.headers.cookie, SESSION_COOKIE)

@@ -17,6 +17,7 @@ import { generateUid } from '@relais/mappings'
 import type { StandinContext } from '../context'
 import type { StandinState } from '../store/state'
 import { hashPassword } from '../seed/users'
+import { passwordProblem } from '../auth/password-rules'
 
 export const IMPORT_TYPES = [
   'userRoles',
@@ -203,16 +204,6 @@ const UID = /^[a-zA-Z][a-zA-Z0-9]{10}$/
 const singular = (type: ImportType) => KLASS[type].split('.').pop()!
 const label = (type: ImportType, o: Record<string, unknown>) =>
   `${String(o.name ?? o.username ?? o.code ?? '')} [${String(o.id ?? '')}] (${singular(type)})`.trim()
-
-/** DHIS2's password rules (setup-ops §2.7), first failure only. */
-function passwordProblem(password: string, username: string): string | undefined {
-  if (password.length < 8 || password.length > 72) return 'Password must have at least 8, and at most 72 characters'
-  if (!/[A-Z]/.test(password)) return 'Password must have at least one upper case'
-  if (!/[0-9]/.test(password)) return 'Password must have at least one digit'
-  if (!/[^A-Za-z0-9]/.test(password)) return 'Password must have at least one special character'
-  if (password.toLowerCase().includes(username.toLowerCase())) return 'Username/Email must not be a part of password'
-  return undefined
-}
 
 function refIds(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(refIds)
@@ -406,7 +397,8 @@ export function importMetadata(
       if (refIds(o.userRoles).length === 0)
         error(item, 'E4055', 'User needs to have at least one user role associated with it.', { args: [] })
       if (typeof o.password === 'string') {
-        const problem = passwordProblem(o.password, username)
+        const email = typeof o.email === 'string' ? o.email : undefined
+        const problem = passwordProblem(o.password, { username, ...(email ? { email } : {}) }, state.systemSettings)
         if (problem)
           error(item, 'E4005', `Property \`password\` requires a valid password, was given \`${problem}\``, {
             errorProperty: 'password',
@@ -512,7 +504,8 @@ function commitObject(
     Object.assign(stored, {
       name: `${String(stored.firstName)} ${String(stored.surname)}`,
       disabled: stored.disabled ?? false,
-      twoFactorEnabled: stored.twoFactorEnabled ?? false,
+      // The TOTP secret is not part of the payload: an update keeps the account's two-factor state.
+      twoFactorEnabled: stored.twoFactorEnabled ?? existing?.twoFactorEnabled ?? false,
       externalAuth: stored.externalAuth ?? false,
       dataViewOrganisationUnits: stored.dataViewOrganisationUnits ?? [],
       teiSearchOrganisationUnits: stored.teiSearchOrganisationUnits ?? [],

@@ -76,6 +76,11 @@ export function createRenderContext(ctx: StandinContext, locale: string, baseUrl
           : {}),
       }))
     }
+    if (collection === 'users' && (property === 'twoFactorEnabled' || property === 'twoFA')) {
+      // 2.39 `twoFA`, 2.40–2.41 `twoFactorEnabled`, 2.42 neither (its getter is @JsonIgnore).
+      if (ctx.behaviour.twoFactorField !== property || typeof object.twoFactorEnabled !== 'boolean') return undefined
+      return object.twoFactorEnabled
+    }
     if (collection === 'users' && property === 'userCredentials') {
       // The 2.38–2.41 compatibility view of the account fields (removed in 2.42).
       if (!ctx.behaviour.userCredentials) return undefined

@@ -132,6 +132,9 @@ export const SCHEMAS: Record<CollectionName, CollectionSchema> = {
       userGroups: { ref: 'userGroups', notOwner: true },
       userRoles: { ref: 'userRoles' },
       userCredentials: { computed: true },
+      // Named by version (setup-ops §5.1): computed so that 2.42 leaves it out and 2.39 names it `twoFA`.
+      twoFactorEnabled: { computed: true },
+      twoFA: { computed: true },
     },
   },
   userGroups: { singular: 'userGroup', properties: { ...IDENTIFIABLE, users: { ref: 'users' } } },
