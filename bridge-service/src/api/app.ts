@@ -10,7 +10,7 @@
  */
 import express, { type Express } from 'express'
 import helmet from 'helmet'
-import type { RelaisConfig } from '../config/relais-config'
+import { webhookSecrets, type RelaisConfig } from '../config/relais-config'
 import type { LedgerRepositories } from '../ledger'
 import type { Logger } from '../log/logger'
 import type { PipelineServices } from '../pipeline/services'
@@ -97,7 +97,12 @@ export function createApiApp(options: CreateApiAppOptions): Express {
     jsonBodyBytes: options.limits?.jsonBodyBytes ?? DEFAULT_LIMITS.jsonBodyBytes,
     inbound: { ...DEFAULT_LIMITS.inbound, ...options.limits?.inbound },
   }
-  const webhookSecret = options.webhookSecret ?? ((source: WebhookSource) => process.env[source.secretEnv])
+  const webhookSecret =
+    options.webhookSecret ??
+    ((source: WebhookSource) => {
+      const value = process.env[source.secretEnv]
+      return value === undefined ? undefined : webhookSecrets(value)
+    })
 
   /** Built once every route is declared (the document describes itself too). */
   const openapi: { document?: unknown } = {}

@@ -4,9 +4,14 @@ import { CachedDirectory, requireAction, type UserDirectory } from './auth'
 import { ACTIONS, mayDo, PERMISSIONS, rolesFromDhis2, type Role } from './roles'
 
 const SECRET = 'route-secret-0123456789abcdef0123456789abcdef'
+const NEXT = 'route-secret-next-0123456789abcdef0123456789'
+const NOW = Date.parse('2026-12-06T12:00:00Z')
 const KEYS = [
   { name: 'ops', role: 'administrateur' as const, key: 'k'.repeat(40) },
   { name: 'reader', role: 'lecteur' as const, key: 'r'.repeat(40) },
+  // Its last day is today: still accepted; yesterday's is not.
+  { name: 'ops-2026', role: 'administrateur' as const, key: 'n'.repeat(40), expires: '2026-12-06' },
+  { name: 'ops-old', role: 'administrateur' as const, key: 'o'.repeat(40), expires: '2026-12-05' },
 ]
 const USERS: Record<string, Role[]> = {
   gestionnaire: ['gestionnaire'],
@@ -19,7 +24,7 @@ let url: string
 let close: () => void
 beforeAll(async () => {
   const app = express()
-  const options = { routeSecret: SECRET, apiKeys: KEYS, directory }
+  const options = { routeSecret: SECRET, routeSecretNext: NEXT, apiKeys: KEYS, directory, now: () => NOW }
   app.post('/runs', requireAction('runs:write', options), (_req, res) => res.status(202).json({ ok: true }))
   app.get('/audit', requireAction('audit:read', options), (_req, res) => res.json({ ok: true }))
   const server = app.listen(0)
@@ -69,6 +74,20 @@ test.each<{ who: string; headers: Record<string, string>; path: string; status: 
     status: 401,
     reason: 'api-key',
   },
+  { who: 'the next route secret (a rotation)', headers: route('gestionnaire', NEXT), path: 'POST /runs', status: 202 },
+  {
+    who: 'an API key on its last day',
+    headers: { Authorization: `Bearer ${'n'.repeat(40)}` },
+    path: 'GET /audit',
+    status: 200,
+  },
+  {
+    who: 'an API key past its last day',
+    headers: { Authorization: `Bearer ${'o'.repeat(40)}` },
+    path: 'GET /audit',
+    status: 401,
+    reason: 'api-key-expired',
+  },
   {
     who: 'Basic credentials',
     headers: { Authorization: 'Basic YWRtaW46ZGlzdHJpY3Q=' },
@@ -84,6 +103,7 @@ test.each<{ who: string; headers: Record<string, string>; path: string; status: 
   // The app says which of these it is (a wrong route secret is an administrator's fix, an unknown user not).
   if (reason !== undefined) expect(body.reason).toBe(reason)
   expect(JSON.stringify(body)).not.toContain(SECRET)
+  expect(JSON.stringify(body)).not.toContain(NEXT)
 })
 
 test('roles from DHIS2 groups; a superuser is administrateur', () => {

@@ -88,7 +88,11 @@ export function secretsEqual(given: string, expected: string): boolean {
 
 export interface AuthOptions {
   routeSecret: string
+  /** During a rotation: the secret DHIS2's route is being switched to, accepted as well (issue 16 §4). */
+  routeSecretNext?: string
   apiKeys: readonly ApiKey[]
+  /** For API keys' expiry (default Date.now). */
+  now?: () => number
   directory: UserDirectory
   /**
    * DHIS2's word that the named user sent the request (route-proof.ts). Without it the route secret alone
@@ -105,6 +109,7 @@ export type AuthFailure =
   | 'route-proof-refused'
   | 'unknown-user'
   | 'api-key'
+  | 'api-key-expired'
   | 'missing'
 
 export class AuthError extends Error {
@@ -121,7 +126,10 @@ export class AuthError extends Error {
 export async function identify(req: Request, options: AuthOptions): Promise<Principal> {
   const secret = req.get(ROUTE_SECRET_HEADER)
   if (secret !== undefined) {
-    if (!secretsEqual(secret, options.routeSecret)) throw new AuthError(401, 'Invalid route secret', 'route-secret')
+    // Both compared, whatever the first answer: the time taken says nothing of which one matched.
+    const current = secretsEqual(secret, options.routeSecret)
+    const next = options.routeSecretNext !== undefined && secretsEqual(secret, options.routeSecretNext)
+    if (!current && !next) throw new AuthError(401, 'Invalid route secret', 'route-secret')
     const username = req.get('x-forwarded-user')
     if (!username)
       throw new AuthError(
@@ -144,6 +152,8 @@ export async function identify(req: Request, options: AuthOptions): Promise<Prin
   if (bearer) {
     const key = options.apiKeys.find((k) => secretsEqual(bearer, k.key))
     if (!key) throw new AuthError(401, 'Invalid API key', 'api-key')
+    if (key.expires && (options.now ?? Date.now)() >= Date.parse(`${key.expires}T00:00:00Z`) + 86_400_000)
+      throw new AuthError(401, `API key ${key.name} expired on ${key.expires}: ask for a new one`, 'api-key-expired')
     return { kind: 'api-key', name: key.name, roles: [key.role] }
   }
   throw new AuthError(

@@ -13,7 +13,7 @@ export const SecurityFindingSchema = named(
     code: z.enum(FINDING_CODES),
     severity: z.enum(SEVERITIES),
     subject: z.object({
-      kind: z.enum(['user', 'object', 'token', 'setting', 'route']),
+      kind: z.enum(['user', 'object', 'token', 'setting', 'route', 'api-key']),
       id: z.string(),
       name: z.string(),
     }),

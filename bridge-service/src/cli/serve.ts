@@ -103,7 +103,14 @@ export async function serve(
     // load those stops were the bursts of slow answers (p99 57–95 ms without them, 101–118 ms with).
     heapBudgetMb: runWorkers ? 128 : undefined,
     ...(values['without-overwrite-check'] ? { checkOverwrites: false } : {}),
-    security: bridge.dhis2.auth.kind === 'token' ? { bridgeToken: bridge.dhis2.auth.token } : {},
+    security: {
+      ...(bridge.dhis2.auth.kind === 'token' ? { bridgeToken: bridge.dhis2.auth.token } : {}),
+      // Names and last days only: the keys themselves never leave the configuration.
+      bridge: {
+        apiKeys: bridge.apiKeys.map((k) => ({ name: k.name, ...(k.expires ? { expires: k.expires } : {}) })),
+        routeSecretRotating: bridge.routeSecretNext !== undefined,
+      },
+    },
   })
   if (values['without-overwrite-check'])
     logger.warn("--without-overwrite-check: people's values in DHIS2 may be overwritten silently (for benchmarks only)")
@@ -124,6 +131,7 @@ export async function serve(
       repos: repositories(db),
       auth: {
         routeSecret: bridge.routeSecret,
+        ...(bridge.routeSecretNext ? { routeSecretNext: bridge.routeSecretNext } : {}),
         apiKeys: bridge.apiKeys,
         directory: new CachedDirectory(dhis2Directory(dhis2)),
         proofs: new RouteProofs(dhis2ProofStore(dhis2), undefined, undefined, undefined, (error) =>

@@ -15,6 +15,7 @@ import {
   type ImportProblem,
   type SetupReport,
 } from '../setup/setup'
+import { renewBy } from '../setup/service-password'
 import { parseCli, UsageError, type CliIo } from './args'
 import { cliActor } from './context'
 import { lazy } from './lazy'
@@ -23,8 +24,10 @@ import { table, toJson } from './table'
 export const SETUP_USAGE = `Usage: relais setup [--dry-run] [--no-app] [--app <zip>] [--bridge-url URL] [--json] [--locale fr|en]
 
 Brings DHIS2 to what Relais needs: the metadata package (created / updated / unchanged per type), the bridge's
-service user and its token (printed once), the route relais-bridge, the app, the dataStore defaults, and
-DHIS2's analytics job when none runs at least weekly (nightly at 02:00).
+service user and its token (printed once), the route relais-bridge, the app, the dataStore defaults,
+DHIS2's analytics job when none runs at least weekly (nightly at 02:00), DHIS2's help desk recipients, and
+DHIS2's account controls (password expiry 3 months with a reminder 14 days before, minimum length 10, lock after
+4 failed sign-ins), renewing the service account's password in its last month. --dry-run shows all of it first.
 Environment: DHIS2_URL, DHIS2_USERNAME and DHIS2_PASSWORD (a superuser, for this command only),
 RELAIS_ROUTE_SECRET; RELAIS_SERVICE_USER (default relais-passerelle).
 Exit 0 when DHIS2 ends as the package says, 2 when DHIS2 refuses it or the version is not supported.`
@@ -122,6 +125,7 @@ function render(report: SetupReport, locale: 'fr' | 'en'): string {
   lines.push(
     `${fr ? "Tâche d'analyse de DHIS2" : "DHIS2's analytics job"} « ${report.analyticsJob.name} » (${report.analyticsJob.cron}): ${outcome(report.analyticsJob.outcome)}`,
   )
+  lines.push(...renderSecurity(report, fr))
   if (report.token)
     lines.push(
       fr
@@ -140,6 +144,78 @@ function render(report: SetupReport, locale: 'fr' | 'en'): string {
   return lines.join('\n')
 }
 
+const SETTING_NAMES: Record<string, [fr: string, en: string]> = {
+  credentialsExpires: ['expiration des mots de passe (mois)', 'password expiry (months)'],
+  credentialsExpiryAlert: ['courriel avant l’expiration', 'e-mail before the expiry'],
+  credentialsExpiresReminderInDays: ['premier rappel (jours avant)', 'first reminder (days before)'],
+  minPasswordLength: ['longueur minimale du mot de passe', 'minimum password length'],
+  keyLockMultipleFailedLogins: ['verrouillage après 4 échecs (15 min)', 'lock after 4 failed sign-ins (15 min)'],
+}
+
+/** DHIS2's account controls, one line each, then what they mean for the service account and the operator. */
+export function renderSecurity(report: SetupReport, fr: boolean): string[] {
+  const { security } = report
+  const lines = [
+    fr ? 'Sécurité des comptes (paramètres système de DHIS2) :' : 'Account security (DHIS2 system settings):',
+  ]
+  const shown = (v: number | boolean) =>
+    typeof v === 'boolean' ? (fr ? (v ? 'oui' : 'non') : v ? 'yes' : 'no') : String(v)
+  const noWayOut = fr
+    ? `DHIS2 ${report.dhis2Version} ne permet pas à une personne dont le mot de passe a expiré d’en choisir un nouveau ` +
+      `(DHIS2-21120) : elle resterait bloquée. Installez DHIS2 2.41.10, 2.42.6 ou plus récent, puis relancez.`
+    : `DHIS2 ${report.dhis2Version} gives a person whose password expired no way to choose a new one (DHIS2-21120): ` +
+      `they would stay locked out. Install DHIS2 2.41.10, 2.42.6 or later, then run again.`
+  for (const change of security.settings) {
+    const [nameFr, nameEn] = SETTING_NAMES[change.key] ?? [change.key, change.key]
+    const what = `  ${change.key} — ${fr ? nameFr : nameEn}`
+    if (change.outcome === 'set')
+      lines.push(
+        `${what}${fr ? ' : ' : ': '}${shown(change.current)} → ${shown(change.value)}${report.dryRun ? (fr ? ' (à faire)' : ' (to do)') : ''}`,
+      )
+    else if (change.outcome === 'unchanged')
+      lines.push(`${what}${fr ? ' : ' : ': '}${shown(change.value)}, ${fr ? 'inchangé' : 'unchanged'}`)
+    else lines.push(`${what}${fr ? ' : non appliqué — ' : ': withheld — '}${noWayOut}`)
+  }
+  const expiry = security.settings.find((s) => s.key === 'credentialsExpires')
+  if (expiry && expiry.outcome !== 'withheld' && Number(expiry.value) > 0 && security.expiredPasswordChange === 'none')
+    lines.push(`  ${fr ? 'Attention' : 'Warning'}: ${noWayOut}`)
+  const service = security.servicePassword
+  if (service.outcome !== 'not-needed' && service.expires) {
+    const expires = service.expires.slice(0, 10)
+    const by = renewBy(service.expires)
+    lines.push(
+      fr
+        ? `  Compte de service ${report.serviceUser.username} : ${service.outcome === 'rotated' ? `nouveau mot de passe (jamais affiché, le jeton reste le même)${report.dryRun ? ' à faire' : ''}` : 'mot de passe inchangé'} ; ` +
+            `il expire le ${expires} et DHIS2 refuserait alors le jeton de la passerelle : relancez « relais setup » avant le ${by} (chaque mois, par exemple).`
+        : `  Service account ${report.serviceUser.username}: ${service.outcome === 'rotated' ? `new password (never shown; the token stays the same)${report.dryRun ? ', to do' : ''}` : 'password unchanged'}; ` +
+            `it expires on ${expires} and DHIS2 would then refuse the bridge's token: run "relais setup" again before ${by} (monthly, for example).`,
+    )
+  }
+  const operator = security.operator
+  if (operator.expiredNow)
+    lines.push(
+      fr
+        ? `  Votre compte ${operator.username} : mot de passe plus ancien que l’expiration — DHIS2 vous demandera d’en changer à la prochaine connexion, et refuse d’ici là vos appels Basic (relais setup, roster).`
+        : `  Your account ${operator.username}: password older than the expiry — DHIS2 will ask you to change it at your next sign-in, and refuses your Basic calls (relais setup, roster) until then.`,
+    )
+  else if (operator.expires)
+    lines.push(
+      fr
+        ? `  Votre compte ${operator.username} : mot de passe valable jusqu’au ${operator.expires.slice(0, 10)}.`
+        : `  Your account ${operator.username}: password valid until ${operator.expires.slice(0, 10)}.`,
+    )
+  lines.push(
+    fr
+      ? '  Double authentification (2FA) : non exigée par setup. DHIS2 peut l’exiger par rôle (restriction R_ENABLE_2FA, ' +
+          'inscription forcée à la connexion suivante), mais refuse alors à ces comptes l’authentification Basic et les jetons ; ' +
+          'à décider par les administrateurs — la vérification de sécurité quotidienne signale les comptes privilégiés sans 2FA.'
+      : '  Two-factor authentication (2FA): not required by setup. DHIS2 can require it per role (role restriction ' +
+          'R_ENABLE_2FA, enrolment forced at the next sign-in) but then refuses Basic sign-in and tokens to those accounts; ' +
+          'for the administrators to decide — the daily security check reports privileged accounts without 2FA.',
+  )
+  return lines
+}
+
 /** The audit log gets what setup did; when the ledger cannot be opened, the lines go to stderr instead. */
 async function audit(report: SetupReport, env: NodeJS.ProcessEnv, io: CliIo): Promise<void> {
   if (report.dryRun) return
@@ -156,6 +232,10 @@ async function audit(report: SetupReport, env: NodeJS.ProcessEnv, io: CliIo): Pr
     app: report.app,
     analyticsJob: report.analyticsJob.outcome,
     feedbackRecipients: report.feedbackRecipients,
+    security: {
+      settings: report.security.settings.filter((c) => c.outcome !== 'unchanged'),
+      servicePassword: report.security.servicePassword.outcome,
+    },
   }
   try {
     const { openLedger, repositories } = lazy<typeof import('../ledger')>('../ledger')
@@ -206,7 +286,11 @@ export async function runSetupCommand(
   const url = required(env, 'DHIS2_URL', 'the DHIS2 to set up')
   const username = required(env, 'DHIS2_USERNAME', 'a DHIS2 superuser, for this command only')
   const password = required(env, 'DHIS2_PASSWORD', "that superuser's password, for this command only")
+  // During a rotation RELAIS_ROUTE_SECRET is `current,next` (the bridge accepts both): the route gets the next.
   const routeSecret = required(env, 'RELAIS_ROUTE_SECRET', 'the secret header of the route relais-bridge')
+    .split(',')
+    .map((part) => part.trim())
+    .pop()!
   if (routeSecret.length < 32)
     throw new ConfigError([
       { variable: 'RELAIS_ROUTE_SECRET', message: 'RELAIS_ROUTE_SECRET must be at least 32 characters' },

@@ -154,6 +154,20 @@ describe('loadEnv with good values', () => {
     expect(input).toEqual(copy)
   })
 
+  it('takes an API key with its last day, and the next route secret during a rotation', () => {
+    const env = loadEnv({
+      ...minimal,
+      RELAIS_API_KEYS: `ops:lecteur:${KEY_A}:2027-03-31,grafana:lecteur:${KEY_B}`,
+      RELAIS_ROUTE_SECRET: `${minimal.RELAIS_ROUTE_SECRET},${'n'.repeat(40)}`,
+    })
+    expect(env.apiKeys.map((k) => [k.name, k.expires])).toEqual([
+      ['ops', '2027-03-31'],
+      ['grafana', undefined],
+    ])
+    expect(env.routeSecret).toBe(minimal.RELAIS_ROUTE_SECRET)
+    expect(env.routeSecretNext).toBe('n'.repeat(40))
+  })
+
   it('accepts every documented API-key role', () => {
     const keys = API_KEY_ROLES.map((role, i) => `client-${i}:${role}:${KEY_A}${i}`).join(',')
     expect(loadEnv({ ...minimal, RELAIS_API_KEYS: keys }).apiKeys.map((k) => k.role)).toEqual([...API_KEY_ROLES])
@@ -334,6 +348,30 @@ describe('loadEnv with bad or missing values', () => {
       'RELAIS_API_KEYS',
       { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A},bot:lecteur:${KEY_A}` },
       /entry 2 \("bot"\) repeats the key of entry 1/,
+    ],
+    [
+      'API key with an expiry that is not a date',
+      'RELAIS_API_KEYS',
+      { ...minimal, RELAIS_API_KEYS: `ops:lecteur:${KEY_A}:2027-02-30` },
+      /entry 1 \("ops"\) has an expiry that is not a date YYYY-MM-DD/,
+    ],
+    [
+      'the next route secret equal to the current one',
+      'RELAIS_ROUTE_SECRET',
+      { ...minimal, RELAIS_ROUTE_SECRET: `${minimal.RELAIS_ROUTE_SECRET},${minimal.RELAIS_ROUTE_SECRET}` },
+      /next secret must differ from the current one/,
+    ],
+    [
+      'the next route secret too short',
+      'RELAIS_ROUTE_SECRET',
+      { ...minimal, RELAIS_ROUTE_SECRET: `${minimal.RELAIS_ROUTE_SECRET},short` },
+      /too short/,
+    ],
+    [
+      'three route secrets',
+      'RELAIS_ROUTE_SECRET',
+      { ...minimal, RELAIS_ROUTE_SECRET: `${'a'.repeat(40)},${'b'.repeat(40)},${'c'.repeat(40)}` },
+      /two separated by a comma during a rotation/,
     ],
   ]
 

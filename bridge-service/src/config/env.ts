@@ -9,11 +9,18 @@
  * - a value is trimmed; an empty value counts as unset (`VAR=` in an env file, `${VAR:-}` in compose);
  * - only the variables listed in `BRIDGE_ENV_VARIABLES` are read; everything else is ignored.
  *
- * RELAIS_API_KEYS format: comma-separated entries `name:role:key`, e.g.
- *   RELAIS_API_KEYS=ops-script:gestionnaire:<openssl rand -hex 32>,grafana:lecteur:<openssl rand -hex 32>
- * - name: 1–31 letters, digits, ".", "_" or "-", starting with a letter or digit; unique;
+ * RELAIS_API_KEYS format: comma-separated entries `name:role:key[:expires]`, e.g.
+ *   RELAIS_API_KEYS=ops-script:gestionnaire:<openssl rand -hex 32>:2027-03-31,grafana:lecteur:<openssl rand -hex 32>
+ * - name: 1–31 letters, digits, ".", "_" or "-", starting with a letter or digit; unique (the key's label);
  * - role: gestionnaire | administrateur | superviseur | lecteur;
- * - key: at least 32 characters from A–Z a–z 0–9 and . _ ~ + / = - (hex or base64 from openssl); unique.
+ * - key: at least 32 characters from A–Z a–z 0–9 and . _ ~ + / = - (hex or base64 from openssl); unique;
+ * - expires (optional): the last day the key is accepted, YYYY-MM-DD (UTC); the daily security check warns
+ *   30 days before, and about a key without one.
+ * Rotating a key without downtime: add the new key under a new name, move the client to it, then remove the old
+ * entry (issue 16 §4; docker/README.md).
+ *
+ * RELAIS_ROUTE_SECRET is one secret, or during a rotation two separated by a comma, `current,next`: both are
+ * accepted while DHIS2's route is switched to the next one; then the next one alone stays.
  * Clients send the key as `Authorization: Bearer <key>`.
  */
 import { isIP } from 'node:net'
@@ -30,6 +37,8 @@ export interface ApiKey {
   readonly name: string
   readonly role: ApiKeyRole
   readonly key: string
+  /** The last day the key is accepted (YYYY-MM-DD, UTC); undefined: no expiry. */
+  readonly expires?: string
 }
 
 export type Dhis2Auth =
@@ -49,6 +58,8 @@ export interface BridgeEnv {
   /** The address the API listens on (RELAIS_HOST). */
   readonly host: string
   readonly routeSecret: string
+  /** During a rotation, the route secret DHIS2's route is being switched to: both are accepted. */
+  readonly routeSecretNext?: string
   readonly apiKeys: readonly ApiKey[]
   readonly configPath: string
   readonly pseudonymKey: string
@@ -195,7 +206,22 @@ const ROUTE_SECRET_PURPOSE =
   'and put the same value in the X-Relais-Route-Secret header of the DHIS2 route relais-bridge'
 const PSEUDONYM_KEY_PURPOSE = 'and keep it: a new key gives every person a new pseudonym'
 
-const checkRouteSecret = secretOfLength('RELAIS_ROUTE_SECRET', ROUTE_SECRET_PURPOSE)
+const checkOneRouteSecret = secretOfLength('RELAIS_ROUTE_SECRET', ROUTE_SECRET_PURPOSE)
+
+/** One secret, or `current,next` during a rotation. */
+const checkRouteSecret = (raw: string): Checked<{ current: string; next?: string }> => {
+  const parts = raw.split(',').map((part) => part.trim())
+  if (parts.length > 2)
+    return bad('RELAIS_ROUTE_SECRET holds one secret, or two separated by a comma during a rotation (current,next)')
+  const [current = '', next] = parts
+  for (const part of parts) {
+    const checked = checkOneRouteSecret(part)
+    if (!checked.ok) return checked
+  }
+  if (next !== undefined && next === current)
+    return bad(`RELAIS_ROUTE_SECRET's next secret must differ from the current one: ${GENERATE}`)
+  return ok(next === undefined ? { current } : { current, next })
+}
 const checkPseudonymKey = secretOfLength('RELAIS_PSEUDONYM_KEY', PSEUDONYM_KEY_PURPOSE)
 
 /** The characters DHIS2 accepts in `Authorization: ApiToken <token>` (core@2.41). */
@@ -234,7 +260,9 @@ const checkLogLevel = (raw: string): Checked<LogLevel> => {
 
 const API_KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/
 const API_KEY_CHARS = /^[A-Za-z0-9._~+/=-]+$/
-const API_KEY_FORMAT = 'name:role:key, e.g. ops-script:gestionnaire:<openssl rand -hex 32>, entries separated by commas'
+const API_KEY_FORMAT =
+  'name:role:key or name:role:key:YYYY-MM-DD (its last day), e.g. ops-script:gestionnaire:<openssl rand -hex 32>:2027-03-31, entries separated by commas'
+const API_KEY_EXPIRY = /^\d{4}-\d{2}-\d{2}$/
 
 const checkApiKeys = (raw: string): Checked<ApiKey[]> => {
   const entries = raw
@@ -245,8 +273,8 @@ const checkApiKeys = (raw: string): Checked<ApiKey[]> => {
   for (const [index, entry] of entries.entries()) {
     const at = `RELAIS_API_KEYS entry ${index + 1}`
     const parts = entry.split(':').map((part) => part.trim())
-    if (parts.length !== 3) return bad(`${at} must be written ${API_KEY_FORMAT}`)
-    const [name = '', role = '', key = ''] = parts
+    if (parts.length !== 3 && parts.length !== 4) return bad(`${at} must be written ${API_KEY_FORMAT}`)
+    const [name = '', role = '', key = '', expires] = parts
     // The name is echoed only once it is known to be a name: at most 31 characters, so never a whole key.
     if (!API_KEY_NAME.test(name)) {
       return bad(`${at} needs a name of 1 to 31 letters, digits, ".", "_" or "-" before the first ":", e.g. ops-script`)
@@ -269,7 +297,12 @@ const checkApiKeys = (raw: string): Checked<ApiKey[]> => {
       const what = keys[earlier]!.name === name ? 'name' : 'key'
       return bad(`${label} repeats the ${what} of entry ${earlier + 1}: give each client its own name and key`)
     }
-    keys.push({ name, role: apiRole, key })
+    if (
+      expires !== undefined &&
+      !(API_KEY_EXPIRY.test(expires) && new Date(`${expires}T00:00:00Z`).toISOString().startsWith(expires))
+    )
+      return bad(`${label} has an expiry that is not a date YYYY-MM-DD after its key, e.g. :2027-03-31`)
+    keys.push({ name, role: apiRole, key, ...(expires ? { expires } : {}) })
   }
   return ok(keys)
 }
@@ -381,7 +414,8 @@ const variablesSchema = z
   )
   .superRefine(
     (env, ctx) => {
-      if (env.RELAIS_PSEUDONYM_KEY === env.RELAIS_ROUTE_SECRET) {
+      const route = env.RELAIS_ROUTE_SECRET
+      if (env.RELAIS_PSEUDONYM_KEY === route.current || env.RELAIS_PSEUDONYM_KEY === route.next) {
         ctx.addIssue({
           code: 'custom',
           path: ['RELAIS_PSEUDONYM_KEY'],
@@ -494,7 +528,8 @@ export function loadEnv(env: NodeJS.ProcessEnv): BridgeEnv {
     dataDir: v.RELAIS_DATA_DIR,
     port: v.PORT,
     host: v.RELAIS_HOST,
-    routeSecret: v.RELAIS_ROUTE_SECRET,
+    routeSecret: v.RELAIS_ROUTE_SECRET.current,
+    ...(v.RELAIS_ROUTE_SECRET.next ? { routeSecretNext: v.RELAIS_ROUTE_SECRET.next } : {}),
     apiKeys: v.RELAIS_API_KEYS ?? [],
     configPath: v.RELAIS_CONFIG,
     pseudonymKey: v.RELAIS_PSEUDONYM_KEY,

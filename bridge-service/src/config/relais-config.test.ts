@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { loadRelaisConfig, parseRelaisConfig, RelaisConfigError } from './relais-config'
+import { loadRelaisConfig, parseRelaisConfig, RelaisConfigError, webhookSecrets } from './relais-config'
 
 const ENV = { KOBO_TOKEN: 'kobo-token-value', WEBHOOK_PARTENAIRES_SECRET: 'webhook-secret-value-0123456789abcdef0123' }
 
@@ -99,5 +99,17 @@ describe('webhook secrets (issue 11 §10)', () => {
     const found = problems(hooks('HOOK_A', 'HOOK_B'), { HOOK_A: LONG_A, HOOK_B: LONG_A })
     expect(found).toEqual([expect.stringContaining('source "hook-b" has the same secret as source "hook-a"')])
     expect(problems(hooks('HOOK_A', 'HOOK_B'), { HOOK_A: LONG_A, HOOK_B: LONG_B })).toEqual([])
+  })
+
+  test("during a rotation a source holds current,next: each is checked, and may not be another source's", () => {
+    const LONG_C = 'c'.repeat(20) + '0123456789abcdef'
+    expect(problems(hooks('HOOK_A', 'HOOK_B'), { HOOK_A: `${LONG_A},${LONG_C}`, HOOK_B: LONG_B })).toEqual([])
+    expect(problems(hooks('HOOK_A', 'HOOK_B'), { HOOK_A: `${LONG_A},short`, HOOK_B: LONG_B })).toEqual([
+      expect.stringContaining('source "hook-a": its secret HOOK_A has 5 characters'),
+    ])
+    expect(problems(hooks('HOOK_A', 'HOOK_B'), { HOOK_A: `${LONG_A},${LONG_B}`, HOOK_B: LONG_B })).toEqual([
+      expect.stringContaining('source "hook-b" has the same secret as source "hook-a"'),
+    ])
+    expect(webhookSecrets(` ${LONG_A} , ${LONG_C} `)).toEqual([LONG_A, LONG_C])
   })
 })

@@ -140,18 +140,28 @@ export function parseRelaisConfig(text: string, file: string, env: NodeJS.Proces
     if (source.kind !== 'webhook' || !source.enabled) return
     // A short secret can be guessed offline from one signed delivery; a shared one lets one sender sign as
     // another source (issue 11 §10). Never echoed.
-    const secret = env[source.secretEnv]!.trim()
-    if (secret.length < MIN_WEBHOOK_SECRET_LENGTH)
-      missing.push(
-        `${where()} source "${source.name}": its secret ${source.secretEnv} has ${secret.length} characters; at least ${MIN_WEBHOOK_SECRET_LENGTH} are needed (openssl rand -hex 32)`,
-      )
-    const other = secretUsers.get(secret)
-    if (other !== undefined)
-      missing.push(`${where()} source "${source.name}" has the same secret as source "${other}": give each its own`)
-    secretUsers.set(secret, source.name)
+    // During a rotation the variable holds `current,next`: each is checked, both are accepted (webhookSecrets).
+    for (const secret of webhookSecrets(env[source.secretEnv]!)) {
+      if (secret.length < MIN_WEBHOOK_SECRET_LENGTH)
+        missing.push(
+          `${where()} source "${source.name}": its secret ${source.secretEnv} has ${secret.length} characters; at least ${MIN_WEBHOOK_SECRET_LENGTH} are needed (openssl rand -hex 32)`,
+        )
+      const other = secretUsers.get(secret)
+      if (other !== undefined && other !== source.name)
+        missing.push(`${where()} source "${source.name}" has the same secret as source "${other}": give each its own`)
+      secretUsers.set(secret, source.name)
+    }
   })
   if (missing.length > 0) throw new RelaisConfigError(missing)
   return parsed.data
+}
+
+/** A webhook source's secrets: one, or `current,next` while the sender is moved to a new one. */
+export function webhookSecrets(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
 }
 
 export function loadRelaisConfig(

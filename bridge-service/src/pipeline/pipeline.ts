@@ -113,7 +113,12 @@ export interface PipelineOptions {
    * The daily security check (issue 16 §2): the bridge's DHIS2 token (to tell its own among its account's) and
    * the cron of the check (default every day at 05:30); null: no check from this pipeline.
    */
-  readonly security?: { bridgeToken?: string; schedule?: string } | null
+  readonly security?: {
+    bridgeToken?: string
+    schedule?: string
+    /** The bridge's API keys' names and last days, and whether a route-secret rotation is open. */
+    bridge?: { apiKeys: { name: string; expires?: string }[]; routeSecretRotating: boolean }
+  } | null
   /** Cron of the metadata refresh (default nightly), null for none. */
   readonly metadataSchedule?: string | null
   /** RELAIS_PSEUDONYM_KEY: the key of the pseudonyms of the fields the specs name in `pseudonymise`. */
@@ -220,6 +225,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           dhis2,
           logger,
           ...(options.security?.bridgeToken ? { bridgeToken: options.security.bridgeToken } : {}),
+          ...(options.security?.bridge ? { bridge: options.security.bridge } : {}),
         })
   let stopped = false
 

@@ -208,3 +208,23 @@ test('a stored policy that does not parse is reported, and the defaults apply', 
   expect(problem).toMatch(/superusers/)
   expect(problem).toMatch(/passwordMaxAgeDays/)
 })
+
+test("the bridge's API keys by their last day, and a route-secret rotation left open", () => {
+  const bridge = {
+    apiKeys: [
+      { name: 'grafana' },
+      { name: 'ops-old', expires: '2026-12-05' },
+      { name: 'ops-soon', expires: '2026-12-20' },
+      { name: 'ops-today', expires: '2026-12-06' },
+      { name: 'ops-far', expires: '2027-06-30' },
+    ],
+    routeSecretRotating: true,
+  }
+  expect(codes(snapshot({ bridge }))).toEqual([
+    'high api-key-expiring ops-soon',
+    'high api-key-expiring ops-today',
+    'medium api-key-expired ops-old',
+    'low api-key-without-expiry grafana',
+    'low route-secret-rotation-open RELAIS_ROUTE_SECRET',
+  ])
+})

@@ -33,10 +33,14 @@ export const FINDING_CODES = [
   'token-without-expiry',
   'setting-weak',
   'route-unencrypted',
+  'api-key-expired',
+  'api-key-expiring',
+  'api-key-without-expiry',
+  'route-secret-rotation-open',
 ] as const
 export type FindingCode = (typeof FINDING_CODES)[number]
 
-export type SubjectKind = 'user' | 'object' | 'token' | 'setting' | 'route'
+export type SubjectKind = 'user' | 'object' | 'token' | 'setting' | 'route' | 'api-key'
 
 export interface Finding {
   /** Stable across days: code and subject. */
@@ -100,6 +104,8 @@ export interface SecuritySnapshot {
   serviceUserId?: string
   /** The DHIS2 route to the bridge, when there is one. */
   route?: { id: string; code: string; url: string }
+  /** The bridge's own configuration: its API keys' names and last days (never the keys). */
+  bridge?: { apiKeys: { name: string; expires?: string }[]; routeSecretRotating: boolean }
 }
 
 const DAY_MS = 86_400_000
@@ -251,6 +257,34 @@ function routeFindings(snapshot: SecuritySnapshot): Finding[] {
   return [finding('route-unencrypted', 'high', { kind: 'route', id: route.id, name: route.code }, { host: url.host })]
 }
 
+/** The bridge's API keys by their last day, and a route-secret rotation left half-done. */
+function bridgeFindings(snapshot: SecuritySnapshot, policy: SecurityPolicy): Finding[] {
+  const bridge = snapshot.bridge
+  if (!bridge) return []
+  const found: Finding[] = []
+  for (const key of bridge.apiKeys) {
+    const subject = { kind: 'api-key' as const, id: key.name, name: key.name }
+    if (!key.expires) {
+      found.push(finding('api-key-without-expiry', 'low', subject))
+      continue
+    }
+    // The key is accepted through its last day (UTC).
+    const daysLeft = Math.floor((Date.parse(`${key.expires}T00:00:00Z`) + DAY_MS - snapshot.now.getTime()) / DAY_MS)
+    if (daysLeft < 0) found.push(finding('api-key-expired', 'medium', subject, { expires: key.expires }))
+    else if (daysLeft <= policy.tokenWarnDays)
+      found.push(finding('api-key-expiring', 'high', subject, { expires: key.expires, daysLeft }))
+  }
+  if (bridge.routeSecretRotating)
+    found.push(
+      finding('route-secret-rotation-open', 'low', {
+        kind: 'setting',
+        id: 'RELAIS_ROUTE_SECRET',
+        name: 'RELAIS_ROUTE_SECRET',
+      }),
+    )
+  return found
+}
+
 const SEVERITY_ORDER = new Map(SEVERITIES.map((s, i) => [s, i]))
 
 /** Every finding of the day, most severe first, then by code and subject. */
@@ -261,6 +295,7 @@ export function securityFindings(snapshot: SecuritySnapshot, policy: SecurityPol
     ...tokenFindings(snapshot, policy),
     ...settingFindings(snapshot),
     ...routeFindings(snapshot),
+    ...bridgeFindings(snapshot, policy),
   ].sort(
     (a, b) =>
       SEVERITY_ORDER.get(a.severity)! - SEVERITY_ORDER.get(b.severity)! ||

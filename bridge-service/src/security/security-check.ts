@@ -22,6 +22,8 @@ export interface SecurityCheckDeps {
   /** The code of DHIS2's route to the bridge (relais setup makes `relais-bridge`). */
   routeCode?: string
   timeZone?: string
+  /** The bridge's own configuration to judge: its API keys' names and last days, a route-secret rotation. */
+  bridge?: { apiKeys: { name: string; expires?: string }[]; routeSecretRotating: boolean }
 }
 
 /** What the API needs of the check (the check is it). */
@@ -47,7 +49,10 @@ export class SecurityCheck implements SecurityService {
       routeCode: this.deps.routeCode ?? 'relais-bridge',
     })
     const { policy, problem } = policyOf(stored)
-    const findings = securityFindings(snapshot, policy)
+    const findings = securityFindings(
+      { ...snapshot, ...(this.deps.bridge ? { bridge: this.deps.bridge } : {}) },
+      policy,
+    )
     // The programme's day, on DHIS2's clock: the report of « 6 décembre » is the one made that day in Benin.
     const day = localTimestamp(snapshot.now, this.deps.timeZone ?? PROGRAMME_TIME_ZONE).slice(0, 10)
     const previous = await this.repo.before(day)

@@ -32,7 +32,7 @@ describe('Qualité des données', () => {
 
     const [missing] = items(await section(/^Missing disaggregations \(1\)$/))
     expect(missing?.textContent).toContain('RC Afiavi Houénou (RC-AQ-00001) — October 2026')
-    expect(missing?.textContent).toContain('Féminin left empty; 7 in the other cells')
+    expect(missing?.textContent).toContain('Féminin empty (0 or not entered); 7 in the other cells')
 
     // The last twelve ended months, the whole zone, DHIS2's default outlier detection.
     const [request] = view.requests.filter((r) => r.resource === 'outlierDetection')

@@ -31,7 +31,7 @@ export function kindExplanation(kind: FindingKind): string {
       return i18n.t('Values someone marked for follow-up in DHIS2.')
     default:
       return i18n.t(
-        'A cell broken down by sex or age left empty while others of the same line are filled, although the RC declared at least 5 there in every other month.',
+        'A cell broken down by sex or age empty while others of the same line are filled, although the RC declared at least 5 there in every other month. DHIS2 keeps no zero for these boxes: check with the RC whether it was 0 or forgotten.',
       )
   }
 }
@@ -86,7 +86,7 @@ export function findingReason(finding: Finding, language: Language): string {
         value: finding.value ?? '',
       })
     default:
-      return i18n.t('{{cells}} left empty; {{total}} in the other cells', {
+      return i18n.t('{{cells}} empty (0 or not entered); {{total}} in the other cells', {
         interpolation: { escapeValue: false },
         cells: (finding.missing ?? []).map((c) => c.name).join(', '),
         total: finding.value ?? '0',
