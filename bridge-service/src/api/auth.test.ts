@@ -1,11 +1,22 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { CachedDirectory, requireAction, type UserDirectory } from './auth'
+import { secretHash } from '../ledger/bridge-secrets'
+import type { SecretsView } from './ledger-secrets'
 import { ACTIONS, mayDo, PERMISSIONS, rolesFromDhis2, type Role } from './roles'
 
 const SECRET = 'route-secret-0123456789abcdef0123456789abcdef'
 const NEXT = 'route-secret-next-0123456789abcdef0123456789'
 const NOW = Date.parse('2026-12-06T12:00:00Z')
+// What `relais secrets` left in the ledger: a route secret added, an API key added, the env's "reader" revoked.
+const LEDGER_ROUTE = 'route-secret-from-the-ledger-0123456789abcdef'
+const LEDGER_KEY = 'l'.repeat(40)
+const LEDGER: SecretsView = {
+  routeAccepted: new Set([secretHash(LEDGER_ROUTE)]),
+  routeRevoked: new Set(),
+  apiKeys: new Map([[secretHash(LEDGER_KEY), { name: 'ops-ledger', role: 'administrateur' as const }]]),
+  apiKeysRevoked: new Set(['reader']),
+}
 const KEYS = [
   { name: 'ops', role: 'administrateur' as const, key: 'k'.repeat(40) },
   { name: 'reader', role: 'lecteur' as const, key: 'r'.repeat(40) },
@@ -24,7 +35,14 @@ let url: string
 let close: () => void
 beforeAll(async () => {
   const app = express()
-  const options = { routeSecret: SECRET, routeSecretNext: NEXT, apiKeys: KEYS, directory, now: () => NOW }
+  const options = {
+    routeSecret: SECRET,
+    routeSecretNext: NEXT,
+    apiKeys: KEYS,
+    directory,
+    now: () => NOW,
+    ledgerSecrets: () => LEDGER,
+  }
   app.post('/runs', requireAction('runs:write', options), (_req, res) => res.status(202).json({ ok: true }))
   app.get('/audit', requireAction('audit:read', options), (_req, res) => res.json({ ok: true }))
   const server = app.listen(0)
@@ -62,10 +80,23 @@ test.each<{ who: string; headers: Record<string, string>; path: string; status: 
   { who: 'gestionnaire reading the audit', headers: route('gestionnaire'), path: 'GET /audit', status: 403 },
   { who: 'an admin API key', headers: { Authorization: `Bearer ${'k'.repeat(40)}` }, path: 'GET /audit', status: 200 },
   {
-    who: 'a reader API key starting a run',
+    who: 'an API key of the environment revoked in the ledger',
     headers: { Authorization: `Bearer ${'r'.repeat(40)}` },
     path: 'POST /runs',
-    status: 403,
+    status: 401,
+    reason: 'api-key',
+  },
+  {
+    who: 'an API key added in the ledger',
+    headers: { Authorization: `Bearer ${LEDGER_KEY}` },
+    path: 'GET /audit',
+    status: 200,
+  },
+  {
+    who: 'a route secret added in the ledger',
+    headers: route('gestionnaire', LEDGER_ROUTE),
+    path: 'POST /runs',
+    status: 202,
   },
   {
     who: 'an unknown API key',

@@ -7,6 +7,8 @@
  * Anything else: 401 JSON. A known caller without the right: 403 JSON.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { secretHash } from '../ledger/bridge-secrets'
+import type { SecretsView } from './ledger-secrets'
 import type { NextFunction, Request, Response } from 'express'
 import type { ApiKey } from '../config/env'
 import { mayDo, type Action, type Role } from './roles'
@@ -93,6 +95,8 @@ export interface AuthOptions {
   apiKeys: readonly ApiKey[]
   /** For API keys' expiry (default Date.now). */
   now?: () => number
+  /** Secrets added or revoked in the ledger by `relais secrets` (ledger-secrets.ts): no restart needed. */
+  ledgerSecrets?: () => SecretsView
   directory: UserDirectory
   /**
    * DHIS2's word that the named user sent the request (route-proof.ts). Without it the route secret alone
@@ -129,7 +133,12 @@ export async function identify(req: Request, options: AuthOptions): Promise<Prin
     // Both compared, whatever the first answer: the time taken says nothing of which one matched.
     const current = secretsEqual(secret, options.routeSecret)
     const next = options.routeSecretNext !== undefined && secretsEqual(secret, options.routeSecretNext)
-    if (!current && !next) throw new AuthError(401, 'Invalid route secret', 'route-secret')
+    // The ledger knows secrets by their SHA-256 only: a lookup of the digest tells nothing of the value.
+    const view = options.ledgerSecrets?.()
+    const hash = view ? secretHash(secret) : ''
+    const accepted =
+      (current || next || view?.routeAccepted.has(hash) === true) && view?.routeRevoked.has(hash) !== true
+    if (!accepted) throw new AuthError(401, 'Invalid route secret', 'route-secret')
     const username = req.get('x-forwarded-user')
     if (!username)
       throw new AuthError(
@@ -150,7 +159,12 @@ export async function identify(req: Request, options: AuthOptions): Promise<Prin
   const authorization = req.get('authorization')
   const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1]
   if (bearer) {
-    const key = options.apiKeys.find((k) => secretsEqual(bearer, k.key))
+    const view = options.ledgerSecrets?.()
+    const fromEnv = options.apiKeys.find((k) => secretsEqual(bearer, k.key))
+    // A key of the environment revoked by name in the ledger is refused; keys added in the ledger count too.
+    const key =
+      (fromEnv && !view?.apiKeysRevoked.has(fromEnv.name) ? fromEnv : undefined) ??
+      view?.apiKeys.get(secretHash(bearer))
     if (!key) throw new AuthError(401, 'Invalid API key', 'api-key')
     if (key.expires && (options.now ?? Date.now)() >= Date.parse(`${key.expires}T00:00:00Z`) + 86_400_000)
       throw new AuthError(401, `API key ${key.name} expired on ${key.expires}: ask for a new one`, 'api-key-expired')

@@ -29,6 +29,8 @@ Commands:
   doctor [--json]             check a live deployment: ok / warning / error per check, and how to fix it
   roster import <file> [--dry-run] [--users]
                               the RC roster into DHIS2: org units, active-RC group, data sets, users
+  secrets route add|retire, secrets api-key add|revoke <name>, secrets list
+                              rotate the route secret and API keys without restarting the bridge
 
 Every command but serve and migrate takes --json. run, status, records and quarantine open the ledger and
 Redis themselves (no API needed); a running \`relais serve\` does the work. On the embedded PGlite ledger,
@@ -60,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
         return await lazy<typeof import('./setup')>('./setup').runSetupCommand(rest, io)
       case 'migrate':
         return await lazy<typeof import('./migrate')>('./migrate').runMigrateCommand(io)
+      case 'secrets':
+        return await lazy<typeof import('./secrets')>('./secrets').runSecretsCommand(rest, io)
       case 'run':
         return await lazy<typeof import('./run')>('./run').runRunCommand(rest, io)
       case 'status':

@@ -18,7 +18,10 @@ import { loadEnv, type BridgeEnv } from '../config/env'
 import { loadRelaisConfig } from '../config/relais-config'
 import { parseLocalTimestamp } from '@relais/mappings'
 import { createDhis2Client, type Dhis2Client } from '../dhis2/client'
-import { openLedger, repositories } from '../ledger'
+import { openLedger, repositories, type Db } from '../ledger'
+import { bridgeSecretsRepository } from '../ledger/bridge-secrets'
+import { LedgerSecrets, secretsView } from '../api/ledger-secrets'
+import type { BridgeFacts } from '../security/security-check'
 import { serveLedgerSocket } from '../ledger/socket'
 import { createLogger, type Logger } from '../log/logger'
 import { createPipeline } from '../pipeline'
@@ -106,10 +109,7 @@ export async function serve(
     security: {
       ...(bridge.dhis2.auth.kind === 'token' ? { bridgeToken: bridge.dhis2.auth.token } : {}),
       // Names and last days only: the keys themselves never leave the configuration.
-      bridge: {
-        apiKeys: bridge.apiKeys.map((k) => ({ name: k.name, ...(k.expires ? { expires: k.expires } : {}) })),
-        routeSecretRotating: bridge.routeSecretNext !== undefined,
-      },
+      bridge: () => bridgeFacts(bridge, db),
     },
   })
   if (values['without-overwrite-check'])
@@ -118,7 +118,10 @@ export async function serve(
 
   let server: Server | undefined
   let url: string | undefined
+  // Route secrets and API keys added or revoked by `relais secrets`, read again every few seconds.
+  const ledgerSecrets = new LedgerSecrets(() => bridgeSecretsRepository(db).all(), logger)
   if (!values['workers-only']) {
+    await ledgerSecrets.start()
     metrics.collectFrom({
       queues: bullmqQueueStats({ map: pipeline.queues.map, push: pipeline.queues.push }),
       recordCounts: () => repositories(db).records.countByStatus(),
@@ -133,6 +136,7 @@ export async function serve(
         routeSecret: bridge.routeSecret,
         ...(bridge.routeSecretNext ? { routeSecretNext: bridge.routeSecretNext } : {}),
         apiKeys: bridge.apiKeys,
+        ledgerSecrets: ledgerSecrets.current,
         directory: new CachedDirectory(dhis2Directory(dhis2)),
         proofs: new RouteProofs(dhis2ProofStore(dhis2), undefined, undefined, undefined, (error) =>
           logger.warn({ err: error }, 'a route proof past its time could not be deleted in DHIS2'),
@@ -169,6 +173,7 @@ export async function serve(
   return {
     url,
     async stop() {
+      ledgerSecrets.stop()
       if (server) {
         server.closeAllConnections()
         await new Promise<void>((resolve) => server?.close(() => resolve()))
@@ -179,4 +184,19 @@ export async function serve(
       await db.close()
     },
   }
+}
+
+/**
+ * What the daily security check judges of the bridge itself: the environment's API keys and those `relais
+ * secrets` added (less those it revoked), by name and last day; a rotation of the route secret left open.
+ */
+async function bridgeFacts(bridge: BridgeEnv, db: Db): Promise<BridgeFacts> {
+  const entries = await bridgeSecretsRepository(db).all()
+  const view = secretsView(entries)
+  const keys = [...bridge.apiKeys.filter((k) => !view.apiKeysRevoked.has(k.name)), ...view.apiKeys.values()].map(
+    (k) => ({ name: k.name, ...(k.expires ? { expires: k.expires } : {}) }),
+  )
+  // Open: two secrets in the environment, or a secret added by `relais secrets route add` and none retired since.
+  const lastRoute = entries.filter((e) => e.kind === 'route').pop()
+  return { apiKeys: keys, routeSecretRotating: bridge.routeSecretNext !== undefined || lastRoute?.action === 'accept' }
 }

@@ -138,6 +138,7 @@ describe.each(TEST_DATABASES)('ledger database on %s', (_name, make) => {
             '007_reminder_sends_touched.sql',
             '008_reminder_sms_delivery.sql',
             '009_security_reports.sql',
+            '010_bridge_secrets.sql',
           ],
         })
         expect(await exists(odb, 'imported_values')).toBe(false)

@@ -44,7 +44,7 @@ import { RunBook } from './runs'
 import { Scheduler } from './scheduler'
 import { RedisTickClaims } from './tick-claims'
 import { ReminderJob, type ReminderService } from '../reminders/reminder-job'
-import { SecurityCheck, type SecurityService } from '../security/security-check'
+import { SecurityCheck, type BridgeFacts, type SecurityService } from '../security/security-check'
 import { Redis } from 'ioredis'
 import {
   StateConflictError,
@@ -117,7 +117,7 @@ export interface PipelineOptions {
     bridgeToken?: string
     schedule?: string
     /** The bridge's API keys' names and last days, and whether a route-secret rotation is open. */
-    bridge?: { apiKeys: { name: string; expires?: string }[]; routeSecretRotating: boolean }
+    bridge?: () => Promise<BridgeFacts>
   } | null
   /** Cron of the metadata refresh (default nightly), null for none. */
   readonly metadataSchedule?: string | null

@@ -13,6 +13,11 @@ import { readSecuritySnapshot } from './dhis2-snapshot'
 import { compareFindings, countBySeverity, securityFindings } from './findings'
 import { policyOf } from './policy'
 
+export interface BridgeFacts {
+  apiKeys: { name: string; expires?: string }[]
+  routeSecretRotating: boolean
+}
+
 export interface SecurityCheckDeps {
   db: Db
   dhis2: Dhis2Client
@@ -22,8 +27,11 @@ export interface SecurityCheckDeps {
   /** The code of DHIS2's route to the bridge (relais setup makes `relais-bridge`). */
   routeCode?: string
   timeZone?: string
-  /** The bridge's own configuration to judge: its API keys' names and last days, a route-secret rotation. */
-  bridge?: { apiKeys: { name: string; expires?: string }[]; routeSecretRotating: boolean }
+  /**
+   * The bridge's own configuration to judge, read at each check (`relais secrets` changes it while the bridge
+   * runs): its API keys' names and last days, and whether a route-secret rotation is open.
+   */
+  bridge?: () => Promise<BridgeFacts>
 }
 
 /** What the API needs of the check (the check is it). */
@@ -50,7 +58,7 @@ export class SecurityCheck implements SecurityService {
     })
     const { policy, problem } = policyOf(stored)
     const findings = securityFindings(
-      { ...snapshot, ...(this.deps.bridge ? { bridge: this.deps.bridge } : {}) },
+      { ...snapshot, ...(this.deps.bridge ? { bridge: await this.deps.bridge() } : {}) },
       policy,
     )
     // The programme's day, on DHIS2's clock: the report of « 6 décembre » is the one made that day in Benin.
