@@ -19,6 +19,11 @@ export interface StaffMember {
   /** Code of the org unit they work at. */
   orgUnit: string
   note: string
+  /**
+   * An account with a history the daily security check reports (issue 16: the demo shows a day's report with an
+   * old password, a dormant account and a disabled one); not listed among the demo's sign-ins.
+   */
+  securityCase?: { disabled?: boolean; passwordAgeDays: number; lastLoginDaysAgo: number }
 }
 
 export const STAFF: readonly StaffMember[] = [
@@ -48,6 +53,26 @@ export const STAFF: readonly StaffMember[] = [
     group: 'RELAIS_ADMINS',
     orgUnit: 'BJ',
     note: 'administrateur Relais, Bénin',
+  },
+  {
+    username: 'chef.nord',
+    firstName: 'Codjo',
+    surname: 'Dossou',
+    role: 'ROLE_SUPERVISEUR',
+    group: 'RELAIS_SUPERVISEURS',
+    orgUnit: 'ZS-AQ-01',
+    note: 'superviseur: password 100 days old, last signed in 120 days ago',
+    securityCase: { passwordAgeDays: 100, lastLoginDaysAgo: 120 },
+  },
+  {
+    username: 'ancien.chef',
+    firstName: 'Rachidi',
+    surname: 'Yessoufou',
+    role: 'ROLE_SUPERVISEUR',
+    group: 'RELAIS_SUPERVISEURS',
+    orgUnit: 'ZS-AQ-01',
+    note: 'former supervisor: account disabled',
+    securityCase: { disabled: true, passwordAgeDays: 400, lastLoginDaysAgo: 300 },
   },
 ]
 
@@ -91,6 +116,7 @@ export async function ensureStaff(dhis2: Dhis2Admin): Promise<number> {
       password: STAFF_PASSWORD,
       firstName: s.firstName,
       surname: s.surname,
+      ...(s.securityCase?.disabled ? { disabled: true } : {}),
       userRoles: [{ id: idOf(pkg.userRoles, s.role) }],
       organisationUnits: [{ id: unit }],
       dataViewOrganisationUnits: [{ id: unit }],

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { addPeriods, periodForDate } from '@relais/mappings'
-import { runAnalyticsTables, createStandin } from '@relais/dhis2-standin'
+import { runAnalyticsTables, createStandin, type Standin } from '@relais/dhis2-standin'
 import { createKoboStandin, rcSubmission, seededRandom } from '@relais/kobo-standin'
 import { basicAuthorization, Dhis2Admin } from '../bridge-service/src/setup/admin-client'
 import { spawnBridge, type ServeChild } from '../tests/support/bridge-process'
@@ -157,6 +157,7 @@ async function main(): Promise<void> {
   const staff = await ensureStaff(
     new Dhis2Admin({ url: dhis2Url, authorization: basicAuthorization('admin', 'district') }),
   )
+  backdateSecurityCases(dhis2.ctx)
   const setupNote = `setup ${setup.changed} change(s), roster ${roster.changed}, staff ${staff} new`
   // Saved at once and every 5 minutes, not only on Ctrl-C: a killed demo keeps the DHIS2 its secrets belong to.
   dhis2.save(stateFile)
@@ -198,6 +199,7 @@ async function main(): Promise<void> {
   let bridge: ServeChild | undefined
   let bridgeNote = ''
   let doctorNote = ''
+  let securityNote = ''
   if (!(await reachable(6379))) {
     bridgeNote =
       'Redis is not running on 127.0.0.1:6379, so the bridge and the sync console are off. Start Redis 7 (e.g. `redis-server --daemonize yes`) and run the demo again.'
@@ -220,6 +222,7 @@ async function main(): Promise<void> {
     runAnalyticsTables(dhis2.ctx)
     dhis2.save(stateFile)
     doctorNote = await doctorSummary(bridgeEnv, bridgeUrl)
+    securityNote = await securitySummary(bridgeEnv)
   }
 
   const ctx = dhis2.ctx
@@ -236,12 +239,14 @@ async function main(): Promise<void> {
     bridge ? `  Bridge: ${bridgeUrl}/api/v1 behind the DHIS2 route relais-bridge — ${bridgeNote}` : `  ${bridgeNote}`,
   )
   if (doctorNote) console.log(`  relais doctor: ${doctorNote}`)
+  if (securityNote) console.log(`  relais security check: ${securityNote}`)
   const rcPassword = firstPassword(passwords, rcUser)
   // The roster's first passwords are long: the column is as wide as the longest one shown.
   const width = Math.max(21, (rcPassword?.length ?? 0) + 1)
   console.log(`\n  ${'username'.padEnd(20)} ${'password'.padEnd(width)} role`)
   console.log(`  ${'admin'.padEnd(20)} ${'district'.padEnd(width)} DHIS2 superuser`)
-  for (const s of STAFF) console.log(`  ${s.username.padEnd(20)} ${STAFF_PASSWORD.padEnd(width)} ${s.note}`)
+  for (const s of STAFF.filter((m) => !m.securityCase))
+    console.log(`  ${s.username.padEnd(20)} ${STAFF_PASSWORD.padEnd(width)} ${s.note}`)
   console.log(
     `  ${rcUser.padEnd(20)} ${(rcPassword ?? '(see below)').padEnd(width)} relais communautaire ${DEMO_RC}, reports ${lastMonth.id} in the app`,
   )
@@ -273,6 +278,29 @@ function bridgeConfig(): string {
       .replaceAll('../mappings/', `${join(ROOT, 'mappings')}/`),
   )
   return copy
+}
+
+/**
+ * The security cases' history, which an API cannot write (DHIS2 sets a password's date when it is changed and the
+ * last sign-in when one happens): set in the stand-in's own state, relative to DHIS2's clock, at each start.
+ */
+function backdateSecurityCases(ctx: Standin['ctx']): void {
+  const daysAgo = (days: number) => new Date(ctx.clock.now().getTime() - days * 86_400_000).toISOString().slice(0, 23)
+  for (const member of STAFF) {
+    const user = ctx.state.users.find((u) => u.username === member.username)
+    if (!user || !member.securityCase) continue
+    user.passwordLastUpdated = daysAgo(member.securityCase.passwordAgeDays)
+    user.lastLogin = daysAgo(member.securityCase.lastLoginDaysAgo)
+  }
+}
+
+/** `relais security check --json`: today's report, kept in the bridge's ledger for the « Sécurité » screen. */
+async function securitySummary(env: Record<string, string>): Promise<string> {
+  const report = JSON.parse(await relais(['security', 'check', '--json'], env)) as {
+    findings: { severity: string; code: string; subject: { name: string } }[]
+  }
+  const count = (severity: string) => report.findings.filter((f) => f.severity === severity).length
+  return `${report.findings.length} findings (critical ${count('critical')}, high ${count('high')}, medium ${count('medium')}) — administrators see them in « Sécurité »`
 }
 
 /** `relais doctor --json` against the running demo: a line of counts, and any check that is not ok. */

@@ -29,6 +29,7 @@ Commands:
   doctor [--json]             check a live deployment: ok / warning / error per check, and how to fix it
   roster import <file> [--dry-run] [--users]
                               the RC roster into DHIS2: org units, active-RC group, data sets, users
+  security check [--json]     the daily security check now, kept as today's report
   secrets route add|retire, secrets api-key add|revoke <name>, secrets list
                               rotate the route secret and API keys without restarting the bridge
 
@@ -62,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
         return await lazy<typeof import('./setup')>('./setup').runSetupCommand(rest, io)
       case 'migrate':
         return await lazy<typeof import('./migrate')>('./migrate').runMigrateCommand(io)
+      case 'security':
+        return await lazy<typeof import('./security')>('./security').runSecurityCommand(rest, io)
       case 'secrets':
         return await lazy<typeof import('./secrets')>('./secrets').runSecretsCommand(rest, io)
       case 'run':

@@ -18,10 +18,10 @@ import { loadEnv, type BridgeEnv } from '../config/env'
 import { loadRelaisConfig } from '../config/relais-config'
 import { parseLocalTimestamp } from '@relais/mappings'
 import { createDhis2Client, type Dhis2Client } from '../dhis2/client'
-import { openLedger, repositories, type Db } from '../ledger'
+import { openLedger, repositories } from '../ledger'
 import { bridgeSecretsRepository } from '../ledger/bridge-secrets'
-import { LedgerSecrets, secretsView } from '../api/ledger-secrets'
-import type { BridgeFacts } from '../security/security-check'
+import { LedgerSecrets } from '../api/ledger-secrets'
+import { bridgeFacts } from '../security/bridge-facts'
 import { serveLedgerSocket } from '../ledger/socket'
 import { createLogger, type Logger } from '../log/logger'
 import { createPipeline } from '../pipeline'
@@ -184,19 +184,4 @@ export async function serve(
       await db.close()
     },
   }
-}
-
-/**
- * What the daily security check judges of the bridge itself: the environment's API keys and those `relais
- * secrets` added (less those it revoked), by name and last day; a rotation of the route secret left open.
- */
-async function bridgeFacts(bridge: BridgeEnv, db: Db): Promise<BridgeFacts> {
-  const entries = await bridgeSecretsRepository(db).all()
-  const view = secretsView(entries)
-  const keys = [...bridge.apiKeys.filter((k) => !view.apiKeysRevoked.has(k.name)), ...view.apiKeys.values()].map(
-    (k) => ({ name: k.name, ...(k.expires ? { expires: k.expires } : {}) }),
-  )
-  // Open: two secrets in the environment, or a secret added by `relais secrets route add` and none retired since.
-  const lastRoute = entries.filter((e) => e.kind === 'route').pop()
-  return { apiKeys: keys, routeSecretRotating: bridge.routeSecretNext !== undefined || lastRoute?.action === 'accept' }
 }
