@@ -59,23 +59,31 @@ export interface OutlierValue {
   upperBound?: number
 }
 
+/** DHIS2 names a cell the same way in its outlier and follow-up answers: the parts of a finding they share. */
+function cellFinding(kind: 'outlier' | 'followup', v: OutlierValue | FollowupValue) {
+  return {
+    id: findingId(kind, v.ou, v.pe, v.de, v.coc, v.aoc),
+    kind,
+    orgUnit: v.ou,
+    period: v.pe,
+    attributeOptionCombo: v.aoc,
+    dataElement: { id: v.de, name: v.deName ?? v.de },
+    categoryOptionCombo: { id: v.coc, name: v.cocName ?? v.coc },
+  } as const
+}
+
+/** Monthly periods only: the report is monthly, and another period type cannot be opened in its form. */
+const monthly = (v: { pe: string }) => /^\d{6}$/.test(v.pe)
+
 export function outlierFindings(values: readonly OutlierValue[]): Finding[] {
-  return values
-    .filter((v) => /^\d{6}$/.test(v.pe))
-    .map((v) => ({
-      id: findingId('outlier', v.ou, v.pe, v.de, v.coc, v.aoc),
-      kind: 'outlier',
-      orgUnit: v.ou,
-      period: v.pe,
-      attributeOptionCombo: v.aoc,
-      dataElement: { id: v.de, name: v.deName ?? v.de },
-      categoryOptionCombo: { id: v.coc, name: v.cocName ?? v.coc },
-      value: v.value === undefined ? undefined : String(v.value),
-      bounds:
-        v.lowerBound === undefined || v.upperBound === undefined
-          ? undefined
-          : { lower: v.lowerBound, upper: v.upperBound },
-    }))
+  return values.filter(monthly).map((v) => ({
+    ...cellFinding('outlier', v),
+    value: v.value === undefined ? undefined : String(v.value),
+    bounds:
+      v.lowerBound === undefined || v.upperBound === undefined
+        ? undefined
+        : { lower: v.lowerBound, upper: v.upperBound },
+  }))
 }
 
 /** One `ValidationResultView` of `POST /api/dataAnalysis/validationRules`. */
@@ -136,18 +144,7 @@ export interface FollowupValue {
 }
 
 export function followupFindings(values: readonly FollowupValue[]): Finding[] {
-  return values
-    .filter((v) => /^\d{6}$/.test(v.pe))
-    .map((v) => ({
-      id: findingId('followup', v.ou, v.pe, v.de, v.coc, v.aoc),
-      kind: 'followup',
-      orgUnit: v.ou,
-      period: v.pe,
-      attributeOptionCombo: v.aoc,
-      dataElement: { id: v.de, name: v.deName ?? v.de },
-      categoryOptionCombo: { id: v.coc, name: v.cocName ?? v.coc },
-      value: v.value,
-    }))
+  return values.filter(monthly).map((v) => ({ ...cellFinding('followup', v), value: v.value }))
 }
 
 /** Findings in the order the screen lists them: month (latest first), then RC, then kind, then id. */
