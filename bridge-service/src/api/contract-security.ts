@@ -60,7 +60,9 @@ export const SecurityReportDays = named(
 
 export const SecurityRunAnswer = named('SecurityRunAnswer', z.object({ accepted: z.literal(true) }))
 
-export const SECURITY_ACTIONS = ['disable', 'enable', 'remove-role', 'expire-password', 'message'] as const
+// DHIS2 2.41 cannot expire a password alone (passwordLastUpdated is not writable): `expire-account` is its
+// account expiry date (POST /api/users/{id}/expired), the nearest it offers.
+export const SECURITY_ACTIONS = ['disable', 'enable', 'remove-role', 'expire-account', 'message'] as const
 
 export const SecurityActionRecord = named(
   'SecurityActionRecord',

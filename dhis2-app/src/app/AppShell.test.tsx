@@ -20,7 +20,10 @@ describe('app shell', () => {
       ['Home', 'Report entry', 'My results', 'Dashboard', 'Reminders', 'Help', 'Data quality', 'Bulletin'],
     ],
     ['RELAIS_GESTIONNAIRES', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin']],
-    ['RELAIS_ADMINS', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin']],
+    [
+      'RELAIS_ADMINS',
+      ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin', 'Security'],
+    ],
   ])('shows a member of %s only the menu entries %j', async (code, links) => {
     renderApp({ user: withGroup(code), path: '/' })
     expect(await menuLinks()).toEqual(links)

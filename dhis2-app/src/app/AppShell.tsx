@@ -28,6 +28,7 @@ const SCREEN_CHUNKS = {
   '/aide': chunk(() => import('../helpdesk/HelpdeskPage').then((m) => ({ default: m.HelpdeskPage }))),
   '/qualite': chunk(() => import('../quality/QualityPage').then((m) => ({ default: m.QualityPage }))),
   '/bulletin': chunk(() => import('../bulletin/BulletinPage').then((m) => ({ default: m.BulletinPage }))),
+  '/securite': chunk(() => import('../security/SecurityPage').then((m) => ({ default: m.SecurityPage }))),
 }
 const SaisiePage = lazy(SCREEN_CHUNKS['/saisie'])
 const ResultsPage = lazy(SCREEN_CHUNKS['/mes-resultats'])
@@ -37,6 +38,7 @@ const RemindersPage = lazy(SCREEN_CHUNKS['/rappels'])
 const HelpdeskPage = lazy(SCREEN_CHUNKS['/aide'])
 const QualityPage = lazy(SCREEN_CHUNKS['/qualite'])
 const BulletinPage = lazy(SCREEN_CHUNKS['/bulletin'])
+const SecurityPage = lazy(SCREEN_CHUNKS['/securite'])
 // Sends the help desk tickets an RC filed offline, whichever screen is open (a small chunk of its own).
 const HelpdeskOutbox = lazy(() => import('../helpdesk/HelpdeskOutbox').then((m) => ({ default: m.HelpdeskOutbox })))
 
@@ -123,6 +125,14 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
                   element={
                     <RequireScreen screen="bulletin">
                       <BulletinPage />
+                    </RequireScreen>
+                  }
+                />
+                <Route
+                  path="/securite"
+                  element={
+                    <RequireScreen screen="securite">
+                      <SecurityPage />
                     </RequireScreen>
                   }
                 />

@@ -68,7 +68,7 @@ describe('HomePage', () => {
     [
       'RELAIS_ADMINS',
       'Administrator',
-      ['Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin'],
+      ['Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin', 'Security'],
     ],
   ])('shows a member of %s their name, role %j and only the screens %j', async (code, role, screens) => {
     renderHome(aUser(inGroup(code)))
@@ -91,6 +91,7 @@ describe('HomePage', () => {
       'Help',
       'Data quality',
       'Bulletin',
+      'Security',
     ])
   })
 

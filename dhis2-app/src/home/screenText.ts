@@ -46,5 +46,10 @@ export function screenText(screen: RelaisScreen): { title: string; purpose: stri
         title: i18n.t('Bulletin'),
         purpose: i18n.t('A printable summary per zone and département, for a week, month, quarter, half-year or year'),
       }
+    case 'securite':
+      return {
+        title: i18n.t('Security'),
+        purpose: i18n.t('Security findings, access review, evidence pack and audit log'),
+      }
   }
 }

@@ -31,7 +31,7 @@ export function kindExplanation(kind: FindingKind): string {
       return i18n.t('Values someone marked for follow-up in DHIS2.')
     default:
       return i18n.t(
-        'A cell broken down by sex or age empty while others of the same line are filled, although the RC declared at least 5 there in every other month. DHIS2 keeps no zero for these boxes: check with the RC whether it was 0 or forgotten.',
+        'A cell broken down by sex or age empty while others of the same line are filled, although the RC declared at least 5 there in every other month. DHIS2 keeps no zero for these boxes, so check with the RC whether it was 0 or forgotten.',
       )
   }
 }

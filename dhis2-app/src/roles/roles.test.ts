@@ -43,7 +43,7 @@ describe('allowedScreens', () => {
     ['relais', ['saisie', 'resultats', 'aide']],
     ['superviseur', ['saisie', 'resultats', 'tableau-de-bord', 'rappels', 'aide', 'qualite', 'bulletin']],
     ['gestionnaire', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide', 'qualite', 'bulletin']],
-    ['administrateur', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide', 'qualite', 'bulletin']],
+    ['administrateur', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide', 'qualite', 'bulletin', 'securite']],
   ])('lets %s open %j', (role, screens) => {
     expect(allowedScreens([role])).toEqual(screens)
   })
@@ -62,6 +62,7 @@ describe('allowedScreens', () => {
       'aide',
       'qualite',
       'bulletin',
+      'securite',
     ])
   })
 })

@@ -4,7 +4,15 @@
 export type RelaisRole = 'relais' | 'superviseur' | 'gestionnaire' | 'administrateur'
 
 export type RelaisScreen =
-  'saisie' | 'resultats' | 'tableau-de-bord' | 'synchronisation' | 'rappels' | 'aide' | 'qualite' | 'bulletin'
+  | 'saisie'
+  | 'resultats'
+  | 'tableau-de-bord'
+  | 'synchronisation'
+  | 'rappels'
+  | 'aide'
+  | 'qualite'
+  | 'bulletin'
+  | 'securite'
 
 export const ROLE_BY_GROUP_CODE: Readonly<Record<string, RelaisRole>> = {
   RELAIS_RC: 'relais',
@@ -32,6 +40,8 @@ export const SCREEN_ACCESS: ReadonlyArray<{ screen: RelaisScreen; roles: readonl
   { screen: 'qualite', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
   // The periodic bulletin per zone and département, printable and CSV (issue 15 §4).
   { screen: 'bulletin', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
+  // Security findings, the access review, the evidence pack and the bridge's audit log (issue 16 §3).
+  { screen: 'securite', roles: ['administrateur'] },
 ]
 
 /** The parts of DHIS2's `api/me` that decide the roles. */

@@ -10,4 +10,5 @@ export const SCREEN_PATHS: Readonly<Record<RelaisScreen, string>> = {
   aide: '/aide',
   qualite: '/qualite',
   bulletin: '/bulletin',
+  securite: '/securite',
 }

@@ -3,22 +3,8 @@ import { z } from 'zod'
 import type { LedgerRepositories } from '../../ledger'
 import type { AuditEntry } from '../../ledger/audit'
 import { defineRoute, reply, type Route } from '../route'
-import { compact, DETAIL_FIELD_CHARS, iso, named, pageQuery, pagedOf, timestamp } from '../schemas'
-
-const AuditEntrySchema = named(
-  'AuditEntry',
-  z.object({
-    id: z.string(),
-    at: timestamp,
-    actor: z.string(),
-    role: z.string().nullable(),
-    action: z.string().meta({ description: 'e.g. run.start, quarantine.release, quarantine.discard, record.view' }),
-    target: z.string().nullable().meta({ description: 'e.g. record:<id>, run:<id>, source:<name>' }),
-    detail: z.unknown(),
-  }),
-)
-
-const AuditList = pagedOf('AuditList', AuditEntrySchema)
+import { AuditEntrySchema, AuditList } from '../contract-audit'
+import { compact, DETAIL_FIELD_CHARS, iso, pageQuery } from '../schemas'
 
 const dateQuery = z.iso
   .datetime({ offset: true })

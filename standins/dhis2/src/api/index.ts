@@ -25,13 +25,16 @@ import { registerSystem } from './system'
 import { registerSystemSettings } from './system-settings'
 import { registerTasks } from './tasks'
 import { registerTesting } from './testing'
+import { registerUserAccountActions } from './user-account-actions'
 import { registerUserSettings } from './user-settings'
+import { registerUsersQuery } from './users-query'
 
 export const API_MODULES: RegisterApi[] = [
   registerSystem,
   registerSystemSettings,
   registerUserSettings,
   registerTasks,
+  registerUsersQuery,
   registerMetadata,
   registerMetadataImport,
   registerMaintenance,
@@ -51,4 +54,5 @@ export const API_MODULES: RegisterApi[] = [
   registerCompleteDataSetRegistrations,
   registerAnalytics,
   registerJobConfigurations,
+  registerUserAccountActions,
 ]
