@@ -16,6 +16,7 @@ import { expectAccessible } from '../support/a11y'
 import { ADMIN_AUTHORIZATION, adminJson, createBridgeRoute, screenshotAt, signIn, uidOf } from '../support/app-page'
 import { ARTIFACTS, launchBrowser, phoneContext } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
+import { parseCsv } from '../support/csv'
 
 jest.setTimeout(180_000)
 
@@ -129,35 +130,6 @@ async function tableRows(page: Page, section: string): Promise<string[][]> {
   const out: string[][] = []
   for (let i = 0; i < (await rows.count()); i++) out.push(await rows.nth(i).locator('td').allInnerTexts())
   return out.map((cells) => cells.map((c) => c.trim()))
-}
-
-/** RFC 4180 with « ; » (the bulletin's dialect), read here independently of the app's code. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"'
-      i++
-    } else if (c === '"') {
-      quoted = !quoted
-    } else if (!quoted && c === ';') {
-      row.push(field)
-      field = ''
-    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      i++
-    } else {
-      field += c
-    }
-  }
-  return rows
 }
 
 test('a data manager’s monthly and quarterly bulletins of a département: DHIS2’s figures, CSV, print', async () => {

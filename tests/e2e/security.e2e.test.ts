@@ -15,6 +15,7 @@ import { adminJson, asAdmin, createBridgeRoute, screenshotAt, signIn } from '../
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
 import { launchBrowser, phoneContext } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
+import { parseCsv } from '../support/csv'
 
 jest.setTimeout(300_000)
 
@@ -66,32 +67,6 @@ afterAll(async () => {
 
 async function openScreen(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Menu de Relais' }).getByRole('link', { name }).click()
-}
-
-/** RFC 4180 with « ; », read here independently of the app's code. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"'
-      i++
-    } else if (c === '"') quoted = !quoted
-    else if (!quoted && c === ';') {
-      row.push(field)
-      field = ''
-    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      i++
-    } else field += c
-  }
-  return rows
 }
 
 test('an administrator checks, messages, disables, reads the audit log and downloads the evidence pack', async () => {
