@@ -295,7 +295,7 @@ export function AccessReviewTab({ today }: { today: string }) {
             {i18n.t('Previous page')}
           </Button>
           <span>
-            {i18n.t('Page {{page}} of {{pages}} ({{total}} people, {{size}} a page)', {
+            {i18n.t('Page {{page}} of {{pages}} — {{total}} found, {{size}} a page', {
               interpolation: { escapeValue: false },
               page: pager.page,
               pages: pager.pageCount,
