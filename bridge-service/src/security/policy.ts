@@ -48,7 +48,7 @@ export const RECOMMENDED_SETTINGS: ReadonlyArray<{ key: string; expected: string
   [
     {
       key: 'credentialsExpires',
-      expected: '3 (months)',
+      expected: '1–3', // months, DHIS2's unit for this setting: no word to translate in the report
       weak: (v) => !(asNumber(v) >= 1 && asNumber(v) <= 3),
     },
     { key: 'credentialsExpiryAlert', expected: 'true', weak: (v) => !asTrue(v) },
