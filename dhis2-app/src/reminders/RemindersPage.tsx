@@ -2,18 +2,7 @@
 // and the log of every send, failures first to see. Whether reminders work is on the dashboard, next to the
 // gaps they are meant to close.
 import i18n from '@dhis2/d2-i18n'
-import {
-  Button,
-  CircularLoader,
-  DataTable,
-  DataTableBody,
-  DataTableCell,
-  DataTableColumnHeader,
-  DataTableHead,
-  DataTableRow,
-  NoticeBox,
-  Tag,
-} from '@dhis2/ui'
+import { Button, CircularLoader, DataTableCell, DataTableRow, NoticeBox, Tag } from '@dhis2/ui'
 import { useEffect, useState } from 'react'
 import { problemMessage } from '../shared/bridge/messages'
 import type { BridgeProblem } from '../shared/bridge/bridgeProblem'
@@ -25,6 +14,7 @@ import {
 } from '../shared/bridge/reminders'
 import { useBridgeGet, useBridgePost } from '../shared/bridge/useBridge'
 import { ConfirmModal } from '../shared/ConfirmModal'
+import { HeadedTable } from '../shared/HeadedTable'
 import { useCurrentUser } from '../shared/CurrentUserProvider'
 import { useOrgUnitNames } from '../shared/orgunits/useOrgUnitNames'
 import { Select } from '../shared/Select'
@@ -360,41 +350,35 @@ function SendLog({ watchUntil }: { watchUntil: number }) {
       {sends.problem && <Problem problem={sends.problem} title={i18n.t('Could not load the sent reminders')} />}
       {sends.data && sends.data.items.length === 0 && <p className={classes.muted}>{i18n.t('Nothing sent yet.')}</p>}
       {sends.data && sends.data.items.length > 0 && (
-        <div className={classes.scroll} tabIndex={0} role="region" aria-label={i18n.t('Scrollable table')}>
-          <DataTable>
-            <DataTableHead>
-              <DataTableRow>
-                <DataTableColumnHeader>{i18n.t('Day')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Community health worker')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Kind')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Channel')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Status')}</DataTableColumnHeader>
-              </DataTableRow>
-            </DataTableHead>
-            <DataTableBody>
-              {sends.data.items.map((send) => (
-                <DataTableRow key={send.id}>
-                  <DataTableCell>{send.day}</DataTableCell>
-                  <DataTableCell>{names.get(send.orgUnit) ?? send.orgUnit}</DataTableCell>
-                  <DataTableCell>{kindLabel(send.kind)}</DataTableCell>
-                  <DataTableCell>{channelLabel(send.channel)}</DataTableCell>
-                  <DataTableCell>
-                    {statusLabel(send.status)}
-                    {send.error && <span className={classes.error}> — {sendErrorText(send.error)}</span>}
-                    {deliveryText(send) && (
-                      <span
-                        className={send.delivery === 'FAILED' || send.delivery === 'ERROR' ? classes.error : undefined}
-                      >
-                        {' '}
-                        — {deliveryText(send)}
-                      </span>
-                    )}
-                  </DataTableCell>
-                </DataTableRow>
-              ))}
-            </DataTableBody>
-          </DataTable>
-        </div>
+        <HeadedTable
+          label={i18n.t('Scrollable table')}
+          headers={[
+            i18n.t('Day'),
+            i18n.t('Community health worker'),
+            i18n.t('Kind'),
+            i18n.t('Channel'),
+            i18n.t('Status'),
+          ]}
+        >
+          {sends.data.items.map((send) => (
+            <DataTableRow key={send.id}>
+              <DataTableCell>{send.day}</DataTableCell>
+              <DataTableCell>{names.get(send.orgUnit) ?? send.orgUnit}</DataTableCell>
+              <DataTableCell>{kindLabel(send.kind)}</DataTableCell>
+              <DataTableCell>{channelLabel(send.channel)}</DataTableCell>
+              <DataTableCell>
+                {statusLabel(send.status)}
+                {send.error && <span className={classes.error}> — {sendErrorText(send.error)}</span>}
+                {deliveryText(send) && (
+                  <span className={send.delivery === 'FAILED' || send.delivery === 'ERROR' ? classes.error : undefined}>
+                    {' '}
+                    — {deliveryText(send)}
+                  </span>
+                )}
+              </DataTableCell>
+            </DataTableRow>
+          ))}
+        </HeadedTable>
       )}
       {sends.data && sends.data.pager.total > sends.data.items.length && (
         <p className={classes.muted}>{i18n.t('The 50 newest of {{total}}.', { total: sends.data.pager.total })}</p>

@@ -4,20 +4,7 @@
 // in the bridge's audit log.
 import i18n from '@dhis2/d2-i18n'
 import { useDataEngine } from '@dhis2/app-runtime'
-import {
-  Button,
-  Checkbox,
-  CircularLoader,
-  DataTable,
-  DataTableBody,
-  DataTableCell,
-  DataTableColumnHeader,
-  DataTableHead,
-  DataTableRow,
-  InputField,
-  NoticeBox,
-  Tag,
-} from '@dhis2/ui'
+import { Button, Checkbox, CircularLoader, DataTableCell, DataTableRow, InputField, NoticeBox, Tag } from '@dhis2/ui'
 import { useEffect, useMemo, useState } from 'react'
 import type { BridgeProblem } from '../shared/bridge/bridgeProblem'
 import { SECURITY_PATHS } from '../shared/bridge/security'
@@ -35,9 +22,9 @@ import {
   type ReviewUser,
 } from './accessReview'
 import { ActionOutcome } from './ActionOutcome'
-import { TableScroll } from './FindingList'
 import classes from './Security.module.css'
 import { dhis2Refusal, type PersonOutcome } from './securityModel'
+import { HeadedTable } from '../shared/HeadedTable'
 
 interface UsersPage {
   users: ReviewUser[]
@@ -233,61 +220,57 @@ export function AccessReviewTab({ today }: { today: string }) {
       {list.loading && !data && <CircularLoader aria-label={i18n.t('Loading the people')} />}
       {data && data.users.length === 0 && <p className={classes.muted}>{i18n.t('Nobody matches these filters.')}</p>}
       {data && data.users.length > 0 && (
-        <TableScroll label={i18n.t('People and their access')}>
-          <DataTable>
-            <DataTableHead>
-              <DataTableRow>
-                <DataTableColumnHeader>{i18n.t('Choose')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Person')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Roles')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Groups')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Organisation units')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Last sign-in')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Account')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Two-factor')}</DataTableColumnHeader>
-              </DataTableRow>
-            </DataTableHead>
-            <DataTableBody>
-              {data.users.map((u) => (
-                <DataTableRow key={u.id}>
-                  <DataTableCell>
-                    <Checkbox
-                      name={`review-${u.id}`}
-                      label={
-                        <span className={classes.srOnly}>
-                          {i18n.t('Choose {{name}}', { interpolation: { escapeValue: false }, name: u.name })}
-                        </span>
-                      }
-                      checked={selected.has(u.id)}
-                      onChange={({ checked }) => toggle(u, checked)}
-                    />
-                  </DataTableCell>
-                  <DataTableCell>
-                    {u.name} ({u.username})
-                  </DataTableCell>
-                  <DataTableCell>{u.userRoles.map((r) => r.name).join(', ')}</DataTableCell>
-                  <DataTableCell>{u.userGroups.map((g) => g.name).join(', ')}</DataTableCell>
-                  <DataTableCell>{u.organisationUnits.map((o) => o.name).join(', ')}</DataTableCell>
-                  <DataTableCell>{formatWhen(u.lastLogin)}</DataTableCell>
-                  <DataTableCell>
-                    {u.disabled ? (
-                      <Tag negative>{i18n.t('Account disabled')}</Tag>
-                    ) : (
-                      <Tag positive>{i18n.t('Account active')}</Tag>
-                    )}
-                  </DataTableCell>
-                  <DataTableCell>
-                    {u.twoFactorEnabled === undefined
-                      ? i18n.t('Not shown by DHIS2')
-                      : u.twoFactorEnabled
-                        ? i18n.t('Yes')
-                        : i18n.t('No')}
-                  </DataTableCell>
-                </DataTableRow>
-              ))}
-            </DataTableBody>
-          </DataTable>
-        </TableScroll>
+        <HeadedTable
+          label={i18n.t('People and their access')}
+          headers={[
+            i18n.t('Choose'),
+            i18n.t('Person'),
+            i18n.t('Roles'),
+            i18n.t('Groups'),
+            i18n.t('Organisation units'),
+            i18n.t('Last sign-in'),
+            i18n.t('Account'),
+            i18n.t('Two-factor'),
+          ]}
+        >
+          {data.users.map((u) => (
+            <DataTableRow key={u.id}>
+              <DataTableCell>
+                <Checkbox
+                  name={`review-${u.id}`}
+                  label={
+                    <span className={classes.srOnly}>
+                      {i18n.t('Choose {{name}}', { interpolation: { escapeValue: false }, name: u.name })}
+                    </span>
+                  }
+                  checked={selected.has(u.id)}
+                  onChange={({ checked }) => toggle(u, checked)}
+                />
+              </DataTableCell>
+              <DataTableCell>
+                {u.name} ({u.username})
+              </DataTableCell>
+              <DataTableCell>{u.userRoles.map((r) => r.name).join(', ')}</DataTableCell>
+              <DataTableCell>{u.userGroups.map((g) => g.name).join(', ')}</DataTableCell>
+              <DataTableCell>{u.organisationUnits.map((o) => o.name).join(', ')}</DataTableCell>
+              <DataTableCell>{formatWhen(u.lastLogin)}</DataTableCell>
+              <DataTableCell>
+                {u.disabled ? (
+                  <Tag negative>{i18n.t('Account disabled')}</Tag>
+                ) : (
+                  <Tag positive>{i18n.t('Account active')}</Tag>
+                )}
+              </DataTableCell>
+              <DataTableCell>
+                {u.twoFactorEnabled === undefined
+                  ? i18n.t('Not shown by DHIS2')
+                  : u.twoFactorEnabled
+                    ? i18n.t('Yes')
+                    : i18n.t('No')}
+              </DataTableCell>
+            </DataTableRow>
+          ))}
+        </HeadedTable>
       )}
       {pager && (
         <div className={classes.pager}>

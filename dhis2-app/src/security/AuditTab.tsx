@@ -1,23 +1,14 @@
 // The bridge's audit log (who did what, to what, when, and from where): filters by actor, action, target and
 // days, a page at a time (administrators only, as the bridge's `audit:read`).
 import i18n from '@dhis2/d2-i18n'
-import {
-  Button,
-  CircularLoader,
-  DataTable,
-  DataTableBody,
-  DataTableCell,
-  DataTableColumnHeader,
-  DataTableHead,
-  DataTableRow,
-  InputField,
-} from '@dhis2/ui'
+import { Button, CircularLoader, DataTableCell, DataTableRow, InputField } from '@dhis2/ui'
 import { useState } from 'react'
 import { SECURITY_PATHS, type AuditPage } from '../shared/bridge/security'
 import { useBridgeGet } from '../shared/bridge/useBridge'
-import { BridgeProblemNotice, TableScroll } from './FindingList'
+import { BridgeProblemNotice } from './FindingList'
 import classes from './Security.module.css'
 import { addDays, auditDetailText, auditFrom } from './securityModel'
+import { HeadedTable } from '../shared/HeadedTable'
 
 interface AuditFilter {
   actor: string
@@ -81,37 +72,33 @@ export function AuditTab() {
       {audit.loading && !data && <CircularLoader aria-label={i18n.t('Loading the audit log')} />}
       {data && data.items.length === 0 && <p className={classes.muted}>{i18n.t('No audit entry matches.')}</p>}
       {data && data.items.length > 0 && (
-        <TableScroll label={i18n.t('Audit log')}>
-          <DataTable>
-            <DataTableHead>
-              <DataTableRow>
-                <DataTableColumnHeader>{i18n.t('When')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Who')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Action')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Target')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('From address')}</DataTableColumnHeader>
-                <DataTableColumnHeader>{i18n.t('Detail')}</DataTableColumnHeader>
-              </DataTableRow>
-            </DataTableHead>
-            <DataTableBody>
-              {data.items.map((e) => (
-                <DataTableRow key={e.id}>
-                  <DataTableCell>
-                    {new Date(e.at).toLocaleString(i18n.language?.startsWith('fr') ? 'fr-FR' : 'en-GB')}
-                  </DataTableCell>
-                  <DataTableCell>
-                    {e.actor}
-                    {e.role ? ` (${e.role})` : ''}
-                  </DataTableCell>
-                  <DataTableCell>{e.action}</DataTableCell>
-                  <DataTableCell>{e.target ?? ''}</DataTableCell>
-                  <DataTableCell>{auditFrom(e) ?? ''}</DataTableCell>
-                  <DataTableCell>{auditDetailText(e)}</DataTableCell>
-                </DataTableRow>
-              ))}
-            </DataTableBody>
-          </DataTable>
-        </TableScroll>
+        <HeadedTable
+          label={i18n.t('Audit log')}
+          headers={[
+            i18n.t('When'),
+            i18n.t('Who'),
+            i18n.t('Action'),
+            i18n.t('Target'),
+            i18n.t('From address'),
+            i18n.t('Detail'),
+          ]}
+        >
+          {data.items.map((e) => (
+            <DataTableRow key={e.id}>
+              <DataTableCell>
+                {new Date(e.at).toLocaleString(i18n.language?.startsWith('fr') ? 'fr-FR' : 'en-GB')}
+              </DataTableCell>
+              <DataTableCell>
+                {e.actor}
+                {e.role ? ` (${e.role})` : ''}
+              </DataTableCell>
+              <DataTableCell>{e.action}</DataTableCell>
+              <DataTableCell>{e.target ?? ''}</DataTableCell>
+              <DataTableCell>{auditFrom(e) ?? ''}</DataTableCell>
+              <DataTableCell>{auditDetailText(e)}</DataTableCell>
+            </DataTableRow>
+          ))}
+        </HeadedTable>
       )}
       {data && (
         <div className={classes.pager}>

@@ -1,6 +1,5 @@
 import i18n from '@dhis2/d2-i18n'
 import { NoticeBox } from '@dhis2/ui'
-import type { ReactNode } from 'react'
 import type { BridgeProblem } from '../shared/bridge/bridgeProblem'
 import { problemMessage } from '../shared/bridge/messages'
 import type { SecurityFinding } from '../shared/bridge/security'
@@ -36,11 +35,4 @@ export const isNotFound = (problem: BridgeProblem | undefined) =>
 
 export const noReportYet = () => i18n.t('No security check has run yet.')
 
-/** A table wider than a phone scrolls sideways in a region reachable by the keyboard (axe: scrollable-region-focusable). */
-export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className={classes.tableScroll} role="region" aria-label={label} tabIndex={0}>
-      {children}
-    </div>
-  )
-}
+export { TableScroll } from '../shared/HeadedTable'

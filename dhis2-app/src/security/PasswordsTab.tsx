@@ -3,25 +3,14 @@
 // confirmed — then recorded in the bridge's audit log.
 import i18n from '@dhis2/d2-i18n'
 import { useDataEngine } from '@dhis2/app-runtime'
-import {
-  Button,
-  Checkbox,
-  CircularLoader,
-  DataTable,
-  DataTableBody,
-  DataTableCell,
-  DataTableColumnHeader,
-  DataTableHead,
-  DataTableRow,
-  Tag,
-} from '@dhis2/ui'
+import { Button, Checkbox, CircularLoader, DataTableCell, DataTableRow, Tag } from '@dhis2/ui'
 import { useMemo, useState } from 'react'
 import type { BridgeProblem } from '../shared/bridge/bridgeProblem'
 import { SECURITY_PATHS, type SecurityReport } from '../shared/bridge/security'
 import { useBridgeGet, useBridgePost } from '../shared/bridge/useBridge'
 import { ConfirmModal } from '../shared/ConfirmModal'
 import { ActionOutcome } from './ActionOutcome'
-import { BridgeProblemNotice, TableScroll, isNotFound, noReportYet } from './FindingList'
+import { BridgeProblemNotice, isNotFound, noReportYet } from './FindingList'
 import classes from './Security.module.css'
 import {
   dhis2Refusal,
@@ -31,6 +20,7 @@ import {
   type PasswordPerson,
   type PersonOutcome,
 } from './securityModel'
+import { HeadedTable } from '../shared/HeadedTable'
 
 export function PasswordsTab() {
   const engine = useDataEngine()
@@ -103,57 +93,48 @@ export function PasswordsTab() {
         <p className={classes.muted}>{i18n.t('Nobody has a password expired or about to expire.')}</p>
       ) : (
         <>
-          <TableScroll label={i18n.t('Passwords')}>
-            <DataTable>
-              <DataTableHead>
-                <DataTableRow>
-                  <DataTableColumnHeader>{i18n.t('Choose')}</DataTableColumnHeader>
-                  <DataTableColumnHeader>{i18n.t('Person')}</DataTableColumnHeader>
-                  <DataTableColumnHeader>{i18n.t('Password')}</DataTableColumnHeader>
-                  <DataTableColumnHeader>{i18n.t('Changed')}</DataTableColumnHeader>
-                </DataTableRow>
-              </DataTableHead>
-              <DataTableBody>
-                {people.map((p) => (
-                  <DataTableRow key={p.id}>
-                    <DataTableCell>
-                      <Checkbox
-                        name={`password-${p.id}`}
-                        label={
-                          <span className={classes.srOnly}>
-                            {i18n.t('Choose {{name}}', { interpolation: { escapeValue: false }, name: p.name })}
-                          </span>
-                        }
-                        checked={selected.has(p.id)}
-                        onChange={({ checked }) => toggle(p.id, checked)}
-                      />
-                    </DataTableCell>
-                    <DataTableCell>
-                      {p.name}
-                      {p.username ? ` (${p.username})` : ''}
-                    </DataTableCell>
-                    <DataTableCell>
-                      {p.expired ? (
-                        <Tag negative>{i18n.t('Expired')}</Tag>
-                      ) : (
-                        <Tag neutral>
-                          {i18n.t('Expires in {{days}} days', {
-                            interpolation: { escapeValue: false },
-                            days: p.daysLeft,
-                          })}
-                        </Tag>
-                      )}
-                    </DataTableCell>
-                    <DataTableCell>
-                      {p.days === undefined
-                        ? ''
-                        : i18n.t('{{days}} days ago', { interpolation: { escapeValue: false }, days: p.days })}
-                    </DataTableCell>
-                  </DataTableRow>
-                ))}
-              </DataTableBody>
-            </DataTable>
-          </TableScroll>
+          <HeadedTable
+            label={i18n.t('Passwords')}
+            headers={[i18n.t('Choose'), i18n.t('Person'), i18n.t('Password'), i18n.t('Changed')]}
+          >
+            {people.map((p) => (
+              <DataTableRow key={p.id}>
+                <DataTableCell>
+                  <Checkbox
+                    name={`password-${p.id}`}
+                    label={
+                      <span className={classes.srOnly}>
+                        {i18n.t('Choose {{name}}', { interpolation: { escapeValue: false }, name: p.name })}
+                      </span>
+                    }
+                    checked={selected.has(p.id)}
+                    onChange={({ checked }) => toggle(p.id, checked)}
+                  />
+                </DataTableCell>
+                <DataTableCell>
+                  {p.name}
+                  {p.username ? ` (${p.username})` : ''}
+                </DataTableCell>
+                <DataTableCell>
+                  {p.expired ? (
+                    <Tag negative>{i18n.t('Expired')}</Tag>
+                  ) : (
+                    <Tag neutral>
+                      {i18n.t('Expires in {{days}} days', {
+                        interpolation: { escapeValue: false },
+                        days: p.daysLeft,
+                      })}
+                    </Tag>
+                  )}
+                </DataTableCell>
+                <DataTableCell>
+                  {p.days === undefined
+                    ? ''
+                    : i18n.t('{{days}} days ago', { interpolation: { escapeValue: false }, days: p.days })}
+                </DataTableCell>
+              </DataTableRow>
+            ))}
+          </HeadedTable>
           <div className={classes.actions}>
             <Button primary disabled={chosen.length === 0} onClick={() => setConfirming(chosen)}>
               {i18n.t('Send a message')}
