@@ -18,6 +18,7 @@ import type {
   OrganisationUnitLevel,
   Ref,
   Section,
+  Sharing,
   Translation,
   ValidationRule,
 } from '@relais/mappings'
@@ -39,6 +40,7 @@ export interface PackageUserGroup {
   code: string
   name: string
   translations?: Translation[]
+  sharing: Sharing
 }
 
 export interface PackageUserRole {
@@ -46,6 +48,7 @@ export interface PackageUserRole {
   code: string
   name: string
   authorities: string[]
+  sharing: Sharing
 }
 
 export interface RelaisMetadataPackage {

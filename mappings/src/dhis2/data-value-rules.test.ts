@@ -408,6 +408,16 @@ const CASES: Case[] = [
     message: 'Category option combo not found or not accessible for writing data: `CocNope0001`',
   },
   {
+    name: 'no data write sharing on a category option of the disaggregation',
+    code: 'E7614',
+    dv: { ...base, categoryOptionCombo: 'CocFemale01' },
+    user: { ...rcUser, canWriteCategoryOption: (id) => id !== 'CoFemale001' },
+    property: 'categoryOptionCombo',
+    object: 'CocFemale01',
+    objects: { categoryOptionCombo: 'CocFemale01', categoryOption: 'CoFemale001' },
+    message: 'Category option combo: `CocFemale01` option not accessible: `CoFemale001`',
+  },
+  {
     name: 'unknown attribute option combo',
     code: 'E7615',
     dv: { ...base, attributeOptionCombo: 'CocNope0001' },
@@ -415,6 +425,16 @@ const CASES: Case[] = [
     object: 'CocNope0001',
     objects: { categoryOptionCombo: 'CocNope0001' },
     message: 'Attribute option combo not found or not accessible for writing data: `CocNope0001`',
+  },
+  {
+    name: "no data write sharing on the attribute option combo's category option",
+    code: 'E7616',
+    dv: { ...base, attributeOptionCombo: 'CocProjet01' },
+    user: { ...rcUser, canWriteCategoryOption: (id) => id !== 'CoProjet001' },
+    property: 'attributeOptionCombo',
+    object: 'CocProjet01',
+    objects: { categoryOptionCombo: 'CocProjet01', categoryOption: 'CoProjet001' },
+    message: 'Attribute option combo: `CocProjet01` option not accessible: `CoProjet001`',
   },
   {
     name: 'org unit outside the capture hierarchy',

@@ -9,8 +9,12 @@
  * `attributeOptionCombo`, as DHIS2 writes it). Message texts are DHIS2 2.41's `ErrorCode` texts, verbatim
  * (backquotes included; E7640 really has two spaces before "and").
  *
- * What is not here, because the programme's metadata model cannot trigger it: E7614/E7616 (category
- * option sharing), E7621 (option sets are not in the snapshot), E7642 (approval), E7643/E7644 (data input
+ * E7601, E7614 and E7616 (data write sharing of the data set and of each category option) are checked only
+ * when the user carries the sharing answers (`canWriteDataSet`, `canWriteCategoryOption`): the stand-in
+ * does, the mappings engine cannot know the sharing of the account that will push.
+ *
+ * What is not here, because the programme's metadata model cannot trigger it: E7621 (option sets are not
+ * in the snapshot), E7642 (approval), E7643/E7644 (data input
  * periods), E7645 (file resources).
  *
  * Performance: `createDataValueValidator` prepares the look-ups once per import (period, hierarchy,
@@ -31,7 +35,15 @@ import { isZeroAndInsignificant, normalizeBoolean, validateValue } from './value
  * property), or `extra` (only a message argument).
  */
 export type ConflictArgument =
-  'dataSet' | 'dataElement' | 'period' | 'organisationUnit' | 'categoryOptionCombo' | 'user' | 'i18n' | 'extra'
+  | 'dataSet'
+  | 'dataElement'
+  | 'period'
+  | 'organisationUnit'
+  | 'categoryOptionCombo'
+  | 'categoryOption'
+  | 'user'
+  | 'i18n'
+  | 'extra'
 
 export interface DataValueRule {
   code: string
@@ -145,12 +157,34 @@ export const DATA_VALUE_RULES = [
     },
   },
   {
+    code: 'E7614',
+    level: 'dataValue',
+    property: 'categoryOptionCombo',
+    args: ['categoryOptionCombo', 'categoryOption'],
+    message: 'Category option combo: `{0}` option not accessible: `{1}`',
+    description: {
+      en: 'The user may not write data for one of the disaggregation’s category options (data sharing).',
+      fr: "L'utilisateur n'a pas le droit de saisir des données pour une option de la ventilation (partage).",
+    },
+  },
+  {
     code: 'E7615',
     level: 'dataValue',
     property: 'attributeOptionCombo',
     args: ['categoryOptionCombo'],
     message: 'Attribute option combo not found or not accessible for writing data: `{0}`',
     description: { en: 'Unknown attribute option combo.', fr: "Combinaison d'options d'attribut inconnue." },
+  },
+  {
+    code: 'E7616',
+    level: 'dataValue',
+    property: 'attributeOptionCombo',
+    args: ['categoryOptionCombo', 'categoryOption'],
+    message: 'Attribute option combo: `{0}` option not accessible: `{1}`',
+    description: {
+      en: 'The user may not write data for one of the attribute option combo’s category options (data sharing).',
+      fr: "L'utilisateur n'a pas le droit de saisir des données pour une option de l'attribut (partage).",
+    },
   },
   {
     code: 'E7617',
@@ -421,6 +455,8 @@ export interface DataValueRuleUser {
   isSuperuser: boolean
   /** Data write sharing of a data set (E7601). Without it every data set is writable. */
   canWriteDataSet?: (dataSet: DataSet) => boolean
+  /** Data write sharing of a category option, by UID (E7614, E7616). Without it every option is writable. */
+  canWriteCategoryOption?: (optionId: string) => boolean
 }
 
 /** One data value as sent (JSON strings; followup/deleted may also be booleans). */
@@ -638,12 +674,16 @@ export class DataValueValidator {
     const cocRaw = blank(dv.categoryOptionCombo) ? undefined : dv.categoryOptionCombo.trim()
     let coc = cocRaw === undefined ? undefined : objects.categoryOptionCombos.get(cocRaw, schemes.categoryOptionCombo)
     if (cocRaw !== undefined && !coc) return reject(createConflict('E7613', dv.categoryOptionCombo))
+    const closedCoc = coc ? this.unwritableOption(coc) : undefined
+    if (coc && closedCoc) return reject(createConflict('E7614', cocRaw ?? coc.id, closedCoc))
     let aoc = context.attributeOptionCombo
     if (!aoc) {
       const aocRaw = blank(dv.attributeOptionCombo) ? undefined : dv.attributeOptionCombo.trim()
       aoc = aocRaw === undefined ? undefined : objects.categoryOptionCombos.get(aocRaw, schemes.attributeOptionCombo)
       if (aocRaw !== undefined && !aoc) return reject(createConflict('E7615', dv.attributeOptionCombo))
     }
+    const closedAoc = aoc ? this.unwritableOption(aoc) : undefined
+    if (aoc && closedAoc) return reject(createConflict('E7616', rawAoc ?? aoc.id, closedAoc))
     if (!this.isInHierarchy(orgUnit)) return reject(createConflict('E7617', rawOrgUnit, this.user.id))
 
     const valueNull = dv.value === null || dv.value === undefined
@@ -782,6 +822,13 @@ export class DataValueValidator {
       this.periods.set(rawPeriod, period)
     }
     return period ?? undefined
+  }
+
+  /** The first category option of the combo the user may not write data for (DHIS2 checks each, in order). */
+  private unwritableOption(combo: CategoryOptionCombo): string | undefined {
+    const canWrite = this.user.canWriteCategoryOption
+    if (!canWrite) return undefined
+    return combo.categoryOptions.find((option) => !canWrite(option.id))?.id
   }
 
   private isInHierarchy(orgUnit: OrganisationUnit): boolean {

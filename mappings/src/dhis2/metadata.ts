@@ -16,6 +16,21 @@ export interface Translation {
   value: string
 }
 
+/** One user's or group's access to an object: 8 characters, metadata read/write then data read/write. */
+export interface SharingAccess {
+  id: string
+  access: string
+}
+
+/** An object's sharing as DHIS2 2.36+ renders and imports it (`public`: everyone's access string). */
+export interface Sharing {
+  owner?: string
+  external?: boolean
+  public?: string
+  users?: Record<string, SharingAccess>
+  userGroups?: Record<string, SharingAccess>
+}
+
 export interface IdentifiableObject {
   id: string
   code?: string
@@ -23,6 +38,8 @@ export interface IdentifiableObject {
   created: string
   lastUpdated: string
   translations?: Translation[]
+  /** On the types DHIS2 shares (data sets, category options, data elements, indicators, groups, roles…). */
+  sharing?: Sharing
 }
 
 export interface NameableObject extends IdentifiableObject {

@@ -83,6 +83,19 @@ const CONFLICT_ROWS: ConflictRow[] = [
     }),
   },
   {
+    code: 'E7601',
+    name: 'no data write sharing on the data set (a data manager outside the Relais groups)',
+    as: 'controleur',
+    payload: one({}, { dataSet: DS }),
+    conflict: () => ({
+      object: DS,
+      objects: { dataSet: DS },
+      value: `User does not have write access for DataSet: \`${DS}\``,
+      errorCode: 'E7601',
+      property: 'dataSet',
+    }),
+  },
+  {
     code: 'E7602',
     name: 'strictDataElements without a data set',
     query: 'strictDataElements=true',
@@ -161,6 +174,20 @@ const CONFLICT_ROWS: ConflictRow[] = [
       objects: { categoryOptionCombo: 'Xnope000000' },
       value: 'Category option combo not found or not accessible for writing data: `Xnope000000`',
       errorCode: 'E7613',
+      property: 'categoryOptionCombo',
+      indexes: [0],
+    }),
+  },
+  {
+    code: 'E7614',
+    name: "no data write sharing on the disaggregation's category option (no data set named)",
+    as: 'controleur',
+    payload: one({ dataElement: DE('RC_VIH_SENS'), categoryOptionCombo: COC('M') }),
+    conflict: () => ({
+      object: COC('M'),
+      objects: { categoryOptionCombo: COC('M'), categoryOption: uid('categoryOption', 'M') },
+      value: `Category option combo: \`${COC('M')}\` option not accessible: \`${uid('categoryOption', 'M')}\``,
+      errorCode: 'E7614',
       property: 'categoryOptionCombo',
       indexes: [0],
     }),
@@ -371,7 +398,7 @@ const CONFLICT_ROWS: ConflictRow[] = [
 
 /** Rules the programme's metadata cannot trigger over HTTP, with the reason. */
 const NOT_REACHABLE_OVER_HTTP: Record<string, string> = {
-  E7601: 'no data sharing in the programme: every user may write every data set (unit-tested in mappings)',
+  E7616: 'the only attribute option combo is default, whose option everyone may write (unit-tested in mappings)',
   E7638: 'the only attribute option combo is default: no option start/end dates (unit-tested in mappings)',
   E7639: 'the only attribute option combo is default: no option org units (unit-tested in mappings)',
 }

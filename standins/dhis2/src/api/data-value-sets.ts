@@ -62,7 +62,7 @@ export function registerDataValueSets(router: Router, ctx: StandinContext): void
         index: ctx.index.metadata,
         store: ctx.state.dataValues,
         registrations: ctx.state.registrations,
-        user: ruleUserOf(user),
+        user: ruleUserOf(user, ctx),
         now: ctx.clock.timestamp(),
         payload,
         query,

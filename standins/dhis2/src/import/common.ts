@@ -4,15 +4,25 @@
  */
 import type { DataValueRuleUser, IdScheme } from '@relais/mappings'
 import type { AuthUser, StandinContext } from '../context'
+import { canDataWrite } from '../auth/object-sharing'
 
-/** The user as the shared import rules see it (capture org units for writes, authorities, superuser). */
-export function ruleUserOf(user: AuthUser): DataValueRuleUser {
+/**
+ * The user as the shared import rules see it: capture org units for writes, authorities, superuser, and the
+ * data write sharing of data sets and category options (E7601, E7614, E7616; object-sharing.ts).
+ */
+export function ruleUserOf(user: AuthUser, ctx: StandinContext): DataValueRuleUser {
+  const options = ctx.index.metadata.objects.categoryOptions.byId
   return {
     id: user.user.id,
     username: user.user.username,
     captureOrgUnitIds: user.captureOrgUnits.map((o) => o.id),
     authorities: user.authorities,
     isSuperuser: user.isSuperuser,
+    canWriteDataSet: (dataSet) => canDataWrite(user, dataSet),
+    canWriteCategoryOption: (id) => {
+      const option = options.get(id)
+      return !option || canDataWrite(user, option)
+    },
   }
 }
 

@@ -12,12 +12,15 @@
  * - an update overwrites the whole object (2.41 dropped mergeMode): what the payload leaves out is gone, as in
  *   DHIS2; `created` is kept. Option combos are not generated (DHIS2's import does not either).
  * Unchanged objects count as `updated`, as in DHIS2.
+ * Sharing: an object of a shared type imported without `sharing.public` gets DHIS2's reset (owner the importer,
+ * public `rw------`, no group or user access: auth/object-sharing.ts) — on an update too.
  */
 import { generateUid } from '@relais/mappings'
 import type { StandinContext } from '../context'
 import type { StandinState } from '../store/state'
 import { hashPassword } from '../seed/users'
 import { passwordProblem } from '../auth/password-rules'
+import { needsReset, resetSharing, SHAREABLE_TYPES, type ObjectSharing } from '../auth/object-sharing'
 
 export const IMPORT_TYPES = [
   'userRoles',
@@ -287,6 +290,16 @@ export function importMetadata(
       existing ??= current.find((o) => o.id === object.id)
       items.push({ type, index, object, ...(existing ? { existing } : {}), errors: [] })
     })
+  }
+  // DefaultMetadataImportService.preCreateBundleObject: an object without a public access string (a create or an
+  // update alike) gets its sharing reset, so re-importing an object without its sharing loses that sharing.
+  for (const item of items) {
+    if (!SHAREABLE_TYPES.has(item.type) || !needsReset(item.object.sharing)) continue
+    const authority = CREATE_AUTHORITY[item.type]
+    const mayMakePublic =
+      importer.isSuperuser || (authority.includes('_PUBLIC_') && importer.authorities.has(authority))
+    const given = item.object.sharing as ObjectSharing | undefined
+    item.object.sharing = resetSharing(given?.owner ?? importer.id, mayMakePublic)
   }
   const inPayload = new Map<string, ImportType>()
   for (const item of items) inPayload.set(item.object.id, item.type)

@@ -35,6 +35,7 @@ const SINGLE_ERRORS: Record<string, string> = {
   E2022: 'Period: `{0}` is after latest open future period: `{1}` for data element: `{2}`',
   E2028: 'Comment is invalid: `{0}`',
   E2030: 'Data value must match data element value type: `{0}`',
+  E2031: 'User does not have write access to category option combo: `{0}`',
   E2032: 'Data value not found or not accessible',
   E2040: 'Both category combination and category options must be specified',
   E2041: 'Attribute option combo does not exist for given category combo and category options',
@@ -107,6 +108,13 @@ function toSingleError(
       return illegal('E1103', params.co)
     case 'E7615':
       return illegal('E1104', conflict.object)
+    // DataValidator.checkCategoryOptionComboAccess: the combo and the access manager's list of errors.
+    case 'E7614':
+    case 'E7616':
+      return illegal(
+        'E2031',
+        `${conflict.objects.categoryOptionCombo} [User has no data write access for CategoryOption: ${conflict.objects.categoryOption}]`,
+      )
     case 'E7617':
       return illegal('E2020', params.ou)
     case 'E7619':
@@ -142,7 +150,7 @@ function resolve(ctx: StandinContext, user: AuthUser, params: SingleValueParams,
   const now = ctx.clock.timestamp()
   const validator = createDataValueValidator({
     index,
-    user: ruleUserOf(user),
+    user: ruleUserOf(user, ctx),
     now,
     context: {
       dataSet: params.ds ? index.objects.dataSets.byId.get(params.ds) : undefined,

@@ -5,6 +5,7 @@
  * gets the same objects.
  */
 import { relaisPackage } from '@relais/metadata'
+import { DEFAULT_OPTION_SHARING } from '../auth/object-sharing'
 import { uidFromSeed } from '@relais/mappings'
 import type {
   Category,
@@ -63,6 +64,7 @@ export function defaults() {
       { property: 'SHORT_NAME', locale: 'en', value: 'default' },
     ],
     organisationUnits: [],
+    sharing: structuredClone(DEFAULT_OPTION_SHARING),
   }
   const category: Category = {
     ...named('category'),

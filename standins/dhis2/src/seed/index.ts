@@ -60,6 +60,14 @@ export function createSeededState(options: SeedOptions): SeededState {
   // A seeded DHIS2 is one `relais setup` has been through: the administrators answer the help desk.
   const admins = state.userGroups.find((g) => g.code === 'RELAIS_ADMINS')
   if (admins) state.systemSettings.feedbackRecipients = admins.id
+  // …and has given the bridge's account data access to the programme's data sets and options (the package
+  // shares them with the Relais groups only).
+  const bridge = state.users.find((u) => u.username === 'passerelle')
+  const pkg = relaisPackage()
+  const shared = new Set([...pkg.dataSets, ...pkg.categoryOptions].map((o) => o.id))
+  for (const object of [...snapshot.dataSets, ...snapshot.categoryOptions])
+    if (bridge && object.sharing && shared.has(object.id))
+      object.sharing.users = { ...object.sharing.users, [bridge.id]: { id: bridge.id, access: 'r-rw----' } }
   return { state, logins: people.logins, findings }
 }
 

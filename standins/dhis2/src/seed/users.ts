@@ -4,7 +4,7 @@
  * DHIS2's public demo databases; the other demo users share one password, printed by the demo.
  */
 import { createHash } from 'node:crypto'
-import type { OrganisationUnit, Ref, User, UserGroup, UserRole } from '@relais/mappings'
+import type { OrganisationUnit, Ref, Sharing, User, UserGroup, UserRole } from '@relais/mappings'
 import type { ApiToken, Credential } from '../store/state'
 import { relaisPackage } from '@relais/metadata'
 import { uid } from './build-metadata'
@@ -35,7 +35,7 @@ export function hashToken(token: string): string {
 }
 
 /** DHIS2's superuser role, then the Relais roles of the metadata package (least authorities each). */
-const ROLE_DEFS: { id: string; code: string; name: string; authorities: string[] }[] = [
+const ROLE_DEFS: { id: string; code: string; name: string; authorities: string[]; sharing?: Sharing }[] = [
   { id: uid('userRole', 'SUPERUSER'), code: 'SUPERUSER', name: 'Superuser', authorities: ['ALL'] },
   ...relaisPackage().userRoles,
 ]
@@ -210,6 +210,7 @@ export function buildUsers(orgUnits: OrganisationUnit[], rcs: OrganisationUnit[]
     created: '2024-01-15T09:00:00.000',
     lastUpdated: '2024-01-15T09:00:00.000',
     authorities: [...r.authorities],
+    ...(r.sharing ? { sharing: structuredClone(r.sharing) } : {}),
     users: [],
   }))
   const userGroups: UserGroup[] = relaisPackage().userGroups.map((g) => ({
@@ -219,6 +220,7 @@ export function buildUsers(orgUnits: OrganisationUnit[], rcs: OrganisationUnit[]
     created: '2024-01-15T09:00:00.000',
     lastUpdated: '2024-01-15T09:00:00.000',
     translations: [...(g.translations ?? [])],
+    sharing: structuredClone(g.sharing),
     users: [],
   }))
   const credentials = new Map<string, Credential>()
