@@ -107,6 +107,7 @@ test('setup, hierarchy, roster, an RC reports; the second runs change nothing', 
     credentialsExpiresReminderInDays: 14,
   })
   expect(standin.ctx.state.systemSettings.credentialsExpires).toBeUndefined()
+  expect(first.stdout).toContain('Saisie des données partagée avec ce compte : RC_MENSUEL, RC_CIBLES, M, F,')
   expect(first.stdout).toMatch(/Route relais-bridge → http:\/\/127\.0\.0\.1:3999\/\*\*: créé/)
   expect(first.stdout).toMatch(/Application relais: installée 0\.1\.0/)
   const token = /DHIS2_TOKEN :\n(d2p_\S+)/.exec(first.stdout)?.[1]
@@ -149,12 +150,27 @@ test('setup, hierarchy, roster, an RC reports; the second runs change nothing', 
   // The RC signs in with that first password and reports a value for their own org unit.
   const ou = standin.ctx.state.metadata.organisationUnits.find((o) => o.code === username!.toUpperCase())!
   const de = standin.ctx.state.metadata.dataElements.find((d) => d.code === 'RC_VAD')!
-  const report = await fetch(`${url}/api/dataValueSets`, {
-    method: 'POST',
-    headers: { Authorization: basic(username!, password!), 'Content-Type': 'application/json' },
-    body: JSON.stringify({ dataValues: [{ dataElement: de.id, period: '202609', orgUnit: ou.id, value: '12' }] }),
+  // The report names its data set and holds a value by sex: DHIS2 checks the data write sharing of both (E7601,
+  // E7614), which the package gives the Relais groups and setup the bridge's account.
+  const sens = standin.ctx.state.metadata.dataElements.find((d) => d.code === 'RC_VIH_SENS')!
+  const male = standin.ctx.state.metadata.categoryOptionCombos.find((c) => c.code === 'M')!
+  const monthly = standin.ctx.state.metadata.dataSets.find((d) => d.code === 'RC_MENSUEL')!
+  const values = (orgUnit: string) => ({
+    dataSet: monthly.id,
+    dataValues: [
+      { dataElement: de.id, period: '202609', orgUnit, value: '12' },
+      { dataElement: sens.id, categoryOptionCombo: male.id, period: '202609', orgUnit, value: '4' },
+    ],
   })
-  expect(report.status).toBe(200)
+  for (const authorization of [basic(username!, password!), `ApiToken ${token}`]) {
+    const report = await fetch(`${url}/api/dataValueSets`, {
+      method: 'POST',
+      headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+      body: JSON.stringify(values(ou.id)),
+    })
+    expect(report.status).toBe(200)
+    expect(((await report.json()) as { response: { status: string } }).response.status).toBe('SUCCESS')
+  }
   // The departed RC is closed, not deleted, and out of the active group.
   const departed = standin.ctx.state.metadata.organisationUnits.find((o) => o.code === 'RC-AQ-00004')!
   expect(departed.closedDate).toBe('2026-06-30T00:00:00.000')

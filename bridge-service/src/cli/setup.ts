@@ -114,6 +114,16 @@ function render(report: SetupReport, locale: 'fr' | 'en'): string {
   lines.push(
     `${fr ? 'Compte de la passerelle' : 'Bridge service account'} ${report.serviceUser.username}: ${outcome(report.serviceUser.outcome)}`,
   )
+  const granted = report.serviceDataAccess.granted
+  lines.push(
+    granted.length === 0
+      ? fr
+        ? '  Saisie des données du programme : déjà partagée avec ce compte'
+        : "  Data entry on the programme's data: already shared with this account"
+      : fr
+        ? `  Saisie des données partagée avec ce compte${report.dryRun ? ' (à faire)' : ''} : ${granted.join(', ')}`
+        : `  Data entry shared with this account${report.dryRun ? ' (to do)' : ''}: ${granted.join(', ')}`,
+  )
   lines.push(`${fr ? 'Route' : 'Route'} relais-bridge → ${report.route.url}: ${outcome(report.route.outcome)}`)
   lines.push(
     `${fr ? 'Application' : 'App'} relais: ${outcome(report.app.outcome)}${report.app.version ? ` ${report.app.version}` : ''}${report.app.previous ? ` (${fr ? 'avant' : 'was'} ${report.app.previous})` : ''}`,
@@ -228,6 +238,7 @@ async function audit(report: SetupReport, env: NodeJS.ProcessEnv, io: CliIo): Pr
       Object.entries(report.types).map(([k, t]) => [k, { created: t.created, updated: t.updated }]),
     ),
     serviceUser: report.serviceUser,
+    serviceDataAccess: report.serviceDataAccess,
     route: report.route.outcome,
     app: report.app,
     analyticsJob: report.analyticsJob.outcome,

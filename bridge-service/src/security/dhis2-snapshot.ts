@@ -121,7 +121,7 @@ export async function readSecuritySnapshot(
       .catch([])
       .parse(answer?.[collection])
     for (const object of list) {
-      // A DHIS2 that does not give sharing (an older one, or a stand-in) is not judged on it.
+      // A DHIS2 that does not give sharing in this shape (before 2.36) is not judged on it.
       if (!object.sharing?.public) continue
       sharing.push({
         type,

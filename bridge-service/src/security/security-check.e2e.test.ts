@@ -10,6 +10,7 @@ import { migrate, type Db } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
 import { createLogger } from '../log/logger'
 import { SecurityCheck } from './security-check'
+import { relaisPackage } from '@relais/metadata'
 
 const database = pgTestDatabase()
 let standin: Standin
@@ -89,4 +90,58 @@ test('a policy that does not parse is said in the report, and the defaults apply
   const report = await check.run('scheduler')
   expect(report.problems).toEqual([expect.stringContaining('relais/security-policy: superusers')])
   expect(report.findings.map((f) => f.code)).toContain('superuser-not-agreed')
+})
+
+test("sharing read from DHIS2: public write and a group writing targets are raised, and cleared once the package's sharing is back", async () => {
+  const pkg = relaisPackage()
+  const monthly = pkg.dataSets.find((d) => d.code === 'RC_MENSUEL')!
+  const targets = pkg.dataSets.find((d) => d.code === 'RC_CIBLES')!
+  const sharingCodes = (findings: Array<{ code: string; subject: { id: string } }>) =>
+    findings
+      .filter((f) => ['public-metadata-write', 'public-data-write', 'data-write-beyond-policy'].includes(f.code))
+      .map((f) => `${f.code} ${f.subject.id}`)
+      .sort()
+  expect(sharingCodes((await check.run('test')).findings)).toEqual([])
+
+  // An administrator opens the monthly report to everyone and lets the RC group write the targets.
+  const current = async (id: string) => {
+    const res = await fetch(`${standin.url}/api/dataSets/${id}?fields=:owner`, { headers: { Authorization: ADMIN } })
+    return (await res.json()) as Record<string, unknown> & { sharing: Record<string, unknown> }
+  }
+  const rc = pkg.userGroups.find((g) => g.code === 'RELAIS_RC')!.id
+  const open = await current(monthly.id)
+  const widened = await current(targets.id)
+  await api('/metadata', 'POST', {
+    dataSets: [
+      { ...open, sharing: { ...open.sharing, public: 'rwrw----' } },
+      {
+        ...widened,
+        sharing: {
+          ...widened.sharing,
+          userGroups: { ...(widened.sharing.userGroups as object), [rc]: { id: rc, access: 'r-rw----' } },
+        },
+      },
+    ],
+  })
+  await api('/testing/clock', 'POST', { now: '2026-12-08T08:00:00Z' })
+  const raised = await check.run('scheduler')
+  expect(sharingCodes(raised.findings)).toEqual(
+    [
+      `data-write-beyond-policy ${targets.id}`,
+      `public-data-write ${monthly.id}`,
+      `public-metadata-write ${monthly.id}`,
+    ].sort(),
+  )
+
+  // The package's sharing imported again (what `relais setup` sends for an object whose sharing drifted).
+  await api('/metadata', 'POST', {
+    dataSets: [
+      { ...(await current(monthly.id)), sharing: { ...monthly.sharing, users: open.sharing.users } },
+      { ...(await current(targets.id)), sharing: { ...targets.sharing, users: widened.sharing.users } },
+    ],
+  })
+  await api('/testing/clock', 'POST', { now: '2026-12-09T08:00:00Z' })
+  const cleared = await check.run('scheduler')
+  expect(sharingCodes(cleared.findings)).toEqual([])
+  expect(sharingCodes(cleared.resolved)).toEqual(sharingCodes(raised.findings))
 })

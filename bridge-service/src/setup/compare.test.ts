@@ -38,3 +38,32 @@ test("a missing object is created; a section's form order and a category's optio
   expect(differingFields(role, { ...role, authorities: ['B', 'A'] })).toEqual([])
   expect(planType([section], [])).toMatchObject({ create: [section], unchanged: 0 })
 })
+
+test("sharing: the package's groups and public access count; DHIS2's other entries are kept on update", () => {
+  const rc = { id: 'FvCP3U7Qp41', access: 'r-rw----' }
+  const ours = { id: 'dsMensuel01', code: 'RC_MENSUEL', sharing: { public: 'r-------', userGroups: { [rc.id]: rc } } }
+  const bridge = { id: 'Ubridge0001', access: 'r-rw----' }
+  const partner = { id: 'Gpartner001', access: 'r-r-----' }
+  const shared = {
+    id: 'dsMensuel01',
+    code: 'RC_MENSUEL',
+    sharing: {
+      owner: 'Uadmin00001',
+      public: 'r-------',
+      users: { [bridge.id]: bridge },
+      userGroups: { [rc.id]: { ...rc, displayName: 'Relais' }, [partner.id]: partner },
+    },
+  }
+  expect(planType([ours], [shared]).unchanged).toBe(1)
+  // What DHIS2 makes of an object imported without its sharing: public rw------, no group — an update puts ours
+  // back and keeps the bridge's access and the partner group.
+  const reset = { ...shared, sharing: { ...shared.sharing, public: 'rw------', userGroups: { [partner.id]: partner } } }
+  const plan = planType([ours], [reset])
+  expect(plan.changes).toEqual([{ code: 'RC_MENSUEL', action: 'update', fields: ['sharing'] }])
+  expect(plan.update[0]!.sharing).toEqual({
+    owner: 'Uadmin00001',
+    public: 'r-------',
+    users: { [bridge.id]: bridge },
+    userGroups: { [partner.id]: partner, [rc.id]: rc },
+  })
+})

@@ -1,8 +1,12 @@
 /**
  * What `relais setup` would change in DHIS2 (pure): each package object against DHIS2's copy, compared on
- * the fields the package sets only (DHIS2 adds times, sharing, members, org units, which are not ours).
+ * the fields the package sets only (DHIS2 adds times, owners, members, org units, which are not ours).
  * An update is DHIS2's object with the package's fields laid over it: DHIS2 2.41's import overwrites an
- * object whole (nulls included), so sending the package's fields alone would drop a data set's org units.
+ * object whole (nulls included), so sending the package's fields alone would drop a data set's org units —
+ * and an object sent without its sharing gets DHIS2's default one (public `rw------`, no group: no one may
+ * enter its data), which is why the package carries the sharing of every object DHIS2 shares.
+ * Sharing is compared on the package's own entries (public access, the Relais groups): extra groups or users
+ * given in DHIS2 are kept, and judged by the daily security check instead.
  */
 
 export type PlainObject = Record<string, unknown> & { id: string; code?: string }
@@ -58,6 +62,21 @@ export function differingFields(ours: PlainObject, theirs: Record<string, unknow
   )
 }
 
+type SharingLike = { users?: object; userGroups?: object }
+
+/**
+ * DHIS2's object with ours laid over it. Sharing is merged rather than replaced: the groups and users DHIS2
+ * holds beyond the package's (the bridge account's own access, a partner's read access) stay; ours win.
+ */
+function overlay(theirs: Record<string, unknown>, ours: PlainObject): PlainObject {
+  const merged: PlainObject = { ...theirs, ...ours }
+  const a = theirs.sharing as SharingLike | undefined
+  const b = ours.sharing as SharingLike | undefined
+  if (a && typeof a === 'object' && b && typeof b === 'object')
+    merged.sharing = { ...a, ...b, users: { ...a.users, ...b.users }, userGroups: { ...a.userGroups, ...b.userGroups } }
+  return merged
+}
+
 export function planType(ours: readonly PlainObject[], theirs: readonly Record<string, unknown>[]): TypePlan {
   const byId = new Map(theirs.map((t) => [String(t.id), t]))
   const plan: TypePlan = { create: [], update: [], unchanged: 0, changes: [] }
@@ -74,7 +93,7 @@ export function planType(ours: readonly PlainObject[], theirs: readonly Record<s
       plan.unchanged++
       continue
     }
-    plan.update.push({ ...current, ...object })
+    plan.update.push(overlay(current, object))
     plan.changes.push({ code, action: 'update', fields })
   }
   return plan

@@ -3,7 +3,8 @@
  * 1. DHIS2's version must be supported (2.40–2.42);
  * 2. the metadata package against DHIS2 (compare.ts): what to create, update, or leave; the changes are
  *    validated by DHIS2 (importMode=VALIDATE) and, only when DHIS2 finds no error, committed;
- * 3. the bridge's service user (role ROLE_PASSERELLE) and its personal access token, made once, printed once;
+ * 3. the bridge's service user (role ROLE_PASSERELLE) and its personal access token, made once, printed once,
+ *    and its own data write on the programme's data sets and category options (service-data-access.ts);
  * 4. the route `relais-bridge` to the bridge, with the secret header (its fingerprint in the description lets
  *    a second run see that the secret is unchanged, since DHIS2 never shows a route's auth back);
  * 5. the app zip, when DHIS2 holds another version; 6. the dataStore defaults, when missing;
@@ -35,6 +36,7 @@ import {
   type SettingChange,
 } from './security-settings'
 import { planServicePassword } from './service-password'
+import { DATA_SHARED_TYPES, planServiceDataAccess } from './service-data-access'
 
 export const ROUTE_CODE = 'relais-bridge'
 export const SERVICE_ROLE_CODE = 'ROLE_PASSERELLE'
@@ -98,6 +100,8 @@ export interface SetupReport {
     Record<PackageType, { created: number; updated: number; unchanged: number; changes: TypePlan['changes'] }>
   >
   serviceUser: { username: string; outcome: 'created' | 'unchanged' }
+  /** The data sets and category options (codes) on which the service account was given data write. */
+  serviceDataAccess: { granted: string[] }
   /** Printed once: DHIS2 keeps only its hash. */
   token?: { key: string; expires: string }
   route: { outcome: Outcome; url: string }
@@ -277,9 +281,11 @@ export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promis
   }
   let changed = Object.values(types).reduce((n, t) => n + t.created + t.updated, 0)
 
-  // 2. The service user and its token.
+  // 2. The service user and its token, and its access to the programme's data.
   const serviceUser = await ensureServiceUser(dhis2, options, now)
   if (serviceUser.report.outcome === 'created') changed++
+  const serviceDataAccess = await ensureServiceDataAccess(dhis2, options, serviceUser.id)
+  changed += serviceDataAccess.granted.length
 
   // 3. The route.
   const route = await ensureRoute(dhis2, options)
@@ -324,6 +330,7 @@ export async function runSetup(dhis2: Dhis2Admin, options: SetupOptions): Promis
     packageVersion: pkg.package.version,
     types,
     serviceUser: serviceUser.report,
+    serviceDataAccess,
     ...(serviceUser.token ? { token: serviceUser.token } : {}),
     route,
     app,
@@ -471,15 +478,17 @@ async function ensureServiceUser(
   dhis2: Dhis2Admin,
   options: SetupOptions,
   now: () => Date,
-): Promise<{ report: SetupReport['serviceUser']; token?: SetupReport['token'] }> {
+): Promise<{ id: string; report: SetupReport['serviceUser']; token?: SetupReport['token'] }> {
   const username = options.serviceUsername
   const found = await dhis2.get<{ users?: Array<{ id: string }> }>('users', {
     filter: `username:eq:${username}`,
     fields: 'id',
     paging: 'false',
   })
-  if ((found.users ?? []).length > 0) return { report: { username, outcome: 'unchanged' } }
-  if (options.dryRun) return { report: { username, outcome: 'created' } }
+  const existing = found.users?.[0]
+  if (existing) return { id: existing.id, report: { username, outcome: 'unchanged' } }
+  const id = serviceUserId(username)
+  if (options.dryRun) return { id, report: { username, outcome: 'created' } }
   const role = relaisPackage().userRoles.find((r) => r.code === SERVICE_ROLE_CODE)
   if (!role) throw new Error(`the metadata package has no role ${SERVICE_ROLE_CODE}`)
   const roots = await dhis2.get<{ organisationUnits?: Array<{ id: string }> }>('organisationUnits', {
@@ -490,7 +499,7 @@ async function ensureServiceUser(
   const units = (roots.organisationUnits ?? []).map((o) => ({ id: o.id }))
   const password = servicePassword()
   const user: PlainObject = {
-    id: serviceUserId(username),
+    id,
     username,
     password,
     firstName: 'Relais',
@@ -507,7 +516,41 @@ async function ensureServiceUser(
   })
   const key = (created.body as { response?: { key?: string } })?.response?.key
   if (!key) throw new Error('DHIS2 created no token for the service user')
-  return { report: { username, outcome: 'created' }, token: { key, expires: expires.toISOString() } }
+  return { id, report: { username, outcome: 'created' }, token: { key, expires: expires.toISOString() } }
+}
+
+/** The service account's own data access on the package's data sets and category options (service-data-access.ts). */
+async function ensureServiceDataAccess(
+  dhis2: Dhis2Admin,
+  options: SetupOptions,
+  userId: string,
+): Promise<SetupReport['serviceDataAccess']> {
+  const pkg = relaisPackage()
+  const payload: Record<string, PlainObject[]> = {}
+  const granted: string[] = []
+  for (const type of DATA_SHARED_TYPES) {
+    const ours = pkg[type] as ReadonlyArray<{ id: string; code: string }>
+    const found = await currentObjects(
+      dhis2,
+      type,
+      ours.map((o) => o.id),
+    )
+    const current = new Map(found.map((c) => [String(c.id), c]))
+    const inPackageOrder = ours.flatMap((o) => {
+      const object = current.get(o.id)
+      return object ? [object] : []
+    })
+    const updates = planServiceDataAccess(inPackageOrder, userId)
+    // In the package's order; on a dry run over a fresh DHIS2 the objects are not there yet: this run would make
+    // them and grant the access on each.
+    granted.push(...ours.filter((o) => !current.has(o.id) || updates.some((u) => u.id === o.id)).map((o) => o.code))
+    if (updates.length > 0) payload[type] = updates
+  }
+  if (Object.keys(payload).length > 0) {
+    await importMetadata(dhis2, payload, 'VALIDATE')
+    if (!options.dryRun) await importMetadata(dhis2, payload, 'COMMIT')
+  }
+  return { granted }
 }
 
 /** A stable UID for the service user (the same on every DHIS2 this package goes to). */
