@@ -2,8 +2,9 @@
  * Secrets rotate without a restart and without losing a request (issue 16 §4, Done when): a real `relais serve`
  * behind the DHIS2 stand-in's route, called all along through the route (as the app does) and with an API key (as
  * a script does). Meanwhile an operator runs `relais secrets route add`, switches DHIS2's route to the new secret,
- * retires the old one, then adds a new API key, moves the script to it and revokes the old key. No call with a
- * current credential fails; the retired route secret and the revoked key are refused afterwards.
+ * retires the old one, then adds a new API key, moves the script to it and revokes the old key — all while a
+ * partner's webhook delivers signed records, as the webhook bench does. No call with a current credential fails,
+ * every delivery is accepted; the retired route secret and the revoked key are refused afterwards.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
@@ -13,6 +14,8 @@ import { basic, createStandin, DEMO_BRIDGE_TOKEN, type Standin } from '@relais/d
 import { adminJson, asAdmin, createBridgeRoute } from '../support/app-page'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
 import { makeRouteProof, withProof } from '../support/route-proof'
+import { CSV_SPEC, rcCodes, rowValues } from '../faults/support'
+import { sign } from '../../bridge-service/src/sources/webhook/hmac'
 
 jest.setTimeout(180_000)
 
@@ -20,6 +23,8 @@ const ROOT = join(__dirname, '..', '..')
 const OLD_ROUTE = 'route-secret-rotation-e2e-old-0123456789abcdef01'
 const OLD_KEY = 'ops-key-rotation-e2e-old-0123456789abcdef0123456'
 const DATA_DIR = mkdtempSync(join(tmpdir(), 'relais-rotation-'))
+const WEBHOOK_SECRET = 'webhook-rotation-e2e-secret-0123456789abcdef0123'
+const WEBHOOK = 'webhook-partenaires'
 
 let standin: Standin
 let bridge: BridgeProcess
@@ -34,6 +39,7 @@ const bridgeEnv = () => ({
   RELAIS_ROUTE_SECRET: OLD_ROUTE,
   RELAIS_API_KEYS: `ops:gestionnaire:${OLD_KEY}`,
   RELAIS_PSEUDONYM_KEY: 'pseudonym-key-rotation-e2e-0123456789abcdef012',
+  WEBHOOK_SECRET,
 })
 
 /** `npx relais secrets …` as an operator runs it beside the running bridge (through its ledger socket). */
@@ -59,7 +65,10 @@ beforeAll(async () => {
   standin = createStandin({ seed: 'small', now: '2026-12-06T09:00:00Z', testEndpoints: true, months: 0 })
   await standin.listen()
   url = standin.url
-  bridge = await startBridge({ env: bridgeEnv(), config: 'sources: []\n' })
+  bridge = await startBridge({
+    env: bridgeEnv(),
+    config: `sources:\n  - name: ${WEBHOOK}\n    kind: webhook\n    secretEnv: WEBHOOK_SECRET\n    mapping: ${CSV_SPEC}\n`,
+  })
   expect(await createBridgeRoute(url, bridge.url, OLD_ROUTE)).toBe(201)
 })
 
@@ -85,9 +94,24 @@ test('the route secret and an API key rotate under load, and not one call is ref
     const res = await fetch(`${bridge.url}/api/v1/sources`, { headers: { Authorization: `Bearer ${key}` } })
     if (res.status !== 200) failures.push(`api key ${key === OLD_KEY ? 'old' : 'new'} ${res.status}`)
   }
-  // Four callers all along: two as the app through DHIS2's route, two as a script with its key.
+  // A partner's webhook: signed deliveries of one record each, every one a new (RC, month).
+  const rcs = rcCodes(standin)
+  let deliveries = 0
+  const webhook = async () => {
+    const i = deliveries++
+    const month = 2026 * 12 + 8 - Math.floor(i / rcs.length)
+    const mois = `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`
+    const body = JSON.stringify({ records: [{ code_rc: rcs[i % rcs.length], mois, ...rowValues(i) }] })
+    const res = await fetch(`${bridge.url}/api/v1/inbound/${WEBHOOK}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...sign(body, WEBHOOK_SECRET).headers },
+      body,
+    })
+    if (res.status !== 202) failures.push(`webhook ${res.status} ${await res.text()}`)
+  }
+  // Six callers all along: two as the app through DHIS2's route, two as a script with its key, two webhooks.
   const load = Promise.all(
-    [throughRoute, throughRoute, withKey, withKey].map(async (call) => {
+    [throughRoute, throughRoute, withKey, withKey, webhook, webhook].map(async (call) => {
       while (running) {
         await call()
         calls += 1
@@ -128,6 +152,7 @@ test('the route secret and an API key rotate under load, and not one call is ref
   await load
   expect(failures).toEqual([])
   expect(calls).toBeGreaterThan(100)
+  expect(deliveries).toBeGreaterThan(50)
 
   // Afterwards: the retired route secret and the revoked key are refused; the new ones work.
   const direct = (secret: string) =>
