@@ -7,7 +7,7 @@
  * every delivery is accepted; the retired route secret and the revoked key are refused afterwards.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { basic, createStandin, DEMO_BRIDGE_TOKEN, type Standin } from '@relais/dhis2-standin'
@@ -25,6 +25,9 @@ const OLD_KEY = 'ops-key-rotation-e2e-old-0123456789abcdef0123456'
 const DATA_DIR = mkdtempSync(join(tmpdir(), 'relais-rotation-'))
 const WEBHOOK_SECRET = 'webhook-rotation-e2e-secret-0123456789abcdef0123'
 const WEBHOOK = 'webhook-partenaires'
+const CONFIG = `sources:\n  - name: ${WEBHOOK}\n    kind: webhook\n    secretEnv: WEBHOOK_SECRET\n    mapping: ${CSV_SPEC}\n`
+/** The bridge's configuration, also given to the operator's commands (as in the bridge's container). */
+const CONFIG_FILE = join(DATA_DIR, 'relais.config.yaml')
 
 let standin: Standin
 let bridge: BridgeProcess
@@ -44,13 +47,17 @@ const bridgeEnv = () => ({
 
 /** `npx relais secrets …` as an operator runs it beside the running bridge (through its ledger socket). */
 function secrets(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string }> {
+  return relais(['secrets', ...args], env)
+}
+
+function relais(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string }> {
   return new Promise((resolve) =>
     execFile(
       'npx',
-      ['relais', 'secrets', ...args],
+      ['relais', ...args],
       {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', RELAIS_CONFIG: join(DATA_DIR, 'none.yaml'), ...bridgeEnv(), ...env },
+        env: { PATH: process.env.PATH ?? '', RELAIS_CONFIG: CONFIG_FILE, ...bridgeEnv(), ...env },
         encoding: 'utf8',
       },
       (error, stdout, stderr) =>
@@ -65,10 +72,8 @@ beforeAll(async () => {
   standin = createStandin({ seed: 'small', now: '2026-12-06T09:00:00Z', testEndpoints: true, months: 0 })
   await standin.listen()
   url = standin.url
-  bridge = await startBridge({
-    env: bridgeEnv(),
-    config: `sources:\n  - name: ${WEBHOOK}\n    kind: webhook\n    secretEnv: WEBHOOK_SECRET\n    mapping: ${CSV_SPEC}\n`,
-  })
+  writeFileSync(CONFIG_FILE, CONFIG)
+  bridge = await startBridge({ env: bridgeEnv(), config: CONFIG })
   expect(await createBridgeRoute(url, bridge.url, OLD_ROUTE)).toBe(201)
 })
 
@@ -119,6 +124,11 @@ test('the route secret and an API key rotate under load, and not one call is ref
     }),
   )
 
+  // The guide first: nothing is open; each key and the webhook say where they stand.
+  const before = await secrets(['rotate'])
+  expect(before.stdout).toContain('RELAIS_ROUTE_SECRET : aucune rotation en cours')
+  expect(before.stdout).toContain('api-key ops (gestionnaire) : environnement, sans date de fin')
+  expect(before.stdout).toContain(`webhook ${WEBHOOK} (WEBHOOK_SECRET) : un seul secret`)
   // The route secret: a new one accepted by the running bridge, DHIS2's route switched to it, the old retired.
   const added = await secrets(['route', 'add'])
   expect(added.status).toBe(0)
@@ -134,6 +144,9 @@ test('the route secret and an API key rotate under load, and not one call is ref
     body: JSON.stringify({ ...full, auth: { type: 'api-headers', headers: { 'X-Relais-Route-Secret': newRoute } } }),
   })
   expect(switched.status).toBe(200)
+  const open = await secrets(['rotate', '--locale', 'en'])
+  expect(open.stdout).toMatch(/RELAIS_ROUTE_SECRET: rotation open since \d{4}-\d{2}-\d{2}/)
+  expect(open.stdout).toContain('relais secrets route retire')
   const retired = await secrets(['route', 'retire'], { RELAIS_ROUTE_SECRET: `${OLD_ROUTE},${newRoute}` })
   expect(retired.stdout).toContain('Retired 1 route secret(s)')
   await refresh()
@@ -174,4 +187,12 @@ test('the route secret and an API key rotate under load, and not one call is ref
   // No secret value is kept: only their SHA-256, never shown.
   expect(list.stdout).not.toContain(newRoute)
   expect(list.stdout).not.toContain(newKey)
+
+  // The daily check, run by hand, in French: the environment still names the retired secret beside the new one.
+  const check = await relais(['security', 'check'], { RELAIS_ROUTE_SECRET: `${OLD_ROUTE},${newRoute}` })
+  expect({ status: check.status, stdout: check.stdout }).toMatchObject({ status: 0 })
+  expect(check.stdout).toMatch(
+    /^Contrôle de sécurité du \d{4}-\d{2}-\d{2} \(DHIS2 [\d.]+\) : \d+ constat\(s\) — critique \d+/,
+  )
+  expect(check.stdout).toMatch(/nouveau\s+(critique|élevé|moyen|faible)\s+\S+/)
 })

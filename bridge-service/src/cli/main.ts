@@ -30,7 +30,7 @@ Commands:
   roster import <file> [--dry-run] [--users]
                               the RC roster into DHIS2: org units, active-RC group, data sets, users
   security check [--json]     the daily security check now, kept as today's report
-  secrets route add|retire, secrets api-key add|revoke <name>, secrets list
+  secrets route add|retire, secrets api-key add|revoke <name>, secrets list, secrets rotate
                               rotate the route secret and API keys without restarting the bridge
 
 Every command but serve and migrate takes --json. run, status, records and quarantine open the ledger and

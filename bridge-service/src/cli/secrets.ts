@@ -8,13 +8,18 @@
  *   relais secrets api-key add <name> --role <role> [--expires YYYY-MM-DD]
  *   relais secrets api-key revoke <name>  refuse the key of that name (the environment's too)
  *   relais secrets list [--json]          what the ledger holds (names, roles, days; never a value)
+ *   relais secrets rotate [--locale fr|en] [--json]
+ *                                         where each secret stands and the next step of its rotation
  */
 import { randomBytes } from 'node:crypto'
 import { userInfo } from 'node:os'
 import { API_KEY_ROLES, loadEnv } from '../config/env'
 import { openLedger, repositories } from '../ledger'
 import { bridgeSecretsRepository, secretHash } from '../ledger/bridge-secrets'
-import { SECRETS_REFRESH_MS } from '../api/ledger-secrets'
+import { SECRETS_REFRESH_MS, secretsView } from '../api/ledger-secrets'
+import { loadRelaisConfig, webhookSecrets } from '../config/relais-config'
+import { DEFAULT_POLICY } from '../security/policy'
+import { rotationGuide } from '../security/rotation-guide'
 import { parseCli, UsageError, type CliIo } from './args'
 
 export const SECRETS_USAGE = `Usage:
@@ -22,9 +27,25 @@ export const SECRETS_USAGE = `Usage:
   relais secrets route retire            refuse the route secrets of RELAIS_ROUTE_SECRET but its last one
   relais secrets api-key add <name> --role <role> [--expires YYYY-MM-DD]
   relais secrets api-key revoke <name>   refuse that key (an environment key of that name too)
-  relais secrets list [--json]`
+  relais secrets list [--json]
+  relais secrets rotate [--locale fr|en] [--json]   where each secret stands, and the next step of its rotation`
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$/
+
+/** The webhook sources of RELAIS_CONFIG and how many secrets each variable holds (none when there is no file). */
+function webhooksOf(env: NodeJS.ProcessEnv): Array<{ source: string; env: string; values: number }> {
+  let config
+  try {
+    config = loadRelaisConfig(env.RELAIS_CONFIG ?? './relais.config.yaml', env)
+  } catch {
+    return []
+  }
+  return config.sources.flatMap((source) =>
+    source.kind === 'webhook'
+      ? [{ source: source.name, env: source.secretEnv, values: webhookSecrets(env[source.secretEnv] ?? '').length }]
+      : [],
+  )
+}
 
 /** Who ran it, for the audit log: the OS account (the CLI has no DHIS2 user). */
 const operator = () => `cli:${userInfo().username}`
@@ -38,6 +59,7 @@ export async function runSecretsCommand(
     role: { type: 'string' },
     expires: { type: 'string' },
     json: { type: 'boolean' },
+    locale: { type: 'string', default: 'fr' },
     help: { type: 'boolean' },
   })
   if (values.help || positionals.length === 0) {
@@ -51,6 +73,37 @@ export async function runSecretsCommand(
   const audit = (action: string, target: string, detail: unknown = null) =>
     repositories(db).audit.append({ actor: operator(), role: 'system', action, target, detail })
   try {
+    if (kind === 'rotate') {
+      const entries = await repo.all()
+      const view = secretsView(entries)
+      const lastRouteAdd = entries
+        .filter((e) => e.kind === 'route' && e.action === 'accept' && view.routeAccepted.has(e.hash))
+        .pop()
+      const items = rotationGuide({
+        today: new Date().toISOString().slice(0, 10),
+        routeSecrets: [bridge.routeSecret, ...(bridge.routeSecretNext ? [bridge.routeSecretNext] : [])].map(secretHash),
+        ...(lastRouteAdd ? { routeAddedAt: lastRouteAdd.createdAt.toISOString().slice(0, 10) } : {}),
+        view,
+        envKeys: bridge.apiKeys,
+        webhooks: webhooksOf(env),
+        warnDays: DEFAULT_POLICY.tokenWarnDays,
+      })
+      if (values.json) {
+        io.out(JSON.stringify(items))
+        return 0
+      }
+      const fr = values.locale !== 'en'
+      for (const item of items) {
+        io.out(`${item.secret}${fr ? ' : ' : ': '}${fr ? item.state.fr : item.state.en}`)
+        item.next.forEach((step, i) => io.out(`  ${i + 1}. ${fr ? step.fr : step.en}`))
+      }
+      io.out(
+        fr
+          ? 'Chaque étape est inscrite au journal d’audit ; la procédure complète : docker/README.md, « Rotating secrets ».'
+          : 'Every step is in the audit log; the whole procedure: docker/README.md, "Rotating secrets".',
+      )
+      return 0
+    }
     if (kind === 'list') {
       const all = await repo.all()
       const rows = all.map((s) => ({

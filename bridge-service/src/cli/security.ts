@@ -1,5 +1,5 @@
 /**
- * `relais security check [--json]` (issue 16 §2): the daily security check, now — as the bridge's schedule runs
+ * `relais security check [--json] [--locale fr|en]` (issue 16 §2): the daily security check, now — as the bridge's schedule runs
  * it at 05:30 —, kept as today's report in the ledger; prints the counts, what changed since the report before,
  * and each finding.
  */
@@ -8,15 +8,21 @@ import { SecurityCheck } from '../security/security-check'
 import { parseCli, UsageError, type CliIo } from './args'
 import { openContext } from './context'
 
-export const SECURITY_USAGE = `Usage: relais security check [--json]
+export const SECURITY_USAGE = `Usage: relais security check [--json] [--locale fr|en]
   runs the daily security check now and keeps it as today's report (the bridge runs it every day at 05:30)`
+
+const SEVERITY_FR: Record<string, string> = { critical: 'critique', high: 'élevé', medium: 'moyen', low: 'faible' }
 
 export async function runSecurityCommand(
   argv: string[],
   io: CliIo,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const { values, positionals } = parseCli(argv, { json: { type: 'boolean' }, help: { type: 'boolean' } })
+  const { values, positionals } = parseCli(argv, {
+    json: { type: 'boolean' },
+    locale: { type: 'string', default: 'fr' },
+    help: { type: 'boolean' },
+  })
   if (values.help) {
     io.out(SECURITY_USAGE)
     return 0
@@ -37,15 +43,21 @@ export async function runSecurityCommand(
       return 0
     }
     const count = (severity: string) => report.findings.filter((f) => f.severity === severity).length
+    const fr = values.locale !== 'en'
     io.out(
-      `Security check of ${report.day} (DHIS2 ${report.dhis2Version}): ${report.findings.length} finding(s) — ` +
-        `critical ${count('critical')}, high ${count('high')}, medium ${count('medium')}, low ${count('low')}; ` +
-        `${report.added.length} new, ${report.resolved.length} resolved since the report before.`,
+      fr
+        ? `Contrôle de sécurité du ${report.day} (DHIS2 ${report.dhis2Version}) : ${report.findings.length} constat(s) — ` +
+            `critique ${count('critical')}, élevé ${count('high')}, moyen ${count('medium')}, faible ${count('low')} ; ` +
+            `${report.added.length} nouveau(x), ${report.resolved.length} résolu(s) depuis le précédent.`
+        : `Security check of ${report.day} (DHIS2 ${report.dhis2Version}): ${report.findings.length} finding(s) — ` +
+            `critical ${count('critical')}, high ${count('high')}, medium ${count('medium')}, low ${count('low')}; ` +
+            `${report.added.length} new, ${report.resolved.length} resolved since the report before.`,
     )
-    for (const problem of report.problems) io.out(`  problem: ${problem}`)
+    for (const problem of report.problems) io.out(`  ${fr ? 'problème' : 'problem'}: ${problem}`)
+    const isNew = fr ? 'nouveau ' : 'new     '
     for (const f of report.findings)
       io.out(
-        `  ${report.added.includes(f.key) ? 'new ' : '    '}${f.severity.padEnd(8)} ${f.code.padEnd(30)} ${f.subject.name}`,
+        `  ${report.added.includes(f.key) ? isNew : ' '.repeat(isNew.length)}${(fr ? (SEVERITY_FR[f.severity] ?? f.severity) : f.severity).padEnd(9)} ${f.code.padEnd(30)} ${f.subject.name}`,
       )
     return 0
   } finally {
