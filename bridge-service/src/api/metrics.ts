@@ -23,10 +23,20 @@ export interface QueueStat {
   oldestAgeSeconds: number
 }
 
+export interface DiskStat {
+  /** The folder watched (the bridge's data folder: embedded ledger, archives, backups). */
+  path: string
+  freeBytes: number
+  sizeBytes: number
+}
+
 export interface MetricsCollectors {
   queues?: () => Promise<readonly QueueStat[]> | readonly QueueStat[]
   recordCounts?: () => Promise<Partial<Record<RecordStatus, number>>>
   circuits?: () => readonly CircuitSnapshot[]
+  /** When the last `relais backup` succeeded (unix seconds), or undefined when none is recorded. */
+  lastBackup?: () => Promise<number | undefined>
+  disks?: () => Promise<readonly DiskStat[]>
 }
 
 export interface MetricsOptions {
@@ -67,6 +77,9 @@ export const METRIC_NAMES = {
   httpRequests: 'relais_http_requests_total',
   httpDuration: 'relais_http_request_duration_seconds',
   collectorUp: 'relais_metrics_collector_up',
+  backupLastSuccess: 'relais_backup_last_success_timestamp_seconds',
+  diskFree: 'relais_disk_free_bytes',
+  diskSize: 'relais_disk_size_bytes',
 } as const
 
 export function createMetrics(options: MetricsOptions = {}): RelaisMetrics {
@@ -167,6 +180,41 @@ export function createMetrics(options: MetricsOptions = {}): RelaisMetrics {
     })
   }
 
+  // Issue 17: the alert rules watch the backup's age and the disk's headroom (docker/monitoring/alerts.yml).
+  const backupLastSuccess = new Gauge({
+    name: METRIC_NAMES.backupLastSuccess,
+    help: 'When the last relais backup succeeded, in unix seconds (absent when none is recorded)',
+    registers,
+  })
+  const diskFree = new Gauge({
+    name: METRIC_NAMES.diskFree,
+    help: "Free bytes on the filesystem of the bridge's data folder",
+    labelNames: ['path'],
+    registers,
+  })
+  const diskSize = new Gauge({
+    name: METRIC_NAMES.diskSize,
+    help: "Size in bytes of the filesystem of the bridge's data folder",
+    labelNames: ['path'],
+    registers,
+  })
+  async function readOperations() {
+    const { lastBackup, disks } = collectors
+    if (lastBackup)
+      await guarded('backup', async () => {
+        const at = await lastBackup()
+        if (at === undefined) backupLastSuccess.reset()
+        else backupLastSuccess.set(at)
+      })
+    if (disks)
+      await guarded('disk', async () => {
+        for (const d of await disks()) {
+          diskFree.set({ path: d.path }, d.freeBytes)
+          diskSize.set({ path: d.path }, d.sizeBytes)
+        }
+      })
+  }
+
   const inboundRecords = new Counter({
     name: METRIC_NAMES.inboundRecords,
     help: 'Records accepted from webhook deliveries',
@@ -223,7 +271,7 @@ export function createMetrics(options: MetricsOptions = {}): RelaisMetrics {
     },
     async scrape() {
       // The collectors first, all of them, then the text: one consistent picture per scrape.
-      await Promise.all([readQueues(), readRecordCounts(), readCircuits()])
+      await Promise.all([readQueues(), readRecordCounts(), readCircuits(), readOperations()])
       return registry.metrics()
     },
   }

@@ -29,6 +29,8 @@ Commands:
   doctor [--json]             check a live deployment: ok / warning / error per check, and how to fix it
   roster import <file> [--dry-run] [--users]
                               the RC roster into DHIS2: org units, active-RC group, data sets, users
+  backup [--out DIR]          the whole ledger, one consistent snapshot, with a manifest; backup verify <file>
+  restore <file>              a backup into an empty ledger, checked table by table
   security check [--json]     the daily security check now, kept as today's report
   secrets route add|retire, secrets api-key add|revoke <name>, secrets list, secrets rotate
                               rotate the route secret and API keys without restarting the bridge
@@ -63,6 +65,10 @@ export async function main(argv: string[]): Promise<number> {
         return await lazy<typeof import('./setup')>('./setup').runSetupCommand(rest, io)
       case 'migrate':
         return await lazy<typeof import('./migrate')>('./migrate').runMigrateCommand(io)
+      case 'backup':
+        return await lazy<typeof import('./backup')>('./backup').runBackupCommand(rest, io)
+      case 'restore':
+        return await lazy<typeof import('./backup')>('./backup').runRestoreCommand(rest, io)
       case 'security':
         return await lazy<typeof import('./security')>('./security').runSecurityCommand(rest, io)
       case 'secrets':

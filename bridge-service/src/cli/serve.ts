@@ -3,6 +3,7 @@
  * out, run N `--api-only` and M `--workers-only` against one Redis and one PostgreSQL — BullMQ gives
  * each job to one worker. Configuration is checked before anything starts; SIGTERM stops cleanly.
  */
+import { diskOf, lastBackupAt } from '../backup/backup-log'
 import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -126,6 +127,8 @@ export async function serve(
       queues: bullmqQueueStats({ map: pipeline.queues.map, push: pipeline.queues.push }),
       recordCounts: () => repositories(db).records.countByStatus(),
       circuits: () => pipeline.breakers.snapshots(),
+      lastBackup: () => lastBackupAt(db),
+      disks: async () => [await diskOf(bridge.dataDir)],
     })
     const app = createApiApp({
       services: pipeline,
