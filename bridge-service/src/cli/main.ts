@@ -21,7 +21,7 @@ Commands:
                               one record with its history and DHIS2's messages
   quarantine [--reason R]     records waiting for a person; release <id> [--corrected file.json];
                               discard <id> --reason "why"
-  migrate                     apply the ledger's pending migrations (PostgreSQL, or PGlite when DATABASE_URL is unset)
+  migrate [--dry-run]         apply (or list, with what each changes) the ledger's pending migrations
   mappings validate|preview   check mapping specs against DHIS2 metadata; preview a sample file
   setup [--dry-run] [--no-app]
                               bring DHIS2 to what Relais needs: metadata package, service user and token,
@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'setup':
         return await lazy<typeof import('./setup')>('./setup').runSetupCommand(rest, io)
       case 'migrate':
-        return await lazy<typeof import('./migrate')>('./migrate').runMigrateCommand(io)
+        return await lazy<typeof import('./migrate')>('./migrate').runMigrateCommand(io, process.env, rest)
       case 'backup':
         return await lazy<typeof import('./backup')>('./backup').runBackupCommand(rest, io)
       case 'restore':
