@@ -210,7 +210,16 @@ function imageHasHealthcheck(dockerfile: string): boolean {
 
 describe('docker/compose.yml: every service', () => {
   it('has the services of the stack', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['bridge', 'dhis2', 'dhis2-db', 'ledger-db', 'proxy', 'redis'])
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'bridge',
+      'dhis2',
+      'dhis2-db',
+      'grafana',
+      'ledger-db',
+      'prometheus',
+      'proxy',
+      'redis',
+    ])
   })
 
   it.each(services)('%s has a restart policy', (_name, s) => {

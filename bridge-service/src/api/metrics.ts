@@ -183,7 +183,7 @@ export function createMetrics(options: MetricsOptions = {}): RelaisMetrics {
   // Issue 17: the alert rules watch the backup's age and the disk's headroom (docker/monitoring/alerts.yml).
   const backupLastSuccess = new Gauge({
     name: METRIC_NAMES.backupLastSuccess,
-    help: 'When the last relais backup succeeded, in unix seconds (absent when none is recorded)',
+    help: 'When the last relais backup succeeded, in unix seconds (0 when none is recorded)',
     registers,
   })
   const diskFree = new Gauge({
@@ -203,8 +203,8 @@ export function createMetrics(options: MetricsOptions = {}): RelaisMetrics {
     if (lastBackup)
       await guarded('backup', async () => {
         const at = await lastBackup()
-        if (at === undefined) backupLastSuccess.reset()
-        else backupLastSuccess.set(at)
+        // 0, not absent: prom-client shows a label-less gauge as 0 anyway; the alert reads 0 as "never".
+        backupLastSuccess.set(at ?? 0)
       })
     if (disks)
       await guarded('disk', async () => {
