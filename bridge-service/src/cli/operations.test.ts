@@ -212,6 +212,23 @@ test('status shows the source with its last run; --json parses', async () => {
   expect(json.sources[0]!.quarantined).toBeGreaterThan(4)
 })
 
+test('backup of the embedded ledger with its manifest, verified; retention says nothing is due yet', async () => {
+  const backup = await relais('backup', '--out', join(dir, 'backups'), '--json')
+  expect(backup.stderr).toBe('')
+  const manifest = JSON.parse(backup.stdout) as {
+    dir: string
+    file: string
+    ledger: string
+    tables: { name: string; rows: number }[]
+  }
+  expect(manifest.ledger).toBe('pglite')
+  expect(manifest.tables.find((t) => t.name === 'records')!.rows).toBeGreaterThan(20)
+  const verify = await relais('backup', 'verify', join(manifest.dir, manifest.file))
+  expect(verify.stdout).toMatch(/^Sauvegarde intacte : relais-ledger-.*\.jsonl\.gz/)
+  const retention = await relais('retention', 'run', '--dry-run')
+  expect(retention.stdout).toBe('csv-partenaires: 0 payload(s) would be archived (kept 180 days)\n')
+})
+
 test.each([
   [['run'], 'relais run: missing argument — usage: relais run <source>'],
   [['run', 'nope', '--file', '/no/such.csv'], 'relais run: --file /no/such.csv: no such file'],

@@ -164,6 +164,12 @@ async function showRecord(
       ['attempts', record.attempts],
       ['created', formatTime(record.createdAt)],
       ['updated', formatTime(record.updatedAt)],
+      [
+        'payload',
+        record.payloadArchive
+          ? `archived in archive/${record.payloadArchive} (relais retention show ${record.id})`
+          : 'in the ledger',
+      ],
       ...(record.status === 'quarantined' || record.status === 'failed'
         ? ([['problem', problemOf(record.lastError, record.reason)]] as [string, string][])
         : []),

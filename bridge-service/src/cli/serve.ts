@@ -4,6 +4,7 @@
  * each job to one worker. Configuration is checked before anything starts; SIGTERM stops cleanly.
  */
 import { diskOf, lastBackupAt } from '../backup/backup-log'
+import { archiveDirOf } from '../retention/payload-archive'
 import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -97,6 +98,7 @@ export async function serve(
     env,
     // Uploads are spooled next to the embedded ledger: RELAIS_DATA_DIR is the bridge's one persistent volume.
     spoolDir: join(bridge.dataDir, 'uploads'),
+    archiveDir: archiveDirOf(bridge.dataDir),
     pseudonymKey: bridge.pseudonymKey,
     takesUploads: !values['workers-only'],
     // Push latency, DHIS2 errors, circuit changes as they happen (RelaisMetrics is a PipelineObserver).

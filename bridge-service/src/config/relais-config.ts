@@ -25,6 +25,9 @@ const cron = z.string().refine((text) => {
   }
 }, 'must be a cron expression, e.g. "*/30 * * * *" (every 30 minutes)')
 
+/** Six months: long enough for a data manager's questions and a quarter's reviews, short for personal data. */
+export const DEFAULT_PAYLOAD_RETENTION_DAYS = 180
+
 const common = {
   name: z
     .string()
@@ -41,6 +44,11 @@ const common = {
   precedence: z.enum(['people', 'source']).default('people'),
   /** Values per dataValueSets request (the body also stays under 10 MB). */
   batchSize: z.number().int().min(1).max(50_000).default(5_000),
+  /**
+   * Days a record's raw payload stays in the ledger once the record is done (imported, unchanged, discarded,
+   * failed); then it moves to a monthly archive file and the record keeps its hashes, status and history.
+   */
+  payloadRetentionDays: z.number().int().min(1).max(3650).default(DEFAULT_PAYLOAD_RETENTION_DAYS),
   enabled: z.boolean().default(true),
 }
 

@@ -64,8 +64,11 @@ export interface RecordSummary {
 }
 
 export interface LedgerRecord extends RecordSummary {
+  /** null once the payload has gone to the archive (retention/payload-archive.ts). */
   readonly raw: unknown
   readonly mapped: unknown
+  /** The archive file (relative to the archive folder) holding the raw payload, once archived. */
+  readonly payloadArchive: string | null
 }
 
 export interface RecordFilter {
@@ -365,11 +368,18 @@ export function recordsRepository(db: Db) {
     },
 
     async get(id: string): Promise<LedgerRecord | undefined> {
-      const [row] = await db.query<SummaryRow & { raw: unknown; mapped: unknown }>(
-        `SELECT ${SUMMARY_COLUMNS}, raw, mapped FROM records WHERE id = $1`,
+      const [row] = await db.query<SummaryRow & { raw: unknown; mapped: unknown; payload_archive: string | null }>(
+        `SELECT ${SUMMARY_COLUMNS}, raw, mapped, payload_archive FROM records WHERE id = $1`,
         [id],
       )
-      return row && { ...toSummary(row), raw: fromJson(row.raw), mapped: fromJson(row.mapped) }
+      return (
+        row && {
+          ...toSummary(row),
+          raw: fromJson(row.raw),
+          mapped: fromJson(row.mapped),
+          payloadArchive: row.payload_archive,
+        }
+      )
     },
 
     /** Every stored version of one source record, newest first. */

@@ -4,6 +4,7 @@
  * (`$n` parameters, JSON through `::jsonb`), so that src/ledger/ stays as it is; each could move there.
  */
 import type { Db } from '../ledger'
+import { StateConflictError } from './services'
 import type { LedgerRecord } from '../ledger/records'
 import type { RecordStatus } from '../ledger/record-status'
 import { holdersOf, parseHeldKey, type DataValueKey, type HeldRow } from '../ledger/imported-values'
@@ -194,9 +195,20 @@ export async function recordIdsOfRun(db: Db, runId: string, statuses: readonly R
   return rows.map((r) => r.id)
 }
 
-/** The raw payloads of a run's records, in arrival order (to replay a source's last input). */
+/**
+ * The raw payloads of a run's records, in arrival order (to replay a source's last input). A run whose payloads
+ * went to the archive (retention) cannot be replayed from the ledger: refused, rather than replayed in part.
+ */
 export async function rawsOfRun(db: Db, runId: string): Promise<unknown[]> {
-  const rows = await db.query<{ raw: unknown }>(`SELECT raw FROM records WHERE run_id = $1 ORDER BY seq`, [runId])
+  const rows = await db.query<{ raw: unknown; payload_archive: string | null }>(
+    `SELECT raw, payload_archive FROM records WHERE run_id = $1 ORDER BY seq`,
+    [runId],
+  )
+  const archived = rows.find((r) => r.payload_archive !== null)
+  if (archived)
+    throw new StateConflictError(
+      `the payloads of run ${runId} are archived (archive/${archived.payload_archive}): send the file again to read it again`,
+    )
   return rows.map((r) => r.raw)
 }
 

@@ -45,6 +45,7 @@ import { Scheduler } from './scheduler'
 import { RedisTickClaims } from './tick-claims'
 import { ReminderJob, type ReminderService } from '../reminders/reminder-job'
 import { SecurityCheck, type BridgeFacts, type SecurityService } from '../security/security-check'
+import { archivePayloads } from '../retention/payload-archive'
 import { Redis } from 'ioredis'
 import {
   StateConflictError,
@@ -121,6 +122,11 @@ export interface PipelineOptions {
   } | null
   /** Cron of the metadata refresh (default nightly), null for none. */
   readonly metadataSchedule?: string | null
+  /**
+   * Where done records' raw payloads go after their source's payloadRetentionDays (issue 17 §2), every night;
+   * undefined: payloads are kept (tests, and `relais run` which schedules nothing).
+   */
+  readonly archiveDir?: string
   /** RELAIS_PSEUDONYM_KEY: the key of the pseudonyms of the fields the specs name in `pseudonymise`. */
   readonly pseudonymKey?: string
   /** Where the sources' secrets are read (default process.env). */
@@ -521,6 +527,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             refreshMetadata: () => pipeline.refreshMetadata(SCHEDULER),
             ...(reminders ? { remind: () => reminders.tick() } : {}),
             ...(security ? { checkSecurity: () => security.run('scheduler') } : {}),
+            ...(options.archiveDir
+              ? {
+                  maintain: () =>
+                    archivePayloads(db, {
+                      archiveDir: options.archiveDir!,
+                      policies: options.config.sources.map((s) => ({ source: s.name, days: s.payloadRetentionDays })),
+                      actor: SCHEDULER.name,
+                    }),
+                }
+              : {}),
           },
         )
         scheduler.start()

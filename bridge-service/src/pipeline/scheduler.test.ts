@@ -62,7 +62,7 @@ test('without claims (one process), every tick runs', async () => {
   expect(count).toBeGreaterThanOrEqual(2)
 })
 
-test('the security check is scheduled once a day at 05:30 in the programme time zone', () => {
+test('the security check (05:30) and the maintenance (04:10) run once a day in the programme time zone', () => {
   const scheduler = new Scheduler(
     { sources: [], metadataSchedule: null, timeZone: 'Africa/Porto-Novo', logger: createLogger('silent') },
     {
@@ -70,6 +70,7 @@ test('the security check is scheduled once a day at 05:30 in the programme time 
       sweep: async () => undefined,
       refreshMetadata: async () => undefined,
       checkSecurity: async () => undefined,
+      maintain: async () => undefined,
     },
   )
   scheduler.start()
@@ -77,6 +78,14 @@ test('the security check is scheduled once a day at 05:30 in the programme time 
     const next = scheduler.next().find((job) => job.name === 'security check')?.nextRun
     // 05:30 in Porto-Novo (UTC+1) is 04:30 UTC.
     expect(next?.toISOString().slice(11, 16)).toBe('04:30')
+    // The nightly maintenance (payload retention) before it, at 04:10.
+    expect(
+      scheduler
+        .next()
+        .find((job) => job.name === 'maintenance')
+        ?.nextRun?.toISOString()
+        .slice(11, 16),
+    ).toBe('03:10')
   } finally {
     scheduler.stop()
   }

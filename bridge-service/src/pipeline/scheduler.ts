@@ -1,6 +1,6 @@
 /**
  * Time-driven work (croner): each Kobo source's pull (`schedule`) and edit sweep (`sweepSchedule`), the
- * metadata refresh, the reminders and the daily security check. A tick never overlaps a run of the same source still running (`protect`,
+ * metadata refresh, the reminders, the daily security check and the nightly maintenance (payload retention). A tick never overlaps a run of the same source still running (`protect`,
  * plus the caller's own check); with `claims`, a tick runs in one process only, however many run the schedule
  * (tick-claims.ts); a failing tick is logged, never thrown into the timer.
  */
@@ -17,6 +17,8 @@ export interface ScheduledWork {
   remind?(): Promise<unknown>
   /** The daily security check (security/security-check.ts); absent: none. */
   checkSecurity?(): Promise<unknown>
+  /** The nightly maintenance: payloads past their retention to the archive (retention/); absent: none. */
+  maintain?(): Promise<unknown>
 }
 
 export interface SchedulerOptions {
@@ -37,6 +39,8 @@ export interface SchedulerOptions {
 export const DEFAULT_METADATA_SCHEDULE = '15 3 * * *'
 export const DEFAULT_REMINDER_SCHEDULE = '7 * * * *'
 export const DEFAULT_SECURITY_SCHEDULE = '30 5 * * *'
+/** 04:10: after DHIS2's analytics (02:00) and the metadata refresh (03:15), before the security check. */
+export const MAINTENANCE_SCHEDULE = '10 4 * * *'
 
 export class Scheduler {
   private readonly jobs: { name: string; cron: Cron }[] = []
@@ -61,6 +65,8 @@ export class Scheduler {
     const checkSecurity = this.work.checkSecurity?.bind(this.work)
     if (checkSecurity)
       this.add(this.options.securitySchedule ?? DEFAULT_SECURITY_SCHEDULE, 'security check', checkSecurity)
+    const maintain = this.work.maintain?.bind(this.work)
+    if (maintain) this.add(MAINTENANCE_SCHEDULE, 'maintenance', maintain)
     logger.info({ jobs: this.jobs.length }, 'scheduler started')
   }
 

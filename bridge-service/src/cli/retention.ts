@@ -1,0 +1,96 @@
+/**
+ * `relais retention run [--dry-run] [--json]` — the raw payloads past their source's `payloadRetentionDays` to the
+ * monthly archive (the bridge does it every night at 04:10); `relais retention show <record id>` — a record's
+ * archived payload, read back from its file (issue 17 §2; retention/payload-archive.ts).
+ */
+import { userInfo } from 'node:os'
+import { loadEnv } from '../config/env'
+import { loadRelaisConfig } from '../config/relais-config'
+import { openLedger, repositories } from '../ledger'
+import { archiveDirOf, archivePayloads, findArchivedPayload } from '../retention/payload-archive'
+import { parseCli, UsageError, type CliIo } from './args'
+
+export const RETENTION_USAGE = `Usage:
+  relais retention run [--dry-run] [--json]   raw payloads past their source's payloadRetentionDays (default 180)
+                                              to archive/<source>/<YYYY-MM>.jsonl.gz under RELAIS_DATA_DIR
+  relais retention show <record id> [--json]  a record's archived payload, read from its archive file`
+
+export async function runRetentionCommand(
+  argv: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values, positionals } = parseCli(argv, {
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean' },
+  })
+  if (values.help) {
+    io.out(RETENTION_USAGE)
+    return 0
+  }
+  const [verb, id] = positionals
+  const bridge = loadEnv(env)
+  const archiveDir = archiveDirOf(bridge.dataDir)
+  if (verb === 'run') {
+    const config = loadRelaisConfig(env.RELAIS_CONFIG ?? './relais.config.yaml', env)
+    const db = await openLedger({ database: bridge.database, throughRunningBridge: true })
+    try {
+      const report = await archivePayloads(db, {
+        archiveDir,
+        policies: config.sources.map((s) => ({ source: s.name, days: s.payloadRetentionDays })),
+        dryRun: values['dry-run'] === true,
+        actor: `cli:${userInfo().username}`,
+      })
+      if (values.json) io.out(JSON.stringify(report))
+      else
+        for (const s of report.sources)
+          io.out(
+            `${s.source}: ${s.archived} payload(s) ${report.dryRun ? 'would be archived' : 'archived'} (kept ${s.days} days)` +
+              (s.files.length > 0 ? ` → ${s.files.map((f) => `archive/${f}`).join(', ')}` : ''),
+          )
+      return 0
+    } finally {
+      await db.close()
+    }
+  }
+  if (verb === 'show' && id) {
+    const db = await openLedger({ database: bridge.database, throughRunningBridge: true })
+    try {
+      const record = await repositories(db).records.get(id)
+      if (!record) {
+        io.err(`relais retention: no record ${id} in the ledger`)
+        return 1
+      }
+      if (!record.payloadArchive) {
+        io.out(
+          values.json
+            ? JSON.stringify({ id, archived: false, raw: record.raw })
+            : `Record ${id}: its payload is still in the ledger (relais records ${id}).`,
+        )
+        return 0
+      }
+      const line = await findArchivedPayload(archiveDir, record.payloadArchive, id)
+      if (!line) {
+        io.err(`relais retention: archive/${record.payloadArchive} holds no payload of record ${id}`)
+        return 1
+      }
+      await repositories(db).audit.append({
+        actor: `cli:${userInfo().username}`,
+        role: 'system',
+        action: 'record.view',
+        target: `record:${id}`,
+        detail: { archive: record.payloadArchive },
+      })
+      io.out(
+        values.json
+          ? JSON.stringify({ archived: true, file: record.payloadArchive, ...line })
+          : JSON.stringify(line.raw, null, 2),
+      )
+      return 0
+    } finally {
+      await db.close()
+    }
+  }
+  throw new UsageError(RETENTION_USAGE)
+}
