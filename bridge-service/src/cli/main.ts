@@ -33,6 +33,7 @@ Commands:
   restore <file>              a backup into an empty ledger, checked table by table
   retention run [--dry-run]   raw payloads past their retention to the monthly archive; retention show <id>
   capacity [--json]           the ledger per table and month, DHIS2's values, Redis, disk, 12/24-month projection
+  maintenance [--apply]       the ledger's table and index statistics, slowest statements, VACUUM/ANALYZE advice
   security check [--json]     the daily security check now, kept as today's report
   secrets route add|retire, secrets api-key add|revoke <name>, secrets list, secrets rotate
                               rotate the route secret and API keys without restarting the bridge
@@ -71,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
         return await lazy<typeof import('./backup')>('./backup').runBackupCommand(rest, io)
       case 'restore':
         return await lazy<typeof import('./backup')>('./backup').runRestoreCommand(rest, io)
+      case 'maintenance':
+        return await lazy<typeof import('./maintenance')>('./maintenance').runMaintenanceCommand(rest, io)
       case 'capacity':
         return await lazy<typeof import('./capacity')>('./capacity').runCapacityCommand(rest, io)
       case 'retention':

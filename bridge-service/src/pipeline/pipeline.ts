@@ -45,7 +45,7 @@ import { Scheduler } from './scheduler'
 import { RedisTickClaims } from './tick-claims'
 import { ReminderJob, type ReminderService } from '../reminders/reminder-job'
 import { SecurityCheck, type BridgeFacts, type SecurityService } from '../security/security-check'
-import { archivePayloads } from '../retention/payload-archive'
+import { nightlyMaintenance } from '../maintenance/nightly'
 import { Redis } from 'ioredis'
 import {
   StateConflictError,
@@ -530,7 +530,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             ...(options.archiveDir
               ? {
                   maintain: () =>
-                    archivePayloads(db, {
+                    nightlyMaintenance(db, {
                       archiveDir: options.archiveDir!,
                       policies: options.config.sources.map((s) => ({ source: s.name, days: s.payloadRetentionDays })),
                       actor: SCHEDULER.name,
