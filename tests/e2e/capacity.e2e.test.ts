@@ -7,12 +7,12 @@
  *
  * Needs Redis on 127.0.0.1:6379 and PostgreSQL at RELAIS_TEST_PG_URL.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createStandin, DEMO_BRIDGE_TOKEN, type Standin } from '@relais/dhis2-standin'
-import { createDatabase, PSEUDONYM_KEY, ROOT, ROUTE_SECRET, type ThrowawayDatabase } from '../faults/support'
+import { createDatabase, PSEUDONYM_KEY, ROUTE_SECRET, type ThrowawayDatabase } from '../faults/support'
+import { runRelais } from '../support/relais-cli'
 
 jest.setTimeout(120_000)
 
@@ -20,32 +20,18 @@ const DIR = mkdtempSync(join(tmpdir(), 'relais-capacity-'))
 let dhis2: Standin
 let db: ThrowawayDatabase
 
-function relais(args: string[]): Promise<{ status: number; stdout: string }> {
-  return new Promise((resolve) =>
-    execFile(
-      'npx',
-      ['relais', ...args],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          DHIS2_URL: dhis2.url,
-          DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-          REDIS_URL: 'redis://127.0.0.1:6379/7',
-          DATABASE_URL: db.url,
-          RELAIS_DATA_DIR: DIR,
-          RELAIS_CONFIG: join(DIR, 'relais.config.yaml'),
-          RELAIS_ROUTE_SECRET: ROUTE_SECRET,
-          RELAIS_PSEUDONYM_KEY: PSEUDONYM_KEY,
-          LOG_LEVEL: 'warn',
-        },
-        encoding: 'utf8',
-      },
-      (error, stdout, stderr) =>
-        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: stdout + stderr }),
-    ),
-  )
-}
+const relais = (args: string[]) =>
+  runRelais(args, {
+    DHIS2_URL: dhis2.url,
+    DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
+    REDIS_URL: 'redis://127.0.0.1:6379/7',
+    DATABASE_URL: db.url,
+    RELAIS_DATA_DIR: DIR,
+    RELAIS_CONFIG: join(DIR, 'relais.config.yaml'),
+    RELAIS_ROUTE_SECRET: ROUTE_SECRET,
+    RELAIS_PSEUDONYM_KEY: PSEUDONYM_KEY,
+    LOG_LEVEL: 'warn',
+  })
 
 const MONTHS = ['2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']
 

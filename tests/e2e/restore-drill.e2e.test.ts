@@ -11,7 +11,6 @@
  *
  * Needs Redis on 127.0.0.1:6379 (db 7, flushed) and PostgreSQL at RELAIS_TEST_PG_URL.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,6 +18,7 @@ import { Redis } from 'ioredis'
 import { createStandin, DEMO_BRIDGE_TOKEN, type Standin } from '@relais/dhis2-standin'
 import { createKoboStandin, rcSubmission, seededRandom, type KoboStandin } from '@relais/kobo-standin'
 import { createDatabase, PSEUDONYM_KEY, rcCodes, ROOT, ROUTE_SECRET, type ThrowawayDatabase } from '../faults/support'
+import { runRelais } from '../support/relais-cli'
 
 jest.setTimeout(300_000)
 
@@ -35,38 +35,18 @@ let before: ThrowawayDatabase
 let after: ThrowawayDatabase | undefined
 let koboNow = new Date('2026-10-02T08:00:00Z')
 
-function relais(args: string[], databaseUrl: string): Promise<{ status: number; stdout: string; ms: number }> {
-  const started = Date.now()
-  return new Promise((resolve) =>
-    execFile(
-      'npx',
-      ['relais', ...args],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          DHIS2_URL: dhis2.url,
-          DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-          REDIS_URL,
-          DATABASE_URL: databaseUrl,
-          RELAIS_CONFIG: join(DIR, 'relais.config.yaml'),
-          RELAIS_ROUTE_SECRET: ROUTE_SECRET,
-          RELAIS_PSEUDONYM_KEY: PSEUDONYM_KEY,
-          KOBO_TOKEN,
-          LOG_LEVEL: 'warn',
-        },
-        encoding: 'utf8',
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          status: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout: stdout + stderr,
-          ms: Date.now() - started,
-        }),
-    ),
-  )
-}
+const relais = (args: string[], databaseUrl: string) =>
+  runRelais(args, {
+    DHIS2_URL: dhis2.url,
+    DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
+    REDIS_URL,
+    DATABASE_URL: databaseUrl,
+    RELAIS_CONFIG: join(DIR, 'relais.config.yaml'),
+    RELAIS_ROUTE_SECRET: ROUTE_SECRET,
+    RELAIS_PSEUDONYM_KEY: PSEUDONYM_KEY,
+    KOBO_TOKEN,
+    LOG_LEVEL: 'warn',
+  })
 
 const pull = async (url: string) => {
   const run = await relais(['run', SOURCE, '--with-workers'], url)

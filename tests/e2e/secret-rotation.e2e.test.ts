@@ -6,7 +6,6 @@
  * partner's webhook delivers signed records, as the webhook bench does. No call with a current credential fails,
  * every delivery is accepted; the retired route secret and the revoked key are refused afterwards.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,12 +13,12 @@ import { basic, createStandin, DEMO_BRIDGE_TOKEN, type Standin } from '@relais/d
 import { adminJson, asAdmin, createBridgeRoute } from '../support/app-page'
 import { startBridge, type BridgeProcess } from '../support/bridge-process'
 import { makeRouteProof, withProof } from '../support/route-proof'
+import { runRelais } from '../support/relais-cli'
 import { CSV_SPEC, rcCodes, rowValues } from '../faults/support'
 import { sign } from '../../bridge-service/src/sources/webhook/hmac'
 
 jest.setTimeout(180_000)
 
-const ROOT = join(__dirname, '..', '..')
 const OLD_ROUTE = 'route-secret-rotation-e2e-old-0123456789abcdef01'
 const OLD_KEY = 'ops-key-rotation-e2e-old-0123456789abcdef0123456'
 const DATA_DIR = mkdtempSync(join(tmpdir(), 'relais-rotation-'))
@@ -46,24 +45,12 @@ const bridgeEnv = () => ({
 })
 
 /** `npx relais secrets …` as an operator runs it beside the running bridge (through its ledger socket). */
-function secrets(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string }> {
+function secrets(args: string[], env: Record<string, string> = {}) {
   return relais(['secrets', ...args], env)
 }
 
-function relais(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string }> {
-  return new Promise((resolve) =>
-    execFile(
-      'npx',
-      ['relais', ...args],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', RELAIS_CONFIG: CONFIG_FILE, ...bridgeEnv(), ...env },
-        encoding: 'utf8',
-      },
-      (error, stdout, stderr) =>
-        resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: stdout + stderr }),
-    ),
-  )
+function relais(args: string[], env: Record<string, string> = {}) {
+  return runRelais(args, { RELAIS_CONFIG: CONFIG_FILE, ...bridgeEnv(), ...env })
 }
 
 const refresh = () => new Promise((resolve) => setTimeout(resolve, 3_500))
