@@ -213,6 +213,7 @@ describe('docker/compose.yml: every service', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'bridge',
       'dhis2',
+      'dhis2-backup',
       'dhis2-db',
       'grafana',
       'ledger-db',

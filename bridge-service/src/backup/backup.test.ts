@@ -134,4 +134,4 @@ test('a PostgreSQL backup restores into PGlite (the embedded ledger) with the sa
     await pg.dispose()
     await lite.dispose()
   }
-})
+}, 120_000)

@@ -99,6 +99,7 @@ export async function serve(
     // Uploads are spooled next to the embedded ledger: RELAIS_DATA_DIR is the bridge's one persistent volume.
     spoolDir: join(bridge.dataDir, 'uploads'),
     archiveDir: archiveDirOf(bridge.dataDir),
+    backupDir: join(bridge.dataDir, 'backups'),
     pseudonymKey: bridge.pseudonymKey,
     takesUploads: !values['workers-only'],
     // Push latency, DHIS2 errors, circuit changes as they happen (RelaisMetrics is a PipelineObserver).

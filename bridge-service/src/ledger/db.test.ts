@@ -129,18 +129,10 @@ describe.each(TEST_DATABASES)('ledger database on %s', (_name, make) => {
                   ('DE1', '202609', 'OU1', 'COC2', 'AOC', 'h3', 'r2', 'csv'),
                   ('DE1', '202608', 'OU1', 'COC', 'AOC', 'h4', NULL, 'csv')`,
         )
-        expect(await migrate(odb)).toEqual({
-          applied: [
-            '003_imported_sets.sql',
-            '004_webhook_deliveries.sql',
-            '005_overwrite_reason.sql',
-            '006_reminder_sends.sql',
-            '007_reminder_sends_touched.sql',
-            '008_reminder_sms_delivery.sql',
-            '009_security_reports.sql',
-            '010_bridge_secrets.sql',
-          ],
-        })
+        // Every migration after 002, whatever their number today.
+        const later = (await readMigrations()).map((m) => m.file).filter((f) => f >= '003')
+        expect(await migrate(odb)).toEqual({ applied: later })
+        expect(later.slice(0, 2)).toEqual(['003_imported_sets.sql', '004_webhook_deliveries.sql'])
         expect(await exists(odb, 'imported_values')).toBe(false)
         const key = (de: string, period: string, coc = 'COC') => ({
           dataElement: de,

@@ -127,6 +127,8 @@ export interface PipelineOptions {
    * undefined: payloads are kept (tests, and `relais run` which schedules nothing).
    */
   readonly archiveDir?: string
+  /** Where the nightly maintenance backs the ledger up first (undefined: no nightly backup). */
+  readonly backupDir?: string
   /** RELAIS_PSEUDONYM_KEY: the key of the pseudonyms of the fields the specs name in `pseudonymise`. */
   readonly pseudonymKey?: string
   /** Where the sources' secrets are read (default process.env). */
@@ -532,6 +534,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
                   maintain: () =>
                     nightlyMaintenance(db, {
                       archiveDir: options.archiveDir!,
+                      ...(options.backupDir ? { backupDir: options.backupDir } : {}),
                       policies: options.config.sources.map((s) => ({ source: s.name, days: s.payloadRetentionDays })),
                       actor: SCHEDULER.name,
                     }),
