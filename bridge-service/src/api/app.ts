@@ -36,6 +36,8 @@ import { uploadsRoutes } from './routes/uploads'
 import { usersRoutes } from './routes/users'
 import { remindersRoutes } from './routes/reminders'
 import { securityRoutes } from './routes/security'
+import { operationsRoutes } from './routes/operations'
+import type { CapacityReport } from '../capacity/capacity-report'
 import type { SecurityService } from '../security/security-check'
 import type { ReminderService } from '../reminders/reminder-job'
 import { summarizeDiff } from '../pipeline/run-diff'
@@ -80,6 +82,8 @@ export interface CreateApiAppOptions {
   reminders?: ReminderService
   /** The daily security check (the pipeline's); absent: its routes answer 503. */
   security?: SecurityService
+  /** The capacity report (capacity/capacity-report.ts over this bridge's ledger); absent: its route answers 503. */
+  capacity?: () => Promise<CapacityReport>
 }
 
 const ROUTES = new WeakMap<Express, readonly Route[]>()
@@ -133,6 +137,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
     ...usersRoutes({ directory: options.auth.directory, repos }),
     ...remindersRoutes({ reminders: options.reminders, scopes, repos, logger }),
     ...securityRoutes({ security: options.security, repos, logger }),
+    ...operationsRoutes({ capacity: options.capacity }),
   ]
   openapi.document = buildOpenApi(routes, { version: options.version ?? '0.1.0' })
 

@@ -148,6 +148,7 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
     },
   },
   'POST /api/v1/security/run': { expect: [403, 403, 403, 202, 403, 401, 401] },
+  'GET /api/v1/operations/capacity': { expect: ADMIN_ONLY },
   'POST /api/v1/security/actions': {
     expect: [403, 403, 403, 201, 403, 401, 401],
     prepare: async () => ({

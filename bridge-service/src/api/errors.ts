@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'no-user-account'
   | 'reminders-unavailable'
   | 'security-unavailable'
+  | 'capacity-unavailable'
   | UnreadableFileError['code']
 
 export interface Issue {

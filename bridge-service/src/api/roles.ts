@@ -24,6 +24,8 @@ export const ACTIONS = [
   // The daily security check names people and their accounts' weaknesses: administrators only.
   'security:read',
   'security:run',
+  // The capacity report (the ledger, Redis, the disk, the last backup): the bridge's operators, administrators.
+  'operations:read',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { Writable } from 'node:stream'
 import type { Express } from 'express'
 import { relaisConfigSchema, type RelaisConfig } from '../config/relais-config'
@@ -32,6 +33,8 @@ import type { ReminderRule } from '../reminders/rules'
 import { securityReportsRepository } from '../ledger/security-reports'
 import { compareFindings, type Finding } from '../security/findings'
 import type { SecurityService } from '../security/security-check'
+import { capacityReport } from '../capacity/capacity-report'
+import type { Dhis2Client } from '../dhis2'
 import type { UserDirectory } from './auth'
 import { createMetrics } from './metrics'
 import type { Role } from './roles'
@@ -349,6 +352,20 @@ export class LedgerSecurity implements SecurityService {
   }
 }
 
+/** DHIS2's analytics count of the programme's values per month, as the capacity report asks it (stand-in). */
+export const DHIS2_VALUES_ROWS = [
+  ['202611', '1234'],
+  ['202610', '1100'],
+]
+
+/** A DHIS2 client that answers only the capacity report's analytics query. */
+const analyticsOnlyDhis2 = {
+  getJson: async () => ({ rows: DHIS2_VALUES_ROWS }),
+} as unknown as Dhis2Client
+
+/** Redis database of the API tests' capacity report (used_memory only: nothing is written). */
+export const CAPACITY_REDIS_URL = 'redis://127.0.0.1:6379/4'
+
 export interface TestApi {
   url: string
   app: Express
@@ -375,6 +392,14 @@ export async function startTestApi(overrides: Partial<CreateApiAppOptions> = {})
     services,
     reminders,
     security,
+    capacity: () =>
+      capacityReport({
+        db,
+        dhis2: analyticsOnlyDhis2,
+        redisUrl: CAPACITY_REDIS_URL,
+        dataDir: tmpdir(),
+        now: () => new Date('2026-12-06T09:00:00Z'),
+      }),
     repos: ledger,
     auth: { routeSecret: ROUTE_SECRET, apiKeys: API_KEYS, directory },
     config: testConfig,

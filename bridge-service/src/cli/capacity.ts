@@ -4,33 +4,15 @@
  * and 24 months and when the disk fills — with a warning when that is within six months — and what 1,000, 20,000
  * and 100,000 RC would need, from what one RC's month costs here.
  */
-import { Redis } from 'ioredis'
-import { diskOf } from '../backup/backup-log'
-import { dhis2ValuesPerMonth } from '../capacity/dhis2-volume'
-import { readLedgerCapacity } from '../capacity/ledger-capacity'
-import { formatBytes, project, sizing } from '../capacity/projection'
-import { redisOptions } from '../pipeline/queues'
+import { capacityReport } from '../capacity/capacity-report'
+import { formatBytes } from '../capacity/projection'
 import { parseCli, type CliIo } from './args'
 import { openContext } from './context'
 
 export const CAPACITY_USAGE = `Usage: relais capacity [--json] [--locale fr|en]
   the ledger per table and per month, DHIS2's values per month, Redis, the disk, and the 12/24-month projection`
 
-export const SIZING_RC = [1_000, 20_000, 100_000] as const
-
-async function redisUsedMemory(url: string): Promise<number | undefined> {
-  const redis = new Redis({ ...redisOptions(url), lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000 })
-  try {
-    await redis.connect()
-    const info = await redis.info('memory')
-    const match = /^used_memory:(\d+)/m.exec(info)
-    return match ? Number(match[1]) : undefined
-  } catch {
-    return undefined
-  } finally {
-    redis.disconnect()
-  }
-}
+export { SIZING_RC } from '../capacity/capacity-report'
 
 export async function runCapacityCommand(
   argv: string[],
@@ -49,25 +31,23 @@ export async function runCapacityCommand(
   const fr = values.locale !== 'en'
   const ctx = await openContext(env)
   try {
-    const today = new Date().toISOString().slice(0, 10)
-    const [ledger, dhis2Values, redisBytes, disk] = await Promise.all([
-      readLedgerCapacity(ctx.db, today),
-      dhis2ValuesPerMonth(ctx.dhis2),
-      redisUsedMemory(ctx.env.redisUrl),
-      diskOf(ctx.env.dataDir).catch(() => undefined),
-    ])
-    const projection = project({
+    const {
       today,
-      ledgerBytes: ledger.ledgerBytes,
-      growth: ledger.growth,
-      ...(disk ? { diskFreeBytes: disk.freeBytes } : {}),
-      activeRc: ledger.activeRc,
+      ledger,
+      dhis2Values,
+      redisBytes,
+      disk,
+      projection,
+      sizing: sizes,
+    } = await capacityReport({
+      db: ctx.db,
+      dhis2: ctx.dhis2,
+      redisUrl: ctx.env.redisUrl,
+      dataDir: ctx.env.dataDir,
     })
     const perRc = projection.bytesPerRcMonth
-    const sizes = perRc
-      ? SIZING_RC.map((rc) => ({ rc, months12: sizing(perRc, rc, 12), months24: sizing(perRc, rc, 24) }))
-      : []
     if (values.json) {
+      // The last backup is the API's (GET /api/v1/operations/capacity); this output stays as it was.
       io.out(JSON.stringify({ today, ledger, dhis2Values, redisBytes, disk, projection, sizing: sizes }))
       return 0
     }

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import { createApiApp } from '../api/app'
+import { capacityReport } from '../capacity/capacity-report'
 import { CachedDirectory } from '../api/auth'
 import { dhis2Directory, dhis2ProofStore } from '../api/dhis2-directory'
 import { RouteProofs } from '../api/route-proof'
@@ -137,6 +138,7 @@ export async function serve(
       services: pipeline,
       ...(pipeline.reminders ? { reminders: pipeline.reminders } : {}),
       ...(pipeline.security ? { security: pipeline.security } : {}),
+      capacity: () => capacityReport({ db, dhis2, redisUrl: bridge.redisUrl, dataDir: bridge.dataDir }),
       repos: repositories(db),
       auth: {
         routeSecret: bridge.routeSecret,

@@ -22,7 +22,17 @@ describe('app shell', () => {
     ['RELAIS_GESTIONNAIRES', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin']],
     [
       'RELAIS_ADMINS',
-      ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin', 'Security'],
+      [
+        'Home',
+        'Dashboard',
+        'Synchronisation',
+        'Reminders',
+        'Help',
+        'Data quality',
+        'Bulletin',
+        'Security',
+        'Operations',
+      ],
     ],
   ])('shows a member of %s only the menu entries %j', async (code, links) => {
     renderApp({ user: withGroup(code), path: '/' })

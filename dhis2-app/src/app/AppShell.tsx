@@ -29,6 +29,9 @@ const SCREEN_CHUNKS = {
   '/qualite': chunk(() => import('../quality/QualityPage').then((m) => ({ default: m.QualityPage }))),
   '/bulletin': chunk(() => import('../bulletin/BulletinPage').then((m) => ({ default: m.BulletinPage }))),
   '/securite': chunk(() => import('../security/SecurityPage').then((m) => ({ default: m.SecurityPage }))),
+  '/exploitation': chunk(() =>
+    import('../exploitation/ExploitationPage').then((m) => ({ default: m.ExploitationPage })),
+  ),
 }
 const SaisiePage = lazy(SCREEN_CHUNKS['/saisie'])
 const ResultsPage = lazy(SCREEN_CHUNKS['/mes-resultats'])
@@ -39,6 +42,7 @@ const HelpdeskPage = lazy(SCREEN_CHUNKS['/aide'])
 const QualityPage = lazy(SCREEN_CHUNKS['/qualite'])
 const BulletinPage = lazy(SCREEN_CHUNKS['/bulletin'])
 const SecurityPage = lazy(SCREEN_CHUNKS['/securite'])
+const ExploitationPage = lazy(SCREEN_CHUNKS['/exploitation'])
 // Sends the help desk tickets an RC filed offline, whichever screen is open (a small chunk of its own).
 const HelpdeskOutbox = lazy(() => import('../helpdesk/HelpdeskOutbox').then((m) => ({ default: m.HelpdeskOutbox })))
 
@@ -133,6 +137,14 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
                   element={
                     <RequireScreen screen="securite">
                       <SecurityPage />
+                    </RequireScreen>
+                  }
+                />
+                <Route
+                  path="/exploitation"
+                  element={
+                    <RequireScreen screen="exploitation">
+                      <ExploitationPage />
                     </RequireScreen>
                   }
                 />

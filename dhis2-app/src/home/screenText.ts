@@ -51,5 +51,10 @@ export function screenText(screen: RelaisScreen): { title: string; purpose: stri
         title: i18n.t('Security'),
         purpose: i18n.t('Security findings, access review, evidence pack and audit log'),
       }
+    case 'exploitation':
+      return {
+        title: i18n.t('Operations'),
+        purpose: i18n.t('Ledger size and growth, DHIS2 values, Redis, disk, projection, sizing and last backup'),
+      }
   }
 }

@@ -43,7 +43,10 @@ describe('allowedScreens', () => {
     ['relais', ['saisie', 'resultats', 'aide']],
     ['superviseur', ['saisie', 'resultats', 'tableau-de-bord', 'rappels', 'aide', 'qualite', 'bulletin']],
     ['gestionnaire', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide', 'qualite', 'bulletin']],
-    ['administrateur', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide', 'qualite', 'bulletin', 'securite']],
+    [
+      'administrateur',
+      ['tableau-de-bord', 'synchronisation', 'rappels', 'aide', 'qualite', 'bulletin', 'securite', 'exploitation'],
+    ],
   ])('lets %s open %j', (role, screens) => {
     expect(allowedScreens([role])).toEqual(screens)
   })
@@ -63,6 +66,7 @@ describe('allowedScreens', () => {
       'qualite',
       'bulletin',
       'securite',
+      'exploitation',
     ])
   })
 })

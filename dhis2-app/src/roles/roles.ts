@@ -13,6 +13,7 @@ export type RelaisScreen =
   | 'qualite'
   | 'bulletin'
   | 'securite'
+  | 'exploitation'
 
 export const ROLE_BY_GROUP_CODE: Readonly<Record<string, RelaisRole>> = {
   RELAIS_RC: 'relais',
@@ -42,6 +43,8 @@ export const SCREEN_ACCESS: ReadonlyArray<{ screen: RelaisScreen; roles: readonl
   { screen: 'bulletin', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
   // Security findings, the access review, the evidence pack and the bridge's audit log (issue 16 §3).
   { screen: 'securite', roles: ['administrateur'] },
+  // The bridge's capacity: the ledger, Redis, the disk, the projection and the last backup (issue 17 §3).
+  { screen: 'exploitation', roles: ['administrateur'] },
 ]
 
 /** The parts of DHIS2's `api/me` that decide the roles. */

@@ -11,4 +11,5 @@ export const SCREEN_PATHS: Readonly<Record<RelaisScreen, string>> = {
   qualite: '/qualite',
   bulletin: '/bulletin',
   securite: '/securite',
+  exploitation: '/exploitation',
 }

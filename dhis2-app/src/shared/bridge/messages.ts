@@ -70,6 +70,8 @@ export function bridgeCodeMessage(code: string): string | undefined {
       return i18n.t('This community health worker has no DHIS2 account to write to.')
     case 'reminders-unavailable':
       return i18n.t('Reminders are not running in this bridge.')
+    case 'capacity-unavailable':
+      return i18n.t('The capacity report is not available in this bridge.')
     default:
       return undefined
   }
