@@ -39,6 +39,11 @@ async function fill(db: Db, n: number): Promise<void> {
     target: 'x',
     detail: { a: [1, 'é'] },
   })
+  // A serial key (bridge_secrets.id is a BIGSERIAL, not an identity).
+  await db.query(
+    `INSERT INTO bridge_secrets (kind, name, role, hash, expires, action, created_by)
+     VALUES ('route', 'route', NULL, 'h1', NULL, 'accept', 'cli:ops')`,
+  )
 }
 
 const tableRows = async (db: Db, table: string) =>
@@ -83,6 +88,11 @@ describe.each(TEST_DATABASES)('backup and restore on %s', (_name, make) => {
     const before = await db.query<{ max: string }>('SELECT max(seq)::text AS max FROM records')
     expect(BigInt(seq[0]!.max)).toBeGreaterThan(BigInt(before[0]!.max))
     await ledger.audit.append({ actor: 'cli:ops', role: 'system', action: 'restore', target: null, detail: null })
+    // Serial keys too (bridge_secrets.id is a BIGSERIAL): a new secret goes in after the restored one.
+    await restored.query(
+      `INSERT INTO bridge_secrets (kind, name, role, hash, expires, action, created_by)
+       VALUES ('route', 'route', NULL, 'h2', NULL, 'accept', 'cli:ops')`,
+    )
   }, 120_000)
 
   test('refused: a target in use, a damaged file, a manifest that lies; nothing is left behind', async () => {

@@ -9,7 +9,7 @@ export interface LedgerTable {
   name: string
   /** Primary key columns, in key order; the rows' order in the backup. */
   key: string[]
-  /** `GENERATED … AS IDENTITY` columns: restored as they were, then their sequence moved past them. */
+  /** `GENERATED … AS IDENTITY` and serial columns: restored as they were, then their sequence moved past them. */
   identity: string[]
 }
 
@@ -29,9 +29,10 @@ export async function ledgerTables(db: Db): Promise<LedgerTable[]> {
      WHERE tc.table_schema = current_schema() AND tc.constraint_type = 'PRIMARY KEY'
      ORDER BY tc.table_name, kcu.ordinal_position`,
   )
+  // Identity columns and serial ones (a sequence in their default): both are set again after a restore.
   const identity = await db.query<{ table_name: string; column_name: string }>(
     `SELECT table_name, column_name FROM information_schema.columns
-     WHERE table_schema = current_schema() AND is_identity = 'YES'`,
+     WHERE table_schema = current_schema() AND (is_identity = 'YES' OR column_default LIKE 'nextval(%')`,
   )
   const references = await db.query<{ child: string; parent: string }>(
     `SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent

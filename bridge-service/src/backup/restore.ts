@@ -155,6 +155,7 @@ function loadAndCheck(
     let batch: string[] = []
     const flush = async () => {
       if (!current || batch.length === 0) return
+      // Harmless on a serial column, needed on a GENERATED ALWAYS one.
       const overriding = current.identity.length > 0 ? ' OVERRIDING SYSTEM VALUE' : ''
       const name = quoteIdent(current.name)
       await tx.query(
