@@ -68,7 +68,7 @@ describe('HomePage', () => {
     [
       'RELAIS_ADMINS',
       'Administrator',
-      ['Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin', 'Security'],
+      ['Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin', 'Security', 'Operations'],
     ],
   ])('shows a member of %s their name, role %j and only the screens %j', async (code, role, screens) => {
     renderHome(aUser(inGroup(code)))
@@ -92,6 +92,7 @@ describe('HomePage', () => {
       'Data quality',
       'Bulletin',
       'Security',
+      'Operations',
     ])
   })
 
