@@ -26,13 +26,35 @@ export async function recordBackup(db: Db, manifest: BackupManifest, actor: stri
   })
 }
 
-/** Unix seconds of the last recorded backup, or undefined. */
-export async function lastBackupAt(db: Db): Promise<number | undefined> {
-  const [row] = await db.query<{ at: number | string | null }>(
-    `SELECT extract(epoch FROM max(at))::float8 AS at FROM audit_log WHERE action = $1`,
+export interface LastBackup {
+  /** When it was recorded (ISO 8601, UTC). */
+  at: string
+  /** The backup's file name. */
+  file: string | null
+  bytes?: number
+  sha256?: string
+}
+
+/** The latest `ledger.backup` entry of the audit log: when, which file, its size and checksum. */
+export async function lastBackup(db: Db): Promise<LastBackup | undefined> {
+  const [row] = await db.query<{ at: Date | string; target: string | null; detail: unknown }>(
+    `SELECT at, target, detail FROM audit_log WHERE action = $1 ORDER BY at DESC, seq DESC LIMIT 1`,
     [BACKUP_ACTION],
   )
-  return row?.at === null || row?.at === undefined ? undefined : Number(row.at)
+  if (!row) return undefined
+  const detail = (typeof row.detail === 'object' && row.detail !== null ? row.detail : {}) as Record<string, unknown>
+  return {
+    at: new Date(row.at).toISOString(),
+    file: row.target,
+    ...(typeof detail.bytes === 'number' ? { bytes: detail.bytes } : {}),
+    ...(typeof detail.sha256 === 'string' ? { sha256: detail.sha256 } : {}),
+  }
+}
+
+/** Unix seconds of the last recorded backup, or undefined (the metric the alerts watch). */
+export async function lastBackupAt(db: Db): Promise<number | undefined> {
+  const last = await lastBackup(db)
+  return last ? Date.parse(last.at) / 1000 : undefined
 }
 
 /** The filesystem holding a folder (or, before it is made, its nearest existing parent): what is left on it. */

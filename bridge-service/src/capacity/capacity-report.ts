@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis'
 import type { DiskStat } from '../api/metrics'
-import { BACKUP_ACTION, diskOf } from '../backup/backup-log'
+import { diskOf, lastBackup, type LastBackup } from '../backup/backup-log'
 import type { Dhis2Client } from '../dhis2'
 import type { Db } from '../ledger'
 import { redisOptions } from '../pipeline/queues'
@@ -20,15 +20,6 @@ export interface SizingLine {
   rc: number
   months12: number
   months24: number
-}
-
-export interface LastBackup {
-  /** When it was recorded (ISO 8601, UTC). */
-  at: string
-  /** The backup's file name. */
-  file: string | null
-  bytes?: number
-  sha256?: string
 }
 
 export interface CapacityReport {
@@ -69,22 +60,6 @@ export async function redisUsedMemory(url: string): Promise<number | undefined> 
     return undefined
   } finally {
     redis.disconnect()
-  }
-}
-
-/** The latest `ledger.backup` entry of the audit log: when, which file, its size and checksum. */
-export async function lastBackup(db: Db): Promise<LastBackup | undefined> {
-  const [row] = await db.query<{ at: Date | string; target: string | null; detail: unknown }>(
-    `SELECT at, target, detail FROM audit_log WHERE action = $1 ORDER BY at DESC, seq DESC LIMIT 1`,
-    [BACKUP_ACTION],
-  )
-  if (!row) return undefined
-  const detail = (typeof row.detail === 'object' && row.detail !== null ? row.detail : {}) as Record<string, unknown>
-  return {
-    at: new Date(row.at).toISOString(),
-    file: row.target,
-    ...(typeof detail.bytes === 'number' ? { bytes: detail.bytes } : {}),
-    ...(typeof detail.sha256 === 'string' ? { sha256: detail.sha256 } : {}),
   }
 }
 
