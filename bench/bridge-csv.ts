@@ -33,8 +33,8 @@ import { Redis } from 'ioredis'
 import { Client } from 'pg'
 import { compileYaml, MetadataIndex, type MapResult } from '@relais/mappings'
 import { openLedger } from '../bridge-service/src/ledger'
-import { storeMapped } from '../bridge-service/src/pipeline/payload'
-import { lateDataAccount } from '../bridge-service/src/pipeline/specs'
+import { storeMapped } from '../bridge-service/src/pipeline/map/payload'
+import { lateDataAccount } from '../bridge-service/src/pipeline/map/specs'
 import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
 import {
   buildCsv,

@@ -40,7 +40,7 @@ import { operationsRoutes } from './routes/operations'
 import type { CapacityReport } from '../capacity/capacity-report'
 import type { SecurityService } from '../security/security-check'
 import type { ReminderService } from '../reminders/reminder-job'
-import { summarizeDiff } from '../pipeline/run-diff'
+import { summarizeDiff } from '../pipeline/push/run-diff'
 
 export type ApiRepositories = Pick<LedgerRepositories, 'runs' | 'records' | 'events' | 'audit' | 'snapshots'>
 

@@ -1,6 +1,6 @@
 /**
  * DHIS2's messages about one record, gathered from its history and its last error, for GET records/{id}.
- * Pure. What the pipeline stores (record_events.detail and records.last_error, see pipeline/push-worker.ts):
+ * Pure. What the pipeline stores (record_events.detail and records.last_error, see pipeline/push/push-worker.ts):
  * - a Dhis2Error as JSON (`name: 'Dhis2Error'`, `dhis2Message`, `errorCode`, `status`, `message`) — a failure;
  * - `conflicts: ValueConflict[]` (`message`, `errorCode?`, `property?`) — what import-summary.ts says of a value;
  * - `rejected: [{ dataElement, …, conflicts }]` (the push worker) or `rejectedValues: [{ index, conflicts }]`

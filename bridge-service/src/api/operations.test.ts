@@ -96,4 +96,4 @@ test('without the report (a bridge not wired for it) the route answers 503', asy
   } finally {
     await bare.close()
   }
-})
+}, 30_000)

@@ -76,6 +76,30 @@ const webhookSource = z.object({
 })
 
 export const sourceSchema = z.discriminatedUnion('kind', [koboSource, fileSource, webhookSource])
+
+/*
+ * What a source takes, answered in one place: the API, the pipeline and the scheduler ask these rather than
+ * comparing kinds, so a new kind (ODK Central, DHIS2) changes them here only.
+ */
+export type KoboSourceConfig = Extract<SourceConfig, { kind: 'kobo' }>
+export type FileSourceConfig = Extract<SourceConfig, { kind: 'csv' | 'xlsx' }>
+export type WebhookSourceConfig = Extract<SourceConfig, { kind: 'webhook' }>
+
+/** A source whose input is an uploaded file (CSV or XLSX): each upload is a run, each row a record. */
+export function takesFiles(source: SourceConfig): source is FileSourceConfig {
+  return isFileKind(source.kind)
+}
+export function isFileKind(kind: SourceConfig['kind']): kind is FileSourceConfig['kind'] {
+  return kind === 'csv' || kind === 'xlsx'
+}
+/** A source that pushes signed deliveries to the bridge. */
+export function takesWebhooks(source: SourceConfig): source is WebhookSourceConfig {
+  return source.kind === 'webhook'
+}
+/** A source the bridge pulls on its schedule (and sweeps for edits). */
+export function isPulled(source: SourceConfig): source is KoboSourceConfig {
+  return source.kind === 'kobo'
+}
 export const relaisConfigSchema = z.object({
   sources: z.array(sourceSchema).superRefine((sources, ctx) => {
     const seen = new Set<string>()

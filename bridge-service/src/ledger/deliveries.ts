@@ -1,6 +1,6 @@
 /**
  * `webhook_deliveries` (migration 004): the signatures of webhook deliveries whose records are durable, written
- * in the records' transaction (pipeline/intake.ts). The replay check asks here when Redis says a signature was
+ * in the records' transaction (pipeline/intake/intake.ts). The replay check asks here when Redis says a signature was
  * seen: only a signature stored here is a replay; one Redis saw but the ledger did not is the retry of a delivery
  * lost in a crash, and is taken (issue 11 §8).
  */

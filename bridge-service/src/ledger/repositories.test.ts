@@ -9,7 +9,7 @@ import { migrate } from './migrate'
 import { IllegalTransitionError, RECORD_STATUSES } from './record-status'
 import { RecordNotFoundError, StaleTransitionError, type NewRecord } from './records'
 import { RunStateError } from './runs'
-import { valuesOfOlderVersions } from '../pipeline/ledger-queries'
+import { valuesOfOlderVersions } from './pipeline-queries'
 import { TEST_DATABASES, unique, type TestDatabase } from './test-support'
 
 const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex')

@@ -38,7 +38,7 @@ export interface Run {
   readonly finishedAt: Date | null
 }
 
-/** One record of a dry run with the diff its push wrote in its history (pipeline/dry-run-diff.ts). */
+/** One record of a dry run with the diff its push wrote in its history (pipeline/push/dry-run-diff.ts). */
 export interface RunDiffRow {
   readonly orgUnit: string | null
   readonly rcCode: string | null

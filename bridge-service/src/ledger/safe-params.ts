@@ -1,7 +1,7 @@
 /**
  * The last line of defence against text PostgreSQL refuses (issue 11 §3): a NUL character anywhere in text,
  * and in JSON text the escapes `\u0000` and lone surrogates (`\ud800`), which `JSON.stringify` writes for such
- * characters. Records are cleaned at intake with a per-record reason (pipeline/clean-text.ts); this catches
+ * characters. Records are cleaned at intake with a per-record reason (pipeline/intake/clean-text.ts); this catches
  * whatever else a person or a system may send — a discard reason, a file name, an error message quoting a
  * received value — so that a stray character can never turn a write into a 500 or stop a run. Such text is
  * stored with U+FFFD in place of the character.

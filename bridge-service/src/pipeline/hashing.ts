@@ -9,7 +9,7 @@
  *   reconciliation racing a late enqueue) adds one job, not two: BullMQ ignores an add whose id exists.
  */
 import { hash } from 'node:crypto'
-import { MAX_DEPTH, TOO_DEEP_MARKER } from './clean-text'
+import { MAX_DEPTH, TOO_DEEP_MARKER } from './intake/clean-text'
 
 /**
  * JSON with object keys sorted, recursively; `undefined` members are dropped as JSON.stringify does. A received

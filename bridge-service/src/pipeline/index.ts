@@ -2,4 +2,4 @@
 export { createPipeline, type Pipeline, type PipelineOptions } from './pipeline'
 export * from './services'
 export { MAP_QUEUE, PUSH_QUEUE, DEFAULT_RETRY, type RedisTarget, type RetrySettings } from './queues'
-export type { DriftFinding } from './specs'
+export type { DriftFinding } from './map/specs'

@@ -15,6 +15,8 @@ export interface PipelineObserver {
   countDhis2Error?(kind: Dhis2ErrorKind, reason?: Dhis2ErrorReason): void
   /** A DHIS2 target's circuit breaker changed state. */
   setCircuit?(target: string, state: CircuitState): void
+  /** A job of this process's workers completed (`complete` = a completion job on the push queue). */
+  jobDone?(stage: 'map' | 'push' | 'complete'): void
 }
 
 /** Calls `notify` on the observer, logging (not throwing) what it throws. */

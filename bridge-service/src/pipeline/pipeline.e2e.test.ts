@@ -9,7 +9,7 @@ import { rcSubmission, seededRandom, type Answers } from '@relais/kobo-standin'
 import { repositories } from '../ledger'
 import { TERMINAL_STATUSES } from '../ledger/record-status'
 import { pgTestDatabase } from '../ledger/test-support'
-import { DELETED_AT_SOURCE } from './kobo-source'
+import { DELETED_AT_SOURCE } from './intake/kobo-source'
 import { expectedValues, KOBO_ASSET, MANAGER, MAPPINGS, startHarness, type Harness } from './test-support'
 
 let h: Harness

@@ -14,23 +14,25 @@
  */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { RelaisConfig, SourceConfig } from '../config/relais-config'
+import type { RelaisConfig } from '../config/relais-config'
 import { CircuitBreakerRegistry, type CircuitBreakerOptions } from '../dhis2/circuit-breaker'
 import type { Dhis2Client } from '../dhis2/client'
-import { changedSince } from './upload-confirm'
-import { seenOf } from './run-diff'
+import { changedSince } from './push/upload-confirm'
+import { seenOf } from './push/run-diff'
 import { repositories, type Db } from '../ledger'
-import type { Run, RunMode } from '../ledger/runs'
+import type { RunMode } from '../ledger/runs'
 import type { Logger } from '../log/logger'
-import * as actions from './actions'
+import * as actions from './quarantine/actions'
+import { cancelRun, retryFailed } from './run-actions'
+import { uncomplete } from './push/uncomplete'
 import { Enqueuer, DEFAULT_CHUNK_SIZE } from './enqueue'
-import { startHeapBudget, type HeapBudget } from './heap-budget'
-import { InboundIntake, type InboundOptions } from './inbound'
+import { startHeapBudget, type HeapBudget } from './intake/heap-budget'
+import { InboundIntake, type InboundOptions } from './intake/inbound'
+import { SCHEDULER, SourceRuns } from './intake/source-runs'
 import { notify, type PipelineObserver } from './observer'
-import { Intake, recordVersion } from './intake'
-import { pullKobo, sweepKobo, type KoboSourceConfig, type KoboSourceDeps } from './kobo-source'
-import { patchRunDetail, rawsOfRun } from './ledger-queries'
-import { MetadataService } from './metadata'
+import { Intake } from './intake/intake'
+import type { KoboSourceDeps } from './intake/kobo-source'
+import { MetadataService } from './map/metadata'
 import {
   DEFAULT_RETRY,
   openQueues,
@@ -48,7 +50,6 @@ import { SecurityCheck, type BridgeFacts, type SecurityService } from '../securi
 import { nightlyMaintenance } from '../maintenance/nightly'
 import { Redis } from 'ioredis'
 import {
-  StateConflictError,
   UnknownSourceError,
   type Actor,
   type PipelineServices,
@@ -56,19 +57,14 @@ import {
   type UploadInput,
   type WebhookDelivery,
 } from './services'
-import { SpecRegistry, type DriftFinding } from './specs'
-import { ABANDONED_AFTER_MS, DEFAULT_ANSWER_WITHIN_MS, Uploads } from './uploads'
+import { SpecRegistry, type DriftFinding } from './map/specs'
+import { ABANDONED_AFTER_MS, DEFAULT_ANSWER_WITHIN_MS, Uploads } from './intake/uploads'
 import { startWorkers, type StageWorkers } from './workers'
 
-/** Periodic reconciliation, and the read heartbeat of a run (issue 11 §9). */
+/** Periodic reconciliation (issue 11 §9). */
 export const RECONCILE_EVERY_MS = 60_000
-export const READ_BEAT_MS = 15_000
 /** How long the start waits for DHIS2's metadata before going on without it. */
 export const START_METADATA_WAIT_MS = 10_000
-export const READER_LOST_MS = 60_000
-export const READER_LOST_MESSAGE =
-  "Le processus qui lisait la source s'est arrêté (redémarrage ou panne) : lecture interrompue, ce qui a été lu est gardé. / " +
-  'The process reading the source stopped (restart or crash): reading interrupted, what was read is kept.'
 
 export interface PipelineOptions {
   /** How often owed records without a live job are looked for (default 60 s; issue 11 §9). */
@@ -173,8 +169,6 @@ export interface Pipeline extends PipelineServices {
   readonly breakers: CircuitBreakerRegistry
 }
 
-const SCHEDULER: Actor = { name: 'scheduler', role: 'system' }
-
 export function createPipeline(options: PipelineOptions): Pipeline {
   const { db, dhis2, logger } = options
   const now = options.now ?? (() => new Date())
@@ -236,103 +230,39 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           ...(options.security?.bridge ? { bridge: options.security.bridge } : {}),
         })
   let stopped = false
-
-  const sourceOf = (name: string): SourceConfig => specs.source(name)
-
+  const track = (task: Promise<unknown>) => {
+    background.add(task)
+    void task.finally(() => background.delete(task))
+  }
+  /** Background work every `ms`: never keeps the process alive, a failure is logged, never thrown. */
+  const every = (ms: number, failure: string, run: () => Promise<unknown>) => {
+    const timer = setInterval(() => {
+      run().catch((error: unknown) => logger.warn({ err: { message: String(error) } }, failure))
+    }, ms)
+    timer.unref()
+    return timer
+  }
   const audit = (actor: Actor, action: string, target: string, detail: unknown) =>
     repositories(db).audit.append({ actor: actor.name, role: actor.role, action, target, detail })
-
-  const readBeatMs = options.readBeatMs ?? READ_BEAT_MS
-  const readerLostMs = options.readerLostMs ?? READER_LOST_MS
-
-  /**
-   * Reads a source in the background for a run answered 202; a failure ends the run `failed`. While it reads,
-   * the run's `readBeat` is renewed: a run whose reader died (kill -9 mid-pull) stops beating, and the next tick
-   * closes it instead of skipping forever (closeLostReads).
-   */
-  function inBackground(run: Run, read: () => Promise<unknown>): void {
-    const beat = () =>
-      patchRunDetail(db, run.id, { readBeat: new Date().toISOString() }).catch((error: unknown) =>
-        logger.warn({ runId: run.id, err: { message: String(error) } }, 'could not renew the read heartbeat'),
-      )
-    void beat()
-    const beating = setInterval(() => void beat(), readBeatMs)
-    beating.unref()
-    const task = read()
-      .finally(() => clearInterval(beating))
-      .catch(async (error: unknown) => {
-        logger.error(
-          { runId: run.id, source: run.source, err: { message: String(error) } },
-          'reading the source failed',
-        )
-        await runs.intakeFailed(run.id, error)
-      })
-      .catch((error: unknown) => logger.error({ err: { message: String(error) } }, 'could not record the failed run'))
-      .finally(() => background.delete(task))
-    background.add(task)
-  }
-
-  /**
-   * Closes this source's runs whose reader stopped beating (its process died mid-read): `failed` with the
-   * reason, so that a run orphaned by a crash never blocks its source (issue 11 §9). What it read is in the
-   * ledger and goes on; the cursor was stored with it, so the next pull continues from there.
-   */
-  async function closeLostReads(source: string): Promise<void> {
-    const running = await repositories(db).runs.list({ source, status: 'running' }, { page: 1, pageSize: 20 })
-    for (const run of running.items) {
-      // Uploads have their own heartbeat (uploads.ts), webhook runs their openUntil (inbound.ts).
-      if (run.detail.intake !== undefined || run.detail.spool !== undefined || run.detail.openUntil !== undefined)
-        continue
-      const beat = typeof run.detail.readBeat === 'string' ? Date.parse(run.detail.readBeat) : run.startedAt.getTime()
-      if (Date.now() - beat < readerLostMs) continue
-      logger.warn({ runId: run.id, source }, 'the process reading this run stopped: run closed (reader-lost)')
-      await runs.intakeFailed(run.id, new Error(READER_LOST_MESSAGE))
-      await patchRunDetail(db, run.id, { reason: 'reader-lost' })
-    }
-  }
-
-  async function newRun(source: SourceConfig, mode: RunMode, trigger: string, actor: Actor, detail = {}): Promise<Run> {
-    if (stopped) throw new StateConflictError('the pipeline is stopping')
-    return runs.create({ source: source.name, mode, trigger, actor: actor.name, detail })
-  }
-
-  /** A file or webhook source's last input, read again as a new run. */
-  async function replay(source: SourceConfig, run: Run): Promise<void> {
-    const previous = (await repositories(db).runs.list({ source: source.name }, { page: 1, pageSize: 50 })).items
-    for (const candidate of previous) {
-      if (candidate.id === run.id) continue
-      const raws = await rawsOfRun(db, candidate.id)
-      if (raws.length === 0) continue
-      const kind = source.kind === 'kobo' ? 'webhook' : source.kind
-      for (let i = 0; i < raws.length; i += 1000) {
-        await intake.commit({
-          source: source.name,
-          runId: run.id,
-          actor: `replay:${candidate.id}`,
-          records: raws.slice(i, i + 1000).map((raw) => {
-            const identity = specs.identify(source.name, raw)
-            return {
-              sourceKey: identity.sourceKey,
-              version: recordVersion(kind, identity, run),
-              contentHash: identity.contentHash,
-              raw,
-            }
-          }),
-        })
-      }
-      await runs.intakeComplete(run.id, { replayOf: candidate.id, rows: raws.length })
-      return
-    }
-    await runs.intakeComplete(run.id, { replayOf: null, note: 'no earlier input to replay' })
-  }
-
+  const sourceRuns = new SourceRuns({
+    db,
+    specs,
+    runs,
+    intake,
+    kobo: koboDeps,
+    logger,
+    audit,
+    track,
+    ...(options.readBeatMs !== undefined ? { readBeatMs: options.readBeatMs } : {}),
+    ...(options.readerLostMs !== undefined ? { readerLostMs: options.readerLostMs } : {}),
+  })
   const inbound = new InboundIntake(
     {
       intake,
       runs,
       logger,
       openRun: (name, detail) =>
-        newRun(sourceOf(name), 'import', 'webhook', { name: `webhook:${name}`, role: 'source' }, detail),
+        sourceRuns.newRun(specs.source(name), 'import', 'webhook', { name: `webhook:${name}`, role: 'source' }, detail),
     },
     options.inbound,
   )
@@ -345,14 +275,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     logger,
     spoolDir: options.spoolDir ?? join(tmpdir(), 'relais-uploads'),
     answerWithinMs: options.answerUploadWithinMs ?? DEFAULT_ANSWER_WITHIN_MS,
-    sourceOf,
-    newRun,
+    sourceOf: (name) => specs.source(name),
+    newRun: (source, mode, trigger, actor, detail) => sourceRuns.newRun(source, mode, trigger, actor, detail),
     audit,
     changedSince: async (dryRunId) => changedSince(dhis2, seenOf(await repositories(db).runs.diffRows(dryRunId))),
-    track(task) {
-      background.add(task)
-      void task.finally(() => background.delete(task))
-    },
+    track,
   })
 
   const pipeline: Pipeline = {
@@ -361,62 +288,22 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     reminders,
     security,
 
-    async startRun(sourceName: string, mode: RunMode, actor: Actor): Promise<StartedRun> {
-      const source = sourceOf(sourceName)
-      const run = await newRun(source, mode, actor.name === SCHEDULER.name ? 'schedule' : 'api', actor)
-      await audit(actor, 'run.start', `run:${run.id}`, { source: source.name, mode })
-      inBackground(run, () => (source.kind === 'kobo' ? pullKobo(koboDeps, source, run) : replay(source, run)))
-      return { id: run.id }
-    },
-
-    async startSweep(sourceName: string, actor: Actor): Promise<StartedRun> {
-      const source = sourceOf(sourceName)
-      if (source.kind !== 'kobo')
-        throw new StateConflictError(`source "${sourceName}" is not a Kobo form: nothing to sweep`)
-      const run = await newRun(source, 'import', 'sweep', actor)
-      await audit(actor, 'run.start', `run:${run.id}`, { source: source.name, mode: 'import', sweep: true })
-      inBackground(run, () => sweepKobo(koboDeps, source as KoboSourceConfig, run))
-      return { id: run.id }
-    },
+    startRun: (sourceName: string, mode: RunMode, actor: Actor) => sourceRuns.start(sourceName, mode, actor),
+    startSweep: (sourceName: string, actor: Actor) => sourceRuns.startSweep(sourceName, actor),
 
     upload: (input: UploadInput, actor: Actor) => uploads.upload(input, actor),
 
-    async receive(delivery: WebhookDelivery) {
-      const source = sourceOf(delivery.source)
-      if (source.kind !== 'webhook')
-        throw new StateConflictError(`source "${delivery.source}" is a ${source.kind} source: it takes no webhook`)
-      if (stopped) throw new StateConflictError('the pipeline is stopping')
-      // A webhook record's version never depends on its run (import mode): it can be built before the run is known.
-      const inboundRun = { id: '', mode: 'import' } as const
-      return inbound.receive(
-        source.name,
-        `webhook:${source.name}`,
-        delivery.records.map((received) => {
-          const raw = specs.protect(source.name, received)
-          const identity = specs.identify(source.name, raw)
-          return {
-            sourceKey: identity.sourceKey,
-            version: recordVersion('webhook', identity, inboundRun),
-            contentHash: identity.contentHash,
-            raw,
-          }
-        }),
-        delivery.signature,
-      )
-    },
+    receive: (delivery: WebhookDelivery) => sourceRuns.receive(inbound, delivery),
 
     deliveryStored: (source: string, signature: string) => repositories(db).deliveries.stored(source, signature),
 
-    async cancelRun(runId: string, actor: Actor) {
-      await actions.cancelRun(actionDeps, runId, actor)
-    },
-
-    retryFailed: (runId, actor) => actions.retryFailed(actionDeps, runId, actor),
+    cancelRun: (runId: string, actor: Actor) => cancelRun(actionDeps, runId, actor),
+    retryFailed: (runId, actor) => retryFailed(actionDeps, runId, actor),
 
     release: (recordId, actor, corrected, note, keep) =>
       actions.release(actionDeps, recordId, actor, corrected, note, keep),
     previewRelease: (recordId, corrected) => actions.previewRelease(actionDeps, recordId, corrected),
-    uncomplete: (recordId, actor, reason) => actions.uncomplete(actionDeps, recordId, actor, reason),
+    uncomplete: (recordId, actor, reason) => uncomplete(actionDeps, recordId, actor, reason),
 
     discard: (recordId, actor, reason) => actions.discard(actionDeps, recordId, actor, reason),
 
@@ -440,49 +327,27 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     resumeUploads: () => uploads.resume(),
 
     async start() {
-      // At most START_METADATA_WAIT_MS: a DHIS2 that hangs must not hold the bridge's start for minutes (issue
-      // 11 §9); the snapshot keeps loading in the background and the map jobs wait for it.
-      let waited: NodeJS.Timeout | undefined
-      try {
-        const loading = metadata.current()
-        loading.catch(() => undefined)
-        await Promise.race([
-          loading,
-          new Promise((_resolve, reject) => {
-            waited = setTimeout(
-              () => reject(new Error(`no answer within ${START_METADATA_WAIT_MS / 1000} s`)),
-              options.startMetadataWaitMs ?? START_METADATA_WAIT_MS,
-            )
-          }),
-        ])
-      } catch (error) {
-        // Not fatal: map jobs retry, and the API can still take input while DHIS2 is away.
-        logger.warn({ err: { message: String(error) } }, 'no metadata snapshot yet: DHIS2 unreachable')
-      } finally {
-        clearTimeout(waited)
-      }
+      await metadata.awaitFirst(options.startMetadataWaitMs ?? START_METADATA_WAIT_MS)
       if (options.heapBudgetMb !== undefined) heapBudget ??= startHeapBudget(options.heapBudgetMb)
       await pipeline.reconcile()
       if (options.takesUploads ?? true) {
         await pipeline.resumeUploads()
-        resumeTimer = setInterval(() => {
-          pipeline
-            .resumeUploads()
-            .catch((error: unknown) =>
-              logger.warn({ err: { message: String(error) } }, 'could not look for abandoned uploads'),
-            )
-        }, ABANDONED_AFTER_MS / 2)
-        resumeTimer.unref()
+        resumeTimer = every(ABANDONED_AFTER_MS / 2, 'could not look for abandoned uploads', pipeline.resumeUploads)
       }
       if (options.workers ?? true) {
-        reconcileTimer = setInterval(() => {
-          pipeline
-            .reconcile()
-            .catch((error: unknown) => logger.warn({ err: { message: String(error) } }, 'reconciliation failed'))
-        }, options.reconcileEveryMs ?? RECONCILE_EVERY_MS)
-        reconcileTimer.unref()
+        reconcileTimer = every(
+          options.reconcileEveryMs ?? RECONCILE_EVERY_MS,
+          'reconciliation failed',
+          pipeline.reconcile,
+        )
         workers = startWorkers(
-          { redis, retry, logger, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
+          {
+            redis,
+            retry,
+            logger,
+            ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+            ...(observer ? { observer } : {}),
+          },
           { db, specs, metadata, enqueue, runs, logger },
           {
             db,
@@ -501,16 +366,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         )
       }
       if (options.schedules ?? true) {
-        const skipIfRunning = async (name: string, start: () => Promise<StartedRun>) => {
-          await closeLostReads(name)
-          const running = await repositories(db).runs.list(
-            { source: name, status: 'running' },
-            { page: 1, pageSize: 1 },
-          )
-          if (running.pager.total > 0)
-            return logger.info({ source: name }, 'a run of this source is still running: tick skipped')
-          return start()
-        }
         // One connection for the tick claims; closed with the pipeline.
         claimsRedis = new Redis({ ...redisOptions(redis.url), lazyConnect: true, maxRetriesPerRequest: 2 })
         scheduler = new Scheduler(
@@ -524,8 +379,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             ...(options.timeZone ? { timeZone: options.timeZone } : {}),
           },
           {
-            pull: (name) => skipIfRunning(name, () => pipeline.startRun(name, 'import', SCHEDULER)),
-            sweep: (name) => skipIfRunning(name, () => pipeline.startSweep(name, SCHEDULER)),
+            pull: (name) => sourceRuns.ifIdle(name, () => pipeline.startRun(name, 'import', SCHEDULER)),
+            sweep: (name) => sourceRuns.ifIdle(name, () => pipeline.startSweep(name, SCHEDULER)),
             refreshMetadata: () => pipeline.refreshMetadata(SCHEDULER),
             ...(reminders ? { remind: () => reminders.tick() } : {}),
             ...(security ? { checkSecurity: () => security.run('scheduler') } : {}),
@@ -549,6 +404,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     async stop() {
       stopped = true
+      sourceRuns.stop()
       heapBudget?.stop()
       clearInterval(resumeTimer)
       clearInterval(reconcileTimer)

@@ -16,7 +16,7 @@ import { repositories, type Db } from '../ledger'
 import type { InFlightRecord } from '../ledger/records'
 import type { Logger } from '../log/logger'
 import type { Enqueuer } from './enqueue'
-import { groupBy } from './map-worker'
+import { groupBy } from './map/map-worker'
 import type { PipelineQueues, StageJobData } from './queues'
 import type { RunBook } from './runs'
 

@@ -12,7 +12,7 @@ import { repositories, type Db } from '../ledger'
 import { RunStateError, type NewRun, type Run } from '../ledger/runs'
 import type { StatusCounts } from '../ledger/records'
 import type { Logger } from '../log/logger'
-import { inFlightCount, patchRunDetail, runningRunIds } from './ledger-queries'
+import { inFlightCount, patchRunDetail, runningRunIds } from '../ledger/pipeline-queries'
 
 export class RunBook {
   constructor(

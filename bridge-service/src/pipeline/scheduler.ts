@@ -5,7 +5,7 @@
  * (tick-claims.ts); a failing tick is logged, never thrown into the timer.
  */
 import { Cron } from 'croner'
-import type { SourceConfig } from '../config/relais-config'
+import { isPulled, type SourceConfig } from '../config/relais-config'
 import type { Logger } from '../log/logger'
 import { tickOf, type TickClaims } from './tick-claims'
 
@@ -42,6 +42,16 @@ export const DEFAULT_SECURITY_SCHEDULE = '30 5 * * *'
 /** 04:10: after DHIS2's analytics (02:00) and the metadata refresh (03:15), before the security check. */
 export const MAINTENANCE_SCHEDULE = '10 4 * * *'
 
+/**
+ * The tick a timer fired for: the schedule's own time at or before the firing (croner never fires early), the
+ * same in every process. Not the firing time rounded to the second (tickOf): a process whose event loop was
+ * busy at the tick (mapping a chunk, a full GC) fired 500 ms late or more, rounded to the next second, claimed a
+ * key no other process had claimed, and ran the tick a second time once the first run had ended (issue 18).
+ */
+export function scheduledTick(cron: Cron, firedAt: Date): Date {
+  return cron.previousRuns(1, new Date(firedAt.getTime() + 1))[0] ?? tickOf(firedAt)
+}
+
 export class Scheduler {
   private readonly jobs: { name: string; cron: Cron }[] = []
 
@@ -53,7 +63,7 @@ export class Scheduler {
   start(): void {
     const { sources, logger } = this.options
     for (const source of sources) {
-      if (!source.enabled || source.kind !== 'kobo') continue
+      if (!source.enabled || !isPulled(source)) continue
       this.add(source.schedule, `pull ${source.name}`, () => this.work.pull(source.name))
       this.add(source.sweepSchedule, `sweep ${source.name}`, () => this.work.sweep(source.name))
     }
@@ -85,10 +95,10 @@ export class Scheduler {
     const cron = new Cron(
       pattern,
       { protect: true, unref: true, ...(timeZone ? { timezone: timeZone } : {}) },
-      async () => {
+      async (self: Cron) => {
         try {
           const { claims } = this.options
-          if (claims && !(await claims.claim(name, tickOf(new Date())))) {
+          if (claims && !(await claims.claim(name, scheduledTick(self, new Date())))) {
             logger.debug({ job: name }, 'tick claimed by another process')
             return
           }

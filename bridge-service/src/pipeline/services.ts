@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream'
 import type { RunMode } from '../ledger/runs'
-import type { ReleasePreview } from './actions'
+import type { ReleasePreview } from './quarantine/actions'
 
 export interface Actor {
   /** DHIS2 username or API key name; `scheduler` / `pipeline:*` for the system itself. */

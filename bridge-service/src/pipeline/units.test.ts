@@ -3,12 +3,12 @@
  * imported values, Redis URLs, the backoff strategy, DHIS2's local time.
  */
 import { holdersOf } from '../ledger/imported-values'
-import { planBatches, sizeOf, wireValue, type OutgoingValue, type RecordWork } from './batches'
+import { planBatches, sizeOf, wireValue, type OutgoingValue, type RecordWork } from './push/batches'
 import { canonicalJson, contentHash, jobIdOf, valueHash } from './hashing'
-import { recordVersion } from './intake'
-import { readMapped, storeMapped, type MappedPayload } from './payload'
+import { recordVersion } from './intake/intake'
+import { readMapped, storeMapped, type MappedPayload } from './map/payload'
 import { redisOptions, relaisBackoffStrategy, retryAfterOf } from './queues'
-import { serverLocalNow } from './specs'
+import { serverLocalNow } from './map/specs'
 
 const value = (recordId: string, de: string, period = '202609'): OutgoingValue => ({
   dataElement: de,

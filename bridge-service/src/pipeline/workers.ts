@@ -5,8 +5,9 @@
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Logger } from '../log/logger'
-import { runMapStage, type MapStageDeps, type MapStageResult } from './map-worker'
-import { runCompletionStage } from './completion'
+import { notify, type PipelineObserver } from './observer'
+import { runMapStage, type MapStageDeps, type MapStageResult } from './map/map-worker'
+import { runCompletionStage } from './push/completion'
 import { isDhis2Error } from '../dhis2/errors'
 import {
   Dhis2ConfigurationError,
@@ -14,7 +15,7 @@ import {
   runPushStage,
   type PushStageDeps,
   type PushStageResult,
-} from './push-worker'
+} from './push/push-worker'
 import {
   MAP_QUEUE,
   PUSH_QUEUE,
@@ -40,6 +41,8 @@ export interface WorkerSettings {
   readonly retry: RetrySettings
   readonly concurrency?: { readonly map?: number; readonly push?: number }
   readonly logger: Logger
+  /** Told of each completed job, per stage (`relais status`'s queue share per process, processes/registry.ts). */
+  readonly observer?: PipelineObserver
 }
 
 export interface StageWorkers {
@@ -113,6 +116,9 @@ export function startWorkers(settings: WorkerSettings, mapDeps: MapStageDeps, pu
       )
     })
     worker.on('error', (error) => logger.error({ stage, err: { message: error.message } }, `${stage} worker error`))
+    worker.on('completed', (job: Job) =>
+      notify(logger, settings.observer, (o) => o.jobDone?.(stage === 'push' && job.name === 'complete' ? 'complete' : stage)),
+    )
   }
   return {
     map,

@@ -55,7 +55,7 @@ export interface RunsDeps {
   services: PipelineServices
   repos: Pick<LedgerRepositories, 'runs'>
   scopes: Scopes
-  /** A dry run's diff, of these org units only when given (pipeline/run-diff.ts). */
+  /** A dry run's diff, of these org units only when given (pipeline/push/run-diff.ts). */
   diffOf(runId: string, orgUnitIn?: readonly string[]): Promise<z.input<typeof RunDiffSchema>>
 }
 

@@ -5,7 +5,7 @@
  * the source's `maxUploadMegabytes` (413 beyond).
  */
 import { z } from 'zod'
-import type { RelaisConfig, SourceConfig } from '../../config/relais-config'
+import { takesFiles, type FileSourceConfig, type RelaisConfig } from '../../config/relais-config'
 import type { PipelineServices } from '../../pipeline/services'
 import { assertDeclaredLength, assertIdentityEncoding, tooLarge } from '../body'
 import { ApiError, toApiError } from '../errors'
@@ -34,13 +34,11 @@ const uploadQuery = z.strictObject({
 
 const MEGABYTE = 1024 * 1024
 
-export type FileSource = Extract<SourceConfig, { kind: 'csv' | 'xlsx' }>
-
 /** The file source named `name`: 404 when unknown, 400 when it does not take files. */
-export function fileSourceOf(config: RelaisConfig, name: string): FileSource {
+export function fileSourceOf(config: RelaisConfig, name: string): FileSourceConfig {
   const source = config.sources.find((s) => s.name === name)
   if (!source) throw new ApiError(404, 'unknown-source', `Unknown source "${name}": it is not in relais.config.yaml`)
-  if (source.kind !== 'csv' && source.kind !== 'xlsx')
+  if (!takesFiles(source))
     throw new ApiError(400, 'wrong-source-kind', `Source "${name}" is a ${source.kind} source: it does not take files.`)
   return source
 }

@@ -1,0 +1,47 @@
+import { Dhis2Error } from '../../dhis2/errors'
+import type { OutgoingValue } from './batches'
+import { answerMayBeLost, recordsHeld, sameValue } from './read-back'
+
+const key = { dataElement: 'deVad000001', period: '202609', orgUnit: 'ouRc0000001', categoryOptionCombo: 'cocDefault1' }
+const sent = (recordId: string, value: string, extra: Partial<OutgoingValue> = {}): OutgoingValue => ({
+  ...key,
+  attributeOptionCombo: 'cocDefault1',
+  recordId,
+  hash: `h-${recordId}-${value}`,
+  value,
+  ...extra,
+})
+
+test('a record is held when DHIS2 has every one of its values as sent, numbers compared as numbers', () => {
+  const values = [
+    sent('r1', '5'),
+    sent('r1', '2', { dataElement: 'deOther0001' }),
+    sent('r2', '7', { orgUnit: 'ouRc0000002' }),
+    sent('r3', '', { orgUnit: 'ouRc0000003', deleted: true, value: undefined }),
+  ]
+  const held = [
+    { ...key, attributeOptionCombo: 'cocDefault1', value: '5.0' },
+    { ...key, dataElement: 'deOther0001', attributeOptionCombo: 'cocDefault1', value: '2' },
+    { ...key, orgUnit: 'ouRc0000002', attributeOptionCombo: 'cocDefault1', value: '8' },
+  ]
+  expect([...recordsHeld(values, held)].sort()).toEqual(['r1', 'r3'])
+  // One missing value is enough to leave the record to the retry.
+  expect([...recordsHeld(values, held.slice(1))].sort()).toEqual(['r3'])
+  // A zero DHIS2 did not keep (zero not significant) is held too.
+  expect([...recordsHeld([sent('r5', '0', { orgUnit: 'ouRc0000009' })], held)]).toEqual(['r5'])
+  // A value sent without attribute option combo matches DHIS2's default one.
+  expect([...recordsHeld([sent('r4', '5', { attributeOptionCombo: undefined })], held)]).toEqual(['r4'])
+})
+
+test('text compares exactly; only errors after which DHIS2 may have saved lead to a read-back', () => {
+  expect(sameValue('Rupture de TDR', 'Rupture de TDR')).toBe(true)
+  expect(sameValue('01', '1')).toBe(true)
+  expect(sameValue('oui', 'Oui')).toBe(false)
+  const err = (reason: 'timeout' | 'network' | 'http', extra: Record<string, unknown> = {}) =>
+    new Dhis2Error(`x`, { kind: 'transient', reason, ...extra })
+  expect(answerMayBeLost(err('timeout'))).toBe(true)
+  expect(answerMayBeLost(err('network', { networkCode: 'ECONNRESET' }))).toBe(true)
+  expect(answerMayBeLost(err('network', { networkCode: 'ECONNREFUSED' }))).toBe(false)
+  expect(answerMayBeLost(err('http', { status: 504 }))).toBe(true)
+  expect(answerMayBeLost(err('http', { status: 503 }))).toBe(false)
+})
