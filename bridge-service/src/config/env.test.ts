@@ -235,7 +235,7 @@ describe('loadEnv with bad or missing values', () => {
       'REDIS_URL not redis',
       'REDIS_URL',
       { ...minimal, REDIS_URL: 'http://redis:6379' },
-      /redis:\/\/ or rediss:\/\/ URL.*\(got "http:\/\/redis:6379"\)/,
+      /redis:\/\/, rediss:\/\/ or redis-sentinel:\/\/ URL.*\(got "http:\/\/redis:6379"\)/,
     ],
     [
       'DATABASE_URL not postgres',

@@ -26,6 +26,7 @@
 import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
+import { redisOptions } from './redis-url'
 
 export const API_KEY_ROLES = ['gestionnaire', 'administrateur', 'superviseur', 'lecteur'] as const
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number]
@@ -160,11 +161,24 @@ const urlWithProtocols =
     return ok(raw)
   }
 
-const checkRedisUrl = urlWithProtocols(
+const checkRedisUrlForm = urlWithProtocols(
   'REDIS_URL',
   ['redis:', 'rediss:'],
-  'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 or redis://:<password>@redis:6379/0',
+  'a redis://, rediss:// or redis-sentinel:// URL, e.g. redis://127.0.0.1:6379, redis://:<password>@redis:6379/0 or redis-sentinel://:<password>@sentinel1:26379,sentinel2:26379/mymaster/0',
 )
+/** One parser for REDIS_URL (config/redis-url.ts): what it refuses, the start refuses, with its reason. */
+const checkRedisUrl = (raw: string): Checked<string> => {
+  if (!raw.startsWith('redis-sentinel://')) {
+    const form = checkRedisUrlForm(raw)
+    if (!form.ok) return form
+  }
+  try {
+    redisOptions(raw)
+    return ok(raw)
+  } catch (error) {
+    return bad(error instanceof Error ? error.message : String(error))
+  }
+}
 
 const checkDatabaseUrl = urlWithProtocols(
   'DATABASE_URL',

@@ -9,6 +9,7 @@ import { parseLocalTimestamp } from '@relais/mappings'
 import { relaisPackage } from '@relais/metadata'
 import type { BridgeEnv } from '../config/env'
 import type { RelaisConfig } from '../config/relais-config'
+import { redisOptions } from '../config/redis-url'
 import { createDhis2Client } from '../dhis2/client'
 import { isDhis2Error } from '../dhis2/errors'
 import { readMigrations } from '../ledger/migrate'
@@ -181,7 +182,8 @@ async function routeCheck(admin: Dhis2Admin, bridgeUrl: string): Promise<judge.C
 
 async function redisError(url: string): Promise<string | undefined> {
   const { Redis } = lazy<typeof import('ioredis')>('ioredis')
-  const probe = new Redis(url, {
+  const probe = new Redis({
+    ...redisOptions(url),
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 3000,

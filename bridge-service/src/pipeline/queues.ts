@@ -10,7 +10,8 @@
  *   dhis2/backoff.ts (the `relais` strategy below), Retry-After honoured as a floor, and bounded
  *   completed/failed sets so Redis does not grow with the history (the ledger keeps it).
  */
-import { Queue, type BackoffStrategy, type DefaultJobOptions, type RedisOptions } from 'bullmq'
+import { Queue, type BackoffStrategy, type DefaultJobOptions } from 'bullmq'
+import { redisOptions } from '../config/redis-url'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../dhis2/backoff'
 
 export const MAP_QUEUE = 'relais-map'
@@ -40,29 +41,7 @@ export interface StageJobData {
   readonly recordIds: string[]
 }
 
-/** ioredis options from a redis:// or rediss:// URL (user, password, database index in the path). */
-export function redisOptions(url: string): RedisOptions {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new TypeError('REDIS_URL must be a URL such as redis://127.0.0.1:6379')
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
-    throw new TypeError('REDIS_URL must start with redis:// or rediss://')
-  const db = parsed.pathname.replace(/^\//, '')
-  if (db !== '' && !/^\d+$/.test(db)) throw new TypeError('REDIS_URL: the path must be a database index, e.g. /0')
-  const options: RedisOptions = {
-    host: parsed.hostname || '127.0.0.1',
-    port: parsed.port === '' ? 6379 : Number(parsed.port),
-    db: db === '' ? 0 : Number(db),
-    maxRetriesPerRequest: null,
-  }
-  if (parsed.username !== '') options.username = decodeURIComponent(parsed.username)
-  if (parsed.password !== '') options.password = decodeURIComponent(parsed.password)
-  if (parsed.protocol === 'rediss:') options.tls = {}
-  return options
-}
+export { redisOptions } from '../config/redis-url'
 
 /** A Retry-After carried by the error a job failed with (a Dhis2Error or our TransientPushError). */
 export function retryAfterOf(error: unknown): number | undefined {
