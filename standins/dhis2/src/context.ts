@@ -9,6 +9,9 @@ import type { Clock } from './store/clock'
 import type { StandinIndex, StandinState } from './store/state'
 import type { TaskRegistry } from './api/tasks'
 import type { Dhis2Behaviour } from './versions'
+import type { Pacer } from './http/pace'
+import type { DataValueSetPayload } from './import/data-value-set-import'
+import type { ImportSummaryJson } from './import/common'
 
 export interface StandinOptions {
   /** Reported DHIS2 version (`/api/system/info`); decides the API version the app shell uses. */
@@ -46,6 +49,10 @@ export interface StandinContext {
   /** What the played DHIS2 version does differently (`options.version`). */
   readonly behaviour: Dhis2Behaviour
   readonly tasks: TaskRegistry
+  /** The DHIS2-paced mode's server slots (`pace` option); undefined: answers as fast as the stand-in can. */
+  readonly pacer?: Pacer
+  /** Called once a `POST /api/dataValueSets` has stored its values (benches time when values became readable). */
+  readonly onImport?: (event: DataValueSetImportEvent) => void
   /** Rebuilds the index after metadata or users change. */
   reindex(): void
   /** Replaces the whole state (load from file, reset to seed). */
@@ -58,3 +65,11 @@ export interface StandinContext {
 }
 
 export type RegisterApi = (router: Router, ctx: StandinContext) => void
+
+/** What `onImport` receives: the request's values, its summary, and when they became readable. */
+export interface DataValueSetImportEvent {
+  payload: DataValueSetPayload
+  summary: ImportSummaryJson
+  /** `performance.now()` (this process's clock) right after the store took the values. */
+  at: number
+}

@@ -4,7 +4,9 @@
  */
 export { createStandin, DEFAULT_OPTIONS } from './server'
 export type { CreateStandinOptions, Standin } from './server'
-export type { AuthUser, StandinContext, StandinOptions } from './context'
+export type { AuthUser, DataValueSetImportEvent, StandinContext, StandinOptions } from './context'
+export { costOf, DHIS2_2_41_PACE, PACE_PRESETS } from './http/pace'
+export type { Pace, PaceCost, PacePreset } from './http/pace'
 export { createSeededState, DEMO_BRIDGE_TOKEN, DEMO_PASSWORD, RC_COUNT, seededFindings, uid } from './seed'
 export type { DemoLogin, SeededFinding, SeedName, SeedSize } from './seed'
 export { buildMetadata } from './seed/build-metadata'

@@ -17,8 +17,9 @@ import { TaskRegistry } from './api/tasks'
 import { attachSessionStore } from './api/testing'
 import { authenticate, authUserOf } from './auth/middleware'
 import { SessionStore } from './auth/sessions'
-import type { AuthUser, StandinContext, StandinOptions } from './context'
+import type { AuthUser, DataValueSetImportEvent, StandinContext, StandinOptions } from './context'
 import { cors } from './http/cors'
+import { Pacer, resolvePace, type Pace, type PacePreset } from './http/pace'
 import { HttpError, webMessage } from './http/web-message'
 import { createSeededState, type DemoLogin, type SeededFinding, type SeedName } from './seed'
 import { Clock } from './store/clock'
@@ -36,6 +37,13 @@ export interface CreateStandinOptions extends Partial<StandinOptions> {
   months?: number
   /** Load this state file when it exists instead of seeding. */
   loadFrom?: string
+  /**
+   * DHIS2-paced mode (http/pace.ts): dataValueSets imports and reads cost what a real DHIS2 costs, as
+   * wall-clock delay with a bounded number of requests served at once. `'dhis2-2.41'` or explicit figures.
+   */
+  pace?: Pace | PacePreset
+  /** Called after each `POST /api/dataValueSets` stored its values (with `performance.now()`). */
+  onImport?: (event: DataValueSetImportEvent) => void
 }
 
 export interface Standin {
@@ -62,7 +70,9 @@ export const DEFAULT_OPTIONS: StandinOptions = {
 }
 
 export function createStandin(options: CreateStandinOptions = {}): Standin {
-  const opts: StandinOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(options) }
+  const { pace, onImport, ...standinOptions } = options
+  const opts: StandinOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(standinOptions) }
+  const pacer = pace === undefined ? undefined : new Pacer(resolvePace(pace))
   const clock = new Clock(opts.timeZone, options.now)
   let logins: DemoLogin[] = []
   let findings: SeededFinding[] = []
@@ -95,6 +105,8 @@ export function createStandin(options: CreateStandinOptions = {}): Standin {
     options: opts,
     behaviour,
     tasks,
+    pacer,
+    onImport,
     reindex() {
       index = new StandinIndex(state)
     },

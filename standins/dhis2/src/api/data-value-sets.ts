@@ -14,6 +14,8 @@ import { HttpError, webMessage } from '../http/web-message'
 import { boolParam, ruleUserOf, summaryEnvelope, type ImportSummaryJson } from '../import/common'
 import { exportDataValueSet } from '../import/data-value-set-export'
 import { importDataValueSet, type DataValueSetPayload } from '../import/data-value-set-import'
+import { paced } from '../http/pace'
+import { noteSent } from './testing'
 
 /** Large imports arrive in one request (the bench posts 100,000 values at once). */
 export const JSON_BODY_LIMIT = '200mb'
@@ -53,12 +55,13 @@ export function sendImportSummary(res: Response, summary: ImportSummaryJson): vo
 export function registerDataValueSets(router: Router, ctx: StandinContext): void {
   const paths = ['/dataValueSets', '/dataValueSets.json']
 
-  router.post(paths, requireJsonBody, requireAuthority(ctx, 'F_DATAVALUE_ADD'), jsonBody, (req, res) => {
+  /** An import: checks and stores the payload, tells `onImport`, answers. */
+  const importNow = (req: Request, res: Response): void => {
     const user = ctx.userOf(req)
     const query = req.query as Record<string, unknown>
     const payload = (req.body && typeof req.body === 'object' ? req.body : {}) as DataValueSetPayload
-    const run = () =>
-      importDataValueSet({
+    const run = () => {
+      const summary = importDataValueSet({
         index: ctx.index.metadata,
         store: ctx.state.dataValues,
         registrations: ctx.state.registrations,
@@ -68,14 +71,47 @@ export function registerDataValueSets(router: Router, ctx: StandinContext): void
         query,
         settings: ctx.state.systemSettings,
       })
+      ctx.onImport?.({ payload, summary, at: performance.now() })
+      noteSent(ctx, payload, query)
+      return summary
+    }
     if (boolParam(query, 'async')) {
       res.json(ctx.tasks.start('DATAVALUE_IMPORT', 'dataValueImport', user.user.id, run))
       return
     }
     sendImportSummary(res, run())
-  })
+  }
+  const exportNow = (req: Request) => exportDataValueSet(ctx, ctx.userOf(req), req.query as Record<string, unknown>)
 
+  const { pacer } = ctx
+  if (pacer) {
+    // Paced (http/pace.ts): an import's values are stored once its modelled time is over (DHIS2 commits at
+    // the end); a read is computed at once and answered after its time. An async import is paced before its
+    // job starts, like a sync one (the bridge does not use async imports).
+    router.post(
+      paths,
+      requireJsonBody,
+      requireAuthority(ctx, 'F_DATAVALUE_ADD'),
+      jsonBody,
+      paced(pacer, pacer.pace.import, (req, res) => {
+        const body = req.body as DataValueSetPayload | undefined
+        const values = Array.isArray(body?.dataValues) ? body.dataValues.length : 0
+        return { values, finish: () => importNow(req, res) }
+      }),
+    )
+    router.get(
+      paths,
+      paced(pacer, pacer.pace.read, (req, res) => {
+        const answer = exportNow(req)
+        const values = Array.isArray(answer.dataValues) ? answer.dataValues.length : 0
+        return { values, finish: () => void res.json(answer) }
+      }),
+    )
+    return
+  }
+
+  router.post(paths, requireJsonBody, requireAuthority(ctx, 'F_DATAVALUE_ADD'), jsonBody, importNow)
   router.get(paths, (req, res) => {
-    res.json(exportDataValueSet(ctx, ctx.userOf(req), req.query as Record<string, unknown>))
+    res.json(exportNow(req))
   })
 }

@@ -10,7 +10,11 @@
  * - `POST /api/testing/sms-outbound/status` — `{"id": uid, "status": "DELIVERED"|"FAILED"|…}`: what a gateway
  *   reporting delivery would leave on DHIS2's outbound SMS (2.41's own gateways stop at SENT or FAILED);
  * - `POST /api/testing/sessions/expire` — ends every browser session;
- * - `POST /api/testing/state/save|load` — `{"file"?: path}`, default `options.stateFile`.
+ * - `POST /api/testing/state/save|load` — `{"file"?: path}`, default `options.stateFile`;
+ * - `GET|DELETE /api/testing/writes` — how many times each data value key (`ou|pe|de|coc|aoc`) was sent in a
+ *   `POST /api/dataValueSets` that was not a dry run, whatever DHIS2 did with it (stored, updated, ignored as
+ *   identical): `{"values", "keys", "repeated": [[key, times]…]}` (every key sent more than once); DELETE resets.
+ *   Tests of the bridge use it to prove a value is never sent twice (issue 18).
  */
 import express, { type Request, type Router } from 'express'
 import { HttpError, sendWebMessage } from '../http/web-message'
@@ -18,6 +22,8 @@ import type { StandinContext } from '../context'
 import type { SessionStore } from '../auth/sessions'
 import { loadState, saveState } from '../store/persistence'
 import { faultsOf, parseFaultConfig } from './faults'
+import { boolParam } from '../import/common'
+import type { DataValueSetPayload } from '../import/data-value-set-import'
 
 const sessionStores = new WeakMap<StandinContext, SessionStore>()
 
@@ -29,6 +35,31 @@ export function attachSessionStore(ctx: StandinContext, sessions: SessionStore):
 function bodyOf(req: Request): Record<string, unknown> {
   const body = req.body as unknown
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {}
+}
+
+const sentCounts = new WeakMap<StandinContext, Map<string, number>>()
+
+/**
+ * Counts the values of one non-dry-run import, per key (only with test endpoints: nothing is kept otherwise).
+ * Keys use the identifiers as sent (the bridge sends UIDs); a value's missing org unit, period or attribute
+ * option combo is taken from the payload, as DHIS2 does.
+ */
+export function noteSent(ctx: StandinContext, payload: DataValueSetPayload, query: Record<string, unknown>): void {
+  if (!ctx.options.testEndpoints) return
+  const dryRun = boolParam(query, 'dryRun') || payload.dryRun === true || payload.dryRun === 'true'
+  if (dryRun || !Array.isArray(payload.dataValues)) return
+  let counts = sentCounts.get(ctx)
+  if (!counts) sentCounts.set(ctx, (counts = new Map()))
+  for (const dv of payload.dataValues) {
+    const key = [
+      dv.orgUnit ?? payload.orgUnit,
+      dv.period ?? payload.period,
+      dv.dataElement,
+      dv.categoryOptionCombo ?? '',
+      dv.attributeOptionCombo ?? payload.attributeOptionCombo ?? '',
+    ].join('|')
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
 }
 
 export function registerTesting(router: Router, ctx: StandinContext): void {
@@ -86,6 +117,21 @@ export function registerTesting(router: Router, ctx: StandinContext): void {
     if (!sessions) throw new HttpError(503, 'No session store attached to this stand-in')
     sessions.expireAll()
     sendWebMessage(res, 200, 'All sessions expired')
+  })
+
+  router.get('/testing/writes', (_req, res) => {
+    const counts = sentCounts.get(ctx) ?? new Map<string, number>()
+    let values = 0
+    const repeated: [string, number][] = []
+    for (const [key, times] of counts) {
+      values += times
+      if (times > 1) repeated.push([key, times])
+    }
+    res.json({ values, keys: counts.size, repeated })
+  })
+  router.delete('/testing/writes', (_req, res) => {
+    sentCounts.delete(ctx)
+    res.json({ cleared: true })
   })
 
   const fileOf = (req: Request): string => {
