@@ -19,6 +19,7 @@ import { applyServerTimeouts } from '../api/server-timeouts'
 import { bullmqQueueStats } from '../api/queue-stats'
 import { loadEnv, type BridgeEnv } from '../config/env'
 import { loadRelaisConfig } from '../config/relais-config'
+import { redisOptions } from '../config/redis-url'
 import { parseLocalTimestamp } from '@relais/mappings'
 import { createDhis2Client, type Dhis2Client } from '../dhis2/client'
 import { openLedger, repositories } from '../ledger'
@@ -28,6 +29,8 @@ import { bridgeFacts } from '../security/bridge-facts'
 import { serveLedgerSocket } from '../ledger/socket'
 import { createLogger, type Logger } from '../log/logger'
 import { createPipeline } from '../pipeline'
+import { bridgeVersion, observers } from '../processes/observers'
+import { ProcessRegistry } from '../processes/registry'
 import { RedisReplayCache } from '../sources/webhook/replay'
 
 /**
@@ -78,7 +81,7 @@ export async function serve(
     bridge.database.kind === 'pglite' && !bridge.database.dataDir.startsWith('memory://')
       ? await serveLedgerSocket(db, bridge.database.dataDir)
       : undefined
-  const redis = new Redis(bridge.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true })
+  const redis = new Redis({ ...redisOptions(bridge.redisUrl), maxRetriesPerRequest: 2, lazyConnect: true })
   await redis.connect()
   const dhis2 = createDhis2Client(bridge)
   // Period expiry is DHIS2's decision, on DHIS2's clock and in its local days: take both from DHIS2.
@@ -86,6 +89,13 @@ export async function serve(
   const timeZone = clock.timeZone
   const runWorkers = !values['api-only']
   const metrics = createMetrics({ logger })
+  // This process in Redis, beating every 5 s, for `relais status` (processes/registry.ts): built before the
+  // pipeline, which reports its circuit's first state as it is created.
+  const registry = new ProcessRegistry(redis, {
+    role: values['api-only'] ? 'api' : values['workers-only'] ? 'workers' : 'both',
+    version: bridgeVersion(),
+    logger,
+  })
   const pipeline = createPipeline({
     db,
     redis: bridge.redisUrl,
@@ -103,9 +113,10 @@ export async function serve(
     backupDir: join(bridge.dataDir, 'backups'),
     pseudonymKey: bridge.pseudonymKey,
     takesUploads: !values['workers-only'],
-    // Push latency, DHIS2 errors, circuit changes as they happen (RelaisMetrics is a PipelineObserver).
-    observer: metrics,
-    // The heap near its live size through long imports (pipeline/heap-budget.ts): RSS ≤ 300 MB on 1M rows.
+    // Push latency, DHIS2 errors, circuit changes as they happen (RelaisMetrics is a PipelineObserver); the
+    // registry counts this process's jobs per stage and keeps its circuit states where `relais status` reads them.
+    observer: observers(metrics, registry),
+    // The heap near its live size through long imports (pipeline/intake/heap-budget.ts): RSS ≤ 300 MB on 1M rows.
     // Only where the map and push workers run, which make an import's garbage: a forced full GC stops the
     // event loop (≈ 50 ms for 45 MB live on the bench machine), and in an --api-only process under webhook
     // load those stops were the bursts of slow answers (p99 57–95 ms without them, 101–118 ms with).
@@ -172,6 +183,7 @@ export async function serve(
     const shown = bridge.host === '0.0.0.0' || bridge.host === '::' ? '127.0.0.1' : bridge.host
     url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${typeof address === 'object' && address ? address.port : bridge.port}`
   }
+  await registry.start()
   const mode = values['api-only'] ? 'API only' : values['workers-only'] ? 'workers only' : 'API and workers'
   const ledger = bridge.database.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${bridge.database.dataDir})`
   const message = `relais bridge ready (${mode}) — ${url ? `${url}/api/v1, ` : ''}ledger ${ledger}, ${config.sources.length} source(s)`
@@ -187,6 +199,7 @@ export async function serve(
         await new Promise<void>((resolve) => server?.close(() => resolve()))
       }
       await pipeline.stop()
+      await registry.stop()
       redis.disconnect()
       await ledgerSocket?.close()
       await db.close()

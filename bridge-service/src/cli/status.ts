@@ -1,10 +1,14 @@
 /**
  * `relais status [--json]`: one screen — DHIS2 reachable or not, the queues (jobs waiting, active, delayed,
- * failed; workers connected), the records by status, and each source of relais.config.yaml with its last run
- * and that run's counts. Exit 0 when DHIS2 and Redis answer, 1 otherwise (so a script can check it).
+ * failed; workers connected), the bridge processes, the records by status, and each source of
+ * relais.config.yaml with its last run and that run's counts. Exit 0 when DHIS2 and Redis answer, 1 otherwise
+ * (so a script can check it).
  *
- * The circuit breakers live in the worker processes' memory; this command cannot see them and says where
- * they are (`relais_circuit_state` on /metrics). It reads the ledger and Redis, and never needs the API.
+ * The processes are those registered in Redis (processes/registry.ts): each `relais serve` beats every 5 s with
+ * its role, the jobs its workers completed per stage and its DHIS2 circuit state(s) — the circuit breakers live
+ * in each worker process's memory, and this is where they are read. A process silent for 20 s is shown `gone`
+ * (killed, frozen, cut off from Redis) until 15 min after its last beat. Each process's share is its part of
+ * the jobs completed by the listed processes, per stage. It reads the ledger and Redis, and never needs the API.
  */
 import type { RECORD_STATUSES } from '../ledger/record-status'
 import type { StatusCounts } from '../ledger/records'
@@ -15,11 +19,15 @@ import { loadSettings } from './settings'
 import { workersOn } from './queue-workers'
 import { countsLine } from './progress'
 import { formatDuration, formatTime, keyValues, safeUrl, table, toJson } from './table'
+import type { ProcessView } from '../processes/registry'
 
 export const STATUS_USAGE = `Usage: relais status [--json]
 
-Sources with their last run and its counts, queue depths, records by status, DHIS2 reachability.
-Exit 0 when DHIS2 and Redis answer, 1 otherwise.`
+Sources with their last run and its counts, queue depths, records by status, DHIS2 reachability, and the
+bridge processes (\`relais serve\`, --api-only, --workers-only) registered in Redis: role, age of the last
+beat, share of the jobs done in all and per stage (map / push / complete, in %), DHIS2 circuit state per
+process. A process silent for 20 s is shown "gone" until 15 min after its last beat; one stopped cleanly is
+removed. Exit 0 when DHIS2 and Redis answer, 1 otherwise.`
 
 const PROBE_MS = 3000
 
@@ -42,7 +50,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer))
 }
 
-async function redisState(url: string): Promise<{ reachable: boolean; error?: string; queues: QueueState[] }> {
+async function redisState(
+  url: string,
+): Promise<{ reachable: boolean; error?: string; queues: QueueState[]; processes: ProcessView[] }> {
   const { Redis } = lazy<typeof import('ioredis')>('ioredis')
   const { DEFAULT_RETRY, openQueues, redisOptions } = lazy<typeof import('../pipeline/queues')>('../pipeline/queues')
   const probe = new Redis({
@@ -60,7 +70,17 @@ async function redisState(url: string): Promise<{ reachable: boolean; error?: st
       'Redis',
     )
   } catch (error) {
-    return { reachable: false, error: error instanceof Error ? error.message : String(error), queues: [] }
+    return {
+      reachable: false,
+      error: error instanceof Error ? error.message : String(error),
+      queues: [],
+      processes: [],
+    }
+  }
+  let processes: ProcessView[]
+  try {
+    const { listProcesses } = lazy<typeof import('../processes/registry')>('../processes/registry')
+    processes = await withTimeout(listProcesses(probe), PROBE_MS, 'Redis (processes)')
   } finally {
     probe.disconnect()
   }
@@ -81,7 +101,7 @@ async function redisState(url: string): Promise<{ reachable: boolean; error?: st
         }
       }),
     )
-    return { reachable: true, queues: states }
+    return { reachable: true, queues: states, processes }
   } finally {
     await queues.close()
   }
@@ -139,7 +159,8 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
         toJson({
           dhis2: { url: ctx.env.dhis2.url, ...dhis2 },
           redis: { url: safeUrl(ctx.env.redisUrl), ...redis },
-          circuit: { state: null, note: 'kept by the worker processes: see relais_circuit_state on /metrics' },
+          circuit: { state: null, note: 'kept by each worker process: see processes[].circuits' },
+          processes: redis.processes,
           ledger,
           records: totals,
           sources,
@@ -154,7 +175,7 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
           'DHIS2',
           `${ctx.env.dhis2.url} — ${dhis2.reachable ? `reachable (ping ${dhis2.latencyMs} ms)` : `UNREACHABLE: ${dhis2.error}`}`,
         ],
-        ['circuit', 'kept by the worker processes (relais_circuit_state on /metrics)'],
+        ['circuit', circuitLine(redis.processes)],
         ['Redis', `${safeUrl(ctx.env.redisUrl)} — ${redis.reachable ? 'reachable' : `UNREACHABLE: ${redis.error}`}`],
         ['ledger', ledger],
         ['config', `${ctx.env.configPath} (${ctx.config.sources.length} source(s))`],
@@ -173,6 +194,10 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
           { header: 'workers', value: (q) => (q.workers === null ? '?' : String(q.workers)), align: 'right' },
         ]),
       )
+    }
+    if (redis.reachable) {
+      io.out('')
+      io.out(processesTable(redis.processes))
     }
     io.out('')
     const cell = (counts: StatusCounts | null | undefined, key: (typeof RECORD_STATUSES)[number] | 'total') =>
@@ -223,4 +248,47 @@ function runSummary(run: Run) {
     finishedAt: run.finishedAt?.toISOString() ?? null,
     durationMs: run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
   }
+}
+
+const share = (value: number | null) => (value === null ? '-' : `${value} %`)
+
+/** The circuit states of the live processes that run workers, e.g. "closed (3 processes)" or "open in 1 of 3". */
+function circuitLine(processes: readonly ProcessView[]): string {
+  const states = processes
+    .filter((p) => p.state === 'alive' && p.role !== 'api')
+    .flatMap((p) => Object.values(p.circuits))
+  if (states.length === 0) return 'no worker process registered (per process below)'
+  const notClosed = states.filter((s) => s !== 'closed').length
+  return notClosed === 0
+    ? `closed in every worker process (${states.length})`
+    : `NOT CLOSED in ${notClosed} of ${states.length} worker process(es) (see below)`
+}
+
+function processesTable(processes: readonly ProcessView[]): string {
+  if (processes.length === 0) return 'processes: none registered in Redis (no `relais serve` running?)'
+  return table(processes, [
+    { header: 'process', value: (p) => p.id },
+    { header: 'role', value: (p) => p.role },
+    { header: 'state', value: (p) => (p.state === 'alive' ? 'alive' : 'GONE') },
+    { header: 'last beat', value: (p) => `${formatDuration(p.beatAgeMs)} ago`, align: 'right' },
+    { header: 'up since', value: (p) => formatTime(new Date(p.startedAt)) },
+    { header: 'version', value: (p) => p.version },
+    {
+      header: 'jobs (share)',
+      value: (p) => `${p.jobs.map + p.jobs.push + p.jobs.complete} (${share(p.share.all)})`,
+      align: 'right',
+    },
+    { header: 'map', value: (p) => `${p.jobs.map} (${share(p.share.map)})`, align: 'right' },
+    { header: 'push', value: (p) => `${p.jobs.push} (${share(p.share.push)})`, align: 'right' },
+    { header: 'complete', value: (p) => `${p.jobs.complete} (${share(p.share.complete)})`, align: 'right' },
+    {
+      header: 'circuit',
+      value: (p) =>
+        Object.keys(p.circuits).length === 0
+          ? '-'
+          : Object.entries(p.circuits)
+              .map(([target, state]) => (Object.keys(p.circuits).length === 1 ? state : `${target}: ${state}`))
+              .join(', '),
+    },
+  ])
 }

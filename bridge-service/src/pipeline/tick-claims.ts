@@ -15,8 +15,9 @@ export interface TickClaims {
 export const TICK_CLAIM_TTL_MS = 6 * 60 * 60 * 1000
 
 /**
- * The tick a timer fired for: croner fires a few milliseconds after the scheduled second, so the nearest whole
- * second is the same for every process.
+ * The firing time rounded to the nearest second: croner fires a few milliseconds after the scheduled second. Only
+ * a fallback — a process whose event loop is busy fires 500 ms late or more and rounds to another second; the
+ * scheduler keys its claims with the schedule's own time (scheduler.ts `scheduledTick`).
  */
 export function tickOf(firedAt: Date): Date {
   return new Date(Math.round(firedAt.getTime() / 1000) * 1000)

@@ -117,7 +117,9 @@ export function startWorkers(settings: WorkerSettings, mapDeps: MapStageDeps, pu
     })
     worker.on('error', (error) => logger.error({ stage, err: { message: error.message } }, `${stage} worker error`))
     worker.on('completed', (job: Job) =>
-      notify(logger, settings.observer, (o) => o.jobDone?.(stage === 'push' && job.name === 'complete' ? 'complete' : stage)),
+      notify(logger, settings.observer, (o) =>
+        o.jobDone?.(stage === 'push' && job.name === 'complete' ? 'complete' : stage),
+      ),
     )
   }
   return {

@@ -17,6 +17,9 @@
  *   backoff (Retry-After as a floor). If the job has no BullMQ attempt left, a continuation job is enqueued.
  * - An answer that may have been lost after DHIS2 saved (timeout, reset, 502/504), or a retry DHIS2 refuses after
  *   one: DHIS2's values are read back first, and records whose every value DHIS2 holds as sent are imported.
+ * - Records whose every value DHIS2 already holds as they would be sent (the read before the push shows it) are
+ *   imported without being sent: a job given back after its worker died once DHIS2 had saved its request (kill -9
+ *   between DHIS2's answer and the ledger's commit) does not send those values a second time (issue 18).
  * - Circuit open (DHIS2 down): nothing is sent, no attempt is counted; the job is moved to delayed until the
  *   breaker allows a probe — so a DHIS2 that is down receives one request per cool-down, whatever the backlog.
  * - 401/403 (and 404, redirects, non-DHIS2 answers): a configuration problem, not the records' fault. They stay
@@ -214,6 +217,16 @@ async function pushRecords(
       for (const id of checked.held) done.add(id)
       batch = checked.batch
       diffs = checked.diffs
+      const already = checked.alreadyHeld
+      if (already.size > 0) {
+        result.imported += await finishHeld(deps, batch, already, byId, 'already-held')
+        for (const id of already) done.add(id)
+        batch = {
+          ...batch,
+          values: batch.values.filter((v) => !already.has(v.recordId)),
+          recordIds: batch.recordIds.filter((id) => !already.has(id)),
+        }
+      }
       if (batch.values.length === 0) {
         deps.breaker.onSuccess()
         continue
@@ -391,11 +404,20 @@ async function holdOverwrites(
   prepared: Prepared,
   byId: ReadonlyMap<string, PipelineRecord>,
   dryRun: boolean,
-): Promise<{ batch: Batch; held: string[]; diffs?: ReadonlyMap<string, RecordDiff> }> {
+): Promise<{
+  batch: Batch
+  held: string[]
+  diffs?: ReadonlyMap<string, RecordDiff>
+  /** Records whose every value DHIS2 already holds as they would be sent (never in a dry run). */
+  alreadyHeld: Set<string>
+}> {
   const checked = deps.checkOverwrites === false ? [] : batch.values.filter((v) => !prepared.exempt?.has(v.recordId))
-  if (checked.length === 0 && !dryRun) return { batch, held: [] }
+  if (checked.length === 0 && !dryRun) return { batch, held: [], alreadyHeld: new Set() }
   const read = dryRun ? batch.values : checked
   const held = await readWithRetries(() => readBack(deps.dhis2, batch.dataSet, batch.period, read))
+  // The read is there already: records DHIS2 holds as sent need no request (a retried job whose first run DHIS2
+  // saved, or values a person typed the same). Those stopped for an overwrite are taken out below.
+  const alreadyHeld = dryRun ? new Set<string>() : recordsHeld(checked, held, false)
   const systemOfRecord = (id: string) => precedenceOf(deps.specs, byId.get(id)?.source ?? '') === 'source'
   const found = overwritesOf(checked, held, prepared.existing ?? new Map())
   const diffs = dryRun
@@ -407,7 +429,8 @@ async function holdOverwrites(
         prepared.sameFromUs,
       )
     : undefined
-  if (found.size === 0) return { batch, held: [], diffs }
+  for (const id of found.keys()) alreadyHeld.delete(id)
+  if (found.size === 0) return { batch, held: [], diffs, alreadyHeld }
   for (const [id, overwrites] of found) {
     if (!systemOfRecord(id) || dryRun) continue
     await repositories(deps.db).events.note([id], {
@@ -417,7 +440,7 @@ async function holdOverwrites(
     })
   }
   const stopped = [...found].filter(([id]) => !systemOfRecord(id))
-  if (stopped.length === 0) return { batch, held: [], diffs }
+  if (stopped.length === 0) return { batch, held: [], diffs, alreadyHeld }
   await quarantine(
     deps,
     stopped.map(([id, overwrites]) => ({ id, detail: { overwrites, ...diffDetail(diffs, id) } })),
@@ -433,6 +456,7 @@ async function holdOverwrites(
     },
     held: [...out],
     diffs,
+    alreadyHeld,
   }
 }
 
@@ -534,7 +558,7 @@ async function finishHeld(
   batch: Batch,
   held: ReadonlySet<string>,
   byId: ReadonlyMap<string, PipelineRecord>,
-  error?: Dhis2Error,
+  why?: Dhis2Error | 'already-held',
 ): Promise<number> {
   const { records, importedValues } = repositories(deps.db)
   await recordValuesImported(
@@ -549,7 +573,11 @@ async function finishHeld(
         dataSet: batch.dataSet,
         period: batch.period,
         readBack: true,
-        ...(error ? { answerLost: error.toJSON() } : { retryRefused: true }),
+        ...(why === 'already-held'
+          ? { alreadyHeld: true }
+          : why
+            ? { answerLost: why.toJSON() }
+            : { retryRefused: true }),
       },
     })),
     'mapped',
@@ -558,7 +586,9 @@ async function finishHeld(
   )
   deps.logger.info(
     { records: moved.length, dataSet: batch.dataSet, period: batch.period },
-    'DHIS2 holds the values of a push whose answer was lost',
+    why === 'already-held'
+      ? 'DHIS2 already holds these records as they would be sent: not sent again'
+      : 'DHIS2 holds the values of a push whose answer was lost',
   )
   return moved.length
 }

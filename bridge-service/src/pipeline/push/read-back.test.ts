@@ -33,6 +33,17 @@ test('a record is held when DHIS2 has every one of its values as sent, numbers c
   expect([...recordsHeld([sent('r4', '5', { attributeOptionCombo: undefined })], held)]).toEqual(['r4'])
 })
 
+test('before a push (absent is not empty): a zero or empty value DHIS2 does not hold is still to be sent', () => {
+  const held = [{ ...key, attributeOptionCombo: 'cocDefault1', value: '5' }]
+  // The zero may be significant: the record is sent, not taken as held.
+  expect([...recordsHeld([sent('r5', '0', { orgUnit: 'ouRc0000009' })], held, false)]).toEqual([])
+  expect([...recordsHeld([sent('r6', '', { orgUnit: 'ouRc0000009' })], held, false)]).toEqual([])
+  // What DHIS2 holds as sent, and a deletion of what it does not hold, are held either way.
+  expect([...recordsHeld([sent('r1', '5.0')], held, false)]).toEqual(['r1'])
+  const deletion = sent('r3', '', { orgUnit: 'ouRc0000003', deleted: true, value: undefined })
+  expect([...recordsHeld([deletion], held, false)]).toEqual(['r3'])
+})
+
 test('text compares exactly; only errors after which DHIS2 may have saved lead to a read-back', () => {
   expect(sameValue('Rupture de TDR', 'Rupture de TDR')).toBe(true)
   expect(sameValue('01', '1')).toBe(true)

@@ -35,7 +35,15 @@ export function sameValue(sent: string, held: string): boolean {
 /**
  * The records of `values` whose every value DHIS2 holds as sent (a deletion: DHIS2 holds none). Pure.
  */
-export function recordsHeld(values: readonly OutgoingValue[], held: readonly HeldValue[]): Set<string> {
+export function recordsHeld(
+  values: readonly OutgoingValue[],
+  held: readonly HeldValue[],
+  /**
+   * false before a push (push-worker's "already held"): a zero or empty value DHIS2 does not hold is not taken as
+   * held — a zero may be significant and still to be written. true (default) after one, where DHIS2 had the chance.
+   */
+  absentIsEmpty = true,
+): Set<string> {
   // By the full key, and by the key without its attribute option combo for values sent without one (DHIS2
   // answers the default combo's id there).
   const full = new Map<string, HeldValue>()
@@ -50,7 +58,7 @@ export function recordsHeld(values: readonly OutgoingValue[], held: readonly Hel
     const found = v.attributeOptionCombo ? full.get(keyOf(v)) : noAoc.get(keyOf(v))
     // DHIS2 keeps no zero for a data element where zero is not significant, and no empty value: absent is
     // then what it holds.
-    const nothing = v.deleted || (v.value ?? '').trim() === '' || Number(v.value) === 0
+    const nothing = v.deleted || (absentIsEmpty && ((v.value ?? '').trim() === '' || Number(v.value) === 0))
     const matches =
       found === undefined ? nothing : !v.deleted && found.value !== undefined && sameValue(v.value ?? '', found.value)
     ok.set(v.recordId, (ok.get(v.recordId) ?? true) && matches)
