@@ -83,6 +83,9 @@ const toRun = (r: RunRow): Run => ({
   finishedAt: toDateOrNull(r.finished_at),
 })
 
+/** Advisory lock class of « start a run of this source if none is running » (the object is the source's hash). */
+const RUN_START_LOCK = 7_310_018
+
 export function runsRepository(db: Db) {
   const records = recordsRepository(db)
 
@@ -109,6 +112,21 @@ export function runsRepository(db: Db) {
         [run.source, run.mode, run.trigger, run.actor, JSON.stringify(run.detail ?? {})],
       )
       return toRun(row!)
+    },
+
+    /**
+     * A run of the source unless one is running, checked and inserted under a per-source transaction lock: two
+     * processes, or a pull and a sweep, starting at the same moment make one run, not two (issue 18).
+     */
+    async createIfIdle(run: NewRun): Promise<Run | undefined> {
+      return db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [RUN_START_LOCK, run.source])
+        const running = await tx.query(`SELECT 1 FROM runs WHERE source = $1 AND status = 'running' LIMIT 1`, [
+          run.source,
+        ])
+        if (running.length > 0) return undefined
+        return runsRepository(tx).create(run)
+      })
     },
 
     async get(id: string): Promise<Run | undefined> {

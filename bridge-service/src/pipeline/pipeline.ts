@@ -74,6 +74,8 @@ export interface PipelineOptions {
   /** How often a process reading a source says it is alive, and after how long without it the read is lost. */
   readonly readBeatMs?: number
   readonly readerLostMs?: number
+  /** How often a scheduled sweep that met a running run of its source tries again (default 5 min, 6 times). */
+  readonly sweepRetryMs?: number
   readonly db: Db
   /** REDIS_URL, or the URL and a key prefix for the queues. */
   readonly redis: string | RedisTarget
@@ -255,6 +257,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     track,
     ...(options.readBeatMs !== undefined ? { readBeatMs: options.readBeatMs } : {}),
     ...(options.readerLostMs !== undefined ? { readerLostMs: options.readerLostMs } : {}),
+    ...(options.sweepRetryMs !== undefined ? { sweepRetryMs: options.sweepRetryMs } : {}),
   })
   const inbound = new InboundIntake(
     {
@@ -379,8 +382,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             ...(options.timeZone ? { timeZone: options.timeZone } : {}),
           },
           {
-            pull: (name) => sourceRuns.ifIdle(name, () => pipeline.startRun(name, 'import', SCHEDULER)),
-            sweep: (name) => sourceRuns.ifIdle(name, () => pipeline.startSweep(name, SCHEDULER)),
+            pull: (name) => sourceRuns.scheduled('pull', name),
+            sweep: (name) => sourceRuns.scheduled('sweep', name),
             refreshMetadata: () => pipeline.refreshMetadata(SCHEDULER),
             ...(reminders ? { remind: () => reminders.tick() } : {}),
             ...(security ? { checkSecurity: () => security.run('scheduler') } : {}),

@@ -24,6 +24,11 @@ export class RunBook {
     return repositories(this.db).runs.create(run)
   }
 
+  /** A run of the source unless one is running (atomic across processes); undefined when one is. */
+  createIfIdle(run: NewRun): Promise<Run | undefined> {
+    return repositories(this.db).runs.createIfIdle(run)
+  }
+
   get(runId: string): Promise<Run | undefined> {
     return repositories(this.db).runs.get(runId)
   }

@@ -27,6 +27,9 @@ export const SCHEDULER: Actor = { name: 'scheduler', role: 'system' }
 
 /** Records per intake commit of a replay. */
 const REPLAY_CHUNK = 1000
+/** A scheduled sweep that meets a running run tries again this often, this many times. */
+export const SWEEP_RETRY_MS = 5 * 60_000
+export const SWEEP_RETRIES = 6
 
 export interface SourceRunsDeps {
   readonly db: Db
@@ -42,16 +45,21 @@ export interface SourceRunsDeps {
   /** How often a reading process beats, and after how long without a beat its read is lost. */
   readonly readBeatMs?: number
   readonly readerLostMs?: number
+  /** How often a scheduled sweep that met a running run tries again (default 5 min, 6 times). */
+  readonly sweepRetryMs?: number
 }
 
 export class SourceRuns {
   private stopped = false
+  private readonly retries = new Set<NodeJS.Timeout>()
 
   constructor(private readonly deps: SourceRunsDeps) {}
 
   /** No new run from now on (the pipeline is stopping). */
   stop(): void {
     this.stopped = true
+    for (const timer of this.retries) clearTimeout(timer)
+    this.retries.clear()
   }
 
   async newRun(source: SourceConfig, mode: RunMode, trigger: string, actor: Actor, detail = {}): Promise<Run> {
@@ -63,34 +71,69 @@ export class SourceRuns {
   async start(sourceName: string, mode: RunMode, actor: Actor): Promise<StartedRun> {
     const source = this.deps.specs.source(sourceName)
     const run = await this.newRun(source, mode, actor.name === SCHEDULER.name ? 'schedule' : 'api', actor)
-    await this.deps.audit(actor, 'run.start', `run:${run.id}`, { source: source.name, mode })
-    this.inBackground(run, () => (isPulled(source) ? pullKobo(this.deps.kobo, source, run) : this.replay(source, run)))
-    return { id: run.id }
+    return this.read(source, run, actor, 'pull')
   }
 
   /** The nightly Kobo edit sweep, as a run. */
   async startSweep(sourceName: string, actor: Actor): Promise<StartedRun> {
-    const source = this.deps.specs.source(sourceName)
-    if (!isPulled(source)) throw new StateConflictError(`source "${sourceName}" is not a Kobo form: nothing to sweep`)
-    const run = await this.newRun(source, 'import', 'sweep', actor)
-    await this.deps.audit(actor, 'run.start', `run:${run.id}`, { source: source.name, mode: 'import', sweep: true })
-    this.inBackground(run, () => sweepKobo(this.deps.kobo, source, run))
-    return { id: run.id }
+    const source = this.pulled(sourceName)
+    return this.read(source, await this.newRun(source, 'import', 'sweep', actor), actor, 'sweep')
   }
 
   /**
-   * A scheduled tick's run, unless a run of the source is still going (its lost reads closed first). The tick
-   * itself runs in one process only (tick-claims.ts).
+   * A scheduled pull or sweep (the tick itself runs in one process: tick-claims.ts). Lost reads are closed first;
+   * then the run is made only if none of the source is running — checked and inserted at once in the ledger, so
+   * a pull and a sweep that meet, in one process or two, never make two runs. A sweep that meets a run tries
+   * again every 5 min, 6 times: with the default schedules the half-hourly pull and the nightly sweep meet every
+   * night at 02:00, and the sweep must not be lost to it.
    */
-  async ifIdle(sourceName: string, start: () => Promise<StartedRun>): Promise<StartedRun | undefined> {
+  async scheduled(kind: 'pull' | 'sweep', sourceName: string, attempt = 0): Promise<StartedRun | undefined> {
+    if (this.stopped) return undefined
     await this.closeLostReads(sourceName)
-    const running = await repositories(this.deps.db).runs.list(
-      { source: sourceName, status: 'running' },
-      { page: 1, pageSize: 1 },
-    )
-    if (running.pager.total === 0) return start()
-    this.deps.logger.info({ source: sourceName }, 'a run of this source is still running: tick skipped')
+    const source = kind === 'sweep' ? this.pulled(sourceName) : this.deps.specs.source(sourceName)
+    const run = await this.deps.runs.createIfIdle({
+      source: source.name,
+      mode: 'import',
+      trigger: kind === 'sweep' ? 'sweep' : 'schedule',
+      actor: SCHEDULER.name,
+      detail: {},
+    })
+    if (run) return this.read(source, run, SCHEDULER, kind)
+    this.deps.logger.info({ source: sourceName, kind }, 'a run of this source is still running: tick skipped')
+    if (kind === 'sweep' && attempt < SWEEP_RETRIES) {
+      const timer = setTimeout(() => {
+        this.retries.delete(timer)
+        this.scheduled('sweep', sourceName, attempt + 1).catch((error: unknown) =>
+          this.deps.logger.error({ source: sourceName, err: { message: String(error) } }, 'scheduled sweep failed'),
+        )
+      }, this.deps.sweepRetryMs ?? SWEEP_RETRY_MS)
+      timer.unref()
+      this.retries.add(timer)
+    }
     return undefined
+  }
+
+  private pulled(sourceName: string) {
+    const source = this.deps.specs.source(sourceName)
+    if (!isPulled(source)) throw new StateConflictError(`source "${sourceName}" is not a Kobo form: nothing to sweep`)
+    return source
+  }
+
+  /** A created run's reading, in the background after the caller has its answer. */
+  private async read(source: SourceConfig, run: Run, actor: Actor, kind: 'pull' | 'sweep'): Promise<StartedRun> {
+    await this.deps.audit(actor, 'run.start', `run:${run.id}`, {
+      source: source.name,
+      mode: run.mode,
+      ...(kind === 'sweep' ? { sweep: true } : {}),
+    })
+    this.inBackground(run, () =>
+      !isPulled(source)
+        ? this.replay(source, run)
+        : kind === 'sweep'
+          ? sweepKobo(this.deps.kobo, source, run)
+          : pullKobo(this.deps.kobo, source, run),
+    )
+    return { id: run.id }
   }
 
   /** A webhook delivery's records, protected and versioned, handed to the source's open run (inbound.ts). */
