@@ -37,32 +37,27 @@
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { Redis } from 'ioredis'
 import { Client } from 'pg'
 import { compileYaml, MetadataIndex, type MapResult } from '@relais/mappings'
 import { openLedger } from '../bridge-service/src/ledger'
 import { storeMapped } from '../bridge-service/src/pipeline/map/payload'
 import { lateDataAccount } from '../bridge-service/src/pipeline/map/specs'
 import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
+import { buildCsv, CSV_SPEC, createDatabase, expectedValues, rowValues, upload } from '../tests/faults/support'
 import {
-  buildCsv,
-  CSV_SPEC,
-  createDatabase,
-  csvSourceConfig,
-  expectedValues,
-  rcCodes,
-  readBack,
-  rowValues,
-  sleep,
-  spawnServe,
-  statusCounts,
-  upload,
-} from '../tests/faults/support'
+  checkHeld,
+  CHUNK,
+  fmt,
+  NOW,
+  payloadBodies,
+  plan,
+  processCpuSeconds,
+  startBenchBridge,
+  TOTAL_ROWS,
+  untilImported,
+  valuesOf,
+} from './support'
 
-const NOW = '2026-10-03T09:00:00Z'
-const MONTHS = ['2026-07', '2026-08', '2026-09']
-const TOTAL_ROWS = 3_572
-const CHUNK = 5_000
 const NAIVE_VALUES = Number(process.env.NAIVE_VALUES ?? 3_000)
 /** Bridge runs with and without the overwrite check (each), alternated. */
 const CHECK_PAIRS = Number(process.env.CHECK_PAIRS ?? 3)
@@ -71,8 +66,6 @@ const CHECK_PAIRS = Number(process.env.CHECK_PAIRS ?? 3)
 function medianRun<T extends { seconds: number }>(runs: readonly T[]): T {
   return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!
 }
-const REDIS_URL = 'redis://127.0.0.1:6379/14'
-const fmt = (n: number) => Math.round(n).toLocaleString('en')
 
 /** CPU-seconds used so far by every process whose command name is one of `names` (/proc), or undefined. */
 function cpuOfCommands(names: readonly string[]): number | undefined {
@@ -115,30 +108,6 @@ function machineBusySeconds(): number | undefined {
 
 const newStandin = () => createStandin({ seed: 'demo', now: NOW, months: 0, testEndpoints: true })
 
-function plan(standin: Standin): [string, string][] {
-  const rcs = rcCodes(standin)
-  const rows: [string, string][] = []
-  for (const month of MONTHS) for (const rc of rcs) if (rows.length < TOTAL_ROWS) rows.push([rc, month])
-  return rows
-}
-
-interface Value {
-  dataElement: string
-  period: string
-  orgUnit: string
-  categoryOptionCombo: string
-  attributeOptionCombo: string
-  value: string
-}
-
-function valuesOf(standin: Standin, expected: Map<string, string>): Value[] {
-  const aoc = standin.ctx.index.metadata.defaultCategoryOptionComboId
-  return [...expected].map(([key, value]) => {
-    const [orgUnit, period, dataElement, categoryOptionCombo] = key.split('|') as [string, string, string, string]
-    return { dataElement, period, orgUnit, categoryOptionCombo, attributeOptionCombo: aoc, value }
-  })
-}
-
 interface BridgeResult {
   rate: number
   seconds: number
@@ -151,15 +120,7 @@ interface BridgeResult {
 async function bridgeRun(label = 'bridge (upload → all imported)', args: string[] = []): Promise<BridgeResult> {
   const standin = newStandin()
   const dhis2 = await standin.listen(0)
-  const db = await createDatabase('relais_bench')
-  const redis = new Redis(REDIS_URL)
-  await redis.flushdb()
-  redis.disconnect()
-  const bridge = await spawnServe({
-    args,
-    env: { DHIS2_URL: dhis2, DHIS2_TOKEN: DEMO_BRIDGE_TOKEN, REDIS_URL, DATABASE_URL: db.url },
-    config: csvSourceConfig('    allowLateData: true\n'),
-  })
+  const { db, bridge } = await startBenchBridge(dhis2, args)
   try {
     await bridge.ready
     const rows = plan(standin)
@@ -173,20 +134,14 @@ async function bridgeRun(label = 'bridge (upload → all imported)', args: strin
     const started = process.hrtime.bigint()
     const run = await upload(bridge.url, csv)
     const uploaded = Number(process.hrtime.bigint() - started) / 1e9
-    let counts: Record<string, number> = {}
     let lastTrace = 0
-    for (;;) {
-      counts = await statusCounts(db)
+    await untilImported(db, bridge, rows.length, (counts) => {
       // TRACE=1: where the time goes, stage by stage (the records' statuses once a second).
       if (process.env.TRACE && Date.now() - lastTrace >= 1000) {
         lastTrace = Date.now()
         console.log(`  ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s ${JSON.stringify(counts)}`)
       }
-      if ((counts.imported ?? 0) + (counts.unchanged ?? 0) >= rows.length) break
-      if ((counts.quarantined ?? 0) + (counts.failed ?? 0) > 0)
-        throw new Error(`bridge: ${JSON.stringify(counts)}\n${bridge.output().slice(-3000)}`)
-      await sleep(100)
-    }
+    })
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
     const busyAfter = machineBusySeconds()
     const delta = (before: number | undefined, after: number | undefined) =>
@@ -204,13 +159,7 @@ async function bridgeRun(label = 'bridge (upload → all imported)', args: strin
         ? ''
         : `; machine busy ${used.machine.toFixed(1)} CPU-s of ${(seconds * cpus().length).toFixed(1)} (${cpus().length} cores): ` +
           `stand-in ${of(used.standin)}, bridge ${of(used.bridge)}, PostgreSQL ${of(used.postgres)}, Redis ${of(used.redis)}`
-    const held = await readBack(
-      standin,
-      dhis2,
-      DEMO_BRIDGE_TOKEN,
-      MONTHS.map((m) => m.replace('-', '')),
-    )
-    if (held.length !== expected.size) throw new Error(`bridge: DHIS2 holds ${held.length} of ${expected.size} values`)
+    await checkHeld(standin, dhis2, expected)
     const rate = expected.size / seconds
     console.log(
       `${label.padEnd(36)} ${expected.size} values in ${seconds.toFixed(2)} s = ${fmt(rate)} values/s ` +
@@ -228,15 +177,8 @@ async function limitRun(): Promise<number> {
   const standin = newStandin()
   const dhis2 = await standin.listen(0)
   try {
-    const values = valuesOf(standin, expectedValues(standin, plan(standin)))
-    // Grouped per period as the bridge batches them (data set × period), ≤ CHUNK values per request.
-    const bodies: string[] = []
-    for (const month of MONTHS) {
-      const pe = month.replace('-', '')
-      const ofPeriod = values.filter((v) => v.period === pe)
-      for (let i = 0; i < ofPeriod.length; i += CHUNK)
-        bodies.push(JSON.stringify({ dataValues: ofPeriod.slice(i, i + CHUNK) }))
-    }
+    const values = valuesOf(standin)
+    const bodies = payloadBodies(values)
     const started = process.hrtime.bigint()
     for (const body of bodies) {
       const res = await fetch(`${dhis2}/api/dataValueSets`, {
@@ -265,7 +207,7 @@ async function naiveRun(total: number): Promise<number> {
   const standin = newStandin()
   const dhis2 = await standin.listen(0)
   try {
-    const values = valuesOf(standin, expectedValues(standin, plan(standin))).slice(0, NAIVE_VALUES)
+    const values = valuesOf(standin).slice(0, NAIVE_VALUES)
     const auth = { Authorization: `ApiToken ${DEMO_BRIDGE_TOKEN}` }
     const started = process.hrtime.bigint()
     for (const v of values) {
@@ -292,16 +234,6 @@ async function naiveRun(total: number): Promise<number> {
     return rate
   } finally {
     await standin.close()
-  }
-}
-
-/** CPU-seconds a process has used (utime + stime, /proc), or undefined when it cannot be read. */
-function processCpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return undefined
   }
 }
 

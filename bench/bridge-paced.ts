@@ -19,55 +19,31 @@
  * The full 100,016 values: ≈ 13 s per run at this pace, short enough to keep the same CSV as bridge-csv.
  * Exits 1 on FAIL.
  */
-import { Redis } from 'ioredis'
-import { DEMO_BRIDGE_TOKEN, DHIS2_2_41_PACE, costOf, createStandin, type Standin } from '@relais/dhis2-standin'
+import { DEMO_BRIDGE_TOKEN, DHIS2_2_41_PACE, costOf, createStandin } from '@relais/dhis2-standin'
+import { buildCsv, expectedValues, upload } from '../tests/faults/support'
 import {
-  buildCsv,
-  createDatabase,
-  csvSourceConfig,
-  expectedValues,
-  rcCodes,
-  readBack,
-  sleep,
-  spawnServe,
-  statusCounts,
-  upload,
-} from '../tests/faults/support'
+  checkHeld,
+  fmt,
+  NOW,
+  payloadBodies,
+  plan,
+  startBenchBridge,
+  TOTAL_ROWS,
+  untilImported,
+  valuesOf,
+} from './support'
 
-const NOW = '2026-10-03T09:00:00Z'
-const MONTHS = ['2026-07', '2026-08', '2026-09']
-const TOTAL_ROWS = 3_572
-const CHUNK = 5_000
 const PAIRS = Number(process.env.PAIRS ?? 3)
-const REDIS_URL = 'redis://127.0.0.1:6379/14'
 const PACE = DHIS2_2_41_PACE
-const fmt = (n: number) => Math.round(n).toLocaleString('en')
 
 const newStandin = () => createStandin({ seed: 'demo', now: NOW, months: 0, testEndpoints: true, pace: 'dhis2-2.41' })
-
-function plan(standin: Standin): [string, string][] {
-  const rcs = rcCodes(standin)
-  const rows: [string, string][] = []
-  for (const month of MONTHS) for (const rc of rcs) if (rows.length < TOTAL_ROWS) rows.push([rc, month])
-  return rows
-}
 
 async function limitRun(): Promise<number> {
   const standin = newStandin()
   const dhis2 = await standin.listen(0)
   try {
-    const aoc = standin.ctx.index.metadata.defaultCategoryOptionComboId
-    const values = [...expectedValues(standin, plan(standin))].map(([key, value]) => {
-      const [orgUnit, period, dataElement, categoryOptionCombo] = key.split('|') as [string, string, string, string]
-      return { dataElement, period, orgUnit, categoryOptionCombo, attributeOptionCombo: aoc, value }
-    })
-    const bodies: string[] = []
-    for (const month of MONTHS) {
-      const pe = month.replace('-', '')
-      const ofPeriod = values.filter((v) => v.period === pe)
-      for (let i = 0; i < ofPeriod.length; i += CHUNK)
-        bodies.push(JSON.stringify({ dataValues: ofPeriod.slice(i, i + CHUNK) }))
-    }
+    const values = valuesOf(standin)
+    const bodies = payloadBodies(values)
     const started = process.hrtime.bigint()
     let next = 0
     // As many clients as DHIS2 serves at once: each takes the next payload when its last one is answered.
@@ -123,14 +99,7 @@ async function bridgeRun(): Promise<number> {
     },
   })
   const dhis2 = await standin.listen(0)
-  const db = await createDatabase('relais_bench')
-  const redis = new Redis(REDIS_URL)
-  await redis.flushdb()
-  redis.disconnect()
-  const bridge = await spawnServe({
-    env: { DHIS2_URL: dhis2, DHIS2_TOKEN: DEMO_BRIDGE_TOKEN, REDIS_URL, DATABASE_URL: db.url },
-    config: csvSourceConfig('    allowLateData: true\n'),
-  })
+  const { db, bridge } = await startBenchBridge(dhis2)
   try {
     await bridge.ready
     const rows = plan(standin)
@@ -142,26 +111,15 @@ async function bridgeRun(): Promise<number> {
     const started = process.hrtime.bigint()
     await upload(bridge.url, csv)
     let lastTrace = 0
-    for (;;) {
-      const counts = await statusCounts(db)
+    await untilImported(db, bridge, rows.length, (counts) => {
       // TRACE=1: the records' statuses and DHIS2's imports twice a second (where the time goes).
       if (process.env.TRACE && performance.now() - lastTrace >= 500) {
         lastTrace = performance.now()
         console.log(`  ${((lastTrace - t0) / 1000).toFixed(1)} s ${JSON.stringify(counts)} imports stored: ${imports}`)
       }
-      if ((counts.imported ?? 0) + (counts.unchanged ?? 0) >= rows.length) break
-      if ((counts.quarantined ?? 0) + (counts.failed ?? 0) > 0)
-        throw new Error(`bridge: ${JSON.stringify(counts)}\n${bridge.output().slice(-3000)}`)
-      await sleep(100)
-    }
+    })
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    const held = await readBack(
-      standin,
-      dhis2,
-      DEMO_BRIDGE_TOKEN,
-      MONTHS.map((m) => m.replace('-', '')),
-    )
-    if (held.length !== expected.size) throw new Error(`bridge: DHIS2 holds ${held.length} of ${expected.size} values`)
+    await checkHeld(standin, dhis2, expected)
     const rate = expected.size / seconds
     console.log(
       `${'bridge (upload → all imported)'.padEnd(36)} ${expected.size} values in ${seconds.toFixed(2)} s = ${fmt(rate)} values/s ` +

@@ -20,8 +20,7 @@
  * Also printed per rate: the imports the bridge sent (count, mean values per import) and how busy DHIS2's
  * slots were (sum of the imports' and reads' modelled time ÷ (elapsed × slots)).
  */
-import { readFileSync } from 'node:fs'
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import { Redis } from 'ioredis'
 import { sign } from '../bridge-service/src/sources/webhook/hmac'
 import { DEMO_BRIDGE_TOKEN, DHIS2_2_41_PACE, costOf, createStandin, type Standin } from '@relais/dhis2-standin'
@@ -35,6 +34,7 @@ import {
   spawnServe,
   statusCounts,
 } from '../tests/faults/support'
+import { percentile, post, processCpuSeconds } from './support'
 
 const RATES = (process.env.RATES ?? '10,200').split(',').map(Number)
 const SECONDS = Number(process.env.SECONDS ?? 40)
@@ -49,8 +49,6 @@ const SECRET = 'freshness-bench-secret-0123456789abcdef0123456789'
 const SOURCE = 'webhook-partenaires'
 const PACE = DHIS2_2_41_PACE
 
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 const s = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'never')
 
 /** A stand-in paced as DHIS2 2.41 that remembers when each org unit × period last had values stored. */
@@ -95,26 +93,6 @@ function loadOf(standin: Standin, rate: number): Load {
 function keysOf(standin: Standin, rows: readonly [string, string][]): string[] {
   const ids = new Map(standin.ctx.state.metadata.organisationUnits.map((o) => [o.code, o.id]))
   return rows.map(([rc, mois]) => `${ids.get(rc)}|${mois.replace('-', '')}`)
-}
-
-function post(url: URL, agent: Agent, body: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers },
-      },
-      (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-        res.on('error', reject)
-      },
-    )
-    req.on('error', reject)
-    req.end(body)
-  })
 }
 
 /** Open loop: record i is due at start + i / rate; answers each record's due time (performance.now()). */
@@ -193,16 +171,6 @@ async function latencies(
     result.push(at === undefined ? Infinity : at - due[i]!)
   }
   return result
-}
-
-/** CPU-seconds a process has used (utime + stime, /proc), or undefined when it cannot be read. */
-function processCpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return undefined
-  }
 }
 
 async function bridgeRun(rate: number): Promise<Outcome> {

@@ -11,11 +11,12 @@
  * Reference in the same run: the same load against a bare `node:http` server that reads the body and
  * answers 202 (the client's and the loopback's own floor); the bridge's p99 is printed as a ratio of it.
  */
-import { Agent, createServer, request } from 'node:http'
+import { Agent, createServer } from 'node:http'
 import { Redis } from 'ioredis'
 import { sign } from '../bridge-service/src/sources/webhook/hmac'
 import { DEMO_BRIDGE_TOKEN, createStandin } from '@relais/dhis2-standin'
 import { CSV_SPEC, createDatabase, rcCodes, rowValues, spawnServe } from '../tests/faults/support'
+import { percentile, post } from './support'
 
 const RATE = Number(process.env.RATE ?? 500)
 const SECONDS = Number(process.env.SECONDS ?? 20)
@@ -29,34 +30,6 @@ interface Result {
   accepted: number
   other: Map<string, number>
   achievedRate: number
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-
-/**
- * One POST over node:http with a keep-alive agent; answers the status, or an error. Not fetch: on this 2-core
- * machine the load generator shares the cores with the bridge, PostgreSQL and Redis, and fetch cost about a
- * core's worth of CPU at 500 requests/s — CPU taken from the server being measured.
- */
-function post(url: URL, agent: Agent, body: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers },
-      },
-      (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-        res.on('error', reject)
-      },
-    )
-    req.on('error', reject)
-    req.end(body)
-  })
 }
 
 /** Open loop: request i is sent at start + i / RATE, whatever happened to the others. */

@@ -252,6 +252,23 @@ export interface ReadBackValue {
   value: string
 }
 
+/**
+ * What DHIS2 holds against what it should, by `orgUnit|period|dataElement|categoryOptionCombo`: the first few keys
+ * missing, holding another value, or not expected at all — all three empty when DHIS2 holds exactly `expected`.
+ */
+export function heldDifferences(
+  expected: ReadonlyMap<string, string>,
+  held: readonly ReadBackValue[],
+): { missing: string[]; different: [string, string][]; extra: string[] } {
+  const actual = new Map(
+    held.map((v) => [`${v.orgUnit}|${v.period}|${v.dataElement}|${v.categoryOptionCombo}`, v.value]),
+  )
+  const missing = [...expected.keys()].filter((k) => !actual.has(k))
+  const different = [...expected].filter(([k, v]) => actual.has(k) && actual.get(k) !== v)
+  const extra = [...actual.keys()].filter((k) => !expected.has(k))
+  return { missing: missing.slice(0, 5), different: different.slice(0, 5), extra: extra.slice(0, 5) }
+}
+
 /** GET /api/dataValueSets for RC_MENSUEL, the periods, under the root org unit (children=true). */
 export async function readBack(
   standin: Standin,
