@@ -12,6 +12,24 @@ import type { RunBook } from '../runs'
 import type { SpecRegistry } from '../map/specs'
 
 const CHUNK = 1000
+/**
+ * The first chunks are small and grow (100, 400, then CHUNK rows): the first records are committed, mapped
+ * and on their way to DHIS2 while the rest of the file is read, so a slow DHIS2 starts importing within about
+ * a second of the upload instead of after a chunk of 1,000 rows (two map jobs of 500, then pushes of 14,000
+ * values), and its second slot gets work soon after (issue 18). Startup is CPU-bound on the bridge's one thread
+ * (intake, mapping and push share it), so a smaller first job is what brings the first POST forward. Two
+ * commits more per file; 100/200/400 and 100 alone were no better in alternated runs (2026-12-06).
+ */
+const RAMP = [100, 400] as const
+/** Rows in the chunk after `committed` rows were committed. */
+function chunkSize(committed: number): number {
+  let start = 0
+  for (const size of RAMP) {
+    if (committed <= start) return size
+    start += size
+  }
+  return CHUNK
+}
 /** File-level findings kept in the run's detail (the count stays exact). */
 const MAX_FINDINGS = 50
 
@@ -30,16 +48,18 @@ export async function intakeFile(
   let rows = 0
   let duplicates = 0
   let chunk: IntakeRecord[] = []
+  let limit = chunkSize(0)
   const flush = async () => {
     if (chunk.length === 0) return
     const result = await deps.intake.commit({ source: input.source, runId: run.id, actor: input.actor, records: chunk })
     duplicates += result.duplicates
     chunk = []
+    limit = chunkSize(rows)
   }
   for await (const row of reading.rows) {
     rows++
     chunk.push(toIntakeRecord(deps.specs, { name: input.source, kind: input.kind }, { ...row.cells }, run))
-    if (chunk.length >= CHUNK) await flush()
+    if (chunk.length >= limit) await flush()
   }
   await flush()
   const { summary } = reading

@@ -79,11 +79,16 @@ export async function runMapStage(deps: MapStageDeps, recordIds: readonly string
   }
   if (received.length === 0) return result
 
-  const snapshot = await metadata.current()
-  const superseded = await supersededIds(
-    db,
-    received.map((r) => r.id),
-  )
+  // Independent reads together: each round trip waits for a turn of an event loop that intake and other jobs
+  // keep busy, and the first map job of an upload is on the way of DHIS2's first import (issue 18).
+  const [snapshot, superseded, dryRuns] = await Promise.all([
+    metadata.current(),
+    supersededIds(
+      db,
+      received.map((r) => r.id),
+    ),
+    dryRunIds(deps.runs, received),
+  ])
   const decisions: Decision[] = []
   for (const [source, records] of groupBy(received, (r) => r.source)) {
     let mapper: Mapper
@@ -105,7 +110,6 @@ export async function runMapStage(deps: MapStageDeps, recordIds: readonly string
     decisions.push(...(await decide(deps, source, mapper, snapshot, records, superseded)))
   }
 
-  const dryRuns = await dryRunIds(deps.runs, received)
   const runOf = new Map(received.map((r) => [r.id, r.runId]))
   const mappedIds: PipelineRecord[] = []
   await db.transaction(async (tx) => {

@@ -136,12 +136,17 @@ export async function runPushStage(
   recordIds: readonly string[],
   job: PushJobContext,
 ): Promise<PushStageResult> {
-  const records = (await loadRecords(deps.db, recordIds, 'mapped')).filter((r) => r.status === 'mapped')
+  // Read together, not one after the other: while intake and map jobs hold the thread, each round trip of a
+  // push waits for a turn of the event loop, and the first push of an upload is what DHIS2 waits for (issue 18).
+  const [loaded, run] = await Promise.all([
+    loadRecords(deps.db, recordIds, 'mapped'),
+    runId === null ? undefined : deps.runs.get(runId),
+  ])
+  const records = loaded.filter((r) => r.status === 'mapped')
   if (records.length === 0) return { imported: 0, unchanged: 0, conflicts: 0, failed: 0, requests: 0 }
   // Whole reports are completed once their values are in: also when this job ends early (a transient failure,
   // a delay), for the records it did settle.
   const reports = records.filter((r) => (r.mapped as { completion?: unknown } | null)?.completion !== undefined)
-  const run = runId === null ? undefined : await deps.runs.get(runId)
   try {
     return await pushRecords(deps, runId, run, records, job)
   } finally {
@@ -328,8 +333,11 @@ interface Prepared {
 /** Each record's values to send: its own (unless DHIS2 already holds them), plus deletions of vanished keys. */
 async function prepare(deps: PushStageDeps, records: readonly PipelineRecord[], dryRun: boolean): Promise<Prepared> {
   const ids = records.map((r) => r.id)
-  const superseded = await supersededIds(deps.db, ids)
-  const older = dryRun ? new Map<string, never[]>() : await valuesOfOlderVersions(deps.db, ids)
+  // Two independent reads in parallel (a round trip less before the first POST; see runPushStage).
+  const [superseded, older] = await Promise.all([
+    supersededIds(deps.db, ids),
+    dryRun ? new Map<string, never[]>() : valuesOfOlderVersions(deps.db, ids),
+  ])
   const prepared: Prepared = { work: [], nothingToSend: [], importedEarlier: [], sameFromUs: new Map() }
   const candidates: { record: PipelineRecord; payload: MappedPayload; values: OutgoingValue[] }[] = []
   for (const record of records) {
