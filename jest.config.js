@@ -5,6 +5,7 @@ module.exports = {
     '<rootDir>/metadata',
     '<rootDir>/standins/dhis2',
     '<rootDir>/standins/kobo',
+    '<rootDir>/standins/odk',
     '<rootDir>/bridge-service',
     '<rootDir>/tests',
     '<rootDir>/dhis2-app',

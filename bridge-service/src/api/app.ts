@@ -37,6 +37,8 @@ import { usersRoutes } from './routes/users'
 import { remindersRoutes } from './routes/reminders'
 import { securityRoutes } from './routes/security'
 import { operationsRoutes } from './routes/operations'
+import { outboundRoutes } from './routes/outbound'
+import type { Outbound } from '../outbound/outbound'
 import type { CapacityReport } from '../capacity/capacity-report'
 import type { SecurityService } from '../security/security-check'
 import type { ReminderService } from '../reminders/reminder-job'
@@ -84,6 +86,8 @@ export interface CreateApiAppOptions {
   security?: SecurityService
   /** The capacity report (capacity/capacity-report.ts over this bridge's ledger); absent: its route answers 503. */
   capacity?: () => Promise<CapacityReport>
+  /** Outbound webhooks to partners (the pipeline's); absent: their routes answer 503. */
+  outbound?: Pick<Outbound, 'list' | 'retry'>
 }
 
 const ROUTES = new WeakMap<Express, readonly Route[]>()
@@ -138,6 +142,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
     ...remindersRoutes({ reminders: options.reminders, scopes, repos, logger }),
     ...securityRoutes({ security: options.security, repos, logger }),
     ...operationsRoutes({ capacity: options.capacity }),
+    ...outboundRoutes({ outbound: options.outbound, repos }),
   ]
   openapi.document = buildOpenApi(routes, { version: options.version ?? '0.1.0' })
 

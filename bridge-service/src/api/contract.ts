@@ -218,7 +218,7 @@ export const SourceSchema = named(
   'Source',
   z.object({
     name: z.string(),
-    kind: z.enum(['kobo', 'csv', 'xlsx', 'webhook']),
+    kind: z.enum(['kobo', 'odk', 'csv', 'xlsx', 'webhook']),
     description: z.string().nullable(),
     enabled: z.boolean(),
     mapping: z.string().meta({ description: 'File name of the mapping spec (without its folder)' }),

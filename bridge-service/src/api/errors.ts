@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'reminders-unavailable'
   | 'security-unavailable'
   | 'capacity-unavailable'
+  | 'outbound-unavailable'
   | UnreadableFileError['code']
 
 export interface Issue {

@@ -26,6 +26,9 @@ export const ACTIONS = [
   'security:run',
   // The capacity report (the ledger, Redis, the disk, the last backup): the bridge's operators, administrators.
   'operations:read',
+  // Outbound webhooks to partners (issue 19 §4): what was sent and a retry by hand; data managers, administrators.
+  'outbound:read',
+  'outbound:retry',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -44,6 +47,8 @@ export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     'metadata:refresh',
     'reminders:send',
     'reminders:configure',
+    'outbound:read',
+    'outbound:retry',
   ]),
   administrateur: new Set(ACTIONS),
   // Read-only API keys for scripts and monitoring: Prometheus scrapes /metrics with one.

@@ -182,7 +182,7 @@ export async function runRunCommand(
       runId = (await pipeline.startRun(sourceName, mode, ctx.actor)).id
       if (!json)
         io.out(
-          `Run ${runId} started: ${source.kind === 'kobo' ? 'pulling from KoboToolbox' : 'reading the last input again'} (${mode}).`,
+          `Run ${runId} started: ${source.kind === 'kobo' ? 'pulling from KoboToolbox' : source.kind === 'odk' ? 'pulling from ODK Central' : 'reading the last input again'} (${mode}).`,
         )
     }
 

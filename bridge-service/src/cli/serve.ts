@@ -149,6 +149,7 @@ export async function serve(
       services: pipeline,
       ...(pipeline.reminders ? { reminders: pipeline.reminders } : {}),
       ...(pipeline.security ? { security: pipeline.security } : {}),
+      ...(pipeline.outbound ? { outbound: pipeline.outbound } : {}),
       capacity: () => capacityReport({ db, dhis2, redisUrl: bridge.redisUrl, dataDir: bridge.dataDir }),
       repos: repositories(db),
       auth: {

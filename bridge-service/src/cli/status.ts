@@ -145,7 +145,7 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
           name: source.name,
           kind: source.kind,
           enabled: source.enabled,
-          schedule: source.kind === 'kobo' ? source.schedule : null,
+          schedule: source.kind === 'kobo' || source.kind === 'odk' ? source.schedule : null,
           quarantined,
           lastRun: last ? { ...runSummary(last), counts } : null,
         }

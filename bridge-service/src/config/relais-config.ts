@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path'
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml'
 import { z } from 'zod'
 import { Cron } from 'croner'
+import { outboundSchema } from './outbound-config'
 
 const envName = z
   .string()
@@ -63,6 +64,31 @@ const koboSource = z.object({
   sweepSchedule: cron.default('0 2 * * *'),
 })
 
+/**
+ * An ODK Central form (kobo-odk-api.md Part B). The bridge reads OData, which needs a Web User with
+ * `submission.read` (Project Viewer): `emailEnv` + `passwordEnv` (a session, renewed as it expires). `tokenEnv`
+ * takes an App User key, which Central refuses for reading (403.1) — accepted so that the refusal is explained
+ * when the source runs, not hidden as a config error if Central ever grants it.
+ */
+const odkSource = z
+  .object({
+    ...common,
+    kind: z.literal('odk'),
+    url: z.url({ protocol: /^https?$/, error: 'must be the ODK Central server URL, e.g. https://central.example.org' }),
+    projectId: z.number().int().positive(),
+    formId: z.string().min(1, 'must be the form id (xmlFormId), e.g. rc_rapport_mensuel'),
+    emailEnv: envName.optional(),
+    passwordEnv: envName.optional(),
+    tokenEnv: envName.optional(),
+    schedule: cron.default('*/30 * * * *'),
+    /** How often the whole form is read again (restores and anything a time cursor could miss). */
+    sweepSchedule: cron.default('0 2 * * *'),
+  })
+  .refine((s) => (s.emailEnv !== undefined && s.passwordEnv !== undefined) !== (s.tokenEnv !== undefined), {
+    message: 'needs either emailEnv and passwordEnv (a Web User) or tokenEnv (an App User key), not both',
+    path: ['emailEnv'],
+  })
+
 const fileSource = z.object({
   ...common,
   kind: z.enum(['csv', 'xlsx']),
@@ -75,13 +101,14 @@ const webhookSource = z.object({
   secretEnv: envName,
 })
 
-export const sourceSchema = z.discriminatedUnion('kind', [koboSource, fileSource, webhookSource])
+export const sourceSchema = z.discriminatedUnion('kind', [koboSource, odkSource, fileSource, webhookSource])
 
 /*
  * What a source takes, answered in one place: the API, the pipeline and the scheduler ask these rather than
  * comparing kinds, so a new kind (ODK Central, DHIS2) changes them here only.
  */
 export type KoboSourceConfig = Extract<SourceConfig, { kind: 'kobo' }>
+export type OdkSourceConfig = Extract<SourceConfig, { kind: 'odk' }>
 export type FileSourceConfig = Extract<SourceConfig, { kind: 'csv' | 'xlsx' }>
 export type WebhookSourceConfig = Extract<SourceConfig, { kind: 'webhook' }>
 
@@ -97,8 +124,8 @@ export function takesWebhooks(source: SourceConfig): source is WebhookSourceConf
   return source.kind === 'webhook'
 }
 /** A source the bridge pulls on its schedule (and sweeps for edits). */
-export function isPulled(source: SourceConfig): source is KoboSourceConfig {
-  return source.kind === 'kobo'
+export function isPulled(source: SourceConfig): source is KoboSourceConfig | OdkSourceConfig {
+  return source.kind === 'kobo' || source.kind === 'odk'
 }
 export const relaisConfigSchema = z.object({
   sources: z.array(sourceSchema).superRefine((sources, ctx) => {
@@ -113,6 +140,7 @@ export const relaisConfigSchema = z.object({
       seen.add(s.name)
     })
   }),
+  outbound: outboundSchema,
 })
 
 export type SourceConfig = z.infer<typeof sourceSchema>
@@ -162,6 +190,16 @@ export function parseRelaisConfig(text: string, file: string, env: NodeJS.Proces
   const missing: string[] = []
   const secretUsers = new Map<string, string>()
   parsed.data.sources.forEach((source, i) => {
+    if (source.kind === 'odk') {
+      for (const key of ['emailEnv', 'passwordEnv', 'tokenEnv'] as const) {
+        const name = source[key]
+        if (name && !env[name]?.trim())
+          missing.push(
+            `${file}:${positionOf(doc, counter, ['sources', i, key])} source "${source.name}" needs the environment variable ${name}, which is not set`,
+          )
+      }
+      return
+    }
     const variable = source.kind === 'kobo' ? source.tokenEnv : source.kind === 'webhook' ? source.secretEnv : undefined
     const key = source.kind === 'kobo' ? 'tokenEnv' : 'secretEnv'
     const where = () => `${file}:${positionOf(doc, counter, ['sources', i, key])}`

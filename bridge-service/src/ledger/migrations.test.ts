@@ -48,6 +48,7 @@ const NEWEST_SCHEMA: Record<string, readonly string[]> = {
     'runs_seq_idx',
     'runs_source_idx',
     'runs_running_idx',
+    'runs_finished_idx',
   ],
   records: [
     'records_pkey',
@@ -66,7 +67,12 @@ const NEWEST_SCHEMA: Record<string, readonly string[]> = {
     'records_run_status_idx',
     'records_in_flight_idx',
   ],
-  record_events: ['record_events_pkey', 'record_events_record_id_fkey', 'record_events_record_idx'],
+  record_events: [
+    'record_events_pkey',
+    'record_events_record_id_fkey',
+    'record_events_record_idx',
+    'record_events_completion_idx',
+  ],
   source_cursors: ['source_cursors_pkey'],
   imported_sets: ['imported_sets_org_unit_period_idx', 'imported_sets_record_idx'],
   audit_log: ['audit_log_pkey', 'audit_log_seq_idx', 'audit_log_at_idx', 'audit_log_actor_idx', 'audit_log_target_idx'],
@@ -90,6 +96,18 @@ const NEWEST_SCHEMA: Record<string, readonly string[]> = {
     'bridge_secrets_action_check',
     'bridge_secrets_kind',
   ],
+  outbound_deliveries: [
+    'outbound_deliveries_pkey',
+    'outbound_deliveries_event_check',
+    'outbound_deliveries_status_check',
+    'outbound_deliveries_attempts_check',
+    'outbound_deliveries_round_check',
+    'outbound_deliveries_once',
+    'outbound_deliveries_seq_idx',
+    'outbound_deliveries_status_idx',
+    'outbound_deliveries_pending_idx',
+  ],
+  outbound_cursors: ['outbound_cursors_pkey'],
   schema_migrations: ['schema_migrations_pkey'],
 }
 
@@ -630,6 +648,27 @@ function fixtureAt(version: number): Fixture {
         created_by: 'administrateur',
       },
     ])
+  }
+  if (version >= 12) {
+    add('outbound_deliveries', [
+      {
+        subscription: 'partenaire-fhi',
+        event: 'run.finished',
+        event_key: `run:${RUN_IMPORT}`,
+        payload: { runId: RUN_IMPORT, source: KOBO, status: 'completed', counts: { imported: 1 } },
+        status: 'delivered',
+        attempts: 2,
+        round: 0,
+        last_status: 200,
+        history: [
+          { at: '2026-03-01T08:00:01.000Z', httpStatus: 503, error: 'HTTP 503' },
+          { at: '2026-03-01T08:00:03.000Z', httpStatus: 200, error: null },
+        ],
+        created_at: '2026-03-01T08:00:00.000Z',
+        delivered_at: '2026-03-01T08:00:03.000Z',
+      },
+    ])
+    add('outbound_cursors', [{ kind: 'run.finished', position: '2026-03-01T08:00:00.000Z' }])
   }
   return { tables }
 }

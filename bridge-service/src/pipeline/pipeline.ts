@@ -60,6 +60,7 @@ import {
 import { SpecRegistry, type DriftFinding } from './map/specs'
 import { ABANDONED_AFTER_MS, DEFAULT_ANSWER_WITHIN_MS, Uploads } from './intake/uploads'
 import { startWorkers, type StageWorkers } from './workers'
+import { Outbound } from '../outbound/outbound'
 
 /** Periodic reconciliation (issue 11 §9). */
 export const RECONCILE_EVERY_MS = 60_000
@@ -167,6 +168,8 @@ export interface Pipeline extends PipelineServices {
   readonly reminders: ReminderService | undefined
   /** The daily security check (issue 16 §2); undefined when turned off. */
   readonly security: SecurityService | undefined
+  /** Outbound webhooks to partners (issue 19 §4); undefined when relais.config.yaml subscribes none. */
+  readonly outbound: Outbound | undefined
   readonly queues: PipelineQueues
   readonly breakers: CircuitBreakerRegistry
 }
@@ -231,6 +234,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           ...(options.security?.bridgeToken ? { bridgeToken: options.security.bridgeToken } : {}),
           ...(options.security?.bridge ? { bridge: options.security.bridge } : {}),
         })
+  const subscriptions = options.config.outbound ?? []
+  const outbound =
+    subscriptions.length === 0
+      ? undefined
+      : new Outbound({ db, redis, subscriptions, logger, retry, ...(options.env ? { env: options.env } : {}) })
   let stopped = false
   const track = (task: Promise<unknown>) => {
     background.add(task)
@@ -251,7 +259,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     specs,
     runs,
     intake,
-    kobo: koboDeps,
+    pulled: koboDeps,
     logger,
     audit,
     track,
@@ -290,6 +298,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     breakers,
     reminders,
     security,
+    outbound,
 
     startRun: (sourceName: string, mode: RunMode, actor: Actor) => sourceRuns.start(sourceName, mode, actor),
     startSweep: (sourceName: string, actor: Actor) => sourceRuns.startSweep(sourceName, actor),
@@ -367,6 +376,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             ...(observer ? { observer } : {}),
           },
         )
+        await outbound?.start()
       }
       if (options.schedules ?? true) {
         // One connection for the tick claims; closed with the pipeline.
@@ -415,6 +425,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       await Promise.allSettled([...background, inbound.close()])
       claimsRedis?.disconnect()
       await workers?.close()
+      await outbound?.stop()
       await queues.close()
       logger.info('pipeline stopped')
     },

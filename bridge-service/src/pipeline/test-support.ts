@@ -77,6 +77,8 @@ export interface HarnessOptions {
   /** Extra fields per source (allowLateData…). */
   readonly sources?: Partial<Record<'csv' | 'webhook' | 'kobo', Record<string, unknown>>>
   readonly standinNow?: string
+  /** relais.config.yaml's `outbound:` subscriptions (issue 19 §4). */
+  readonly outbound?: readonly Record<string, unknown>[]
   /** Stand-in faults set before the pipeline starts (a DHIS2 that hangs at start…). */
   readonly faultsBeforeStart?: Record<string, unknown>
 }
@@ -146,6 +148,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         ...options.sources?.kobo,
       },
     ],
+    ...(options.outbound ? { outbound: options.outbound } : {}),
   })
   const prefix = `relais-test-${randomBytes(5).toString('hex')}`
   const pipeline = createPipeline({

@@ -44,7 +44,7 @@ export function sourcesRoutes({ config, repos }: SourcesDeps): Route[] {
       // The spec's file name only: where the server keeps its files is none of a browser's business.
       mapping: basename(source.mapping),
       allowLateData: source.allowLateData,
-      schedule: source.kind === 'kobo' ? source.schedule : null,
+      schedule: source.kind === 'kobo' || source.kind === 'odk' ? source.schedule : null,
       maxUploadMegabytes: source.kind === 'csv' || source.kind === 'xlsx' ? source.maxUploadMegabytes : null,
       lastRun: lastRun ? runDto(lastRun) : null,
       lastRunCounts: counts ?? null,

@@ -16,6 +16,8 @@ const EMPTY: ReadonlySet<string> = new Set()
 /** Bookkeeping fields of each source kind that the bridge itself reads from stored records. */
 export const SYSTEM_FIELDS: Readonly<Record<string, readonly string[]>> = {
   kobo: ['_id', '_uuid', '_submission_time', '__version__', 'meta/instanceID', 'meta/deprecatedID'],
+  // Flattened OData rows (sources/odk/records.ts): the identity and the times the pull and a person read.
+  odk: ['__id', 'meta/instanceID', '__system/submissionDate', '__system/updatedAt', '__system/deletedAt'],
 }
 
 /** At most this many dropped names are listed (a record with 10,000 columns names the first ones). */

@@ -4,7 +4,13 @@
  * its answer (202), and while it reads it beats (`readBeat` in the run's detail) so that a run whose process
  * died mid-read is closed by the next scheduled tick instead of blocking its source forever (issue 11 §9).
  */
-import { isPulled, takesWebhooks, type SourceConfig } from '../../config/relais-config'
+import {
+  isPulled,
+  takesWebhooks,
+  type KoboSourceConfig,
+  type OdkSourceConfig,
+  type SourceConfig,
+} from '../../config/relais-config'
 import { repositories, type Db } from '../../ledger'
 import { patchRunDetail, rawsOfRun } from '../../ledger/pipeline-queries'
 import type { Run, RunMode } from '../../ledger/runs'
@@ -15,6 +21,7 @@ import { StateConflictError, type Actor, type StartedRun, type WebhookDelivery }
 import type { InboundIntake } from './inbound'
 import { toIntakeRecord, type Intake } from './intake'
 import { pullKobo, sweepKobo, type KoboSourceDeps } from './kobo-source'
+import { pullOdk, sweepOdk } from './odk-source'
 
 export const READ_BEAT_MS = 15_000
 export const READER_LOST_MS = 60_000
@@ -36,7 +43,8 @@ export interface SourceRunsDeps {
   readonly specs: SpecRegistry
   readonly runs: RunBook
   readonly intake: Intake
-  readonly kobo: KoboSourceDeps
+  /** What pulled sources (KoboToolbox, ODK Central) read and write with. */
+  readonly pulled: KoboSourceDeps
   readonly logger: Logger
   /** Appends to the audit log. */
   audit(actor: Actor, action: string, target: string, detail: unknown): Promise<unknown>
@@ -115,7 +123,8 @@ export class SourceRuns {
 
   private pulled(sourceName: string) {
     const source = this.deps.specs.source(sourceName)
-    if (!isPulled(source)) throw new StateConflictError(`source "${sourceName}" is not a Kobo form: nothing to sweep`)
+    if (!isPulled(source))
+      throw new StateConflictError(`source "${sourceName}" is not a Kobo or ODK Central form: nothing to sweep`)
     return source
   }
 
@@ -126,14 +135,15 @@ export class SourceRuns {
       mode: run.mode,
       ...(kind === 'sweep' ? { sweep: true } : {}),
     })
-    this.inBackground(run, () =>
-      !isPulled(source)
-        ? this.replay(source, run)
-        : kind === 'sweep'
-          ? sweepKobo(this.deps.kobo, source, run)
-          : pullKobo(this.deps.kobo, source, run),
-    )
+    this.inBackground(run, () => (isPulled(source) ? this.readPulled(source, run, kind) : this.replay(source, run)))
     return { id: run.id }
+  }
+
+  /** A pulled source's run: its kind's pull or sweep (both kinds read with the same ledger, intake and specs). */
+  private readPulled(source: KoboSourceConfig | OdkSourceConfig, run: Run, kind: 'pull' | 'sweep') {
+    const deps = this.deps.pulled
+    if (source.kind === 'odk') return kind === 'sweep' ? sweepOdk(deps, source, run) : pullOdk(deps, source, run)
+    return kind === 'sweep' ? sweepKobo(deps, source, run) : pullKobo(deps, source, run)
   }
 
   /** A webhook delivery's records, protected and versioned, handed to the source's open run (inbound.ts). */

@@ -1,0 +1,99 @@
+/**
+ * `/api/v1/outbound` (issue 19 §4): the signed webhooks sent to partners — what was sent, to whom, how it went —
+ * and a retry by hand of one that failed. For data managers and administrators (outbound:read, outbound:retry).
+ */
+import { z } from 'zod'
+import type { LedgerRepositories } from '../../ledger'
+import type { OutboundDelivery } from '../../ledger/outbound'
+import { OutboundRetryError, type Outbound } from '../../outbound/outbound'
+import { OutboundDeliveryList, OutboundDeliverySchema, OutboundStatusName } from '../contract-outbound'
+import { ApiError, notFound } from '../errors'
+import { defineRoute, reply, type Route } from '../route'
+import { idParams, iso, isoOrNull, pageQuery } from '../schemas'
+
+const listQuery = z.strictObject({
+  status: OutboundStatusName.optional(),
+  subscription: z.string().min(1).max(100).optional(),
+  ...pageQuery,
+})
+
+export function outboundDto(d: OutboundDelivery): z.input<typeof OutboundDeliverySchema> {
+  return {
+    id: d.id,
+    subscription: d.subscription,
+    event: d.event,
+    payload: d.payload,
+    status: d.status,
+    attempts: d.attempts,
+    round: d.round,
+    lastStatus: d.lastStatus,
+    lastError: d.lastError,
+    history: d.history,
+    nextAttemptAt: isoOrNull(d.nextAttemptAt),
+    createdAt: iso(d.createdAt),
+    deliveredAt: isoOrNull(d.deliveredAt),
+  }
+}
+
+export interface OutboundDeps {
+  /** The pipeline's outbound webhooks; absent (no subscription in relais.config.yaml): the routes answer 503. */
+  outbound: Pick<Outbound, 'list' | 'retry'> | undefined
+  repos: Pick<LedgerRepositories, 'audit'>
+}
+
+export function outboundRoutes({ outbound, repos }: OutboundDeps): Route[] {
+  const service = () => {
+    if (!outbound)
+      throw new ApiError(
+        503,
+        'outbound-unavailable',
+        'No outbound webhook is configured (relais.config.yaml `outbound:`) / Aucun webhook sortant configuré',
+      )
+    return outbound
+  }
+  return [
+    defineRoute({
+      operationId: 'listOutbound',
+      method: 'get',
+      path: '/api/v1/outbound',
+      tag: 'outbound',
+      summary: 'Outbound webhooks sent to partners, newest first, by status and subscription',
+      access: { kind: 'action', action: 'outbound:read' },
+      query: listQuery,
+      responses: { 200: OutboundDeliveryList },
+      errors: [400, 503],
+      async handle({ query: { page, pageSize, ...filter } }) {
+        const list = await service().list(filter, { page, pageSize })
+        return reply(200, { items: list.items.map(outboundDto), pager: list.pager })
+      },
+    }),
+    defineRoute({
+      operationId: 'retryOutbound',
+      method: 'post',
+      path: '/api/v1/outbound/{id}/retry',
+      tag: 'outbound',
+      summary: 'Send a failed outbound webhook again, from a new round of attempts',
+      access: { kind: 'action', action: 'outbound:retry' },
+      params: idParams,
+      responses: { 200: OutboundDeliverySchema },
+      errors: [404, 409, 503],
+      async handle({ params, actor }) {
+        try {
+          const retried = await service().retry(params.id)
+          await repos.audit.append({
+            actor: actor.name,
+            role: actor.role,
+            action: 'outbound.retry',
+            target: `outbound:${params.id}`,
+            detail: { subscription: retried.subscription, event: retried.event, round: retried.round },
+          })
+          return reply(200, outboundDto(retried))
+        } catch (error) {
+          if (!(error instanceof OutboundRetryError)) throw error
+          if (error.code === 'not-found') throw notFound(`Outbound delivery ${params.id}`)
+          throw new ApiError(409, 'state-conflict', error.message)
+        }
+      },
+    }),
+  ]
+}

@@ -1,0 +1,3 @@
+const { nodeProject } = require('../../jest.shared')
+
+module.exports = nodeProject('odk-standin')

@@ -1,0 +1,6 @@
+export { createOdkStandin, Problem, problems } from './server'
+export type { Fault, OdkStandin, OdkStandinOptions, WebRole } from './server'
+export { OdkStore, isoFromMicros, odataRow, sanitizeOdataIdentifier } from './store'
+export type { AddOptions, Answers, JsonObject, OdkField, OdkForm, OdkFormInput, OdkSubmission } from './store'
+export { parseFilter, evaluate, mentionsDeletedAt, toMicros } from './filter'
+export { RC_FORM_FIELDS, RC_FORM_ID, rcForm } from './rc-form'
