@@ -34,6 +34,8 @@ import {
 } from './support'
 
 const PAIRS = Number(process.env.PAIRS ?? 3)
+/** `relais serve` arguments, e.g. BRIDGE_ARGS=--without-overwrite-check to see what the reads before each push cost. */
+const BRIDGE_ARGS = (process.env.BRIDGE_ARGS ?? '').split(' ').filter(Boolean)
 const PACE = DHIS2_2_41_PACE
 
 const newStandin = () => createStandin({ seed: 'demo', now: NOW, months: 0, testEndpoints: true, pace: 'dhis2-2.41' })
@@ -99,7 +101,7 @@ async function bridgeRun(): Promise<number> {
     },
   })
   const dhis2 = await standin.listen(0)
-  const { db, bridge } = await startBenchBridge(dhis2)
+  const { db, bridge } = await startBenchBridge(dhis2, BRIDGE_ARGS)
   try {
     await bridge.ready
     const rows = plan(standin)
