@@ -39,7 +39,6 @@ export type ErrorCode =
   | 'reminders-unavailable'
   | 'security-unavailable'
   | 'capacity-unavailable'
-  | 'outbound-unavailable'
   | UnreadableFileError['code']
 
 export interface Issue {

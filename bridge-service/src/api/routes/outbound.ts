@@ -36,21 +36,15 @@ export function outboundDto(d: OutboundDelivery): z.input<typeof OutboundDeliver
 }
 
 export interface OutboundDeps {
-  /** The pipeline's outbound webhooks; absent (no subscription in relais.config.yaml): the routes answer 503. */
+  /**
+   * The pipeline's outbound webhooks; absent when relais.config.yaml subscribes none: then there is no delivery —
+   * the list is empty and a retry finds nothing (404), never a 5xx for a feature simply not in use.
+   */
   outbound: Pick<Outbound, 'list' | 'retry'> | undefined
   repos: Pick<LedgerRepositories, 'audit'>
 }
 
 export function outboundRoutes({ outbound, repos }: OutboundDeps): Route[] {
-  const service = () => {
-    if (!outbound)
-      throw new ApiError(
-        503,
-        'outbound-unavailable',
-        'No outbound webhook is configured (relais.config.yaml `outbound:`) / Aucun webhook sortant configuré',
-      )
-    return outbound
-  }
   return [
     defineRoute({
       operationId: 'listOutbound',
@@ -61,9 +55,10 @@ export function outboundRoutes({ outbound, repos }: OutboundDeps): Route[] {
       access: { kind: 'action', action: 'outbound:read' },
       query: listQuery,
       responses: { 200: OutboundDeliveryList },
-      errors: [400, 503],
+      errors: [400],
       async handle({ query: { page, pageSize, ...filter } }) {
-        const list = await service().list(filter, { page, pageSize })
+        if (!outbound) return reply(200, { items: [], pager: { page, pageSize, total: 0, pageCount: 0 } })
+        const list = await outbound.list(filter, { page, pageSize })
         return reply(200, { items: list.items.map(outboundDto), pager: list.pager })
       },
     }),
@@ -76,10 +71,11 @@ export function outboundRoutes({ outbound, repos }: OutboundDeps): Route[] {
       access: { kind: 'action', action: 'outbound:retry' },
       params: idParams,
       responses: { 200: OutboundDeliverySchema },
-      errors: [404, 409, 503],
+      errors: [404, 409],
       async handle({ params, actor }) {
         try {
-          const retried = await service().retry(params.id)
+          if (!outbound) throw notFound(`Outbound delivery ${params.id}`)
+          const retried = await outbound.retry(params.id)
           await repos.audit.append({
             actor: actor.name,
             role: actor.role,
