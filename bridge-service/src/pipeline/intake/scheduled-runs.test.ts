@@ -61,12 +61,13 @@ describe('scheduled pulls and sweeps', () => {
   })
 
   test('a sweep that meets a running run tries again once it has ended, not the next night', async () => {
-    // The sweep ticks once a minute, at a second just ahead: a sweep run before the next minute is a retry.
-    const second = (new Date().getSeconds() + 3) % 60
+    // The sweep ticks once a minute, at a second 20 s ahead (room for a slow start on a loaded machine): a sweep
+    // run before the next minute is a retry.
+    const tickAt = Date.now() + 20_000
     h = await startHarness({
       database: pgTestDatabase(),
       pipeline: { schedules: true, sweepRetryMs: 500 },
-      sources: { kobo: { schedule: '0 0 1 1 *', sweepSchedule: `${second} * * * * *` } },
+      sources: { kobo: { schedule: '0 0 1 1 *', sweepSchedule: `${new Date(tickAt).getSeconds()} * * * * *` } },
     })
     const runs = repositories(h.db).runs
     const blocking = await runs.create({
@@ -76,11 +77,12 @@ describe('scheduled pulls and sweeps', () => {
       actor: 'a data manager',
       detail: { readBeat: new Date(Date.now() + 60_000).toISOString() },
     })
+    expect(Date.now()).toBeLessThan(tickAt - 500) // the blocking run is there before the tick
     const sweeps = async () =>
       (await runs.list({ source: SOURCE }, { page: 1, pageSize: 50 })).items.filter((r) => r.trigger === 'sweep')
-    await new Promise((r) => setTimeout(r, 5_000))
+    await new Promise((r) => setTimeout(r, tickAt + 2_000 - Date.now()))
     expect(await sweeps()).toHaveLength(0) // the tick met the running run
     await runs.cancel(blocking.id, { actor: 'a data manager' })
-    await waitFor(async () => (await sweeps()).length === 1, 5_000, 'the sweep retried')
+    await waitFor(async () => (await sweeps()).length === 1, 10_000, 'the sweep retried')
   })
 })
