@@ -149,10 +149,11 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
   },
   'POST /api/v1/security/run': { expect: [403, 403, 403, 202, 403, 401, 401] },
   'GET /api/v1/operations/capacity': { expect: ADMIN_ONLY },
-  // No outbound subscription in the test config: a caller the auth lets through meets 503 (routes: outbound.e2e.test.ts).
-  'GET /api/v1/outbound': { expect: write(503) },
+  // No outbound subscription in the test config, so no delivery: a caller the auth lets through gets an empty list,
+  // and a retry finds nothing (routes: outbound.e2e.test.ts).
+  'GET /api/v1/outbound': { expect: write(200) },
   'POST /api/v1/outbound/{id}/retry': {
-    expect: write(503),
+    expect: write(404),
     prepare: async () => ({ path: '/api/v1/outbound/no-such-delivery/retry' }),
   },
   'POST /api/v1/security/actions': {
