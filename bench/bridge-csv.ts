@@ -50,6 +50,7 @@ import {
   fmt,
   NOW,
   payloadBodies,
+  postPayload,
   plan,
   processCpuSeconds,
   startBenchBridge,
@@ -180,16 +181,7 @@ async function limitRun(): Promise<number> {
     const values = valuesOf(standin)
     const bodies = payloadBodies(values)
     const started = process.hrtime.bigint()
-    for (const body of bodies) {
-      const res = await fetch(`${dhis2}/api/dataValueSets`, {
-        method: 'POST',
-        headers: { Authorization: `ApiToken ${DEMO_BRIDGE_TOKEN}`, 'Content-Type': 'application/json' },
-        body,
-      })
-      const answer = (await res.json()) as { response?: { status: string } }
-      if (res.status !== 200 || answer.response?.status !== 'SUCCESS')
-        throw new Error(`limit: HTTP ${res.status} ${JSON.stringify(answer).slice(0, 500)}`)
-    }
+    for (const body of bodies) await postPayload(dhis2, body)
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
     if (standin.ctx.state.dataValues.size !== values.length)
       throw new Error(`limit: store holds ${standin.ctx.state.dataValues.size} of ${values.length}`)

@@ -19,13 +19,14 @@
  * The full 100,016 values: ≈ 13 s per run at this pace, short enough to keep the same CSV as bridge-csv.
  * Exits 1 on FAIL.
  */
-import { DEMO_BRIDGE_TOKEN, DHIS2_2_41_PACE, costOf, createStandin } from '@relais/dhis2-standin'
+import { DHIS2_2_41_PACE, costOf, createStandin } from '@relais/dhis2-standin'
 import { buildCsv, expectedValues, upload } from '../tests/faults/support'
 import {
   checkHeld,
   fmt,
   NOW,
   payloadBodies,
+  postPayload,
   plan,
   startBenchBridge,
   TOTAL_ROWS,
@@ -51,15 +52,7 @@ async function limitRun(): Promise<number> {
     // As many clients as DHIS2 serves at once: each takes the next payload when its last one is answered.
     const client = async () => {
       while (next < bodies.length) {
-        const body = bodies[next++]!
-        const res = await fetch(`${dhis2}/api/dataValueSets`, {
-          method: 'POST',
-          headers: { Authorization: `ApiToken ${DEMO_BRIDGE_TOKEN}`, 'Content-Type': 'application/json' },
-          body,
-        })
-        const answer = (await res.json()) as { response?: { status: string } }
-        if (res.status !== 200 || answer.response?.status !== 'SUCCESS')
-          throw new Error(`limit: HTTP ${res.status} ${JSON.stringify(answer).slice(0, 500)}`)
+        await postPayload(dhis2, bodies[next++]!)
       }
     }
     await Promise.all(Array.from({ length: PACE.concurrency }, client))

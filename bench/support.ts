@@ -154,3 +154,15 @@ export async function checkHeld(standin: Standin, dhis2: string, expected: Reado
   )
   if (held.length !== expected.size) throw new Error(`bridge: DHIS2 holds ${held.length} of ${expected.size} values`)
 }
+
+/** Posts one pre-built dataValueSets body to `dhis2`; throws unless DHIS2 answers 200 SUCCESS (the limit runs). */
+export async function postPayload(dhis2: string, body: string): Promise<void> {
+  const res = await fetch(`${dhis2}/api/dataValueSets`, {
+    method: 'POST',
+    headers: { Authorization: `ApiToken ${DEMO_BRIDGE_TOKEN}`, 'Content-Type': 'application/json' },
+    body,
+  })
+  const answer = (await res.json()) as { response?: { status: string } }
+  if (res.status !== 200 || answer.response?.status !== 'SUCCESS')
+    throw new Error(`limit: HTTP ${res.status} ${JSON.stringify(answer).slice(0, 500)}`)
+}

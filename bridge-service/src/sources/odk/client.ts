@@ -248,7 +248,8 @@ export function classifyError(error: unknown, auth?: OdkAuth): OdkError {
   let message = `ODK Central answered ${status}${code !== undefined ? ` (${code})` : ''}: ${describeBody(res.data)}`
   if (status === 403 && auth?.kind === 'appUser')
     message +=
-      ' — App Users can send submissions but not read them (no submission.read); give the bridge a Web User with the Project Viewer role.'
+      " — les utilisateurs d'application (App Users) envoient des soumissions mais ne peuvent pas les lire : donnez au pont un utilisateur web avec le rôle Project Viewer (emailEnv + passwordEnv). / " +
+      'App Users can send submissions but not read them (no submission.read); give the bridge a Web User with the Project Viewer role (emailEnv + passwordEnv).'
   return new OdkError(
     transient ? 'transient' : 'permanent',
     message,
