@@ -18,14 +18,14 @@ import { createKoboClient, type KoboClient, type KoboSubmission } from '../../so
 import { EMPTY_CURSOR, pull, type PullCursor } from '../../sources/kobo/pull'
 import { sweep } from '../../sources/kobo/sweep'
 import { toIntakeRecord, type Intake, type IntakeRecord } from './intake'
-import { knownKoboVersions, newestVersionIds } from '../../ledger/pipeline-queries'
+import { knownKoboVersions } from '../../ledger/pipeline-queries'
+import { commitPulledBatches, noteDeletedAtSource, type PulledBatch } from './pulled-batches'
 import type { RunBook } from '../runs'
 import type { SpecRegistry } from '../map/specs'
 
 export type { KoboSourceConfig }
 
-/** The reason of the history note on a record whose submission was deleted in Kobo. */
-export const DELETED_AT_SOURCE = 'deleted-at-source'
+export { DELETED_AT_SOURCE } from './pulled-batches'
 
 export interface KoboSourceDeps {
   readonly db: Db
@@ -56,28 +56,20 @@ function toIntake(deps: KoboSourceDeps, source: KoboSourceConfig, run: Run, subm
   )
 }
 
-async function cancelled(runs: RunBook, runId: string): Promise<boolean> {
-  return (await runs.get(runId))?.status !== 'running'
-}
+const KOBO = 'KoboToolbox'
 
 /** One pull of new submissions into `run`. The run is marked read (or failed) at the end. */
 export async function pullKobo(deps: KoboSourceDeps, source: KoboSourceConfig, run: Run): Promise<KoboRunSummary> {
   const client = clientOf(deps, source)
   const stored = await repositories(deps.db).cursors.get<PullCursor>(source.name)
-  let submissions = 0
-  let duplicates = 0
-  for await (const batch of pull(client, source.asset, stored?.cursor ?? EMPTY_CURSOR)) {
-    if (await cancelled(deps.runs, run.id)) break
-    const result = await deps.intake.commit({
-      source: source.name,
-      runId: run.id,
-      actor: `source:${source.name}`,
-      records: toIntake(deps, source, run, batch.submissions),
-      ...(run.mode === 'import' ? { cursor: batch.cursor } : {}),
-    })
-    submissions += batch.submissions.length
-    duplicates += result.duplicates
+  async function* batches(): AsyncIterable<PulledBatch> {
+    for await (const batch of pull(client, source.asset, stored?.cursor ?? EMPTY_CURSOR))
+      yield { records: toIntake(deps, source, run, batch.submissions), cursor: batch.cursor }
   }
+  const { submissions, duplicates } = await commitPulledBatches(deps, source, run, batches(), {
+    moveCursor: true,
+    systemName: KOBO,
+  })
   await deps.runs.intakeComplete(run.id, { submissions, duplicates })
   deps.logger.info({ source: source.name, runId: run.id, submissions, duplicates }, 'kobo pull read')
   return { submissions, duplicates }
@@ -89,45 +81,24 @@ export async function sweepKobo(deps: KoboSourceDeps, source: KoboSourceConfig, 
   const known = await knownKoboVersions(deps.db, source.name)
   const found = await sweep(client, source.asset, known)
   const incoming = [...found.changed, ...found.added]
-  let duplicates = 0
-  for (let i = 0; i < incoming.length; i += 500) {
-    const result = await deps.intake.commit({
-      source: source.name,
-      runId: run.id,
-      actor: `source:${source.name}`,
-      records: toIntake(deps, source, run, incoming.slice(i, i + 500)),
-    })
-    duplicates += result.duplicates
+  const batches = function* (): Iterable<PulledBatch> {
+    for (let i = 0; i < incoming.length; i += 500)
+      yield { records: toIntake(deps, source, run, incoming.slice(i, i + 500)) }
   }
-  const sweepDetail = {
-    changed: found.changed.length,
-    added: found.added.length,
-    deleted: found.deleted,
-    unchanged: found.unchanged,
-    listed: found.listed,
-  }
-  let noted = 0
-  if (found.deleted.length > 0 && run.mode === 'import') {
-    const ids = await newestVersionIds(deps.db, source.name, found.deleted.map(String))
-    noted = (
-      await repositories(deps.db).events.note(ids, {
-        actor: `source:${source.name}`,
-        reason: DELETED_AT_SOURCE,
-        detail: {
-          runId: run.id,
-          message: {
-            en: 'The submission was deleted in KoboToolbox. The values DHIS2 received from it are kept: a data manager decides whether to remove them.',
-            fr: "La soumission a été supprimée dans KoboToolbox. Les valeurs que DHIS2 en a reçues sont conservées : un gestionnaire décide s'il faut les retirer.",
-          },
-        },
-      })
-    ).length
-  }
-  await deps.runs.intakeComplete(run.id, { sweep: { ...sweepDetail, deletedNoted: noted } })
-  if (found.deleted.length > 0)
-    deps.logger.warn(
-      { source: source.name, deleted: found.deleted, noted },
-      'submissions deleted in Kobo: their DHIS2 values are kept',
-    )
+  const { duplicates } = await commitPulledBatches(deps, source, run, batches(), {
+    moveCursor: false,
+    systemName: KOBO,
+  })
+  const noted = await noteDeletedAtSource(deps, source, run, found.deleted.map(String), KOBO)
+  await deps.runs.intakeComplete(run.id, {
+    sweep: {
+      changed: found.changed.length,
+      added: found.added.length,
+      deleted: found.deleted,
+      unchanged: found.unchanged,
+      listed: found.listed,
+      deletedNoted: noted,
+    },
+  })
   return { submissions: incoming.length, duplicates }
 }

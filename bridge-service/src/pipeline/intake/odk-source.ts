@@ -11,13 +11,13 @@
  */
 import type { OdkSourceConfig } from '../../config/relais-config'
 import { repositories } from '../../ledger'
-import { newestVersionIds } from '../../ledger/pipeline-queries'
 import type { Run } from '../../ledger/runs'
-import { createOdkClient, type OdkAuth, type OdkClient, type OdkRow } from '../../sources/odk/client'
-import { EMPTY_ODK_CURSOR, pullOdk as pullOdkChanges, type OdkCursor } from '../../sources/odk/pull'
+import { createOdkClient, type OdkAuth, type OdkClient } from '../../sources/odk/client'
+import { EMPTY_ODK_CURSOR, pullOdk as pullOdkChanges, type OdkCursor, type OdkPullBatch } from '../../sources/odk/pull'
 import { odkRecord } from '../../sources/odk/records'
 import { toIntakeRecord } from './intake'
-import { DELETED_AT_SOURCE, type KoboSourceDeps } from './kobo-source'
+import type { KoboSourceDeps } from './kobo-source'
+import { commitPulledBatches, type PulledBatch } from './pulled-batches'
 
 /** The same dependencies as a Kobo source, the HTTP client excepted. */
 export type OdkSourceDeps = Pick<KoboSourceDeps, 'db' | 'intake' | 'specs' | 'runs' | 'logger' | 'env'> & {
@@ -48,64 +48,39 @@ function clientOf(deps: OdkSourceDeps, source: OdkSourceConfig): OdkClient {
     : createOdkClient({ baseUrl: source.url, projectId: source.projectId, auth })
 }
 
-function toIntake(deps: OdkSourceDeps, source: OdkSourceConfig, run: Run, rows: readonly OdkRow[]) {
-  return rows.map((row) =>
-    toIntakeRecord(deps.specs, source, odkRecord(row), run, {
-      fallbackVersion: row.meta?.instanceID ?? row.__system.updatedAt ?? row.__id,
-    }),
-  )
-}
+const ODK_CENTRAL = 'ODK Central'
 
-async function cancelled(deps: OdkSourceDeps, runId: string): Promise<boolean> {
-  return (await deps.runs.get(runId))?.status !== 'running'
-}
-
-async function noteDeleted(deps: OdkSourceDeps, source: OdkSourceConfig, run: Run, rows: readonly OdkRow[]) {
-  if (rows.length === 0 || run.mode !== 'import') return 0
-  const ids = await newestVersionIds(
-    deps.db,
-    source.name,
-    rows.map((r) => r.__id),
-  )
-  const noted = await repositories(deps.db).events.note(ids, {
-    actor: `source:${source.name}`,
-    reason: DELETED_AT_SOURCE,
-    detail: {
-      runId: run.id,
-      message: {
-        en: 'The submission was deleted in ODK Central. The values DHIS2 received from it are kept: a data manager decides whether to remove them.',
-        fr: "La soumission a été supprimée dans ODK Central. Les valeurs que DHIS2 en a reçues sont conservées : un gestionnaire décide s'il faut les retirer.",
-      },
-    },
-  })
-  deps.logger.warn(
-    { source: source.name, deleted: rows.map((r) => r.__id), noted: noted.length },
-    'submissions deleted in ODK Central: their DHIS2 values are kept',
-  )
-  return noted.length
+/** Central's batches as intake batches: rows flattened to XForm paths, keyed by `__id`. */
+async function* batchesOf(
+  deps: OdkSourceDeps,
+  source: OdkSourceConfig,
+  run: Run,
+  batches: AsyncIterable<OdkPullBatch>,
+  options: { withDeletes: boolean } = { withDeletes: true },
+): AsyncIterable<PulledBatch> {
+  for await (const batch of batches)
+    yield {
+      records: batch.submissions.map((row) =>
+        toIntakeRecord(deps.specs, source, odkRecord(row), run, {
+          fallbackVersion: row.meta?.instanceID ?? row.__system.updatedAt ?? row.__id,
+        }),
+      ),
+      cursor: batch.cursor,
+      ...(options.withDeletes ? { deleted: batch.deleted.map((r) => r.__id) } : {}),
+    }
 }
 
 /** One pull of what changed since the cursor into `run`. The run is marked read (or failed) at the end. */
 export async function pullOdk(deps: OdkSourceDeps, source: OdkSourceConfig, run: Run): Promise<OdkRunSummary> {
   const client = clientOf(deps, source)
   const stored = await repositories(deps.db).cursors.get<OdkCursor>(source.name)
-  let submissions = 0
-  let duplicates = 0
-  let deleted = 0
-  for await (const batch of pullOdkChanges(client, source.formId, stored?.cursor ?? EMPTY_ODK_CURSOR)) {
-    if (await cancelled(deps, run.id)) break
-    const result = await deps.intake.commit({
-      source: source.name,
-      runId: run.id,
-      actor: `source:${source.name}`,
-      records: toIntake(deps, source, run, batch.submissions),
-      ...(run.mode === 'import' ? { cursor: batch.cursor } : {}),
-    })
-    submissions += batch.submissions.length
-    duplicates += result.duplicates
-    deleted += batch.deleted.length
-    await noteDeleted(deps, source, run, batch.deleted)
-  }
+  const { submissions, duplicates, deleted } = await commitPulledBatches(
+    deps,
+    source,
+    run,
+    batchesOf(deps, source, run, pullOdkChanges(client, source.formId, stored?.cursor ?? EMPTY_ODK_CURSOR)),
+    { moveCursor: true, systemName: ODK_CENTRAL },
+  )
   await deps.runs.intakeComplete(run.id, { submissions, duplicates, deleted })
   deps.logger.info({ source: source.name, runId: run.id, submissions, duplicates, deleted }, 'odk pull read')
   return { submissions, duplicates, deleted }
@@ -114,19 +89,13 @@ export async function pullOdk(deps: OdkSourceDeps, source: OdkSourceConfig, run:
 /** The sweep: every live submission read again from the start; the stored cursor is neither read nor moved. */
 export async function sweepOdk(deps: OdkSourceDeps, source: OdkSourceConfig, run: Run): Promise<OdkRunSummary> {
   const client = clientOf(deps, source)
-  let submissions = 0
-  let duplicates = 0
-  for await (const batch of pullOdkChanges(client, source.formId, EMPTY_ODK_CURSOR)) {
-    if (await cancelled(deps, run.id)) break
-    const result = await deps.intake.commit({
-      source: source.name,
-      runId: run.id,
-      actor: `source:${source.name}`,
-      records: toIntake(deps, source, run, batch.submissions),
-    })
-    submissions += batch.submissions.length
-    duplicates += result.duplicates
-  }
+  const { submissions, duplicates } = await commitPulledBatches(
+    deps,
+    source,
+    run,
+    batchesOf(deps, source, run, pullOdkChanges(client, source.formId, EMPTY_ODK_CURSOR), { withDeletes: false }),
+    { moveCursor: false, systemName: ODK_CENTRAL },
+  )
   await deps.runs.intakeComplete(run.id, { sweep: { listed: submissions, added: submissions - duplicates } })
   return { submissions, duplicates, deleted: 0 }
 }
