@@ -52,6 +52,32 @@ export function eventsRepository(db: Db) {
       return rows.map((r) => r.record_id)
     },
 
+    /**
+     * `note` for many records at once, each with its own detail: one statement instead of one per record (the
+     * completion stage notes every record of a push; one by one it was 2,000 round trips per 100,000 values).
+     * A record listed twice is noted once, with its first detail.
+     */
+    async noteEach(
+      entries: readonly { readonly recordId: string; readonly detail?: unknown }[],
+      note: { actor: string; reason: string },
+    ): Promise<string[]> {
+      const first = new Map<string, unknown>()
+      for (const e of entries) if (!first.has(e.recordId)) first.set(e.recordId, e.detail)
+      if (first.size === 0) return []
+      const details = [...first.values()].map((d) => (d === undefined ? null : JSON.stringify(d)))
+      const rows = await db.query<{ record_id: string }>(
+        `INSERT INTO record_events (record_id, actor, from_status, to_status, reason, detail)
+         SELECT r.id, $3, r.status, r.status, $4, i.detail::jsonb
+           FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(id, detail, n)
+           JOIN records r ON r.id = i.id
+          WHERE NOT EXISTS (SELECT 1 FROM record_events e WHERE e.record_id = r.id AND e.reason = $4)
+          ORDER BY i.n
+         RETURNING record_id`,
+        [[...first.keys()], details, note.actor, note.reason],
+      )
+      return rows.map((r) => r.record_id)
+    },
+
     /** A record's history, oldest first. */
     async forRecord(recordId: string): Promise<RecordEvent[]> {
       const rows = await db.query<EventRow>(

@@ -237,6 +237,28 @@ describe.each(TEST_DATABASES)('ledger repositories on %s', (_name, make) => {
       expect((await ledger.records.get(ids[2]!))!.status).toBe('quarantined')
     })
 
+    it('notes many records in one statement, each with its own detail, once per reason', async () => {
+      const source = unique('note')
+      const [a, b] = (await ledger.records.insertMany(newRecords(source, 2), { actor: 'source:test' })).map((o) => o.id)
+      const note = { actor: 'pipeline:completion', reason: 'completion-registered' }
+      const first = await ledger.events.noteEach(
+        [
+          { recordId: a!, detail: { date: '2026-10-03' } },
+          { recordId: b!, detail: { date: '2026-10-04' } },
+          { recordId: a!, detail: { date: 'ignored: listed twice' } },
+          { recordId: 'missing', detail: {} },
+        ],
+        note,
+      )
+      expect(first.sort()).toEqual([a, b].sort())
+      expect(await ledger.events.noteEach([{ recordId: a!, detail: { date: 'again' } }], note)).toEqual([])
+      const notes = async (id: string) =>
+        (await ledger.events.forRecord(id)).filter((e) => e.reason === note.reason).map((e) => [e.toStatus, e.detail])
+      expect(await notes(a!)).toEqual([['received', { date: '2026-10-03' }]])
+      expect(await notes(b!)).toEqual([['received', { date: '2026-10-04' }]])
+      expect(await ledger.events.noteEach([], note)).toEqual([])
+    })
+
     it('counts attempts, fails a record, and resets attempts when it is retried by hand', async () => {
       await ledger.records.transition(ids[0]!, 'received', 'mapped', { actor: 'map' })
       await ledger.records.recordAttempt([ids[0]!], { class: 'transient', status: 503 })

@@ -116,38 +116,42 @@ export async function runCompletionStage(
         })
       } else alreadyHeld.push(item) // two records of one report in one batch: the first one registers it
     }
-    for (const item of alreadyHeld) {
-      const h = held.get(slot(item.orgUnit, item.attributeOptionCombo))
-      const noted = await events.note([item.recordId], {
-        actor: COMPLETION_ACTOR,
-        reason: COMPLETION_HELD,
-        detail: h ? { date: h.date ?? null, completed: h.completed } : { sameReportAs: 'another record of this run' },
-      })
-      result.alreadyHeld += noted.length
-    }
+    result.alreadyHeld += (
+      await events.noteEach(
+        alreadyHeld.map((item) => {
+          const h = held.get(slot(item.orgUnit, item.attributeOptionCombo))
+          return {
+            recordId: item.recordId,
+            detail: h
+              ? { date: h.date ?? null, completed: h.completed }
+              : { sameReportAs: 'another record of this run' },
+          }
+        }),
+        { actor: COMPLETION_ACTOR, reason: COMPLETION_HELD },
+      )
+    ).length
     if (toSend.size === 0) continue
     const summary = await deps.dhis2.postCompletions([...toSend.values()].map((s) => s.completion))
     const after = await readHeld(deps, dataSet, period, items)
     const conflicts = summary.conflicts.map((c) => `${c.object ?? ''}: ${c.value ?? ''}`).slice(0, 5)
+    const registered: { recordId: string; detail: unknown }[] = []
+    const refused: { recordId: string; detail: unknown }[] = []
     for (const [key, { item, completion }] of toSend) {
-      if (after.has(key)) {
-        result.registered += (
-          await events.note([item.recordId], {
-            actor: COMPLETION_ACTOR,
-            reason: COMPLETION_REGISTERED,
-            detail: { date: after.get(key)?.date ?? completion.date, submittedAt: item.submittedAt ?? null },
-          })
-        ).length
-      } else {
-        result.refused += (
-          await events.note([item.recordId], {
-            actor: COMPLETION_ACTOR,
-            reason: COMPLETION_REFUSED,
-            detail: { status: summary.status, conflicts, description: summary.description ?? null },
-          })
-        ).length
-      }
+      if (after.has(key))
+        registered.push({
+          recordId: item.recordId,
+          detail: { date: after.get(key)?.date ?? completion.date, submittedAt: item.submittedAt ?? null },
+        })
+      else
+        refused.push({
+          recordId: item.recordId,
+          detail: { status: summary.status, conflicts, description: summary.description ?? null },
+        })
     }
+    result.registered += (
+      await events.noteEach(registered, { actor: COMPLETION_ACTOR, reason: COMPLETION_REGISTERED })
+    ).length
+    result.refused += (await events.noteEach(refused, { actor: COMPLETION_ACTOR, reason: COMPLETION_REFUSED })).length
   }
   deps.logger.debug({ ...result }, 'completion stage done')
   return result
