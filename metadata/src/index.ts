@@ -51,6 +51,65 @@ export interface PackageUserRole {
   sharing: Sharing
 }
 
+/** An option of an option set (issue 19 §3): `code` is what a data value holds. */
+export interface PackageOption {
+  id: string
+  code: string
+  name: string
+  translations?: Translation[]
+  sortOrder: number
+  optionSet: Ref
+}
+
+export interface PackageOptionSet {
+  id: string
+  code: string
+  name: string
+  translations?: Translation[]
+  valueType: string
+  /** In order: DHIS2 keeps the options' order from this list. */
+  options: Ref[]
+  sharing: Sharing
+}
+
+/** A program as imported: org units come from the roster (as for the data sets), the category combo is the default. */
+export interface PackageProgram {
+  id: string
+  code: string
+  name: string
+  shortName: string
+  description?: string
+  translations?: Translation[]
+  programType: 'WITHOUT_REGISTRATION' | 'WITH_REGISTRATION'
+  programStages: Ref[]
+  expiryDays: number
+  completeEventsExpiryDays: number
+  sharing: Sharing
+}
+
+/** One data element of a program stage (an embedded object: DHIS2 keeps it inside its stage). */
+export interface PackageProgramStageDataElement {
+  id: string
+  dataElement: Ref
+  compulsory: boolean
+  allowProvidedElsewhere: boolean
+  displayInReports: boolean
+  sortOrder: number
+}
+
+export interface PackageProgramStage {
+  id: string
+  code: string
+  name: string
+  translations?: Translation[]
+  program: Ref
+  repeatable: boolean
+  minDaysFromStart: number
+  sortOrder: number
+  programStageDataElements: PackageProgramStageDataElement[]
+  sharing: Sharing
+}
+
 export interface RelaisMetadataPackage {
   package: { name: string; version: string; description: string; dhis2: string[] }
   categoryOptions: Imported<Omit<CategoryOption, 'organisationUnits'>>[]
@@ -58,6 +117,8 @@ export interface RelaisMetadataPackage {
   /** Without `categoryOptionCombos`: the option combos own that link. */
   categoryCombos: Imported<Omit<CategoryCombo, 'categoryOptionCombos'>>[]
   categoryOptionCombos: Imported<CategoryOptionCombo>[]
+  optionSets: PackageOptionSet[]
+  options: PackageOption[]
   /** Without `categoryCombo` when it is DHIS2's default. */
   dataElements: Imported<Omit<DataElement, 'categoryCombo'> & { categoryCombo?: Ref }>[]
   /**
@@ -66,6 +127,9 @@ export interface RelaisMetadataPackage {
    */
   dataSets: Imported<Omit<DataSet, 'organisationUnits' | 'categoryCombo' | 'sections'> & { categoryCombo?: Ref }>[]
   sections: Imported<Section>[]
+  /** The event programs (no registration: no tracked entity, so no personal attribute), without org units. */
+  programs: PackageProgram[]
+  programStages: PackageProgramStage[]
   indicatorTypes: Imported<IndicatorType>[]
   indicators: Imported<Indicator>[]
   validationRules: Imported<ValidationRule>[]
@@ -88,9 +152,13 @@ export const PACKAGE_TYPES = [
   'categories',
   'categoryCombos',
   'categoryOptionCombos',
+  'optionSets',
+  'options',
   'dataElements',
   'dataSets',
   'sections',
+  'programs',
+  'programStages',
   'indicatorTypes',
   'indicators',
   'validationRules',

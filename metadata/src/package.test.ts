@@ -57,3 +57,57 @@ test('the roles hold only what they need: nobody but a superuser gets ALL, RC ca
   ])
   expect(dataStoreDefaults().relais?.['dashboard-settings']).toEqual({ thresholds: { good: 80, fair: 50 } })
 })
+
+test('the LTFU tracing event program (issue 19 §3): codes other packages look up, and what DHIS2 2.38–2.42 needs', () => {
+  const program = pkg.programs.find((p) => p.code === 'RC_PDV_RECHERCHE')!
+  const stage = pkg.programStages.find((s) => s.code === 'RC_PDV_RECHERCHE_ETAPE')!
+  // No registration: no tracked entity, so no attribute that could hold a person's identity.
+  expect(program).toMatchObject({ programType: 'WITHOUT_REGISTRATION', programStages: [{ id: stage.id }] })
+  expect(stage.program).toEqual({ id: program.id })
+  const byId = new Map(pkg.dataElements.map((d) => [d.id, d]))
+  const stageElements = stage.programStageDataElements.map((p) => byId.get(p.dataElement.id)!)
+  expect(stageElements.map((d) => [d.code, d.valueType])).toEqual([
+    ['RC_PDV_PSEUDONYME', 'TEXT'],
+    ['RC_PDV_SITE', 'TEXT'],
+    ['RC_PDV_SEXE', 'TEXT'],
+    ['RC_PDV_TRANCHE_AGE', 'TEXT'],
+    ['RC_PDV_LOCALITE', 'TEXT'],
+    ['RC_PDV_RDV_MANQUE', 'DATE'],
+    ['RC_PDV_RESULTAT', 'TEXT'],
+    ['RC_PDV_DATE_RESULTAT', 'DATE'],
+  ])
+  for (const d of stageElements) expect([d.domainType, d.aggregationType]).toEqual(['TRACKER', 'NONE'])
+  // A tracker data element is in no data set (it would be aggregate data).
+  const inDataSets = new Set(pkg.dataSets.flatMap((ds) => ds.dataSetElements.map((e) => e.dataElement.id)))
+  expect(stageElements.filter((d) => inDataSets.has(d.id))).toEqual([])
+  const optionCodes = (setCode: string) => {
+    const set = pkg.optionSets.find((s) => s.code === setCode)!
+    return set.options.map((ref) => pkg.options.find((o) => o.id === ref.id)!).map((o) => o.code)
+  }
+  expect(optionCodes('RC_PDV_SEXES')).toEqual(['M', 'F'])
+  expect(optionCodes('RC_PDV_TRANCHES_AGE')).toEqual(['A_MOINS15', 'A_15_24', 'A_25PLUS'])
+  expect(optionCodes('RC_PDV_RESULTATS')).toEqual([
+    'RETROUVE_REVENU',
+    'RETROUVE_REFUS',
+    'DEMENAGE',
+    'DECEDE',
+    'NON_RETROUVE',
+  ])
+  // Each option names its set, and each data element with an option set has the set's value type.
+  for (const o of pkg.options)
+    expect(pkg.optionSets.find((s) => s.id === o.optionSet.id)!.options).toContainEqual({ id: o.id })
+  for (const d of stageElements.filter((e) => e.optionSet))
+    expect(pkg.optionSets.find((s) => s.id === d.optionSet!.id)!.valueType).toBe(d.valueType)
+  // Sharing: RC capture (data read and write), supervisors, data managers and administrators read; public metadata
+  // read only. The bridge's account gets its own data write from `relais setup` (it is in no group).
+  const group = (code: string) => pkg.userGroups.find((g) => g.code === code)!.id
+  for (const object of [program, stage]) {
+    expect(object.sharing.public).toBe('r-------')
+    expect(object.sharing.userGroups?.[group('RELAIS_RC')]?.access).toBe('r-rw----')
+    for (const reader of ['RELAIS_SUPERVISEURS', 'RELAIS_GESTIONNAIRES', 'RELAIS_ADMINS'])
+      expect(object.sharing.userGroups?.[group(reader)]?.access).toBe('r-r-----')
+  }
+  // Every object has an English name, as the rest of the package.
+  for (const o of [program, stage, ...stageElements, ...pkg.optionSets, ...pkg.options])
+    expect(o.translations?.some((t) => t.locale === 'en' && t.property === 'NAME')).toBe(true)
+})

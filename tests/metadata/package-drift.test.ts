@@ -25,6 +25,8 @@ test('the seed holds every object of the package, with the same fields', () => {
     ...(state.metadata as unknown as Record<string, Array<Record<string, unknown>>>),
     userGroups: state.userGroups as unknown as Array<Record<string, unknown>>,
     userRoles: state.userRoles as unknown as Array<Record<string, unknown>>,
+    // Programs, stages, option sets and options: the stand-in keeps them beside the aggregate snapshot.
+    ...(state.tracker as unknown as Record<string, Array<Record<string, unknown>>>),
   }
   const pkg = relaisPackage()
   // Validation rule groups are not part of the stand-in's snapshot type; everything else is.

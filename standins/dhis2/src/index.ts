@@ -10,6 +10,14 @@ export type { Pace, PaceCost, PacePreset } from './http/pace'
 export { createSeededState, DEMO_BRIDGE_TOKEN, DEMO_PASSWORD, RC_COUNT, seededFindings, uid } from './seed'
 export type { DemoLogin, SeededFinding, SeedName, SeedSize } from './seed'
 export { buildMetadata } from './seed/build-metadata'
+export {
+  createNationalState,
+  NATIONAL_DATA_SET,
+  NATIONAL_ELEMENTS,
+  NATIONAL_MISSING_ZONE,
+  nationalZoneCode,
+  programmeZoneCodes,
+} from './seed/national'
 export { runAnalyticsTables } from './analytics/tables'
 export { behaviourOf, parseVersion } from './versions'
 export type { Dhis2Behaviour } from './versions'

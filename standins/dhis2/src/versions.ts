@@ -48,6 +48,12 @@ export interface Dhis2Behaviour {
   expiredPasswordChange: 'account-password' | 'auth-update-password' | 'none'
   /** The two-factor flag on `/api/users` (setup-ops §5.1): 2.39 `twoFA`, 2.40–2.41 `twoFactorEnabled`, 2.42 none. */
   twoFactorField: 'twoFA' | 'twoFactorEnabled' | undefined
+  /**
+   * `GET /api/tracker/events` list shape [Δ] (web-api §5.3): `instances` with the pager's fields flat, 2.38–2.40
+   * (`PagingWrapper`); `events` with `pager{}` and the deprecated flat `page`/`pageSize`, 2.41 (`Page.withPager`,
+   * deprecated overload); `events` with `pager{}` only, and its `prevPage`/`nextPage` links, 2.42.
+   */
+  trackerList: 'instances' | 'events-flat-pager' | 'events-pager'
 }
 
 /** `2.41.7`, `2.41.7.1`, `2.42.0-SNAPSHOT` → line 2.41 / patch 7. */
@@ -113,6 +119,7 @@ export function behaviourOf(version: string): Dhis2Behaviour {
     userCredentials: minor <= 41,
     expiredPasswordChange: expiredPasswordChangeOf(minor, patch),
     twoFactorField: minor <= 39 ? 'twoFA' : minor <= 41 ? 'twoFactorEnabled' : undefined,
+    trackerList: minor <= 40 ? 'instances' : minor === 41 ? 'events-flat-pager' : 'events-pager',
   }
 }
 

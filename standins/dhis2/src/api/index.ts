@@ -25,6 +25,8 @@ import { registerSystem } from './system'
 import { registerSystemSettings } from './system-settings'
 import { registerTasks } from './tasks'
 import { registerTesting } from './testing'
+import { registerTracker } from './tracker'
+import { registerTrackerTesting } from './tracker-testing'
 import { registerUserAccountActions } from './user-account-actions'
 import { registerUserSettings } from './user-settings'
 import { registerUsersQuery } from './users-query'
@@ -47,7 +49,9 @@ export const API_MODULES: RegisterApi[] = [
   registerRoutes,
   registerSharing,
   registerTesting,
+  registerTrackerTesting,
   registerDataValueSets,
+  registerTracker,
   registerDataQuality,
   registerDataValues,
   registerMinMax,

@@ -31,6 +31,10 @@ export const SHAREABLE_TYPES: ReadonlySet<string> = new Set([
   'organisationUnitGroupSets',
   'userGroups',
   'userRoles',
+  // Tracker (issue 19 §3): programs and stages carry data sharing (E1091 without data write), option sets metadata.
+  'optionSets',
+  'programs',
+  'programStages',
 ])
 
 /** DHIS2's `default` category option: `AccessStringHelper.CATEGORY_OPTION_DEFAULT`, everyone writes its data. */

@@ -21,6 +21,7 @@ import type { StandinState } from '../store/state'
 import { hashPassword } from '../seed/users'
 import { passwordProblem } from '../auth/password-rules'
 import { needsReset, resetSharing, SHAREABLE_TYPES, type ObjectSharing } from '../auth/object-sharing'
+import { emptyTrackerMetadata } from '../store/tracker-metadata'
 
 export const IMPORT_TYPES = [
   'userRoles',
@@ -34,11 +35,15 @@ export const IMPORT_TYPES = [
   'categories',
   'categoryCombos',
   'categoryOptionCombos',
+  'optionSets',
+  'options',
   'dataElements',
   'indicatorTypes',
   'indicators',
   'dataSets',
   'sections',
+  'programs',
+  'programStages',
   'validationRules',
   'validationRuleGroups',
 ] as const
@@ -56,6 +61,10 @@ const KLASS: Record<ImportType, string> = {
   categories: 'org.hisp.dhis.category.Category',
   categoryCombos: 'org.hisp.dhis.category.CategoryCombo',
   categoryOptionCombos: 'org.hisp.dhis.category.CategoryOptionCombo',
+  optionSets: 'org.hisp.dhis.option.OptionSet',
+  options: 'org.hisp.dhis.option.Option',
+  programs: 'org.hisp.dhis.program.Program',
+  programStages: 'org.hisp.dhis.program.ProgramStage',
   dataElements: 'org.hisp.dhis.dataelement.DataElement',
   indicatorTypes: 'org.hisp.dhis.indicator.IndicatorType',
   indicators: 'org.hisp.dhis.indicator.Indicator',
@@ -71,6 +80,11 @@ const REQUIRED: Partial<Record<ImportType, string[]>> = {
   categories: ['name', 'shortName', 'dataDimensionType'],
   categoryCombos: ['name', 'dataDimensionType'],
   dataElements: ['name', 'shortName', 'valueType', 'domainType', 'aggregationType'],
+  // The not-null columns of Option/OptionSet/Program/ProgramStage.hbm.xml (core@2.41.9) without a Java default.
+  optionSets: ['name', 'valueType'],
+  options: ['name', 'code'],
+  programs: ['name', 'shortName', 'programType'],
+  programStages: ['name'],
   dataSets: ['name', 'shortName', 'periodType'],
   sections: ['name', 'dataSet'],
   indicatorTypes: ['name'],
@@ -93,6 +107,8 @@ const UNIQUE: Partial<Record<ImportType, string[]>> = {
   categoryCombos: ['name'],
   dataElements: ['name', 'shortName'],
   dataSets: ['shortName'],
+  optionSets: ['name'],
+  programs: ['name', 'shortName'],
   indicatorTypes: ['name'],
   validationRules: ['name'],
   validationRuleGroups: ['name'],
@@ -106,7 +122,11 @@ const REFS: Partial<Record<ImportType, Record<string, ImportType>>> = {
   categories: { categoryOptions: 'categoryOptions' },
   categoryCombos: { categories: 'categories', categoryOptionCombos: 'categoryOptionCombos' },
   categoryOptionCombos: { categoryCombo: 'categoryCombos', categoryOptions: 'categoryOptions' },
-  dataElements: { categoryCombo: 'categoryCombos' },
+  dataElements: { categoryCombo: 'categoryCombos', optionSet: 'optionSets' },
+  optionSets: { options: 'options' },
+  options: { optionSet: 'optionSets' },
+  programs: { categoryCombo: 'categoryCombos', organisationUnits: 'organisationUnits', programStages: 'programStages' },
+  programStages: { program: 'programs' },
   dataSets: { categoryCombo: 'categoryCombos', organisationUnits: 'organisationUnits', sections: 'sections' },
   sections: { dataSet: 'dataSets', dataElements: 'dataElements' },
   indicators: { indicatorType: 'indicatorTypes' },
@@ -133,6 +153,9 @@ const LISTS: Partial<Record<ImportType, string[]>> = {
   organisationUnitGroups: ['organisationUnits', 'groupSets'],
   organisationUnitGroupSets: ['organisationUnitGroups'],
   validationRuleGroups: ['validationRules'],
+  optionSets: ['options'],
+  programs: ['organisationUnits', 'programStages'],
+  programStages: ['programStageDataElements'],
   userGroups: ['users'],
   userRoles: ['authorities'],
 }
@@ -198,6 +221,12 @@ export function stateList(state: StandinState, type: ImportType): Obj[] {
     case 'validationRuleGroups':
       state.validationRuleGroups ??= []
       return state.validationRuleGroups as unknown as Obj[]
+    case 'optionSets':
+    case 'options':
+    case 'programs':
+    case 'programStages':
+      state.tracker ??= emptyTrackerMetadata()
+      return state.tracker[type] as unknown as Obj[]
     default:
       return state.metadata[type] as unknown as Obj[]
   }
@@ -233,6 +262,10 @@ const CREATE_AUTHORITY: Record<ImportType, string> = {
   categories: 'F_CATEGORY_PUBLIC_ADD',
   categoryCombos: 'F_CATEGORY_COMBO_PUBLIC_ADD',
   categoryOptionCombos: 'F_CATEGORY_COMBO_PUBLIC_ADD',
+  optionSets: 'F_OPTIONSET_PUBLIC_ADD',
+  options: 'F_OPTIONSET_PUBLIC_ADD',
+  programs: 'F_PROGRAM_PUBLIC_ADD',
+  programStages: 'F_PROGRAMSTAGE_ADD',
   dataElements: 'F_DATAELEMENT_PUBLIC_ADD',
   indicatorTypes: 'F_INDICATORTYPE_ADD',
   indicators: 'F_INDICATOR_PUBLIC_ADD',
@@ -369,6 +402,24 @@ export function importMetadata(
           )
       }
     }
+    // A stage's data elements are embedded objects (ProgramStageDataElement): their `dataElement` is a reference.
+    if (type === 'programStages' && Array.isArray(o.programStageDataElements))
+      for (const psde of o.programStageDataElements as Array<{ dataElement?: { id?: unknown } }>) {
+        const id = psde?.dataElement?.id
+        if (typeof id !== 'string') continue
+        if (!state.metadata.dataElements.some((x) => x.id === id) && inPayload.get(id) !== 'dataElements')
+          error(
+            item,
+            'E5002',
+            `Invalid reference [${id}] (DataElement) on object ${label(type, o)} for association \`dataElement\``,
+            {
+              errorProperty: 'dataElement',
+              errorKlass: KLASS.dataElements,
+              value: id,
+              args: [id, label(type, o), 'dataElement'],
+            },
+          )
+      }
     for (const property of ['code', ...(UNIQUE[type] ?? [])]) {
       const value = o[property]
       if (typeof value !== 'string' || value === '') continue
@@ -581,6 +632,23 @@ function linkInverses(state: StandinState): void {
     combo.categoryOptionCombos = state.metadata.categoryOptionCombos
       .filter((coc) => coc.categoryCombo.id === combo.id)
       .map((coc) => ({ id: coc.id }))
+  // Both sides are kept in step: a stage listed by a program points back to it, an option to the set listing it.
+  const tracker = state.tracker
+  if (tracker) {
+    for (const program of tracker.programs) {
+      const ids = new Set(program.programStages.map((s) => s.id))
+      for (const stage of tracker.programStages) if (stage.program?.id === program.id) ids.add(stage.id)
+      program.programStages = [...ids].map((id) => ({ id }))
+      for (const id of ids) {
+        const stage = tracker.programStages.find((s) => s.id === id)
+        if (stage && !stage.program) stage.program = { id: program.id }
+      }
+    }
+    for (const option of tracker.options) {
+      const set = tracker.optionSets.find((s) => s.options.some((ref) => ref.id === option.id))
+      if (set) option.optionSet = { id: set.id }
+    }
+  }
   for (const ds of state.metadata.dataSets) {
     ds.sections = state.metadata.sections
       .filter((s) => s.dataSet.id === ds.id)

@@ -28,6 +28,11 @@ export function collectionItems(ctx: StandinContext, collection: CollectionName)
       return s.userRoles as unknown as Record<string, unknown>[]
     case 'validationRuleGroups':
       return (s.validationRuleGroups ?? []) as unknown as Record<string, unknown>[]
+    case 'programs':
+    case 'programStages':
+    case 'optionSets':
+    case 'options':
+      return (s.tracker?.[collection] ?? []) as unknown as Record<string, unknown>[]
     default:
       return s.metadata[collection] as unknown as Record<string, unknown>[]
   }
@@ -45,6 +50,12 @@ export function createRenderContext(ctx: StandinContext, locale: string, baseUrl
         return i.userRolesById.get(id) as unknown as Record<string, unknown> | undefined
       case 'validationRuleGroups':
         return (ctx.state.validationRuleGroups ?? []).find((g) => g.id === id) as Record<string, unknown> | undefined
+      case 'programs':
+      case 'programStages':
+      case 'optionSets':
+      case 'options':
+        return (ctx.state.tracker?.[collection] as Array<{ id: string }> | undefined)?.find((o) => o.id === id) as
+          Record<string, unknown> | undefined
       default:
         return i.metadata.objects[collection].byId.get(id) as unknown as Record<string, unknown> | undefined
     }
@@ -109,7 +120,10 @@ export function createRenderContext(ctx: StandinContext, locale: string, baseUrl
       collection !== 'categoryOptionCombos' &&
       collection !== 'indicatorTypes' &&
       collection !== 'organisationUnitLevels' &&
-      collection !== 'sections'
+      collection !== 'sections' &&
+      collection !== 'programStages' &&
+      collection !== 'optionSets' &&
+      collection !== 'options'
     )
       names.push('displayShortName')
     if (collection === 'dataElements') names.push('displayFormName')

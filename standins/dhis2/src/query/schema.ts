@@ -22,6 +22,10 @@ export type CollectionName =
   | 'users'
   | 'userGroups'
   | 'userRoles'
+  | 'programs'
+  | 'programStages'
+  | 'optionSets'
+  | 'options'
 
 export interface PropertyInfo {
   /** The collection the property's `{id}` references point into. */
@@ -99,6 +103,7 @@ export const SCHEMAS: Record<CollectionName, CollectionSchema> = {
       ...NAMEABLE,
       displayFormName: { computed: true },
       categoryCombo: { ref: 'categoryCombos' },
+      optionSet: { ref: 'optionSets' },
       dataSetElements: { notOwner: true, computed: true },
     },
   },
@@ -139,6 +144,20 @@ export const SCHEMAS: Record<CollectionName, CollectionSchema> = {
   },
   userGroups: { singular: 'userGroup', properties: { ...IDENTIFIABLE, users: { ref: 'users' } } },
   userRoles: { singular: 'userRole', properties: { ...IDENTIFIABLE, users: { ref: 'users', notOwner: true } } },
+  // Tracker (store/tracker-metadata.ts). Both sides of program↔stage and option set↔option are owners: neither
+  // collection is `inverse` in Program.hbm.xml / OptionSet.hbm.xml (core@2.41.9), so `:owner` shows both.
+  programs: {
+    singular: 'program',
+    properties: {
+      ...NAMEABLE,
+      categoryCombo: { ref: 'categoryCombos' },
+      organisationUnits: { ref: 'organisationUnits' },
+      programStages: { ref: 'programStages' },
+    },
+  },
+  programStages: { singular: 'programStage', properties: { ...IDENTIFIABLE, program: { ref: 'programs' } } },
+  optionSets: { singular: 'optionSet', properties: { ...IDENTIFIABLE, options: { ref: 'options' } } },
+  options: { singular: 'option', properties: { ...IDENTIFIABLE, optionSet: { ref: 'optionSets' } } },
 }
 
 /** Nested reference properties inside embedded objects (e.g. dataSetElements[].dataElement). */
@@ -149,6 +168,9 @@ export const EMBEDDED_REFS: Record<string, CollectionName> = {
   categoryOptionCombo: 'categoryOptionCombos',
   organisationUnit: 'organisationUnits',
   indicatorType: 'indicatorTypes',
+  program: 'programs',
+  programStage: 'programStages',
+  optionSet: 'optionSets',
 }
 
 export const COLLECTIONS = Object.keys(SCHEMAS) as CollectionName[]

@@ -6,6 +6,9 @@ import { buildBlankMetadata, buildMetadata, type SeedSize } from './build-metada
 import { seedData } from './build-data'
 import type { SeededFinding } from './data-quality'
 import { buildBlankUsers, buildUsers, type DemoLogin } from './users'
+import { buildTrackerMetadata } from './tracker'
+import { EventStore } from '../store/events'
+import { emptyTrackerMetadata } from '../store/tracker-metadata'
 
 export { RC_COUNT, uid, type SeedSize } from './build-metadata'
 
@@ -38,7 +41,9 @@ export function createSeededState(options: SeedOptions): SeededState {
   if (options.size === 'blank') {
     const metadata = buildBlankMetadata()
     const people = buildBlankUsers(metadata.organisationUnits[0]!, options.now.toISOString())
-    return { state: stateOf(metadata, people, new DataValueStore(), new Map()), logins: people.logins, findings: [] }
+    const blank = stateOf(metadata, people, new DataValueStore(), new Map())
+    blank.tracker = emptyTrackerMetadata()
+    return { state: blank, logins: people.logins, findings: [] }
   }
   const seed = options.seed ?? 1
   const { snapshot, units } = buildMetadata(options.size, seed)
@@ -67,6 +72,12 @@ export function createSeededState(options: SeedOptions): SeededState {
   const shared = new Set([...pkg.dataSets, ...pkg.categoryOptions].map((o) => o.id))
   for (const object of [...snapshot.dataSets, ...snapshot.categoryOptions])
     if (bridge && object.sharing && shared.has(object.id))
+      object.sharing.users = { ...object.sharing.users, [bridge.id]: { id: bridge.id, access: 'r-rw----' } }
+  // The event programs (issue 19 §3), assigned to every RC like the data sets; the bridge writes their events.
+  const defaultCombo = snapshot.categoryCombos.find((c) => c.isDefault)!
+  state.tracker = buildTrackerMetadata(units.rcs, { id: defaultCombo.id })
+  for (const object of [...state.tracker.programs, ...state.tracker.programStages])
+    if (bridge && object.sharing)
       object.sharing.users = { ...object.sharing.users, [bridge.id]: { id: bridge.id, access: 'r-rw----' } }
   return { state, logins: people.logins, findings }
 }
@@ -112,5 +123,6 @@ function stateOf(
     },
     lastAnalyticsTableSuccess: undefined,
     demoLogins: people.logins,
+    events: new EventStore(),
   }
 }

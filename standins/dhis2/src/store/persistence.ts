@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DataValueStore, type SavedRow } from './data-values'
+import { EventStore } from './events'
 import type { StandinState } from './state'
 
 const FORMAT = 'relais-dhis2-standin-state/2'
@@ -15,6 +16,7 @@ export function serialiseState(state: StandinState): string {
     dataValues: state.dataValues.exportRows(),
     registrations: [...state.registrations],
     dataStore: [...state.dataStore].map(([ns, keys]) => [ns, [...keys]]),
+    events: state.events?.exportRows() ?? [],
   })
 }
 
@@ -33,6 +35,7 @@ export function deserialiseState(text: string): StandinState {
     dataValues,
     registrations: new Map(raw.registrations as [string, never][]),
     dataStore: new Map((raw.dataStore as [string, [string, never][]][]).map(([ns, keys]) => [ns, new Map(keys)])),
+    events: EventStore.fromRows(raw.events),
   }
 }
 

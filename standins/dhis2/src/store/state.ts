@@ -5,6 +5,8 @@
  */
 import { MetadataIndex, type MetadataSnapshot, type User, type UserGroup, type UserRole } from '@relais/mappings'
 import { DataValueStore } from './data-values'
+import type { EventStore } from './events'
+import type { TrackerMetadata } from './tracker-metadata'
 
 export interface Credential {
   salt: string
@@ -184,6 +186,10 @@ export interface StandinState {
   jobConfigurations?: JobConfigurationRecord[]
   /** Validation results persisted by rule analysis (api/data-quality.ts). */
   validationResults?: StoredValidationResult[]
+  /** Programs, stages, option sets and options (store/tracker-metadata.ts); absent from older state files. */
+  tracker?: TrackerMetadata
+  /** Tracker events (store/events.ts, api/tracker.ts); absent from older state files. */
+  events?: EventStore
 }
 
 /** A job configuration as `JobConfiguration` holds it (api/job-configurations.ts renders it). */
