@@ -77,7 +77,8 @@ test('setup, hierarchy, roster, an RC reports; the second runs change nothing', 
   const first = await relais(['setup', '--bridge-url', 'http://127.0.0.1:3999'])
   expect(first.stderr).toBe('')
   expect(first.status).toBe(0)
-  expect(first.stdout).toMatch(/éléments de données\s+23\s+0\s+0/)
+  expect(first.stdout).toMatch(/éléments de données\s+31\s+0\s+0/)
+  expect(first.stdout).toMatch(/programmes\s+1\s+0\s+0/)
   // The administrators answer the RC's help desk requests (DHIS2's feedback recipients, unset on a new DHIS2).
   expect(first.stdout).toContain('Destinataires des demandes d’aide (feedback): RELAIS_ADMINS, créé')
   const admins = standin.ctx.state.userGroups.find((g) => g.code === 'RELAIS_ADMINS')!
@@ -170,6 +171,42 @@ test('setup, hierarchy, roster, an RC reports; the second runs change nothing', 
     })
     expect(report.status).toBe(200)
     expect(((await report.json()) as { response: { status: string } }).response.status).toBe('SUCCESS')
+  }
+  // The roster gave the RC the tracing program and setup gave the bridge's account its data write sharing: the
+  // bridge makes the RC's tracing task (DHIS2 refuses an unassigned org unit, E1029, or no data write, E1091) and
+  // the RC closes it with the outcome.
+  expect(roster.stdout).toMatch(/Programme de recherche des perdus de vue : 6 affectation\(s\)/)
+  const programs = (await (
+    await fetch(`${url}/api/programs?filter=code:eq:RC_PDV_RECHERCHE&fields=id,programStages[id]`, {
+      headers: { Authorization: `ApiToken ${token}` },
+    })
+  ).json()) as { programs: { id: string; programStages: { id: string }[] }[] }
+  const [tracing] = programs.programs
+  const code = standin.ctx.state.metadata.dataElements.find((d) => d.code === 'RC_PDV_PSEUDONYME')!
+  const site = standin.ctx.state.metadata.dataElements.find((d) => d.code === 'RC_PDV_SITE')!
+  const task = {
+    event: 'TrcRoster01',
+    program: tracing!.id,
+    programStage: tracing!.programStages[0]!.id,
+    orgUnit: ou.id,
+    occurredAt: '2026-10-01',
+    status: 'ACTIVE',
+    dataValues: [
+      { dataElement: code.id, value: 'PDV-7K3MQ-9XRT2' },
+      { dataElement: site.id, value: 'CNHU-PKS' },
+    ],
+  }
+  for (const [authorization, strategy, status] of [
+    [`ApiToken ${token}`, 'CREATE', 'ACTIVE'],
+    [basic(username!, password!), 'UPDATE', 'COMPLETED'],
+  ] as const) {
+    const imported = await fetch(`${url}/api/tracker?async=false&importStrategy=${strategy}`, {
+      method: 'POST',
+      headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events: [{ ...task, status }] }),
+    })
+    const body = (await imported.json()) as { status: string; validationReport: { errorReports: unknown[] } }
+    expect([imported.status, body.validationReport.errorReports]).toEqual([200, []])
   }
   // The departed RC is closed, not deleted, and out of the active group.
   const departed = standin.ctx.state.metadata.organisationUnits.find((o) => o.code === 'RC-AQ-00004')!

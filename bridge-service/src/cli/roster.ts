@@ -44,6 +44,9 @@ function render(report: RosterReport, locale: 'fr' | 'en'): string {
     fr
       ? `Ensembles de données : ${report.dataSets.assigned} affectation(s)`
       : `Data sets: ${report.dataSets.assigned} assignment(s)`,
+    fr
+      ? `Programme de recherche des perdus de vue : ${report.programs.assigned} affectation(s)`
+      : `Lost-to-follow-up tracing program: ${report.programs.assigned} assignment(s)`,
   ]
   if (report.users.created + report.users.existing > 0)
     lines.push(

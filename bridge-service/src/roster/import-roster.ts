@@ -33,6 +33,8 @@ export interface RosterReport {
   orgUnits: { created: number; updated: number; unchanged: number; closed: number }
   activeGroup: { added: number; removed: number }
   dataSets: { assigned: number }
+  /** RC given the tracing program (RC_PDV_RECHERCHE). */
+  programs: { assigned: number }
   users: { created: number; existing: number; file?: string }
   changed: number
 }
@@ -130,6 +132,25 @@ export async function importRoster(
     ]
   }
 
+  // The tracing program too (issue 19 §3): DHIS2 refuses an event in an org unit the program is not assigned to
+  // (E1029), so an RC without it could never be given a tracing task.
+  let programsAssigned = 0
+  const programs = await currentObjects(
+    dhis2,
+    'programs',
+    pkg.programs.map((p) => p.id),
+  )
+  for (const program of programs) {
+    const units = new Set(ids(program.organisationUnits))
+    const missing = [...rcIds.values()].filter((id) => !units.has(id))
+    if (missing.length === 0) continue
+    programsAssigned += missing.length
+    payload.programs = [
+      ...(payload.programs ?? []),
+      { ...(program as PlainObject), organisationUnits: [...units, ...missing].map((id) => ({ id })) },
+    ]
+  }
+
   // Users of active RC, when asked.
   let usersCreated = 0
   let usersExisting = 0
@@ -190,13 +211,20 @@ export async function importRoster(
     writeFileSync(options.usersFile, `username;password;name;phone\n${passwords.join('\n')}\n`, { mode: 0o600 })
     chmodSync(options.usersFile, 0o600)
   }
-  const changed = units.create.length + units.update.length + (added + removed > 0 ? 1 : 0) + assigned + usersCreated
+  const changed =
+    units.create.length +
+    units.update.length +
+    (added + removed > 0 ? 1 : 0) +
+    assigned +
+    programsAssigned +
+    usersCreated
   return {
     dryRun: options.dryRun,
     rows: rows.length,
     orgUnits: { created: units.create.length, updated: units.update.length, unchanged: units.unchanged, closed },
     activeGroup: { added, removed },
     dataSets: { assigned },
+    programs: { assigned: programsAssigned },
     users: {
       created: usersCreated,
       existing: usersExisting,

@@ -3,7 +3,8 @@
  * data set the importer has no data write sharing on (E7601) and a value whose category options it may not
  * write (E7614, E2031 for one value). The metadata package shares the data sets and options with the Relais
  * groups; the service account is in none of them (its role alone is not enough), so setup gives that one
- * account its own access on each — kept through later package updates (compare.ts merges sharing).
+ * account its own access on each — kept through later package updates (compare.ts merges sharing). The tracing
+ * program and its stage too: DHIS2 refuses an event the importer may not write (E1091, issue 19 §3).
  */
 import type { Sharing } from '@relais/mappings'
 import type { PlainObject } from './compare'
@@ -12,7 +13,7 @@ import type { PlainObject } from './compare'
 export const SERVICE_DATA_ACCESS = 'r-rw----'
 
 /** The types whose data DHIS2 shares (`setDataShareable(true)`), among the package's. */
-export const DATA_SHARED_TYPES = ['dataSets', 'categoryOptions'] as const
+export const DATA_SHARED_TYPES = ['dataSets', 'categoryOptions', 'programs', 'programStages'] as const
 
 /** Each object that does not yet give the account its access, with the access added (everything else kept). */
 export function planServiceDataAccess(current: readonly Record<string, unknown>[], userId: string): PlainObject[] {
