@@ -78,6 +78,8 @@ export interface FuzzTargets {
   runIds: string[]
   fileSource: string
   webhookSource: string
+  /** A care site of `tracing:` (issue 19 §3), its lists signed with the webhook source's secret. */
+  tracingSite: string
   /** A source of another kind (Kobo): uploads and webhooks to it must be refused. */
   otherSource: string
 }
@@ -251,6 +253,13 @@ export const KNOWN_WRITE_ENDPOINTS: readonly EndpointProfile[] = [
     realParams: (t) => [t.webhookSource],
   },
   { method: 'POST', path: '/api/v1/metadata/refresh' },
+  // A care site's list (CSV or FHIR from any bytes): each row refused or kept, never a 5xx.
+  {
+    method: 'POST',
+    path: '/api/v1/tracing/{site}/cases',
+    signed: true,
+    realParams: (t) => [t.tracingSite],
+  },
 ]
 
 /** A write endpoint the corpus has no profile for (added later): fuzzed with generic bodies and ids. */

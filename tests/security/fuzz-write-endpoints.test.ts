@@ -87,6 +87,13 @@ const config = `sources:
     asset: aBcD3fGh1JkLmN
     tokenEnv: FUZZ_KOBO_TOKEN
     mapping: ${CSV_SPEC}
+tracing:
+  sites:
+    - code: SITE-FUZZ
+      name: Site fuzz
+      secretEnv: FUZZ_WEBHOOK_SECRET
+      outcomesUrl: http://127.0.0.1:9/resultats
+      outcomesSecretEnv: FUZZ_TRACING_OUTCOMES
 `
 
 let standin: Standin
@@ -116,6 +123,7 @@ beforeAll(async () => {
       DATABASE_URL: db.url,
       FUZZ_WEBHOOK_SECRET: WEBHOOK_SECRET,
       FUZZ_KOBO_TOKEN: 'kobo-token-fuzz-0123456789abcdef',
+      FUZZ_TRACING_OUTCOMES: 'tracing-outcomes-fuzz-0123456789abcdef0123',
     },
     config,
   })
@@ -178,6 +186,7 @@ async function seed(): Promise<FuzzTargets> {
     runIds,
     fileSource: SOURCES.file,
     webhookSource: SOURCES.webhook,
+    tracingSite: 'SITE-FUZZ',
     otherSource: SOURCES.kobo,
   }
 }

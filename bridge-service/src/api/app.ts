@@ -36,9 +36,11 @@ import { uploadsRoutes } from './routes/uploads'
 import { usersRoutes } from './routes/users'
 import { remindersRoutes } from './routes/reminders'
 import { securityRoutes } from './routes/security'
+import { hmisRoutes, type HmisDeps } from './routes/hmis'
 import { operationsRoutes } from './routes/operations'
 import { outboundRoutes } from './routes/outbound'
 import type { Outbound } from '../outbound/outbound'
+import { tracingRoutes, type TracingDeps } from './routes/tracing'
 import type { CapacityReport } from '../capacity/capacity-report'
 import type { SecurityService } from '../security/security-check'
 import type { ReminderService } from '../reminders/reminder-job'
@@ -88,6 +90,10 @@ export interface CreateApiAppOptions {
   capacity?: () => Promise<CapacityReport>
   /** Outbound webhooks to partners (the pipeline's); absent: their routes answer 503. */
   outbound?: Pick<Outbound, 'list' | 'retry'>
+  /** LTFU tracing (the pipeline's); absent: lists are refused (404), reads are empty. */
+  tracing?: TracingDeps['tracing']
+  /** The national HMIS push (the pipeline's); absent: lists are empty, a push is refused (409). */
+  hmis?: HmisDeps['hmis']
 }
 
 const ROUTES = new WeakMap<Express, readonly Route[]>()
@@ -113,6 +119,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
     })
 
   /** Built once every route is declared (the document describes itself too). */
+  const replayCache = options.replayCache ?? new MemoryReplayCache(now)
   const openapi: { document?: unknown } = {}
   const scopes = new Scopes(repos.snapshots, now)
   const routes: Route[] = [
@@ -130,7 +137,7 @@ export function createApiApp(options: CreateApiAppOptions): Express {
       services,
       config,
       limits: limits.inbound,
-      replayCache: options.replayCache ?? new MemoryReplayCache(now),
+      replayCache,
       secretOf: webhookSecret,
       metrics,
       now,
@@ -143,6 +150,8 @@ export function createApiApp(options: CreateApiAppOptions): Express {
     ...securityRoutes({ security: options.security, repos, logger }),
     ...operationsRoutes({ capacity: options.capacity }),
     ...outboundRoutes({ outbound: options.outbound, repos }),
+    ...tracingRoutes({ tracing: options.tracing, replayCache, repos, now }),
+    ...hmisRoutes({ hmis: options.hmis, repos }),
   ]
   openapi.document = buildOpenApi(routes, { version: options.version ?? '0.1.0' })
 

@@ -156,6 +156,29 @@ const TABLE: Record<string, { expect: number[]; prepare?: () => Promise<Prepared
     expect: write(404),
     prepare: async () => ({ path: '/api/v1/outbound/no-such-delivery/retry' }),
   },
+  // No tracing site in the test config: a list is refused as for an unknown site whoever sends it, the reads are empty
+  // (signed lists and the rest: tracing/tracing.e2e.test.ts, tests/e2e/ltfu-tracing.e2e.test.ts).
+  'POST /api/v1/tracing/{site}/cases': {
+    expect: [404, 404, 404, 404, 404, 404, 404],
+    prepare: async () => ({ path: '/api/v1/tracing/SITE-CNHU/cases', body: 'id_patient;sexe\nA1;F\n' }),
+  },
+  'GET /api/v1/tracing/cases': { expect: write(200) },
+  'GET /api/v1/tracing/summary': { expect: write(200) },
+  'POST /api/v1/tracing/cases/{id}/assign': {
+    expect: write(404),
+    prepare: async () => ({ path: '/api/v1/tracing/cases/no-such-case/assign', body: '{"rcCode":"RC-AQ-00041"}' }),
+  },
+  // No national HMIS in the test config: a push is refused (409) to whoever may push, the reads are empty or 404
+  // (pushes and reports: hmis/national-push.test.ts, tests/e2e/hmis-push.e2e.test.ts).
+  'POST /api/v1/hmis/pushes': {
+    expect: write(409),
+    prepare: async () => ({ path: '/api/v1/hmis/pushes', body: '{"period":"2026-10","mode":"dry-run"}' }),
+  },
+  'GET /api/v1/hmis/pushes': { expect: write(200) },
+  'GET /api/v1/hmis/pushes/{id}': {
+    expect: write(404),
+    prepare: async () => ({ path: '/api/v1/hmis/pushes/no-such-push' }),
+  },
   'POST /api/v1/security/actions': {
     expect: [403, 403, 403, 201, 403, 401, 401],
     prepare: async () => ({

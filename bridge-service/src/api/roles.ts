@@ -29,6 +29,11 @@ export const ACTIONS = [
   // Outbound webhooks to partners (issue 19 §4): what was sent and a retry by hand; data managers, administrators.
   'outbound:read',
   'outbound:retry',
+  // LTFU tracing (issue 19 §3): cases by tracing code and the indicators; data managers, administrators.
+  'tracing:read',
+  // The national HMIS push (issue 19 §2): zone totals and their reconciliation; data managers, administrators.
+  'hmis:read',
+  'hmis:push',
 ] as const
 export type Action = (typeof ACTIONS)[number]
 
@@ -49,6 +54,9 @@ export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
     'reminders:configure',
     'outbound:read',
     'outbound:retry',
+    'tracing:read',
+    'hmis:read',
+    'hmis:push',
   ]),
   administrateur: new Set(ACTIONS),
   // Read-only API keys for scripts and monitoring: Prometheus scrapes /metrics with one.

@@ -21,6 +21,8 @@ Commands:
                               one record with its history and DHIS2's messages
   quarantine [--reason R]     records waiting for a person; release <id> [--corrected file.json];
                               discard <id> --reason "why"
+  outbound [--status S]       signed webhooks sent to partners (--page --json); retry <id> sends a failed one again
+  tracing [status|cases]      LTFU tracing: per care site cases, traced, returned to care; cases by tracing code
   migrate [--dry-run]         apply (or list, with what each changes) the ledger's pending migrations
   mappings validate|preview   check mapping specs against DHIS2 metadata; preview a sample file
   setup [--dry-run] [--no-app]
@@ -35,10 +37,12 @@ Commands:
   capacity [--json]           the ledger per table and month, DHIS2's values, Redis, disk, 12/24-month projection
   maintenance [--apply]       the ledger's table and index statistics, slowest statements, VACUUM/ANALYZE advice
   security check [--json]     the daily security check now, kept as today's report
+  hmis push|check|report      the month's zone totals to the national HMIS (--period YYYY-MM [--dry-run]),
+                              read back, with the reconciliation report of every cell and its reason
   secrets route add|retire, secrets api-key add|revoke <name>, secrets list, secrets rotate
                               rotate the route secret and API keys without restarting the bridge
 
-Every command but serve and migrate takes --json. run, status, records and quarantine open the ledger and
+Every command but serve and migrate takes --json. run, status, records, quarantine and outbound open the ledger and
 Redis themselves (no API needed); a running \`relais serve\` does the work. On the embedded PGlite ledger,
 which one process holds, they go through the running \`relais serve\` (its socket <data dir>.sock); with no
 bridge running, \`relais run --with-workers\` does the work itself.
@@ -52,7 +56,7 @@ const io: CliIo = {
 }
 
 /** The verbs that answer 1 (not 2) when the work itself failed: 2 stays for usage and configuration. */
-const OPERATIONS = new Set(['run', 'status', 'records', 'quarantine'])
+const OPERATIONS = new Set(['run', 'status', 'records', 'quarantine', 'outbound', 'tracing'])
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -80,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         return await lazy<typeof import('./retention')>('./retention').runRetentionCommand(rest, io)
       case 'security':
         return await lazy<typeof import('./security')>('./security').runSecurityCommand(rest, io)
+      case 'hmis':
+        return await lazy<typeof import('./hmis')>('./hmis').runHmisCommand(rest, io)
       case 'secrets':
         return await lazy<typeof import('./secrets')>('./secrets').runSecretsCommand(rest, io)
       case 'run':
@@ -90,6 +96,10 @@ export async function main(argv: string[]): Promise<number> {
         return await lazy<typeof import('./records')>('./records').runRecordsCommand(rest, io)
       case 'quarantine':
         return await lazy<typeof import('./quarantine')>('./quarantine').runQuarantineCommand(rest, io)
+      case 'outbound':
+        return await lazy<typeof import('./outbound')>('./outbound').runOutboundCommand(rest, io)
+      case 'tracing':
+        return await lazy<typeof import('./tracing')>('./tracing').runTracingCommand(rest, io)
       case 'serve': {
         const { serve } = lazy<typeof import('./serve')>('./serve')
         const handle = await serve(rest, process.env, (message) => io.out(message))

@@ -19,6 +19,7 @@ import { applyServerTimeouts } from '../api/server-timeouts'
 import { bullmqQueueStats } from '../api/queue-stats'
 import { loadEnv, type BridgeEnv } from '../config/env'
 import { loadRelaisConfig } from '../config/relais-config'
+import { requireTracingKey } from '../tracing/key'
 import { redisOptions } from '../config/redis-url'
 import { parseLocalTimestamp } from '@relais/mappings'
 import { createDhis2Client, type Dhis2Client } from '../dhis2/client'
@@ -75,6 +76,8 @@ export async function serve(
   const bridge: BridgeEnv = loadEnv(env)
   const logger = createLogger(bridge.logLevel)
   const config = loadRelaisConfig(bridge.configPath, env)
+  // Tracing holds patients' identities: a weak key stops the start here, before anything is opened (tracing/key.ts).
+  if (config.tracing) requireTracingKey(bridge.pseudonymKey)
   const db = await openLedger({ database: bridge.database })
   // Operators' commands (status, records, quarantine, run) use the embedded ledger through this process.
   const ledgerSocket =
@@ -150,6 +153,8 @@ export async function serve(
       ...(pipeline.reminders ? { reminders: pipeline.reminders } : {}),
       ...(pipeline.security ? { security: pipeline.security } : {}),
       ...(pipeline.outbound ? { outbound: pipeline.outbound } : {}),
+      ...(pipeline.tracing ? { tracing: pipeline.tracing } : {}),
+      ...(pipeline.hmis ? { hmis: pipeline.hmis } : {}),
       capacity: () => capacityReport({ db, dhis2, redisUrl: bridge.redisUrl, dataDir: bridge.dataDir }),
       repos: repositories(db),
       auth: {

@@ -9,6 +9,8 @@ import { isMap, LineCounter, parseDocument, type Document } from 'yaml'
 import { z } from 'zod'
 import { Cron } from 'croner'
 import { outboundSchema } from './outbound-config'
+import { tracingSchema, tracingSecretProblems } from './tracing-config'
+import { hmisSchema, hmisSecretProblems } from './hmis-config'
 
 const envName = z
   .string()
@@ -141,6 +143,10 @@ export const relaisConfigSchema = z.object({
     })
   }),
   outbound: outboundSchema,
+  /** HIV care sites whose lists of patients lost to follow-up the RC trace (issue 19 §3; tracing-config.ts). */
+  tracing: tracingSchema,
+  /** The national HMIS the programme's zone totals are pushed to (issue 19 §2; hmis-config.ts). */
+  hmis: hmisSchema,
 })
 
 export type SourceConfig = z.infer<typeof sourceSchema>
@@ -222,6 +228,10 @@ export function parseRelaisConfig(text: string, file: string, env: NodeJS.Proces
       secretUsers.set(secret, source.name)
     }
   })
+  for (const problem of tracingSecretProblems(parsed.data.tracing, env))
+    missing.push(`${file}:${positionOf(doc, counter, ['tracing'])} ${problem}`)
+  for (const problem of hmisSecretProblems(parsed.data.hmis, env))
+    missing.push(`${file}:${positionOf(doc, counter, ['hmis'])} ${problem}`)
   if (missing.length > 0) throw new RelaisConfigError(missing)
   return parsed.data
 }

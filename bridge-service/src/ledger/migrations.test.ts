@@ -108,6 +108,21 @@ const NEWEST_SCHEMA: Record<string, readonly string[]> = {
     'outbound_deliveries_pending_idx',
   ],
   outbound_cursors: ['outbound_cursors_pkey'],
+  hmis_pushes: ['hmis_pushes_pkey', 'hmis_pushes_mode_check', 'hmis_pushes_seq_idx', 'hmis_pushes_period_idx'],
+  hmis_report_lines: ['hmis_report_lines_pkey', 'hmis_report_lines_push_id_fkey', 'hmis_report_lines_status_idx'],
+  tracing_cases: [
+    'tracing_cases_pkey',
+    'tracing_cases_pseudonym_key',
+    'tracing_cases_tracing_code_key',
+    'tracing_cases_event_uid_key',
+    'tracing_cases_status_check',
+    'tracing_cases_outcome_when_read',
+    'tracing_cases_seq_idx',
+    'tracing_cases_status_idx',
+    'tracing_cases_due_idx',
+  ],
+  tracing_lists: ['tracing_lists_pkey', 'tracing_lists_site_idx'],
+  tracing_cursors: ['tracing_cursors_pkey'],
   schema_migrations: ['schema_migrations_pkey'],
 }
 
@@ -669,6 +684,91 @@ function fixtureAt(version: number): Fixture {
       },
     ])
     add('outbound_cursors', [{ kind: 'run.finished', position: '2026-03-01T08:00:00.000Z' }])
+  }
+  if (version >= 13) {
+    // The national HMIS push (issue 19 §2): a push and two lines of its reconciliation report.
+    add('hmis_pushes', [
+      {
+        id: 'hmis-push-0001',
+        mode: 'push',
+        period: '202602',
+        actor: 'scheduler',
+        trigger: 'schedule',
+        spec_id: 'national-hmis',
+        spec_version: 1,
+        national_url: 'https://snis.example.org',
+        status: 'done',
+        counts: { match: 1, refused: 1 },
+        import_counts: { imported: 1, updated: 0, ignored: 1, deleted: 0 },
+        started_at: '2026-03-16T05:15:00.000Z',
+        finished_at: '2026-03-16T05:15:09.000Z',
+      },
+    ])
+    add('hmis_report_lines', [
+      {
+        push_id: 'hmis-push-0001',
+        line: 0,
+        period: '202602',
+        org_unit: 'ZS-AQ-01',
+        data_element: 'RC_VAD.default',
+        national_org_unit: 'SNIGS-ZS-AQ01',
+        national_data_element: 'SNIGS_SC_VAD.default',
+        programme_value: '12',
+        national_value: '12',
+        status: 'match',
+      },
+      {
+        push_id: 'hmis-push-0001',
+        line: 1,
+        period: '202602',
+        org_unit: 'ZS-MO-04',
+        data_element: 'RC_VAD.default',
+        national_org_unit: 'SNIGS-ZS-MO04',
+        national_data_element: 'SNIGS_SC_VAD.default',
+        programme_value: '7',
+        status: 'refused',
+        reason_en: 'refused by the national DHIS2: Organisation unit not found or not accessible: `SNIGS-ZS-MO04`',
+        reason_fr: 'refusé par le DHIS2 national : Organisation unit not found or not accessible: `SNIGS-ZS-MO04`',
+        conflict: 'Organisation unit not found or not accessible: `SNIGS-ZS-MO04`',
+      },
+    ])
+  }
+  if (version >= 14) {
+    // Tracing (issue 19 §3): a case whose outcome was sent, with its pseudonym and sealed id (no identifier in clear).
+    add('tracing_cases', [
+      {
+        site: 'SITE-CNHU',
+        pseudonym: `pdv_${sha('SITE-CNHU/CNHU-1')}`,
+        tracing_code: 'PDV-7K3MQ-9XRT2',
+        sealed_id: 'v1.c2VhbGVkLWlkZW50aWZpZXItZm9yLXRoZS10ZXN0',
+        event_uid: 'EvPdv000001',
+        sex: 'F',
+        age_band: 'A_25PLUS',
+        locality: 'Zè-Centre',
+        missed_appointment: '2026-02-14',
+        rc_hint: 'RC-AQ-00041',
+        rc_code: 'RC-AQ-00041',
+        rc_org_unit: OU,
+        status: 'outcome-sent',
+        outcome: 'RETROUVE_REVENU',
+        outcome_date: '2026-03-02',
+        received_at: '2026-03-01T08:00:00.000Z',
+        task_created_at: '2026-03-01T08:00:05.000Z',
+        outcome_sent_at: '2026-03-02T10:00:00.000Z',
+      },
+    ])
+    add('tracing_lists', [
+      {
+        site: 'SITE-CNHU',
+        format: 'csv',
+        rows: 2,
+        accepted: 1,
+        duplicates: 0,
+        quarantined: 0,
+        refused: [{ rowNumber: 3, codes: ['sex-invalid'] }],
+      },
+    ])
+    add('tracing_cursors', [{ program: 'PrgPdv00001', updated_after: '2026-03-02T10:00:00.000Z' }])
   }
   return { tables }
 }

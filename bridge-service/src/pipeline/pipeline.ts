@@ -61,6 +61,8 @@ import { SpecRegistry, type DriftFinding } from './map/specs'
 import { ABANDONED_AFTER_MS, DEFAULT_ANSWER_WITHIN_MS, Uploads } from './intake/uploads'
 import { startWorkers, type StageWorkers } from './workers'
 import { Outbound } from '../outbound/outbound'
+import { Tracing } from '../tracing/tracing'
+import { HmisService, hmisSchedule } from '../hmis/hmis-service'
 
 /** Periodic reconciliation (issue 11 §9). */
 export const RECONCILE_EVERY_MS = 60_000
@@ -147,6 +149,8 @@ export interface PipelineOptions {
   readonly heapBudgetMb?: number
   /** Told of pushes, DHIS2 errors and circuit changes (the Prometheus metrics in `relais serve`). */
   readonly observer?: PipelineObserver
+  /** How often tracing works and reads DHIS2's outcomes (default 5 s and 60 s; tests go faster). */
+  readonly tracing?: { workEveryMs?: number; pollEveryMs?: number; today?: () => string }
   /** Overrides how Kobo sources are reached (tests). */
   readonly koboClient?: KoboSourceDeps['clientFor']
 }
@@ -170,6 +174,10 @@ export interface Pipeline extends PipelineServices {
   readonly security: SecurityService | undefined
   /** Outbound webhooks to partners (issue 19 §4); undefined when relais.config.yaml subscribes none. */
   readonly outbound: Outbound | undefined
+  /** Tracing of patients lost to follow-up (issue 19 §3); undefined when relais.config.yaml has no `tracing:`. */
+  readonly tracing: Tracing | undefined
+  /** The national HMIS push (issue 19 §2); undefined when relais.config.yaml has no `hmis:`. */
+  readonly hmis: HmisService | undefined
   readonly queues: PipelineQueues
   readonly breakers: CircuitBreakerRegistry
 }
@@ -239,6 +247,33 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     subscriptions.length === 0
       ? undefined
       : new Outbound({ db, redis, subscriptions, logger, retry, ...(options.env ? { env: options.env } : {}) })
+  // Refuses to build (TracingKeyError, French and English) when RELAIS_PSEUDONYM_KEY is missing or weak.
+  const tracing = options.config.tracing
+    ? new Tracing({
+        db,
+        dhis2,
+        config: options.config.tracing,
+        pseudonymKey: options.pseudonymKey,
+        logger,
+        retry,
+        timeZone: options.timeZone ?? 'UTC',
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.tracing ?? {}),
+      })
+    : undefined
+  const hmis = options.config.hmis?.enabled
+    ? new HmisService({
+        hmis: options.config.hmis,
+        baseDir: options.config.baseDir ?? process.cwd(),
+        env: options.env ?? process.env,
+        programme: dhis2,
+        db,
+        logger,
+        timeZone: options.timeZone ?? 'UTC',
+        now,
+      })
+    : undefined
+  const hmisCron = hmisSchedule(options.config.hmis)
   let stopped = false
   const track = (task: Promise<unknown>) => {
     background.add(task)
@@ -299,6 +334,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     reminders,
     security,
     outbound,
+    tracing,
+    hmis,
 
     startRun: (sourceName: string, mode: RunMode, actor: Actor) => sourceRuns.start(sourceName, mode, actor),
     startSweep: (sourceName: string, actor: Actor) => sourceRuns.startSweep(sourceName, actor),
@@ -377,6 +414,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           },
         )
         await outbound?.start()
+        tracing?.start()
       }
       if (options.schedules ?? true) {
         // One connection for the tick claims; closed with the pipeline.
@@ -388,6 +426,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             claims: new RedisTickClaims(claimsRedis, redis.prefix ?? 'relais'),
             ...(options.reminders?.schedule ? { reminderSchedule: options.reminders.schedule } : {}),
             ...(options.security?.schedule ? { securitySchedule: options.security.schedule } : {}),
+            ...(hmisCron ? { hmisSchedule: hmisCron } : {}),
             ...(options.metadataSchedule !== undefined ? { metadataSchedule: options.metadataSchedule } : {}),
             ...(options.timeZone ? { timeZone: options.timeZone } : {}),
           },
@@ -397,6 +436,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
             refreshMetadata: () => pipeline.refreshMetadata(SCHEDULER),
             ...(reminders ? { remind: () => reminders.tick() } : {}),
             ...(security ? { checkSecurity: () => security.run('scheduler') } : {}),
+            ...(hmis && hmisCron ? { pushHmis: () => hmis.monthly() } : {}),
             ...(options.archiveDir
               ? {
                   maintain: () =>
@@ -426,6 +466,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       claimsRedis?.disconnect()
       await workers?.close()
       await outbound?.stop()
+      await tracing?.stop()
       await queues.close()
       logger.info('pipeline stopped')
     },

@@ -19,6 +19,8 @@ export interface ScheduledWork {
   checkSecurity?(): Promise<unknown>
   /** The nightly maintenance: payloads past their retention to the archive (retention/); absent: none. */
   maintain?(): Promise<unknown>
+  /** The monthly national HMIS push (hmis/hmis-service.ts); absent: none. */
+  pushHmis?(): Promise<unknown>
 }
 
 export interface SchedulerOptions {
@@ -29,6 +31,8 @@ export interface SchedulerOptions {
   readonly reminderSchedule?: string
   /** Cron of the security check (default every day at 05:30, before the working day). */
   readonly securitySchedule?: string
+  /** Cron of the national HMIS push (hmis.pushDay at 06:15); needed with `pushHmis`. */
+  readonly hmisSchedule?: string
   /** Claims each tick for one process (several bridge processes, one Redis). */
   readonly claims?: TickClaims
   /** Time zone the cron expressions are read in (default: the process's). */
@@ -77,6 +81,8 @@ export class Scheduler {
       this.add(this.options.securitySchedule ?? DEFAULT_SECURITY_SCHEDULE, 'security check', checkSecurity)
     const maintain = this.work.maintain?.bind(this.work)
     if (maintain) this.add(MAINTENANCE_SCHEDULE, 'maintenance', maintain)
+    const pushHmis = this.work.pushHmis?.bind(this.work)
+    if (pushHmis && this.options.hmisSchedule) this.add(this.options.hmisSchedule, 'national HMIS push', pushHmis)
     logger.info({ jobs: this.jobs.length }, 'scheduler started')
   }
 

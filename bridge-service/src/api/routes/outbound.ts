@@ -6,6 +6,7 @@ import { z } from 'zod'
 import type { LedgerRepositories } from '../../ledger'
 import type { OutboundDelivery } from '../../ledger/outbound'
 import { OutboundRetryError, type Outbound } from '../../outbound/outbound'
+import { retryByHand } from '../../outbound/retry'
 import { OutboundDeliveryList, OutboundDeliverySchema, OutboundStatusName } from '../contract-outbound'
 import { ApiError, notFound } from '../errors'
 import { defineRoute, reply, type Route } from '../route'
@@ -74,15 +75,8 @@ export function outboundRoutes({ outbound, repos }: OutboundDeps): Route[] {
       errors: [404, 409],
       async handle({ params, actor }) {
         try {
-          if (!outbound) throw notFound(`Outbound delivery ${params.id}`)
-          const retried = await outbound.retry(params.id)
-          await repos.audit.append({
-            actor: actor.name,
-            role: actor.role,
-            action: 'outbound.retry',
-            target: `outbound:${params.id}`,
-            detail: { subscription: retried.subscription, event: retried.event, round: retried.round },
-          })
+          // The same function as `relais outbound retry`: one way to retry, one audit row.
+          const retried = await retryByHand({ outbound, audit: repos.audit }, params.id, actor)
           return reply(200, outboundDto(retried))
         } catch (error) {
           if (!(error instanceof OutboundRetryError)) throw error
