@@ -17,6 +17,7 @@ const SCREENS = [
   { user: 'relais', path: '', name: 'home-rc', ready: 'Bienvenue' },
   { user: 'relais', path: 'saisie', name: 'saisie', ready: 'Compléter le rapport' },
   { user: 'relais', path: 'mes-resultats', name: 'resultats', ready: 'Les six derniers mois' },
+  { user: 'relais', path: 'recherche-pdv', name: 'recherche-pdv', ready: 'Tâches à faire' },
   { user: 'superviseur', path: 'tableau-de-bord', name: 'tableau-de-bord', ready: 'Écarts à suivre' },
   { user: 'superviseur', path: 'saisie', name: 'saisie-superviseur', ready: 'Trouver un relais communautaire' },
   { user: 'gestionnaire', path: 'synchronisation', name: 'synchronisation', ready: 'La route vers la passerelle' },

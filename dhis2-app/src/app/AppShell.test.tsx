@@ -14,10 +14,20 @@ const menuLinks = async () =>
 
 describe('app shell', () => {
   it.each([
-    ['RELAIS_RC', ['Home', 'Report entry', 'My results', 'Help']],
+    ['RELAIS_RC', ['Home', 'Report entry', 'My results', 'Patient tracing', 'Help']],
     [
       'RELAIS_SUPERVISEURS',
-      ['Home', 'Report entry', 'My results', 'Dashboard', 'Reminders', 'Help', 'Data quality', 'Bulletin'],
+      [
+        'Home',
+        'Report entry',
+        'My results',
+        'Patient tracing',
+        'Dashboard',
+        'Reminders',
+        'Help',
+        'Data quality',
+        'Bulletin',
+      ],
     ],
     ['RELAIS_GESTIONNAIRES', ['Home', 'Dashboard', 'Synchronisation', 'Reminders', 'Help', 'Data quality', 'Bulletin']],
     [

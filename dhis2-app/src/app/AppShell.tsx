@@ -22,6 +22,7 @@ function chunk<T>(load: () => Promise<T>): () => Promise<T> {
 const SCREEN_CHUNKS = {
   '/saisie': chunk(() => import('../saisie/SaisiePage').then((m) => ({ default: m.SaisiePage }))),
   '/mes-resultats': chunk(() => import('../results/ResultsPage').then((m) => ({ default: m.ResultsPage }))),
+  '/recherche-pdv': chunk(() => import('../tracing/TracingPage').then((m) => ({ default: m.TracingPage }))),
   '/tableau-de-bord': chunk(() => import('../dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage }))),
   '/synchronisation': chunk(() => import('../sync/SyncConsolePage').then((m) => ({ default: m.SyncConsolePage }))),
   '/rappels': chunk(() => import('../reminders/RemindersPage').then((m) => ({ default: m.RemindersPage }))),
@@ -35,6 +36,7 @@ const SCREEN_CHUNKS = {
 }
 const SaisiePage = lazy(SCREEN_CHUNKS['/saisie'])
 const ResultsPage = lazy(SCREEN_CHUNKS['/mes-resultats'])
+const TracingPage = lazy(SCREEN_CHUNKS['/recherche-pdv'])
 const DashboardPage = lazy(SCREEN_CHUNKS['/tableau-de-bord'])
 const SyncConsolePage = lazy(SCREEN_CHUNKS['/synchronisation'])
 const RemindersPage = lazy(SCREEN_CHUNKS['/rappels'])
@@ -45,6 +47,8 @@ const SecurityPage = lazy(SCREEN_CHUNKS['/securite'])
 const ExploitationPage = lazy(SCREEN_CHUNKS['/exploitation'])
 // Sends the help desk tickets an RC filed offline, whichever screen is open (a small chunk of its own).
 const HelpdeskOutbox = lazy(() => import('../helpdesk/HelpdeskOutbox').then((m) => ({ default: m.HelpdeskOutbox })))
+// Sends the tracing outcomes an RC recorded offline, whichever screen is open (issue 19 §3).
+const TracingOutbox = lazy(() => import('../tracing/TracingOutbox').then((m) => ({ default: m.TracingOutbox })))
 
 // The screen the app opens on starts downloading now, while the user's account is read, not after: one round
 // trip less before the form shows on a slow network (bench:app). Access is still checked before it is shown.
@@ -81,6 +85,14 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
                   element={
                     <RequireScreen screen="resultats">
                       <ResultsPage />
+                    </RequireScreen>
+                  }
+                />
+                <Route
+                  path="/recherche-pdv"
+                  element={
+                    <RequireScreen screen="recherche-pdv">
+                      <TracingPage />
                     </RequireScreen>
                   }
                 />
@@ -154,6 +166,7 @@ export function AppRoutes({ queueStorage }: { queueStorage?: QueueStorage }) {
           </main>
           <Suspense fallback={null}>
             <HelpdeskOutbox />
+            <TracingOutbox />
           </Suspense>
         </div>
       </ValueQueueProvider>

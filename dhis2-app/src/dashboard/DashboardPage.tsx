@@ -37,6 +37,7 @@ import { WeeklyView } from './weekly/WeeklyView'
 import { analyticsTablesMissing } from './analytics/analyticsMissing'
 import { ReminderEffectTable } from './reminders/ReminderEffectTable'
 import { ZoneQualityScores } from '../quality/ZoneQualityScores'
+import { TracingPanel } from './tracing/TracingPanel'
 
 /** Tableau de bord — RC performance (supervisors, data managers). The choice lives in the address (?pt=&pe=&ou=). */
 export function DashboardPage() {
@@ -246,6 +247,7 @@ function MainView({
         language={language}
       />
       <ReminderEffectTable unitName={orgUnit.name} language={language} />
+      <TracingPanel orgUnit={orgUnit} period={period} language={language} />
       {period.periodType === 'Monthly' && (
         <ZoneQualityScores orgUnit={{ ...orgUnit, path: unitPath }} month={period.id} />
       )}

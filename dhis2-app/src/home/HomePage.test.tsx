@@ -54,11 +54,11 @@ const navigationTitles = () =>
 
 describe('HomePage', () => {
   it.each([
-    ['RELAIS_RC', 'Community health worker', ['Report entry', 'My results', 'Help']],
+    ['RELAIS_RC', 'Community health worker', ['Report entry', 'My results', 'Patient tracing', 'Help']],
     [
       'RELAIS_SUPERVISEURS',
       'Supervisor',
-      ['Report entry', 'My results', 'Dashboard', 'Reminders', 'Help', 'Data quality', 'Bulletin'],
+      ['Report entry', 'My results', 'Patient tracing', 'Dashboard', 'Reminders', 'Help', 'Data quality', 'Bulletin'],
     ],
     [
       'RELAIS_GESTIONNAIRES',
@@ -107,6 +107,7 @@ describe('HomePage', () => {
     expect(navigationTitles()).toEqual([
       'Report entry',
       'My results',
+      'Patient tracing',
       'Dashboard',
       'Synchronisation',
       'Reminders',
@@ -202,6 +203,7 @@ describe('HomePage', () => {
       expect(titles).toEqual([
         'Saisie',
         'Mes résultats',
+        'Recherche PDV',
         'Tableau de bord',
         'Rappels',
         'Aide',

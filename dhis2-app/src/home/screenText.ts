@@ -14,6 +14,11 @@ export function screenText(screen: RelaisScreen): { title: string; purpose: stri
         title: i18n.t('My results'),
         purpose: i18n.t('The report due, the last six months and the targets of a community health worker'),
       }
+    case 'recherche-pdv':
+      return {
+        title: i18n.t('Patient tracing'),
+        purpose: i18n.t('Find the people living with HIV who missed their appointment, and record the outcome'),
+      }
     case 'tableau-de-bord':
       return {
         title: i18n.t('Dashboard'),

@@ -28,3 +28,42 @@ export function memoryQueueStorage(initial: PendingItem[] = []): QueueStorage & 
     },
   }
 }
+
+/** Any list of items kept by key on the device (the tracing outcomes, tracing/outcomeQueue.ts). */
+export interface KeyedStorage<T> {
+  load(): Promise<T[]>
+  put(item: T): Promise<void>
+  remove(key: string): Promise<void>
+}
+
+/**
+ * Items in IndexedDB, in a database of their own per DHIS2 user (as the values above). The store is opened at
+ * first use, inside the calls: without IndexedDB each call fails and the caller goes on in memory.
+ */
+export function idbKeyedStorage<T>(database: string, keyOf: (item: T) => string): KeyedStorage<T> {
+  let store: ReturnType<typeof createStore> | undefined
+  const opened = () => (store ??= createStore(database, 'items'))
+  return {
+    load: async () => (await entries<string, T>(opened())).map(([, item]) => item),
+    put: async (item) => set(keyOf(item), item, opened()),
+    remove: async (key) => del(key, opened()),
+  }
+}
+
+/** Keyed items in memory only: for tests. */
+export function memoryKeyedStorage<T>(
+  keyOf: (item: T) => string,
+  initial: T[] = [],
+): KeyedStorage<T> & { items: Map<string, T> } {
+  const items = new Map(initial.map((item) => [keyOf(item), item]))
+  return {
+    items,
+    load: async () => [...items.values()],
+    put: async (item) => {
+      items.set(keyOf(item), item)
+    },
+    remove: async (key) => {
+      items.delete(key)
+    },
+  }
+}

@@ -12,6 +12,8 @@ describe('dhis2Reads', () => {
           entry(`${origin}/api/41/dataValueSets?dataSet=ds&orgUnit=ou`, 'xmlhttprequest'),
           entry(`${origin}/api/system/info`),
           entry(`${origin}/api/41/dataValues?de=a&pe=202609&ou=b&co=c&value=7`),
+          entry(`${origin}/api/41/tracker?async=false&importStrategy=UPDATE`),
+          entry(`${origin}/api/41/tracker/events?program=p&orgUnit=ou&status=ACTIVE`),
           entry(`${origin}/api/routes/relais-bridge/run/api/runs`),
           entry(`${origin}/api/41/system/ping`),
           entry(`${origin}/api/apps/relais/assets/main.js`, 'script'),
@@ -20,6 +22,10 @@ describe('dhis2Reads', () => {
         ],
         origin,
       ),
-    ).toEqual([`${origin}/api/system/info`, `${origin}/api/41/dataValueSets?dataSet=ds&orgUnit=ou`])
+    ).toEqual([
+      `${origin}/api/system/info`,
+      `${origin}/api/41/dataValueSets?dataSet=ds&orgUnit=ou`,
+      `${origin}/api/41/tracker/events?program=p&orgUnit=ou&status=ACTIVE`,
+    ])
   })
 })

@@ -6,8 +6,16 @@ import { useEffect } from 'react'
  */
 export const APP_SHELL_CACHE = 'app-shell'
 
-/** Reads never kept: the bridge's live answers (d2.config.js), pings, and the single-value write endpoint. */
-const NEVER = [/\/api\/routes\//, /\/api\/(\d+\/)?(system\/)?ping\b/, /\/api\/(\d+\/)?dataValues(\?|$)/]
+/**
+ * Reads never kept: the bridge's live answers (d2.config.js), pings, and the write-only endpoints (the single
+ * value, the tracker import of the tracing outcomes): the page's POSTs are in its resource timings too.
+ */
+const NEVER = [
+  /\/api\/routes\//,
+  /\/api\/(\d+\/)?(system\/)?ping\b/,
+  /\/api\/(\d+\/)?dataValues(\?|$)/,
+  /\/api\/(\d+\/)?tracker(\?|$)/,
+]
 
 interface ResourceEntry {
   name: string

@@ -40,8 +40,11 @@ describe('relaisRoles', () => {
 
 describe('allowedScreens', () => {
   it.each<[RelaisRole, RelaisScreen[]]>([
-    ['relais', ['saisie', 'resultats', 'aide']],
-    ['superviseur', ['saisie', 'resultats', 'tableau-de-bord', 'rappels', 'aide', 'qualite', 'bulletin']],
+    ['relais', ['saisie', 'resultats', 'recherche-pdv', 'aide']],
+    [
+      'superviseur',
+      ['saisie', 'resultats', 'recherche-pdv', 'tableau-de-bord', 'rappels', 'aide', 'qualite', 'bulletin'],
+    ],
     ['gestionnaire', ['tableau-de-bord', 'synchronisation', 'rappels', 'aide', 'qualite', 'bulletin']],
     [
       'administrateur',
@@ -59,6 +62,7 @@ describe('allowedScreens', () => {
     expect(allowedScreens(['administrateur', 'relais'])).toEqual([
       'saisie',
       'resultats',
+      'recherche-pdv',
       'tableau-de-bord',
       'synchronisation',
       'rappels',

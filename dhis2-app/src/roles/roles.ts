@@ -6,6 +6,7 @@ export type RelaisRole = 'relais' | 'superviseur' | 'gestionnaire' | 'administra
 export type RelaisScreen =
   | 'saisie'
   | 'resultats'
+  | 'recherche-pdv'
   | 'tableau-de-bord'
   | 'synchronisation'
   | 'rappels'
@@ -31,6 +32,8 @@ export const ROLE_ORDER: readonly RelaisRole[] = ['administrateur', 'gestionnair
 export const SCREEN_ACCESS: ReadonlyArray<{ screen: RelaisScreen; roles: readonly RelaisRole[] }> = [
   { screen: 'saisie', roles: ['relais', 'superviseur'] },
   { screen: 'resultats', roles: ['relais', 'superviseur'] },
+  // The RC record the outcome of their tracing tasks; supervisors follow those of their area (issue 19 §3).
+  { screen: 'recherche-pdv', roles: ['relais', 'superviseur'] },
   { screen: 'tableau-de-bord', roles: ['superviseur', 'gestionnaire', 'administrateur'] },
   { screen: 'synchronisation', roles: ['gestionnaire', 'administrateur'] },
   // Data managers set the reminder rules; supervisors follow the reminders of their RC (issue 15 §1).

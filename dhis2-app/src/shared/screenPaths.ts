@@ -4,6 +4,7 @@ import type { RelaisScreen } from '../roles/roles'
 export const SCREEN_PATHS: Readonly<Record<RelaisScreen, string>> = {
   saisie: '/saisie',
   resultats: '/mes-resultats',
+  'recherche-pdv': '/recherche-pdv',
   'tableau-de-bord': '/tableau-de-bord',
   synchronisation: '/synchronisation',
   rappels: '/rappels',

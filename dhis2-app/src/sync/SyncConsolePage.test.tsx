@@ -517,6 +517,8 @@ describe('Synchronisation: the tabs', () => {
       ['Run history', 'false'],
       ['Records', 'true'],
       ['Quarantine', 'false'],
+      ['Partner deliveries', 'false'],
+      ['National HMIS', 'false'],
     ])
     await user.click(tabs.getByRole('tab', { name: 'Records' }))
     expect(await screen.findByRole('search', { name: 'Search records' })).toBeTruthy()

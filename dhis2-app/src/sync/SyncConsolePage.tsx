@@ -7,10 +7,13 @@ import type { RecordSearch } from './api/paths'
 import type { Paged, Source } from './api/types'
 import { useBridgeGet } from '../shared/bridge/useBridge'
 import { blocksConsole } from '../shared/bridge/bridgeProblem'
-import { mayActInConsole } from './logic/permissions'
+import { mayActInConsole, mayPushHmis, mayReadHmis, mayReadOutbound } from './logic/permissions'
 import classes from './Sync.module.css'
 import { BridgeProblemScreen } from './views/BridgeProblemScreen'
 import { Loading, ProblemNotice } from './views/common'
+import { HmisReportView } from './views/HmisReportView'
+import { HmisView } from './views/HmisView'
+import { OutboundView } from './views/OutboundView'
 import { QuarantineView } from './views/QuarantineView'
 import { RecordsView } from './views/RecordsView'
 import { RecordView } from './views/RecordView'
@@ -28,8 +31,14 @@ const pageOf = (value: string | null) => Math.max(1, Number(value) || 1)
 export function SyncConsolePage() {
   const { roles } = useCurrentUser()
   const canAct = mayActInConsole(roles)
+  const seesOutbound = mayReadOutbound(roles)
+  const seesHmis = mayReadHmis(roles)
   const nav = useSyncNav()
-  const { view, params } = nav
+  // A role without outbound:read (hmis:read) has no partner deliveries (national HMIS): an address naming them
+  // opens the sources instead.
+  const hidden = (nav.view === 'outbound' && !seesOutbound) || (nav.view === 'hmis' && !seesHmis)
+  const view: SyncView = hidden ? 'sources' : nav.view
+  const { params } = nav
   const sources = useBridgeGet<Paged<Source>>('sources', { pageSize: 100 }, (list) =>
     // A source that is running changes health and counts by itself: worth watching while it is on screen.
     view === 'sources' && !nav.runId ? list.items.some((s) => s.health === 'running') : false,
@@ -55,6 +64,8 @@ export function SyncConsolePage() {
     { id: 'runs', label: i18n.t('Run history') },
     { id: 'records', label: i18n.t('Records') },
     { id: 'quarantine', label: i18n.t('Quarantine') },
+    ...(seesOutbound ? [{ id: 'outbound' as const, label: i18n.t('Partner deliveries') }] : []),
+    ...(seesHmis ? [{ id: 'hmis' as const, label: i18n.t('National HMIS') }] : []),
   ]
   const search: RecordSearch = {
     rcCode: params.get('rcCode') ?? '',
@@ -127,6 +138,34 @@ export function SyncConsolePage() {
         canAct={canAct}
         onFilter={(filter) => nav.go({ view, ...filter })}
         onOpenRecord={(id) => nav.openRecord(id, 'quarantine')}
+      />
+    )
+  } else if (view === 'outbound') {
+    body = (
+      <OutboundView
+        status={params.get('status') ?? ''}
+        page={pageOf(params.get('page'))}
+        onFilter={(filter) => nav.go({ view, ...filter })}
+      />
+    )
+  } else if (view === 'hmis' && nav.pushId) {
+    body = (
+      <HmisReportView
+        key={nav.pushId}
+        pushId={nav.pushId}
+        filter={params.get('status') ?? ''}
+        page={pageOf(params.get('page'))}
+        onFilter={(filter) => nav.go({ view, push: nav.pushId ?? undefined, ...filter })}
+        onBack={() => nav.go({ view })}
+      />
+    )
+  } else if (view === 'hmis') {
+    body = (
+      <HmisView
+        page={pageOf(params.get('page'))}
+        canPush={mayPushHmis(roles)}
+        onPage={(page) => nav.go({ view, page })}
+        onOpenPush={(push) => nav.go({ view, push })}
       />
     )
   } else {

@@ -4,6 +4,8 @@
 // of statuses come from the bridge's pure constants.
 import type { z } from 'zod'
 import type * as Contract from '@relais/bridge-service/src/api/contract'
+import type * as OutboundContract from '@relais/bridge-service/src/api/contract-outbound'
+import type * as HmisContract from '@relais/bridge-service/src/api/contract-hmis'
 import type { MappingIssue as EngineIssue } from '@relais/mappings/src/engine/issues'
 
 export {
@@ -54,3 +56,20 @@ export type DiffKind = keyof DiffCounts
  * older records may carry a plain string message.
  */
 export type MappingIssue = Omit<EngineIssue, 'message'> & { message: EngineIssue['message'] | string }
+
+// The signed webhooks sent to partners (issue 19 §4): the bridge's outbound contract, types only.
+export type OutboundDelivery = Out<typeof OutboundContract.OutboundDeliverySchema>
+export type OutboundStatus = Out<typeof OutboundContract.OutboundStatusName>
+export type OutboundEvent = Out<typeof OutboundContract.OutboundEventName>
+export type OutboundAttempt = OutboundDelivery['history'][number]
+
+// The pushes to the national HMIS and their reconciliation reports (issue 19 §2): the bridge's hmis contract, types
+// only (contract-hmis.ts).
+export type HmisPush = Out<typeof HmisContract.HmisPushSchema>
+export type HmisMode = HmisPush['mode']
+export type HmisPushStatus = HmisPush['status']
+export type HmisLineStatus = Out<typeof HmisContract.HmisLineStatus>
+export type HmisReportLine = Out<typeof HmisContract.HmisReportLineSchema>
+export type HmisReport = Out<typeof HmisContract.HmisReportSchema>
+export type HmisPushList = Out<typeof HmisContract.HmisPushList>
+export type HmisPushStart = z.input<typeof HmisContract.HmisPushStart>

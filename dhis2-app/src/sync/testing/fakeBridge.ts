@@ -5,7 +5,12 @@ import { FetchError } from '@dhis2/app-runtime'
 import { proofKey } from '../../shared/bridge/routeProof'
 import type {
   Dhis2Message,
+  HmisLineStatus,
+  HmisPush,
+  HmisPushStart,
+  HmisReportLine,
   MappingIssue,
+  OutboundDelivery,
   Paged,
   RecordDetail,
   RecordEvent,
@@ -259,6 +264,99 @@ export function overwriteRecord(): RecordDetail {
   }
 }
 
+/** A delivery to a partner, as GET outbound lists it: by default one the partner refused (HTTP 400). */
+export function delivery(id: string, overrides: Partial<OutboundDelivery> = {}): OutboundDelivery {
+  return {
+    id,
+    subscription: 'partenaire-fhi',
+    event: 'run.finished',
+    payload: { runId: 'run-1', source: 'csv-partenaires' },
+    status: 'failed',
+    attempts: 1,
+    round: 0,
+    lastStatus: 400,
+    lastError: 'HTTP 400 Bad Request',
+    history: [{ at: T0, httpStatus: 400, error: 'HTTP 400 Bad Request' }],
+    nextAttemptAt: null,
+    createdAt: T0,
+    deliveredAt: null,
+    ...overrides,
+  }
+}
+
+/** A push to the national HMIS, as GET hmis/pushes lists it: by default October 2026's, done. */
+export function hmisPush(id: string, overrides: Partial<HmisPush> = {}): HmisPush {
+  return {
+    id,
+    mode: 'push',
+    period: '202610',
+    actor: 'gestionnaire',
+    trigger: 'api',
+    specId: 'national-hmis',
+    specVersion: 1,
+    status: 'done',
+    counts: {},
+    importCounts: null,
+    error: null,
+    startedAt: T0,
+    finishedAt: '2026-10-03T09:00:12.000Z',
+    ...overrides,
+  }
+}
+
+/** One line of a reconciliation report: by default a value sent and held the same at the national instance. */
+export function hmisLine(overrides: Partial<HmisReportLine> = {}): HmisReportLine {
+  return {
+    period: '202610',
+    orgUnit: 'ZS-AQ-01',
+    dataElement: 'RC_VAD.default',
+    nationalOrgUnit: 'SNIGS-ZS-AQ01',
+    nationalDataElement: 'SNIGS_SC_VAD.default',
+    programmeValue: '42',
+    nationalValue: '42',
+    status: 'match',
+    ...overrides,
+  }
+}
+
+/** The line of a zone the national instance lacks (createNationalState's NATIONAL_MISSING_ZONE): refused. */
+export function refusedLine(overrides: Partial<HmisReportLine> = {}): HmisReportLine {
+  return hmisLine({
+    orgUnit: 'ZS-MO-04',
+    nationalOrgUnit: 'SNIGS-ZS-MO04',
+    nationalValue: undefined,
+    status: 'refused',
+    reason: {
+      en: 'refused by the national DHIS2: Organisation unit not found or not accessible: `SNIGS-ZS-MO04`',
+      fr: 'refusé par le DHIS2 national : Organisation unit not found or not accessible: `SNIGS-ZS-MO04`',
+    },
+    conflict: 'Organisation unit not found or not accessible: `SNIGS-ZS-MO04`',
+    ...overrides,
+  })
+}
+
+/** As the ledger (reconcile.ts countByStatus): the lines per status, every status present. */
+export function lineCounts(lines: readonly HmisReportLine[]): Record<HmisLineStatus, number> {
+  const all: Record<HmisLineStatus, number> = {
+    match: 0,
+    different: 0,
+    'missing-at-national': 0,
+    unmapped: 0,
+    refused: 0,
+    'national-only': 0,
+  }
+  for (const l of lines) all[l.status]++
+  return all
+}
+
+/**
+ * The bridge's answer to a push when relais.config.yaml has no `hmis:` (api/routes/hmis.ts NOT_CONFIGURED, 409
+ * state-conflict): the same words, so that the console's test of it means the real answer.
+ */
+export const HMIS_NOT_CONFIGURED =
+  'No national HMIS is configured in this bridge: add an `hmis:` section to relais.config.yaml ' +
+  '(aucun SNIS national configuré : ajoutez une section `hmis:` à relais.config.yaml)'
+
 export interface Request {
   type: string
   path: string
@@ -284,6 +382,15 @@ export class FakeBridge {
     ['rec-ok', importedRecord()],
     ['rec-q', quarantinedRecord()],
   ])
+  /**
+   * The national HMIS (undefined: no `hmis:` in the bridge's config): its pushes newest first and their reports. A
+   * push started by POST is running at its first GET and done with `nextHmisLines` (its mode's) at the next.
+   */
+  hmis: { pushes: HmisPush[]; lines: Map<string, HmisReportLine[]> } | undefined = { pushes: [], lines: new Map() }
+  nextHmisLines: (mode: HmisPush['mode']) => HmisReportLine[] = () => [hmisLine()]
+  private newPushes = 0
+  /** Deliveries to partners, newest first; a retried one is delivered at the next GET, as a partner back up. */
+  outbound: OutboundDelivery[] = []
   requests: Request[] = []
   /** Every call fails with this, when set (route missing, bridge down…). */
   fail: Error | undefined
@@ -360,6 +467,30 @@ export class FakeBridge {
       })
       return { id: parts[1], status: 'uncompleted' }
     }
+    if (type === 'read' && path === 'outbound') {
+      for (const [i, d] of this.outbound.entries())
+        if (d.status === 'pending' && d.round > 0)
+          this.outbound[i] = {
+            ...d,
+            status: 'delivered',
+            attempts: 1,
+            lastStatus: 200,
+            lastError: null,
+            nextAttemptAt: null,
+            deliveredAt: T0,
+            history: [...d.history, { at: T0, httpStatus: 200, error: null }],
+          }
+      return paged(
+        this.outbound.filter((d) => !params.status || d.status === params.status),
+        params,
+      )
+    }
+    if (type === 'create' && parts[0] === 'outbound' && parts[2] === 'retry') return this.retryOutbound(parts[1]!)
+    if (type === 'read' && path === 'hmis/pushes')
+      return { items: (this.hmis?.pushes ?? []).slice(0, Number(params.limit ?? 24)) }
+    if (type === 'create' && path === 'hmis/pushes') return this.startHmisPush(request.data as HmisPushStart)
+    if (type === 'read' && parts[0] === 'hmis' && parts[1] === 'pushes' && parts.length === 3)
+      return this.hmisReport(decodeURIComponent(parts[2]!), params)
     if (type === 'create' && path === 'quarantine/bulk')
       return this.bulk(request.data as { action: 'release' | 'discard'; ids: string[]; reason: string })
     if (type === 'create' && parts[0] === 'quarantine' && parts[2] === 'preview')
@@ -373,6 +504,60 @@ export class FakeBridge {
 
   requestsTo(type: string, path: string): Request[] {
     return this.requests.filter((r) => r.type === type && r.path === path)
+  }
+
+  /** As the bridge (outbound/outbound.ts): only a failed delivery is sent again, from a new round. */
+  private retryOutbound(id: string): OutboundDelivery {
+    const i = this.outbound.findIndex((d) => d.id === id)
+    const found = this.outbound[i]
+    if (!found) throw httpError(404, { error: 'not-found', message: `Outbound delivery ${id} was not found` })
+    if (found.status !== 'failed')
+      throw httpError(409, {
+        error: 'state-conflict',
+        message: `Outbound delivery ${id} is ${found.status}, not failed.`,
+      })
+    const retried: OutboundDelivery = {
+      ...found,
+      status: 'pending',
+      attempts: 0,
+      round: found.round + 1,
+      nextAttemptAt: T0,
+    }
+    this.outbound[i] = retried
+    return retried
+  }
+
+  /** As the bridge (api/routes/hmis.ts): 409 without `hmis:`, else a running push answered at once. */
+  private startHmisPush({ period, mode = 'push' }: HmisPushStart): HmisPush {
+    if (!this.hmis) throw httpError(409, { error: 'state-conflict', message: HMIS_NOT_CONFIGURED })
+    const push = hmisPush(`push-new-${++this.newPushes}`, {
+      mode,
+      period: period.replace('-', ''),
+      status: 'running',
+      finishedAt: null,
+    })
+    this.hmis.pushes.unshift(push)
+    return push
+  }
+
+  /** A push and a page of its report's lines (of one status); a running push is done when asked next. */
+  private hmisReport(id: string, params: Record<string, unknown>) {
+    const i = this.hmis?.pushes.findIndex((p) => p.id === id) ?? -1
+    const found = this.hmis?.pushes[i]
+    if (!this.hmis || !found)
+      throw httpError(404, { error: 'not-found', message: `National HMIS push ${id} was not found` })
+    const answer = structuredClone(found)
+    if (found.status === 'running') {
+      const lines = this.nextHmisLines(found.mode).map((l) => ({ ...l, period: found.period }))
+      this.hmis.lines.set(id, lines)
+      this.hmis.pushes[i] = { ...found, status: 'done', counts: lineCounts(lines), finishedAt: T0 }
+    }
+    const lines = answer.status === 'running' ? [] : (this.hmis.lines.get(id) ?? [])
+    const { items, pager } = paged(
+      lines.filter((l) => !params.status || l.status === params.status),
+      { page: params.page ?? 1, pageSize: params.pageSize ?? 20 },
+    )
+    return { push: answer, lines: items, pager }
   }
 
   private startRun({ source, mode }: { source: string; mode: Run['mode'] }) {

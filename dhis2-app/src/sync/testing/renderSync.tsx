@@ -1,6 +1,8 @@
 // Test-only: a fake DHIS2 whose route relais-bridge leads to a FakeBridge, and the app rendered against it at
 // #/synchronisation; `baseUrl` points raw uploads at a real local HTTP server.
 import * as contract from '@relais/bridge-service/src/api/contract'
+import * as outboundContract from '@relais/bridge-service/src/api/contract-outbound'
+import * as hmisContract from '@relais/bridge-service/src/api/contract-hmis'
 import { renderRoutes, type CustomData } from '../../app/testing/renderRoutes'
 import type { CurrentUser } from '../../shared/currentUser'
 import { PROOF_NAMESPACE, PROOF_PARAM } from '../../shared/bridge/routeProof'
@@ -25,6 +27,9 @@ function contractOf(type: string, path: string): { parse: (value: unknown) => un
     if (parts[0] === 'runs' && parts[2] === 'diff') return contract.RunDiffSchema
     if (path === 'records' || path === 'quarantine') return LISTS.records
     if (parts[0] === 'records' && parts.length === 2) return contract.RecordDetail
+    if (path === 'outbound') return outboundContract.OutboundDeliveryList
+    if (path === 'hmis/pushes') return hmisContract.HmisPushList
+    if (parts[0] === 'hmis' && parts[1] === 'pushes' && parts.length === 3) return hmisContract.HmisReportSchema
   }
   if (type === 'create') {
     if (path === 'quarantine/bulk') return contract.BulkResult
@@ -32,12 +37,17 @@ function contractOf(type: string, path: string): { parse: (value: unknown) => un
     if (parts[2] === 'release') return contract.ReleaseResult
     if (parts[2] === 'preview') return contract.ReleasePreviewSchema
     if (parts[2] === 'discard') return contract.DiscardResult
+    if (parts[0] === 'outbound' && parts[2] === 'retry') return outboundContract.OutboundDeliverySchema
+    if (path === 'hmis/pushes') return hmisContract.HmisPushSchema
   }
   return undefined
 }
 type Resolver = Extract<CustomData[string], (...args: never[]) => unknown>
 
 export { ADMIN, MANAGER, SUPERVISOR } from '../../shared/testing/users'
+
+/** DHIS2's date in these tests (system/info `serverDate`). */
+export const SERVER_DATE = '2026-11-20T10:00:00.000'
 
 export interface RenderSyncOptions {
   user?: CurrentUser
@@ -60,6 +70,8 @@ export function renderSync(options: RenderSyncOptions = {}) {
       if (resource === 'dataElements') return (async () => ({ dataElements: [] })) as Resolver
       if (resource === 'categoryOptionCombos') return (async () => ({ categoryOptionCombos: [] })) as Resolver
       if (resource === 'organisationUnits') return (async () => ({ organisationUnits: [] })) as Resolver
+      // DHIS2's clock, server-local (the national HMIS view offers the months before it).
+      if (resource === 'system/info') return (async () => ({ serverDate: SERVER_DATE })) as Resolver
       // The route proofs the app writes in DHIS2's data store (api/routeProof.ts), kept by the fake bridge.
       if (typeof resource === 'string' && resource.startsWith(`dataStore/${PROOF_NAMESPACE}`)) {
         const resolver: Resolver = async (type, query) => {

@@ -3,7 +3,7 @@
 import { useCallback } from 'react'
 import { useSearchParams } from 'react-router-dom'
 
-export const SYNC_VIEWS = ['sources', 'runs', 'records', 'quarantine'] as const
+export const SYNC_VIEWS = ['sources', 'runs', 'records', 'quarantine', 'outbound', 'hmis'] as const
 export type SyncView = (typeof SYNC_VIEWS)[number]
 
 export function useSyncNav() {
@@ -27,6 +27,8 @@ export function useSyncNav() {
     params,
     runId: params.get('run'),
     recordId: params.get('record'),
+    /** A push to the national HMIS whose report is open (view=hmis). */
+    pushId: params.get('push'),
     go,
     openRun: (id: string) => go({ view: 'runs', run: id }),
     openRecord: (id: string, from: SyncView = view) => go({ view: from, record: id }),
