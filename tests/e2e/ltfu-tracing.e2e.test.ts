@@ -5,8 +5,9 @@
  * A real `relais serve` (PostgreSQL ledger, Redis DB 2), the DHIS2 stand-in over HTTP, and a small HIV care site
  * (tests/support/hiv-site.ts): the site sends a signed CSV list with names, phones and birth dates; the bridge makes
  * one event per case in the RC's org unit (one by RC code, one by aire sanitaire + locality), quarantines the case
- * whose RC it cannot find, refuses the bad row by number; the RC completes the task with an outcome as the Relais
- * app would (POST /api/tracker as the RC user); the bridge sends the outcome to the site, signed, keyed by the
+ * whose RC it cannot find, refuses the bad row by number; the RC records the outcome in the Relais app, served by
+ * the stand-in, on a 375 px phone in French (the seam between the app's write and the bridge's read); the bridge
+ * sends the outcome to the site, signed, keyed by the
  * site's own id, and audits the re-identification. Then the proof: the ledger (every table, as text), the bridge's
  * logs and DHIS2's stored events hold none of the patients' ids, names, phones or birth dates.
  *
@@ -16,8 +17,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createStandin, DEMO_BRIDGE_TOKEN, type Standin } from '@relais/dhis2-standin'
+import type { Browser } from 'playwright-core'
 import { createDatabase, PSEUDONYM_KEY, ROUTE_SECRET, type ThrowawayDatabase } from '../faults/support'
+import { signIn } from '../support/app-page'
 import { spawnBridge, type ServeChild } from '../support/bridge-process'
+import { launchBrowser, phoneContext } from '../support/browser'
+import { ensureBuiltApp } from '../support/built-app'
 import { listCsv, startHivSite, type SitePatient } from '../support/hiv-site'
 import { runRelais } from '../support/relais-cli'
 
@@ -35,6 +40,7 @@ let db: ThrowawayDatabase
 let bridge: ServeChild
 let site: Awaited<ReturnType<typeof startHivSite>>
 let env: Record<string, string>
+let browser: Browser
 
 interface Unit {
   id: string
@@ -65,8 +71,10 @@ let rcOfUser: Unit
 let rcByLocality: Unit
 
 beforeAll(async () => {
-  dhis2 = createStandin({ seed: 'small', months: 0, testEndpoints: true })
+  // The stand-in serves the Relais app too: the RC records the outcome in it.
+  dhis2 = createStandin({ seed: 'small', months: 0, testEndpoints: true, apps: { relais: ensureBuiltApp() } })
   await dhis2.listen()
+  browser = await launchBrowser()
   const units = (
     await get<{ organisationUnits: Unit[] }>(
       '/api/organisationUnits?filter=level:eq:5&fields=id,code,name,parent[code]&paging=false',
@@ -160,6 +168,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  await browser?.close()
   await bridge?.stop()
   await site?.close()
   await dhis2?.close()
@@ -247,25 +256,30 @@ test('a list becomes RC tasks, an outcome goes back to the site, and no identifi
   }, 'the unmatched case in quarantine')
   expect(quarantined.reason).toMatch(/^rc-not-found-in-area/)
 
-  // 3. The RC records the outcome, as the Relais app would: the event completed, as the RC user.
-  const update = await fetch(`${dhis2.url}/api/tracker?async=false&importStrategy=UPDATE`, {
-    method: 'POST',
-    headers: { Authorization: RC_USER, 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      events: [
-        {
-          ...task,
-          status: 'COMPLETED',
-          dataValues: [
-            ...task.dataValues,
-            { dataElement: des.get('RC_PDV_RESULTAT'), value: 'RETROUVE_REVENU' },
-            { dataElement: des.get('RC_PDV_DATE_RESULTAT'), value: day(0) },
-          ],
-        },
-      ],
-    }),
-  })
-  expect([update.status, await update.text()]).toEqual([200, expect.any(String)])
+  // 3. The RC records the outcome in the Relais app, on a phone, in French: the event completed, as the RC.
+  const context = await phoneContext(browser)
+  const page = await context.newPage()
+  let outcomeDate: string
+  try {
+    await signIn(page, dhis2.url, 'relais', 'Relais-2026')
+    await page.goto(`${dhis2.url}/api/apps/relais/index.html#/recherche-pdv`)
+    const card = page
+      .locator('[data-test="relais-tracing-task"]')
+      .filter({ has: page.getByRole('heading', { name: code }) })
+    await card.getByText('Akpakpa').waitFor({ timeout: 30_000 })
+    // What the RC sees names nobody: neither the patient's name nor phone is on the screen.
+    const screenText = await page.locator('main').innerText()
+    expect(patients.filter((p) => screenText.includes(p.name) || screenText.includes(p.phone))).toEqual([])
+    await card.getByRole('button', { name: 'Noter le résultat' }).tap()
+    await card.getByText('Retrouvé et revenu aux soins').tap()
+    outcomeDate = await card.getByLabel('Date du résultat').inputValue()
+    await card.getByRole('button', { name: 'Enregistrer le résultat' }).tap()
+    await page.getByRole('dialog').getByRole('button', { name: 'Clôturer la tâche' }).tap()
+    await page.getByRole('heading', { name: 'Tâches à faire (0)' }).waitFor({ timeout: 30_000 })
+  } finally {
+    await context.close()
+  }
+  expect(outcomeDate).toMatch(/^\d{4}-\d{2}-\d{2}$/)
 
   // 4. The site gets the outcome, signed, keyed by its own id; once.
   const outcome = await waitFor(async () => site.outcomes[0], 'the outcome at the site')
@@ -273,7 +287,7 @@ test('a list becomes RC tasks, an outcome goes back to the site, and no identifi
   expect(outcome.json).toEqual({
     caseId: 'CNHU-2026-00123',
     outcome: 'RETROUVE_REVENU',
-    outcomeDate: day(0),
+    outcomeDate,
     tracingCode: code,
   })
   const sentCase = await waitFor(async () => {
