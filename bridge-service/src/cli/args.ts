@@ -3,6 +3,7 @@
  * UsageError (exit 2, one line), and small checks of option values.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { MAX_PAGE_SIZE } from '../ledger/paging'
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>
 
@@ -36,6 +37,17 @@ export function wholeNumber(option: string, text: string | undefined, fallback: 
   if (!/^\d+$/.test(text.trim()) || Number(text) < min)
     throw new UsageError(`${option} must be a whole number ≥ ${min} (got "${text}")`)
   return Number(text)
+}
+
+/** `--page N --page-size N` of the listing verbs: page from 1, 50 a page by default, at most the ledger's page size. */
+export function pageOptions(values: { page?: string | undefined; 'page-size'?: string | undefined }): {
+  page: number
+  pageSize: number
+} {
+  const page = wholeNumber('--page', values.page, 1)
+  const pageSize = wholeNumber('--page-size', values['page-size'], 50)
+  if (pageSize > MAX_PAGE_SIZE) throw new UsageError(`--page-size must be at most ${MAX_PAGE_SIZE} (got ${pageSize})`)
+  return { page, pageSize }
 }
 
 /** A positive number of seconds (decimals allowed) from an option's text. */

@@ -8,9 +8,8 @@
  * The list reads the ledger only (no Redis). The retry enqueues on Redis, with an Outbound of its own over the
  * context's ledger rather than the whole pipeline: it needs the queue, not DHIS2's clock nor the stage queues.
  */
-import { MAX_PAGE_SIZE } from '../ledger/paging'
 import { OUTBOUND_STATUSES, outboundLedger, type OutboundDelivery, type OutboundStatus } from '../ledger/outbound'
-import { expectPositionals, parseCli, UsageError, wholeNumber, type CliIo } from './args'
+import { expectPositionals, parseCli, UsageError, pageOptions, type CliIo } from './args'
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import { formatTime, plural, table, toJson } from './table'
@@ -75,9 +74,7 @@ export async function runOutboundCommand(argv: string[], io: CliIo, env: NodeJS.
   expectPositionals(rest, 0, 'relais outbound list')
   if (values.status !== undefined && !isStatus(values.status))
     throw new UsageError(`--status must be one of ${OUTBOUND_STATUSES.join(', ')} (got "${values.status}")`)
-  const page = wholeNumber('--page', values.page, 1)
-  const pageSize = wholeNumber('--page-size', values['page-size'], 50)
-  if (pageSize > MAX_PAGE_SIZE) throw new UsageError(`--page-size must be at most ${MAX_PAGE_SIZE} (got ${pageSize})`)
+  const { page, pageSize } = pageOptions(values)
 
   const settings = loadSettings(env)
   const { openContext } = lazy<typeof import('./context')>('./context')

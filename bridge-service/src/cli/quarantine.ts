@@ -5,11 +5,10 @@
  * The actor is the OS user as `cli:<user>`; the pipeline writes the event and the audit row.
  */
 import { readFileSync } from 'node:fs'
-import { MAX_PAGE_SIZE } from '../ledger/paging'
 import { isQuarantineReason, QUARANTINE_REASONS } from '../ledger/record-status'
 import { RecordNotFoundError } from '../ledger/records'
 import { StateConflictError } from '../pipeline/services'
-import { expectPositionals, parseCli, UsageError, wholeNumber, type CliIo } from './args'
+import { expectPositionals, parseCli, UsageError, pageOptions, type CliIo } from './args'
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import { problemOf } from './problems'
@@ -112,9 +111,7 @@ export async function runQuarantineCommand(argv: string[], io: CliIo, env: NodeJ
   if (values.corrected !== undefined) throw new UsageError('--corrected is for release')
   if (values.reason !== undefined && !isQuarantineReason(values.reason))
     throw new UsageError(`--reason must be one of ${QUARANTINE_REASONS.join(', ')} (got "${values.reason}")`)
-  const page = wholeNumber('--page', values.page, 1)
-  const pageSize = wholeNumber('--page-size', values['page-size'], 50)
-  if (pageSize > MAX_PAGE_SIZE) throw new UsageError(`--page-size must be at most ${MAX_PAGE_SIZE} (got ${pageSize})`)
+  const { page, pageSize } = pageOptions(values)
 
   const settings = loadSettings(env)
 

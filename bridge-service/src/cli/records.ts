@@ -7,10 +7,9 @@
  */
 import { dhis2MessagesOf } from '../api/dhis2-messages'
 import type { LedgerRepositories } from '../ledger'
-import { MAX_PAGE_SIZE } from '../ledger/paging'
 import { isRecordStatus, RECORD_STATUSES, type RecordStatus } from '../ledger/record-status'
 import type { RecordFilter } from '../ledger/records'
-import { parseCli, UsageError, wholeNumber, type CliIo } from './args'
+import { parseCli, UsageError, pageOptions, type CliIo } from './args'
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import { problemOf } from './problems'
@@ -70,9 +69,7 @@ export async function runRecordsCommand(argv: string[], io: CliIo, env: NodeJS.P
     ...(values.run !== undefined ? { runId: values.run } : {}),
     ...(values.key !== undefined ? { sourceKey: values.key } : {}),
   }
-  const page = wholeNumber('--page', values.page, 1)
-  const pageSize = wholeNumber('--page-size', values['page-size'], 50)
-  if (pageSize > MAX_PAGE_SIZE) throw new UsageError(`--page-size must be at most ${MAX_PAGE_SIZE} (got ${pageSize})`)
+  const { page, pageSize } = pageOptions(values)
   if (id !== undefined && (Object.keys(filter).length > 0 || values.page !== undefined))
     throw new UsageError('give a record id or filters, not both')
 

@@ -4,12 +4,12 @@
  * [--json]` — the cases, newest first, by tracing code: never a site's identifier, never the full pseudonym.
  * Reads the ledger only.
  */
-import { MAX_PAGE_SIZE } from '../ledger/paging'
-import { TRACING_STATUSES, tracingLedger, type TracingCase, type TracingStatus } from '../ledger/tracing'
-import { expectPositionals, parseCli, UsageError, wholeNumber, type CliIo } from './args'
+import { TRACING_STATUSES, tracingLedger, type TracingStatus } from '../ledger/tracing'
+import { expectPositionals, parseCli, UsageError, pageOptions, type CliIo } from './args'
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import { formatTime, plural, table, toJson } from './table'
+import { tracingCaseDto } from '../api/routes/tracing'
 
 export const TRACING_USAGE = `Usage: relais tracing [status] [--json]
        relais tracing cases [--status S] [--site CODE] [--page N] [--page-size N] [--json]
@@ -19,27 +19,6 @@ export const TRACING_USAGE = `Usage: relais tracing [status] [--json]
   --status S    ${TRACING_STATUSES.join(', ')}`
 
 const isStatus = (text: string): text is TracingStatus => (TRACING_STATUSES as readonly string[]).includes(text)
-
-export function caseJson(c: TracingCase) {
-  return {
-    id: c.id,
-    site: c.site,
-    tracingCode: c.tracingCode,
-    status: c.status,
-    reason: c.reason,
-    sex: c.sex,
-    ageBand: c.ageBand,
-    locality: c.locality,
-    missedAppointment: c.missedAppointment,
-    rcCode: c.rcCode,
-    event: c.eventUid,
-    outcome: c.outcome,
-    outcomeDate: c.outcomeDate,
-    attempts: c.attempts,
-    receivedAt: c.receivedAt.toISOString(),
-    outcomeSentAt: c.outcomeSentAt?.toISOString() ?? null,
-  }
-}
 
 export async function runTracingCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env) {
   const { values, positionals } = parseCli(argv, {
@@ -60,9 +39,7 @@ export async function runTracingCommand(argv: string[], io: CliIo, env: NodeJS.P
   expectPositionals(rest, 0, `relais tracing ${action}`)
   if (values.status !== undefined && !isStatus(values.status))
     throw new UsageError(`--status must be one of ${TRACING_STATUSES.join(', ')} (got "${values.status}")`)
-  const page = wholeNumber('--page', values.page, 1)
-  const pageSize = wholeNumber('--page-size', values['page-size'], 50)
-  if (pageSize > MAX_PAGE_SIZE) throw new UsageError(`--page-size must be at most ${MAX_PAGE_SIZE} (got ${pageSize})`)
+  const { page, pageSize } = pageOptions(values)
 
   const settings = loadSettings(env)
   const { openContext } = lazy<typeof import('./context')>('./context')
@@ -120,7 +97,7 @@ export async function runTracingCommand(argv: string[], io: CliIo, env: NodeJS.P
     }
     const list = await ledger.search(filter, { page, pageSize })
     if (values.json) {
-      io.out(toJson({ items: list.items.map(caseJson), pager: list.pager }))
+      io.out(toJson({ items: list.items.map(tracingCaseDto), pager: list.pager }))
       return 0
     }
     if (list.pager.total === 0) {
