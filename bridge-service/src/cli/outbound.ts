@@ -13,6 +13,7 @@ import { expectPositionals, parseCli, UsageError, pageOptions, type CliIo } from
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import { formatTime, plural, table, toJson } from './table'
+import { outboundDto } from '../api/routes/outbound'
 
 export const OUTBOUND_USAGE = `Usage: relais outbound [list] [--status S] [--subscription NAME] [--page N] [--page-size N] [--json]
        relais outbound retry <id> [--json]
@@ -22,25 +23,6 @@ export const OUTBOUND_USAGE = `Usage: relais outbound [list] [--status S] [--sub
   retry <id>            send a failed delivery again, from a new round of attempts (a running \`relais serve\` sends it)`
 
 const isStatus = (text: string): text is OutboundStatus => (OUTBOUND_STATUSES as readonly string[]).includes(text)
-
-/** A delivery as `--json` gives it: the API's shape (ISO instants), without the ledger's event key. */
-export function deliveryJson(d: OutboundDelivery) {
-  return {
-    id: d.id,
-    subscription: d.subscription,
-    event: d.event,
-    payload: d.payload,
-    status: d.status,
-    attempts: d.attempts,
-    round: d.round,
-    lastStatus: d.lastStatus,
-    lastError: d.lastError,
-    history: d.history,
-    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
-    createdAt: d.createdAt.toISOString(),
-    deliveredAt: d.deliveredAt?.toISOString() ?? null,
-  }
-}
 
 /** "HTTP 503: …", "no answer: timeout", "" — the partner's last answer in one cell. */
 export function lastAnswer(d: Pick<OutboundDelivery, 'lastStatus' | 'lastError'>): string {
@@ -86,7 +68,7 @@ export async function runOutboundCommand(argv: string[], io: CliIo, env: NodeJS.
     }
     const list = await outboundLedger(ctx.db).search(filter, { page, pageSize })
     if (values.json) {
-      io.out(toJson({ items: list.items.map(deliveryJson), pager: list.pager }))
+      io.out(toJson({ items: list.items.map(outboundDto), pager: list.pager }))
       return 0
     }
     if (list.pager.total === 0) {
@@ -137,7 +119,7 @@ async function retry(id: string, json: boolean, io: CliIo, env: NodeJS.ProcessEn
       : new Outbound({ db: ctx.db, redis: { url: ctx.env.redisUrl }, subscriptions, logger: ctx.logger, env })
   try {
     const retried = await retryByHand({ outbound, audit: ctx.repos.audit }, id, ctx.actor)
-    if (json) io.out(toJson({ ...deliveryJson(retried), actor: ctx.actor.name }))
+    if (json) io.out(toJson({ ...outboundDto(retried), actor: ctx.actor.name }))
     else
       io.out(
         `Outbound delivery ${id} (${retried.event} to ${retried.subscription}) retried by ${ctx.actor.name}: round ${retried.round + 1}, queued (a running \`relais serve\` sends it).`,
