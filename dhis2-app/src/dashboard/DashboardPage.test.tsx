@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react'
+import { configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { switchLanguage } from '../shared/testing/switchLanguage'
 import {
@@ -16,6 +16,10 @@ import { closeChange, recordChange } from './gaps/gaps'
 
 // A whole dashboard of @dhis2/ui tables and selects, driven as a user does: seconds per test, more on a busy machine.
 jest.setTimeout(20_000)
+
+// The first render loads the page's lazy chunks and its panels' queries (the tracing panel's too): on a busy CI
+// machine that took more than testing-library's default second once.
+configure({ asyncUtilTimeout: 5000 })
 
 // jsdom has no 2D canvas: the charts step aside and the data tables carry the trends.
 beforeAll(() => {
