@@ -15,7 +15,7 @@
  *   the queue's backoff, never lost with the push job that brought the values.
  */
 import { localTimestamp } from '@relais/mappings'
-import type { Dhis2Client, HeldCompletion, NewCompletion } from '../../dhis2/client'
+import { ORG_UNITS_PER_READ, type Dhis2Client, type HeldCompletion, type NewCompletion } from '../../dhis2/client'
 import { repositories, type Db } from '../../ledger'
 import type { Logger } from '../../log/logger'
 import { loadRecords, type PipelineRecord } from '../../ledger/pipeline-queries'
@@ -26,8 +26,6 @@ export const COMPLETION_ACTOR = 'pipeline:completion'
 export const COMPLETION_REGISTERED = 'completion-registered'
 export const COMPLETION_HELD = 'completion-already-in-dhis2'
 export const COMPLETION_REFUSED = 'completion-refused'
-
-const ORG_UNITS_PER_READ = 50
 
 export interface CompletionDeps {
   readonly db: Db

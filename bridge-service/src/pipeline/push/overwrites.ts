@@ -1,6 +1,6 @@
 /**
  * People's values are never overwritten silently (issue 13 §2). Before a push, what DHIS2 holds for each key
- * the push would write is read (read-back.ts `readBack`: the batch's data set × period, 50 org units at a time) and compared with what
+ * the push would write is read (read-back.ts `readBack`: the batch's data set × period, ORG_UNITS_PER_READ org units a read) and compared with what
  * Relais itself last wrote there (importedValues). A value DHIS2 holds that Relais did not write — an RC in the
  * app, someone in DHIS2's own data entry — and that the incoming value would change (or a deletion would remove)
  * is not written: the record waits in quarantine with the reason `overwrite`, with both values, who stored

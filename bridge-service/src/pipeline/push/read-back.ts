@@ -4,7 +4,7 @@
  * before a retry DHIS2 then refuses counts as a conflict — the bridge asks DHIS2 for the same keys: a record
  * whose every value DHIS2 holds as it was sent is imported, whatever the answer was.
  */
-import type { Dhis2Client, HeldValue } from '../../dhis2/client'
+import { ORG_UNITS_PER_READ, type Dhis2Client, type HeldValue } from '../../dhis2/client'
 import type { Dhis2Error } from '../../dhis2/errors'
 import { valueKey } from '../../ledger/imported-values'
 import type { OutgoingValue } from './batches'
@@ -70,7 +70,7 @@ export function recordsHeld(
 export const heldValueKey = (h: HeldValue): string =>
   valueKey({ ...h, attributeOptionCombo: h.attributeOptionCombo ?? '' })
 
-/** What DHIS2 holds for a batch's keys (one data set and period; org units 50 at a time). */
+/** What DHIS2 holds for a batch's keys (one data set and period; ORG_UNITS_PER_READ org units a read). */
 export async function readBack(
   dhis2: Pick<Dhis2Client, 'getDataValues'>,
   dataSet: string,
@@ -79,7 +79,7 @@ export async function readBack(
 ): Promise<HeldValue[]> {
   const orgUnits = [...new Set(values.map((v) => v.orgUnit))]
   const held: HeldValue[] = []
-  for (let i = 0; i < orgUnits.length; i += 50)
-    held.push(...(await dhis2.getDataValues({ dataSet, period, orgUnits: orgUnits.slice(i, i + 50) })))
+  for (let i = 0; i < orgUnits.length; i += ORG_UNITS_PER_READ)
+    held.push(...(await dhis2.getDataValues({ dataSet, period, orgUnits: orgUnits.slice(i, i + ORG_UNITS_PER_READ) })))
   return held
 }
