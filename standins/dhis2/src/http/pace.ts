@@ -43,7 +43,7 @@ export interface Pace {
  *   request of a few values cost what a small synchronous import costs on a real server (tens of ms).
  * - Read (`GET /api/dataValueSets` of a data set × period × some org units): an indexed query plus JSON;
  *   assumed 20 ms per request + 0.01 ms per value (100,000 values/s out), an order of magnitude cheaper than
- *   an import, as DHIS2's exports are. Not measured; the bridge does 21 of them per 100,016 values.
+ *   an import, as DHIS2's exports are. Not measured; the bridge does one per push batch, 25 per 100,016 values.
  * - Concurrency 2: DHIS2's release notes measured 2.41.8 and 2.42.4 "cap out around 4" concurrent import
  *   users before the p95 degrades (tracker import, dhis2/dhis2-releases PR #263, 2.43 notes); the
  *   3,800 values/s above is one client's figure, so 4 slots each at that rate would claim ≈ 15,000 values/s
