@@ -23,6 +23,7 @@ import {
 } from './accessReview'
 import { ActionOutcome } from './ActionOutcome'
 import classes from './Security.module.css'
+import layout from '../shared/PageLayout.module.css'
 import { dhis2Refusal, type PersonOutcome } from './securityModel'
 import { HeadedTable } from '../shared/HeadedTable'
 
@@ -166,7 +167,7 @@ export function AccessReviewTab({ today }: { today: string }) {
     choices.roles.find((r) => r.id === id)?.name ?? chosenRoles.find((r) => r.id === id)?.name ?? id
 
   return (
-    <div className={classes.section}>
+    <div className={layout.section}>
       <form
         className={classes.filters}
         aria-label={i18n.t('Filter the people')}
@@ -218,7 +219,7 @@ export function AccessReviewTab({ today }: { today: string }) {
         </NoticeBox>
       )}
       {list.loading && !data && <CircularLoader aria-label={i18n.t('Loading the people')} />}
-      {data && data.users.length === 0 && <p className={classes.muted}>{i18n.t('Nobody matches these filters.')}</p>}
+      {data && data.users.length === 0 && <p className={layout.muted}>{i18n.t('Nobody matches these filters.')}</p>}
       {data && data.users.length > 0 && (
         <HeadedTable
           label={i18n.t('People and their access')}
@@ -292,14 +293,14 @@ export function AccessReviewTab({ today }: { today: string }) {
         </div>
       )}
 
-      <section aria-labelledby="review-actions" className={classes.section}>
+      <section aria-labelledby="review-actions" className={layout.section}>
         <h3 id="review-actions">
           {i18n.t('Chosen people')} ({chosen.length})
         </h3>
         {chosen.length === 0 ? (
-          <p className={classes.muted}>{i18n.t('Tick people in the list to act on their accounts.')}</p>
+          <p className={layout.muted}>{i18n.t('Tick people in the list to act on their accounts.')}</p>
         ) : (
-          <p className={classes.muted}>{chosen.map((u) => u.name).join(', ')}</p>
+          <p className={layout.muted}>{chosen.map((u) => u.name).join(', ')}</p>
         )}
         <div className={classes.actions}>
           <Button destructive disabled={chosen.length === 0} onClick={() => propose('disable')}>
@@ -312,7 +313,7 @@ export function AccessReviewTab({ today }: { today: string }) {
             {actionLabel('expire-account')}
           </Button>
         </div>
-        <p className={classes.muted}>
+        <p className={layout.muted}>
           {i18n.t(
             'DHIS2 offers no way to expire only a password. « Expire the account » sets the account to expire today, so the person can no longer sign in until an administrator lifts the expiry in DHIS2. To ask for a new password, send a message from the Passwords tab.',
           )}

@@ -7,6 +7,7 @@ import { SECURITY_PATHS, type AuditPage } from '../shared/bridge/security'
 import { useBridgeGet } from '../shared/bridge/useBridge'
 import { BridgeProblemNotice } from './FindingList'
 import classes from './Security.module.css'
+import layout from '../shared/PageLayout.module.css'
 import { addDays, auditDetailText, auditFrom } from './securityModel'
 import { HeadedTable } from '../shared/HeadedTable'
 
@@ -51,7 +52,7 @@ export function AuditTab() {
   )
   const data = audit.data
   return (
-    <div className={classes.section}>
+    <div className={layout.section}>
       <form
         className={classes.filters}
         aria-label={i18n.t('Filter the audit log')}
@@ -70,7 +71,7 @@ export function AuditTab() {
       </form>
       {audit.problem && <BridgeProblemNotice problem={audit.problem} title={i18n.t('Could not load the audit log')} />}
       {audit.loading && !data && <CircularLoader aria-label={i18n.t('Loading the audit log')} />}
-      {data && data.items.length === 0 && <p className={classes.muted}>{i18n.t('No audit entry matches.')}</p>}
+      {data && data.items.length === 0 && <p className={layout.muted}>{i18n.t('No audit entry matches.')}</p>}
       {data && data.items.length > 0 && (
         <HeadedTable
           label={i18n.t('Audit log')}

@@ -33,6 +33,7 @@ import { evidenceCsv, evidenceSections, type EvidenceLabels, type EvidenceSectio
 import { BridgeProblemNotice, TableScroll } from './FindingList'
 import { findingSentence, findingTitle, severityLabel } from './findingText'
 import classes from './Security.module.css'
+import layout from '../shared/PageLayout.module.css'
 import { addDays, dayRangeInstants, findingsOfRange } from './securityModel'
 
 /** The longest range of one pack (one report a day is read for each day). */
@@ -165,7 +166,7 @@ export function EvidenceTab({ today }: { today: string }) {
   }
 
   return (
-    <div className={classes.section}>
+    <div className={layout.section}>
       <div className={`${classes.filters} ${classes.controls ?? ''}`}>
         <InputField
           className={classes.filter}
@@ -216,7 +217,7 @@ export function EvidenceTab({ today }: { today: string }) {
           )}
           <article className={classes.document} data-test="relais-evidence" aria-labelledby="evidence-title">
             <h3 id="evidence-title">{pack.title}</h3>
-            <p className={classes.muted}>
+            <p className={layout.muted}>
               {i18n.t('From {{from}} to {{to}}', {
                 interpolation: { escapeValue: false },
                 from: formatDay(pack.from),
@@ -224,10 +225,10 @@ export function EvidenceTab({ today }: { today: string }) {
               })}
             </p>
             {pack.sections.map((section) => (
-              <section key={section.title} className={classes.section}>
+              <section key={section.title} className={layout.section}>
                 <h4>{section.title}</h4>
                 {section.rows.length === 0 ? (
-                  <p className={classes.muted}>{section.empty}</p>
+                  <p className={layout.muted}>{section.empty}</p>
                 ) : (
                   <TableScroll label={section.title}>
                     <DataTable>

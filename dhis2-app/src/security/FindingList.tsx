@@ -5,6 +5,7 @@ import { problemMessage } from '../shared/bridge/messages'
 import type { SecurityFinding } from '../shared/bridge/security'
 import { findingSentence, findingTitle, severityLabel } from './findingText'
 import classes from './Security.module.css'
+import layout from '../shared/PageLayout.module.css'
 
 export function FindingList({ findings, label }: { findings: readonly SecurityFinding[]; label: string }) {
   return (
@@ -25,7 +26,7 @@ export function BridgeProblemNotice({ problem, title }: { problem: BridgeProblem
   return (
     <NoticeBox error title={title}>
       {problemMessage(problem)}
-      {problem.message && problem.kind === 'bridge-error' && <p className={classes.muted}>{problem.message}</p>}
+      {problem.message && problem.kind === 'bridge-error' && <p className={layout.muted}>{problem.message}</p>}
     </NoticeBox>
   )
 }

@@ -12,6 +12,7 @@ import { ConfirmModal } from '../shared/ConfirmModal'
 import { ActionOutcome } from './ActionOutcome'
 import { BridgeProblemNotice, isNotFound, noReportYet } from './FindingList'
 import classes from './Security.module.css'
+import layout from '../shared/PageLayout.module.css'
 import {
   dhis2Refusal,
   PASSWORD_MESSAGE_SUBJECT,
@@ -35,7 +36,7 @@ export function PasswordsTab() {
   if (latest.loading && !latest.data)
     return <CircularLoader aria-label={i18n.t('Loading the latest security report')} />
   if (!latest.data) {
-    if (isNotFound(latest.problem)) return <p className={classes.muted}>{noReportYet()}</p>
+    if (isNotFound(latest.problem)) return <p className={layout.muted}>{noReportYet()}</p>
     if (latest.problem)
       return <BridgeProblemNotice problem={latest.problem} title={i18n.t('Could not load the security report')} />
     return null
@@ -80,8 +81,8 @@ export function PasswordsTab() {
   const chosen = people.filter((p) => selected.has(p.id))
 
   return (
-    <div className={classes.section}>
-      <p className={classes.muted}>
+    <div className={layout.section}>
+      <p className={layout.muted}>
         {i18n.t(
           'The people whose DHIS2 password has expired or expires soon, from the latest check. The message is written in French and sent as a DHIS2 message from your account.',
         )}
@@ -90,7 +91,7 @@ export function PasswordsTab() {
         <ActionOutcome title={i18n.t('Messages sent')} outcomes={result.outcomes} auditProblem={result.audit} />
       )}
       {people.length === 0 ? (
-        <p className={classes.muted}>{i18n.t('Nobody has a password expired or about to expire.')}</p>
+        <p className={layout.muted}>{i18n.t('Nobody has a password expired or about to expire.')}</p>
       ) : (
         <>
           <HeadedTable

@@ -11,6 +11,7 @@ import { AuditTab } from './AuditTab'
 import { EvidenceTab } from './EvidenceTab'
 import { PasswordsTab } from './PasswordsTab'
 import classes from './Security.module.css'
+import layout from '../shared/PageLayout.module.css'
 import { TodayTab } from './TodayTab'
 
 type TabId = 'today' | 'passwords' | 'review' | 'evidence' | 'audit'
@@ -29,8 +30,8 @@ export function SecurityPage() {
     ['audit', i18n.t('Audit log')],
   ]
   return (
-    <div className={classes.page}>
-      <h2 className={classes.title}>{i18n.t('Security')}</h2>
+    <div className={layout.page}>
+      <h2 className={layout.title}>{i18n.t('Security')}</h2>
       <TabBar className={classes.tabBar}>
         {tabs.map(([id, label]) => (
           <Tab key={id} selected={tab === id} onClick={() => setTab(id)}>

@@ -22,6 +22,7 @@ import { queryBridge, useBridgeGet, useBridgePost, useBridgeSettings } from '../
 import { BridgeProblemNotice, FindingList, TableScroll, isNotFound, noReportYet } from './FindingList'
 import { severityLabel } from './findingText'
 import classes from './Security.module.css'
+import layout from '../shared/PageLayout.module.css'
 import { addDays, groupBySeverity, newFindings, SEVERITY_ORDER } from './securityModel'
 
 /** A check runs in seconds; after this long the screen stops waiting and says so. */
@@ -100,13 +101,13 @@ export function TodayTab({ today }: { today: string }) {
   const noneYet = !report && isNotFound(latest.problem)
 
   return (
-    <div className={classes.section}>
+    <div className={layout.section}>
       <div className={classes.actions}>
         <Button primary onClick={() => void runNow()} loading={running !== null} disabled={running !== null}>
           {i18n.t('Run the check now')}
         </Button>
         {running && (
-          <span role="status" className={classes.muted}>
+          <span role="status" className={layout.muted}>
             <CircularLoader small aria-label={i18n.t('The check is running')} />{' '}
             {i18n.t('The check is running; the report appears here when it is ready.')}
           </span>
@@ -125,13 +126,13 @@ export function TodayTab({ today }: { today: string }) {
       )}
 
       {latest.loading && !report && <CircularLoader aria-label={i18n.t('Loading the latest security report')} />}
-      {noneYet && <p className={classes.muted}>{noReportYet()}</p>}
+      {noneYet && <p className={layout.muted}>{noReportYet()}</p>}
       {latest.problem && !report && !noneYet && (
         <BridgeProblemNotice problem={latest.problem} title={i18n.t('Could not load the security report')} />
       )}
       {report && <ReportView report={report} />}
 
-      <section aria-labelledby="security-trend" className={classes.section}>
+      <section aria-labelledby="security-trend" className={layout.section}>
         <h3 id="security-trend">{i18n.t('Trend')}</h3>
         <SegmentedControl
           options={[
@@ -155,7 +156,7 @@ function ReportView({ report }: { report: SecurityReport }) {
   const added = newFindings(report)
   return (
     <>
-      <p className={classes.muted}>
+      <p className={layout.muted}>
         {i18n.t('Report of {{day}}, made {{time}} by {{actor}} (DHIS2 {{version}}).', {
           interpolation: { escapeValue: false },
           day: formatDay(report.day),
@@ -181,17 +182,17 @@ function ReportView({ report }: { report: SecurityReport }) {
           </ul>
         </NoticeBox>
       )}
-      <section aria-labelledby="security-new" className={classes.section}>
+      <section aria-labelledby="security-new" className={layout.section}>
         <h3 id="security-new">{i18n.t('New since yesterday')}</h3>
         {added.length === 0 ? (
-          <p className={classes.muted}>{i18n.t('Nothing new since the report before.')}</p>
+          <p className={layout.muted}>{i18n.t('Nothing new since the report before.')}</p>
         ) : (
           <FindingList findings={added} label={i18n.t('New since yesterday')} />
         )}
       </section>
-      <section aria-labelledby="security-all" className={classes.section}>
+      <section aria-labelledby="security-all" className={layout.section}>
         <h3 id="security-all">{i18n.t('All findings')}</h3>
-        {report.findings.length === 0 && <p className={classes.muted}>{i18n.t('No finding today.')}</p>}
+        {report.findings.length === 0 && <p className={layout.muted}>{i18n.t('No finding today.')}</p>}
         {groupBySeverity(report.findings).map((group) => (
           <div key={group.severity}>
             <h4>
@@ -201,10 +202,10 @@ function ReportView({ report }: { report: SecurityReport }) {
           </div>
         ))}
       </section>
-      <section aria-labelledby="security-resolved" className={classes.section}>
+      <section aria-labelledby="security-resolved" className={layout.section}>
         <h3 id="security-resolved">{i18n.t('Resolved since the report before')}</h3>
         {report.resolved.length === 0 ? (
-          <p className={classes.muted}>{i18n.t('Nothing resolved since the report before.')}</p>
+          <p className={layout.muted}>{i18n.t('Nothing resolved since the report before.')}</p>
         ) : (
           <FindingList findings={report.resolved} label={i18n.t('Resolved since the report before')} />
         )}
@@ -214,7 +215,7 @@ function ReportView({ report }: { report: SecurityReport }) {
 }
 
 function TrendTable({ items }: { items: SecurityReportDays['items'] }) {
-  if (items.length === 0) return <p className={classes.muted}>{i18n.t('No report in these days.')}</p>
+  if (items.length === 0) return <p className={layout.muted}>{i18n.t('No report in these days.')}</p>
   const max = Math.max(1, ...items.map((d) => SEVERITY_ORDER.reduce((sum, s) => sum + d.counts[s], 0)))
   return (
     <TableScroll label={i18n.t('Trend')}>

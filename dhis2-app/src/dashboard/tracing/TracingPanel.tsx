@@ -6,19 +6,8 @@ import type { Language } from '../../shared/language'
 import { useLoad } from '../../shared/useLoad'
 import classes from '../Dashboard.module.css'
 import { formatNumber, formatPercent } from '../format'
+import { Card } from '../views/Card'
 import { loadTracingIndicators } from './loadTracingIndicators'
-
-function Card({ label, value, detail }: { label: string; value: string; detail?: string }) {
-  return (
-    <div className={classes.card}>
-      <span className={classes.cardLabel}>{label}</span>
-      <strong className={classes.cardValue} aria-label={`${label} ${value}`}>
-        {value}
-      </strong>
-      {detail && <span className={classes.cardDetail}>{detail}</span>}
-    </div>
-  )
-}
 
 /** « Recherche des perdus de vue »: the cases of the period under the org unit and what their tracing came to. */
 export function TracingPanel({

@@ -8,20 +8,9 @@ import classes from '../Dashboard.module.css'
 import { csvPercent, formatNumber, formatPercent } from '../format'
 import { classCounts } from '../performance/performance'
 import { formatDay, type Language } from '../../shared/language'
+import { Card } from './Card'
 import { DataTable } from './DataTable'
 import { classLabel, indicatorLabel } from './labels'
-
-function Card({ label, value, detail }: { label: string; value: string; detail?: string }) {
-  return (
-    <div className={classes.card}>
-      <span className={classes.cardLabel}>{label}</span>
-      <strong className={classes.cardValue} aria-label={`${label} ${value}`}>
-        {value}
-      </strong>
-      {detail && <span className={classes.cardDetail}>{detail}</span>}
-    </div>
-  )
-}
 
 interface IndicatorRow {
   code: 'COMPLETENESS' | 'TIMELINESS' | IndicatorCode
