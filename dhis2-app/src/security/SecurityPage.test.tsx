@@ -69,23 +69,28 @@ const USERS = [
   },
 ]
 
-function renderSecurity(user: CurrentUser) {
+function renderSecurity(user: CurrentUser, options: { serverDate?: string } = {}) {
   let latest = report('2026-12-06T05:00:00.000Z', [EXPIRED], [EXPIRED.key])
   const actions: unknown[] = []
   const messages: unknown[] = []
   const dhis2: string[] = []
   const userQueries: Array<Record<string, unknown>> = []
+  const reportQueries: Array<Record<string, unknown>> = []
   const data = new Proxy({} as CustomData, {
     get(_target, resource) {
       if (typeof resource !== 'string') return undefined
       if (resource === 'me') return (async () => json(user)) as Resolver
+      if (resource === 'system/info' && options.serverDate)
+        return (async () => json({ serverDate: options.serverDate })) as Resolver
       if (resource.startsWith('dataStore/relais-proofs')) return (async () => json({})) as Resolver
       if (resource === `${ROUTE}security/reports/latest`) return (async () => json(latest)) as Resolver
       if (resource === `${ROUTE}security/reports`)
-        return (async () =>
-          json({
+        return (async (_type: string, query: { params?: Record<string, unknown> }) => {
+          reportQueries.push(query.params ?? {})
+          return json({
             items: [{ day: latest.day, createdAt: latest.createdAt, counts: latest.counts, added: 1, resolved: 0 }],
-          })) as Resolver
+          })
+        }) as unknown as Resolver
       if (resource === `${ROUTE}security/run`)
         return (async () => {
           latest = report('2026-12-06T10:00:00.000Z', [SUPER, EXPIRED], [SUPER.key])
@@ -132,7 +137,7 @@ function renderSecurity(user: CurrentUser) {
     path: '/securite',
     wrap: (routes) => <BridgeSettingsContext.Provider value={{ pollMs: 20 }}>{routes}</BridgeSettingsContext.Provider>,
   })
-  return { ...view, actions, messages, dhis2, userQueries }
+  return { ...view, actions, messages, dhis2, userQueries, reportQueries }
 }
 
 test('an administrator sees what is new first, runs the check and sees the new report', async () => {
@@ -201,4 +206,11 @@ test('a data manager cannot open the screen', async () => {
   renderSecurity(MANAGER)
   expect(await screen.findByText('Not available for your role')).toBeTruthy()
   expect(screen.queryByRole('heading', { name: 'Security' })).toBeNull()
+})
+
+test('today is DHIS2’s day, the one the bridge names its reports by, not the browser’s', async () => {
+  // Half past midnight in Benin is still yesterday in UTC: the browser's UTC date left today's report out.
+  const { reportQueries } = renderSecurity(ADMIN, { serverDate: '2030-01-15T00:30:00.000' })
+  await waitFor(() => expect(reportQueries.length).toBeGreaterThan(0))
+  expect(reportQueries[0]).toMatchObject({ from: '2029-12-17', to: '2030-01-15' })
 })

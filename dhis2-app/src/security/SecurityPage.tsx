@@ -4,8 +4,10 @@
  * DHIS2 and recorded by the bridge, the evidence pack of a range of days, and the bridge's audit log.
  */
 import i18n from '@dhis2/d2-i18n'
-import { Tab, TabBar } from '@dhis2/ui'
+import { useDataQuery } from '@dhis2/app-runtime'
+import { CircularLoader, Tab, TabBar } from '@dhis2/ui'
 import { useState } from 'react'
+import { serverNow } from '../shared/serverTime'
 import { AccessReviewTab } from './AccessReviewTab'
 import { AuditTab } from './AuditTab'
 import { EvidenceTab } from './EvidenceTab'
@@ -16,12 +18,34 @@ import { TodayTab } from './TodayTab'
 
 type TabId = 'today' | 'passwords' | 'review' | 'evidence' | 'audit'
 
-/** Today as a calendar day (the browser's date, UTC: the bridge names its reports by UTC day). */
-const todayUtc = () => new Date().toISOString().slice(0, 10)
+const SERVER_DATE_QUERY = { info: { resource: 'system/info', params: { fields: 'serverDate' } } }
+
+/** The browser's own calendar day (its time zone), when DHIS2's cannot be read. */
+const browserDay = (now = new Date()) =>
+  `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
+
+/**
+ * Today as the programme's calendar day: DHIS2's date (server-local, Benin's), the day the bridge names its daily
+ * report by. Not the browser's UTC date: from midnight to 1 a.m. in Benin that is still yesterday, and today's
+ * report fell outside every range (the evidence pack came out without it).
+ */
+function useProgrammeDay(): string | undefined {
+  const { data, error } = useDataQuery<{ info: { serverDate?: string } }>(SERVER_DATE_QUERY)
+  const [readAt] = useState(() => Date.now())
+  const serverDate = data?.info.serverDate
+  if (serverDate) {
+    try {
+      return serverNow(serverDate, readAt).slice(0, 10)
+    } catch {
+      return browserDay()
+    }
+  }
+  return error || data ? browserDay() : undefined
+}
 
 export function SecurityPage() {
   const [tab, setTab] = useState<TabId>('today')
-  const today = todayUtc()
+  const today = useProgrammeDay()
   const tabs: Array<[TabId, string]> = [
     ['today', i18n.t('Today')],
     ['passwords', i18n.t('Passwords')],
@@ -39,10 +63,11 @@ export function SecurityPage() {
           </Tab>
         ))}
       </TabBar>
-      {tab === 'today' && <TodayTab today={today} />}
+      {!today && <CircularLoader small aria-label={i18n.t('Reading DHIS2’s date')} />}
+      {tab === 'today' && today && <TodayTab today={today} />}
       {tab === 'passwords' && <PasswordsTab />}
-      {tab === 'review' && <AccessReviewTab today={today} />}
-      {tab === 'evidence' && <EvidenceTab today={today} />}
+      {tab === 'review' && today && <AccessReviewTab today={today} />}
+      {tab === 'evidence' && today && <EvidenceTab today={today} />}
       {tab === 'audit' && <AuditTab />}
     </div>
   )
