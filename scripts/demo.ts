@@ -5,10 +5,13 @@
  * --users` with the demo's files (metadata/roster/*-demo.csv), and the programme staff. Then a KoboToolbox
  * stand-in with six months of RC reports and — when Redis is running — the bridge (`relais serve`, embedded
  * PGlite ledger) behind the route, with one Kobo pull and one partner-file upload, and `relais doctor`.
+ * Beside them, for the flows that leave the programme's DHIS2: a national HMIS (a second DHIS2 stand-in, seeded
+ * as the ministry's, which the sync console's « SNIS national » pushes to) and an HIV care site that sends its
+ * list of patients lost to follow-up (tasks in the demo RC's « Recherche PDV ») and receives the outcomes.
  * Data and secrets stay in .relais/ between restarts (setup and the roster run again and change nothing).
  * Ctrl-C stops everything and saves DHIS2's state.
  *
- * DEMO_DHIS2_PORT, DEMO_KOBO_PORT, DEMO_BRIDGE_PORT, DEMO_DATA_DIR and DEMO_REDIS_URL move it out of the way
+ * DEMO_DHIS2_PORT, DEMO_KOBO_PORT, DEMO_BRIDGE_PORT, DEMO_NATIONAL_PORT, DEMO_SITE_PORT, DEMO_DATA_DIR and DEMO_REDIS_URL move it out of the way
  * (the test that runs the demo uses them).
  */
 import { execFile } from 'node:child_process'
@@ -17,10 +20,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { addPeriods, periodForDate } from '@relais/mappings'
-import { runAnalyticsTables, createStandin, type Standin } from '@relais/dhis2-standin'
+import { createNationalState, runAnalyticsTables, createStandin, type Standin } from '@relais/dhis2-standin'
 import { createKoboStandin, rcSubmission, seededRandom } from '@relais/kobo-standin'
 import { basicAuthorization, Dhis2Admin } from '../bridge-service/src/setup/admin-client'
 import { spawnBridge, type ServeChild } from '../tests/support/bridge-process'
+import { listCsv, startHivSite, type SitePatient } from '../tests/support/hiv-site'
 import { makeRouteProof, withProof } from '../tests/support/route-proof'
 import { ensureStaff, STAFF, STAFF_PASSWORD } from './demo-staff'
 
@@ -29,6 +33,10 @@ const DATA = process.env.DEMO_DATA_DIR ?? join(ROOT, '.relais')
 const DHIS2_PORT = Number(process.env.DEMO_DHIS2_PORT ?? 8080)
 const KOBO_PORT = Number(process.env.DEMO_KOBO_PORT ?? 8081)
 const BRIDGE_PORT = Number(process.env.DEMO_BRIDGE_PORT ?? 3000)
+const NATIONAL_PORT = Number(process.env.DEMO_NATIONAL_PORT ?? 8082)
+const SITE_PORT = Number(process.env.DEMO_SITE_PORT ?? 8083)
+/** The care site of the demo's tracing list (README « Recherche des perdus de vue »). */
+const SITE = 'SITE-CNHU'
 const REDIS_URL = process.env.DEMO_REDIS_URL ?? 'redis://127.0.0.1:6379/1'
 const RELAIS_BIN = join(ROOT, 'bridge-service', 'bin', 'relais.js')
 const ROSTER = join(ROOT, 'metadata', 'roster')
@@ -43,6 +51,9 @@ interface DemoSecrets {
   pseudonymKey: string
   koboToken: string
   webhookSecret: string
+  /** The care site's list and outcomes secrets (added after the first demos: made when missing). */
+  siteListSecret?: string
+  siteOutcomesSecret?: string
   /** The bridge's DHIS2 token, printed once by the first `relais setup`. */
   bridgeToken?: string
 }
@@ -52,9 +63,17 @@ const secretsFile = () => join(DATA, 'demo-secrets.json')
 /** Random secrets made once and kept in .relais (mode 600): never in the repository, never printed. */
 function demoSecrets(): DemoSecrets {
   const file = secretsFile()
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoSecrets
   const secret = () => randomBytes(32).toString('hex')
-  const secrets = { routeSecret: secret(), pseudonymKey: secret(), koboToken: secret(), webhookSecret: secret() }
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoSecrets) : undefined
+  const secrets: DemoSecrets = kept ?? {
+    routeSecret: secret(),
+    pseudonymKey: secret(),
+    koboToken: secret(),
+    webhookSecret: secret(),
+  }
+  if (kept && kept.siteListSecret && kept.siteOutcomesSecret) return kept
+  secrets.siteListSecret ??= secret()
+  secrets.siteOutcomesSecret ??= secret()
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 })
   return secrets
 }
@@ -195,11 +214,27 @@ async function main(): Promise<void> {
   koboNow = undefined
   const lastMonth = addPeriods(thisMonth, -1)
 
-  // 4. The bridge, when Redis is there.
+  // 4. The national HMIS (the ministry's DHIS2, stand-in: its own codes, and one zone it lacks) and an HIV care
+  // site (its patients in clear, on its side only; it checks the signature of each outcome it receives).
+  const national = createStandin({ seed: 'blank', now: clockStart })
+  national.ctx.replaceState(createNationalState({ now: national.ctx.clock.now(), timeZone: 'Africa/Porto-Novo' }))
+  const nationalUrl = await national.listen(NATIONAL_PORT)
+  const site = await startHivSite({
+    listSecret: secrets.siteListSecret!,
+    outcomesSecret: secrets.siteOutcomesSecret!,
+    port: SITE_PORT,
+    onOutcome: (o) =>
+      console.log(
+        `  ${SITE} received an outcome (signature ${o.signatureOk ? 'valid' : 'INVALID'}): ${o.body.slice(0, 200)}`,
+      ),
+  })
+
+  // 5. The bridge, when Redis is there.
   let bridge: ServeChild | undefined
   let bridgeNote = ''
   let doctorNote = ''
   let securityNote = ''
+  let tracingNote = ''
   if (!(await reachable(6379))) {
     bridgeNote =
       'Redis is not running on 127.0.0.1:6379, so the bridge and the sync console are off. Start Redis 7 (e.g. `redis-server --daemonize yes`) and run the demo again.'
@@ -209,16 +244,21 @@ async function main(): Promise<void> {
       DHIS2_TOKEN: secrets.bridgeToken,
       REDIS_URL,
       RELAIS_DATA_DIR: join(DATA, 'bridge'),
-      RELAIS_CONFIG: bridgeConfig(),
+      RELAIS_CONFIG: bridgeConfig(nationalUrl, site.url),
       RELAIS_ROUTE_SECRET: secrets.routeSecret,
       RELAIS_PSEUDONYM_KEY: secrets.pseudonymKey,
       KOBO_TOKEN: secrets.koboToken,
       WEBHOOK_PARTENAIRES_SECRET: secrets.webhookSecret,
+      HMIS_USERNAME: 'admin',
+      HMIS_PASSWORD: 'district',
+      SITE_CNHU_SECRET: secrets.siteListSecret!,
+      SITE_CNHU_OUTCOMES_SECRET: secrets.siteOutcomesSecret!,
       LOG_LEVEL: 'warn',
     }
     bridge = await spawnBridge({ port: BRIDGE_PORT, env: bridgeEnv })
     await bridge.ready
     bridgeNote = await seedHistory(dhis2Url)
+    tracingNote = await sendTracingList(site, bridgeUrl, dhis2.ctx.clock.now())
     runAnalyticsTables(dhis2.ctx)
     dhis2.save(stateFile)
     doctorNote = await doctorSummary(bridgeEnv, bridgeUrl)
@@ -240,6 +280,10 @@ async function main(): Promise<void> {
   )
   if (doctorNote) console.log(`  relais doctor: ${doctorNote}`)
   if (securityNote) console.log(`  relais security check: ${securityNote}`)
+  console.log(
+    `  National HMIS (stand-in): ${nationalUrl}  (admin / district) — « SNIS national » in the sync console pushes a month there`,
+  )
+  console.log(`  HIV care site ${SITE} (stand-in): outcomes to ${site.url}${tracingNote ? ` — ${tracingNote}` : ''}`)
   const rcPassword = firstPassword(passwords, rcUser)
   // The roster's first passwords are long: the column is as wide as the longest one shown.
   const width = Math.max(21, (rcPassword?.length ?? 0) + 1)
@@ -256,7 +300,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     await bridge?.stop()
     dhis2.save(stateFile)
-    await Promise.all([dhis2.close(), kobo.close()])
+    await Promise.all([dhis2.close(), kobo.close(), national.close(), site.close()])
     process.exit(0)
   }
   process.once('SIGINT', () => void stop())
@@ -264,20 +308,83 @@ async function main(): Promise<void> {
 }
 
 /**
- * The bridge's configuration: the example, which points at the demo's Kobo on 8081; a copy pointing at
- * DEMO_KOBO_PORT when that moved (with the mapping paths made absolute, since they are relative to the file).
+ * The bridge's configuration: the example (the demo's Kobo on 8081, its partner sources), copied into the data
+ * folder with DEMO_KOBO_PORT, the mapping paths made absolute (they are relative to the file), and the example's
+ * commented `hmis:` and `tracing:` sections filled in with the demo's national HMIS and care site.
  */
-function bridgeConfig(): string {
+function bridgeConfig(nationalUrl: string, siteUrl: string): string {
   const example = join(ROOT, 'bridge-service', 'relais.config.example.yaml')
-  if (KOBO_PORT === 8081) return example
   const copy = join(DATA, 'relais.config.yaml')
+  const demoSections = [
+    '',
+    "# The demo's national HMIS and HIV care site (scripts/demo.ts).",
+    'hmis:',
+    `  url: ${nationalUrl}`,
+    '  usernameEnv: HMIS_USERNAME',
+    '  passwordEnv: HMIS_PASSWORD',
+    `  mapping: ${join(ROOT, 'mappings', 'specs', 'hmis', 'national-hmis.yaml')}`,
+    '  level: 3',
+    "  pushDay: 0 # on demand only: the sync console's « SNIS national »",
+    'tracing:',
+    '  pollSeconds: 10',
+    '  sites:',
+    `    - code: ${SITE}`,
+    '      name: CNHU Cotonou (démo)',
+    '      format: csv',
+    '      secretEnv: SITE_CNHU_SECRET',
+    `      outcomesUrl: ${siteUrl}`,
+    '      outcomesSecretEnv: SITE_CNHU_OUTCOMES_SECRET',
+    '',
+  ]
   writeFileSync(
     copy,
     readFileSync(example, 'utf8')
       .replace('url: http://127.0.0.1:8081', `url: http://127.0.0.1:${KOBO_PORT}`)
-      .replaceAll('../mappings/', `${join(ROOT, 'mappings')}/`),
+      .replaceAll('../mappings/', `${join(ROOT, 'mappings')}/`) + demoSections.join('\n'),
   )
   return copy
+}
+
+/**
+ * The care site's list of patients lost to follow-up, sent signed at each start (a resent list adds nothing: the
+ * bridge knows its cases by pseudonym). Two of the demo RC's area, so that rc-aq-00041 finds their tasks in
+ * « Recherche PDV »; names and phones stay at the site (the bridge drops them before storing anything).
+ */
+async function sendTracingList(
+  site: Awaited<ReturnType<typeof startHivSite>>,
+  bridgeUrl: string,
+  now: Date,
+): Promise<string> {
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10)
+  const patients: SitePatient[] = [
+    {
+      id: 'CNHU-DEMO-00017',
+      name: 'Patiente Démo Un',
+      phone: '+229 90 00 00 01',
+      sex: 'F',
+      birthDate: '1990-03-12',
+      missed: daysAgo(21),
+      locality: 'Akpakpa',
+      rcCode: DEMO_RC,
+    },
+    {
+      id: 'CNHU-DEMO-00042',
+      name: 'Patient Démo Deux',
+      phone: '+229 90 00 00 02',
+      sex: 'M',
+      birthDate: '2007-09-30',
+      missed: daysAgo(9),
+      locality: 'Akpakpa',
+      rcCode: DEMO_RC,
+    },
+  ]
+  const sent = await site.sendList(bridgeUrl, SITE, listCsv(patients)).catch((error: Error) => ({
+    status: 0,
+    body: { error: error.message } as Record<string, unknown>,
+  }))
+  if (sent.status !== 202 && sent.status !== 200)
+    return `its list was not taken (${sent.status}: ${JSON.stringify(sent.body).slice(0, 200)})`
+  return `its list of ${patients.length} patients lost to follow-up: ${String(sent.body.accepted)} new case(s), ${String(sent.body.duplicates)} already known; ${DEMO_RC.toLowerCase()} finds the tasks in « Recherche PDV »`
 }
 
 /**

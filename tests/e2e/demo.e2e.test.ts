@@ -4,7 +4,8 @@
  * six months from KoboToolbox through a real bridge, and `relais doctor` passes. Then, in Chromium and in
  * French: the demo's RC signs in with the first password the roster gave them, enters and completes last
  * month's report; analytics run; the supervisor's dashboard shows the zone's TDR with Kobo's reports and the
- * RC's together, and the RC's report as completed. Ctrl-C stops the demo cleanly and keeps DHIS2's state.
+ * RC's together, and the RC's report as completed. The demo's care site sent its list of patients lost to follow-up:
+ * the RC finds both tasks in « Recherche PDV », naming nobody. Ctrl-C stops the demo cleanly and keeps DHIS2's state.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
@@ -34,7 +35,13 @@ beforeAll(async () => {
   const redis = new Redis(REDIS_URL)
   await redis.flushdb()
   await redis.quit()
-  const [dhis2Port, koboPort, bridgePort] = [await freePort(), await freePort(), await freePort()]
+  const [dhis2Port, koboPort, bridgePort, nationalPort, sitePort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ]
   url = `http://127.0.0.1:${dhis2Port}`
   demo = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/demo.ts'], {
     cwd: ROOT,
@@ -45,6 +52,8 @@ beforeAll(async () => {
       DEMO_DHIS2_PORT: String(dhis2Port),
       DEMO_KOBO_PORT: String(koboPort),
       DEMO_BRIDGE_PORT: String(bridgePort),
+      DEMO_NATIONAL_PORT: String(nationalPort),
+      DEMO_SITE_PORT: String(sitePort),
       DEMO_REDIS_URL: REDIS_URL,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,6 +91,8 @@ test('the demo is made by setup and the roster, Kobo is pulled, and doctor passe
   // two-factor (the disabled account is not judged: it cannot sign in).
   expect(output).toMatch(/relais security check: \d+ findings \(critical [1-9]\d*, high [1-9]\d*, medium [1-9]\d*\)/)
   expect(output).not.toMatch(/d2p_|d2pat_/) // the bridge's token is never printed by the demo
+  expect(output).toMatch(/National HMIS \(stand-in\): http:\/\/127\.0\.0\.1:\d+/)
+  expect(output).toMatch(/HIV care site SITE-CNHU .*list of 2 patients lost to follow-up: 2 new case\(s\)/)
 })
 
 /** Last month as DHIS2 sees it (the RC's open report), with its French name. */
@@ -152,6 +163,13 @@ test('an RC completes a report in the app; the dashboard shows it with Kobo’s'
       .locator('[data-test="relais-completion-status"]:not([data-status])')
       .getByText(/^Complété le /)
       .waitFor()
+
+    // The care site's two cases are the RC's tasks (the bridge made them in the background), and the screen
+    // names nobody: the names and phones stayed at the site.
+    await page.goto(`${url}/api/apps/relais/index.html#/recherche-pdv`)
+    await page.getByRole('heading', { name: 'Tâches à faire (2)' }).waitFor({ timeout: 60_000 })
+    expect(await page.locator('[data-test="relais-tracing-task"]').count()).toBe(2)
+    expect(await page.locator('main').innerText()).not.toMatch(/Démo (Un|Deux)|\+229 90/)
   } finally {
     await rc.close()
   }

@@ -48,7 +48,14 @@ export function listCsv(patients: readonly SitePatient[]): string {
   return `\ufeff${header}\r\n${lines.join('\r\n')}\r\n`
 }
 
-export async function startHivSite(options: { listSecret: string; outcomesSecret: string }) {
+export async function startHivSite(options: {
+  listSecret: string
+  outcomesSecret: string
+  /** 0 (default): any free port. The demo gives its own. */
+  port?: number
+  /** Told of each outcome received (the demo prints it). */
+  onOutcome?: (outcome: ReceivedOutcome) => void
+}) {
   const outcomes: ReceivedOutcome[] = []
   let answer = 200
   const server: Server = createServer((req, res) => {
@@ -69,12 +76,14 @@ export async function startHivSite(options: { listSecret: string; outcomesSecret
       } catch {
         json = undefined
       }
-      outcomes.push({ headers: req.headers, body, json, signatureOk })
+      const outcome = { headers: req.headers, body, json, signatureOk }
+      outcomes.push(outcome)
+      options.onOutcome?.(outcome)
       res.writeHead(signatureOk ? answer : 401, { 'Content-Type': 'application/json' })
       res.end('{}')
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/relais/resultats`
   return {
     url,
