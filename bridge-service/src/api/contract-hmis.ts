@@ -51,7 +51,17 @@ export const HmisPushSchema = named(
   }),
 )
 
-export const HmisPushList = named('HmisPushList', z.object({ items: z.array(HmisPushSchema) }))
+export const HmisPushList = named(
+  'HmisPushList',
+  z.object({
+    items: z.array(HmisPushSchema),
+    configured: z.boolean().meta({
+      description:
+        'Whether this bridge has a national HMIS to push to (an enabled `hmis:` in relais.config.yaml); when ' +
+        'false a push is refused (409), and the pushes listed, if any, are from before',
+    }),
+  }),
+)
 
 export const HmisReportLineSchema = named(
   'HmisReportLine',

@@ -5,70 +5,50 @@ jest.mock('@electric-sql/pglite', () =>
 /**
  * `/api/v1/hmis/*` over HTTP with a real HmisService: two DHIS2 stand-ins (the programme's and the national one),
  * a PostgreSQL ledger for the pushes. A data manager starts a push (202 at once), follows it to done and reads
- * its report by status; a bad month is a 400 naming the field; a read-only key may not push.
+ * its report by status; a bad month is a 400 naming the field; a read-only key may not push; the list says
+ * whether a national HMIS is configured at all.
  */
-import { join } from 'node:path'
-import {
-  createNationalState,
-  createStandin,
-  NATIONAL_MISSING_ZONE,
-  runAnalyticsTables,
-  type Standin,
-} from '@relais/dhis2-standin'
+import { NATIONAL_MISSING_ZONE } from '@relais/dhis2-standin'
 import { call, as, silentLogger, startTestApi, type TestApi } from '../api/test-support'
-import { Dhis2Client } from '../dhis2/client'
-import { migrate } from '../ledger'
-import { pgTestDatabase, type TestDatabase } from '../ledger/test-support'
 import { HmisService } from './hmis-service'
-
-const NOW = '2026-11-20T10:00:00Z'
-const ROOT = join(__dirname, '..', '..', '..')
+import {
+  HMIS_ENV,
+  HMIS_NOW,
+  hmisConfig,
+  openHmisLedger,
+  ROOT,
+  startTwoDhis2,
+  TIME_ZONE,
+  type HmisLedger,
+  type TwoDhis2,
+} from './test-support'
 
 jest.setTimeout(120_000)
 
-let programme: Standin
-let national: Standin
-let database: TestDatabase
+let dhis2: TwoDhis2
+let ledger: HmisLedger
 let api: TestApi
 
 beforeAll(async () => {
-  programme = createStandin({ seed: 'small', now: NOW, months: 2 })
-  national = createStandin({ seed: 'blank', now: NOW })
-  national.ctx.replaceState(createNationalState({ now: national.ctx.clock.now(), timeZone: 'Africa/Porto-Novo' }))
-  await Promise.all([programme.listen(0, '127.0.0.1'), national.listen(0, '127.0.0.1')])
-  await runAnalyticsTables(programme.ctx, {})
-  database = pgTestDatabase()
-  const db = await database.open()
-  await migrate(db)
+  dhis2 = await startTwoDhis2()
+  ledger = await openHmisLedger()
   const hmis = new HmisService({
-    hmis: {
-      url: national.url,
-      usernameEnv: 'HMIS_USERNAME',
-      passwordEnv: 'HMIS_PASSWORD',
-      mapping: join(ROOT, 'mappings', 'specs', 'hmis', 'national-hmis.yaml'),
-      sourceDataSet: 'RC_MENSUEL',
-      level: 3,
-      pushDay: 16,
-      enabled: true,
-    },
+    hmis: hmisConfig({ url: dhis2.national.url }),
     baseDir: ROOT,
-    env: { HMIS_USERNAME: 'admin', HMIS_PASSWORD: 'district' },
-    programme: new Dhis2Client({
-      url: programme.url,
-      auth: { kind: 'basic', username: 'admin', password: 'district' },
-    }),
-    db,
+    env: HMIS_ENV,
+    programme: dhis2.programmeClient(),
+    db: ledger.db,
     logger: silentLogger(),
-    timeZone: 'Africa/Porto-Novo',
-    now: () => new Date(NOW),
+    timeZone: TIME_ZONE,
+    now: () => new Date(HMIS_NOW),
   })
   api = await startTestApi({ hmis })
 })
 
 afterAll(async () => {
   await api?.close()
-  await Promise.all([programme?.close(), national?.close()])
-  await database?.dispose()
+  await dhis2?.close()
+  await ledger?.dispose()
 })
 
 interface Push {
@@ -105,8 +85,11 @@ test('a data manager starts a push, follows it to done and reads its report by s
   expect(refused.body.lines).toHaveLength(5)
   expect(refused.body.lines.every((l) => l.nationalOrgUnit === NATIONAL_MISSING_ZONE)).toBe(true)
 
-  const list = await call<{ items: Push[] }>(`${api.url}/api/v1/hmis/pushes?period=2026-10`, { headers: as.manager() })
+  const list = await call<{ items: Push[]; configured: boolean }>(`${api.url}/api/v1/hmis/pushes?period=2026-10`, {
+    headers: as.manager(),
+  })
   expect(list.body.items.map((p) => p.id)).toContain(started.body.id)
+  expect(list.body.configured).toBe(true)
   const audit = await api.ledger.audit.list({ action: 'hmis.push' }, { page: 1, pageSize: 10 })
   expect(audit.items.map((a) => a.target)).toContain(started.body.id)
 })
@@ -126,4 +109,18 @@ test('a bad month is a 400 naming the field; a read-only key may not push; an un
   })
   expect(reader.status).toBe(403)
   expect((await call(`${api.url}/api/v1/hmis/pushes/nope`, { headers: as.manager() })).status).toBe(404)
+})
+
+test('the list says whether a national HMIS is configured: without `hmis:` it is empty and says so', async () => {
+  // The bridge as the pipeline builds it without an enabled `hmis:`: no HmisService at all.
+  const bare = await startTestApi()
+  try {
+    const list = await call(`${bare.url}/api/v1/hmis/pushes`, { headers: as.manager() })
+    expect(list.status).toBe(200)
+    expect(list.body).toEqual({ items: [], configured: false })
+  } finally {
+    await bare.close()
+  }
+  const configured = await call(`${api.url}/api/v1/hmis/pushes`, { headers: as.manager() })
+  expect(configured.body).toMatchObject({ configured: true })
 })

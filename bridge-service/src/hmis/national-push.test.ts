@@ -4,62 +4,45 @@
  * the push, the read back, the report with each kind of line and its reason, a dry run that writes nothing, and
  * a check that names an edit made at the national instance since the push.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import {
-  createNationalState,
-  createStandin,
-  NATIONAL_MISSING_ZONE,
-  runAnalyticsTables,
-  type Standin,
-} from '@relais/dhis2-standin'
+import { NATIONAL_MISSING_ZONE } from '@relais/dhis2-standin'
 import { Dhis2Client } from '../dhis2/client'
-import { migrate, type Db } from '../ledger'
+import type { Db } from '../ledger'
 import { hmisPushesRepository } from '../ledger/hmis-pushes'
-import { pgTestDatabase, type TestDatabase } from '../ledger/test-support'
 import { NationalPush } from './national-push'
 import { parseNationalSpec } from './national-spec'
-
-const SPEC = join(__dirname, '..', '..', '..', 'mappings', 'specs', 'hmis', 'national-hmis.yaml')
-const NOW = '2026-11-20T10:00:00Z'
-const admin = { kind: 'basic' as const, username: 'admin', password: 'district' }
+import { ADMIN_AUTH, openHmisLedger, readSpecText, startTwoDhis2, type HmisLedger, type TwoDhis2 } from './test-support'
 
 jest.setTimeout(120_000)
 
-let programme: Standin
-let national: Standin
-let database: TestDatabase
+let dhis2: TwoDhis2
+let ledger: HmisLedger
 let db: Db
 
 beforeAll(async () => {
-  programme = createStandin({ seed: 'small', now: NOW, months: 2 })
-  national = createStandin({ seed: 'blank', now: NOW })
-  national.ctx.replaceState(createNationalState({ now: national.ctx.clock.now(), timeZone: 'Africa/Porto-Novo' }))
-  await Promise.all([programme.listen(0, '127.0.0.1'), national.listen(0, '127.0.0.1')])
-  await runAnalyticsTables(programme.ctx, {})
-  database = pgTestDatabase()
-  db = await database.open()
-  await migrate(db)
+  dhis2 = await startTwoDhis2()
+  ledger = await openHmisLedger()
+  db = ledger.db
 })
 
 afterAll(async () => {
-  await Promise.all([programme?.close(), national?.close()])
-  await database?.dispose()
+  await dhis2?.close()
+  await ledger?.dispose()
 })
 
 function pushFor() {
+  const { national } = dhis2
   return new NationalPush({
-    programme: new Dhis2Client({ url: programme.url, auth: admin }),
-    national: new Dhis2Client({ url: national.url, auth: admin }),
+    programme: dhis2.programmeClient(),
+    national: new Dhis2Client({ url: national.url, auth: ADMIN_AUTH }),
     pushes: hmisPushesRepository(db),
-    spec: parseNationalSpec(readFileSync(SPEC, 'utf8')),
+    spec: parseNationalSpec(readSpecText()),
     sourceDataSet: 'RC_MENSUEL',
     level: 3,
     nationalUrl: national.url,
   })
 }
 
-const nationalCount = () => national.ctx.state.dataValues.size
+const nationalCount = () => dhis2.national.ctx.state.dataValues.size
 
 test('a dry run says what the push would create and refuse, and writes nothing at the national instance', async () => {
   const before = nationalCount()
@@ -155,8 +138,8 @@ test('a period that is not a month is refused before anything is read', async ()
 })
 
 function postNational(dataValues: object[]) {
-  const auth = `Basic ${Buffer.from('admin:district').toString('base64')}`
-  return fetch(`${national.url}/api/dataValueSets?idScheme=CODE`, {
+  const auth = `Basic ${Buffer.from(`${ADMIN_AUTH.username}:${ADMIN_AUTH.password}`).toString('base64')}`
+  return fetch(`${dhis2.national.url}/api/dataValueSets?idScheme=CODE`, {
     method: 'POST',
     headers: { Authorization: auth, 'Content-Type': 'application/json' },
     body: JSON.stringify({ dataValues }),
@@ -166,7 +149,7 @@ function postNational(dataValues: object[]) {
 test('a push its process left running (the bridge stopped) is closed as failed, saying so, once it is stale', async () => {
   const pushes = hmisPushesRepository(db)
   const started = { mode: 'push' as const, period: '202609', actor: 'test', trigger: 'api' as const }
-  const spec = { specId: 'national-hmis', specVersion: 1, nationalUrl: national.url }
+  const spec = { specId: 'national-hmis', specVersion: 1, nationalUrl: dhis2.national.url }
   const stale = await pushes.start({ ...started, ...spec })
   const fresh = await pushes.start({ ...started, ...spec })
   // The process that ran `stale` died an hour ago; `fresh` is being pushed by another process now.

@@ -1,15 +1,11 @@
 /** The pure core of the national push: the spec's narrowing, the mapping, and each kind of report line. */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { mapToNational, sameValue, valuesFromAnalytics, type ProgrammeValue } from './map-values'
 import { NationalSpecError, parseNationalSpec } from './national-spec'
 import { hmisSchedule, previousMonth } from './hmis-service'
 import { countByStatus, reconcile } from './reconcile'
+import { hmisConfig, readSpecText, TIME_ZONE } from './test-support'
 
-const SPEC_TEXT = readFileSync(
-  join(__dirname, '..', '..', '..', 'mappings', 'specs', 'hmis', 'national-hmis.yaml'),
-  'utf8',
-)
+const SPEC_TEXT = readSpecText()
 const spec = parseNationalSpec(SPEC_TEXT)
 
 const pv = (orgUnit: string, dataElement: string, categoryOptionCombo: string, value: string): ProgrammeValue => ({
@@ -165,22 +161,14 @@ test('a dry run says what the push would do; a check compares with what the last
 })
 
 test('the monthly push takes the month that ended, in DHIS2’s time zone', () => {
-  expect(previousMonth(new Date('2026-11-16T05:15:00Z'), 'Africa/Porto-Novo')).toBe('202610')
-  expect(previousMonth(new Date('2027-01-16T05:15:00Z'), 'Africa/Porto-Novo')).toBe('202612')
+  expect(previousMonth(new Date('2026-11-16T05:15:00Z'), TIME_ZONE)).toBe('202610')
+  expect(previousMonth(new Date('2027-01-16T05:15:00Z'), TIME_ZONE)).toBe('202612')
   // 23:30 UTC on 31 October is already 1 November in Porto-Novo (UTC+1).
-  expect(previousMonth(new Date('2026-10-31T23:30:00Z'), 'Africa/Porto-Novo')).toBe('202610')
+  expect(previousMonth(new Date('2026-10-31T23:30:00Z'), TIME_ZONE)).toBe('202610')
 })
 
 test('the monthly push is scheduled on pushDay at 06:15, and not at all when turned off', () => {
-  const hmis = {
-    url: 'https://snis.example.org',
-    tokenEnv: 'T',
-    mapping: 'x.yaml',
-    sourceDataSet: 'RC_MENSUEL',
-    level: 3,
-    pushDay: 16,
-    enabled: true,
-  }
+  const hmis = hmisConfig()
   expect(hmisSchedule(hmis)).toBe('15 6 16 * *')
   expect(hmisSchedule({ ...hmis, pushDay: 0 })).toBeUndefined()
   expect(hmisSchedule({ ...hmis, enabled: false })).toBeUndefined()

@@ -2,16 +2,9 @@
 import { createLogger } from '../log/logger'
 import { Scheduler } from '../pipeline/scheduler'
 import { hmisSchedule } from './hmis-service'
+import { hmisConfig, TIME_ZONE } from './test-support'
 
-const HMIS = {
-  url: 'https://snis.example.org',
-  tokenEnv: 'HMIS_TOKEN',
-  mapping: 'national-hmis.yaml',
-  sourceDataSet: 'RC_MENSUEL',
-  level: 3,
-  pushDay: 16,
-  enabled: true,
-}
+const HMIS = hmisConfig()
 
 function jobsWith(schedule: string | undefined) {
   const scheduler = new Scheduler(
@@ -19,7 +12,7 @@ function jobsWith(schedule: string | undefined) {
       sources: [],
       metadataSchedule: null,
       logger: createLogger('silent'),
-      timeZone: 'Africa/Porto-Novo',
+      timeZone: TIME_ZONE,
       ...(schedule ? { hmisSchedule: schedule } : {}),
     },
     {
@@ -42,7 +35,7 @@ test('the push runs on the configured day at 06:15, DHIS2’s time', () => {
   expect(job?.name).toBe('national HMIS push')
   const next = job!.nextRun!
   const local = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Africa/Porto-Novo',
+    timeZone: TIME_ZONE,
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',

@@ -16,8 +16,11 @@ import { defineRoute, reply, type Route } from '../route'
 import { idParams, iso, isoOrNull, pageQuery } from '../schemas'
 
 export interface HmisDeps {
-  /** Absent when relais.config.yaml has no `hmis:`: lists are empty, a push is refused (409). */
-  hmis: Pick<HmisService, 'begin' | 'list' | 'get'> | undefined
+  /**
+   * Absent when relais.config.yaml has no (enabled) `hmis:`: lists are empty and say `configured: false`, a push is
+   * refused (409).
+   */
+  hmis: Pick<HmisService, 'configured' | 'begin' | 'list' | 'get'> | undefined
   repos: Pick<LedgerRepositories, 'audit'>
 }
 
@@ -97,17 +100,20 @@ export function hmisRoutes({ hmis, repos }: HmisDeps): Route[] {
       path: '/api/v1/hmis/pushes',
       tag: 'hmis',
       summary: 'The national HMIS pushes, dry runs and checks, newest first (of one month with `period`)',
+      description:
+        '`configured` says whether the bridge has a national HMIS at all, so that a client says so without ' +
+        'starting a push to read the refusal.',
       access: { kind: 'action', action: 'hmis:read' },
       query: listQuery,
       responses: { 200: HmisPushList },
       errors: [400],
       async handle({ query }) {
-        if (!hmis) return reply(200, { items: [] })
+        if (!hmis) return reply(200, { items: [], configured: false })
         const items = await hmis.list({
           ...(query.period ? { period: query.period.replace('-', '') } : {}),
           limit: query.limit,
         })
-        return reply(200, { items: items.map(hmisPushDto) })
+        return reply(200, { items: items.map(hmisPushDto), configured: hmis.configured })
       },
     }),
     defineRoute({

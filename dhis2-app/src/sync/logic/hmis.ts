@@ -244,13 +244,5 @@ export function reportCsv(
   return { header, rows }
 }
 
-/**
- * The bridge refuses a push with these words when relais.config.yaml has no `hmis:` (api/routes/hmis.ts
- * NOT_CONFIGURED; its list is then simply empty) or an `hmis:` that is not enabled (hmis/from-config.ts): the one
- * refusal that needs the administrator, not a retry. Its code, state-conflict, is shared with other refusals.
- */
-export const isNotConfigured = (message: string | undefined): boolean =>
-  !!message && /^no national HMIS (is )?configured/i.test(message)
-
 /** A push is followed (asked again) while it runs. */
 export const isRunning = (push: Pick<HmisPush, 'status'>): boolean => push.status === 'running'

@@ -351,7 +351,7 @@ export function lineCounts(lines: readonly HmisReportLine[]): Record<HmisLineSta
 
 /**
  * The bridge's answer to a push when relais.config.yaml has no `hmis:` (api/routes/hmis.ts NOT_CONFIGURED, 409
- * state-conflict): the same words, so that the console's test of it means the real answer.
+ * state-conflict): the same words, so that a test of a refused push shows the real answer.
  */
 export const HMIS_NOT_CONFIGURED =
   'No national HMIS is configured in this bridge: add an `hmis:` section to relais.config.yaml ' +
@@ -385,8 +385,12 @@ export class FakeBridge {
   /**
    * The national HMIS (undefined: no `hmis:` in the bridge's config): its pushes newest first and their reports. A
    * push started by POST is running at its first GET and done with `nextHmisLines` (its mode's) at the next.
+   * `configured: false`: an `hmis:` turned off (`enabled: false`), its earlier pushes still in the ledger.
    */
-  hmis: { pushes: HmisPush[]; lines: Map<string, HmisReportLine[]> } | undefined = { pushes: [], lines: new Map() }
+  hmis: { pushes: HmisPush[]; lines: Map<string, HmisReportLine[]>; configured?: boolean } | undefined = {
+    pushes: [],
+    lines: new Map(),
+  }
   nextHmisLines: (mode: HmisPush['mode']) => HmisReportLine[] = () => [hmisLine()]
   private newPushes = 0
   /** Deliveries to partners, newest first; a retried one is delivered at the next GET, as a partner back up. */
@@ -487,7 +491,10 @@ export class FakeBridge {
     }
     if (type === 'create' && parts[0] === 'outbound' && parts[2] === 'retry') return this.retryOutbound(parts[1]!)
     if (type === 'read' && path === 'hmis/pushes')
-      return { items: (this.hmis?.pushes ?? []).slice(0, Number(params.limit ?? 24)) }
+      return {
+        items: (this.hmis?.pushes ?? []).slice(0, Number(params.limit ?? 24)),
+        configured: this.hmisConfigured(),
+      }
     if (type === 'create' && path === 'hmis/pushes') return this.startHmisPush(request.data as HmisPushStart)
     if (type === 'read' && parts[0] === 'hmis' && parts[1] === 'pushes' && parts.length === 3)
       return this.hmisReport(decodeURIComponent(parts[2]!), params)
@@ -527,9 +534,15 @@ export class FakeBridge {
     return retried
   }
 
+  /** As the bridge's list says it (api/routes/hmis.ts): an `hmis:` that is there and enabled. */
+  private hmisConfigured(): boolean {
+    return this.hmis !== undefined && this.hmis.configured !== false
+  }
+
   /** As the bridge (api/routes/hmis.ts): 409 without `hmis:`, else a running push answered at once. */
   private startHmisPush({ period, mode = 'push' }: HmisPushStart): HmisPush {
-    if (!this.hmis) throw httpError(409, { error: 'state-conflict', message: HMIS_NOT_CONFIGURED })
+    if (!this.hmis || !this.hmisConfigured())
+      throw httpError(409, { error: 'state-conflict', message: HMIS_NOT_CONFIGURED })
     const push = hmisPush(`push-new-${++this.newPushes}`, {
       mode,
       period: period.replace('-', ''),

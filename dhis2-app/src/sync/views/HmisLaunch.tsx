@@ -1,15 +1,16 @@
 // « Lancer »: a month and a mode — a trial (DHIS2's dry run: nothing written), a push, a check (both sides read
 // only). A push writes into the national HMIS, so it is asked for after a confirmation naming the month; the
-// others start at once. The bridge answers 202 with the push, which the report view then follows.
+// others start at once. The bridge answers 202 with the push, which the report view then follows. Offered only
+// when the bridge's list says it has a national HMIS (HmisView): any refusal here is said as the bridge words it.
 import i18n from '@dhis2/d2-i18n'
-import { Button, NoticeBox } from '@dhis2/ui'
+import { Button } from '@dhis2/ui'
 import { useState } from 'react'
 import type { BridgeProblem } from '../../shared/bridge/bridgeProblem'
 import { useBridgePost } from '../../shared/bridge/useBridge'
 import { Select } from '../../shared/Select'
 import { uiLanguage } from '../../shared/language'
 import type { HmisMode, HmisPush, HmisPushStart } from '../api/types'
-import { HMIS_MODES, hmisModeChoiceLabel, isHmisMode, isNotConfigured, monthLabel, pushableMonths } from '../logic/hmis'
+import { HMIS_MODES, hmisModeChoiceLabel, isHmisMode, monthLabel, pushableMonths } from '../logic/hmis'
 import classes from '../Sync.module.css'
 import { ConfirmModal, ProblemNotice } from './common'
 
@@ -66,10 +67,7 @@ export function HmisLaunch({ onStarted, serverDate }: { onStarted: (push: HmisPu
           {i18n.t('Start')}
         </Button>
       </div>
-      {problem && isNotConfigured(problem.message) && <NotConfigured />}
-      {problem && !isNotConfigured(problem.message) && (
-        <ProblemNotice problem={problem} title={i18n.t('The push to the national HMIS could not start')} />
-      )}
+      {problem && <ProblemNotice problem={problem} title={i18n.t('The push to the national HMIS could not start')} />}
       {confirming && (
         <ConfirmModal
           title={i18n.t('Push {{month}} to the national HMIS?', { month: monthLabel(period, language), ...RAW })}
@@ -87,17 +85,5 @@ export function HmisLaunch({ onStarted, serverDate }: { onStarted: (push: HmisPu
         </ConfirmModal>
       )}
     </section>
-  )
-}
-
-/** Said plainly: without `hmis:` the bridge has nowhere to push (its list stays empty, a push is refused). */
-export function NotConfigured() {
-  return (
-    <NoticeBox warning title={i18n.t('No national HMIS is configured in the bridge')}>
-      {i18n.t(
-        'The bridge has no national instance to push to. Its administrator adds one in relais.config.yaml, under {{key}} (address of the national DHIS2, account, mapping), then restarts the bridge.',
-        { key: 'hmis:', ...RAW },
-      )}
-    </NoticeBox>
   )
 }

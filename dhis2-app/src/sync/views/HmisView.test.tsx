@@ -6,7 +6,6 @@ import { switchLanguage } from '../../shared/testing/switchLanguage'
 import type { HmisReportLine } from '../api/types'
 import {
   countsInOrder,
-  isNotConfigured,
   monthLabel,
   pageOfPushes,
   planLinePage,
@@ -15,7 +14,15 @@ import {
   statusesOfFilter,
 } from '../logic/hmis'
 import { mayPushHmis, mayReadHmis } from '../logic/permissions'
-import { FakeBridge, HMIS_NOT_CONFIGURED, hmisLine, hmisPush, lineCounts, refusedLine } from '../testing/fakeBridge'
+import {
+  FakeBridge,
+  HMIS_NOT_CONFIGURED,
+  hmisLine,
+  hmisPush,
+  httpError,
+  lineCounts,
+  refusedLine,
+} from '../testing/fakeBridge'
 import { ADMIN, renderSync, SERVER_DATE } from '../testing/renderSync'
 import { chooseIn, shownIn } from '../testing/selects'
 
@@ -247,15 +254,47 @@ describe('Synchronisation: national HMIS', () => {
     expect(await screen.findByRole('button', { name: 'Open the report' })).toBeTruthy()
   })
 
-  it('says plainly when the bridge has no national HMIS configured, and where to set it', async () => {
+  it('says plainly when the bridge has no national HMIS configured, and where to set it, from its list alone', async () => {
     const bridge = new FakeBridge()
     bridge.hmis = undefined
     renderSync({ bridge, query: 'view=hmis' })
-    expect(await screen.findByText('No push to the national HMIS yet')).toBeTruthy()
-    expect(screen.getByText(/relais\.config\.yaml, under hmis:\./)).toBeTruthy()
-    await userEvent.setup().click(screen.getByRole('button', { name: 'Start' }))
     expect(await screen.findByText('No national HMIS is configured in the bridge')).toBeTruthy()
     expect(screen.getByText(/adds one in relais\.config\.yaml, under hmis: /)).toBeTruthy()
+    // Nothing to push to: no « Start », no push tried to learn it, and not « no push yet » either.
+    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull()
+    expect(screen.queryByText('No push to the national HMIS yet')).toBeNull()
+    expect(bridge.requestsTo('create', 'hmis/pushes')).toEqual([])
+  })
+
+  it('says it from the list’s flag, with the pushes made before the national HMIS was turned off', async () => {
+    const bridge = new FakeBridge()
+    bridge.hmis = { pushes: [hmisPush('p-old')], lines: new Map(), configured: false }
+    renderSync({ bridge, query: 'view=hmis' })
+    expect(await screen.findByText('No national HMIS is configured in the bridge')).toBeTruthy()
+    expect(await card('October 2026 — Push')).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull()
+    expect(bridge.requestsTo('create', 'hmis/pushes')).toEqual([])
+  })
+
+  it('says an empty list plainly when the bridge has a national HMIS', async () => {
+    renderSync({ bridge: new FakeBridge(), query: 'view=hmis' })
+    expect(await screen.findByText('No push to the national HMIS yet')).toBeTruthy()
+    expect(screen.getByText('Nothing has been pushed to the national HMIS yet.')).toBeTruthy()
+    expect(await screen.findByRole('button', { name: 'Start' })).toBeTruthy()
+    expect(screen.queryByText('No national HMIS is configured in the bridge')).toBeNull()
+  })
+
+  it('shows a refused push as the bridge words it, whatever its words: the notice comes from the list', async () => {
+    const bridge = new FakeBridge()
+    // The list says configured; the push is refused all the same (the bridge restarted without `hmis:` meanwhile).
+    bridge.overrides.set('create hmis/pushes', () => {
+      throw httpError(409, { error: 'state-conflict', message: HMIS_NOT_CONFIGURED })
+    })
+    renderSync({ bridge, query: 'view=hmis' })
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Start' }))
+    expect(await screen.findByText('The push to the national HMIS could not start')).toBeTruthy()
+    expect(screen.getAllByText(HMIS_NOT_CONFIGURED).length).toBeGreaterThan(0)
+    expect(screen.queryByText('No national HMIS is configured in the bridge')).toBeNull()
   })
 
   it('is a tab of the console for a data manager', async () => {
@@ -333,17 +372,6 @@ describe('national HMIS: pure logic', () => {
       { status: 'refused', count: 1 },
       { status: 'match', count: 2 },
     ])
-  })
-
-  it('knows the bridge’s refusals for a missing or disabled hmis: from its other conflicts', () => {
-    expect(isNotConfigured(HMIS_NOT_CONFIGURED)).toBe(true)
-    expect(
-      isNotConfigured(
-        'no national HMIS configured: add an `hmis:` section to relais.config.yaml (url, tokenEnv, mapping) (aucun…)',
-      ),
-    ).toBe(true)
-    expect(isNotConfigured('hmis: the environment variable HMIS_TOKEN is not set')).toBe(false)
-    expect(isNotConfigured(undefined)).toBe(false)
   })
 
   it('writes numbers as numbers in the CSV, anything else as text', () => {

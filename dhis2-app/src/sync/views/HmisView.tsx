@@ -26,6 +26,9 @@ import { Loading, PagerBar, ProblemNotice, StatusTag } from './common'
 import { OpenButton } from './controls'
 import { HmisLaunch } from './HmisLaunch'
 
+// Names and the like are shown as they are: React escapes them, i18next must not do it twice.
+const RAW = { interpolation: { escapeValue: false } }
+
 // The bridge lists at most this many pushes, newest first (api/routes/hmis.ts): years of monthly pushes.
 const LIST_LIMIT = 100
 
@@ -46,6 +49,9 @@ export function HmisView({ page, canPush, onPage, onOpenPush }: Props) {
     list.items.some(isRunning),
   )
   const shown = data ? pageOfPushes(data.items, page) : undefined
+  // The bridge's list says whether it has a national HMIS: « Lancer » is offered only then, and its absence is said
+  // at once, without a push tried (and refused) to learn it.
+  const configured = data?.configured
   const info = useDataQuery<{ info: { serverDate?: string } }>(SERVER_DATE_QUERY, { lazy: !canPush })
   const serverDate = info.data?.info.serverDate
 
@@ -56,8 +62,11 @@ export function HmisView({ page, canPush, onPage, onOpenPush }: Props) {
           'Each month the programme’s totals per health zone go to the ministry’s DHIS2 (the SNIS). Each push keeps a report with, per zone and cell, both values and why they differ.',
         )}
       </p>
-      {canPush && serverDate && <HmisLaunch serverDate={serverDate} onStarted={(push) => onOpenPush(push.id)} />}
-      {canPush && info.error && (
+      {configured === false && <NotConfigured />}
+      {canPush && configured && serverDate && (
+        <HmisLaunch serverDate={serverDate} onStarted={(push) => onOpenPush(push.id)} />
+      )}
+      {canPush && configured && info.error && (
         <NoticeBox warning title={i18n.t('Could not read DHIS2’s date')}>
           {i18n.t('The months to push are chosen from DHIS2’s date. Reload the page to try again.')}
         </NoticeBox>
@@ -66,7 +75,7 @@ export function HmisView({ page, canPush, onPage, onOpenPush }: Props) {
         <ProblemNotice problem={problem} title={i18n.t('Could not load the national HMIS pushes')} onRetry={refetch} />
       )}
       {!data && loading && <Loading label={i18n.t('Loading the national HMIS pushes')} />}
-      {shown && shown.items.length === 0 && <NoPush />}
+      {shown && shown.items.length === 0 && configured && <NoPush />}
       {shown && shown.items.length > 0 && (
         <div className={classes.cards}>
           {shown.items.map((push) => (
@@ -82,16 +91,25 @@ export function HmisView({ page, canPush, onPage, onOpenPush }: Props) {
   )
 }
 
-/**
- * An empty list says why it may be empty: the bridge answers an empty list when it has no `hmis:` at all (and
- * refuses a push), exactly as before its first push.
- */
+/** An empty list of a bridge that has a national HMIS (without one, NotConfigured says so instead). */
 function NoPush() {
   return (
     <NoticeBox title={i18n.t('No push to the national HMIS yet')}>
+      {i18n.t('Nothing has been pushed to the national HMIS yet.')}
+    </NoticeBox>
+  )
+}
+
+/**
+ * Said plainly, from the bridge's list (`configured: false`): without an enabled `hmis:` the bridge has nowhere to
+ * push, and refuses a push — so « Lancer » is not offered. The pushes listed, if any, are from before.
+ */
+function NotConfigured() {
+  return (
+    <NoticeBox warning title={i18n.t('No national HMIS is configured in the bridge')}>
       {i18n.t(
-        'Nothing has been pushed to the national HMIS yet. If the bridge has no national HMIS configured, this list stays empty and a push is refused; its administrator sets it in relais.config.yaml, under {{key}}.',
-        { key: 'hmis:', interpolation: { escapeValue: false } },
+        'The bridge has no national instance to push to. Its administrator adds one in relais.config.yaml, under {{key}} (address of the national DHIS2, account, mapping), then restarts the bridge.',
+        { key: 'hmis:', ...RAW },
       )}
     </NoticeBox>
   )
