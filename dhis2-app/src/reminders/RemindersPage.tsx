@@ -20,6 +20,7 @@ import { useOrgUnitNames } from '../shared/orgunits/useOrgUnitNames'
 import { Select } from '../shared/Select'
 import { audienceLabel, channelLabel, RuleEditor } from './RuleEditor'
 import classes from './Reminders.module.css'
+import layout from '../shared/PageLayout.module.css'
 import { draftOf, newDraft, ruleOf, type RuleDraft } from './ruleDraft'
 import { nextReminderMonth } from './sample'
 
@@ -93,8 +94,8 @@ export function RemindersPage() {
 
   return (
     <div className={classes.page}>
-      <h2 className={classes.title}>{i18n.t('Reminders')}</h2>
-      <p className={classes.muted}>
+      <h2 className={layout.title}>{i18n.t('Reminders')}</h2>
+      <p className={layout.muted}>
         {i18n.t(
           'The bridge checks every hour which community health workers to remind, on the days each rule names, outside its quiet hours, at most once a day, and never once their report is complete.',
         )}
@@ -116,10 +117,10 @@ export function RemindersPage() {
       )}
       {failed && <Problem problem={failed} title={i18n.t('The rules were not saved')} />}
 
-      <section aria-labelledby="rules-title" className={classes.section}>
+      <section aria-labelledby="rules-title" className={layout.section}>
         <h3 id="rules-title">{i18n.t('Rules')}</h3>
         {current.length === 0 && (
-          <p className={classes.muted}>{i18n.t('No reminder rule yet, so nobody is reminded.')}</p>
+          <p className={layout.muted}>{i18n.t('No reminder rule yet, so nobody is reminded.')}</p>
         )}
         <ul className={classes.rules}>
           {current.map((rule) => (
@@ -129,7 +130,7 @@ export function RemindersPage() {
                 <Tag neutral={!rule.enabled} positive={rule.enabled}>
                   {rule.enabled ? i18n.t('In force') : i18n.t('Paused')}
                 </Tag>
-                <p className={classes.muted}>
+                <p className={layout.muted}>
                   {audienceLabel(rule.audience)} · {i18n.t('days {{days}}', { days: rule.days.join(', ') })} ·{' '}
                   {rule.channels.map(channelLabel).join(' + ')}
                 </p>
@@ -241,9 +242,9 @@ function RunNow({ onStarted }: { onStarted: () => void }) {
   const post = useBridgePost()
   const [state, setState] = useState<'idle' | 'busy' | 'done' | BridgeProblem>('idle')
   return (
-    <section aria-labelledby="run-title" className={classes.section}>
+    <section aria-labelledby="run-title" className={layout.section}>
       <h3 id="run-title">{i18n.t('Check now')}</h3>
-      <p className={classes.muted}>
+      <p className={layout.muted}>
         {i18n.t('Sends the reminders due at this hour now, instead of at the next hourly check.')}
       </p>
       <div>
@@ -335,7 +336,7 @@ function SendLog({ watchUntil }: { watchUntil: number }) {
   }, [watchUntil, refetch])
   const names = useOrgUnitNames((sends.data?.items ?? []).map((s) => s.orgUnit))
   return (
-    <section aria-labelledby="sends-title" className={classes.section}>
+    <section aria-labelledby="sends-title" className={layout.section}>
       <h3 id="sends-title">{i18n.t('Sent reminders')}</h3>
       <Select
         className={classes.filter}
@@ -348,7 +349,7 @@ function SendLog({ watchUntil }: { watchUntil: number }) {
         }
       />
       {sends.problem && <Problem problem={sends.problem} title={i18n.t('Could not load the sent reminders')} />}
-      {sends.data && sends.data.items.length === 0 && <p className={classes.muted}>{i18n.t('Nothing sent yet.')}</p>}
+      {sends.data && sends.data.items.length === 0 && <p className={layout.muted}>{i18n.t('Nothing sent yet.')}</p>}
       {sends.data && sends.data.items.length > 0 && (
         <HeadedTable
           label={i18n.t('Scrollable table')}
@@ -381,7 +382,7 @@ function SendLog({ watchUntil }: { watchUntil: number }) {
         </HeadedTable>
       )}
       {sends.data && sends.data.pager.total > sends.data.items.length && (
-        <p className={classes.muted}>{i18n.t('The 50 newest of {{total}}.', { total: sends.data.pager.total })}</p>
+        <p className={layout.muted}>{i18n.t('The 50 newest of {{total}}.', { total: sends.data.pager.total })}</p>
       )}
     </section>
   )

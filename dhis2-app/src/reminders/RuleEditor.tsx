@@ -6,6 +6,7 @@ import { useState } from 'react'
 import type { ReminderAudience, ReminderChannel } from '../shared/bridge/reminders'
 import { Select } from '../shared/Select'
 import classes from './Reminders.module.css'
+import layout from '../shared/PageLayout.module.css'
 import { PLACEHOLDERS, previewOf, ruleOf, smsParts, type DraftProblem, type RuleDraft } from './ruleDraft'
 
 export const audienceLabel = (audience: ReminderAudience): string =>
@@ -134,7 +135,7 @@ export function RuleEditor({
       <div className={classes.preview} aria-live="polite">
         <p className={classes.previewLabel}>{i18n.t('As it will be read')}</p>
         <p>{preview}</p>
-        <p className={classes.muted}>
+        <p className={layout.muted}>
           {i18n.t('{{length}} characters, {{parts}} SMS per person', {
             length: [...preview].length,
             parts: sms.parts,
