@@ -281,3 +281,29 @@ test('a flood of badly signed lists from one address is refused with 429 before 
   const refused = await post('SITE-CNHU', body, signed(body, LIST_SECRET, Date.now() + 5000))
   expect(refused).toMatchObject({ status: 429, body: { error: 'rate-limited' } })
 })
+
+test('after RELAIS_PSEUDONYM_KEY changed, an open case’s outcome is never sent: it fails, saying why', async () => {
+  const ledger = tracingLedger(api.db)
+  const [c] = (await tracing.list({ site: 'SITE-CNHU' }, { pageSize: 10 })).items.filter((x) => x.sex === 'M')
+  expect(await ledger.outcomeRead(c!.eventUid, 'NON_RETROUVE', '2026-10-10')).toBe(true)
+  const callsBefore = site.calls.length
+  // The same bridge restarted with another key (README: keep the key): the sealed id no longer opens.
+  const rotated = new Tracing({
+    db: api.db,
+    dhis2: new Dhis2Client({ url: 'http://127.0.0.1:9', auth: { kind: 'token', token: 'unused' } }),
+    config: tracingSchema.parse({
+      sites: [{ code: 'SITE-CNHU', name: 'CNHU', secretEnv: 'LIST', outcomesUrl: site.url, outcomesSecretEnv: 'OUT' }],
+    })!,
+    pseudonymKey: KEY.split('').reverse().join(''),
+    logger: api.logger,
+    env: { LIST: LIST_SECRET, OUT: SECRET },
+    retry: { maxAttempts: 4, backoff: { baseMs: 1, capMs: 5 } },
+    today: () => TODAY,
+  })
+  await rotated.sendOutcomes()
+  expect(site.calls).toHaveLength(callsBefore)
+  expect(await ledger.get(c!.id)).toMatchObject({
+    status: 'outcome-failed',
+    reason: expect.stringMatching(/does not open.*not sent/),
+  })
+})
