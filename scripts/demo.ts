@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { addPeriods, periodForDate } from '@relais/mappings'
-import { createNationalState, runAnalyticsTables, createStandin, type Standin } from '@relais/dhis2-standin'
+import { runAnalyticsTables, createStandin, type Standin } from '@relais/dhis2-standin'
 import { createKoboStandin, rcSubmission, seededRandom } from '@relais/kobo-standin'
 import { basicAuthorization, Dhis2Admin } from '../bridge-service/src/setup/admin-client'
 import { spawnBridge, type ServeChild } from '../tests/support/bridge-process'
@@ -216,8 +216,7 @@ async function main(): Promise<void> {
 
   // 4. The national HMIS (the ministry's DHIS2, stand-in: its own codes, and one zone it lacks) and an HIV care
   // site (its patients in clear, on its side only; it checks the signature of each outcome it receives).
-  const national = createStandin({ seed: 'blank', now: clockStart })
-  national.ctx.replaceState(createNationalState({ now: national.ctx.clock.now(), timeZone: 'Africa/Porto-Novo' }))
+  const national = createStandin({ seed: 'national', now: clockStart })
   const nationalUrl = await national.listen(NATIONAL_PORT)
   const site = await startHivSite({
     listSecret: secrets.siteListSecret!,

@@ -9,7 +9,6 @@
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import {
-  createNationalState,
   createStandin,
   DEMO_BRIDGE_TOKEN,
   NATIONAL_MISSING_ZONE,
@@ -39,8 +38,7 @@ let url: string
 beforeAll(async () => {
   const app = ensureBuiltApp()
   programme = createStandin({ seed: 'small', apps: { relais: app }, now: NOW, months: 2 })
-  national = createStandin({ seed: 'blank', now: NOW })
-  national.ctx.replaceState(createNationalState({ now: national.ctx.clock.now(), timeZone: 'Africa/Porto-Novo' }))
+  national = createStandin({ seed: 'national', now: NOW })
   url = await programme.listen()
   await national.listen(0, '127.0.0.1')
   await runAnalyticsTables(programme.ctx, {})

@@ -12,13 +12,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  createNationalState,
-  createStandin,
-  NATIONAL_MISSING_ZONE,
-  runAnalyticsTables,
-  type Standin,
-} from '@relais/dhis2-standin'
+import { createStandin, NATIONAL_MISSING_ZONE, runAnalyticsTables, type Standin } from '@relais/dhis2-standin'
 import { createDatabase, PSEUDONYM_KEY, ROOT, ROUTE_SECRET, type ThrowawayDatabase } from '../faults/support'
 import { runRelais } from '../support/relais-cli'
 
@@ -71,8 +65,7 @@ const nationalValues = () => national.ctx.state.dataValues.size
 
 beforeAll(async () => {
   programme = createStandin({ seed: 'small', now: NOW, months: 2 })
-  national = createStandin({ seed: 'blank', now: NOW })
-  national.ctx.replaceState(createNationalState({ now: national.ctx.clock.now(), timeZone: 'Africa/Porto-Novo' }))
+  national = createStandin({ seed: 'national', now: NOW })
   await Promise.all([programme.listen(0, '127.0.0.1'), national.listen(0, '127.0.0.1')])
   await runAnalyticsTables(programme.ctx, {})
   writeFileSync(

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createNationalState, createStandin, runAnalyticsTables, type Standin } from '@relais/dhis2-standin'
+import { createStandin, runAnalyticsTables, type Standin } from '@relais/dhis2-standin'
 import type { HmisConfig } from '../config/hmis-config'
 import { Dhis2Client } from '../dhis2/client'
 import { migrate, type Db } from '../ledger'
@@ -50,7 +50,7 @@ export function hmisConfig(overrides: Partial<HmisConfig> = {}): HmisConfig {
 export interface TwoDhis2 {
   /** The programme's DHIS2: the small seed with two months of reports (September and October 2026), analytics run. */
   programme: Standin
-  /** The national one (createNationalState): its own codes, and one zone (NATIONAL_MISSING_ZONE) it lacks. */
+  /** The national one (seed 'national'): its own codes, and one zone (NATIONAL_MISSING_ZONE) it lacks. */
   national: Standin
   /** A client of the programme's DHIS2, as the bridge's own. */
   programmeClient(): Dhis2Client
@@ -63,8 +63,7 @@ export interface TwoDhis2 {
  */
 export async function startTwoDhis2(): Promise<TwoDhis2> {
   const programme = createStandin({ seed: 'small', now: HMIS_NOW, months: 2 })
-  const national = createStandin({ seed: 'blank', now: HMIS_NOW })
-  national.ctx.replaceState(createNationalState({ now: national.ctx.clock.now(), timeZone: TIME_ZONE }))
+  const national = createStandin({ seed: 'national', now: HMIS_NOW })
   await Promise.all([programme.listen(0, '127.0.0.1'), national.listen(0, '127.0.0.1')])
   await runAnalyticsTables(programme.ctx, {})
   return {

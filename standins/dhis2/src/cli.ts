@@ -14,8 +14,9 @@ import { parseVersion } from './versions'
 const USAGE = `Usage: dhis2-standin [options]
   --port <n>              port to listen on (default 8080; 0 = any free port)
   --host <addr>           address to bind (default 127.0.0.1)
-  --seed small|demo|large|blank  size of the seeded programme (default demo); blank = a fresh DHIS2:
-                          its root org unit and admin / district only (then: relais setup, relais roster import)
+  --seed small|demo|large|blank|national  size of the seeded programme (default demo); blank = a fresh DHIS2:
+                          its root org unit and admin / district only (then: relais setup, relais roster import);
+                          national = Benin's national HMIS (SNIGS codes, no data), where « SNIS national » pushes
   --seed-number <n>       seed of the generator (default 1): same number, same data
   --dhis2-version <v>     the DHIS2 version to play (default 2.41.8; 2.40.x–2.42.x; older = no routes):
                           route header and error rules, token format and user payloads follow it
@@ -52,8 +53,8 @@ async function main(): Promise<void> {
   }
   if (values['dhis2-version'] !== undefined) parseVersion(values['dhis2-version'])
   const size = values.seed as SeedName
-  if (!['small', 'demo', 'large', 'blank'].includes(size))
-    throw new Error(`--seed must be small, demo, large or blank (got "${values.seed}")`)
+  if (!['small', 'demo', 'large', 'blank', 'national'].includes(size))
+    throw new Error(`--seed must be small, demo, large, blank or national (got "${values.seed}")`)
   const apps: Record<string, string> = {}
   for (const entry of values.app ?? []) {
     const [name, dir] = entry.includes('=') ? entry.split('=', 2) : ['relais', entry]

@@ -5,7 +5,7 @@
  * hold, the read back with `inputIdScheme`/`idScheme=CODE` and comma-separated org units; and, on the programme's
  * stand-in, analytics' `outputIdScheme=CODE` naming dx and ou items by code while the `co` dimension keeps UIDs.
  */
-import { createNationalState, NATIONAL_MISSING_ZONE } from '../src/seed/national'
+import { NATIONAL_MISSING_ZONE } from '../src/seed/national'
 import { runAnalyticsTables } from '../src/analytics/tables'
 import { startStandin, type Client } from './support'
 
@@ -13,10 +13,7 @@ const NOW = '2026-11-20T10:00:00Z'
 let national: Client
 
 beforeAll(async () => {
-  national = await startStandin({ seed: 'blank', now: NOW })
-  national.standin.ctx.replaceState(
-    createNationalState({ now: national.standin.ctx.clock.now(), timeZone: 'Africa/Porto-Novo' }),
-  )
+  national = await startStandin({ seed: 'national', now: NOW })
 })
 afterAll(() => national?.close())
 

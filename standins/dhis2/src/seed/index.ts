@@ -9,11 +9,15 @@ import { buildBlankUsers, buildUsers, type DemoLogin } from './users'
 import { buildTrackerMetadata } from './tracker'
 import { EventStore } from '../store/events'
 import { emptyTrackerMetadata } from '../store/tracker-metadata'
+import { createNationalState } from './national'
 
 export { RC_COUNT, uid, type SeedSize } from './build-metadata'
 
-/** A seed: the programme at a size, or `blank` — a fresh DHIS2 with only its root org unit and admin. */
-export type SeedName = SeedSize | 'blank'
+/**
+ * A seed: the programme at a size; `blank` — a fresh DHIS2 with only its root org unit and admin; or `national` —
+ * Benin's national HMIS, with its own codes and no data (./national.ts), the target of the national push.
+ */
+export type SeedName = SeedSize | 'blank' | 'national'
 export { DEMO_BRIDGE_TOKEN, DEMO_PASSWORD, type DemoLogin } from './users'
 export { SMOOTH_Z, type SeededFinding } from './data-quality'
 
@@ -38,6 +42,11 @@ export interface SeededState {
 }
 
 export function createSeededState(options: SeedOptions): SeededState {
+  if (options.size === 'national') {
+    // The national instance is a blank one (its root, admin / district) with the ministry's metadata on it.
+    const blank = createSeededState({ ...options, size: 'blank' })
+    return { ...blank, state: createNationalState({ now: options.now, timeZone: options.timeZone }) }
+  }
   if (options.size === 'blank') {
     const metadata = buildBlankMetadata()
     const people = buildBlankUsers(metadata.organisationUnits[0]!, options.now.toISOString())
