@@ -8,16 +8,11 @@
  */
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
-import {
-  createStandin,
-  DEMO_BRIDGE_TOKEN,
-  NATIONAL_MISSING_ZONE,
-  runAnalyticsTables,
-  type Standin,
-} from '@relais/dhis2-standin'
+import { createStandin, NATIONAL_MISSING_ZONE, runAnalyticsTables, type Standin } from '@relais/dhis2-standin'
 import { expectAccessible } from '../support/a11y'
-import { createBridgeRoute, screenshotAt, signIn } from '../support/app-page'
-import { startBridge, type BridgeProcess } from '../support/bridge-process'
+import { screenshotAt, signIn } from '../support/app-page'
+import type { BridgeProcess } from '../support/bridge-process'
+import { startRoutedBridge } from '../support/routed-bridge'
 import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 
@@ -42,16 +37,11 @@ beforeAll(async () => {
   url = await programme.listen()
   await national.listen(0, '127.0.0.1')
   await runAnalyticsTables(programme.ctx, {})
-  bridge = await startBridge({
-    env: {
-      DHIS2_URL: url,
-      DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-      REDIS_URL: 'redis://127.0.0.1:6379/8',
-      RELAIS_ROUTE_SECRET: SECRET,
-      RELAIS_PSEUDONYM_KEY: 'pseudonym-key-hmis-console-e2e-0123456789abcd',
-      HMIS_USERNAME: 'admin',
-      HMIS_PASSWORD: 'district',
-    },
+  bridge = await startRoutedBridge({
+    dhis2Url: url,
+    redisDb: 8,
+    secret: SECRET,
+    env: { HMIS_USERNAME: 'admin', HMIS_PASSWORD: 'district' },
     config: [
       'sources: []',
       'hmis:',
@@ -65,7 +55,6 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   })
-  expect(await createBridgeRoute(url, bridge.url, SECRET)).toBe(201)
   browser = await launchBrowser()
 })
 

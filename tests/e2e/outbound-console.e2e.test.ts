@@ -11,10 +11,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { expectAccessible } from '../support/a11y'
-import { createBridgeRoute, screenshotAt, signIn } from '../support/app-page'
-import { startBridge, type BridgeProcess } from '../support/bridge-process'
+import { screenshotAt, signIn } from '../support/app-page'
+import type { BridgeProcess } from '../support/bridge-process'
+import { startRoutedBridge } from '../support/routed-bridge'
 import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 import { makeRouteProof, withProof } from '../support/route-proof'
@@ -66,16 +67,11 @@ beforeAll(async () => {
   const hook = await startPartner()
   standin = createStandin({ seed: 'small', apps: { relais: app }, now: NOW, months: 0 })
   url = await standin.listen()
-  bridge = await startBridge({
-    env: {
-      DHIS2_URL: url,
-      DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-      // Redis database 1 (sync-console uses 10, bridge-through-route 11, the CLI tests 12).
-      REDIS_URL: 'redis://127.0.0.1:6379/1',
-      RELAIS_ROUTE_SECRET: SECRET,
-      RELAIS_PSEUDONYM_KEY: 'pseudonym-key-outbound-e2e-0123456789abcdef012',
-      RELAIS_PARTNER_SECRET: PARTNER_SECRET,
-    },
+  bridge = await startRoutedBridge({
+    dhis2Url: url,
+    redisDb: 1,
+    secret: SECRET,
+    env: { RELAIS_PARTNER_SECRET: PARTNER_SECRET },
     config: [
       'sources:',
       '  - name: csv-partenaires',
@@ -89,7 +85,6 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   })
-  expect(await createBridgeRoute(url, bridge.url, SECRET)).toBe(201)
   browser = await launchBrowser()
 })
 

@@ -7,10 +7,11 @@
  */
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { expectAccessible } from '../support/a11y'
-import { ADMIN_AUTHORIZATION, adminJson, createBridgeRoute, screenshotAt, signIn, uidOf } from '../support/app-page'
-import { startBridge, type BridgeProcess } from '../support/bridge-process'
+import { ADMIN_AUTHORIZATION, adminJson, screenshotAt, signIn, uidOf } from '../support/app-page'
+import type { BridgeProcess } from '../support/bridge-process'
+import { startRoutedBridge } from '../support/routed-bridge'
 import { ARTIFACTS, launchBrowser, phoneContext } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 
@@ -76,18 +77,12 @@ beforeAll(async () => {
     testEndpoints: true,
   })
   url = await standin.listen()
-  bridge = await startBridge({
-    env: {
-      DHIS2_URL: url,
-      DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-      // A Redis database of its own (sync-console 10, bridge-through-route 11, the CLI tests 12).
-      REDIS_URL: 'redis://127.0.0.1:6379/13',
-      RELAIS_ROUTE_SECRET: SECRET,
-      RELAIS_PSEUDONYM_KEY: 'pseudonym-key-reminders-e2e-0123456789abcdef01',
-    },
+  bridge = await startRoutedBridge({
+    dhis2Url: url,
+    redisDb: 13,
+    secret: SECRET,
     config: 'sources: []\n',
   })
-  expect(await createBridgeRoute(url, bridge.url, SECRET)).toBe(201)
   await post('/api/testing/sms-gateway', { configured: true })
   await addRcUsers()
   // DHIS2's nightly analytics have run (the dashboard reads its tables).

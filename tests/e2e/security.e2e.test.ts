@@ -9,10 +9,11 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
-import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { expectAccessible } from '../support/a11y'
-import { adminJson, asAdmin, createBridgeRoute, screenshotAt, signIn } from '../support/app-page'
-import { startBridge, type BridgeProcess } from '../support/bridge-process'
+import { adminJson, asAdmin, screenshotAt, signIn } from '../support/app-page'
+import type { BridgeProcess } from '../support/bridge-process'
+import { startRoutedBridge } from '../support/routed-bridge'
 import { launchBrowser, phoneContext } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
 import { parseCsv } from '../support/csv'
@@ -33,18 +34,12 @@ beforeAll(async () => {
   const app = ensureBuiltApp()
   standin = createStandin({ seed: 'small', apps: { relais: app }, months: 0, testEndpoints: true })
   url = await standin.listen()
-  bridge = await startBridge({
-    env: {
-      DHIS2_URL: url,
-      DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-      // A Redis database of its own (sync-console 10, bridge-through-route 11, the CLI tests 12, reminders 13).
-      REDIS_URL: 'redis://127.0.0.1:6379/15',
-      RELAIS_ROUTE_SECRET: SECRET,
-      RELAIS_PSEUDONYM_KEY: 'pseudonym-key-security-e2e-0123456789abcdef0123',
-    },
+  bridge = await startRoutedBridge({
+    dhis2Url: url,
+    redisDb: 15,
+    secret: SECRET,
     config: 'sources: []\n',
   })
-  expect(await createBridgeRoute(url, bridge.url, SECRET)).toBe(201)
   // An intern's account that only opens Relais: the Relais administrator holds every right it has, so DHIS2 lets
   // them disable it (checkCurrentUserCanModify), unlike the data managers' accounts.
   const { status, body } = await asAdmin(url, '/api/metadata', {

@@ -10,9 +10,10 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { DEMO_BRIDGE_TOKEN, createStandin, type Standin } from '@relais/dhis2-standin'
+import { createStandin, type Standin } from '@relais/dhis2-standin'
 import { asAdmin, createBridgeRoute, screenshotAt, signIn, uidOf } from '../support/app-page'
-import { startBridge, type BridgeProcess } from '../support/bridge-process'
+import type { BridgeProcess } from '../support/bridge-process'
+import { startRoutedBridge } from '../support/routed-bridge'
 import { expectAccessible } from '../support/a11y'
 import { launchBrowser } from '../support/browser'
 import { ensureBuiltApp } from '../support/built-app'
@@ -32,15 +33,11 @@ beforeAll(async () => {
   const app = ensureBuiltApp()
   standin = createStandin({ seed: 'small', apps: { relais: app }, now: NOW, months: 0 })
   url = await standin.listen()
-  bridge = await startBridge({
-    env: {
-      DHIS2_URL: url,
-      DHIS2_TOKEN: DEMO_BRIDGE_TOKEN,
-      // A Redis database of its own (bridge-through-route uses 11, the CLI tests 12), so no other test's queues meet this one's.
-      REDIS_URL: 'redis://127.0.0.1:6379/10',
-      RELAIS_ROUTE_SECRET: SECRET,
-      RELAIS_PSEUDONYM_KEY: 'pseudonym-key-sync-e2e-0123456789abcdef0123456',
-    },
+  bridge = await startRoutedBridge({
+    dhis2Url: url,
+    redisDb: 10,
+    secret: SECRET,
+    route: false, // its tests make the route
     config: `sources:\n  - name: csv-partenaires\n    kind: csv\n    mapping: ${join(ROOT, 'mappings', 'specs', 'csv-partenaires.yaml')}\n`,
   })
   browser = await launchBrowser()
