@@ -1,5 +1,6 @@
 import { configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { captureDownloads } from '../shared/testing/downloads'
 import { switchLanguage } from '../shared/testing/switchLanguage'
 import {
   ACTIVE_FILTER,
@@ -358,28 +359,13 @@ describe('Tableau de bord', () => {
 
   it('exports the ranking as CSV, built in the browser', async () => {
     const user = userEvent.setup()
-    const blobs: Blob[] = []
-    const clicked: string[] = []
-    URL.createObjectURL = (blob: Blob) => {
-      blobs.push(blob)
-      return 'blob:relais'
-    }
-    URL.revokeObjectURL = () => undefined
-    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
-      this: HTMLAnchorElement,
-    ) {
-      clicked.push(this.download)
-    })
+    const downloads = captureDownloads()
     supervisor()
     await user.click(await screen.findByRole('button', { name: 'Export CSV, Community health workers ranked' }))
-    click.mockRestore()
+    downloads.restore()
 
-    expect(clicked).toEqual(['ranking_ZS-Ouidah_202609.csv'])
-    const text = await new Promise<string>((resolve) => {
-      const reader = new FileReader()
-      reader.onload = () => resolve(String(reader.result))
-      reader.readAsText(blobs[0] as Blob)
-    })
+    expect(downloads.names).toEqual(['ranking_ZS-Ouidah_202609.csv'])
+    const text = await downloads.text()
     expect(text.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
       'Rank,Community health worker,Reports,Completeness,Timeliness,Targets achieved,Score,Class',
       `1,RC Afiavi Houénou (Zè-Centre),1/1,100,100,96.7,98.9,Good`,

@@ -25,6 +25,19 @@ const CLOSED = aTask(
   { status: 'COMPLETED' },
 )
 
+/** TASK_A's outcome « not found », recorded on an earlier visit and still waiting on the phone. */
+const QUEUED_A: PendingOutcome = {
+  key: 'evTraceA001',
+  seq: 1,
+  queuedAt: '2026-10-02T18:00:00.000Z',
+  code: 'PDV-7Q2K',
+  outcome: 'NON_RETROUVE',
+  outcomeDate: '2026-10-02',
+  values: [
+    { dataElement: DE.outcome, value: 'NON_RETROUVE' },
+    { dataElement: DE.outcomeDate, value: '2026-10-02' },
+  ],
+}
 const cards = () => screen.getAllByRole('listitem').filter((li) => li.dataset.test === 'relais-tracing-task')
 const card = async (code: string) => {
   const heading = await screen.findByRole('heading', { name: `Tracing code ${code}` })
@@ -147,19 +160,7 @@ describe('Recherche PDV', () => {
   })
 
   it('sends an outcome a previous visit left waiting on the phone', async () => {
-    const queued: PendingOutcome = {
-      key: 'evTraceA001',
-      seq: 1,
-      queuedAt: '2026-10-02T18:00:00.000Z',
-      code: 'PDV-7Q2K',
-      outcome: 'NON_RETROUVE',
-      outcomeDate: '2026-10-02',
-      values: [
-        { dataElement: DE.outcome, value: 'NON_RETROUVE' },
-        { dataElement: DE.outcomeDate, value: '2026-10-02' },
-      ],
-    }
-    const view = renderTracing({ events: [TASK_A], queued: [queued] })
+    const view = renderTracing({ events: [TASK_A], queued: [QUEUED_A] })
     await waitFor(() => expect(view.events()[0]?.status).toBe('COMPLETED'))
     expect(view.storage.items.size).toBe(0)
     await screen.findByRole('heading', { name: 'Tasks to do (0)' })
@@ -213,19 +214,7 @@ describe('Recherche PDV', () => {
       { code: 'PDV-7Q2K', outcome: 'NON_RETROUVE', outcomeDate: '2026-10-02' },
       { status: 'COMPLETED' },
     )
-    const queued: PendingOutcome = {
-      key: 'evTraceA001',
-      seq: 1,
-      queuedAt: '2026-10-02T18:00:00.000Z',
-      code: 'PDV-7Q2K',
-      outcome: 'NON_RETROUVE',
-      outcomeDate: '2026-10-02',
-      values: [
-        { dataElement: DE.outcome, value: 'NON_RETROUVE' },
-        { dataElement: DE.outcomeDate, value: '2026-10-02' },
-      ],
-    }
-    const view = renderTracing({ events: [closed], queued: [queued] })
+    const view = renderTracing({ events: [closed], queued: [QUEUED_A] })
     await waitFor(() => expect(view.storage.items.size).toBe(0))
     expect(trackerPosts(view.calls)).toHaveLength(0)
     expect(screen.queryByText('Outcomes refused by DHIS2')).toBeNull()

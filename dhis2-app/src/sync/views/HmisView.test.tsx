@@ -2,6 +2,7 @@
 // the bridge's own hmis schemas by renderSync).
 import { configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { captureDownloads } from '../../shared/testing/downloads'
 import { switchLanguage } from '../../shared/testing/switchLanguage'
 import type { HmisReportLine } from '../api/types'
 import {
@@ -187,18 +188,7 @@ describe('Synchronisation: national HMIS', () => {
 
   it('downloads the lines of the filter as CSV, in French with « ; », a decimal comma and the French reasons', async () => {
     await switchLanguage('fr')
-    const blobs: Blob[] = []
-    const names: string[] = []
-    URL.createObjectURL = (blob: Blob) => {
-      blobs.push(blob)
-      return 'blob:relais'
-    }
-    URL.revokeObjectURL = () => undefined
-    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
-      this: HTMLAnchorElement,
-    ) {
-      names.push(this.download)
-    })
+    const downloads = captureDownloads()
     try {
       const bridge = bridgeWithReport([
         hmisLine(),
@@ -208,12 +198,8 @@ describe('Synchronisation: national HMIS', () => {
       renderSync({ user: ADMIN, bridge, query: 'view=hmis&push=push-1' })
       await screen.findByText('Page 1 sur 7 (121 en tout)')
       await userEvent.setup().click(screen.getByRole('button', { name: 'Exporter en CSV, Rapport de rapprochement' }))
-      await waitFor(() => expect(names).toEqual(['snis_202610_push.csv']))
-      const text = await new Promise<string>((resolve) => {
-        const reader = new FileReader()
-        reader.onload = () => resolve(String(reader.result))
-        reader.readAsText(blobs[0] as Blob)
-      })
+      await waitFor(() => expect(downloads.names).toEqual(['snis_202610_push.csv']))
+      const text = await downloads.text()
       const rows = text.split('\r\n')
       expect(rows[0]).toMatch(/^\uFEFF?Période;Zone sanitaire;Zone nationale;Case nationale;Case du programme;/)
       expect(rows[1]).toBe(
@@ -225,7 +211,7 @@ describe('Synchronisation: national HMIS', () => {
       expect(rows.filter((r) => r.includes(';Différente;'))).toHaveLength(120)
       expect(rows.some((r) => r.includes('Identique'))).toBe(false)
     } finally {
-      click.mockRestore()
+      downloads.restore()
       await switchLanguage('en')
     }
   })
