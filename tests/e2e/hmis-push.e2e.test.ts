@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createStandin, NATIONAL_MISSING_ZONE, runAnalyticsTables, type Standin } from '@relais/dhis2-standin'
 import { createDatabase, PSEUDONYM_KEY, ROOT, ROUTE_SECRET, type ThrowawayDatabase } from '../faults/support'
+import type { z } from 'zod'
+import type { HmisPushSchema, HmisReportLineSchema } from '../../bridge-service/src/api/contract-hmis'
 import { runRelais } from '../support/relais-cli'
 
 jest.setTimeout(180_000)
@@ -25,25 +27,8 @@ let programme: Standin
 let national: Standin
 let db: ThrowawayDatabase
 
-interface Line {
-  period: string
-  orgUnit?: string
-  dataElement?: string
-  nationalOrgUnit?: string
-  nationalDataElement?: string
-  programmeValue?: string
-  nationalValue?: string
-  status: string
-  reason?: { en: string; fr: string }
-  conflict?: string
-}
-interface Report {
-  id: string
-  mode: string
-  status: string
-  counts: Record<string, number>
-  lines: Line[]
-}
+/** What `relais hmis … --json` prints: the API's push (contract-hmis.ts) with its report's lines. */
+type Report = z.output<typeof HmisPushSchema> & { lines: z.output<typeof HmisReportLineSchema>[] }
 
 const relais = (args: string[]) =>
   runRelais(args, {

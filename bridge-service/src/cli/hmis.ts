@@ -2,6 +2,7 @@
  * `relais hmis push|check|report` (issue 19 §2): the programme's zone totals to the national HMIS, on demand, and
  * the reconciliation report of a push (per period, zone and cell: the two values and why they differ).
  */
+import { hmisPushDto } from '../api/routes/hmis'
 import { nationalPushFromConfig } from '../hmis/from-config'
 import { HmisError, monthlyPeriod } from '../hmis/national-push'
 import type { ReportLine } from '../hmis/reconcile'
@@ -65,7 +66,7 @@ export async function runHmisCommand(argv: string[], io: CliIo, env: NodeJS.Proc
         return 1
       }
       const lines = await pushes.lines(push.id)
-      if (values.json) io.out(toJson({ ...push, lines }))
+      if (values.json) io.out(toJson({ ...hmisPushDto(push), lines }))
       else print(io, { ...push, lines }, fr, values.all ?? false)
       return 0
     }
@@ -95,7 +96,7 @@ export async function runHmisCommand(argv: string[], io: CliIo, env: NodeJS.Proc
       const mode = verb === 'check' ? 'check' : values['dry-run'] ? 'dry-run' : 'push'
       const result = await push.run({ mode, period: period!, actor: ctx.actor.name, trigger: 'cli' })
       const stored = (await pushes.get(result.id))!
-      if (values.json) io.out(toJson({ ...stored, lines: result.lines }))
+      if (values.json) io.out(toJson({ ...hmisPushDto(stored), lines: result.lines }))
       else print(io, { ...stored, lines: result.lines }, fr, values.all ?? false)
       return 0
     } catch (error) {
