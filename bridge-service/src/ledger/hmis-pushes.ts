@@ -103,15 +103,9 @@ export function hmisPushesRepository(db: Db) {
       [INTERRUPTED_ERROR, INTERRUPTED_AFTER_MINUTES],
     )
   return {
-    async start(push: {
-      mode: ReportMode
-      period: string
-      actor: string
-      trigger: HmisTrigger
-      specId: string
-      specVersion: number
-      nationalUrl: string
-    }): Promise<string> {
+    async start(
+      push: Pick<HmisPush, 'mode' | 'period' | 'actor' | 'trigger' | 'specId' | 'specVersion' | 'nationalUrl'>,
+    ): Promise<string> {
       await settleInterrupted()
       const rows = await db.query<{ id: string }>(
         `INSERT INTO hmis_pushes (mode, period, actor, trigger, spec_id, spec_version, national_url)
