@@ -1165,7 +1165,9 @@ describe.each(TEST_DATABASES)('upgrading the ledger on %s', (_name, make) => {
         [{ source: KOBO, sourceKey: KOBO_RAW._uuid, version: 'vKx2a9', contentHash: 'x', raw: {} }],
         { actor: 'test' },
       )
-      expect(again).toEqual([{ id: REC_IMPORTED, inserted: false, sourceKey: KOBO_RAW._uuid, version: 'vKx2a9' }])
+      expect(again).toEqual([
+        { id: REC_IMPORTED, inserted: false, mapped: false, sourceKey: KOBO_RAW._uuid, version: 'vKx2a9' },
+      ])
       await ledger.records.transition(REC_DRY, 'mapped', 'quarantined', { actor: 'pipeline:push', reason: 'overwrite' })
       await expect(db.query(`UPDATE records SET reason = 'bogus' WHERE id = $1`, [REC_DRY])).rejects.toMatchObject({
         code: '23514',

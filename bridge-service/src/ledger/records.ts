@@ -33,12 +33,27 @@ export interface NewRecord {
   readonly orgUnit?: string | null
   readonly rcCode?: string | null
   readonly runId?: string | null
+  /**
+   * Mapped before it was stored (intake in a process that also maps, map-worker.ts `mapBeforeStore`): the
+   * record is inserted `mapped` with its payload, and its `received → mapped` event carries `detail`. One row
+   * version instead of two: the received row's UPDATE rewrote the whole row into every index (issue 18).
+   */
+  readonly mapped?: { readonly payload: unknown; readonly detail: unknown }
+}
+
+export interface InsertOptions {
+  /** Who or what brought the records in (the `received` event's actor). */
+  readonly actor: string
+  /** The actor of the `received → mapped` event of records inserted mapped (default: `actor`). */
+  readonly mappedBy?: string
 }
 
 export interface InsertOutcome {
   readonly id: string
   /** False when this (source, source key, version) was already in the ledger (or earlier in the same call). */
   readonly inserted: boolean
+  /** True when this call inserted it already `mapped` (NewRecord.mapped). */
+  readonly mapped: boolean
   readonly sourceKey: string
   readonly version: string
 }
@@ -213,22 +228,37 @@ export function emptyCounts(): Record<RecordStatus, number> {
 }
 
 export function recordsRepository(db: Db) {
-  /** One chunk: insert what is new (with its `received` event), answer the ids of the new rows. */
-  async function insertChunk(rows: readonly NewRecord[], actor: string): Promise<Map<string, string>> {
+  /**
+   * One chunk: insert what is new with its `received` event (and, for a record inserted mapped, its
+   * `received → mapped` event after it), answer the ids of the new rows.
+   */
+  async function insertChunk(rows: readonly NewRecord[], options: InsertOptions): Promise<Map<string, string>> {
     // The rows as ONE JSON document: serialised natively, where text[]/jsonb[] parameters cost an escape
     // pass per element in the driver (the largest CPU item of intake).
     const inserted = await db.query<{ id: string; source: string; source_key: string; version: string }>(
-      `WITH ins AS (
-         INSERT INTO records (source, source_key, version, content_hash, raw, period, org_unit, rc_code, run_id)
+      `WITH t AS (
+         SELECT * FROM json_to_recordset($1::json)
+           AS t(s text, k text, v text, h text, raw jsonb, pe text, ou text, rc text, run text, m jsonb, md jsonb)
+       ), ins AS (
+         INSERT INTO records (source, source_key, version, content_hash, raw, mapped, status, period, org_unit,
+                              rc_code, run_id)
          -- a JSON null reads as SQL NULL: stored as the JSON value null, as before
-         SELECT t.s, t.k, t.v, t.h, COALESCE(t.raw, 'null'::jsonb), t.pe, t.ou, t.rc, t.run
-           FROM json_to_recordset($1::json)
-             AS t(s text, k text, v text, h text, raw jsonb, pe text, ou text, rc text, run text)
+         SELECT t.s, t.k, t.v, t.h, COALESCE(t.raw, 'null'::jsonb), t.m,
+                CASE WHEN t.m IS NULL THEN 'received' ELSE 'mapped' END, t.pe, t.ou, t.rc, t.run
+           FROM t
          ON CONFLICT (source, source_key, version) DO NOTHING
-         RETURNING id, source, source_key, version
+         RETURNING id, source, source_key, version, status
        ), ev AS (
-         INSERT INTO record_events (record_id, actor, from_status, to_status)
-         SELECT id, $2, NULL, 'received' FROM ins
+         -- received before mapped, so that the events' seq tells the record's story in order
+         INSERT INTO record_events (record_id, actor, from_status, to_status, detail)
+         SELECT id, actor, from_status, to_status, detail FROM (
+           SELECT ins.id, 0 AS step, $2 AS actor, NULL AS from_status, 'received' AS to_status, NULL::jsonb AS detail
+             FROM ins
+           UNION ALL
+           SELECT ins.id, 1, $3, 'received', 'mapped', t.md
+             FROM ins JOIN t ON t.s = ins.source AND t.k = ins.source_key AND t.v = ins.version
+            WHERE ins.status = 'mapped'
+         ) e ORDER BY id, step
        )
        SELECT id, source, source_key, version FROM ins`,
       [
@@ -243,9 +273,12 @@ export function recordsRepository(db: Db) {
             ou: r.orgUnit ?? null,
             rc: r.rcCode ?? null,
             run: r.runId ?? null,
+            m: r.mapped?.payload ?? null,
+            md: r.mapped?.detail ?? null,
           })),
         ),
-        actor,
+        options.actor,
+        options.mappedBy ?? options.actor,
       ],
     )
     return new Map(inserted.map((r) => [keyOf(r.source, r.source_key, r.version), r.id]))
@@ -329,10 +362,10 @@ export function recordsRepository(db: Db) {
 
   return {
     /**
-     * Stores new records (status `received`) and answers, for each input in order, its id and whether it
-     * is new. Idempotent on (source, source key, version).
+     * Stores new records (status `received`, or `mapped` when given mapped) and answers, for each input in
+     * order, its id and whether it is new. Idempotent on (source, source key, version).
      */
-    async insertMany(records: readonly NewRecord[], options: { actor: string }): Promise<InsertOutcome[]> {
+    async insertMany(records: readonly NewRecord[], options: InsertOptions): Promise<InsertOutcome[]> {
       // Keep the first of repeated keys: one statement cannot insert a row and then conflict with it usefully.
       const firstOf = new Map<string, NewRecord>()
       for (const r of records) {
@@ -342,7 +375,7 @@ export function recordsRepository(db: Db) {
       const unique = [...firstOf.values()]
       const ids = new Map<string, string>()
       for (const chunk of chunks(unique, INSERT_CHUNK)) {
-        for (const [key, id] of await insertChunk(chunk, options.actor)) ids.set(key, id)
+        for (const [key, id] of await insertChunk(chunk, options)) ids.set(key, id)
       }
       const newKeys = new Set(ids.keys())
       const missing = unique
@@ -363,7 +396,8 @@ export function recordsRepository(db: Db) {
         }
         const inserted = newKeys.has(key) && !seen.has(key)
         seen.add(key)
-        return { id, inserted, sourceKey: r.sourceKey, version: r.version }
+        const mapped = inserted && firstOf.get(key)?.mapped !== undefined
+        return { id, inserted, mapped, sourceKey: r.sourceKey, version: r.version }
       })
     },
 

@@ -73,8 +73,8 @@ describe.each(TEST_DATABASES)('ledger repositories on %s', (_name, make) => {
       const first = await ledger.records.insertMany(batch, { actor: 'webhook' })
       const again = await ledger.records.insertMany([batch[2]!, batch[0]!], { actor: 'webhook' })
       expect(again).toEqual([
-        { id: first[2]!.id, inserted: false, sourceKey: 'key-2', version: 'v1' },
-        { id: first[0]!.id, inserted: false, sourceKey: 'key-0', version: 'v1' },
+        { id: first[2]!.id, inserted: false, mapped: false, sourceKey: 'key-2', version: 'v1' },
+        { id: first[0]!.id, inserted: false, mapped: false, sourceKey: 'key-0', version: 'v1' },
       ])
       expect((await ledger.records.search({ source })).pager.total).toBe(4)
       expect(await eventsOf(first[2]!.id)).toEqual([[null, 'received', null]])

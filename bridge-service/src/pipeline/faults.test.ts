@@ -127,16 +127,19 @@ test('403 (the bridge lost its authority): records stay mapped, one request, not
 })
 
 test('Redis loses the queues in the middle of a run: reconciliation finishes it', async () => {
+  // A file's rows are mapped as they are stored (intake.ts): they wait on the push queue, mapped.
   await h.pipeline.queues.map.pause()
+  await h.pipeline.queues.push.pause()
   const rows = [1, 2, 3].map((n) => rc('LI', n))
   const run = await upload(rows, 'flush.csv')
-  expect(Object.values(await h.statuses(run.id))).toEqual(['received', 'received', 'received'])
+  expect(Object.values(await h.statuses(run.id))).toEqual(['mapped', 'mapped', 'mapped'])
   await h.pipeline.queues.map.obliterate({ force: true })
   await h.pipeline.queues.push.obliterate({ force: true })
   await h.pipeline.queues.map.resume()
-  expect(await h.pipeline.queues.map.getJobCounts()).toMatchObject({ waiting: 0, delayed: 0, active: 0 })
+  await h.pipeline.queues.push.resume()
+  expect(await h.pipeline.queues.push.getJobCounts()).toMatchObject({ waiting: 0, delayed: 0, active: 0 })
   const repaired = await h.pipeline.reconcile()
-  expect(repaired).toMatchObject({ map: 3, push: 0 })
+  expect(repaired).toMatchObject({ map: 0, push: 3 })
   expect(await h.runEnded(run.id)).toBe('completed')
   expect(Object.values(await h.statuses(run.id))).toEqual(['imported', 'imported', 'imported'])
   // Reconciling again finds nothing to do.

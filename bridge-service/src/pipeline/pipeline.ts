@@ -33,6 +33,7 @@ import { notify, type PipelineObserver } from './observer'
 import { Intake } from './intake/intake'
 import type { KoboSourceDeps } from './intake/kobo-source'
 import { MetadataService } from './map/metadata'
+import { mapBeforeStore } from './map/map-worker'
 import {
   DEFAULT_RETRY,
   openQueues,
@@ -201,7 +202,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const queues = openQueues(redis, retry)
   const enqueue = new Enqueuer(queues, options.chunkSize ?? DEFAULT_CHUNK_SIZE)
   const runs = new RunBook(db, logger)
-  const intake = new Intake(db, enqueue)
   const metadata = new MetadataService({
     db,
     dhis2,
@@ -210,6 +210,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     specs,
     logger,
   })
+  // Where the map stage runs, a file's rows are mapped as they are stored (intake.ts); an API-only process
+  // leaves all mapping to the workers, so that its event loop stays free for webhooks.
+  const intake = new Intake(
+    db,
+    enqueue,
+    options.workers === false ? undefined : (source, raws) => mapBeforeStore({ db, specs, metadata }, source, raws),
+  )
   const actionDeps: actions.ActionDeps = { db, specs, metadata, enqueue, runs, dhis2 }
   const koboDeps: KoboSourceDeps = {
     db,

@@ -51,7 +51,13 @@ export async function intakeFile(
   let limit = chunkSize(0)
   const flush = async () => {
     if (chunk.length === 0) return
-    const result = await deps.intake.commit({ source: input.source, runId: run.id, actor: input.actor, records: chunk })
+    const result = await deps.intake.commit({
+      source: input.source,
+      runId: run.id,
+      actor: input.actor,
+      records: chunk,
+      mapNow: true,
+    })
     duplicates += result.duplicates
     chunk = []
     limit = chunkSize(rows)

@@ -10,9 +10,15 @@
  *
  * Insertion is idempotent on (source, source key, version): the same webhook delivered twice, or the same
  * Kobo page read twice, stores one record version and reports the second as a duplicate.
+ *
+ * A batch marked `mapNow` (a file's rows), in a process that also runs the map stage, is mapped before step 1
+ * (map-worker.ts `mapBeforeStore`): the records that map cleanly are stored `mapped` and go straight to the
+ * push queue; the others are stored `received` for the map stage, as above (issue 18: one row version and one
+ * queue hop fewer per record).
  */
 import { DbError, repositories, SQLSTATE, type Db } from '../../ledger'
-import { INSERT_CHUNK as RECORDS_PER_STATEMENT, type NewRecord } from '../../ledger/records'
+import { INSERT_CHUNK as RECORDS_PER_STATEMENT, type InsertOutcome, type NewRecord } from '../../ledger/records'
+import { discardOlderQuarantined, MAP_ACTOR, type MappedBeforeStore } from '../map/map-worker'
 import type { Enqueuer } from '../enqueue'
 import { isFileKind, type SourceConfig } from '../../config/relais-config'
 import type { SpecRegistry } from '../map/specs'
@@ -38,7 +44,12 @@ export interface IntakeBatch {
    * counts as seen only once its records are durable (sources/webhook/replay.ts, issue 11 §8).
    */
   readonly deliveries?: readonly string[]
+  /** Map the records before storing them when this process maps (see above): a file's rows. */
+  readonly mapNow?: boolean
 }
+
+/** map-worker.ts `mapBeforeStore`, bound to this process's specs and metadata. */
+export type MapBeforeStore = (source: string, raws: readonly unknown[]) => Promise<(MappedBeforeStore | undefined)[]>
 
 export interface IntakeResult {
   /** The ledger id of every input record, in order (an already stored version answers its existing id). */
@@ -57,45 +68,67 @@ export class Intake {
   constructor(
     private readonly db: Db,
     private readonly enqueue: Enqueuer,
+    /** Given in a process that runs the map stage (pipeline.ts): `mapNow` batches are mapped here. */
+    private readonly mapBeforeStore?: MapBeforeStore,
   ) {}
 
-  /** Stores the batch (step 1), then enqueues the map jobs of its new records (step 3). */
+  /**
+   * Stores the batch (step 1), then enqueues the map jobs of its new records (step 3) — or the push jobs of
+   * those it stored mapped.
+   */
   async commit(batch: IntakeBatch): Promise<IntakeResult> {
-    const result = await this.store(batch)
+    const mapped =
+      batch.mapNow && this.mapBeforeStore
+        ? await this.mapBeforeStore(
+            batch.source,
+            batch.records.map((r) => r.raw),
+          )
+        : []
+    const outcomes = await this.insert(batch, mapped)
     // After the commit, never inside it: a job must not run before its records are visible.
-    await this.enqueueMap(batch.runId, result.newIds)
-    return result
+    const fresh = outcomes.filter((o) => o.inserted)
+    await this.enqueueMap(
+      batch.runId,
+      fresh.filter((o) => !o.mapped).map((o) => o.id),
+    )
+    await this.enqueue.push(
+      batch.runId,
+      fresh.filter((o) => o.mapped).map((o) => o.id),
+    )
+    return resultOf(outcomes)
   }
 
   /** Step 1 alone: the caller enqueues the new records itself (`enqueueMap`), or leaves them to reconciliation. */
   async store(batch: IntakeBatch): Promise<IntakeResult> {
-    const outcomes = await this.insert(batch)
-    const newIds = outcomes.filter((o) => o.inserted).map((o) => o.id)
-    return {
-      ids: outcomes.map((o) => o.id),
-      newIds,
-      inserted: outcomes.map((o) => o.inserted),
-      duplicates: outcomes.length - newIds.length,
-    }
+    return resultOf(await this.insert(batch, []))
   }
 
   async enqueueMap(runId: string, recordIds: readonly string[]): Promise<void> {
     await this.enqueue.map(runId, recordIds)
   }
 
-  private async insert(batch: IntakeBatch) {
+  private async insert(batch: IntakeBatch, mapped: readonly (MappedBeforeStore | undefined)[]) {
+    const rows = this.newRecords(batch, mapped)
+    const anyMapped = mapped.some((m) => m !== undefined)
     for (let attempt = 1; ; attempt++) {
       try {
         // Records alone that fit one INSERT statement are atomic without BEGIN/COMMIT: two round trips fewer
         // per webhook group commit. A cursor, or several statements, need the transaction.
         const deliveries = batch.deliveries ?? []
-        if (batch.cursor === undefined && deliveries.length === 0 && batch.records.length <= RECORDS_PER_STATEMENT)
-          return await repositories(this.db).records.insertMany(this.newRecords(batch), { actor: batch.actor })
+        const single = batch.cursor === undefined && deliveries.length === 0 && !anyMapped
+        if (single && rows.length <= RECORDS_PER_STATEMENT)
+          return await repositories(this.db).records.insertMany(rows, { actor: batch.actor })
         return await this.db.transaction(async (tx) => {
           const { records, cursors, deliveries: signatures } = repositories(tx)
-          const outcomes = await records.insertMany(this.newRecords(batch), { actor: batch.actor })
+          const outcomes = await records.insertMany(rows, { actor: batch.actor, mappedBy: MAP_ACTOR })
           if (batch.cursor !== undefined) await cursors.set(batch.source, batch.cursor)
           if (deliveries.length > 0) await signatures.record(batch.source, deliveries)
+          // As the map stage does for the versions it maps: a newer version makes an older one in quarantine moot.
+          if (anyMapped)
+            await discardOlderQuarantined(
+              tx,
+              outcomes.filter((o) => o.mapped).map((o) => o.id),
+            )
           return outcomes
         })
       } catch (error) {
@@ -105,15 +138,26 @@ export class Intake {
     }
   }
 
-  private newRecords(batch: IntakeBatch): NewRecord[] {
-    return batch.records.map((r) => ({
+  private newRecords(batch: IntakeBatch, mapped: readonly (MappedBeforeStore | undefined)[]): NewRecord[] {
+    return batch.records.map((r, index) => ({
       source: batch.source,
       sourceKey: r.sourceKey,
       version: r.version,
       contentHash: r.contentHash,
       raw: r.raw,
       runId: batch.runId,
+      ...mapped[index],
     }))
+  }
+}
+
+function resultOf(outcomes: readonly InsertOutcome[]): IntakeResult {
+  const newIds = outcomes.filter((o) => o.inserted).map((o) => o.id)
+  return {
+    ids: outcomes.map((o) => o.id),
+    newIds,
+    inserted: outcomes.map((o) => o.inserted),
+    duplicates: outcomes.length - newIds.length,
   }
 }
 

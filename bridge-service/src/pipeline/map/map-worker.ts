@@ -63,8 +63,9 @@ export function verdictOf(result: BatchRecord): 'mapped' | 'invalid' | 'late' {
   return result.errors.length > 0 && result.errors.every((e) => e.code === LATE_CONFLICT) ? 'late' : 'invalid'
 }
 
-interface Decision {
-  readonly record: PipelineRecord
+/** What is decided for a record: `R` is a ledger record in the map stage, a not-yet-stored one at intake. */
+interface Decision<R extends MapInput = PipelineRecord> {
+  readonly record: R
   readonly to: 'mapped' | QuarantineReason
   readonly mapped?: MappedPayload
   readonly detail: Record<string, unknown>
@@ -150,16 +151,10 @@ export async function runMapStage(deps: MapStageDeps, recordIds: readonly string
         { actor: MAP_ACTOR, reason: `dry-run: ${reason}` },
       )
     }
-    // A newer version makes an older one waiting in quarantine moot.
-    const older = await quarantinedOlderVersions(
+    await discardOlderQuarantined(
       tx,
       received.map((r) => r.id),
     )
-    for (const { id, newer } of older)
-      await records.transitionMany([{ id, detail: { supersededBy: newer } }], 'quarantined', 'discarded', {
-        actor: MAP_ACTOR,
-        reason: `superseded by a newer version (record ${newer})`,
-      })
   })
 
   for (const [runId, records] of groupBy(mappedIds, (r) => r.runId ?? ''))
@@ -172,20 +167,36 @@ export async function runMapStage(deps: MapStageDeps, recordIds: readonly string
   return result
 }
 
-async function decide(
-  deps: MapStageDeps,
+/** What deciding reads of a record: its id (any unique key at intake) and its raw payload. */
+interface MapInput {
+  readonly id: string
+  readonly raw: unknown
+}
+
+/** A newer version makes an older one waiting in quarantine moot: discarded, naming the newer record. */
+export async function discardOlderQuarantined(tx: Db, newIds: readonly string[]): Promise<void> {
+  const { records } = repositories(tx)
+  for (const { id, newer } of await quarantinedOlderVersions(tx, newIds))
+    await records.transitionMany([{ id, detail: { supersededBy: newer } }], 'quarantined', 'discarded', {
+      actor: MAP_ACTOR,
+      reason: `superseded by a newer version (record ${newer})`,
+    })
+}
+
+async function decide<R extends MapInput>(
+  deps: Pick<MapStageDeps, 'db'>,
   source: string,
   mapper: Mapper,
   snapshot: SnapshotRef,
-  records: readonly PipelineRecord[],
+  records: readonly R[],
   superseded: ReadonlyMap<string, string>,
-): Promise<Decision[]> {
+): Promise<Decision<R>[]> {
   const base = {
     spec: { id: mapper.spec.id, version: mapper.spec.version },
     snapshotId: snapshot.id,
     dataSet: mapper.dataSet.id,
   }
-  const decisions: Decision[] = []
+  const decisions: Decision<R>[] = []
   for (const record of records) {
     const newer = superseded.get(record.id)
     if (newer === undefined) continue
@@ -239,7 +250,7 @@ async function decide(
     })
 
   results.forEach((r, index) => {
-    const record = live[index] as PipelineRecord
+    const record = live[index] as R
     const mapped: MappedPayload = {
       ...base,
       orgUnit: r.orgUnit ?? null,
@@ -290,8 +301,54 @@ async function decide(
   return decisions
 }
 
+/** A record mapped before it is stored: what `records.insertMany` stores with it (NewRecord.mapped). */
+export interface MappedBeforeStore {
+  readonly mapped: { readonly payload: unknown; readonly detail: unknown }
+  readonly period: string | null
+  readonly orgUnit: string | null
+  readonly rcCode: string | null
+}
+
+/**
+ * Intake's shortcut through the map stage (issue 18): the raw payloads of new records, mapped in the process
+ * that received them, before they are stored — so that a record that maps cleanly is inserted `mapped`, one row
+ * version and one queue hop fewer than `received` → map job → `mapped`. Answers, per input, its mapping when
+ * the map stage would move it to `mapped`, and undefined for everything else (quarantine, a source out of the
+ * config, no metadata snapshot yet): those are stored `received` and the map stage decides, as always.
+ * Same decision path as runMapStage (`decide`); a newer version is not looked for — none can exist before the
+ * record is stored, and the push stage checks again before it sends (push-worker.ts, superseded).
+ */
+export async function mapBeforeStore(
+  deps: Pick<MapStageDeps, 'db' | 'specs' | 'metadata'>,
+  source: string,
+  raws: readonly unknown[],
+): Promise<(MappedBeforeStore | undefined)[]> {
+  const none = raws.map(() => undefined)
+  // Never wait for DHIS2 on an upload's way: without a snapshot in hand, the map stage fetches it.
+  if (raws.length === 0 || !deps.metadata.hasSnapshot()) return none
+  const snapshot = await deps.metadata.current()
+  let mapper: Mapper
+  try {
+    mapper = deps.specs.mapperFor(source, snapshot, deps.specs.source(source).allowLateData)
+  } catch (error) {
+    if (error instanceof UnknownSourceError) return none
+    throw error
+  }
+  const inputs = raws.map((raw, index) => ({ id: String(index), raw }))
+  const out: (MappedBeforeStore | undefined)[] = none
+  for (const d of await decide(deps, source, mapper, snapshot, inputs, new Map()))
+    if (d.to === 'mapped' && d.mapped)
+      out[Number(d.record.id)] = {
+        mapped: { payload: storeMapped(d.mapped), detail: d.detail },
+        period: d.mapped.period,
+        orgUnit: d.mapped.orgUnit,
+        rcCode: d.mapped.orgUnitCode,
+      }
+  return out
+}
+
 /** The searchable columns a mapped payload fills (org unit UID, period, RC code), set with the transition. */
-function searchable(d: Decision): Pick<TransitionItem, 'period' | 'orgUnit' | 'rcCode'> {
+function searchable(d: Decision<MapInput>): Pick<TransitionItem, 'period' | 'orgUnit' | 'rcCode'> {
   return d.mapped ? { period: d.mapped.period, orgUnit: d.mapped.orgUnit, rcCode: d.mapped.orgUnitCode } : {}
 }
 

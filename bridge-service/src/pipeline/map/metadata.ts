@@ -31,6 +31,11 @@ export class MetadataService {
 
   constructor(private readonly options: MetadataServiceOptions) {}
 
+  /** Whether this process holds a snapshot already: `current()` then answers without asking DHIS2. */
+  hasSnapshot(): boolean {
+    return this.cached !== undefined
+  }
+
   async current(): Promise<SnapshotRef> {
     const { db } = this.options
     const cached = this.cached
