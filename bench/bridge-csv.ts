@@ -136,13 +136,19 @@ async function bridgeRun(label = 'bridge (upload → all imported)', args: strin
     const run = await upload(bridge.url, csv)
     const uploaded = Number(process.hrtime.bigint() - started) / 1e9
     let lastTrace = 0
-    await untilImported(db, bridge, rows.length, (counts) => {
-      // TRACE=1: where the time goes, stage by stage (the records' statuses once a second).
-      if (process.env.TRACE && Date.now() - lastTrace >= 1000) {
-        lastTrace = Date.now()
-        console.log(`  ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s ${JSON.stringify(counts)}`)
-      }
-    })
+    await untilImported(
+      db,
+      bridge,
+      rows.length,
+      (counts) => {
+        // TRACE=1: where the time goes, stage by stage (the records' statuses once a second).
+        if (process.env.TRACE && Date.now() - lastTrace >= 1000) {
+          lastTrace = Date.now()
+          console.log(`  ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s ${JSON.stringify(counts)}`)
+        }
+      },
+      run.id,
+    )
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
     const busyAfter = machineBusySeconds()
     const delta = (before: number | undefined, after: number | undefined) =>
@@ -257,7 +263,12 @@ function mapAll(
 }
 
 /** The ledger floor (4. above): PostgreSQL CPU-seconds, or its wall time where /proc cannot tell. */
-async function ledgerFloor(): Promise<{ seconds: number; mapping: number; measured: 'CPU' | 'wall' }> {
+async function ledgerFloor(): Promise<{
+  seconds: number
+  mapping: number
+  client: number
+  measured: 'CPU' | 'wall'
+}> {
   const standin = newStandin()
   const db = await createDatabase('relais_floor')
   try {
@@ -300,6 +311,7 @@ async function ledgerFloor(): Promise<{ seconds: number; mapping: number; measur
       const pid = pidRows[0]!.pid
       const runId = runRows[0]!.id
       const cpuBefore = processCpuSeconds(pid)
+      const clientBefore = ownCpuSeconds()
       const started = process.hrtime.bigint()
       const ids: string[] = []
       for (let i = 0; i < records.length; i += 1_000) {
@@ -349,9 +361,11 @@ async function ledgerFloor(): Promise<{ seconds: number; mapping: number; measur
       }
       const wall = Number(process.hrtime.bigint() - started) / 1e9
       const cpuAfter = processCpuSeconds(pid)
+      // This process's CPU meanwhile: the floor's own client (its JSON documents, the pg driver), idle otherwise.
+      const own = ownCpuSeconds() - clientBefore
       return cpuBefore === undefined || cpuAfter === undefined
-        ? { seconds: wall, mapping: mapping.seconds, measured: 'wall' }
-        : { seconds: cpuAfter - cpuBefore, mapping: mapping.seconds, measured: 'CPU' }
+        ? { seconds: wall, mapping: mapping.seconds, client: own, measured: 'wall' }
+        : { seconds: cpuAfter - cpuBefore, mapping: mapping.seconds, client: own, measured: 'CPU' }
     } finally {
       await client.end()
     }
@@ -368,7 +382,12 @@ async function ledgerFloor(): Promise<{ seconds: number; mapping: number; measur
  * cheapest run is the closest to the bridge's own cost. Every run's figure is printed. True when met (or not
  * measurable).
  */
-function costPerValue(runs: readonly BridgeResult[], floorSeconds: number, measured: 'CPU' | 'wall'): boolean {
+function costPerValue(
+  runs: readonly BridgeResult[],
+  floorSeconds: number,
+  measured: 'CPU' | 'wall',
+  floorClient: number,
+): boolean {
   const per100k = (cpu: number, values: number) => (cpu * 100_000) / values
   const net = (r: BridgeResult) => (r.cpu.machine === undefined ? Infinity : r.cpu.machine - r.cpu.standin)
   const cheapest = [...runs].sort((a, b) => net(a) - net(b))[0]!
@@ -387,6 +406,12 @@ function costPerValue(runs: readonly BridgeResult[], floorSeconds: number, measu
   console.log(
     `cost per value (cheapest run): machine ${per100k(cheapest.cpu.machine, cheapest.values).toFixed(2)} − stand-in ${per100k(cheapest.cpu.standin, cheapest.values).toFixed(2)} ` +
       `= ${bridge.toFixed(2)} CPU-s per 100k values against the floor's ${floor.toFixed(2)} (PostgreSQL + mapping) → ${cost.toFixed(2)}× (target ≤ 2×): ${ok ? 'PASS' : 'FAIL'}`,
+  )
+  // For information: the floor leaves out what its own client spends to build and send those writes, which any
+  // bridge process spends too. The verdict stays on the floor as the issue defines it.
+  const withClient = per100k(floorSeconds + floorClient, cheapest.values)
+  console.log(
+    `  against the floor with its client's CPU (${withClient.toFixed(2)} CPU-s per 100k values): ${(bridge / withClient).toFixed(2)}× (for information)`,
   )
   const processes = [cheapest.cpu.bridge, cheapest.cpu.postgres, cheapest.cpu.redis]
   if (processes.every((n) => n !== undefined)) {
@@ -431,7 +456,8 @@ async function main(): Promise<void> {
   const reachable = Math.min(1, (cpus().length * limitSeconds) / (limitSeconds + floorSeconds))
   console.log(
     `${'floor (ledger writes + mapping)'.padEnd(36)} PostgreSQL ${floor.seconds.toFixed(2)} ${floor.measured}-s for the least a ledger of these records writes, ` +
-      `mapping ${floor.mapping.toFixed(2)} CPU-s → best ratio reachable here: ${reachable.toFixed(2)} (${cpus().length} cores × limit ÷ (limit + floor))`,
+      `mapping ${floor.mapping.toFixed(2)} CPU-s → best ratio reachable here: ${reachable.toFixed(2)} (${cpus().length} cores × limit ÷ (limit + floor)); ` +
+      `the floor's own client meanwhile (its JSON documents and the pg driver, not counted in the floor): ${floor.client.toFixed(2)} CPU-s`,
   )
   const plain = medianRun(without)
   const checkCost = bridge.seconds / plain.seconds
@@ -445,7 +471,7 @@ async function main(): Promise<void> {
   console.log(
     `bridge ÷ limit = ${ratio.toFixed(2)} (no target: the in-memory stand-in ingests ≈ 50× DHIS2 2.41; see bench/bridge-paced.ts)`,
   )
-  const okCost = costPerValue(withCheck, floorSeconds, floor.measured)
+  const okCost = costPerValue(withCheck, floorSeconds, floor.measured, floor.client)
   console.log(`bridge ÷ naive = ${speedup.toFixed(1)}× (target ≥ 20×): ${okSpeedup ? 'PASS' : 'FAIL'}`)
   process.exit(okCost && okSpeedup && okCheck ? 0 : 1)
 }
