@@ -85,6 +85,67 @@ export async function loadRecords(
   })
 }
 
+/**
+ * What the completion stage reads of each record (completion.ts `completionWork`): its status and the head of
+ * its mapped payload — data set, org unit, period, note, `completion`, and the first value's attribute option
+ * combo — never the values themselves. Reading and parsing every payload whole, for those few fields, cost the
+ * completion stage as much as the push stage's own read (issue 18). Both stored shapes: compact `values`
+ * ([data element, COC, AOC, value]) and DHIS2's `dataValues` (payload.ts).
+ */
+export interface CompletionHead {
+  readonly id: string
+  readonly status: RecordStatus
+  readonly reason: string | null
+  readonly dataSet: string | null
+  readonly orgUnit: string | null
+  readonly period: string | null
+  readonly note: string | null
+  readonly completion: { readonly partial?: boolean; readonly submittedAt?: string } | null
+  readonly attributeOptionCombo: string | null
+}
+
+export async function loadCompletionHeads(db: Db, ids: readonly string[]): Promise<CompletionHead[]> {
+  if (ids.length === 0) return []
+  const rows = await db.query<{
+    id: string
+    status: RecordStatus
+    reason: string | null
+    data_set: string | null
+    org_unit: string | null
+    period: string | null
+    note: string | null
+    completion: CompletionHead['completion']
+    aoc: string | null
+  }>(
+    `SELECT id, status, reason, mapped->>'dataSet' AS data_set, mapped->>'orgUnit' AS org_unit,
+            mapped->>'period' AS period, mapped->>'note' AS note, mapped->'completion' AS completion,
+            COALESCE(mapped->'values'->0->>2, mapped->'values'->0->>'attributeOptionCombo',
+                     mapped->'dataValues'->0->>'attributeOptionCombo') AS aoc
+       FROM records WHERE id = ANY($1::text[])`,
+    [ids],
+  )
+  const byId = new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        status: r.status,
+        reason: r.reason,
+        dataSet: r.data_set,
+        orgUnit: r.org_unit,
+        period: r.period,
+        note: r.note,
+        completion: r.completion ?? null,
+        attributeOptionCombo: r.aoc,
+      } satisfies CompletionHead,
+    ]),
+  )
+  return ids.flatMap((id) => {
+    const head = byId.get(id)
+    return head ? [head] : []
+  })
+}
+
 /** Fills the searchable columns once a record is mapped (org unit UID, period, RC code). */
 export async function setMappedFields(
   db: Db,

@@ -9,7 +9,7 @@ import { migrate } from './migrate'
 import { IllegalTransitionError, RECORD_STATUSES } from './record-status'
 import { RecordNotFoundError, StaleTransitionError, type NewRecord } from './records'
 import { RunStateError } from './runs'
-import { valuesOfOlderVersions } from './pipeline-queries'
+import { loadCompletionHeads, valuesOfOlderVersions } from './pipeline-queries'
 import { TEST_DATABASES, unique, type TestDatabase } from './test-support'
 
 const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex')
@@ -78,6 +78,75 @@ describe.each(TEST_DATABASES)('ledger repositories on %s', (_name, make) => {
       ])
       expect((await ledger.records.search({ source })).pager.total).toBe(4)
       expect(await eventsOf(first[2]!.id)).toEqual([[null, 'received', null]])
+    })
+
+    it('stores a record given mapped as mapped, with its received then mapped events (intake that maps)', async () => {
+      const source = unique('src')
+      const [plain, mappedOne] = newRecords(source, 2)
+      const payload = { dataSet: 'dsUID', orgUnit: 'ouUID', period: '202609', values: [['de', 'coc', 'aoc', '4']] }
+      const out = await ledger.records.insertMany(
+        [
+          plain!,
+          { ...mappedOne!, period: '202609', orgUnit: 'ouUID', mapped: { payload, detail: { values: 1 } } },
+          { ...mappedOne!, mapped: { payload: { other: true }, detail: null } },
+        ],
+        { actor: 'awa', mappedBy: 'pipeline:map' },
+      )
+      expect(out.map((o) => [o.inserted, o.mapped])).toEqual([
+        [true, false],
+        [true, true],
+        [false, false],
+      ])
+      expect(await ledger.records.get(out[1]!.id)).toMatchObject({
+        status: 'mapped',
+        mapped: payload,
+        period: '202609',
+        orgUnit: 'ouUID',
+      })
+      expect(
+        (await ledger.events.forRecord(out[1]!.id)).map((e) => [e.actor, e.fromStatus, e.toStatus, e.detail]),
+      ).toEqual([
+        ['awa', null, 'received', null],
+        ['pipeline:map', 'received', 'mapped', { values: 1 }],
+      ])
+      expect(await ledger.records.get(out[0]!.id)).toMatchObject({ status: 'received', mapped: null })
+      expect(await eventsOf(out[0]!.id)).toEqual([[null, 'received', null]])
+    })
+
+    it('reads the completion head of mapped payloads in both stored shapes, never their values', async () => {
+      const source = unique('src')
+      const completion = { partial: false, submittedAt: '2026-09-30T10:00:00Z' }
+      const shapes = [
+        { dataSet: 'ds', orgUnit: 'ou1', period: '202609', completion, values: [['de', 'coc', 'aocA', '1']] },
+        {
+          dataSet: 'ds',
+          orgUnit: 'ou2',
+          period: '202609',
+          note: 'empty',
+          dataValues: [{ dataElement: 'de', categoryOptionCombo: 'coc', attributeOptionCombo: 'aocB', value: '2' }],
+        },
+        { dataSet: 'ds', orgUnit: 'ou3', period: '202609', values: [] },
+      ]
+      const out = await ledger.records.insertMany(
+        newRecords(source, 3).map((r, i) => ({ ...r, mapped: { payload: shapes[i], detail: null } })),
+        { actor: 'test' },
+      )
+      const ids = out.map((o) => o.id)
+      expect(await loadCompletionHeads(db, [ids[2]!, 'no-such-id', ids[0]!, ids[1]!])).toEqual([
+        expect.objectContaining({ id: ids[2], orgUnit: 'ou3', completion: null, attributeOptionCombo: null }),
+        {
+          id: ids[0],
+          status: 'mapped',
+          reason: null,
+          dataSet: 'ds',
+          orgUnit: 'ou1',
+          period: '202609',
+          note: null,
+          completion,
+          attributeOptionCombo: 'aocA',
+        },
+        expect.objectContaining({ id: ids[1], note: 'empty', attributeOptionCombo: 'aocB' }),
+      ])
     })
 
     it('treats a key repeated in one call as one record, and a new version as a new record', async () => {

@@ -115,10 +115,9 @@ describe('in an API-only process', () => {
   })
 })
 
-/** Jobs waiting on a paused queue (BullMQ counts them as waiting or paused, by version). */
+/** Jobs waiting on a queue, paused or not. */
 async function queued(queue: Harness['pipeline']['queues']['map']): Promise<number> {
-  const counts = await queue.getJobCounts('waiting', 'paused')
-  return (counts['waiting'] ?? 0) + (counts['paused'] ?? 0)
+  return (await queue.getJobCounts('waiting')).waiting ?? 0
 }
 
 async function waitForIntake(h: Harness, runId: string): Promise<void> {

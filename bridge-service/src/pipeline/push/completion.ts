@@ -18,8 +18,7 @@ import { localTimestamp } from '@relais/mappings'
 import { ORG_UNITS_PER_READ, type Dhis2Client, type HeldCompletion, type NewCompletion } from '../../dhis2/client'
 import { repositories, type Db } from '../../ledger'
 import type { Logger } from '../../log/logger'
-import { loadRecords, type PipelineRecord } from '../../ledger/pipeline-queries'
-import { readMapped } from '../map/payload'
+import { loadCompletionHeads, type CompletionHead } from '../../ledger/pipeline-queries'
 
 export const COMPLETION_ACTOR = 'pipeline:completion'
 /** History reasons, each noted once per record. */
@@ -52,24 +51,24 @@ export interface CompletionWork {
   readonly submittedAt?: string
 }
 
-/** The records of a push whose completion is owed: whole reports whose values DHIS2 now holds. */
-export function completionWork(record: PipelineRecord): CompletionWork | undefined {
-  const payload = readMapped(record.mapped)
-  if (!payload?.completion || payload.note !== undefined || !payload.orgUnit || !payload.period) return undefined
+/** The records of a push whose completion is owed: whole reports whose values DHIS2 now holds. Pure. */
+export function completionWork(record: CompletionHead): CompletionWork | undefined {
+  const { completion } = record
+  if (!completion || record.note !== null || !record.dataSet || !record.orgUnit || !record.period) return undefined
   const settled =
     record.status === 'imported' ||
     record.status === 'unchanged' ||
-    (record.status === 'quarantined' && record.reason === 'conflict' && payload.completion.partial)
+    (record.status === 'quarantined' && record.reason === 'conflict' && completion.partial === true)
   if (!settled) return undefined
-  const aoc = payload.dataValues[0]?.attributeOptionCombo
+  const aoc = record.attributeOptionCombo
   if (!aoc) return undefined
   return {
     recordId: record.id,
-    dataSet: payload.dataSet,
-    period: payload.period,
-    orgUnit: payload.orgUnit,
+    dataSet: record.dataSet,
+    period: record.period,
+    orgUnit: record.orgUnit,
     attributeOptionCombo: aoc,
-    ...(payload.completion.submittedAt ? { submittedAt: payload.completion.submittedAt } : {}),
+    ...(completion.submittedAt ? { submittedAt: completion.submittedAt } : {}),
   }
 }
 
@@ -80,7 +79,7 @@ export async function runCompletionStage(
   recordIds: readonly string[],
 ): Promise<CompletionResult> {
   const result: CompletionResult = { registered: 0, alreadyHeld: 0, refused: 0 }
-  const records = await loadRecords(deps.db, recordIds, 'mapped')
+  const records = await loadCompletionHeads(deps.db, recordIds)
   const work = records.map(completionWork).filter((w): w is CompletionWork => w !== undefined)
   if (work.length === 0) return result
   const events = repositories(deps.db).events
