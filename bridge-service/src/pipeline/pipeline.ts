@@ -216,6 +216,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     db,
     enqueue,
     options.workers === false ? undefined : (source, raws) => mapBeforeStore({ db, specs, metadata }, source, raws),
+    (error) =>
+      logger.warn(
+        { err: { message: error instanceof Error ? error.message : String(error) } },
+        'mapping a file chunk before storing it failed: stored received, for the map stage',
+      ),
   )
   const actionDeps: actions.ActionDeps = { db, specs, metadata, enqueue, runs, dhis2 }
   const koboDeps: KoboSourceDeps = {

@@ -70,6 +70,8 @@ export class Intake {
     private readonly enqueue: Enqueuer,
     /** Given in a process that runs the map stage (pipeline.ts): `mapNow` batches are mapped here. */
     private readonly mapBeforeStore?: MapBeforeStore,
+    /** Told when mapping before storing failed: the batch is then stored `received`, for the map stage. */
+    private readonly onMapFailure: (error: unknown) => void = () => undefined,
   ) {}
 
   /**
@@ -77,13 +79,7 @@ export class Intake {
    * those it stored mapped.
    */
   async commit(batch: IntakeBatch): Promise<IntakeResult> {
-    const mapped =
-      batch.mapNow && this.mapBeforeStore
-        ? await this.mapBeforeStore(
-            batch.source,
-            batch.records.map((r) => r.raw),
-          )
-        : []
+    const mapped = batch.mapNow ? await this.mapFirst(batch) : []
     const outcomes = await this.insert(batch, mapped)
     // After the commit, never inside it: a job must not run before its records are visible.
     const fresh = outcomes.filter((o) => o.inserted)
@@ -96,6 +92,23 @@ export class Intake {
       fresh.filter((o) => o.mapped).map((o) => o.id),
     )
     return resultOf(outcomes)
+  }
+
+  /**
+   * The shortcut never costs a record: whatever goes wrong while mapping (a metadata read, a spec that throws
+   * on a hostile row), the batch is stored `received` and the map stage, with its retries, takes it as before.
+   */
+  private async mapFirst(batch: IntakeBatch): Promise<readonly (MappedBeforeStore | undefined)[]> {
+    if (!this.mapBeforeStore) return []
+    try {
+      return await this.mapBeforeStore(
+        batch.source,
+        batch.records.map((r) => r.raw),
+      )
+    } catch (error) {
+      this.onMapFailure(error)
+      return []
+    }
   }
 
   /** Step 1 alone: the caller enqueues the new records itself (`enqueueMap`), or leaves them to reconciliation. */

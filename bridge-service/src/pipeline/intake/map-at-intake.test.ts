@@ -6,8 +6,10 @@
  */
 import { repositories } from '../../ledger'
 import { pgTestDatabase } from '../../ledger/test-support'
-import { MANAGER, partnerCsv, startHarness, type Harness } from '../test-support'
+import { MANAGER, partnerCsv, startHarness, waitFor, type Harness } from '../test-support'
 import { MAP_ACTOR } from '../map/map-worker'
+import { Enqueuer } from '../enqueue'
+import { Intake } from './intake'
 
 const rc = (dep: string, n: number) => `RC-${dep}-${String(n).padStart(5, '0')}`
 
@@ -77,6 +79,49 @@ describe('in a process that maps', () => {
       [`${rc('BO', 2)}|2026-09`]: 'imported',
       'RC-ZZ-99999|2026-09': 'quarantined',
     })
+  })
+
+  test('when mapping before storing throws, the rows are stored received and the map stage takes them', async () => {
+    const failures: unknown[] = []
+    const intake = new Intake(
+      h.db,
+      new Enqueuer(h.pipeline.queues),
+      () => Promise.reject(new Error('metadata read lost')),
+      (error) => failures.push(error),
+    )
+    const run = await repositories(h.db).runs.create({
+      source: 'csv-partenaires',
+      mode: 'import',
+      trigger: 'upload',
+      actor: MANAGER.name,
+    })
+    const [header, line] = csv([rc('BO', 5)])
+      .toString('utf8')
+      .trim()
+      .split('\n')
+    const cells = line!.split(',')
+    const raw = Object.fromEntries(header!.split(',').map((name, i) => [name, cells[i]]))
+    const result = await intake.commit({
+      source: 'csv-partenaires',
+      runId: run.id,
+      actor: MANAGER.name,
+      records: [{ sourceKey: `${rc('BO', 5)}|2026-09`, version: 'v1', contentHash: 'h1', raw }],
+      mapNow: true,
+    })
+    expect(failures).toEqual([new Error('metadata read lost')])
+    const stored = await repositories(h.db).records.get(result.newIds[0]!)
+    expect(stored?.status).not.toBe('quarantined')
+    // The map stage, as for any received record, maps it and the push stage sends it.
+    await waitFor(
+      async () => (await repositories(h.db).records.get(result.newIds[0]!))?.status === 'imported',
+      10_000,
+      'imported',
+    )
+    const events = await repositories(h.db).events.forRecord(result.newIds[0]!)
+    expect(events.map((e) => [e.actor, e.toStatus]).slice(0, 2)).toEqual([
+      [MANAGER.name, 'received'],
+      [MAP_ACTOR, 'mapped'],
+    ])
   })
 
   test('a corrected upload mapped at intake discards the older version waiting in quarantine', async () => {
