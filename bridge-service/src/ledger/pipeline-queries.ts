@@ -60,28 +60,31 @@ export async function loadRecords(
        FROM records WHERE id = ANY($1::text[])`,
     [ids],
   )
-  const byId = new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        id: r.id,
-        source: r.source,
-        sourceKey: r.source_key,
-        version: r.version,
-        contentHash: r.content_hash,
-        status: r.status,
-        reason: r.reason,
-        raw: r.raw ?? null,
-        mapped: r.mapped ?? null,
-        runId: r.run_id,
-        attempts: r.attempts,
-        updatedAt: new Date(r.updated_at as string),
-      } satisfies PipelineRecord,
-    ]),
+  return inOrderOf(
+    ids,
+    rows.map((r): PipelineRecord => ({
+      id: r.id,
+      source: r.source,
+      sourceKey: r.source_key,
+      version: r.version,
+      contentHash: r.content_hash,
+      status: r.status,
+      reason: r.reason,
+      raw: r.raw ?? null,
+      mapped: r.mapped ?? null,
+      runId: r.run_id,
+      attempts: r.attempts,
+      updatedAt: new Date(r.updated_at as string),
+    })),
   )
+}
+
+/** The items in the order of `ids`, those of unknown ids left out. */
+function inOrderOf<T extends { readonly id: string }>(ids: readonly string[], items: readonly T[]): T[] {
+  const byId = new Map(items.map((item) => [item.id, item]))
   return ids.flatMap((id) => {
-    const record = byId.get(id)
-    return record ? [record] : []
+    const item = byId.get(id)
+    return item ? [item] : []
   })
 }
 
@@ -124,26 +127,20 @@ export async function loadCompletionHeads(db: Db, ids: readonly string[]): Promi
        FROM records WHERE id = ANY($1::text[])`,
     [ids],
   )
-  const byId = new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        id: r.id,
-        status: r.status,
-        reason: r.reason,
-        dataSet: r.data_set,
-        orgUnit: r.org_unit,
-        period: r.period,
-        note: r.note,
-        completion: r.completion ?? null,
-        attributeOptionCombo: r.aoc,
-      } satisfies CompletionHead,
-    ]),
+  return inOrderOf(
+    ids,
+    rows.map((r): CompletionHead => ({
+      id: r.id,
+      status: r.status,
+      reason: r.reason,
+      dataSet: r.data_set,
+      orgUnit: r.org_unit,
+      period: r.period,
+      note: r.note,
+      completion: r.completion ?? null,
+      attributeOptionCombo: r.aoc,
+    })),
   )
-  return ids.flatMap((id) => {
-    const head = byId.get(id)
-    return head ? [head] : []
-  })
 }
 
 /** Fills the searchable columns once a record is mapped (org unit UID, period, RC code). */

@@ -59,6 +59,8 @@ export interface IntakeResult {
   readonly inserted: boolean[]
   /** Inputs that were already in the ledger (or repeated in this batch). */
   readonly duplicates: number
+  /** Of `newIds`, how many were stored already mapped (`mapNow`). */
+  readonly mappedNow: number
 }
 
 /** Concurrent intakes of the same record version: one wins, the other retries and finds it stored. */
@@ -171,6 +173,7 @@ function resultOf(outcomes: readonly InsertOutcome[]): IntakeResult {
     newIds,
     inserted: outcomes.map((o) => o.inserted),
     duplicates: outcomes.length - newIds.length,
+    mappedNow: outcomes.filter((o) => o.mapped).length,
   }
 }
 
