@@ -6,6 +6,8 @@
  */
 import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
+import { Enqueuer } from './enqueue'
+import { Intake } from './intake/intake'
 import { MANAGER, partnerCsv, startHarness, waitFor, type Harness } from './test-support'
 
 let h: Harness
@@ -144,6 +146,35 @@ test('Redis loses the queues in the middle of a run: reconciliation finishes it'
   expect(Object.values(await h.statuses(run.id))).toEqual(['imported', 'imported', 'imported'])
   // Reconciling again finds nothing to do.
   expect(await h.pipeline.reconcile()).toMatchObject({ map: 0, push: 0 })
+})
+
+test('records stored received without a map job (a crash between commit and enqueue): reconciliation maps them', async () => {
+  // Intake's step 1 alone, as a webhook's group commit or a file chunk whose mapping failed leaves them.
+  const [header, line] = partnerCsv([rc('BO', 4)])
+    .toString('utf8')
+    .trim()
+    .split('\n')
+  const cells = line!.split(',')
+  const raw = Object.fromEntries(header!.split(',').map((name, i) => [name, cells[i]]))
+  const run = await repositories(h.db).runs.create({
+    source: 'csv-partenaires',
+    mode: 'import',
+    trigger: 'upload',
+    actor: MANAGER.name,
+  })
+  const stored = await new Intake(h.db, new Enqueuer(h.pipeline.queues)).store({
+    source: 'csv-partenaires',
+    runId: run.id,
+    actor: MANAGER.name,
+    records: [{ sourceKey: `${rc('BO', 4).rc}|2026-09`, version: 'crash-1', contentHash: 'crash-1', raw }],
+  })
+  expect(await h.statuses(run.id)).toEqual({ [`${rc('BO', 4).rc}|2026-09`]: 'received' })
+  expect(await h.pipeline.reconcile()).toMatchObject({ map: 1 })
+  await waitFor(
+    async () => (await repositories(h.db).records.get(stored.newIds[0]!))?.status === 'imported',
+    4_000,
+    'imported',
+  )
 })
 
 test('a completion job naming a record does not hide that the record still owes its push', async () => {

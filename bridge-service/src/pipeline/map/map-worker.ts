@@ -302,11 +302,8 @@ async function decide<R extends MapInput>(
 }
 
 /** A record mapped before it is stored: what `records.insertMany` stores with it (NewRecord.mapped). */
-export interface MappedBeforeStore {
+export interface MappedBeforeStore extends Pick<TransitionItem, 'period' | 'orgUnit' | 'rcCode'> {
   readonly mapped: { readonly payload: unknown; readonly detail: unknown }
-  readonly period: string | null
-  readonly orgUnit: string | null
-  readonly rcCode: string | null
 }
 
 /**
@@ -335,15 +332,10 @@ export async function mapBeforeStore(
     throw error
   }
   const inputs = raws.map((raw, index) => ({ id: String(index), raw }))
-  const out: (MappedBeforeStore | undefined)[] = none
+  const out: (MappedBeforeStore | undefined)[] = [...none]
   for (const d of await decide(deps, source, mapper, snapshot, inputs, new Map()))
     if (d.to === 'mapped' && d.mapped)
-      out[Number(d.record.id)] = {
-        mapped: { payload: storeMapped(d.mapped), detail: d.detail },
-        period: d.mapped.period,
-        orgUnit: d.mapped.orgUnit,
-        rcCode: d.mapped.orgUnitCode,
-      }
+      out[Number(d.record.id)] = { mapped: { payload: storeMapped(d.mapped), detail: d.detail }, ...searchable(d) }
   return out
 }
 
