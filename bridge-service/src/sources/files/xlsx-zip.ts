@@ -19,13 +19,26 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline, Readable, Transform } from 'node:stream'
 import { pipeline as pipeAsync } from 'node:stream/promises'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { xlsxLimitError, type XlsxLimits } from './xlsx-limits'
 
-// unzipper is exceljs's own zip reader (no types of its own): required from exceljs's place, so that it is
-// the very version exceljs was written against.
-const fromExceljs = createRequire(require.resolve('exceljs'))
-const unzipper = fromExceljs('unzipper') as { Parse(options: { forceStream: boolean }): NodeJS.ReadWriteStream }
+interface Unzipper {
+  Parse(options: { forceStream: boolean }): NodeJS.ReadWriteStream
+}
+
+let loaded: { exceljs: typeof ExcelJS; unzipper: Unzipper } | undefined
+/**
+ * exceljs and its zip, XML and date libraries (≈ 2.3 MB of source) are loaded on the first XLSX read, not at
+ * start: most bridges never receive one, and the compiled modules would stay in the heap of every process.
+ * unzipper is exceljs's own zip reader (no types of its own): required from exceljs's place, so that it is
+ * the very version exceljs was written against.
+ */
+function excel(): { exceljs: typeof ExcelJS; unzipper: Unzipper } {
+  if (loaded) return loaded
+  const fromExceljs = createRequire(require.resolve('exceljs'))
+  loaded = { exceljs: fromExceljs('exceljs') as typeof ExcelJS, unzipper: fromExceljs('unzipper') as Unzipper }
+  return loaded
+}
 
 interface ZipEntry extends Readable {
   path: string
@@ -51,7 +64,7 @@ export type WorksheetReader = ExcelJS.stream.xlsx.WorksheetReader
 
 /** A WorkbookReader over `input` whose iteration (the worksheets, first one first) keeps within `limits`. */
 export function boundedWorkbookReader(input: Readable, limits: XlsxLimits): AsyncIterable<WorksheetReader> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const reader = new (excel().exceljs.stream.xlsx.WorkbookReader)(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
@@ -93,7 +106,7 @@ export async function removeStaleXlsxTemp(before: Date, dir = tmpdir()): Promise
 }
 
 async function* boundedParse(wb: ReaderInternals, input: Readable, limits: XlsxLimits): AsyncGenerator<unknown> {
-  const zip = unzipper.Parse({ forceStream: true })
+  const zip = excel().unzipper.Parse({ forceStream: true })
   // pipeline, not pipe: an input error must reach the zip parser (and so this loop) instead of hanging it.
   pipeline(input, zip, () => undefined)
   // A zip cut short fails on the parser, not on the entry being read, which would wait forever: pass it on.
