@@ -195,13 +195,22 @@ test('quarantine release: still invalid stays (exit 1); with a corrected payload
   expect(JSON.parse(released.stdout)).toEqual({ id, status: 'mapped', actor: user })
 })
 
-test('status shows the source with its last run; --json parses', async () => {
+test('status shows the source with its last run, in French by default; --json parses', async () => {
   const r = await relais('status')
   expect(r.stderr).toBe('')
   expect(r.status).toBe(0)
-  expect(r.stdout).toMatch(/^DHIS2\s+http:\/\/127\.0\.0\.1:\d+ — reachable \(ping \d+ ms\)$/m)
+  expect(r.stdout).toMatch(/^État de Relais — /)
+  expect(r.stdout).toMatch(/^DHIS2\s+http:\/\/127\.0\.0\.1:\d+ — joignable \(ping \d+ ms\)$/m)
+  expect(r.stdout).toMatch(/^enregistrements\s+\d+ — .*importés \d+.*en quarantaine \d+/m)
+  expect(r.stdout).toMatch(/^file\s+en attente\s+en cours\s+différées\s+en échec\s+workers$/m)
   expect(r.stdout).toMatch(/^map\s+0\s+0\s+0\s+0\s+0$/m)
+  expect(r.stdout).toMatch(/^source\s+type\s+dernier run\s+mode\s+statut\s/m)
   expect(r.stdout).toMatch(/^csv-partenaires\s+csv\s+[0-9a-f-]{36}\s+import\s+completed\s/m)
+  const en = await relais('status', '--locale', 'en')
+  expect(en.stdout).toMatch(/^Relais status — /)
+  expect(en.stdout).toMatch(/^DHIS2\s+http:\/\/127\.0\.0\.1:\d+ — reachable \(ping \d+ ms\)$/m)
+  expect(en.stdout).toMatch(/^records\s+\d+ — .*imported \d+.*quarantined \d+/m)
+  expect(en.stdout).toMatch(/^source\s+kind\s+last run\s+mode\s+status\s/m)
   const json = JSON.parse((await relais('status', '--json')).stdout) as {
     dhis2: { reachable: boolean }
     sources: { name: string; quarantined: number; lastRun: { status: string; counts: { total: number } } }[]

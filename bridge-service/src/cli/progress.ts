@@ -9,9 +9,21 @@ import type { CliIo } from './args'
 import { formatDuration } from './table'
 
 /** `received 3, mapped 1, imported 20` — the statuses that have records. */
-export function countsLine(counts: StatusCounts): string {
-  const parts = RECORD_STATUSES.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`)
-  return parts.length === 0 ? 'no records yet' : parts.join(', ')
+/** The record statuses as `relais status --locale fr` prints them (the app's words, dhis2-app/i18n/fr.po). */
+const STATUS_FR: Record<(typeof RECORD_STATUSES)[number], string> = {
+  received: 'reçus',
+  mapped: 'mis en forme',
+  imported: 'importés',
+  unchanged: 'inchangés',
+  quarantined: 'en quarantaine',
+  discarded: 'écartés',
+  failed: 'en échec',
+}
+
+export function countsLine(counts: StatusCounts, fr = false): string {
+  const parts = RECORD_STATUSES.filter((s) => counts[s] > 0).map((s) => `${fr ? STATUS_FR[s] : s} ${counts[s]}`)
+  if (parts.length === 0) return fr ? 'aucun enregistrement' : 'no records yet'
+  return parts.join(', ')
 }
 
 export const inFlight = (counts: StatusCounts): number => counts.received + counts.mapped

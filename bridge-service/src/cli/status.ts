@@ -1,5 +1,5 @@
 /**
- * `relais status [--json]`: one screen — DHIS2 reachable or not, the queues (jobs waiting, active, delayed,
+ * `relais status [--json] [--locale fr|en]`: one screen — DHIS2 reachable or not, the queues (jobs waiting, active, delayed,
  * failed; workers connected), the bridge processes, the records by status, and each source of
  * relais.config.yaml with its last run and that run's counts. Exit 0 when DHIS2 and Redis answer, 1 otherwise
  * (so a script can check it).
@@ -9,6 +9,7 @@
  * in each worker process's memory, and this is where they are read. A process silent for 20 s is shown `gone`
  * (killed, frozen, cut off from Redis) until 15 min after its last beat. Each process's share is its part of
  * the jobs completed by the listed processes, per stage. It reads the ledger and Redis, and never needs the API.
+ * In French by default, as the other operators' commands; codes (statuses, modes, roles, stages) stay as stored.
  */
 import type { RECORD_STATUSES } from '../ledger/record-status'
 import type { StatusCounts } from '../ledger/records'
@@ -21,13 +22,13 @@ import { countsLine } from './progress'
 import { formatDuration, formatTime, keyValues, safeUrl, table, toJson } from './table'
 import type { ProcessView } from '../processes/registry'
 
-export const STATUS_USAGE = `Usage: relais status [--json]
+export const STATUS_USAGE = `Usage: relais status [--json] [--locale fr|en]
 
 Sources with their last run and its counts, queue depths, records by status, DHIS2 reachability, and the
 bridge processes (\`relais serve\`, --api-only, --workers-only) registered in Redis: role, age of the last
 beat, share of the jobs done in all and per stage (map / push / complete, in %), DHIS2 circuit state per
 process. A process silent for 20 s is shown "gone" until 15 min after its last beat; one stopped cleanly is
-removed. Exit 0 when DHIS2 and Redis answer, 1 otherwise.`
+removed. In French unless --locale en. Exit 0 when DHIS2 and Redis answer, 1 otherwise.`
 
 const PROBE_MS = 3000
 
@@ -110,6 +111,7 @@ async function redisState(
 export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env) {
   const { values, positionals } = parseCli(argv, {
     json: { type: 'boolean', default: false },
+    locale: { type: 'string', default: 'fr' },
     help: { type: 'boolean', short: 'h', default: false },
   })
   if (values.help) {
@@ -117,8 +119,9 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
     return 0
   }
   if (positionals.length > 0)
-    throw new UsageError(`unexpected argument "${positionals[0]}" — usage: relais status [--json]`)
+    throw new UsageError(`unexpected argument "${positionals[0]}" — usage: relais status [--json] [--locale fr|en]`)
 
+  const fr = values.locale !== 'en'
   const settings = loadSettings(env)
 
   const { openContext } = lazy<typeof import('./context')>('./context')
@@ -152,7 +155,9 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
       }),
     )
     const ledger =
-      ctx.env.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${ctx.env.database.dataDir}`
+      ctx.env.database.kind === 'postgres'
+        ? 'PostgreSQL (DATABASE_URL)'
+        : `PGlite ${fr ? 'dans' : 'in'} ${ctx.env.database.dataDir}`
     const healthy = dhis2.reachable && redis.reachable
     if (values.json) {
       io.out(
@@ -168,36 +173,35 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
       )
       return healthy ? 0 : 1
     }
-    io.out(`Relais status — ${formatTime(new Date())}`)
+    const reachable = (r: { reachable: true; latencyMs?: number } | { reachable: false; error?: string }) =>
+      r.reachable
+        ? `${fr ? 'joignable' : 'reachable'}${r.latencyMs === undefined ? '' : ` (ping ${r.latencyMs} ms)`}`
+        : `${fr ? 'INJOIGNABLE' : 'UNREACHABLE'}: ${r.error}`
+    io.out(`${fr ? 'État de Relais' : 'Relais status'} — ${formatTime(new Date())}`)
     io.out(
       keyValues([
-        [
-          'DHIS2',
-          `${ctx.env.dhis2.url} — ${dhis2.reachable ? `reachable (ping ${dhis2.latencyMs} ms)` : `UNREACHABLE: ${dhis2.error}`}`,
-        ],
-        ['circuit', circuitLine(redis.processes)],
-        ['Redis', `${safeUrl(ctx.env.redisUrl)} — ${redis.reachable ? 'reachable' : `UNREACHABLE: ${redis.error}`}`],
-        ['ledger', ledger],
+        ['DHIS2', `${ctx.env.dhis2.url} — ${reachable(dhis2)}`],
+        [fr ? 'disjoncteur' : 'circuit', circuitLine(redis.processes, fr)],
+        ['Redis', `${safeUrl(ctx.env.redisUrl)} — ${reachable(redis)}`],
+        [fr ? 'registre' : 'ledger', ledger],
         ['config', `${ctx.env.configPath} (${ctx.config.sources.length} source(s))`],
-        ['records', `${totals.total} — ${countsLine(totals)}`],
+        [fr ? 'enregistrements' : 'records', `${totals.total} — ${countsLine(totals, fr)}`],
       ]),
     )
     if (redis.reachable) {
       io.out('')
       io.out(
         table(redis.queues, [
-          { header: 'queue', value: (q) => q.stage },
-          { header: 'waiting', value: (q) => q.waiting },
-          { header: 'active', value: (q) => q.active },
-          { header: 'delayed', value: (q) => q.delayed },
-          { header: 'failed', value: (q) => q.failed },
+          { header: fr ? 'file' : 'queue', value: (q) => q.stage },
+          { header: fr ? 'en attente' : 'waiting', value: (q) => q.waiting },
+          { header: fr ? 'en cours' : 'active', value: (q) => q.active },
+          { header: fr ? 'différées' : 'delayed', value: (q) => q.delayed },
+          { header: fr ? 'en échec' : 'failed', value: (q) => q.failed },
           { header: 'workers', value: (q) => (q.workers === null ? '?' : String(q.workers)), align: 'right' },
         ]),
       )
-    }
-    if (redis.reachable) {
       io.out('')
-      io.out(processesTable(redis.processes))
+      io.out(processesTable(redis.processes, fr))
     }
     io.out('')
     const cell = (counts: StatusCounts | null | undefined, key: (typeof RECORD_STATUSES)[number] | 'total') =>
@@ -205,33 +209,44 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
     io.out(
       table(sources, [
         { header: 'source', value: (s) => s.name },
-        { header: 'kind', value: (s) => s.kind + (s.enabled ? '' : ' (off)') },
-        { header: 'last run', value: (s) => s.lastRun?.id ?? 'never' },
+        { header: fr ? 'type' : 'kind', value: (s) => s.kind + (s.enabled ? '' : fr ? ' (arrêtée)' : ' (off)') },
+        { header: fr ? 'dernier run' : 'last run', value: (s) => s.lastRun?.id ?? (fr ? 'jamais' : 'never') },
         { header: 'mode', value: (s) => s.lastRun?.mode },
-        { header: 'status', value: (s) => s.lastRun?.status },
-        { header: 'started', value: (s) => (s.lastRun ? formatTime(new Date(s.lastRun.startedAt)) : '') },
+        { header: fr ? 'statut' : 'status', value: (s) => s.lastRun?.status },
         {
-          header: 'took',
+          header: fr ? 'début' : 'started',
+          value: (s) => (s.lastRun ? formatTime(new Date(s.lastRun.startedAt)) : ''),
+        },
+        {
+          header: fr ? 'durée' : 'took',
           value: (s) => (s.lastRun?.durationMs != null ? formatDuration(s.lastRun.durationMs) : ''),
           align: 'right',
         },
-        { header: 'imported', value: (s) => cell(s.lastRun?.counts, 'imported'), align: 'right' },
-        { header: 'unchanged', value: (s) => cell(s.lastRun?.counts, 'unchanged'), align: 'right' },
-        { header: 'quarantined', value: (s) => cell(s.lastRun?.counts, 'quarantined'), align: 'right' },
-        { header: 'failed', value: (s) => cell(s.lastRun?.counts, 'failed'), align: 'right' },
+        { header: fr ? 'importés' : 'imported', value: (s) => cell(s.lastRun?.counts, 'imported'), align: 'right' },
+        { header: fr ? 'inchangés' : 'unchanged', value: (s) => cell(s.lastRun?.counts, 'unchanged'), align: 'right' },
         {
-          header: 'in flight',
+          header: fr ? 'en quarantaine' : 'quarantined',
+          value: (s) => cell(s.lastRun?.counts, 'quarantined'),
+          align: 'right',
+        },
+        { header: fr ? 'en échec' : 'failed', value: (s) => cell(s.lastRun?.counts, 'failed'), align: 'right' },
+        {
+          header: fr ? 'en cours' : 'in flight',
           value: (s) => (s.lastRun?.counts ? String(s.lastRun.counts.received + s.lastRun.counts.mapped) : ''),
           align: 'right',
         },
         { header: 'total', value: (s) => cell(s.lastRun?.counts, 'total'), align: 'right' },
-        { header: 'waiting for a person', value: (s) => s.quarantined },
+        { header: fr ? 'attendent une personne' : 'waiting for a person', value: (s) => s.quarantined },
       ]),
     )
-    if (!healthy)
+    if (!healthy) {
+      const down = [!dhis2.reachable && 'DHIS2', !redis.reachable && 'Redis'].filter(Boolean)
       io.err(
-        `relais status: ${[!dhis2.reachable && 'DHIS2', !redis.reachable && 'Redis'].filter(Boolean).join(' and ')} unreachable`,
+        fr
+          ? `relais status : ${down.join(' et ')} ${down.length > 1 ? 'injoignables' : 'injoignable'}`
+          : `relais status: ${down.join(' and ')} unreachable`,
       )
+    }
     return healthy ? 0 : 1
   } finally {
     await ctx.close()
@@ -252,29 +267,46 @@ function runSummary(run: Run) {
 
 const share = (value: number | null) => (value === null ? '-' : `${value} %`)
 
-/** The circuit states of the live processes that run workers, e.g. "closed (3 processes)" or "open in 1 of 3". */
-function circuitLine(processes: readonly ProcessView[]): string {
+/** The circuit states of the live processes that run workers, e.g. "closed in every worker process (3)". */
+function circuitLine(processes: readonly ProcessView[], fr: boolean): string {
   const states = processes
     .filter((p) => p.state === 'alive' && p.role !== 'api')
     .flatMap((p) => Object.values(p.circuits))
-  if (states.length === 0) return 'no worker process registered (per process below)'
+  if (states.length === 0)
+    return fr
+      ? 'aucun processus de travail inscrit (par processus ci-dessous)'
+      : 'no worker process registered (per process below)'
   const notClosed = states.filter((s) => s !== 'closed').length
-  return notClosed === 0
-    ? `closed in every worker process (${states.length})`
+  if (notClosed === 0)
+    return fr
+      ? `fermé dans chaque processus de travail (${states.length})`
+      : `closed in every worker process (${states.length})`
+  return fr
+    ? `PAS FERMÉ dans ${notClosed} processus de travail sur ${states.length} (voir ci-dessous)`
     : `NOT CLOSED in ${notClosed} of ${states.length} worker process(es) (see below)`
 }
 
-function processesTable(processes: readonly ProcessView[]): string {
-  if (processes.length === 0) return 'processes: none registered in Redis (no `relais serve` running?)'
+function processesTable(processes: readonly ProcessView[], fr: boolean): string {
+  if (processes.length === 0)
+    return fr
+      ? 'processus : aucun inscrit dans Redis (pas de `relais serve` en marche ?)'
+      : 'processes: none registered in Redis (no `relais serve` running?)'
   return table(processes, [
-    { header: 'process', value: (p) => p.id },
-    { header: 'role', value: (p) => p.role },
-    { header: 'state', value: (p) => (p.state === 'alive' ? 'alive' : 'GONE') },
-    { header: 'last beat', value: (p) => `${formatDuration(p.beatAgeMs)} ago`, align: 'right' },
-    { header: 'up since', value: (p) => formatTime(new Date(p.startedAt)) },
+    { header: fr ? 'processus' : 'process', value: (p) => p.id },
+    { header: fr ? 'rôle' : 'role', value: (p) => p.role },
+    {
+      header: fr ? 'état' : 'state',
+      value: (p) => (p.state === 'alive' ? (fr ? 'vivant' : 'alive') : fr ? 'DISPARU' : 'GONE'),
+    },
+    {
+      header: fr ? 'dernier signe' : 'last beat',
+      value: (p) => (fr ? `il y a ${formatDuration(p.beatAgeMs)}` : `${formatDuration(p.beatAgeMs)} ago`),
+      align: 'right',
+    },
+    { header: fr ? 'depuis' : 'up since', value: (p) => formatTime(new Date(p.startedAt)) },
     { header: 'version', value: (p) => p.version },
     {
-      header: 'jobs (share)',
+      header: fr ? 'tâches (part)' : 'jobs (share)',
       value: (p) => `${p.jobs.map + p.jobs.push + p.jobs.complete} (${share(p.share.all)})`,
       align: 'right',
     },
@@ -282,7 +314,7 @@ function processesTable(processes: readonly ProcessView[]): string {
     { header: 'push', value: (p) => `${p.jobs.push} (${share(p.share.push)})`, align: 'right' },
     { header: 'complete', value: (p) => `${p.jobs.complete} (${share(p.share.complete)})`, align: 'right' },
     {
-      header: 'circuit',
+      header: fr ? 'disjoncteur' : 'circuit',
       value: (p) =>
         Object.keys(p.circuits).length === 0
           ? '-'
