@@ -123,7 +123,10 @@ export async function serve(
     // Only where the map and push workers run, which make an import's garbage: a forced full GC stops the
     // event loop (≈ 50 ms for 45 MB live on the bench machine), and in an --api-only process under webhook
     // load those stops were the bursts of slow answers (p99 57–95 ms without them, 101–118 ms with).
-    heapBudgetMb: runWorkers ? 128 : undefined,
+    // 96 MB: an idle bridge holds ≈ 40 MB live, an import ≈ 50 MB. csv-memory at 150,000 rows, alternated
+    // (2026-12-07): peak RSS 251 and 257 MB at 128, 223 and 214 MB at 96; the price, one more forced full
+    // collection per 100,000 values in bench/bridge-csv.ts (2 → 3, tens of ms).
+    heapBudgetMb: runWorkers ? 96 : undefined,
     ...(values['without-overwrite-check'] ? { checkOverwrites: false } : {}),
     security: {
       ...(bridge.dhis2.auth.kind === 'token' ? { bridgeToken: bridge.dhis2.auth.token } : {}),
