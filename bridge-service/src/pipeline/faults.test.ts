@@ -177,6 +177,46 @@ test('records stored received without a map job (a crash between commit and enqu
   )
 })
 
+test('the periodic reconciliation waits while the queues are full, then maps the record left without a job', async () => {
+  // A big upload keeps ~1,700 map jobs live; the pass would hold all their record ids in memory at once.
+  const run = await repositories(h.db).runs.create({
+    source: 'csv-partenaires',
+    mode: 'import',
+    trigger: 'upload',
+    actor: MANAGER.name,
+  })
+  const [header, line] = partnerCsv([rc('BO', 6)])
+    .toString('utf8')
+    .trim()
+    .split('\n')
+  const cells = line!.split(',')
+  const raw = Object.fromEntries(header!.split(',').map((name, i) => [name, cells[i]]))
+  await h.pipeline.queues.map.pause()
+  const fillers = await Promise.all(
+    [1, 2, 3].map((n) => h.pipeline.queues.map.add('map', { runId: null, recordIds: [`filler-${n}`] })),
+  )
+  try {
+    const stored = await new Intake(h.db, new Enqueuer(h.pipeline.queues)).store({
+      source: 'csv-partenaires',
+      runId: run.id,
+      actor: MANAGER.name,
+      records: [{ sourceKey: `${rc('BO', 6).rc}|2026-09`, version: 'busy-1', contentHash: 'busy-1', raw }],
+    })
+    expect(await h.pipeline.reconcile({ deferAboveLiveJobs: 2 })).toEqual({
+      map: 0,
+      push: 0,
+      covered: 0,
+      deferred: true,
+    })
+    expect((await repositories(h.db).records.get(stored.newIds[0]!))?.status).toBe('received')
+    expect(await h.pipeline.reconcile({ deferAboveLiveJobs: 10 })).toMatchObject({ map: 1 })
+    expect(await h.pipeline.reconcile({ deferAboveLiveJobs: 10 })).not.toHaveProperty('deferred')
+  } finally {
+    await Promise.all(fillers.map((job) => job.remove()))
+    await h.pipeline.queues.map.resume()
+  }
+})
+
 test('a completion job naming a record does not hide that the record still owes its push', async () => {
   const run = await upload([rc('MO', 7)], 'completion-job.csv')
   expect(await h.runEnded(run.id)).toBe('completed')

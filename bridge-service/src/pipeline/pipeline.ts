@@ -42,7 +42,7 @@ import {
   type RedisTarget,
   type RetrySettings,
 } from './queues'
-import { reconcile, type ReconcileResult } from './reconcile'
+import { reconcile, type ReconcileOptions, type ReconcileResult } from './reconcile'
 import { RunBook } from './runs'
 import { Scheduler } from './scheduler'
 import { RedisTickClaims } from './tick-claims'
@@ -67,6 +67,8 @@ import { HmisService, hmisSchedule } from '../hmis/hmis-service'
 
 /** Periodic reconciliation (issue 11 §9). */
 export const RECONCILE_EVERY_MS = 60_000
+/** The periodic reconciliation waits while more jobs than this are live (≤ 100,000 record ids in memory). */
+export const RECONCILE_DEFER_ABOVE_JOBS = 200
 /** How long the start waits for DHIS2's metadata before going on without it. */
 export const START_METADATA_WAIT_MS = 10_000
 
@@ -162,7 +164,7 @@ export interface Pipeline extends PipelineServices {
   /** Stops schedules and workers (letting running jobs end), waits for background reads, closes Redis. */
   stop(): Promise<void>
   /** Runs reconciliation now (also done by start). */
-  reconcile(): Promise<ReconcileResult>
+  reconcile(options?: ReconcileOptions): Promise<ReconcileResult>
   /** Reads again the uploads a stopped bridge left unread (also done by start); answers how many. */
   resumeUploads(): Promise<number>
   /** The nightly Kobo edit sweep, as a run. */
@@ -374,7 +376,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       // DHIS2 answers again: records whose jobs gave up while it was away go now, not at the next restart.
       if (!stopped)
         void pipeline
-          .reconcile()
+          .reconcile({ deferAboveLiveJobs: RECONCILE_DEFER_ABOVE_JOBS })
           .catch((error: unknown) => logger.warn({ err: { message: String(error) } }, 'reconciliation failed'))
       return result
     },
@@ -383,7 +385,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return (await repositories(db).snapshots.latest<unknown, DriftFinding>())?.drift ?? []
     },
 
-    reconcile: () => reconcile({ db, queues, enqueue, runs, logger }, ++reconcileRound),
+    reconcile: (reconcileOptions) =>
+      reconcile({ db, queues, enqueue, runs, logger }, ++reconcileRound, reconcileOptions),
 
     resumeUploads: () => uploads.resume(),
 
@@ -396,10 +399,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         resumeTimer = every(ABANDONED_AFTER_MS / 2, 'could not look for abandoned uploads', pipeline.resumeUploads)
       }
       if (options.workers ?? true) {
-        reconcileTimer = every(
-          options.reconcileEveryMs ?? RECONCILE_EVERY_MS,
-          'reconciliation failed',
-          pipeline.reconcile,
+        reconcileTimer = every(options.reconcileEveryMs ?? RECONCILE_EVERY_MS, 'reconciliation failed', () =>
+          pipeline.reconcile({ deferAboveLiveJobs: RECONCILE_DEFER_ABOVE_JOBS }),
         )
         workers = startWorkers(
           {
