@@ -8,7 +8,7 @@ import { repositories } from '../ledger'
 import { pgTestDatabase } from '../ledger/test-support'
 import { Enqueuer } from './enqueue'
 import { Intake } from './intake/intake'
-import { MANAGER, partnerCsv, startHarness, waitFor, type Harness } from './test-support'
+import { MANAGER, partnerCsv, partnerRaw, startHarness, waitFor, type Harness } from './test-support'
 
 let h: Harness
 
@@ -150,12 +150,7 @@ test('Redis loses the queues in the middle of a run: reconciliation finishes it'
 
 test('records stored received without a map job (a crash between commit and enqueue): reconciliation maps them', async () => {
   // Intake's step 1 alone, as a webhook's group commit or a file chunk whose mapping failed leaves them.
-  const [header, line] = partnerCsv([rc('BO', 4)])
-    .toString('utf8')
-    .trim()
-    .split('\n')
-  const cells = line!.split(',')
-  const raw = Object.fromEntries(header!.split(',').map((name, i) => [name, cells[i]]))
+  const raw = partnerRaw(rc('BO', 4))
   const run = await repositories(h.db).runs.create({
     source: 'csv-partenaires',
     mode: 'import',
@@ -185,12 +180,7 @@ test('the periodic reconciliation waits while the queues are full, then maps the
     trigger: 'upload',
     actor: MANAGER.name,
   })
-  const [header, line] = partnerCsv([rc('BO', 6)])
-    .toString('utf8')
-    .trim()
-    .split('\n')
-  const cells = line!.split(',')
-  const raw = Object.fromEntries(header!.split(',').map((name, i) => [name, cells[i]]))
+  const raw = partnerRaw(rc('BO', 6))
   await h.pipeline.queues.map.pause()
   const fillers = await Promise.all(
     [1, 2, 3].map((n) => h.pipeline.queues.map.add('map', { runId: null, recordIds: [`filler-${n}`] })),

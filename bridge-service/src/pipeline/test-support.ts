@@ -281,6 +281,13 @@ export function expectedValues(
   return out
 }
 
+/** One row of partnerCsv as intake stores it raw: its cells keyed by the header (a record without its file). */
+export function partnerRaw(row: { rc: string; mois?: string }): Record<string, string> {
+  const [header, line] = partnerCsv([row]).toString('utf8').trim().split('\n')
+  const cells = line!.split(',')
+  return Object.fromEntries(header!.split(',').map((name, i) => [name, cells[i]!]))
+}
+
 /** The clean partner CSV with its rows given to other RCs (and months), cycling through the sample's numbers. */
 export function partnerCsv(rows: readonly { rc: string; mois?: string }[]): Buffer {
   const [header, ...lines] = readFileSync(`${MAPPINGS}/samples/partenaires.clean.csv`, 'utf8').trim().split('\n')

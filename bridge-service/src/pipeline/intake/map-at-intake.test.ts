@@ -6,7 +6,7 @@
  */
 import { repositories } from '../../ledger'
 import { pgTestDatabase } from '../../ledger/test-support'
-import { MANAGER, partnerCsv, startHarness, waitFor, type Harness } from '../test-support'
+import { MANAGER, partnerCsv, partnerRaw, startHarness, waitFor, type Harness } from '../test-support'
 import { MAP_ACTOR } from '../map/map-worker'
 import { Enqueuer } from '../enqueue'
 import { Intake } from './intake'
@@ -115,12 +115,7 @@ describe('in a process that maps', () => {
       trigger: 'upload',
       actor: MANAGER.name,
     })
-    const [header, line] = csv([rc('BO', 5)])
-      .toString('utf8')
-      .trim()
-      .split('\n')
-    const cells = line!.split(',')
-    const raw = Object.fromEntries(header!.split(',').map((name, i) => [name, cells[i]]))
+    const raw = partnerRaw({ rc: rc('BO', 5) })
     const result = await intake.commit({
       source: 'csv-partenaires',
       runId: run.id,
