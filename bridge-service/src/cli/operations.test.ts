@@ -235,7 +235,9 @@ test('backup of the embedded ledger with its manifest, verified; retention says 
   const verify = await relais('backup', 'verify', join(manifest.dir, manifest.file))
   expect(verify.stdout).toMatch(/^Sauvegarde intacte : relais-ledger-.*\.jsonl\.gz/)
   const retention = await relais('retention', 'run', '--dry-run')
-  expect(retention.stdout).toBe('csv-partenaires: 0 payload(s) would be archived (kept 180 days)\n')
+  expect(retention.stdout).toBe('csv-partenaires : 0 charge(s) utile(s) à archiver (gardées 180 jours)\n')
+  const inEnglish = await relais('retention', 'run', '--dry-run', '--locale', 'en')
+  expect(inEnglish.stdout).toBe('csv-partenaires: 0 payload(s) would be archived (kept 180 days)\n')
 })
 
 test.each([

@@ -1,7 +1,8 @@
 /**
  * `relais retention run [--dry-run] [--json]` — the raw payloads past their source's `payloadRetentionDays` to the
  * monthly archive (the bridge does it every night at 04:10); `relais retention show <record id>` — a record's
- * archived payload, read back from its file (issue 17 §2; retention/payload-archive.ts).
+ * archived payload, read back from its file (issue 17 §2; retention/payload-archive.ts). In French unless
+ * `--locale en`, as the other operators' commands.
  */
 import { userInfo } from 'node:os'
 import { loadEnv } from '../config/env'
@@ -13,7 +14,8 @@ import { parseCli, UsageError, type CliIo } from './args'
 export const RETENTION_USAGE = `Usage:
   relais retention run [--dry-run] [--json]   raw payloads past their source's payloadRetentionDays (default 180)
                                               to archive/<source>/<YYYY-MM>.jsonl.gz under RELAIS_DATA_DIR
-  relais retention show <record id> [--json]  a record's archived payload, read from its archive file`
+  relais retention show <record id> [--json]  a record's archived payload, read from its archive file
+Both print in French unless --locale en.`
 
 export async function runRetentionCommand(
   argv: string[],
@@ -23,6 +25,7 @@ export async function runRetentionCommand(
   const { values, positionals } = parseCli(argv, {
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
+    locale: { type: 'string', default: 'fr' },
     help: { type: 'boolean' },
   })
   if (values.help) {
@@ -30,6 +33,7 @@ export async function runRetentionCommand(
     return 0
   }
   const [verb, id] = positionals
+  const fr = values.locale !== 'en'
   const bridge = loadEnv(env)
   const archiveDir = archiveDirOf(bridge.dataDir)
   if (verb === 'run') {
@@ -46,7 +50,9 @@ export async function runRetentionCommand(
       else
         for (const s of report.sources)
           io.out(
-            `${s.source}: ${s.archived} payload(s) ${report.dryRun ? 'would be archived' : 'archived'} (kept ${s.days} days)` +
+            (fr
+              ? `${s.source} : ${s.archived} charge(s) utile(s) ${report.dryRun ? 'à archiver' : 'archivée(s)'} (gardées ${s.days} jours)`
+              : `${s.source}: ${s.archived} payload(s) ${report.dryRun ? 'would be archived' : 'archived'} (kept ${s.days} days)`) +
               (s.files.length > 0 ? ` → ${s.files.map((f) => `archive/${f}`).join(', ')}` : ''),
           )
       return 0
@@ -59,20 +65,30 @@ export async function runRetentionCommand(
     try {
       const record = await repositories(db).records.get(id)
       if (!record) {
-        io.err(`relais retention: no record ${id} in the ledger`)
+        io.err(
+          fr
+            ? `relais retention : aucun enregistrement ${id} dans le registre`
+            : `relais retention: no record ${id} in the ledger`,
+        )
         return 1
       }
       if (!record.payloadArchive) {
         io.out(
           values.json
             ? JSON.stringify({ id, archived: false, raw: record.raw })
-            : `Record ${id}: its payload is still in the ledger (relais records ${id}).`,
+            : fr
+              ? `Enregistrement ${id} : sa charge utile est encore dans le registre (relais records ${id}).`
+              : `Record ${id}: its payload is still in the ledger (relais records ${id}).`,
         )
         return 0
       }
       const line = await findArchivedPayload(archiveDir, record.payloadArchive, id)
       if (!line) {
-        io.err(`relais retention: archive/${record.payloadArchive} holds no payload of record ${id}`)
+        io.err(
+          fr
+            ? `relais retention : archive/${record.payloadArchive} ne contient pas la charge utile de l'enregistrement ${id}`
+            : `relais retention: archive/${record.payloadArchive} holds no payload of record ${id}`,
+        )
         return 1
       }
       await repositories(db).audit.append({
