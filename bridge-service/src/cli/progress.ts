@@ -8,7 +8,6 @@ import type { StatusCounts } from '../ledger/records'
 import type { CliIo } from './args'
 import { formatDuration } from './table'
 
-/** `received 3, mapped 1, imported 20` — the statuses that have records. */
 /** The record statuses as `relais status --locale fr` prints them (the app's words, dhis2-app/i18n/fr.po). */
 const STATUS_FR: Record<(typeof RECORD_STATUSES)[number], string> = {
   received: 'reçus',
@@ -20,6 +19,7 @@ const STATUS_FR: Record<(typeof RECORD_STATUSES)[number], string> = {
   failed: 'en échec',
 }
 
+/** `received 3, mapped 1, imported 20` (`reçus 3, …` in French) — the statuses that have records. */
 export function countsLine(counts: StatusCounts, fr = false): string {
   const parts = RECORD_STATUSES.filter((s) => counts[s] > 0).map((s) => `${fr ? STATUS_FR[s] : s} ${counts[s]}`)
   if (parts.length === 0) return fr ? 'aucun enregistrement' : 'no records yet'

@@ -1,6 +1,6 @@
 /**
- * `relais status [--json] [--locale fr|en]`: one screen — DHIS2 reachable or not, the queues (jobs waiting, active, delayed,
- * failed; workers connected), the bridge processes, the records by status, and each source of
+ * `relais status [--json] [--locale fr|en]`: one screen — DHIS2 reachable or not, the queues (jobs waiting,
+ * active, delayed, failed; workers connected), the bridge processes, the records by status, and each source of
  * relais.config.yaml with its last run and that run's counts. Exit 0 when DHIS2 and Redis answer, 1 otherwise
  * (so a script can check it).
  *
