@@ -206,17 +206,17 @@ export function importedValuesRepository(db: Db) {
       // Then one row per record (and source) of each org unit × period.
       const rows: { ou: string; pe: string; r: string | null; s: string; held: string }[] = []
       for (const { ou, pe, keys } of sets.values()) {
-        const byHolder = new Map<string, { r: string | null; s: string; held: string[] }>()
+        // By record, then source: no string built per key to find its row.
+        const byHolder = new Map<string | null, Map<string, string[]>>()
         for (const [key, last] of keys) {
-          const holder = `${last.r ?? ''}\u001f${last.s}`
-          let row = byHolder.get(holder)
-          if (row === undefined) {
-            row = { r: last.r, s: last.s, held: [] }
-            byHolder.set(holder, row)
-          }
-          row.held.push(`${key}:${last.hash}`)
+          let ofRecord = byHolder.get(last.r)
+          if (ofRecord === undefined) byHolder.set(last.r, (ofRecord = new Map()))
+          let held = ofRecord.get(last.s)
+          if (held === undefined) ofRecord.set(last.s, (held = []))
+          held.push(`${key}:${last.hash}`)
         }
-        for (const { r, s, held } of byHolder.values()) rows.push({ ou, pe, r, s, held: held.join(',') })
+        for (const [r, ofRecord] of byHolder)
+          for (const [s, held] of ofRecord) rows.push({ ou, pe, r, s, held: held.join(',') })
       }
       for (const chunk of chunks(rows, GROUP_CHUNK))
         await db.query(

@@ -39,8 +39,12 @@ export function overwritesOf(
   ours: ReadonlyMap<string, ImportedValue>,
 ): Map<string, Overwrite[]> {
   const byKey = new Map(held.map((h) => [heldValueKey(h), h]))
+  // A value of an org unit DHIS2 holds nothing for overwrites nothing, and needs no key string (this runs for
+  // every value pushed; on a first import DHIS2 holds nothing).
+  const orgUnits = new Set(held.map((h) => h.orgUnit))
   const found = new Map<string, Overwrite[]>()
   for (const v of values) {
+    if (!orgUnits.has(v.orgUnit)) continue
     const key = valueKey(v)
     const current = byKey.get(key)
     if (!current || current.deleted || current.value === undefined) continue

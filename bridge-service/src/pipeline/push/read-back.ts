@@ -48,14 +48,21 @@ export function recordsHeld(
   // answers the default combo's id there).
   const full = new Map<string, HeldValue>()
   const noAoc = new Map<string, HeldValue>()
+  // A value of an org unit DHIS2 holds nothing for needs no key string: on a first import, none does.
+  const orgUnits = new Set<string>()
   for (const h of held) {
     if (h.deleted) continue
     full.set(keyOf(h), h)
     noAoc.set(keyOf({ ...h, attributeOptionCombo: undefined }), h)
+    orgUnits.add(h.orgUnit)
   }
   const ok = new Map<string, boolean>()
   for (const v of values) {
-    const found = v.attributeOptionCombo ? full.get(keyOf(v)) : noAoc.get(keyOf(v))
+    const found = !orgUnits.has(v.orgUnit)
+      ? undefined
+      : v.attributeOptionCombo
+        ? full.get(keyOf(v))
+        : noAoc.get(keyOf(v))
     // DHIS2 keeps no zero for a data element where zero is not significant, and no empty value: absent is
     // then what it holds.
     const nothing = v.deleted || (absentIsEmpty && ((v.value ?? '').trim() === '' || Number(v.value) === 0))
