@@ -50,6 +50,29 @@ describe('planBatches', () => {
     expect(split.every((b) => b.recordIds[0] === 'big')).toBe(true)
   })
 
+  test('maxBytes counts bytes (UTF-8 and escapes), and a request is filled up to it exactly', () => {
+    // Comments typed in French: 'é' is one character but two bytes on the wire.
+    const text = (recordId: string, n: number): RecordWork => ({
+      ...work(recordId, n),
+      values: work(recordId, n).values.map((v) => ({ ...v, value: 'é'.repeat(1000) })),
+    })
+    const records = [text('a', 10), text('b', 10), text('c', 10), text('d', 10)]
+    const bytesOf = (b: { dataSet: string; values: OutgoingValue[] }) =>
+      Buffer.byteLength(JSON.stringify({ dataSet: b.dataSet, dataValues: b.values.map(wireValue) }))
+    const maxBytes = bytesOf({ dataSet: 'ds1', values: [...records[0]!.values, ...records[1]!.values] }) + 70
+    const batches = planBatches(records, { maxValues: 5_000, maxBytes })
+    expect(batches.map((b) => b.recordIds)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ])
+    for (const b of batches) expect(bytesOf(b)).toBeLessThanOrEqual(maxBytes)
+    // Far from the limit, requests are cut by maxValues alone.
+    const many = Array.from({ length: 30 }, (_, i) => work(`r${i}`, 28))
+    expect(planBatches(many, { maxValues: 5 * 28, maxBytes: 10_000_000 }).map((b) => b.recordIds.length)).toEqual([
+      5, 5, 5, 5, 5, 5,
+    ])
+  })
+
   test('a deletion goes as deleted: true, without a value; records without values make no request', () => {
     expect(wireValue({ ...value('a', 'x'), deleted: true })).toEqual({
       dataElement: 'x',
@@ -62,7 +85,7 @@ describe('planBatches', () => {
     expect(planBatches([work('a', 0)], { maxValues: 10, maxBytes: 1000 })).toEqual([])
   })
 
-  test("a value's size is the length of its JSON plus the comma, escapes and surrogates included", () => {
+  test("a value's size is the bytes of its JSON plus the comma, escapes and surrogates included", () => {
     const texts = ['', '12', 'a"b', 'back\\slash', 'é', '\u0001', 'line\nbreak', '😀', '\ud800']
     for (const text of texts)
       for (const v of [
@@ -70,7 +93,7 @@ describe('planBatches', () => {
         { ...value('a', text), deleted: true as const },
         { ...value('a', 'x'), value: undefined },
       ])
-        expect(sizeOf(v)).toBe(JSON.stringify(wireValue(v)).length + 1)
+        expect(sizeOf(v)).toBe(Buffer.byteLength(JSON.stringify(wireValue(v))) + 1)
   })
 })
 

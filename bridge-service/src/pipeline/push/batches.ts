@@ -85,37 +85,53 @@ export function wireValue(v: OutgoingValue): DataValue {
   return out
 }
 
-/** The JSON of a wire value with empty strings: each string then adds its own escaped length. */
+/** The JSON of a wire value with empty strings (ASCII: its length is its bytes); each string adds its own. */
 const BASE_VALUE = JSON.stringify(wireValue({ ...emptyKey(), recordId: '', hash: '', value: '' })).length
 const BASE_DELETED = JSON.stringify(wireValue({ ...emptyKey(), recordId: '', hash: '', deleted: true })).length
 function emptyKey(): DataValueKey {
   return { dataElement: '', period: '', orgUnit: '', categoryOptionCombo: '', attributeOptionCombo: '' }
 }
 /**
- * The length of a string in JSON, quotes left out: its own length unless it holds a character JSON escapes
- * (quote, backslash, control character) or a surrogate — those strings are measured by JSON itself.
+ * The bytes of a string in JSON (UTF-8), quotes left out: its length when it is plain ASCII that JSON writes as
+ * it is — else measured on JSON's own escaping and UTF-8.
  */
-function jsonLength(s: string): number {
+function jsonBytes(s: string): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s).length - 2
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return Buffer.byteLength(JSON.stringify(s)) - 2
   }
   return s.length
 }
 
-/**
- * `JSON.stringify(wireValue(v)).length + 1` (the comma), computed without building the object and its JSON:
- * this runs for every value pushed.
- */
+/** `Buffer.byteLength(JSON.stringify(wireValue(v))) + 1` (the comma), without building the object and its JSON. */
 export function sizeOf(v: OutgoingValue): number {
   const keys =
-    jsonLength(v.dataElement) +
-    jsonLength(v.period) +
-    jsonLength(v.orgUnit) +
-    jsonLength(v.categoryOptionCombo) +
-    jsonLength(v.attributeOptionCombo)
-  return (v.deleted ? BASE_DELETED : BASE_VALUE + jsonLength(v.value ?? '')) + keys + 1
+    jsonBytes(v.dataElement) +
+    jsonBytes(v.period) +
+    jsonBytes(v.orgUnit) +
+    jsonBytes(v.categoryOptionCombo) +
+    jsonBytes(v.attributeOptionCombo)
+  return (v.deleted ? BASE_DELETED : BASE_VALUE + jsonBytes(v.value ?? '')) + keys + 1
 }
+
+/**
+ * At least sizeOf(v), from the strings' lengths alone: a UTF-16 unit is at most 6 bytes in JSON (`\u0001`; a
+ * non-ASCII one is 2–3 bytes of UTF-8, a surrogate pair 4 for two units). A request of 5,000 ordinary values is
+ * ≈ 2 MB by this bound against 10 MB allowed, so the exact size — a scan of every character of every value,
+ * ≈ 3 % of the bridge's CPU in an import — is only taken near the limit.
+ */
+function boundOf(v: OutgoingValue): number {
+  const keys =
+    v.dataElement.length +
+    v.period.length +
+    v.orgUnit.length +
+    v.categoryOptionCombo.length +
+    v.attributeOptionCombo.length
+  return (v.deleted ? BASE_DELETED : BASE_VALUE + 6 * (v.value ?? '').length) + 6 * keys + 1
+}
+
+const sum = (values: readonly OutgoingValue[], size: (v: OutgoingValue) => number) =>
+  values.reduce((total, v) => total + size(v), 0)
 
 export function planBatches(records: readonly RecordWork[], limits: BatchLimits): Batch[] {
   if (!(limits.maxValues >= 1) || !(limits.maxBytes > ENVELOPE_BYTES)) throw new RangeError('batch limits too small')
@@ -131,16 +147,29 @@ export function planBatches(records: readonly RecordWork[], limits: BatchLimits)
   for (const group of groups.values()) {
     const { dataSet, period } = group[0] as RecordWork
     let current: Batch | undefined
+    // The body's bytes so far: exact, or an upper bound while `exact` is false (boundOf).
     let bytes = 0
+    let exact = true
     const close = () => {
       if (current && current.values.length > 0) batches.push(current)
       current = undefined
       bytes = ENVELOPE_BYTES
+      exact = true
     }
     const open = (): Batch => (current ??= { dataSet, period, values: [], recordIds: [] })
+    /** Near the limit: the request's exact size, so that a bound never closes it early. */
+    const toExact = () => {
+      if (!exact) bytes = ENVELOPE_BYTES + (current ? sum(current.values, sizeOf) : 0)
+      exact = true
+    }
     close()
     for (const record of group) {
-      const recordBytes = record.values.reduce((sum, v) => sum + sizeOf(v), 0)
+      let recordBytes = sum(record.values, boundOf)
+      const bounded = bytes + recordBytes <= limits.maxBytes
+      if (!bounded) {
+        toExact()
+        recordBytes = sum(record.values, sizeOf)
+      }
       const fitsAlone = record.values.length <= limits.maxValues && recordBytes + ENVELOPE_BYTES <= limits.maxBytes
       if (fitsAlone) {
         if (
@@ -152,9 +181,11 @@ export function planBatches(records: readonly RecordWork[], limits: BatchLimits)
         batch.values.push(...record.values)
         batch.recordIds.push(record.recordId)
         bytes += recordBytes
+        if (bounded) exact = false
         continue
       }
       // A record larger than a request on its own (never seen in practice): its values are split.
+      toExact()
       for (const value of record.values) {
         const size = sizeOf(value)
         if (current && (current.values.length + 1 > limits.maxValues || bytes + size > limits.maxBytes)) close()
