@@ -8,7 +8,10 @@
  * 4. per data set × period, in requests of at most 5,000 values (records kept whole), reads what DHIS2 holds
  *    for those org units (the overwrite check's read), posts the values and reads the import summary;
  * 5. marks the records imported with their event and stores each record's value hashes (imported_sets), in
- *    one transaction per request (the floor's statements).
+ *    one transaction per request (the floor's statements);
+ * 6. registers the data set complete for the reports of the request (what completeness counts, issue 13 §1):
+ *    reads the registrations DHIS2 holds for those org units (its dates must never be moved), posts the others
+ *    and notes them in the records' histories — one read, one post and one statement per request.
  * Plain node:http with a keep-alive agent, no compression: the cheapest client.
  *
  * Run by bridge-csv as a child process, so that its CPU reads apart from the stand-in's: argv[2] is a JSON
@@ -20,7 +23,7 @@ import { createReadStream, readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createInterface } from 'node:readline'
 import { Client } from 'pg'
-import { compileYaml, MetadataIndex, type MapResult } from '@relais/mappings'
+import { compileYaml, localTimestamp, MetadataIndex, type MapResult } from '@relais/mappings'
 import { DEMO_BRIDGE_TOKEN, createStandin } from '@relais/dhis2-standin'
 import { readCsvRows } from '../bridge-service/src/sources/files/csv'
 import type { FileSummary } from '../bridge-service/src/sources/files/findings'
@@ -99,6 +102,7 @@ async function run(config: Config, mapper: ReturnType<typeof compile>, db: Clien
       period: result.period ?? null,
       dataValues: result.dataValues,
       warnings: result.warnings,
+      ...(result.completion ? { completion: result.completion } : {}),
     })
     rows.push({
       k: `${raw.code_rc}|${raw.mois}`,
@@ -196,7 +200,49 @@ async function push(config: Config, dataSet: string, period: string, batch: read
     [JSON.stringify(sets), SOURCE],
   )
   await db.query('COMMIT')
+  await complete(config, dataSet, period, batch, orgUnits, db)
   return dataValues.length
+}
+
+/** 6.: the reports of a request registered complete, those DHIS2 holds already left as they are. */
+async function complete(
+  config: Config,
+  dataSet: string,
+  period: string,
+  batch: readonly Mapped[],
+  orgUnits: readonly string[],
+  db: Client,
+) {
+  const reports = batch.filter((r) => r.result.completion !== undefined)
+  if (reports.length === 0) return
+  const held = new Set<string>()
+  for (let i = 0; i < orgUnits.length; i += 200) {
+    const query = new URLSearchParams({ dataSet, period, orgUnit: orgUnits.slice(i, i + 200).join(',') })
+    const answer = (await http('GET', `${config.dhis2}/api/completeDataSetRegistrations?${query}`)) as {
+      completeDataSetRegistrations?: { organisationUnit: string }[]
+    }
+    for (const r of answer.completeDataSetRegistrations ?? []) held.add(r.organisationUnit)
+  }
+  const now = localTimestamp(new Date(), 'UTC')
+  const toSend = reports.filter((r) => !held.has(r.result.orgUnit!))
+  const registrations = toSend.map((r) => ({
+    dataSet,
+    period,
+    organisationUnit: r.result.orgUnit,
+    attributeOptionCombo: r.result.dataValues[0]?.attributeOptionCombo,
+    date: r.result.completion?.submittedAt ? localTimestamp(new Date(r.result.completion.submittedAt), 'UTC') : now,
+    completed: true,
+  }))
+  await http(
+    'POST',
+    `${config.dhis2}/api/completeDataSetRegistrations`,
+    JSON.stringify({ completeDataSetRegistrations: registrations }),
+  )
+  await db.query(
+    `INSERT INTO record_events (record_id, actor, from_status, to_status, reason)
+     SELECT id, 'least', 'imported', 'imported', 'completion-registered' FROM unnest($1::text[]) AS t(id)`,
+    [toSend.map((r) => r.id)],
+  )
 }
 
 async function main(): Promise<void> {
