@@ -219,7 +219,7 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
         },
         {
           header: fr ? 'durée' : 'took',
-          value: (s) => (s.lastRun?.durationMs != null ? formatDuration(s.lastRun.durationMs) : ''),
+          value: (s) => (s.lastRun?.durationMs != null ? formatDuration(s.lastRun.durationMs, fr) : ''),
           align: 'right',
         },
         { header: fr ? 'importés' : 'imported', value: (s) => cell(s.lastRun?.counts, 'imported'), align: 'right' },
@@ -300,7 +300,7 @@ function processesTable(processes: readonly ProcessView[], fr: boolean): string 
     },
     {
       header: fr ? 'dernier signe' : 'last beat',
-      value: (p) => (fr ? `il y a ${formatDuration(p.beatAgeMs)}` : `${formatDuration(p.beatAgeMs)} ago`),
+      value: (p) => (fr ? `il y a ${formatDuration(p.beatAgeMs, true)}` : `${formatDuration(p.beatAgeMs)} ago`),
       align: 'right',
     },
     { header: fr ? 'depuis' : 'up since', value: (p) => formatTime(new Date(p.startedAt)) },

@@ -31,7 +31,14 @@ test('keyValues, durations, URLs without their password', () => {
       ['ledger', 'PGlite'],
     ]),
   ).toBe('DHIS2   up\nledger  PGlite')
-  expect([850, 4200, 185_000, 7_620_000].map(formatDuration)).toEqual(['850 ms', '4.2 s', '3 min 05 s', '2 h 07 min'])
+  expect([850, 4200, 185_000, 7_620_000].map((ms) => formatDuration(ms))).toEqual([
+    '850 ms',
+    '4.2 s',
+    '3 min 05 s',
+    '2 h 07 min',
+  ])
+  // In French, a decimal comma.
+  expect(formatDuration(4200, true)).toBe('4,2 s')
   expect(safeUrl('redis://:s3cret@redis:6379/0')).toBe('redis://***@redis:6379/0')
   expect(safeUrl('redis://127.0.0.1:6379/12')).toBe('redis://127.0.0.1:6379/12')
 })

@@ -46,9 +46,10 @@ export function keyValues(pairs: readonly (readonly [string, string | number])[]
 }
 
 /** 850 ms, 4.2 s, 3 min 05 s, 2 h 07 min. */
-export function formatDuration(ms: number): string {
+export function formatDuration(ms: number, fr = false): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  // French writes a decimal comma: « 4,2 s ».
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1).replace('.', fr ? ',' : '.')} s`
   const s = Math.round(ms / 1000)
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`
