@@ -9,7 +9,7 @@
  * other on one ledger, in order: each test builds on the state the previous ones left.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import Redis from 'ioredis'
@@ -219,6 +219,33 @@ test('status shows the source with its last run, in French by default; --json pa
   expect(json.sources[0]).toMatchObject({ name: 'csv-partenaires', lastRun: { status: 'completed' } })
   expect(json.sources[0]!.lastRun.counts.total).toBeGreaterThan(20)
   expect(json.sources[0]!.quarantined).toBeGreaterThan(4)
+})
+
+test('status with DHIS2 and Redis away says so, names their runbooks and exits 1', async () => {
+  const saved = env
+  // Port 9 (discard) is closed here: both connections are refused at once.
+  env = { ...env, DHIS2_URL: 'http://127.0.0.1:9', REDIS_URL: 'redis://127.0.0.1:9/0' }
+  try {
+    const r = await relais('status')
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(
+      /^DHIS2\s+http:\/\/127\.0\.0\.1:9 — INJOIGNABLE: .+ — voir docs\/runbooks\/dhis2-down\.md$/m,
+    )
+    expect(r.stdout).toMatch(
+      /^Redis\s+redis:\/\/127\.0\.0\.1:9\/0 — INJOIGNABLE: .+ — voir docs\/runbooks\/redis-lost\.md$/m,
+    )
+    const en = await relais('status', '--locale', 'en')
+    expect(en.stdout).toMatch(/— UNREACHABLE: .+ — see docs\/runbooks\/dhis2-down\.md$/m)
+    const json = JSON.parse((await relais('status', '--json')).stdout) as {
+      dhis2: { reachable: boolean; runbook?: string }
+      redis: { reachable: boolean; runbook?: string }
+    }
+    expect(json.dhis2).toMatchObject({ reachable: false, runbook: 'docs/runbooks/dhis2-down.md' })
+    expect(json.redis).toMatchObject({ reachable: false, runbook: 'docs/runbooks/redis-lost.md' })
+    for (const runbook of [json.dhis2.runbook, json.redis.runbook]) expect(existsSync(join(ROOT, runbook!))).toBe(true)
+  } finally {
+    env = saved
+  }
 })
 
 test('backup of the embedded ledger with its manifest, verified; retention says nothing is due yet', async () => {

@@ -22,6 +22,9 @@ import { countsLine } from './progress'
 import { formatDuration, formatTime, keyValues, safeUrl, table, toJson } from './table'
 import type { ProcessView } from '../processes/registry'
 
+/** What to do when a service is away: the runbooks of the repository (docs/runbooks/). */
+const RUNBOOKS = { dhis2: 'docs/runbooks/dhis2-down.md', redis: 'docs/runbooks/redis-lost.md' }
+
 export const STATUS_USAGE = `Usage: relais status [--json] [--locale fr|en]
 
 Sources with their last run and its counts, queue depths, records by status, DHIS2 reachability, and the
@@ -162,8 +165,8 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
     if (values.json) {
       io.out(
         toJson({
-          dhis2: { url: ctx.env.dhis2.url, ...dhis2 },
-          redis: { url: safeUrl(ctx.env.redisUrl), ...redis },
+          dhis2: { url: ctx.env.dhis2.url, ...dhis2, ...(dhis2.reachable ? {} : { runbook: RUNBOOKS.dhis2 }) },
+          redis: { url: safeUrl(ctx.env.redisUrl), ...redis, ...(redis.reachable ? {} : { runbook: RUNBOOKS.redis }) },
           circuit: { state: null, note: 'kept by each worker process: see processes[].circuits' },
           processes: redis.processes,
           ledger,
@@ -173,16 +176,20 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
       )
       return healthy ? 0 : 1
     }
-    const reachable = (r: { reachable: true; latencyMs?: number } | { reachable: false; error?: string }) =>
+    // An unreachable service names the runbook that says what to do (docs/runbooks/).
+    const reachable = (
+      r: { reachable: true; latencyMs?: number } | { reachable: false; error?: string },
+      runbook: string,
+    ) =>
       r.reachable
         ? `${fr ? 'joignable' : 'reachable'}${r.latencyMs === undefined ? '' : ` (ping ${r.latencyMs} ms)`}`
-        : `${fr ? 'INJOIGNABLE' : 'UNREACHABLE'}: ${r.error}`
+        : `${fr ? 'INJOIGNABLE' : 'UNREACHABLE'}: ${r.error} — ${fr ? 'voir' : 'see'} ${runbook}`
     io.out(`${fr ? 'État de Relais' : 'Relais status'} — ${formatTime(new Date())}`)
     io.out(
       keyValues([
-        ['DHIS2', `${ctx.env.dhis2.url} — ${reachable(dhis2)}`],
+        ['DHIS2', `${ctx.env.dhis2.url} — ${reachable(dhis2, RUNBOOKS.dhis2)}`],
         [fr ? 'disjoncteur' : 'circuit', circuitLine(redis.processes, fr)],
-        ['Redis', `${safeUrl(ctx.env.redisUrl)} — ${reachable(redis)}`],
+        ['Redis', `${safeUrl(ctx.env.redisUrl)} — ${reachable(redis, RUNBOOKS.redis)}`],
         [fr ? 'registre' : 'ledger', ledger],
         ['config', `${ctx.env.configPath} (${ctx.config.sources.length} source(s))`],
         [fr ? 'enregistrements' : 'records', `${totals.total} — ${countsLine(totals, fr)}`],
