@@ -340,3 +340,40 @@ test('beside a running relais serve on the embedded ledger, status, records and 
     await bridge.stop()
   }
 })
+
+test('retention run archives old done payloads; retention show reads one back, or says how to restore a lost file', async () => {
+  // No clock to move in a child process: the imported records are made 200 days old in the ledger instead (in
+  // a child process too: PGlite's files do not open under jest).
+  const age = `
+    const { openLedger } = require('./bridge-service/src/ledger')
+    openLedger({ database: { kind: 'pglite', dataDir: process.argv[1] } }).then(async (db) => {
+      const moved = await db.query("UPDATE records SET created_at = now() - interval '200 days' WHERE status = 'imported' RETURNING id")
+      await db.close()
+      console.log(moved[0].id)
+    })`
+  const id = await new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['--require', require.resolve('tsx/cjs'), '-e', age, join(dir, 'ledger', 'pglite')],
+      { cwd: ROOT, encoding: 'utf8' },
+      (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
+    ),
+  )
+  const run = await relais('retention', 'run')
+  expect(run.stderr).toBe('')
+  expect(run.stdout).toMatch(/^csv-partenaires : [1-9]\d* charge\(s\) utile\(s\) archivée\(s\)/)
+  const show = await relais('retention', 'show', id)
+  expect(show.status).toBe(0)
+  expect(JSON.parse(show.stdout)).toHaveProperty('code_rc')
+  // The archive file lost (a disk replaced without its copy): a clear error that says where it comes back from.
+  rmSync(join(dir, 'ledger', 'archive'), { recursive: true, force: true })
+  const lost = await relais('retention', 'show', id)
+  expect(lost.status).toBe(1)
+  expect(lost.stdout).toBe('')
+  expect(lost.stderr.trim().split('\n')).toHaveLength(1)
+  expect(lost.stderr).toMatch(
+    /^relais retention : la charge utile de l'enregistrement \S+ a été archivée dans archive\/csv-partenaires\/\d{4}-\d{2}\.jsonl\.gz, mais ce fichier est introuvable ou illisible \(ENOENT.*\) : restaurez archive\/csv-partenaires\/\d{4}-\d{2}\.jsonl\.gz depuis la copie des sauvegardes/,
+  )
+  const en = await relais('retention', 'show', id, '--locale', 'en')
+  expect(en.stderr).toMatch(/but that file is missing or unreadable \(ENOENT.*\): restore archive\/csv-partenaires\//)
+})

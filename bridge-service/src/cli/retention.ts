@@ -82,12 +82,28 @@ export async function runRetentionCommand(
         )
         return 0
       }
-      const line = await findArchivedPayload(archiveDir, record.payloadArchive, id)
+      // Archive files live beside the ledger, not in it: the administrator copies them with the backups
+      // (docker/README.md, "Backups"), which is where a lost or damaged one comes back from.
+      const restore = fr
+        ? `restaurez archive/${record.payloadArchive} depuis la copie des sauvegardes (backups/archive/ ; docker/README.md, « Backups »)`
+        : `restore archive/${record.payloadArchive} from the backups' copy (backups/archive/; docker/README.md, "Backups")`
+      let line: Awaited<ReturnType<typeof findArchivedPayload>>
+      try {
+        line = await findArchivedPayload(archiveDir, record.payloadArchive, id)
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error)
+        io.err(
+          fr
+            ? `relais retention : la charge utile de l'enregistrement ${id} a été archivée dans archive/${record.payloadArchive}, mais ce fichier est introuvable ou illisible (${why}) : ${restore}`
+            : `relais retention: the payload of record ${id} was archived in archive/${record.payloadArchive}, but that file is missing or unreadable (${why}): ${restore}`,
+        )
+        return 1
+      }
       if (!line) {
         io.err(
           fr
-            ? `relais retention : archive/${record.payloadArchive} ne contient pas la charge utile de l'enregistrement ${id}`
-            : `relais retention: archive/${record.payloadArchive} holds no payload of record ${id}`,
+            ? `relais retention : archive/${record.payloadArchive} ne contient pas la charge utile de l'enregistrement ${id} (fichier remplacé par une copie plus ancienne ?) : ${restore}`
+            : `relais retention: archive/${record.payloadArchive} holds no payload of record ${id} (replaced by an older copy?): ${restore}`,
         )
         return 1
       }

@@ -9,7 +9,8 @@ jest.mock('@electric-sql/pglite', () =>
  * back; the archive's manifest counts and hashes the file; a second run finds nothing; the run is audited.
  */
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { migrate, repositories, type Db } from '../ledger'
@@ -108,4 +109,16 @@ describe.each(TEST_DATABASES)('payload retention on %s', (_name, make) => {
     expect(manifest.records).toBe(3)
     expect(await findArchivedPayload(archiveDir, 'kobo/2026-05.jsonl.gz', late)).toMatchObject({ id: late })
   })
+})
+
+test('an archive file missing, not gzip or cut short is an error to report, never a crash', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relais-archive-'))
+  await expect(findArchivedPayload(dir, 'kobo/2026-01.jsonl.gz', 'r1')).rejects.toThrow(/ENOENT/)
+  writeFileSync(join(dir, 'plain.jsonl.gz'), '{"id":"r1","raw":{}}\n')
+  await expect(findArchivedPayload(dir, 'plain.jsonl.gz', 'r1')).rejects.toThrow(/incorrect header check/)
+  const whole = gzipSync('{"id":"r1","raw":{"a":1}}\n'.repeat(2_000))
+  writeFileSync(join(dir, 'cut.jsonl.gz'), whole.subarray(0, whole.length - 20))
+  await expect(findArchivedPayload(dir, 'cut.jsonl.gz', 'r1')).rejects.toThrow(/unexpected end of file/)
+  writeFileSync(join(dir, 'whole.jsonl.gz'), whole)
+  expect(await findArchivedPayload(dir, 'whole.jsonl.gz', 'r1')).toEqual({ id: 'r1', raw: { a: 1 } })
 })

@@ -172,18 +172,32 @@ export async function archivePayloads(
   return report
 }
 
-/** A record's archived payload, read from its file (the last copy wins, should a crash have left two). */
+/**
+ * A record's archived payload, read from its file (the last copy wins, should a crash have left two). Rejects
+ * when the file is missing or is not gzip — `pipe` alone left the file's error unhandled, which ended the
+ * process with a stack trace.
+ */
 export async function findArchivedPayload(
   archiveDir: string,
   relative: string,
   recordId: string,
 ): Promise<ArchivedLine | undefined> {
   let found: ArchivedLine | undefined
-  const lines = createInterface({
-    input: createReadStream(join(archiveDir, relative)).pipe(createGunzip()),
-    crlfDelay: Infinity,
-  })
+  let failure: Error | undefined
+  const gunzip = createGunzip()
+  const file = createReadStream(join(archiveDir, relative))
+  const lines = createInterface({ input: file.pipe(gunzip), crlfDelay: Infinity })
+  // Either stream's error closes the lines (which ends the loop below), then is thrown.
+  const fail = (error: Error) => {
+    failure ??= error
+    lines.close()
+  }
+  file.on('error', fail)
+  gunzip.on('error', fail)
   const needle = `{"id":${JSON.stringify(recordId)},`
   for await (const line of lines) if (line.startsWith(needle)) found = JSON.parse(line) as ArchivedLine
+  file.destroy()
+  gunzip.destroy()
+  if (failure) throw failure
   return found
 }
