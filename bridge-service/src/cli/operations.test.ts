@@ -138,11 +138,15 @@ test('run --file with the messy CSV: rows quarantined with their reasons in the 
   expect(r.stdout).toMatch(/^Done with problems: \d+ imported, /m)
 })
 
-test('records --status quarantined lists them; --json parses with the pager', async () => {
+test('records --status quarantined lists them, in French by default; --json parses with the pager', async () => {
   const r = await relais('records', '--status', 'quarantined')
   expect(r.status).toBe(0)
-  expect(r.stdout).toMatch(/^id\s+source\s+source key\s+status\s+reason/)
+  expect(r.stdout).toMatch(/^id\s+source\s+clé source\s+statut\s+motif\s+période\s+code RC/)
   expect(r.stdout).toMatch(/csv-partenaires .* quarantined +invalid/)
+  expect(r.stdout).toMatch(/^Enregistrements 1–\d+ sur \d+ \(page 1 sur 1\)\.$/m)
+  const en = await relais('records', '--status', 'quarantined', '--locale', 'en')
+  expect(en.stdout).toMatch(/^id\s+source\s+source key\s+status\s+reason/)
+  expect(en.stdout).toMatch(/^Records 1–\d+ of \d+ \(page 1 of 1\)\.$/m)
   const json = await relais('records', '--status', 'quarantined', '--json')
   const list = JSON.parse(json.stdout) as { items: { id: string; status: string }[]; pager: { total: number } }
   expect(list.pager.total).toBeGreaterThan(5)
@@ -159,7 +163,7 @@ test('quarantine lists by reason; discard <id> --reason works; records <id> show
   const d = await relais('quarantine', 'discard', quarantinedId, '--reason', 'row sent again by the partner')
   expect(d.stderr).toBe('')
   expect(d.status).toBe(0)
-  expect(d.stdout).toBe(`Record ${quarantinedId} discarded by ${user}: row sent again by the partner\n`)
+  expect(d.stdout).toBe(`Enregistrement ${quarantinedId} écarté par ${user} : row sent again by the partner\n`)
 
   const again = await relais('quarantine', 'discard', quarantinedId, '--reason', 'twice')
   expect(again.status).toBe(1)
@@ -167,8 +171,12 @@ test('quarantine lists by reason; discard <id> --reason works; records <id> show
 
   const show = await relais('records', quarantinedId)
   expect(show.status).toBe(0)
-  expect(show.stdout).toMatch(/^status\s+discarded \(row sent again by the partner\)$/m)
-  expect(show.stdout).toMatch(/History \(3 events, oldest first\)/)
+  expect(show.stdout).toMatch(/^statut\s+discarded \(row sent again by the partner\)$/m)
+  expect(show.stdout).toMatch(/Historique \(3 événements, du plus ancien au plus récent\) :/)
+  expect(show.stdout).toMatch(/^le\s+de\s+vers\s+par\s+motif\s+détail$/m)
+  const shown = await relais('records', quarantinedId, '--locale', 'en')
+  expect(shown.stdout).toMatch(/^status\s+discarded \(row sent again by the partner\)$/m)
+  expect(shown.stdout).toMatch(/History \(3 events, oldest first\)/)
   expect(show.stdout).toMatch(/—\s+received/)
   expect(show.stdout).toMatch(/received\s+quarantined\s+pipeline:map\s+invalid/)
   expect(show.stdout).toMatch(new RegExp(`quarantined\\s+discarded\\s+${user}\\s+row sent again`))
@@ -183,7 +191,9 @@ test('quarantine release: still invalid stays (exit 1); with a corrected payload
   const id = list.items[0]!.id
   const still = await relais('quarantine', 'release', id)
   expect(still.status).toBe(1)
-  expect(still.stdout).toMatch(new RegExp(`^Record ${id} is still invalid and stays in quarantine \\(1 problem\\):`))
+  expect(still.stdout).toMatch(
+    new RegExp(`^Enregistrement ${id} toujours invalide : il reste en quarantaine \\(1 problème\\) :`),
+  )
   expect(still.stdout).toContain('E7619 vad → RC_VAD (value "-3")')
   const { record } = JSON.parse((await relais('records', id, '--json')).stdout) as {
     record: { raw: Record<string, unknown> }

@@ -19,7 +19,8 @@ export const QUARANTINE_USAGE = `Usage: relais quarantine [--reason R] [--source
        relais quarantine discard <id> --reason "why" [--json]
 
   --reason R          list: ${QUARANTINE_REASONS.join(', ')}; discard: why it is discarded (required)
-  --corrected F       release with this corrected raw record (JSON), re-validated before it is queued`
+  --corrected F       release with this corrected raw record (JSON), re-validated before it is queued
+  --locale fr|en      the language of what is printed (French by default; --json is the same in both)`
 
 function readCorrected(file: string): unknown {
   let text: string
@@ -44,12 +45,14 @@ export async function runQuarantineCommand(argv: string[], io: CliIo, env: NodeJ
     page: { type: 'string' },
     'page-size': { type: 'string' },
     json: { type: 'boolean', default: false },
+    locale: { type: 'string', default: 'fr' },
     help: { type: 'boolean', short: 'h', default: false },
   })
   if (values.help) {
     io.out(QUARANTINE_USAGE)
     return 0
   }
+  const fr = values.locale !== 'en'
   const [action, ...rest] = positionals
   if (action === 'release' || action === 'discard') {
     expectPositionals(rest, 1, `relais quarantine ${action} <id>${action === 'discard' ? ' --reason "why"' : ''}`)
@@ -74,7 +77,12 @@ export async function runQuarantineCommand(argv: string[], io: CliIo, env: NodeJ
         if (action === 'discard') {
           await pipeline.discard(id, ctx.actor, reason!)
           if (values.json) io.out(toJson({ id, status: 'discarded', reason, actor: ctx.actor.name }))
-          else io.out(`Record ${id} discarded by ${ctx.actor.name}: ${reason}`)
+          else
+            io.out(
+              fr
+                ? `Enregistrement ${id} écarté par ${ctx.actor.name} : ${reason}`
+                : `Record ${id} discarded by ${ctx.actor.name}: ${reason}`,
+            )
           return 0
         }
         const result = await pipeline.release(id, ctx.actor, corrected)
@@ -84,20 +92,27 @@ export async function runQuarantineCommand(argv: string[], io: CliIo, env: NodeJ
         }
         if (result.status === 'mapped') {
           io.out(
-            `Record ${id} released by ${ctx.actor.name}${corrected !== undefined ? ' with a corrected payload' : ''}: valid, queued for DHIS2 (a running \`relais serve\` sends it).`,
+            fr
+              ? `Enregistrement ${id} libéré par ${ctx.actor.name}${corrected !== undefined ? ' avec une charge utile corrigée' : ''} : valide, en file pour DHIS2 (un \`relais serve\` en marche l'envoie).`
+              : `Record ${id} released by ${ctx.actor.name}${corrected !== undefined ? ' with a corrected payload' : ''}: valid, queued for DHIS2 (a running \`relais serve\` sends it).`,
           )
           return 0
         }
+        const problems = result.errors?.length ?? 0
         io.out(
-          `Record ${id} is still invalid and stays in quarantine (${plural(result.errors?.length ?? 0, 'problem')}):`,
+          fr
+            ? `Enregistrement ${id} toujours invalide : il reste en quarantaine (${plural(problems, 'problème', 'problèmes', true)}) :`
+            : `Record ${id} is still invalid and stays in quarantine (${plural(problems, 'problem')}):`,
         )
         io.out(
-          table(result.errors ?? [], [{ header: 'problem', value: (e) => problemOf({ errors: [e] }), maxWidth: 120 }]),
+          table(result.errors ?? [], [
+            { header: fr ? 'problème' : 'problem', value: (e) => problemOf({ errors: [e] }), maxWidth: 120 },
+          ]),
         )
         return 1
       } catch (error) {
         if (error instanceof RecordNotFoundError || error instanceof StateConflictError) {
-          io.err(`relais quarantine ${action}: ${error.message}`)
+          io.err(`relais quarantine ${action}${fr ? ' :' : ':'} ${error.message}`)
           return 1
         }
         throw error
@@ -131,25 +146,31 @@ export async function runQuarantineCommand(argv: string[], io: CliIo, env: NodeJ
       return 0
     }
     if (list.pager.total === 0) {
-      io.out('Quarantine is empty' + (values.reason ? ` for reason ${values.reason}.` : '.'))
+      io.out(
+        fr
+          ? 'La quarantaine est vide' + (values.reason ? ` pour le motif ${values.reason}.` : '.')
+          : 'Quarantine is empty' + (values.reason ? ` for reason ${values.reason}.` : '.'),
+      )
       return 0
     }
     io.out(
       table(list.items, [
         { header: 'id', value: (r) => r.id },
         { header: 'source', value: (r) => r.source },
-        { header: 'source key', value: (r) => r.sourceKey, maxWidth: 28 },
-        { header: 'reason', value: (r) => r.reason },
-        { header: 'period', value: (r) => r.period },
-        { header: 'RC code', value: (r) => r.rcCode },
-        { header: 'since', value: (r) => formatTime(r.updatedAt) },
-        { header: 'problem', value: (r) => problemOf(r.lastError, r.reason), maxWidth: 80 },
+        { header: fr ? 'clé source' : 'source key', value: (r) => r.sourceKey, maxWidth: 28 },
+        { header: fr ? 'motif' : 'reason', value: (r) => r.reason },
+        { header: fr ? 'période' : 'period', value: (r) => r.period },
+        { header: fr ? 'code RC' : 'RC code', value: (r) => r.rcCode },
+        { header: fr ? 'depuis' : 'since', value: (r) => formatTime(r.updatedAt) },
+        { header: fr ? 'problème' : 'problem', value: (r) => problemOf(r.lastError, r.reason), maxWidth: 80 },
       ]),
     )
     const { pager } = list
     io.out('')
     io.out(
-      `${plural(pager.total, 'record')} in quarantine (page ${pager.page} of ${pager.pageCount}). Release: \`relais quarantine release <id> [--corrected file.json]\`; discard: \`relais quarantine discard <id> --reason "…"\`.`,
+      fr
+        ? `${plural(pager.total, 'enregistrement', 'enregistrements', true)} en quarantaine (page ${pager.page} sur ${pager.pageCount}). Libérer : \`relais quarantine release <id> [--corrected fichier.json]\` ; écarter : \`relais quarantine discard <id> --reason "…"\`.`
+        : `${plural(pager.total, 'record')} in quarantine (page ${pager.page} of ${pager.pageCount}). Release: \`relais quarantine release <id> [--corrected file.json]\`; discard: \`relais quarantine discard <id> --reason "…"\`.`,
     )
     return 0
   } finally {

@@ -13,10 +13,10 @@ import { parseCli, UsageError, pageOptions, type CliIo } from './args'
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import { problemOf } from './problems'
-import { formatTime, keyValues, table, toJson } from './table'
+import { formatTime, keyValues, plural, table, toJson } from './table'
 
-export const RECORDS_USAGE = `Usage: relais records [filters] [--page N] [--page-size N] [--json]
-       relais records <id> [--json]
+export const RECORDS_USAGE = `Usage: relais records [filters] [--page N] [--page-size N] [--json] [--locale fr|en]
+       relais records <id> [--json] [--locale fr|en]
 
 Filters (ANDed):
   --source S        a source of relais.config.yaml
@@ -26,7 +26,9 @@ Filters (ANDed):
   --status S        ${RECORD_STATUSES.join(', ')} (several: quarantined,failed)
   --reason R        quarantine reason (invalid, conflict, duplicate, late) or discard reason
   --run ID          the records of one run
-  --key K           the source key`
+  --key K           the source key
+
+Prints in French unless --locale en (--json is the same in both).`
 
 export function parseStatuses(text: string | undefined): RecordStatus[] | undefined {
   if (text === undefined) return undefined
@@ -50,12 +52,14 @@ export async function runRecordsCommand(argv: string[], io: CliIo, env: NodeJS.P
     page: { type: 'string' },
     'page-size': { type: 'string' },
     json: { type: 'boolean', default: false },
+    locale: { type: 'string', default: 'fr' },
     help: { type: 'boolean', short: 'h', default: false },
   })
   if (values.help) {
     io.out(RECORDS_USAGE)
     return 0
   }
+  const fr = values.locale !== 'en'
   if (positionals.length > 1)
     throw new UsageError(`unexpected argument "${positionals[1]}" — usage: relais records [<id>]`)
   const id = positionals[0]
@@ -79,7 +83,7 @@ export async function runRecordsCommand(argv: string[], io: CliIo, env: NodeJS.P
   const ctx = await openContext(env, settings)
   try {
     const repos = ctx.repos
-    if (id !== undefined) return await showRecord(id, io, values.json, repos, ctx.actor)
+    if (id !== undefined) return await showRecord(id, io, values.json, repos, ctx.actor, fr)
     const list = await repos.records.search(filter, { page, pageSize })
     if (values.json) {
       io.out(toJson(list))
@@ -87,23 +91,23 @@ export async function runRecordsCommand(argv: string[], io: CliIo, env: NodeJS.P
     }
     const { pager } = list
     if (pager.total === 0) {
-      io.out('No record matches.')
+      io.out(fr ? 'Aucun enregistrement ne correspond.' : 'No record matches.')
       return 0
     }
     io.out(
       table(list.items, [
         { header: 'id', value: (r) => r.id },
         { header: 'source', value: (r) => r.source },
-        { header: 'source key', value: (r) => r.sourceKey, maxWidth: 28 },
-        { header: 'status', value: (r) => r.status },
-        { header: 'reason', value: (r) => r.reason, maxWidth: 24 },
-        { header: 'period', value: (r) => r.period },
-        { header: 'RC code', value: (r) => r.rcCode },
-        { header: 'org unit', value: (r) => r.orgUnit },
-        { header: 'tries', value: (r) => r.attempts },
-        { header: 'updated', value: (r) => formatTime(r.updatedAt) },
+        { header: fr ? 'clé source' : 'source key', value: (r) => r.sourceKey, maxWidth: 28 },
+        { header: fr ? 'statut' : 'status', value: (r) => r.status },
+        { header: fr ? 'motif' : 'reason', value: (r) => r.reason, maxWidth: 24 },
+        { header: fr ? 'période' : 'period', value: (r) => r.period },
+        { header: fr ? 'code RC' : 'RC code', value: (r) => r.rcCode },
+        { header: fr ? 'unité d’org.' : 'org unit', value: (r) => r.orgUnit },
+        { header: fr ? 'essais' : 'tries', value: (r) => r.attempts },
+        { header: fr ? 'mis à jour' : 'updated', value: (r) => formatTime(r.updatedAt) },
         {
-          header: 'problem',
+          header: fr ? 'problème' : 'problem',
           value: (r) => (r.status === 'quarantined' || r.status === 'failed' ? problemOf(r.lastError, r.reason) : ''),
           maxWidth: 60,
         },
@@ -111,8 +115,12 @@ export async function runRecordsCommand(argv: string[], io: CliIo, env: NodeJS.P
     )
     const from = (pager.page - 1) * pager.pageSize + 1
     io.out('')
+    const to = from + list.items.length - 1
+    const next = pager.page < pager.pageCount ? pager.page + 1 : undefined
     io.out(
-      `Records ${from}–${from + list.items.length - 1} of ${pager.total} (page ${pager.page} of ${pager.pageCount})${pager.page < pager.pageCount ? `; next: --page ${pager.page + 1}` : ''}.`,
+      fr
+        ? `Enregistrements ${from}–${to} sur ${pager.total} (page ${pager.page} sur ${pager.pageCount})${next ? ` ; suivante : --page ${next}` : ''}.`
+        : `Records ${from}–${to} of ${pager.total} (page ${pager.page} of ${pager.pageCount})${next ? `; next: --page ${next}` : ''}.`,
     )
     return 0
   } finally {
@@ -126,10 +134,15 @@ async function showRecord(
   json: boolean,
   repos: LedgerRepositories,
   actor: { name: string; role: string },
+  fr: boolean,
 ): Promise<number> {
   const record = await repos.records.get(id)
   if (!record) {
-    io.err(`relais records: no record ${id} in the ledger`)
+    io.err(
+      fr
+        ? `relais records : aucun enregistrement ${id} dans le registre`
+        : `relais records: no record ${id} in the ledger`,
+    )
     return 1
   }
   const [events, versions] = await Promise.all([
@@ -147,66 +160,80 @@ async function showRecord(
     io.out(toJson({ record, history: events, dhis2Messages: messages, versions }))
     return 0
   }
-  io.out(`Record ${record.id}`)
+  io.out(`${fr ? 'Enregistrement' : 'Record'} ${record.id}`)
   io.out(
     keyValues([
       ['source', record.source],
-      ['source key', record.sourceKey],
+      [fr ? 'clé source' : 'source key', record.sourceKey],
       ['version', record.version],
-      ['status', record.reason ? `${record.status} (${record.reason})` : record.status],
-      ['period', record.period ?? ''],
-      ['RC code', record.rcCode ?? ''],
-      ['org unit', record.orgUnit ?? ''],
+      [fr ? 'statut' : 'status', record.reason ? `${record.status} (${record.reason})` : record.status],
+      [fr ? 'période' : 'period', record.period ?? ''],
+      [fr ? 'code RC' : 'RC code', record.rcCode ?? ''],
+      [fr ? 'unité d’org.' : 'org unit', record.orgUnit ?? ''],
       ['run', record.runId ?? ''],
-      ['attempts', record.attempts],
-      ['created', formatTime(record.createdAt)],
-      ['updated', formatTime(record.updatedAt)],
+      [fr ? 'tentatives' : 'attempts', record.attempts],
+      [fr ? 'créé' : 'created', formatTime(record.createdAt)],
+      [fr ? 'mis à jour' : 'updated', formatTime(record.updatedAt)],
       [
-        'payload',
+        fr ? 'charge utile' : 'payload',
         record.payloadArchive
-          ? `archived in archive/${record.payloadArchive} (relais retention show ${record.id})`
-          : 'in the ledger',
+          ? `${fr ? 'archivée dans' : 'archived in'} archive/${record.payloadArchive} (relais retention show ${record.id})`
+          : fr
+            ? 'dans le registre'
+            : 'in the ledger',
       ],
       ...(record.status === 'quarantined' || record.status === 'failed'
-        ? ([['problem', problemOf(record.lastError, record.reason)]] as [string, string][])
+        ? ([[fr ? 'problème' : 'problem', problemOf(record.lastError, record.reason)]] as [string, string][])
         : []),
     ]),
   )
   io.out('')
-  io.out(`History (${events.length} events, oldest first):`)
+  io.out(
+    fr
+      ? `Historique (${plural(events.length, 'événement', 'événements', true)}, du plus ancien au plus récent) :`
+      : `History (${events.length} events, oldest first):`,
+  )
   io.out(
     table(events, [
-      { header: 'at', value: (e) => formatTime(e.at) },
-      { header: 'from', value: (e) => e.fromStatus ?? '—' },
-      { header: 'to', value: (e) => e.toStatus },
-      { header: 'by', value: (e) => e.actor },
-      { header: 'reason', value: (e) => e.reason, maxWidth: 40 },
-      { header: 'detail', value: (e) => eventDetail(e.detail), maxWidth: 80 },
+      { header: fr ? 'le' : 'at', value: (e) => formatTime(e.at) },
+      { header: fr ? 'de' : 'from', value: (e) => e.fromStatus ?? '—' },
+      { header: fr ? 'vers' : 'to', value: (e) => e.toStatus },
+      { header: fr ? 'par' : 'by', value: (e) => e.actor },
+      { header: fr ? 'motif' : 'reason', value: (e) => e.reason, maxWidth: 40 },
+      { header: fr ? 'détail' : 'detail', value: (e) => eventDetail(e.detail), maxWidth: 80 },
     ]),
   )
   io.out('')
-  if (messages.length === 0) io.out('DHIS2 messages: none.')
+  if (messages.length === 0) io.out(fr ? 'Messages de DHIS2 : aucun.' : 'DHIS2 messages: none.')
   else {
-    io.out(`DHIS2 messages (${messages.length}):`)
+    io.out(fr ? `Messages de DHIS2 (${messages.length}) :` : `DHIS2 messages (${messages.length}):`)
     io.out(
       table(messages, [
-        { header: 'at', value: (m) => (m.at ? formatTime(new Date(m.at)) : 'last error') },
-        { header: 'status', value: (m) => m.status },
+        {
+          header: fr ? 'le' : 'at',
+          value: (m) => (m.at ? formatTime(new Date(m.at)) : fr ? 'dernière erreur' : 'last error'),
+        },
+        { header: fr ? 'statut' : 'status', value: (m) => m.status },
         { header: 'code', value: (m) => m.errorCode },
-        { header: 'data element', value: (m) => m.dataElement },
+        { header: fr ? 'élément de données' : 'data element', value: (m) => m.dataElement },
+        // DHIS2's own words, as DHIS2 gave them.
         { header: 'message', value: (m) => m.message, maxWidth: 100 },
       ]),
     )
   }
   if (versions.length > 1) {
     io.out('')
-    io.out(`Versions of ${record.sourceKey} (${versions.length}, newest first):`)
+    io.out(
+      fr
+        ? `Versions de ${record.sourceKey} (${versions.length}, de la plus récente à la plus ancienne) :`
+        : `Versions of ${record.sourceKey} (${versions.length}, newest first):`,
+    )
     io.out(
       table(versions, [
         { header: 'id', value: (v) => v.id },
         { header: 'version', value: (v) => v.version, maxWidth: 40 },
-        { header: 'status', value: (v) => v.status },
-        { header: 'created', value: (v) => formatTime(v.createdAt) },
+        { header: fr ? 'statut' : 'status', value: (v) => v.status },
+        { header: fr ? 'créée' : 'created', value: (v) => formatTime(v.createdAt) },
       ]),
     )
   }

@@ -61,8 +61,9 @@ export function formatTime(at: Date | null | undefined): string {
   return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`
 }
 
-/** "1 record", "3 records". */
-export function plural(n: number, one: string, many = `${one}s`): string {
+/** "1 record", "3 records"; in French (`fr`) « 0 enregistrement », « 1 500 enregistrements ». */
+export function plural(n: number, one: string, many = `${one}s`, fr = false): string {
+  if (fr) return `${n.toLocaleString('fr-FR')} ${n <= 1 ? one : many}`
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 }
 
