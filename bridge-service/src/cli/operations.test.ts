@@ -103,14 +103,17 @@ afterAll(async () => {
 const user = `cli:${userInfo().username}`
 let quarantinedId = ''
 
-test('run --file with the clean CSV: 4 imported, the values in DHIS2, exit 0', async () => {
+test('run --file with the clean CSV: 4 imported, the values in DHIS2, exit 0 (in French by default)', async () => {
   const r = await relais('run', 'csv-partenaires', '--file', 'mappings/samples/partenaires.clean.csv', '--with-workers')
   expect(r.stderr).toBe('')
   expect(r.status).toBe(0)
-  expect(r.stdout).toMatch(/^Run [0-9a-f-]{36}: 4 rows of partenaires\.clean\.csv in the ledger \(import\)\./)
+  expect(r.stdout).toMatch(/^Run [0-9a-f-]{36} : 4 lignes de partenaires\.clean\.csv dans le registre \(import\)\./)
+  expect(r.stdout).toMatch(/^statut\s+enregistrements$/m)
   expect(r.stdout).toMatch(/^imported\s+4$/m)
   expect(r.stdout).toMatch(/^total\s+4$/m)
-  expect(r.stdout).toMatch(/^Done: 4 imported, 0 unchanged, 0 quarantined, 0 failed, 0 discarded in /m)
+  expect(r.stdout).toMatch(
+    /^Terminé : 4 importés, 0 inchangés, 0 en quarantaine, 0 en échec, 0 écartés en (\d+ ms|\d+,\d s)\.$/m,
+  )
   const expected = JSON.parse(readFileSync(join(MAPPINGS, 'samples', 'partenaires.clean.expected.json'), 'utf8')) as {
     orgUnit: string
     dataValues: { dataElement: string; categoryOptionCombo: string; value: string }[]
@@ -126,8 +129,16 @@ test('run --file with the clean CSV: 4 imported, the values in DHIS2, exit 0', a
   expect(checked).toBeGreaterThan(100)
 })
 
-test('run --file with the messy CSV: rows quarantined with their reasons in the table, exit 1', async () => {
-  const r = await relais('run', 'csv-partenaires', '--file', 'mappings/samples/partenaires.messy.csv', '--with-workers')
+test('run --file with the messy CSV: rows quarantined with their reasons in the table, exit 1 (--locale en)', async () => {
+  const r = await relais(
+    'run',
+    'csv-partenaires',
+    '--file',
+    'mappings/samples/partenaires.messy.csv',
+    '--with-workers',
+    '--locale',
+    'en',
+  )
   expect(r.status).toBe(1)
   const quarantined = Number(/^quarantined\s+(\d+)$/m.exec(r.stdout)?.[1])
   expect(quarantined).toBeGreaterThan(5)
@@ -326,7 +337,7 @@ test('without --with-workers and no worker running: says so after --worker-timeo
   )
   expect(r.status).toBe(1)
   expect(r.stderr).toContain(
-    'relais run: no worker picked up the jobs in 1.5 s: is `relais serve` running? 4 records of run',
+    "relais run : aucun worker n'a pris les tâches en 1,5 s : `relais serve` tourne-t-il ? 4 enregistrements du run",
   )
   expect(r.stderr).toContain('--with-workers')
   expect(r.stdout).toMatch(/^received\s+4$/m)

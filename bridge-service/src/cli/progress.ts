@@ -35,13 +35,14 @@ export interface RunProgress {
   stop(): void
 }
 
-export function createProgress(io: CliIo, options: { quiet: boolean }): RunProgress {
+export function createProgress(io: CliIo, options: { quiet: boolean; fr?: boolean }): RunProgress {
+  const fr = options.fr === true
   if (options.quiet) return { update: () => undefined, note: () => undefined, stop: () => undefined }
   const stream = io.stdout
   if (stream?.isTTY) {
     const bar = new SingleBar(
       {
-        format: '{bar} {value}/{total} records settled | {counts} | {elapsed}',
+        format: `{bar} {value}/{total} ${fr ? 'enregistrements traités' : 'records settled'} | {counts} | {elapsed}`,
         stream,
         hideCursor: true,
         clearOnComplete: false,
@@ -54,7 +55,7 @@ export function createProgress(io: CliIo, options: { quiet: boolean }): RunProgr
     let started = false
     return {
       update(counts, elapsedMs) {
-        const payload = { counts: countsLine(counts), elapsed: formatDuration(elapsedMs) }
+        const payload = { counts: countsLine(counts, fr), elapsed: formatDuration(elapsedMs, fr) }
         const settled = counts.total - inFlight(counts)
         if (!started) {
           bar.start(Math.max(counts.total, 1), settled, payload)
@@ -79,11 +80,11 @@ export function createProgress(io: CliIo, options: { quiet: boolean }): RunProgr
   let lastAt = -Infinity
   return {
     update(counts, elapsedMs) {
-      const line = `${counts.total - inFlight(counts)}/${counts.total} records settled — ${countsLine(counts)}`
+      const line = `${counts.total - inFlight(counts)}/${counts.total} ${fr ? 'enregistrements traités' : 'records settled'} — ${countsLine(counts, fr)}`
       if (line === last || elapsedMs - lastAt < 1000) return
       last = line
       lastAt = elapsedMs
-      io.out(`[${formatDuration(elapsedMs).padStart(8)}] ${line}`)
+      io.out(`[${formatDuration(elapsedMs, fr).padStart(8)}] ${line}`)
     },
     note: (text) => io.err(text),
     stop: () => undefined,

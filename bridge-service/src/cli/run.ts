@@ -41,6 +41,7 @@ export const RUN_USAGE = `Usage: relais run <source> [--dry-run] [--file F] [--w
                       with the embedded PGlite ledger, which one process only may open)
   --worker-timeout S  seconds without progress before saying no worker is running (default 30)
   --json              print the summary as JSON (no progress)
+  --locale fr|en      the language of what is printed (French by default; --json is the same in both)
 
 Exit 0 when no record failed or was quarantined, 1 otherwise, 2 on bad usage.`
 
@@ -70,7 +71,14 @@ async function watch(
   ctx: CliContext,
   pipeline: Pipeline,
   runId: string,
-  options: { withWorkers: boolean; timeoutMs: number; pollMs: number; progress: RunProgress; signal: AbortSignal },
+  options: {
+    withWorkers: boolean
+    timeoutMs: number
+    pollMs: number
+    progress: RunProgress
+    signal: AbortSignal
+    fr: boolean
+  },
 ): Promise<WatchResult> {
   const { runs } = ctx.repos
   const startedAt = Date.now()
@@ -92,8 +100,11 @@ async function watch(
     if (!options.withWorkers && inFlight(counts) > 0 && Date.now() - lastChange >= options.timeoutMs) {
       const workers = await workersConnected(ctx, pipeline)
       if (!workers) return { outcome: 'no-worker', run, counts }
+      const still = formatDuration(Date.now() - lastChange, options.fr)
       options.progress.note(
-        `${plural(workers, 'worker')} connected, but no record of the run moved in ${formatDuration(Date.now() - lastChange)}: DHIS2 may be away and the pushes waiting to be retried (see \`relais status\`). Still watching; Ctrl-C stops watching, not the run.`,
+        options.fr
+          ? `${plural(workers, 'worker', 'workers', true)} ${workers > 1 ? 'connectés' : 'connecté'}, mais aucun enregistrement du run n'a bougé depuis ${still} : DHIS2 est peut-être absent et les envois attendent d'être réessayés (voir \`relais status\`). Le suivi continue ; Ctrl-C arrête le suivi, pas le run.`
+          : `${plural(workers, 'worker')} connected, but no record of the run moved in ${still}: DHIS2 may be away and the pushes waiting to be retried (see \`relais status\`). Still watching; Ctrl-C stops watching, not the run.`,
       )
       lastChange = Date.now()
     }
@@ -123,12 +134,14 @@ export async function runRunCommand(
     'with-workers': { type: 'boolean', default: false },
     'worker-timeout': { type: 'string' },
     json: { type: 'boolean', default: false },
+    locale: { type: 'string', default: 'fr' },
     help: { type: 'boolean', short: 'h', default: false },
   })
   if (values.help) {
     io.out(RUN_USAGE)
     return 0
   }
+  const fr = values.locale !== 'en'
   expectPositionals(positionals, 1, 'relais run <source> [--dry-run] [--file F]')
   const sourceName = positionals[0]!
   const timeoutMs = seconds('--worker-timeout', values['worker-timeout'], 30) * 1000
@@ -174,25 +187,32 @@ export async function runRunCommand(
       rows = started.rows ?? undefined
       if (!json)
         io.out(
-          rows === undefined
-            ? `Run ${runId}: ${basename(file)} received, its rows are being read (${mode}).`
-            : `Run ${runId}: ${plural(rows, 'row')} of ${basename(file)} in the ledger (${mode}).`,
+          fr
+            ? rows === undefined
+              ? `Run ${runId} : ${basename(file)} reçu, ses lignes sont en cours de lecture (${mode}).`
+              : `Run ${runId} : ${plural(rows, 'ligne', 'lignes', true)} de ${basename(file)} dans le registre (${mode}).`
+            : rows === undefined
+              ? `Run ${runId}: ${basename(file)} received, its rows are being read (${mode}).`
+              : `Run ${runId}: ${plural(rows, 'row')} of ${basename(file)} in the ledger (${mode}).`,
         )
     } else {
       runId = (await pipeline.startRun(sourceName, mode, ctx.actor)).id
       if (!json)
         io.out(
-          `Run ${runId} started: ${source.kind === 'kobo' ? 'pulling from KoboToolbox' : source.kind === 'odk' ? 'pulling from ODK Central' : 'reading the last input again'} (${mode}).`,
+          fr
+            ? `Run ${runId} lancé : ${source.kind === 'kobo' ? 'lecture de KoboToolbox' : source.kind === 'odk' ? 'lecture d’ODK Central' : 'relecture de la dernière entrée'} (${mode}).`
+            : `Run ${runId} started: ${source.kind === 'kobo' ? 'pulling from KoboToolbox' : source.kind === 'odk' ? 'pulling from ODK Central' : 'reading the last input again'} (${mode}).`,
         )
     }
 
-    const progress = createProgress(io, { quiet: json })
+    const progress = createProgress(io, { quiet: json, fr })
     const watched = await watch(ctx, pipeline, runId, {
       withWorkers,
       timeoutMs,
       pollMs: options.pollMs ?? 250,
       progress,
       signal: controller.signal,
+      fr,
     })
     progress.stop()
     const durationMs = Date.now() - began
@@ -242,15 +262,24 @@ export async function runRunCommand(
       `source ${run.source}`,
       mode,
       file !== undefined
-        ? `file ${basename(file)}${rows !== undefined ? `, ${plural(rows, 'row')}` : ''}`
+        ? `${fr ? 'fichier' : 'file'} ${basename(file)}${rows !== undefined ? `, ${fr ? plural(rows, 'ligne', 'lignes', true) : plural(rows, 'row')}` : ''}`
         : run.trigger,
     ].join(', ')
     io.out(`Run ${run.id} — ${label}`)
     io.out(
       keyValues([
-        ['run status', run.status === 'running' ? 'running (records still in flight)' : run.status],
-        ['duration', formatDuration(durationMs)],
-        ...(typeof run.detail.error === 'string' ? ([['error', run.detail.error]] as [string, string][]) : []),
+        [
+          fr ? 'statut du run' : 'run status',
+          run.status === 'running'
+            ? fr
+              ? 'running (des enregistrements sont encore en cours)'
+              : 'running (records still in flight)'
+            : run.status,
+        ],
+        [fr ? 'durée' : 'duration', formatDuration(durationMs, fr)],
+        ...(typeof run.detail.error === 'string'
+          ? ([[fr ? 'erreur' : 'error', run.detail.error]] as [string, string][])
+          : []),
       ]),
     )
     io.out('')
@@ -258,8 +287,8 @@ export async function runRunCommand(
       table(
         [...RECORD_STATUSES.map((s) => ({ status: s, n: counts[s] })), { status: 'total', n: counts.total }],
         [
-          { header: 'status', value: (r) => r.status },
-          { header: 'records', value: (r) => r.n },
+          { header: fr ? 'statut' : 'status', value: (r) => r.status },
+          { header: fr ? 'enregistrements' : 'records', value: (r) => r.n },
         ],
       ),
     )
@@ -268,43 +297,54 @@ export async function runRunCommand(
       io.out('')
       io.out(
         table(reasonRows, [
-          { header: 'quarantine reason', value: ([r]) => r },
-          { header: 'records', value: ([, n]) => n },
+          { header: fr ? 'motif de quarantaine' : 'quarantine reason', value: ([r]) => r },
+          { header: fr ? 'enregistrements' : 'records', value: ([, n]) => n },
         ]),
       )
     }
     if (problems.length > 0) {
       io.out('')
+      const more = needPerson.pager.total > problems.length
       io.out(
-        `Records that need a person (${needPerson.pager.total}${needPerson.pager.total > problems.length ? `, first ${problems.length}` : ''}):`,
+        fr
+          ? `Enregistrements qui attendent une personne (${needPerson.pager.total}${more ? `, les ${problems.length} premiers` : ''}) :`
+          : `Records that need a person (${needPerson.pager.total}${more ? `, first ${problems.length}` : ''}):`,
       )
       io.out(
         table(problems, [
-          { header: 'record', value: (p) => p.id },
-          { header: 'source key', value: (p) => p.sourceKey, maxWidth: 28 },
-          { header: 'status', value: (p) => p.status },
-          { header: 'reason', value: (p) => p.reason },
-          { header: 'problem', value: (p) => p.problem, maxWidth: 90 },
+          { header: fr ? 'enregistrement' : 'record', value: (p) => p.id },
+          { header: fr ? 'clé source' : 'source key', value: (p) => p.sourceKey, maxWidth: 28 },
+          { header: fr ? 'statut' : 'status', value: (p) => p.status },
+          { header: fr ? 'motif' : 'reason', value: (p) => p.reason },
+          { header: fr ? 'problème' : 'problem', value: (p) => p.problem, maxWidth: 90 },
         ]),
       )
       io.out('')
       io.out(
-        'Full messages: `relais records <id>`. Release a corrected record with `relais quarantine release <id> --corrected file.json`, or discard it with `relais quarantine discard <id> --reason "…"`.',
+        fr
+          ? 'Messages complets : `relais records <id>`. Libérer un enregistrement corrigé : `relais quarantine release <id> --corrected fichier.json` ; l’écarter : `relais quarantine discard <id> --reason "…"`.'
+          : 'Full messages: `relais records <id>`. Release a corrected record with `relais quarantine release <id> --corrected file.json`, or discard it with `relais quarantine discard <id> --reason "…"`.',
       )
     }
     io.out('')
     if (watched.outcome === 'no-worker') {
-      const pglite =
-        ctx.env.database.kind === 'pglite'
-          ? ' With the embedded PGlite ledger no other process can work on it: run again with --with-workers, or set DATABASE_URL.'
-          : ''
+      const pglite = ctx.env.database.kind !== 'pglite'
+      const waiting = inFlight(counts)
       io.err(
-        `relais run: no worker picked up the jobs in ${formatDuration(timeoutMs)}: is \`relais serve\` running? ${plural(inFlight(counts), 'record')} of run ${run.id} wait in the ledger and will be processed when a worker starts.${pglite}`,
+        fr
+          ? `relais run : aucun worker n'a pris les tâches en ${formatDuration(timeoutMs, true)} : \`relais serve\` tourne-t-il ? ${plural(waiting, 'enregistrement', 'enregistrements', true)} du run ${run.id} ${waiting > 1 ? 'attendent' : 'attend'} dans le registre et ${waiting > 1 ? 'seront traités' : 'sera traité'} au démarrage d'un worker.${pglite ? '' : ' Avec le registre PGlite intégré, aucun autre processus ne peut y travailler : relancez avec --with-workers, ou définissez DATABASE_URL.'}`
+          : `relais run: no worker picked up the jobs in ${formatDuration(timeoutMs)}: is \`relais serve\` running? ${plural(waiting, 'record')} of run ${run.id} wait in the ledger and will be processed when a worker starts.${pglite ? '' : ' With the embedded PGlite ledger no other process can work on it: run again with --with-workers, or set DATABASE_URL.'}`,
       )
     } else if (watched.outcome === 'interrupted') {
+      const waiting = inFlight(counts)
       io.err(
-        `relais run: stopped watching; ${plural(inFlight(counts), 'record')} of run ${run.id} still in flight${withWorkers ? ' (they are processed at the next start of the workers)' : ' (the workers go on)'}.`,
+        fr
+          ? `relais run : suivi arrêté ; ${plural(waiting, 'enregistrement', 'enregistrements', true)} du run ${run.id} encore en cours${withWorkers ? ' (traités au prochain démarrage des workers)' : ' (les workers continuent)'}.`
+          : `relais run: stopped watching; ${plural(waiting, 'record')} of run ${run.id} still in flight${withWorkers ? ' (they are processed at the next start of the workers)' : ' (the workers go on)'}.`,
       )
+    } else if (fr) {
+      const done = `${counts.imported} importés, ${counts.unchanged} inchangés, ${counts.quarantined} en quarantaine, ${counts.failed} en échec, ${counts.discarded} écartés`
+      io.out(`${ok ? 'Terminé' : 'Terminé avec des problèmes'} : ${done} en ${formatDuration(durationMs, true)}.`)
     } else {
       const done = `${counts.imported} imported, ${counts.unchanged} unchanged, ${counts.quarantined} quarantined, ${counts.failed} failed, ${counts.discarded} discarded`
       io.out(`${ok ? 'Done' : 'Done with problems'}: ${done} in ${formatDuration(durationMs)}.`)
