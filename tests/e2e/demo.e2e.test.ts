@@ -127,6 +127,23 @@ async function runAnalytics(): Promise<void> {
   throw new Error('analytics did not run')
 }
 
+/** Waits (at most 2 minutes) until DHIS2 holds `count` open tracing tasks for the demo's RC. */
+async function tasksMade(count: number): Promise<void> {
+  const program = await uidOf(url, 'programs', 'RC_PDV_RECHERCHE')
+  const orgUnit = await uidOf(url, 'organisationUnits', 'RC-AQ-00041')
+  let held = 0
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
+    const body = await adminJson<{ instances?: unknown[]; events?: unknown[] }>(
+      url,
+      `/api/tracker/events?program=${program}&orgUnit=${orgUnit}&status=ACTIVE&fields=event&pageSize=50`,
+    )
+    held = (body.instances ?? body.events ?? []).length
+    if (held >= count) return
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  throw new Error(`the bridge made ${held} of the ${count} tracing tasks in 2 minutes`)
+}
+
 test('an RC completes a report in the app; the dashboard shows it with Kobo’s', async () => {
   const month = await lastMonth()
   const fromKobo = await zoneTotal('RC_PALU_TDR', month.id)
@@ -165,7 +182,10 @@ test('an RC completes a report in the app; the dashboard shows it with Kobo’s'
       .waitFor()
 
     // The care site's two cases are the RC's tasks (the bridge made them in the background), and the screen
-    // names nobody: the names and phones stayed at the site.
+    // names nobody: the names and phones stayed at the site. The page reads the tasks when it opens: wait for
+    // the bridge's round to have made them first (on a loaded machine it can come after the report above —
+    // a full CI run once opened the page before them and showed « Tâches à faire (0) »).
+    await tasksMade(2)
     await page.goto(`${url}/api/apps/relais/index.html#/recherche-pdv`)
     await page.getByRole('heading', { name: 'Tâches à faire (2)' }).waitFor({ timeout: 60_000 })
     expect(await page.locator('[data-test="relais-tracing-task"]').count()).toBe(2)
