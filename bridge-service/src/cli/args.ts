@@ -64,3 +64,13 @@ export function expectPositionals(positionals: string[], count: number, usage: s
   if (positionals.length < count) throw new UsageError(`missing argument — usage: ${usage}`)
   if (positionals.length > count) throw new UsageError(`unexpected argument "${positionals[count]}" — usage: ${usage}`)
 }
+
+/** `--locale fr|en` of the operators' commands: French unless told otherwise (the people who run them). */
+export const LOCALE_OPTION = { locale: { type: 'string', default: 'fr' } } as const
+
+/** The language asked for; any other value than fr or en is bad usage, not silently French. */
+export function localeOf(values: { locale?: string | undefined }): 'fr' | 'en' {
+  const locale = values.locale ?? 'fr'
+  if (locale !== 'fr' && locale !== 'en') throw new UsageError(`--locale must be fr or en (got "${locale}")`)
+  return locale
+}

@@ -10,7 +10,7 @@ import { openLedger } from '../ledger'
 import { backupLedger, type TableManifest } from '../backup/backup'
 import { recordBackup } from '../backup/backup-log'
 import { RestoreError, restoreLedger, verifyBackupFile } from '../backup/restore'
-import { parseCli, UsageError, type CliIo } from './args'
+import { parseCli, UsageError, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { userInfo } from 'node:os'
 
 export const BACKUP_USAGE = `Usage:
@@ -38,14 +38,14 @@ export async function runBackupCommand(
   const { values, positionals } = parseCli(argv, {
     out: { type: 'string' },
     json: { type: 'boolean' },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean' },
   })
   if (values.help) {
     io.out(BACKUP_USAGE)
     return 0
   }
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
   const json = values.json === true
   if (positionals[0] === 'verify') {
     const file = positionals[1]
@@ -96,7 +96,7 @@ export async function runRestoreCommand(
 ): Promise<number> {
   const { values, positionals } = parseCli(argv, {
     json: { type: 'boolean' },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean' },
   })
   if (values.help) {
@@ -105,7 +105,7 @@ export async function runRestoreCommand(
   }
   const file = positionals[0]
   if (!file || positionals.length > 1) throw new UsageError(BACKUP_USAGE)
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
   const json = values.json === true
   const bridge = loadEnv(env)
   // Not migrated on opening: the restore builds the backup's own schema first.

@@ -6,7 +6,7 @@
  */
 import { capacityReport } from '../capacity/capacity-report'
 import { formatBytes } from '../capacity/projection'
-import { parseCli, type CliIo } from './args'
+import { parseCli, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { openContext } from './context'
 
 export const CAPACITY_USAGE = `Usage: relais capacity [--json] [--locale fr|en]
@@ -21,14 +21,14 @@ export async function runCapacityCommand(
 ): Promise<number> {
   const { values } = parseCli(argv, {
     json: { type: 'boolean' },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean' },
   })
   if (values.help) {
     io.out(CAPACITY_USAGE)
     return 0
   }
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
   const ctx = await openContext(env)
   try {
     const {

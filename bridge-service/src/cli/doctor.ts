@@ -8,7 +8,7 @@ import { loadEnv } from '../config/env'
 import { loadRelaisConfig } from '../config/relais-config'
 import { exitCode, type Check } from '../doctor/checks'
 import { runDoctor } from '../doctor/gather'
-import { parseCli, type CliIo } from './args'
+import { parseCli, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { table, toJson } from './table'
 
 export const DOCTOR_USAGE = `Usage: relais doctor [--json] [--locale fr|en] [--bridge-url URL]
@@ -27,7 +27,7 @@ export async function runDoctorCommand(
 ): Promise<number> {
   const { values } = parseCli(argv, {
     json: { type: 'boolean', default: false },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     'bridge-url': { type: 'string' },
     help: { type: 'boolean', default: false },
   })
@@ -35,7 +35,7 @@ export async function runDoctorCommand(
     io.out(DOCTOR_USAGE)
     return 0
   }
-  const locale = values.locale === 'en' ? 'en' : 'fr'
+  const locale = localeOf(values)
   const bridge = loadEnv(env)
   const config = loadRelaisConfig(bridge.configPath, env)
   const checks = await runDoctor({

@@ -7,7 +7,7 @@ import { nationalPushFromConfig } from '../hmis/from-config'
 import { HmisError, monthlyPeriod } from '../hmis/national-push'
 import type { ReportLine } from '../hmis/reconcile'
 import { hmisPushesRepository } from '../ledger/hmis-pushes'
-import { parseCli, UsageError, type CliIo } from './args'
+import { parseCli, UsageError, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { openContext } from './context'
 import { table, toJson } from './table'
 
@@ -37,7 +37,7 @@ export async function runHmisCommand(argv: string[], io: CliIo, env: NodeJS.Proc
     'dry-run': { type: 'boolean' },
     all: { type: 'boolean' },
     json: { type: 'boolean' },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean' },
   })
   if (values.help) {
@@ -49,7 +49,7 @@ export async function runHmisCommand(argv: string[], io: CliIo, env: NodeJS.Proc
   if ((verb === 'push' || verb === 'check') && !values.period)
     throw new UsageError(`relais hmis ${verb} needs --period YYYY-MM\n${HMIS_USAGE}`)
   if (values['dry-run'] && verb !== 'push') throw new UsageError(`--dry-run goes with push\n${HMIS_USAGE}`)
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
 
   const period = values.period === undefined ? undefined : monthlyPeriod(values.period)
   if (values.period !== undefined && !period)

@@ -8,7 +8,7 @@ import { loadEnv } from '../config/env'
 import { openLedger, repositories } from '../ledger'
 import { applyMaintenance, readLedgerHealth, SLOW_STATEMENTS_HELP } from '../maintenance/ledger-health'
 import { formatBytes } from '../capacity/projection'
-import { parseCli, type CliIo } from './args'
+import { parseCli, type CliIo, LOCALE_OPTION, localeOf } from './args'
 
 export const MAINTENANCE_USAGE = `Usage: relais maintenance [--apply] [--json] [--locale fr|en]
   the ledger's tables, indexes, slowest statements and advice; --apply runs the VACUUM / ANALYZE advice`
@@ -21,14 +21,14 @@ export async function runMaintenanceCommand(
   const { values } = parseCli(argv, {
     apply: { type: 'boolean' },
     json: { type: 'boolean' },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean' },
   })
   if (values.help) {
     io.out(MAINTENANCE_USAGE)
     return 0
   }
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
   const bridge = loadEnv(env)
   const db = await openLedger({ database: bridge.database, throughRunningBridge: true })
   try {

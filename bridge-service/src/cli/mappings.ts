@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 import { compileYaml, formatPreview, formatSpecError, type MetadataSnapshot } from '@relais/mappings'
 import { readAll, readFile } from '../sources/files/read-file'
 import type { FileSummary } from '../sources/files/findings'
+import { LOCALE_OPTION, localeOf } from './args'
 import { localNow } from './time'
 
 export const MAPPINGS_USAGE = `Usage:
@@ -81,7 +82,7 @@ export async function runMappingsCommand(argv: string[], io: Io): Promise<number
       metadata: { type: 'string' },
       now: { type: 'string' },
       json: { type: 'boolean', default: false },
-      locale: { type: 'string', default: 'fr' },
+      ...LOCALE_OPTION,
       help: { type: 'boolean', default: false },
     },
   })
@@ -90,7 +91,7 @@ export async function runMappingsCommand(argv: string[], io: Io): Promise<number
     io.out(MAPPINGS_USAGE)
     return values.help ? 0 : 2
   }
-  const locale = values.locale === 'en' ? 'en' : 'fr'
+  const locale = localeOf(values)
   const now = values.now ?? localNow()
   const metadata = readMetadata(values.metadata)
 

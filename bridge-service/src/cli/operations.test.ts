@@ -298,6 +298,7 @@ test.each([
   [['quarantine', 'discard', 'abc'], 'relais quarantine: discard needs --reason "why"'],
   [['quarantine', '--reason', 'bored'], '--reason must be one of invalid, conflict, duplicate, late'],
   [['status', 'now'], 'relais status: unexpected argument "now"'],
+  [['records', '--locale', 'de'], 'relais records: --locale must be fr or en (got "de")'],
 ])('bad usage %j → exit 2 and one clear line', async (args, message) => {
   const r = await relais(...args)
   expect(r.status).toBe(2)

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { isQuarantineReason, QUARANTINE_REASONS } from '../ledger/record-status'
 import { RecordNotFoundError } from '../ledger/records'
 import { StateConflictError } from '../pipeline/services'
-import { expectPositionals, parseCli, UsageError, pageOptions, type CliIo } from './args'
+import { expectPositionals, parseCli, UsageError, pageOptions, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import { problemOf } from './problems'
@@ -45,14 +45,14 @@ export async function runQuarantineCommand(argv: string[], io: CliIo, env: NodeJ
     page: { type: 'string' },
     'page-size': { type: 'string' },
     json: { type: 'boolean', default: false },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean', short: 'h', default: false },
   })
   if (values.help) {
     io.out(QUARANTINE_USAGE)
     return 0
   }
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
   const [action, ...rest] = positionals
   if (action === 'release' || action === 'discard') {
     expectPositionals(rest, 1, `relais quarantine ${action} <id>${action === 'discard' ? ' --reason "why"' : ''}`)

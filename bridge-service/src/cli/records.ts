@@ -9,7 +9,7 @@ import { dhis2MessagesOf } from '../api/dhis2-messages'
 import type { LedgerRepositories } from '../ledger'
 import { isRecordStatus, RECORD_STATUSES, type RecordStatus } from '../ledger/record-status'
 import type { RecordFilter } from '../ledger/records'
-import { parseCli, UsageError, pageOptions, type CliIo } from './args'
+import { parseCli, UsageError, pageOptions, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import { problemOf } from './problems'
@@ -52,14 +52,14 @@ export async function runRecordsCommand(argv: string[], io: CliIo, env: NodeJS.P
     page: { type: 'string' },
     'page-size': { type: 'string' },
     json: { type: 'boolean', default: false },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean', short: 'h', default: false },
   })
   if (values.help) {
     io.out(RECORDS_USAGE)
     return 0
   }
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
   if (positionals.length > 1)
     throw new UsageError(`unexpected argument "${positionals[1]}" — usage: relais records [<id>]`)
   const id = positionals[0]

@@ -9,7 +9,7 @@ import { loadEnv } from '../config/env'
 import { loadRelaisConfig } from '../config/relais-config'
 import { openLedger, repositories } from '../ledger'
 import { archiveDirOf, archivePayloads, findArchivedPayload } from '../retention/payload-archive'
-import { parseCli, UsageError, type CliIo } from './args'
+import { parseCli, UsageError, type CliIo, LOCALE_OPTION, localeOf } from './args'
 
 export const RETENTION_USAGE = `Usage:
   relais retention run [--dry-run] [--json]   raw payloads past their source's payloadRetentionDays (default 180)
@@ -25,7 +25,7 @@ export async function runRetentionCommand(
   const { values, positionals } = parseCli(argv, {
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean' },
   })
   if (values.help) {
@@ -33,7 +33,7 @@ export async function runRetentionCommand(
     return 0
   }
   const [verb, id] = positionals
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
   const bridge = loadEnv(env)
   const archiveDir = archiveDirOf(bridge.dataDir)
   if (verb === 'run') {

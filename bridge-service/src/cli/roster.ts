@@ -12,7 +12,7 @@ import { missingColumns, missingHierarchyColumns, type RosterRow } from '../rost
 import { basicAuthorization, Dhis2Admin } from '../setup/admin-client'
 import { SetupRefusedError } from '../setup/setup'
 import { readAll, readFile } from '../sources/files/read-file'
-import { expectPositionals, parseCli, UsageError, type CliIo } from './args'
+import { expectPositionals, parseCli, UsageError, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { describeProblem } from './setup'
 import { toJson } from './table'
 
@@ -76,7 +76,7 @@ export async function runRosterCommand(
     users: { type: 'boolean', default: false },
     passwords: { type: 'string' },
     json: { type: 'boolean', default: false },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     today: { type: 'string' },
     help: { type: 'boolean', default: false },
   })
@@ -89,7 +89,7 @@ export async function runRosterCommand(
     throw new UsageError(`unknown roster verb "${verb}" — usage: relais roster import|hierarchy <file>`)
   expectPositionals(files, 1, `relais roster ${verb} <file>`)
   const file = files[0]!
-  const locale = values.locale === 'en' ? 'en' : 'fr'
+  const locale = localeOf(values)
   for (const name of ['DHIS2_URL', 'DHIS2_USERNAME', 'DHIS2_PASSWORD'])
     if (!env[name]) throw new ConfigError([{ variable: name, message: `${name} is required to import a roster` }])
 

@@ -22,7 +22,7 @@ import type { Pipeline } from '../pipeline'
 import { QUARANTINE_REASONS, RECORD_STATUSES, type QuarantineReason } from '../ledger/record-status'
 import type { StatusCounts } from '../ledger/records'
 import type { Run } from '../ledger/runs'
-import { expectPositionals, parseCli, seconds, UsageError, type CliIo } from './args'
+import { expectPositionals, parseCli, seconds, UsageError, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import type { CliContext } from './context'
@@ -134,14 +134,14 @@ export async function runRunCommand(
     'with-workers': { type: 'boolean', default: false },
     'worker-timeout': { type: 'string' },
     json: { type: 'boolean', default: false },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean', short: 'h', default: false },
   })
   if (values.help) {
     io.out(RUN_USAGE)
     return 0
   }
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
   expectPositionals(positionals, 1, 'relais run <source> [--dry-run] [--file F]')
   const sourceName = positionals[0]!
   const timeoutMs = seconds('--worker-timeout', values['worker-timeout'], 30) * 1000

@@ -20,7 +20,7 @@ import { SECRETS_REFRESH_MS, secretsView } from '../api/ledger-secrets'
 import { loadRelaisConfig, webhookSecrets } from '../config/relais-config'
 import { DEFAULT_POLICY } from '../security/policy'
 import { rotationGuide } from '../security/rotation-guide'
-import { parseCli, UsageError, type CliIo } from './args'
+import { parseCli, UsageError, type CliIo, LOCALE_OPTION, localeOf } from './args'
 
 export const SECRETS_USAGE = `Usage:
   relais secrets route add               a new route secret, accepted by every running bridge within ${SECRETS_REFRESH_MS / 1000} s
@@ -59,7 +59,7 @@ export async function runSecretsCommand(
     role: { type: 'string' },
     expires: { type: 'string' },
     json: { type: 'boolean' },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean' },
   })
   if (values.help || positionals.length === 0) {
@@ -92,7 +92,7 @@ export async function runSecretsCommand(
         io.out(JSON.stringify(items))
         return 0
       }
-      const fr = values.locale !== 'en'
+      const fr = localeOf(values) === 'fr'
       for (const item of items) {
         io.out(`${item.secret}${fr ? ' : ' : ': '}${fr ? item.state.fr : item.state.en}`)
         item.next.forEach((step, i) => io.out(`  ${i + 1}. ${fr ? step.fr : step.en}`))

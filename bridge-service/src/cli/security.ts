@@ -5,7 +5,7 @@
  */
 import { bridgeFacts } from '../security/bridge-facts'
 import { SecurityCheck } from '../security/security-check'
-import { parseCli, UsageError, type CliIo } from './args'
+import { parseCli, UsageError, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { openContext } from './context'
 
 export const SECURITY_USAGE = `Usage: relais security check [--json] [--locale fr|en]
@@ -20,7 +20,7 @@ export async function runSecurityCommand(
 ): Promise<number> {
   const { values, positionals } = parseCli(argv, {
     json: { type: 'boolean' },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean' },
   })
   if (values.help) {
@@ -43,7 +43,7 @@ export async function runSecurityCommand(
       return 0
     }
     const count = (severity: string) => report.findings.filter((f) => f.severity === severity).length
-    const fr = values.locale !== 'en'
+    const fr = localeOf(values) === 'fr'
     io.out(
       fr
         ? `Contrôle de sécurité du ${report.day} (DHIS2 ${report.dhis2Version}) : ${report.findings.length} constat(s) — ` +

@@ -16,7 +16,7 @@ import {
   type SetupReport,
 } from '../setup/setup'
 import { renewBy } from '../setup/service-password'
-import { parseCli, UsageError, type CliIo } from './args'
+import { parseCli, UsageError, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { cliActor } from './context'
 import { lazy } from './lazy'
 import { table, toJson } from './table'
@@ -290,14 +290,14 @@ export async function runSetupCommand(
     app: { type: 'string' },
     'bridge-url': { type: 'string' },
     json: { type: 'boolean', default: false },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean', default: false },
   })
   if (values.help) {
     io.out(SETUP_USAGE)
     return 0
   }
-  const locale = values.locale === 'en' ? 'en' : 'fr'
+  const locale = localeOf(values)
   const url = required(env, 'DHIS2_URL', 'the DHIS2 to set up')
   const username = required(env, 'DHIS2_USERNAME', 'a DHIS2 superuser, for this command only')
   const password = required(env, 'DHIS2_PASSWORD', "that superuser's password, for this command only")

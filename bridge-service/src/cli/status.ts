@@ -14,7 +14,7 @@
 import type { RECORD_STATUSES } from '../ledger/record-status'
 import type { StatusCounts } from '../ledger/records'
 import type { Run } from '../ledger/runs'
-import { parseCli, UsageError, type CliIo } from './args'
+import { parseCli, UsageError, type CliIo, LOCALE_OPTION, localeOf } from './args'
 import { lazy } from './lazy'
 import { loadSettings } from './settings'
 import { workersOn } from './queue-workers'
@@ -114,7 +114,7 @@ async function redisState(
 export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env) {
   const { values, positionals } = parseCli(argv, {
     json: { type: 'boolean', default: false },
-    locale: { type: 'string', default: 'fr' },
+    ...LOCALE_OPTION,
     help: { type: 'boolean', short: 'h', default: false },
   })
   if (values.help) {
@@ -124,7 +124,7 @@ export async function runStatusCommand(argv: string[], io: CliIo, env: NodeJS.Pr
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument "${positionals[0]}" — usage: relais status [--json] [--locale fr|en]`)
 
-  const fr = values.locale !== 'en'
+  const fr = localeOf(values) === 'fr'
   const settings = loadSettings(env)
 
   const { openContext } = lazy<typeof import('./context')>('./context')
