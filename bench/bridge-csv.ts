@@ -115,6 +115,32 @@ function machineBusySeconds(): number | undefined {
   }
 }
 
+const delta = (before: number | undefined, after: number | undefined) =>
+  before === undefined || after === undefined ? undefined : after - before
+/** A CPU figure for printing ('?' where /proc could not tell). */
+const of = (n: number | undefined) => (n === undefined ? '?' : n.toFixed(2))
+
+/**
+ * CPU-seconds from now on, as a bridge run reports them: the machine's, this process's (the stand-in), the
+ * process `pid`'s (the bridge, or the least bridge), every postgres's and every redis-server's.
+ */
+function cpuMeter(pid: number): () => BridgeResult['cpu'] {
+  const before = {
+    machine: machineBusySeconds(),
+    own: ownCpuSeconds(),
+    pid: processCpuSeconds(pid),
+    postgres: cpuOfCommands(['postgres']),
+    redis: cpuOfCommands(['redis-server']),
+  }
+  return () => ({
+    machine: delta(before.machine, machineBusySeconds()),
+    standin: ownCpuSeconds() - before.own,
+    bridge: delta(before.pid, processCpuSeconds(pid)),
+    postgres: delta(before.postgres, cpuOfCommands(['postgres'])),
+    redis: delta(before.redis, cpuOfCommands(['redis-server'])),
+  })
+}
+
 const newStandin = () => createStandin({ seed: 'demo', now: NOW, months: 0, testEndpoints: true })
 
 interface BridgeResult {
@@ -135,11 +161,7 @@ async function bridgeRun(label = 'bridge (upload → all imported)', args: strin
     const rows = plan(standin)
     const expected = expectedValues(standin, rows)
     const csv = buildCsv(rows)
-    const busyBefore = machineBusySeconds()
-    const ownBefore = ownCpuSeconds()
-    const bridgeBefore = processCpuSeconds(bridge.pid)
-    const pgBefore = cpuOfCommands(['postgres'])
-    const redisBefore = cpuOfCommands(['redis-server'])
+    const cpuSince = cpuMeter(bridge.pid)
     const started = process.hrtime.bigint()
     const run = await upload(bridge.url, csv)
     const uploaded = Number(process.hrtime.bigint() - started) / 1e9
@@ -158,17 +180,7 @@ async function bridgeRun(label = 'bridge (upload → all imported)', args: strin
       run.id,
     )
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    const busyAfter = machineBusySeconds()
-    const delta = (before: number | undefined, after: number | undefined) =>
-      before === undefined || after === undefined ? undefined : after - before
-    const used = {
-      machine: delta(busyBefore, busyAfter),
-      standin: ownCpuSeconds() - ownBefore,
-      bridge: delta(bridgeBefore, processCpuSeconds(bridge.pid)),
-      postgres: delta(pgBefore, cpuOfCommands(['postgres'])),
-      redis: delta(redisBefore, cpuOfCommands(['redis-server'])),
-    }
-    const of = (n: number | undefined) => (n === undefined ? '?' : n.toFixed(2))
+    const used = cpuSince()
     const cpu =
       used.machine === undefined
         ? ''
@@ -426,24 +438,13 @@ async function leastBridgeRun(): Promise<BridgeResult> {
         child.once('close', (code) => reject(new Error(`least bridge ended with ${code}: ${output}`)))
       })
     await says('ready')
-    const busyBefore = machineBusySeconds()
-    const ownBefore = ownCpuSeconds()
-    const childBefore = processCpuSeconds(child.pid!)
-    const pgBefore = cpuOfCommands(['postgres'])
+    const cpuSince = cpuMeter(child.pid!)
     const started = process.hrtime.bigint()
     const done = says('done')
     child.stdin.write('go\n')
     await done
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    const delta = (before: number | undefined, after: number | undefined) =>
-      before === undefined || after === undefined ? undefined : after - before
-    const used = {
-      machine: delta(busyBefore, machineBusySeconds()),
-      standin: ownCpuSeconds() - ownBefore,
-      bridge: delta(childBefore, processCpuSeconds(child.pid!)),
-      postgres: delta(pgBefore, cpuOfCommands(['postgres'])),
-      redis: 0,
-    }
+    const used = cpuSince()
     const ended = new Promise((resolve) => child.once('close', resolve))
     child.stdin.end()
     await ended
@@ -451,7 +452,6 @@ async function leastBridgeRun(): Promise<BridgeResult> {
     // Every report registered complete, as the bridge's completion stage does.
     if (standin.ctx.state.registrations.size !== rows.length)
       throw new Error(`least bridge: ${standin.ctx.state.registrations.size} completions for ${rows.length} reports`)
-    const of = (n: number | undefined) => (n === undefined ? '?' : n.toFixed(2))
     console.log(
       `${'least bridge (one process, no queue)'.padEnd(36)} ${expected.size} values in ${seconds.toFixed(2)} s = ${fmt(expected.size / seconds)} values/s ` +
         `(machine busy ${of(used.machine)} CPU-s: stand-in ${of(used.standin)}, its process ${of(used.bridge)}, PostgreSQL ${of(used.postgres)})`,
